@@ -1,0 +1,29 @@
+"""Project paths and defaults: the one place that knows where things live.
+
+Every path in the library and the notebooks is built from :data:`PROJ_ROOT`, never from the
+current working directory, so a notebook run from JupyterLab, papermill or CI sees the same files.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJ_ROOT: Path = Path(os.environ.get("REFRAIN_ROOT", Path(__file__).resolve().parents[2]))
+
+DATA_DIR: Path = PROJ_ROOT / "data"
+RAW_DIR: Path = DATA_DIR / "raw"
+PROCESSED_DIR: Path = DATA_DIR / "processed"
+CONFIG_DIR: Path = PROJ_ROOT / "config"
+NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
+REPORTS_DIR: Path = PROJ_ROOT / "reports"
+BUILD_DIR: Path = PROJ_ROOT / "build"
+
+SPEAKERS_FILE: Path = CONFIG_DIR / "speakers.yaml"
+REPORTS_FILE: Path = CONFIG_DIR / "reports.yaml"
+
+DOCUMENTS_FILE = "documents.parquet"
+TURNS_FILE = "turns.parquet"
+INGEST_REPORT_FILE = "ingest_report.csv"
+CORPUS_INFO_FILE = "corpus.json"
+
+DEFAULT_SPEAKER = "Vladimir Putin"

@@ -1,0 +1,122 @@
+"""What every importer produces: a :class:`Document` made of :class:`Paragraph` rows.
+
+Roles of a paragraph (the ``role`` column of ``turns.parquet``):
+
+=============  ==================================================================  ==========
+role           meaning                                                             attributed
+=============  ==================================================================  ==========
+speech         words of a named speaker (``speaker`` says who)                     yes
+question       an anonymous speaker: "Question", "Remark", a voice from the floor  no
+moderator      an anonymous host or moderator                                      no
+narration      third-person text by the publisher (news items, scene-setting)      no
+lead           the page lead or an article's lede (journalist's summary)           no
+headline       the outlet's headline                                               no
+heading        a section heading; for Q&A articles, the topic of what follows      no
+boilerplate    publisher promo or advert ("You're currently reading …")            no
+pullquote      an editorial highlight repeating words said elsewhere on the page   no
+editorial      an editor's note in italics ("Excerpts from the transcript")        no
+=============  ==================================================================  ==========
+
+Only ``speech`` paragraphs count as a speaker's own words, and within them only the text outside
+translator's ``[bracketed]`` insertions (see :mod:`analysis.text`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+ROLES = (
+    "speech",
+    "question",
+    "moderator",
+    "narration",
+    "lead",
+    "headline",
+    "heading",
+    "boilerplate",
+    "pullquote",
+    "editorial",
+)
+
+
+class IngestError(Exception):
+    """A raw file that cannot become a document. ``code`` is a short machine-readable reason."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of a document, with who said it."""
+
+    text: str
+    role: str
+    speaker: str | None = None
+    speaker_label: str | None = None
+    section: str | None = None
+    attribution: str = "none"  # label | continuation | front-matter | byline | title | in-office | none
+    new_turn: bool = False  # True where a speaker label (or a role change) starts a new turn
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown paragraph role {self.role!r}")
+
+
+@dataclass
+class Document:
+    """One statement, article or page, ready to be written to the processed corpus."""
+
+    doc_id: str
+    date: dt.date
+    title: str
+    source: str
+    source_url: str | None
+    language: str
+    kind: str
+    licence: str | None
+    importer: str
+    raw_path: str
+    raw_sha256: str
+    paragraphs: list[Paragraph]
+    place: str | None = None
+    translated_from: str | None = None
+    sections: str | None = None  # publisher's own filing, e.g. "News; Transcripts"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def body_sha256(self) -> str:
+        """Hash of the body text (not of the file): two pages with the same words collide."""
+        body = "\n".join(
+            p.text for p in self.paragraphs if p.role not in ("headline", "lead", "boilerplate")
+        )
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def decode_utf8(raw: bytes, warnings: list[str]) -> str:
+    """Decode UTF-8; an invalid byte is replaced by U+FFFD and reported with its offset."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = sum(1 for _ in _bad_offsets(raw))
+        warnings.append(
+            f"invalid UTF-8: {bad} byte(s), first at offset {exc.start} "
+            f"(0x{raw[exc.start]:02x}); replaced with U+FFFD"
+        )
+        return raw.decode("utf-8", errors="replace")
+
+
+def _bad_offsets(raw: bytes):
+    pos = 0
+    while pos < len(raw):
+        try:
+            raw[pos:].decode("utf-8")
+            return
+        except UnicodeDecodeError as exc:
+            yield pos + exc.start
+            pos += exc.start + max(1, exc.end - exc.start)

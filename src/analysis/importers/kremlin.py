@@ -1,0 +1,400 @@
+"""Importer for en.kremlin.ru event pages (``/events/president/news/NNNNN``), raw HTML.
+
+What the page gives, and where:
+
+* title: ``h1.entry-title``; lead: ``.read__lead``; place: ``.read__place``;
+* date: ``time.read__published[datetime]``, else the ``time`` in the "Publication status" box
+  (announcements lack the first; a warning says so), else the MANIFEST row, else an error;
+* body: ``[itemprop=articleBody]`` without the photo slider, person tooltips, "See also" boxes
+  and the publication-status footer;
+* speaker turns: a paragraph that opens with a bold label ("<b>Vladimir Putin</b>:"). Labels are
+  messy: split over several ``<b>`` tags, colon inside or after the bold or missing, an aside in
+  parentheses ("(retranslated)"), no space ("VladimirPutin"), misspelled ("Vladmir Putin"), or
+  plain text. Unlabelled paragraphs continue the current turn; a plain "Question:" inside a turn
+  is the speaker's own words (a rhetorical or read-out question) and does not end it.
+* block quotes are pull-quotes repeating words said elsewhere on the page: kept, never counted.
+
+A page with no labels at all is third-person news, unless it is filed under Transcripts and
+written in the first person (an article or address): it is then attributed to the leader named in
+its title, or to the one in office on its date, and the ingest report says which rule applied.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..speakers import SpeakerRegistry, clean_label, squash
+from ..text import count_words, normalize_ws
+from .base import Document, IngestError, Paragraph, decode_utf8
+
+SOURCE = "en.kremlin.ru"
+LICENCE = "CC BY 4.0 (content of the President of Russia website, http://en.kremlin.ru)"
+URL_TEMPLATE = "http://en.kremlin.ru/events/president/news/{id}"
+
+_REMOVE = (
+    ".slider, .read__bottommeta, .read__tooltip, .masha-ignore, .read__cut, script, style, "
+    "noscript, figure, .read__tags"
+)
+_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
+_B_OPEN, _B_CLOSE, _I_OPEN, _I_CLOSE, _BREAK = "\x01", "\x02", "\x03", "\x04", "\x05"
+_MARKS_RE = re.compile("[\x01-\x05]")
+_LEAD_BOLD_RE = re.compile(r"^\s*((?:\x01[^\x02]*\x02\s*)+)")
+_AFTER_BOLD_RE = re.compile(r"^\s*(\([^()]*\))?\s*:\s*")
+_CLOSE_PAREN_RE = re.compile(r"^([^()]*)\)\s*:\s*")
+_PLAIN_LABEL_RE = re.compile(
+    r"^([A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}?)\s*(\([^()]*\))?\s*:\s+(?=\S)"
+)
+_FIRST_PERSON_RE = re.compile(r"\bI\b|\b(?i:me|my|we|our|us)\b")
+_SEPARATOR_RE = re.compile(r"^[\s*•·]+$")
+_ELLIPSIS_RE = re.compile(r"^<\s*(?:…|\.\.\.)\s*>$")
+
+
+@dataclass
+class _Block:
+    marked: str  # text with bold/italic markers, whitespace collapsed
+    in_quote: bool
+
+
+def parse_kremlin_page(
+    raw: bytes,
+    *,
+    raw_path: str,
+    raw_sha256: str,
+    registry: SpeakerRegistry,
+    manifest_row: dict | None = None,
+) -> Document:
+    """Parse one en.kremlin.ru page into a :class:`Document`; raise :class:`IngestError`."""
+    warnings: list[str] = []
+    html = decode_utf8(raw, warnings)
+    tree = LexborHTMLParser(html)
+    body = tree.css_first("[itemprop=articleBody]")
+    if body is None:
+        raise IngestError("not-a-kremlin-page", "no [itemprop=articleBody] element: not an en.kremlin.ru event page")
+
+    page_id = _page_id(tree, raw_path, manifest_row)
+    title = _text(tree.css_first("h1.entry-title")) or _text(tree.css_first("h1"))
+    if not title and manifest_row:
+        title = manifest_row.get("title") or ""
+        warnings.append("no <h1> title; title taken from MANIFEST.csv")
+    date = _page_date(tree, manifest_row, warnings)
+    lead = _text(tree.css_first(".read__lead"))
+    place = _text(tree.css_first(".read__place")) or None
+    sections = _sections(tree)
+
+    for node in body.css(_REMOVE):
+        node.decompose()
+    blocks = _blocks(body)
+    paragraphs = _attribute(blocks, registry, warnings)
+
+    if lead:
+        paragraphs.insert(0, Paragraph(text=lead, role="lead", new_turn=True))
+    if not any(p.role not in ("lead",) and p.text for p in paragraphs):
+        raise IngestError("empty-body", "empty body: the page has a title but no text")
+
+    if not any(p.speaker_label for p in paragraphs):
+        _attribute_unlabelled(paragraphs, title=title, lead=lead, sections=sections, date=date,
+                              registry=registry, warnings=warnings)
+
+    kind = _kind(paragraphs, sections)
+    source_url = (manifest_row or {}).get("source_url") or URL_TEMPLATE.format(id=page_id)
+    return Document(
+        doc_id=f"kremlin-{page_id}",
+        date=date,
+        title=title,
+        source=SOURCE,
+        source_url=source_url,
+        language="en",
+        kind=kind,
+        licence=LICENCE,
+        importer="kremlin",
+        raw_path=raw_path,
+        raw_sha256=raw_sha256,
+        paragraphs=paragraphs,
+        place=place,
+        translated_from="ru",
+        sections=sections or None,
+        warnings=warnings,
+    )
+
+
+# --- page metadata ---------------------------------------------------------------------------
+
+def _text(node: LexborNode | None) -> str:
+    return normalize_ws(node.text(separator=" ")) if node is not None else ""
+
+
+def _page_id(tree: LexborHTMLParser, raw_path: str, manifest_row: dict | None) -> str:
+    if manifest_row and manifest_row.get("id"):
+        return str(manifest_row["id"])
+    og = tree.css_first('meta[property="og:url"]')
+    if og is not None:
+        m = re.search(r"/(\d+)/?$", og.attributes.get("content") or "")
+        if m:
+            return m.group(1)
+    m = re.search(r"(\d+)\.html?$", raw_path)
+    if m:
+        return m.group(1)
+    raise IngestError("no-id", "cannot tell the page id (no og:url, no numeric file name)")
+
+
+def _page_date(tree: LexborHTMLParser, manifest_row: dict | None, warnings: list[str]) -> dt.date:
+    node = tree.css_first("time.read__published")
+    if node is not None and node.attributes.get("datetime"):
+        return _iso(node.attributes["datetime"])
+    status = tree.css_first(".read__status time[datetime]")
+    if status is not None:
+        warnings.append("no read__published date; date taken from the page's publication status")
+        return _iso(status.attributes["datetime"])
+    if manifest_row and manifest_row.get("date"):
+        warnings.append("no date in the page; date taken from MANIFEST.csv")
+        return _iso(manifest_row["date"])
+    raise IngestError("no-date", "no date: the page has no read__published or publication-status time")
+
+
+def _iso(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError as exc:
+        raise IngestError("bad-date", f"unreadable date {value!r}") from exc
+
+
+def _sections(tree: LexborHTMLParser) -> str:
+    status = tree.css_first(".read__status")
+    if status is None:
+        return ""
+    for p in status.css("p"):
+        if "Published in sections" in normalize_ws(p.text()):
+            return "; ".join(normalize_ws(a.text()) for a in p.css("a"))
+    return ""
+
+
+# --- body blocks -----------------------------------------------------------------------------
+
+def _blocks(body: LexborNode) -> list[_Block]:
+    out: list[_Block] = []
+    _collect(body, out, in_quote=False)
+    return out
+
+
+def _collect(node: LexborNode, out: list[_Block], *, in_quote: bool) -> None:
+    loose: list[str] = []  # text directly inside a container, outside any block element
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag in _BLOCKS and not _has_block_child(child):
+            _flush(loose, out, in_quote)
+            pieces: list[str] = []
+            _inline(child, pieces)
+            for segment in "".join(pieces).split(_BREAK):
+                _append(out, segment, in_quote)
+        elif tag == "-text":
+            loose.append(child.text_content or "")
+        elif tag in ("b", "strong", "i", "em", "a", "span", "br", "sup", "sub", "u"):
+            _inline(child, loose)
+        elif tag in ("-comment",):
+            continue
+        else:
+            _flush(loose, out, in_quote)
+            _collect(child, out, in_quote=in_quote or tag == "blockquote")
+    _flush(loose, out, in_quote)
+
+
+def _flush(loose: list[str], out: list[_Block], in_quote: bool) -> None:
+    if loose:
+        for segment in "".join(loose).split(_BREAK):
+            _append(out, segment, in_quote)
+        loose.clear()
+
+
+def _append(out: list[_Block], segment: str, in_quote: bool) -> None:
+    marked = normalize_ws(segment)
+    if _MARKS_RE.sub("", marked).strip():
+        out.append(_Block(marked, in_quote))
+
+
+def _has_block_child(node: LexborNode) -> bool:
+    return any(c.tag in _BLOCKS or c.tag in ("div", "blockquote", "ul", "ol", "table")
+               for c in node.iter())
+
+
+def _inline(node: LexborNode, out: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            out.append(child.text_content or "")
+        elif tag == "br":
+            out.append(_BREAK)
+        elif tag in ("b", "strong"):
+            out.append(_B_OPEN)
+            _inline(child, out)
+            out.append(_B_CLOSE)
+        elif tag in ("i", "em"):
+            out.append(_I_OPEN)
+            _inline(child, out)
+            out.append(_I_CLOSE)
+        elif tag in ("-comment", "img", "script", "style"):
+            continue
+        else:
+            _inline(child, out)
+
+
+def _plain(marked: str) -> str:
+    return normalize_ws(_MARKS_RE.sub("", marked))
+
+
+def _join_bold(segment_text: str) -> str:
+    """Concatenate bold runs; put a space between runs where a word boundary was lost."""
+    runs = re.findall(r"\x01([^\x02]*)\x02", segment_text)
+    out = ""
+    for run in runs:
+        run = _MARKS_RE.sub("", run)
+        if out and run and out[-1].isalpha() and run[0].isupper():
+            out += " "
+        out += run
+    return out
+
+
+# --- labels and turns ------------------------------------------------------------------------
+
+@dataclass
+class _Candidate:
+    label: str
+    rest: str  # marked text after the label
+    strong: bool  # a colon stood with the bold label
+
+
+def _label_candidate(marked: str) -> _Candidate | None:
+    m = _LEAD_BOLD_RE.match(marked)
+    if not m:
+        return None
+    bold = _join_bold(m.group(1))
+    rest = marked[m.end():]
+    if ":" in bold:
+        label, _, tail = bold.partition(":")
+        return _Candidate(label, tail + " " + rest, strong=True)
+    stripped = bold.rstrip()
+    if stripped.endswith("("):
+        close = _CLOSE_PAREN_RE.match(_MARKS_RE.sub("", rest))
+        if close:
+            plain_rest = _MARKS_RE.sub("", rest)
+            return _Candidate(stripped[:-1], plain_rest[close.end():], strong=True)
+    after = _AFTER_BOLD_RE.match(_MARKS_RE.sub("", rest))
+    if after:
+        plain_rest = _MARKS_RE.sub("", rest)
+        return _Candidate(bold, plain_rest[after.end():], strong=True)
+    return _Candidate(bold, rest, strong=False)
+
+
+def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[str]) -> list[Paragraph]:
+    # Pass 1: names that appear as proper labels (bold with a colon) anywhere on the page.
+    candidates = [None if b.in_quote else _label_candidate(b.marked) for b in blocks]
+    confirmed = {
+        squash(clean_label(c.label))
+        for c in candidates
+        if c and c.strong and registry.looks_like_name(c.label)
+    }
+
+    def accepted(label: str) -> bool:
+        res = registry.resolve(label)
+        return (res.known and res.speaker is not None) or squash(clean_label(label)) in confirmed
+
+    paragraphs: list[Paragraph] = []
+    speaker: str | None = None
+    speaker_label: str | None = None
+    role = "narration"
+    warned: set[str] = set()
+    for block, cand in zip(blocks, candidates):
+        plain = _plain(block.marked)
+        if block.in_quote:
+            paragraphs.append(Paragraph(plain, "pullquote", section=None))
+            continue
+        if _SEPARATOR_RE.match(plain):
+            paragraphs.append(Paragraph(plain, "heading", new_turn=True))
+            speaker, speaker_label, role = None, None, "narration"
+            continue
+        if _is_italic_only(block.marked) or _ELLIPSIS_RE.match(plain):
+            paragraphs.append(Paragraph(plain, "editorial"))
+            continue
+
+        label: str | None = None
+        text = plain
+        if cand is not None and (
+            (cand.strong and registry.looks_like_name(cand.label)) or (not cand.strong and accepted(cand.label))
+        ):
+            label, text = cand.label, _plain(cand.rest)
+        elif cand is not None and not _plain(cand.rest):
+            # A bold paragraph that is not a label: a heading ("Meeting points:", a subtitle).
+            paragraphs.append(Paragraph(plain, "heading", section=plain.rstrip(":"), new_turn=False))
+            continue
+        elif cand is None:
+            pm = _PLAIN_LABEL_RE.match(plain)
+            if pm and accepted(pm.group(1)) and registry.resolve(pm.group(1)).speaker is not None:
+                label, text = pm.group(1), plain[pm.end():]
+
+        if label is not None:
+            res = registry.resolve(label)
+            speaker, speaker_label, role = res.speaker, normalize_ws(label), res.role
+            if not res.known and res.label not in warned:
+                near = registry.near_miss(res.label)
+                if near:
+                    warned.add(res.label)
+                    warnings.append(
+                        f"speaker label {res.label!r} looks like {near!r} but matches no alias; "
+                        "not attributed to them (add a pattern to config/speakers.yaml)"
+                    )
+            paragraphs.append(Paragraph(text, role, speaker=speaker, speaker_label=speaker_label,
+                                        attribution="label", new_turn=True))
+        elif role == "narration":
+            paragraphs.append(Paragraph(plain, "narration"))
+        else:
+            paragraphs.append(Paragraph(plain, role, speaker=speaker, speaker_label=speaker_label,
+                                        attribution="continuation"))
+    return paragraphs
+
+
+def _is_italic_only(marked: str) -> bool:
+    outside = re.sub(r"\x03[^\x04]*\x04", "", marked)
+    return bool(re.search(r"\x03", marked)) and not _MARKS_RE.sub("", outside).strip(" ()<>….")
+
+
+def _attribute_unlabelled(paragraphs: list[Paragraph], *, title: str, lead: str, sections: str,
+                          date: dt.date, registry: SpeakerRegistry, warnings: list[str]) -> None:
+    """Give a label-less page to its author when it is a first-person transcript or article."""
+    body = [p for p in paragraphs if p.role == "narration"]
+    text = " ".join(p.text for p in body)
+    n_words = count_words(text)
+    first_person = len(_FIRST_PERSON_RE.findall(text)) / max(n_words, 1)
+    if "Transcripts" not in sections.split("; ") or first_person < 0.01:
+        if "Transcripts" in sections.split("; "):
+            warnings.append(
+                f"filed under Transcripts but has no speaker labels and few first-person words "
+                f"({first_person:.1%}); kept as narration, attributed to nobody"
+            )
+        return
+    named = registry.named_in(title)
+    if named:
+        speaker, how = named[0], "title"
+    else:
+        speaker, how = registry.in_office(date), "in-office"
+    if speaker is None:
+        return
+    for p in body:
+        p.role, p.speaker, p.attribution = "speech", speaker, how
+    body[0].new_turn = True
+    rule = "named in the title" if how == "title" else f"in office on {date.isoformat()}"
+    warnings.append(
+        f"no speaker labels; attributed to {speaker} ({rule}): filed under Transcripts and written "
+        f"in the first person ({first_person:.1%} first-person words)"
+    )
+
+
+def _kind(paragraphs: list[Paragraph], sections: str) -> str:
+    speakers = {p.speaker for p in paragraphs if p.role == "speech"}
+    labelled = any(p.attribution == "label" for p in paragraphs)
+    if labelled and (len(speakers) > 1 or any(p.role in ("question", "moderator") for p in paragraphs)):
+        return "transcript"
+    if speakers:
+        return "speech"
+    return "news"

@@ -1,0 +1,115 @@
+"""Text normalisation shared by every importer and by the phrase matcher.
+
+Three layers of text exist for each paragraph:
+
+* the *display* text: what the source printed, with whitespace collapsed (line breaks inside a
+  paragraph, non-breaking spaces and tabs become one space) and nothing else changed;
+* the *spoken* text: the display text without the translator's ``[bracketed]`` insertions. Only
+  this is counted as the speaker's words and matched against phrases;
+* the *folded* text: the spoken text lower-cased, with typographic quotes and apostrophes mapped
+  to their ASCII forms. Folding never changes the length of a string, so an offset in folded text
+  is the same offset in spoken text.
+
+:func:`spoken_with_map` also returns, for each character of the spoken text, its offset in the
+display text, so evidence can quote the display text (brackets included) around a match.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_BRACKET_RE = re.compile(r"\[[^\[\]]*\]")
+WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+
+# One character in, one character out: folding keeps offsets.
+_FOLD_TABLE = str.maketrans(
+    {
+        "\u2018": "'",  # left single quotation mark
+        "\u2019": "'",  # right single quotation mark / apostrophe
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",  # prime
+        "\u02bc": "'",  # modifier letter apostrophe
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
+
+
+def normalize_ws(text: str) -> str:
+    """Collapse every run of whitespace (including NBSP and zero-width space) to one space."""
+    return _WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case and map typographic quotes and dashes to ASCII, keeping the length."""
+    translated = text.translate(_FOLD_TABLE)
+    lowered = translated.lower()
+    if len(lowered) == len(translated):
+        return lowered
+    # Rare: a character whose lower case is longer (e.g. 'İ'); fold it char by char.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in translated)
+
+
+def spoken_with_map(display: str) -> tuple[str, list[int] | None]:
+    """Remove ``[bracketed]`` insertions; return the spoken text and an offset map.
+
+    The map gives, for each character of the returned text, the offset of the same character in
+    ``display``. It is ``None`` when nothing was removed (the offsets are then identical).
+    """
+    if "[" not in display:
+        return display, None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _BRACKET_RE.finditer(display):
+        pieces.append(display[pos : m.start()])
+        offsets.extend(range(pos, m.start()))
+        pos = m.end()
+    pieces.append(display[pos:])
+    offsets.extend(range(pos, len(display)))
+    joined = "".join(pieces)
+    # Collapse the double space left where an insertion stood, keeping the map aligned.
+    out_chars: list[str] = []
+    out_offsets: list[int] = []
+    for ch, off in zip(joined, offsets):
+        if ch == " " and (not out_chars or out_chars[-1] == " "):
+            continue
+        out_chars.append(ch)
+        out_offsets.append(off)
+    while out_chars and out_chars[-1] == " ":
+        out_chars.pop()
+        out_offsets.pop()
+    # A space left before punctuation ("the [peace] ," is rare) is kept: it changes no word.
+    return "".join(out_chars), out_offsets
+
+
+def spoken(display: str) -> str:
+    """The speaker's own words of a display text: ``[bracketed]`` insertions removed."""
+    return spoken_with_map(display)[0]
+
+
+def count_words(text: str) -> int:
+    """Number of words: runs of letters or digits, joined by apostrophes or hyphens.
+
+    "That's" is one word, "28-point" is one word, "U.S." is two.
+    """
+    return sum(1 for _ in WORD_RE.finditer(text))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (for n-grams and term counts)."""
+    return WORD_RE.findall(fold(text))

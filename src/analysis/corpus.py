@@ -1,0 +1,102 @@
+"""Load the processed corpus and select a speaker's own words."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .speakers import default_registry
+
+
+class CorpusError(ValueError):
+    """The processed corpus is missing, or a request does not fit it (unknown speaker, bad dates)."""
+
+
+@dataclass
+class Corpus:
+    """The processed corpus: one row per document, one row per paragraph, and its version info."""
+
+    documents: pd.DataFrame
+    turns: pd.DataFrame
+    info: dict
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, processed_dir: Path | str = config.PROCESSED_DIR) -> "Corpus":
+        processed_dir = Path(processed_dir)
+        docs_path = processed_dir / config.DOCUMENTS_FILE
+        if not docs_path.exists():
+            raise CorpusError(
+                f"no processed corpus in {processed_dir}: run `python -m analysis ingest` first"
+            )
+        documents = pd.read_parquet(docs_path)
+        turns = pd.read_parquet(processed_dir / config.TURNS_FILE)
+        info_path = processed_dir / config.CORPUS_INFO_FILE
+        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
+        documents["date"] = pd.to_datetime(documents["date"])
+        return cls(documents, turns, info, processed_dir)
+
+    @property
+    def version(self) -> str:
+        return str(self.info.get("corpus_version", "unknown"))
+
+    def speakers(self) -> pd.DataFrame:
+        """Named speakers with their number of documents and words, most words first."""
+        speech = self.turns[self.turns["role"] == "speech"]
+        out = (
+            speech.groupby("speaker")
+            .agg(documents=("doc_id", "nunique"), words=("n_words", "sum"))
+            .sort_values(["words", "documents"], ascending=False)
+        )
+        return out
+
+    def resolve_speaker(self, name: str) -> str:
+        """Canonical name for ``name`` ("Putin" -> "Vladimir Putin"); error if nobody speaks so."""
+        if not name or not name.strip():
+            raise CorpusError("speaker must be a non-empty name")
+        canonical = default_registry().resolve(name).speaker or name
+        known = set(self.turns.loc[self.turns["role"] == "speech", "speaker"].dropna())
+        for candidate in (canonical, name.strip()):
+            if candidate in known:
+                return candidate
+        top = ", ".join(self.speakers().head(5).index)
+        raise CorpusError(f"speaker {name!r} has no words in this corpus (top speakers: {top})")
+
+    def speaker_turns(self, speaker: str, *, start: str | dt.date | None = None,
+                      end: str | dt.date | None = None, source: str | None = None) -> pd.DataFrame:
+        """The speaker's own paragraphs (role ``speech``) joined with document metadata.
+
+        ``start`` and ``end`` are inclusive ISO dates; either may be omitted. ``source`` keeps only
+        documents from that outlet (the ``source`` column, e.g. "en.kremlin.ru").
+        """
+        name = self.resolve_speaker(speaker)
+        t = self.turns[(self.turns["role"] == "speech") & (self.turns["speaker"] == name)]
+        meta = self.documents[["doc_id", "date", "title", "source", "source_url"]]
+        out = t.merge(meta, on="doc_id", how="left", validate="many_to_one")
+        lo, hi = parse_date(start, "start"), parse_date(end, "end")
+        if lo is not None and hi is not None and lo > hi:
+            raise CorpusError(f"start {lo.date()} is after end {hi.date()}")
+        if lo is not None:
+            out = out[out["date"] >= lo]
+        if hi is not None:
+            out = out[out["date"] <= hi]
+        if source:
+            sources = set(self.documents["source"])
+            if source not in sources:
+                raise CorpusError(f"source {source!r} is not in this corpus (sources: {', '.join(sorted(sources))})")
+            out = out[out["source"] == source]
+        return out.sort_values(["date", "doc_id", "para_no"]).reset_index(drop=True)
+
+
+def parse_date(value, what: str) -> pd.Timestamp | None:
+    """An ISO date parameter as a Timestamp; ``None``/"" means no bound."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(str(value).strip()[:10]))
+    except ValueError as exc:
+        raise CorpusError(f"{what} date {value!r} is not an ISO date (YYYY-MM-DD)") from exc

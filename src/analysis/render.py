@@ -1,0 +1,171 @@
+"""Render the reports: papermill executes each notebook, nbconvert writes HTML without code.
+
+The list of reports lives in ``config/reports.yaml`` (name, notebook, title, summary,
+parameters). For each report:
+
+1. its parameters are checked against the notebook's ``parameters`` cell (unknown names fail);
+2. papermill executes the notebook on a real kernel into ``build/executed/<name>.ipynb`` (kept,
+   so a failure can be debugged);
+3. nbconvert writes the HTML without input cells into a staging folder, which replaces
+   ``reports/<name>.html`` and ``reports/<name>/`` only when the whole report succeeded.
+
+``reports/index.html`` links every report that rendered. A failing notebook makes the command
+exit non-zero with the notebook's name and the error; the other reports are still rendered.
+"""
+from __future__ import annotations
+
+import html
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import config
+
+
+@dataclass
+class ReportSpec:
+    name: str
+    notebook: str
+    title: str
+    summary: str
+    parameters: dict
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec]:
+    """Read and validate the report list."""
+    path = Path(config_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    specs, seen = [], set()
+    for i, item in enumerate(data.get("reports") or []):
+        missing = [k for k in ("name", "notebook", "title") if not item.get(k)]
+        if missing:
+            raise ValueError(f"{path}: report #{i + 1} lacks {', '.join(missing)}")
+        if item["name"] in seen:
+            raise ValueError(f"{path}: report name {item['name']!r} is used twice")
+        seen.add(item["name"])
+        specs.append(ReportSpec(item["name"], item["notebook"], item["title"], item.get("summary", ""),
+                                dict(item.get("parameters") or {})))
+    if not specs:
+        raise ValueError(f"{path}: no reports listed")
+    return specs
+
+
+def check_parameters(spec: ReportSpec, notebook_path: Path) -> None:
+    """Fail on a parameter the notebook does not declare in its ``parameters`` cell."""
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(notebook_path))
+    if not declared:
+        raise ValueError(f"{notebook_path.name} has no cell tagged 'parameters'")
+    unknown = sorted(set(spec.parameters) - set(declared))
+    if unknown:
+        raise ValueError(
+            f"report {spec.name!r}: unknown parameter(s) {', '.join(unknown)} for {notebook_path.name} "
+            f"(declared: {', '.join(declared)})"
+        )
+
+
+def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, build_dir: Path) -> None:
+    """Execute one report's notebook and publish its HTML and files; raise RenderError on failure."""
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    notebook = config.NOTEBOOKS_DIR / spec.notebook
+    if not notebook.exists():
+        raise RenderError(f"report {spec.name!r}: notebook {spec.notebook} not found in notebooks/")
+    check_parameters(spec, notebook)
+    executed = build_dir / "executed" / f"{spec.name}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{spec.name}-", dir=build_dir))
+    try:
+        params = {**spec.parameters, "report_name": spec.name, "report_title": spec.title,
+                  "processed_dir": str(processed_dir), "reports_dir": str(staging)}
+        try:
+            pm.execute_notebook(str(notebook), str(executed), parameters=params, kernel_name="python3",
+                                cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False)
+        except pm.PapermillExecutionError as exc:
+            raise RenderError(
+                f"report {spec.name!r}: notebook {spec.notebook} failed in cell {exc.exec_count}: "
+                f"{exc.ename}: {exc.evalue} (executed notebook kept at {executed})"
+            ) from exc
+        nb = nbformat.read(str(executed), as_version=4)
+        exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True)
+        exporter.exclude_anchor_links = True
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": spec.title}})
+        (staging / f"{spec.name}.html").write_text(body, encoding="utf-8")
+        _publish(staging, spec.name, reports_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, name: str, reports_dir: Path) -> None:
+    """Move a finished report into place, replacing the old one."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    target_dir = reports_dir / name
+    if target_dir.exists():
+        shutil.rmtree(target_dir)
+    if (staging / name).exists():
+        shutil.move(str(staging / name), str(target_dir))
+    shutil.move(str(staging / f"{name}.html"), str(reports_dir / f"{name}.html"))
+
+
+def render_all(*, config_path: Path | str = config.REPORTS_FILE, only: list[str] | None = None,
+               reports_dir: Path | str = config.REPORTS_DIR, processed_dir: Path | str = config.PROCESSED_DIR,
+               build_dir: Path | str = config.BUILD_DIR) -> list[str]:
+    """Render every report (or ``only`` those named); write the index. Returns the failures."""
+    specs = load_specs(config_path)
+    if only:
+        unknown = sorted(set(only) - {s.name for s in specs})
+        if unknown:
+            raise ValueError(f"no report named {', '.join(unknown)} in {config_path}")
+        specs = [s for s in specs if s.name in only]
+    reports_dir, build_dir = Path(reports_dir), Path(build_dir)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    for spec in specs:
+        print(f"render: {spec.name} ({spec.notebook})", file=sys.stderr)
+        try:
+            render_one(spec, reports_dir=reports_dir, processed_dir=Path(processed_dir), build_dir=build_dir)
+        except (RenderError, ValueError) as exc:
+            failures.append(str(exc))
+            print(f"render: FAILED {exc}", file=sys.stderr)
+    all_specs = load_specs(config_path)
+    write_index(all_specs, reports_dir)
+    return failures
+
+
+def write_index(specs: list[ReportSpec], reports_dir: Path) -> Path:
+    """reports/index.html: a link to every report whose HTML exists."""
+    e = html.escape
+    items = []
+    for spec in specs:
+        if (reports_dir / f"{spec.name}.html").exists():
+            items.append(
+                f'<li><a href="{e(spec.name)}.html">{e(spec.title)}</a>'
+                f"<p>{e(spec.summary)}</p></li>"
+            )
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>Refrain reports</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.5}li{margin-bottom:1rem}</style></head><body>"
+        "<h1>Refrain reports</h1><p>What political leaders say, and how often they say it again. "
+        "Every number links to the quotes behind it.</p><ul>"
+        + "".join(items)
+        + "</ul></body></html>\n"
+    )
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path = reports_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

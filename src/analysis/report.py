@@ -1,0 +1,122 @@
+"""Helpers a notebook calls to build its report: header, charts, tables, methodology.
+
+A notebook creates one :class:`Report` from its parameters; every chart it adds is numbered
+(``fig1_…``), written as PNG, SVG and CSV under ``reports/<name>/`` and returned as escaped HTML
+with alt text and data links. Nothing here reads the clock: the same inputs give the same report.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .charts import SavedChart, save_chart
+from .corpus import Corpus
+
+METHOD_HTML = """
+<section class="method"><h2>Method</h2><ul>
+<li><b>Whose words count.</b> Only paragraphs attributed to the speaker: in transcripts, the turns
+under the speaker's label; in translated Q&amp;A articles, the remarks under each topic heading.
+Interviewers' questions, other speakers, page leads, headlines, the outlet's promo lines, pull-quotes
+and third-person narration are kept in the corpus but never counted. Translator's [bracketed]
+insertions are shown but neither counted nor matched.</li>
+<li><b>How phrases match.</b> Case-insensitive, whole phrase (no match inside a longer word),
+after folding typographic quotes and dashes to plain ones and joining line breaks, so
+“That’s” matches "that's".</li>
+<li><b>Denominators.</b> Rates are uses per 10,000 of the speaker's own words in the period, shown
+beside the raw count and the number of the speaker's statements. Whiskers are exact 95% Poisson
+intervals; counts under 5 are flagged as low. No smoothing.</li>
+<li><b>Known limits.</b> English translations vary: one Russian phrase can be rendered several ways
+(track a family of forms). Speaker labels on older pages are inconsistent; the ingest report lists
+every page that needed a guess. The development sample is small and not a random sample of all
+statements.</li></ul></section>
+"""
+
+
+@dataclass
+class Report:
+    """Collects a report's charts; writes their files under ``reports_dir/name``."""
+
+    name: str
+    title: str
+    reports_dir: Path = config.REPORTS_DIR
+    _n: int = field(default=0, repr=False)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.name):
+            raise ValueError(f"report name {self.name!r}: use lower-case letters, digits, '-' and '_'")
+        self.reports_dir = Path(self.reports_dir)
+        self.asset_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def asset_dir(self) -> Path:
+        return self.reports_dir / self.name
+
+    def chart(self, fig, data: pd.DataFrame, slug: str, *, alt: str, title: str) -> "HTML":
+        """Save the next numbered figure and return it as displayable HTML."""
+        self._n += 1
+        stem = self.asset_dir / f"fig{self._n}_{slug}"
+        saved: SavedChart = save_chart(fig, data, stem, alt=alt, title=title)
+        return HTML(saved.html(self.name))
+
+    def table_file(self, data: pd.DataFrame, filename: str) -> str:
+        """Write a CSV table under the report folder; return its link (relative to the report)."""
+        path = self.asset_dir / filename
+        data.to_csv(path, index=False, lineterminator="\n")
+        return f"{self.name}/{filename}"
+
+
+class HTML:
+    """Minimal rich-display object (works with or without IPython)."""
+
+    def __init__(self, data: str):
+        self.data = data
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __str__(self) -> str:
+        return self.data
+
+
+def header(corpus: Corpus, *, title: str, measured: str, parameters: dict) -> HTML:
+    """The report's opening: what it measured, on which corpus version, with which parameters."""
+    e = html.escape
+    info = corpus.info
+    params = "".join(
+        f"<tr><th>{e(str(k))}</th><td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
+        for k, v in parameters.items()
+    )
+    return HTML(
+        f'<header class="report-header"><h1>{e(title)}</h1><p class="measured">{e(measured)}</p>'
+        f"<p>Corpus version <code>{e(str(info.get('corpus_version', 'unknown')))}</code>: "
+        f"{e(str(info.get('documents', '?')))} documents dated {e(str(info.get('date_min')))} to "
+        f"{e(str(info.get('date_max')))}.</p>"
+        f'<details><summary>Parameters</summary><table class="params">{params}</table></details></header>'
+    )
+
+
+def table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200) -> HTML:
+    """An escaped HTML table (text from sources never becomes markup)."""
+    shown = df.head(max_rows)
+    out = shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+    if caption:
+        out = out.replace('<table border="0" class="dataframe data">',
+                          f'<table class="dataframe data"><caption>{html.escape(caption)}</caption>', 1)
+    if len(df) > max_rows:
+        out += f"<p>{len(df) - max_rows} more rows in the CSV.</p>"
+    return HTML(out)
+
+
+def method() -> HTML:
+    return HTML(METHOD_HTML)
+
+
+def paragraph(text: str) -> HTML:
+    """A sentence of narrative built from data, escaped."""
+    return HTML(f"<p>{html.escape(text)}</p>")

@@ -19,6 +19,7 @@ def _add_query_args(p: argparse.ArgumentParser) -> None:
                    help="a phrase to count; repeat for several")
     p.add_argument("--start", help="first date, YYYY-MM-DD (inclusive)")
     p.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
+    p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
 
@@ -79,13 +80,14 @@ def _run(args: argparse.Namespace) -> int:
         corpus = Corpus.load(args.processed)
         if args.command == "count":
             table = count_phrases(corpus, speaker=args.speaker, phrases=args.phrases, by=args.by,
-                                  start=args.start, end=args.end)
+                                  start=args.start, end=args.end, source=args.source)
             text = table.to_csv(index=False, lineterminator="\n") if args.format == "csv" \
                 else table.to_json(orient="records", indent=1) + "\n"
         else:
             from .evidence import evidence_csv, evidence_html
 
-            ev = evidence(corpus, speaker=args.speaker, phrases=args.phrases, start=args.start, end=args.end)
+            ev = evidence(corpus, speaker=args.speaker, phrases=args.phrases, start=args.start, end=args.end,
+                          source=args.source)
             text = evidence_csv(ev) if args.format == "csv" else evidence_html(ev)
         _write(text, args.out)
         return 0

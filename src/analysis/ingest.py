@@ -126,7 +126,7 @@ def ingest(raw_dir: Path | str = config.RAW_DIR, out_dir: Path | str = config.PR
 
 def read_corpus(raw_dir: Path, *, registry: SpeakerRegistry) -> IngestResult:
     """Parse every raw file; no output is written. Duplicates are resolved here."""
-    files = sorted(p for p in raw_dir.rglob("*") if p.is_file() and not _hidden(p, raw_dir))
+    files = sorted(p for p in raw_dir.rglob("*") if not p.is_dir() and not _hidden(p, raw_dir))
     manifests = _manifests(files, raw_dir)
     documents: list[Document] = []
     report: list[ReportRow] = []

@@ -304,6 +304,7 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
     speaker: str | None = None
     speaker_label: str | None = None
     role = "narration"
+    pending_label = False
     warned: set[str] = set()
     for block, cand in zip(blocks, candidates):
         plain = _plain(block.marked)
@@ -344,13 +345,18 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
                         f"speaker label {res.label!r} looks like {near!r} but matches no alias; "
                         "not attributed to them (add a pattern to config/speakers.yaml)"
                     )
-            paragraphs.append(Paragraph(text, role, speaker=speaker, speaker_label=speaker_label,
-                                        attribution="label", new_turn=True))
+            if text:
+                paragraphs.append(Paragraph(text, role, speaker=speaker, speaker_label=speaker_label,
+                                            attribution="label", new_turn=True))
+            else:  # the label stands on a line of its own: the turn starts with the next paragraph
+                pending_label = True
         elif role == "narration":
             paragraphs.append(Paragraph(plain, "narration"))
         else:
             paragraphs.append(Paragraph(plain, role, speaker=speaker, speaker_label=speaker_label,
-                                        attribution="continuation"))
+                                        attribution="label" if pending_label else "continuation",
+                                        new_turn=pending_label))
+            pending_label = False
     return paragraphs
 
 

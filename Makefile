@@ -1,0 +1,47 @@
+# Refrain: `make all` rebuilds the corpus from data/raw and renders every report; `make test` tests.
+# Self-documenting: `make help` lists the targets with the `##` comment above each.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+## Show this help
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  %-12s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
+
+## Create .venv and install the pinned requirements and the analysis package
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## Install, rebuild the corpus from data/raw and render every report (the main job)
+all: setup corpus reports
+
+## Build data/processed from data/raw (Parquet tables + ingest report)
+corpus: setup
+	$(BIN)/python -m analysis ingest --raw data/raw --out data/processed
+
+## Execute every notebook with papermill and write reports/*.html and reports/index.html
+reports: setup
+	$(BIN)/python -m analysis render
+
+## Install and run the test suite
+test: setup
+	$(BIN)/python -m pytest
+
+## Open JupyterLab on the notebooks
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+## Remove generated files (processed corpus, reports, build folder)
+clean:
+	rm -rf data/processed build reports test-output
+
+.PHONY: help setup all corpus reports test lab clean

@@ -1,0 +1,58 @@
+"""Shared fixtures: paths, a Kremlin-page builder and a small processed corpus."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.corpus import Corpus
+from analysis.ingest import ingest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEMPLATE = (FIXTURES / "kremlin_template.html").read_text(encoding="utf-8")
+SEED = config.RAW_DIR / "seed" / "meduza-putin-bishkek-2025-11-27.txt"
+KREMLIN_HTML = config.RAW_DIR / "kremlin" / "html"
+
+
+def kremlin_page(body: str, *, page_id: str = "99999", title: str = "Test page", lead: str = "A lead.",
+                 date: str | None = "2019-01-01", status_date: str = "2019-01-01",
+                 sections: str = '<a href="#">News</a>, <a href="#">Transcripts</a>') -> bytes:
+    """A page with the en.kremlin.ru structure around ``body`` (HTML of the article body)."""
+    date_block = (f'<time class="read__published" datetime="{date}" itemprop="datePublished">d</time>'
+                  if date else "")
+    html = (TEMPLATE.replace("{{ID}}", page_id).replace("{{TITLE}}", title).replace("{{LEAD}}", lead)
+            .replace("{{DATE_BLOCK}}", date_block).replace("{{BODY}}", body)
+            .replace("{{SECTIONS}}", sections).replace("{{STATUS_DATE}}", status_date))
+    return html.encode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def fixture_corpus(tmp_path_factory) -> Corpus:
+    """The tests/fixtures/raw corpus, ingested once per session."""
+    out = tmp_path_factory.mktemp("processed")
+    ingest(FIXTURES / "raw", out, quiet=True)
+    return Corpus.load(out)
+
+
+@pytest.fixture(scope="session")
+def default_corpus(tmp_path_factory) -> Corpus:
+    """The project's embedded default corpus (data/raw), ingested once per session."""
+    out = tmp_path_factory.mktemp("processed-default")
+    ingest(config.RAW_DIR, out, quiet=True)
+    return Corpus.load(out)
+
+
+@pytest.fixture
+def raw_dir(tmp_path) -> Path:
+    """An empty raw folder to put test files in."""
+    d = tmp_path / "raw"
+    d.mkdir()
+    return d
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    target = dest / Path(name).name
+    shutil.copy(FIXTURES / name, target)
+    return target

@@ -1,0 +1,66 @@
+"""Hand-added statements: Markdown or text with YAML front matter."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.importers.base import IngestError
+from analysis.importers.plaintext import parse_plaintext
+from analysis.speakers import default_registry
+
+REG = default_registry()
+
+GOOD = """---
+title: Remarks
+date: 2024-02-14
+speaker: Putin
+source_url: https://example.org/r
+---
+# On energy
+
+First paragraph
+split over lines.
+
+Question: Someone else asks.
+
+Vladimir Putin: Back to me.
+"""
+
+
+def parse(text: str | bytes):
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_plaintext(raw, raw_path="s.md", raw_sha256="0", registry=REG, doc_id="s")
+
+
+def test_front_matter_and_turns():
+    doc = parse(GOOD)
+    assert doc.date.isoformat() == "2024-02-14"
+    rows = [(p.role, p.speaker, p.section, p.text) for p in doc.paragraphs]
+    assert rows == [
+        ("heading", None, "On energy", "On energy"),
+        ("speech", "Vladimir Putin", "On energy", "First paragraph split over lines."),
+        ("question", None, "On energy", "Someone else asks."),
+        ("speech", "Vladimir Putin", "On energy", "Back to me."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("no front matter at all\n", "no-front-matter"),
+        ("---\ntitle: x\nspeaker: Putin\n---\nText.\n", "no-date"),
+        ("---\ntitle: x\ndate: 14/02/2024\nspeaker: Putin\n---\nText.\n", "bad-date"),
+        ("---\ntitle: x\ndate: 2024-02-14\n---\nText.\n", "no-speaker"),
+        ("---\ntitle: [unclosed\n---\nText.\n", "bad-front-matter"),
+        ("---\ntitle: x\ndate: 2024-02-14\nspeaker: Putin\n---\n\n\n", "empty-body"),
+    ],
+)
+def test_bad_statements(text, code):
+    with pytest.raises(IngestError) as exc:
+        parse(text)
+    assert exc.value.code == code
+
+
+def test_unknown_speaker_is_warned_and_kept():
+    doc = parse("---\ntitle: x\ndate: 2024-02-14\nspeaker: Jane Doe\n---\nHello.\n")
+    assert doc.paragraphs[0].speaker == "Jane Doe"
+    assert any("unknown speaker 'Jane Doe'" in w for w in doc.warnings)

@@ -1,0 +1,74 @@
+"""The command line, as scripts and CI call it."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from tests.conftest import FIXTURES
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli")
+    res = run("ingest", "--raw", str(FIXTURES / "raw"), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "3 documents" in res.stderr
+    return out
+
+
+def test_count_csv(processed):
+    res = run("count", "--processed", str(processed), "--speaker", "Vladimir Putin",
+              "--phrase", "That's all there is to it", "--phrase", "legally impossible", "--by", "year",
+              "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout))
+    assert list(table.columns[:6]) == ["period", "phrase", "count", "documents", "speaker_words", "per_10k"]
+    assert table.groupby("phrase")["count"].sum().to_dict() == {"That's all there is to it": 2,
+                                                                 "legally impossible": 1}
+
+
+def test_kwic_csv_rows_equal_count(processed, tmp_path):
+    out = tmp_path / "ev.csv"
+    assert main(["kwic", "--processed", str(processed), "--phrase", "That's all there is to it",
+                 "--out", str(out)]) == 0
+    ev = pd.read_csv(out)
+    assert len(ev) == 2
+    assert list(ev.columns) == ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase",
+                                "left", "match", "right"]
+
+
+def test_kwic_html_escapes_source_text(processed):
+    res = run("kwic", "--processed", str(processed), "--phrase", "It shows as text", "--format", "html")
+    assert res.returncode == 0, res.stderr
+    assert "<img src=x onerror" not in res.stdout
+    assert "&lt;img src=x onerror=alert(1)&gt;" in res.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--by", "week"], "invalid choice"),
+        (["--speaker", "Nobody Atall"], "no words in this corpus"),
+        (["--start", "yesterday"], "ISO date"),
+        (["--phrase", "   "], "no letters or digits"),
+    ],
+)
+def test_bad_parameters_exit_2_with_a_message(processed, args, message):
+    res = run("count", "--processed", str(processed), "--phrase", "x", *args)
+    assert res.returncode == 2
+    assert message in res.stderr
+
+
+def test_missing_corpus(tmp_path):
+    res = run("count", "--processed", str(tmp_path), "--phrase", "x")
+    assert res.returncode == 2
+    assert "run `python -m analysis ingest` first" in res.stderr

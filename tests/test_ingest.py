@@ -1,0 +1,126 @@
+"""Ingest: every raw file is ingested or listed with its reason; outputs are reproducible."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.ingest import ingest
+from tests.conftest import FIXTURES, kremlin_page
+
+GOOD_MD = "---\ntitle: Good\ndate: 2024-01-01\nspeaker: Vladimir Putin\n---\nA good statement.\n"
+
+
+def report(out) -> dict[str, dict]:
+    with (out / config.INGEST_REPORT_FILE).open(encoding="utf-8") as fh:
+        return {row["path"]: row for row in csv.DictReader(fh)}
+
+
+@pytest.fixture
+def messy_raw(raw_dir):
+    (raw_dir / "good.md").write_text(GOOD_MD, encoding="utf-8")
+    (raw_dir / "10001.html").write_bytes(kremlin_page("<p><b>Vladimir Putin</b>: One.</p>", page_id="10001"))
+    (raw_dir / "10002.html").write_bytes(kremlin_page("<p><b>Vladimir Putin</b>: One.</p>", page_id="10002",
+                                                      date="2019-02-01"))  # same body, later
+    (raw_dir / "10003.html").write_bytes(
+        kremlin_page("<p>x</p>", page_id="10003", date=None).replace(b'<time datetime="2019-01-01">date</time>', b""))
+    (raw_dir / "10004.html").write_bytes(kremlin_page("", page_id="10004", lead=""))
+    (raw_dir / "10005.html").write_bytes(
+        kremlin_page("<p><b>Vladimir Putin</b>: Caf\u00e9.</p>", page_id="10005").replace("Caf\u00e9".encode(), b"Caf\xe9"))
+    (raw_dir / "empty.md").write_bytes(b"")
+    (raw_dir / "notes.txt").write_text("A text file with no metadata.\n", encoding="utf-8")
+    (raw_dir / "image.png").write_bytes(b"\x89PNG")
+    os.symlink(raw_dir / "missing-target.md", raw_dir / "broken-link.md")
+    return raw_dir
+
+
+def test_every_file_is_ingested_or_listed_with_its_reason(messy_raw, tmp_path):
+    out = tmp_path / "processed"
+    result = ingest(messy_raw, out, quiet=True)
+    rows = report(out)
+    assert set(rows) == {p.name for p in messy_raw.iterdir()}
+    expect = {
+        "good.md": ("ingested", ""),
+        "10001.html": ("ingested", ""),
+        "10002.html": ("skipped", "duplicate-body"),
+        "10003.html": ("skipped", "no-date"),
+        "10004.html": ("skipped", "empty-body"),
+        "10005.html": ("ingested", ""),
+        "empty.md": ("skipped", "empty file"),
+        "notes.txt": ("skipped", "no-metadata"),
+        "image.png": ("skipped", "unsupported file type"),
+        "broken-link.md": ("skipped", "unreadable"),
+    }
+    for name, (status, reason) in expect.items():
+        assert rows[name]["status"] == status, name
+        assert rows[name]["reason"].startswith(reason), (name, rows[name]["reason"])
+    assert "kremlin-10001" in rows["10002.html"]["reason"]
+    assert "invalid UTF-8" in rows["10005.html"]["warnings"]
+    assert len(result.documents) == 3
+    docs = pd.read_parquet(out / config.DOCUMENTS_FILE)
+    assert sorted(docs["doc_id"]) == ["good", "kremlin-10001", "kremlin-10005"]
+
+
+def test_messages_name_the_file(messy_raw, tmp_path, capsys):
+    ingest(messy_raw, tmp_path / "p")
+    err = capsys.readouterr().err
+    assert "skipped 10003.html: no-date" in err
+    assert "warning 10005.html: invalid UTF-8" in err
+
+
+def test_same_inputs_give_byte_identical_outputs(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    ingest(FIXTURES / "raw", a, quiet=True)
+    ingest(FIXTURES / "raw", b, quiet=True)
+    for name in (config.DOCUMENTS_FILE, config.TURNS_FILE, config.INGEST_REPORT_FILE, config.CORPUS_INFO_FILE):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_corpus_version_changes_with_the_raw_data(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw", raw)
+    first = ingest(raw, tmp_path / "a", quiet=True).info["corpus_version"]
+    (raw / "statements" / "extra.md").write_text(GOOD_MD, encoding="utf-8")
+    second = ingest(raw, tmp_path / "b", quiet=True).info["corpus_version"]
+    assert first != second
+
+
+def test_missing_raw_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        ingest(tmp_path / "nope", tmp_path / "out", quiet=True)
+
+
+def test_turns_table_columns_and_roles(fixture_corpus):
+    t = fixture_corpus.turns
+    assert list(t.columns) == ["doc_id", "para_no", "turn_no", "speaker", "speaker_label", "role", "section",
+                               "attribution", "text", "n_words"]
+    assert set(t["role"]) <= {"speech", "question", "moderator", "narration", "lead", "headline", "heading",
+                              "boilerplate", "pullquote", "editorial"}
+    # turn numbers never decrease within a document
+    assert (t.groupby("doc_id")["turn_no"].diff().fillna(0) >= 0).all()
+
+
+# --- the embedded default corpus ------------------------------------------------------------
+
+def test_default_corpus_accounts_for_every_file(default_corpus):
+    rows = report(default_corpus.path)
+    raw_files = [p for p in config.RAW_DIR.rglob("*") if p.is_file()]
+    assert len(rows) == len(raw_files)
+    skipped = {p: r["reason"].split(":")[0] for p, r in rows.items() if r["status"] == "skipped"}
+    assert skipped == {
+        "kremlin/html/28119.html": "empty-body",
+        "kremlin/html/33858.html": "empty-body",
+        "kremlin/html/37356.html": "empty-body",
+        "kremlin/html/62610.html": "duplicate-body",
+    }
+    assert "invalid UTF-8" in rows["kremlin/html/63123.html"]["warnings"]
+
+
+def test_default_corpus_has_seed_and_sample(default_corpus):
+    docs = default_corpus.documents
+    assert (docs["importer"] == "qa_article").sum() == 1
+    assert (docs["importer"] == "kremlin").sum() == 146

@@ -1,0 +1,87 @@
+"""Rendering: papermill executes a real notebook on a real kernel; nbconvert writes the HTML."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from analysis.render import RenderError, ReportSpec, check_parameters, load_specs, render_all, render_one
+from analysis import config
+
+pytestmark = pytest.mark.notebook
+
+SMALL = {"speaker": "Vladimir Putin", "phrases": ["That's all there is to it", "It shows as text"],
+         "period": "year"}
+
+
+def write_config(path, reports):
+    path.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
+    return path
+
+
+def test_notebook_renders_to_html_without_code(fixture_corpus, tmp_path):
+    cfg = write_config(tmp_path / "reports.yaml", [
+        {"name": "small", "notebook": "01-track-phrases.ipynb", "title": "Small <test> report",
+         "summary": "A summary & more", "parameters": SMALL},
+    ])
+    reports = tmp_path / "reports"
+    failures = render_all(config_path=cfg, reports_dir=reports, processed_dir=fixture_corpus.path,
+                          build_dir=tmp_path / "build")
+    assert failures == []
+    page = (reports / "small.html").read_text(encoding="utf-8")
+    assert "from analysis" not in page  # input cells are excluded for readers
+    assert "Phrases over time" in page and "Evidence" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # source text is escaped…
+    assert "<img src=x onerror" not in page  # …never markup
+    assert (reports / "small" / "evidence.csv").exists()
+    assert sorted(p.name for p in (reports / "small").glob("fig*.csv")) == [
+        "fig1_words_per_year.csv", "fig2_phrase_rates.csv", "fig3_words_per_heading.csv"]
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="small.html"' in index
+    assert "Small &lt;test&gt; report" in index and "A summary &amp; more" in index
+    assert (tmp_path / "build" / "executed" / "small.ipynb").exists()
+
+
+def test_failing_notebook_is_named_kept_and_not_published(fixture_corpus, tmp_path):
+    cfg = write_config(tmp_path / "reports.yaml", [
+        {"name": "broken", "notebook": "01-track-phrases.ipynb", "title": "Broken",
+         "parameters": {**SMALL, "period": "week"}},
+    ])
+    reports = tmp_path / "reports"
+    failures = render_all(config_path=cfg, reports_dir=reports, processed_dir=fixture_corpus.path,
+                          build_dir=tmp_path / "build")
+    assert len(failures) == 1
+    assert "01-track-phrases.ipynb" in failures[0] and "period must be one of" in failures[0]
+    assert (tmp_path / "build" / "executed" / "broken.ipynb").exists()
+    assert not (reports / "broken.html").exists()
+    assert not (reports / "broken").exists()
+
+
+def test_unknown_parameter_is_rejected_before_running():
+    spec = ReportSpec("x", "01-track-phrases.ipynb", "X", "", {"phrasez": ["a"]})
+    with pytest.raises(ValueError, match="unknown parameter"):
+        check_parameters(spec, config.NOTEBOOKS_DIR / spec.notebook)
+
+
+def test_missing_notebook(tmp_path, fixture_corpus):
+    spec = ReportSpec("x", "99-nope.ipynb", "X", "", {})
+    with pytest.raises(RenderError, match="not found"):
+        render_one(spec, reports_dir=tmp_path, processed_dir=fixture_corpus.path, build_dir=tmp_path)
+
+
+def test_project_report_list_is_valid():
+    specs = load_specs()
+    assert len(specs) >= 2
+    for spec in specs:
+        check_parameters(spec, config.NOTEBOOKS_DIR / spec.notebook)
+
+
+def test_committed_notebooks_have_no_outputs():
+    import nbformat
+
+    for path in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, f"{path.name}: exactly one cell tagged parameters"
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has outputs"

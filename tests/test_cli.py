@@ -42,7 +42,7 @@ def test_kwic_csv_rows_equal_count(processed, tmp_path):
                  "--out", str(out)]) == 0
     ev = pd.read_csv(out)
     assert len(ev) == 2
-    assert list(ev.columns) == ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase",
+    assert list(ev.columns) == ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase", "form",
                                 "left", "match", "right"]
 
 

@@ -31,7 +31,7 @@ def test_phrase_matching(phrase, text, n):
 
 def test_many_phrases_one_pass_overlapping():
     m = PhraseMatcher(["all there is", "there is to it", "is"])
-    found = [(x.phrase, x.start) for x in m.find("that's all there is to it")]
+    found = [(x.term, x.start) for x in m.find("that's all there is to it")]
     assert found == [("all there is", 7), ("there is to it", 11), ("is", 17)]
 
 

@@ -16,7 +16,8 @@ def _add_query_args(p: argparse.ArgumentParser) -> None:
                    help="processed corpus folder (default: data/processed)")
     p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker name (default: %(default)s)")
     p.add_argument("--phrase", action="append", required=True, dest="phrases",
-                   help="a phrase to count; repeat for several")
+                   help="a phrase, or a family name from the phrase lexicon; repeat for several")
+    p.add_argument("--lexicon", type=Path, help="phrase lexicon (default: config/lexicons/phrases.yaml)")
     p.add_argument("--start", help="first date, YYYY-MM-DD (inclusive)")
     p.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
     p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("count", help="phrase counts per period in a speaker's own words")
     _add_query_args(p)
     p.add_argument("--by", choices=["year", "month", "document"], default="year")
+    p.add_argument("--breakdown", action="store_true", help="one row per surface form of each family too")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
 
     p = sub.add_parser("kwic", help="every match with its context (the evidence behind a count)")
@@ -77,17 +79,21 @@ def _run(args: argparse.Namespace) -> int:
         from .corpus import Corpus
         from .count import count_phrases, evidence
 
+        from .lexicon import load
+
         corpus = Corpus.load(args.processed)
+        lexicon = load(args.lexicon)
         if args.command == "count":
             table = count_phrases(corpus, speaker=args.speaker, phrases=args.phrases, by=args.by,
-                                  start=args.start, end=args.end, source=args.source)
+                                  start=args.start, end=args.end, source=args.source, lexicon=lexicon,
+                                  breakdown=args.breakdown)
             text = table.to_csv(index=False, lineterminator="\n") if args.format == "csv" \
                 else table.to_json(orient="records", indent=1) + "\n"
         else:
             from .evidence import evidence_csv, evidence_html
 
             ev = evidence(corpus, speaker=args.speaker, phrases=args.phrases, start=args.start, end=args.end,
-                          source=args.source)
+                          source=args.source, lexicon=lexicon)
             text = evidence_csv(ev) if args.format == "csv" else evidence_html(ev)
         _write(text, args.out)
         return 0

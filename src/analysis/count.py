@@ -16,8 +16,11 @@ from typing import Sequence
 import pandas as pd
 from scipy.stats import chi2
 
+from scipy.stats import beta
+
 from .corpus import Corpus
-from .match import find_matches, unique
+from .lexicon import Lexicon, Term, resolve_terms
+from .match import find_matches
 
 PERIODS = ("year", "month", "document")
 LOW_COUNT = 5
@@ -25,8 +28,14 @@ PER = 10_000
 
 COUNT_COLUMNS = [
     "period", "phrase", "count", "documents", "speaker_words", "per_10k",
-    "per_10k_low", "per_10k_high", "documents_with_match", "low_count",
+    "per_10k_low", "per_10k_high", "documents_with_match", "share_of_statements",
+    "share_low", "share_high", "low_count",
 ]
+DENOMINATORS = {  # what a journalist can chart: column, interval columns, axis label
+    "words": ("per_10k", "per_10k_low", "per_10k_high", "uses per 10,000 of the speaker's words"),
+    "statements": ("share_of_statements", "share_low", "share_high", "share of statements with a use"),
+    "raw": ("count", None, None, "uses (raw count)"),
+}
 
 
 def period_of(dates: pd.Series, doc_ids: pd.Series, by: str) -> pd.Series:
@@ -42,40 +51,45 @@ def period_of(dates: pd.Series, doc_ids: pd.Series, by: str) -> pd.Series:
 
 def evidence(corpus: Corpus, *, speaker: str, phrases: Sequence[str],
              start: str | dt.date | None = None, end: str | dt.date | None = None,
-             source: str | None = None) -> pd.DataFrame:
-    """Every match of ``phrases`` in the speaker's own words, oldest first."""
+             source: str | None = None, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """Every match of ``phrases`` (family names or phrases) in the speaker's own words, oldest first."""
     turns = corpus.speaker_turns(speaker, start=start, end=end, source=source)
-    ev = find_matches(turns, unique(phrases))
+    ev = find_matches(turns, resolve_terms(phrases, lexicon))
     return ev.sort_values(["date", "doc_id", "para_no", "char_start", "phrase"], kind="stable").reset_index(drop=True)
 
 
 def count_phrases(corpus: Corpus, *, speaker: str, phrases: Sequence[str], by: str = "year",
                   start: str | dt.date | None = None, end: str | dt.date | None = None,
-                  source: str | None = None) -> pd.DataFrame:
-    """One row per period and phrase: count, statements, speaker's words, rate per 10,000 words.
+                  source: str | None = None, lexicon: Lexicon | None = None,
+                  breakdown: bool = False) -> pd.DataFrame:
+    """One row per period and phrase: count, statements, speaker's words and rates.
 
-    Every period in which the speaker has words appears, with zero counts where a phrase is absent.
+    ``phrases`` may name families from the phrase lexicon; their rows carry the family name, and
+    with ``breakdown=True`` there is one row per surface form too (column ``form``). Every period
+    in which the speaker has words appears, with zero counts where a phrase is absent.
     """
     if by not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {by!r}")
-    phrases = unique(phrases)
+    terms = resolve_terms(phrases, lexicon)
     turns = corpus.speaker_turns(speaker, start=start, end=end, source=source)
-    ev = find_matches(turns, phrases)
-    return aggregate(turns, ev, phrases, by=by)
+    ev = find_matches(turns, terms)
+    return aggregate(turns, ev, terms, by=by, breakdown=breakdown)
 
 
-def aggregate(turns: pd.DataFrame, ev: pd.DataFrame, phrases: Sequence[str], *, by: str) -> pd.DataFrame:
+def aggregate(turns: pd.DataFrame, ev: pd.DataFrame, terms: Sequence[Term], *, by: str,
+              breakdown: bool = False) -> pd.DataFrame:
     """Aggregate evidence rows into counts per period (the denominators come from ``turns``)."""
     turns = turns.assign(period=period_of(turns["date"], turns["doc_id"], by))
     base = turns.groupby("period").agg(documents=("doc_id", "nunique"), speaker_words=("n_words", "sum"))
-    grid = pd.MultiIndex.from_product([base.index, list(phrases)], names=["period", "phrase"])
+    keys = ["period", "phrase", "form"] if breakdown else ["period", "phrase"]
+    combos = [(t.name, f) for t in terms for f in t.patterns] if breakdown else [(t.name,) for t in terms]
+    grid = pd.MultiIndex.from_tuples([(p, *c) for p in base.index for c in combos], names=keys)
     if len(ev):
         ev = ev.assign(period=period_of(ev["date"], ev["doc_id"], by))
-        hits = ev.groupby(["period", "phrase"]).agg(count=("doc_id", "size"),
-                                                     documents_with_match=("doc_id", "nunique"))
+        hits = ev.groupby(keys).agg(count=("doc_id", "size"), documents_with_match=("doc_id", "nunique"))
     else:
         hits = pd.DataFrame(columns=["count", "documents_with_match"],
-                            index=pd.MultiIndex.from_tuples([], names=["period", "phrase"]))
+                            index=pd.MultiIndex.from_tuples([], names=keys))
     out = hits.reindex(grid, fill_value=0).reset_index()
     out = out.merge(base.reset_index(), on="period", how="left")
     out["count"] = out["count"].astype(int)
@@ -85,10 +99,36 @@ def aggregate(turns: pd.DataFrame, ev: pd.DataFrame, phrases: Sequence[str], *, 
     out["per_10k"] = (out["count"] / words * PER).round(3)
     out["per_10k_low"] = (low / words * PER).round(3)
     out["per_10k_high"] = (high / words * PER).round(3)
+    n = out["documents"]
+    x = out["documents_with_match"]
+    out["share_of_statements"] = (x / n.where(n > 0)).round(4)
+    out["share_low"] = pd.Series(beta.ppf(0.025, x, n - x + 1), index=out.index).fillna(0.0).round(4)
+    out["share_high"] = pd.Series(beta.ppf(0.975, x + 1, n - x), index=out.index).fillna(1.0).round(4)
     out["low_count"] = out["count"] < LOW_COUNT
-    order = {p: i for i, p in enumerate(phrases)}
-    out = out.sort_values(["period", "phrase"], key=lambda s: s.map(order) if s.name == "phrase" else s)
-    return out[COUNT_COLUMNS].reset_index(drop=True)
+    # keep the order the terms (and their forms) were asked in, periods ascending
+    order = {c: i for i, c in enumerate(combos)}
+    out["_order"] = [order[tuple(r)] for r in out[keys[1:]].itertuples(index=False)]
+    out = out.sort_values(["period", "_order"], kind="stable")
+    columns = COUNT_COLUMNS[:2] + (["form"] if breakdown else []) + COUNT_COLUMNS[2:]
+    return out[columns].reset_index(drop=True)
+
+
+def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.DataFrame:
+    """Add ``<column>_smoothed``: a centred rolling mean over ``periods`` periods, per phrase.
+
+    Only on request (reports show raw rates by default); ``periods`` < 2 returns the table as is.
+    """
+    if periods < 2:
+        return counts
+    if periods > 50:
+        raise ValueError(f"smoothing window of {periods} periods is too wide (at most 50)")
+    out = counts.copy()
+    out[f"{column}_smoothed"] = (
+        out.groupby("phrase", sort=False)[column]
+        .transform(lambda s: s.rolling(periods, center=True, min_periods=1).mean())
+        .round(3)
+    )
+    return out
 
 
 def poisson_interval(counts: pd.Series, level: float = 0.95) -> tuple[pd.Series, pd.Series]:

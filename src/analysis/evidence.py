@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-EVIDENCE_COLUMNS = ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase",
+EVIDENCE_COLUMNS = ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase", "form",
                     "left", "match", "right"]
 
 
@@ -47,6 +47,12 @@ def link(text: str, url) -> str:
     return f'<a href="{html.escape(href, quote=True)}">{label}</a>'
 
 
+def _form(phrase, form) -> str:
+    if isinstance(form, str) and form and form != phrase:
+        return f"<br><small>{html.escape(form)}</small>"
+    return ""
+
+
 def evidence_html(ev: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = None) -> str:
     """An HTML table of evidence rows: date, statement (linked to its source), speaker, context."""
     rows = _tidy(ev)
@@ -56,7 +62,7 @@ def evidence_html(ev: pd.DataFrame, *, caption: str | None = None, max_rows: int
     if caption:
         parts.append(f"<caption>{e(caption)}</caption>")
     parts.append(
-        "<thead><tr><th>Date</th><th>Statement</th><th>Phrase</th><th>Quote in context</th></tr></thead><tbody>"
+        "<thead><tr><th>Date</th><th>Statement</th><th>Phrase (form)</th><th>Quote in context</th></tr></thead><tbody>"
     )
     for r in shown.itertuples(index=False):
         section = f'<br><small>{e(str(r.section))}</small>' if isinstance(r.section, str) and r.section else ""
@@ -64,7 +70,7 @@ def evidence_html(ev: pd.DataFrame, *, caption: str | None = None, max_rows: int
             "<tr>"
             f"<td>{e(r.date)}</td>"
             f"<td>{link(r.title, r.source_url)}{section}<br><small>{e(r.doc_id)}</small></td>"
-            f"<td>{e(str(r.phrase))}</td>"
+            f"<td>{e(str(r.phrase))}{_form(r.phrase, r.form)}</td>"
             f'<td>{e(str(r.left))}<mark>{e(str(r.match))}</mark>{e(str(r.right))}</td>'
             "</tr>"
         )

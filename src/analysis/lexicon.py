@@ -1,0 +1,101 @@
+"""Versioned, human-editable lexicons: phrase families, rhetoric categories, topics.
+
+Each lexicon is a YAML file under ``config/lexicons/`` with a ``version`` and a list of entries
+(``families``, ``categories`` or ``topics``), each entry a ``name``, a ``description`` and
+``patterns``. A pattern is a phrase, optionally with wildcards:
+
+* ``*`` stands for exactly one word: ``I would like to * that``;
+* ``word*`` matches any word starting with ``word``: ``sanction*``.
+
+:func:`resolve_terms` turns what a user asks for (family names or ad-hoc phrases) into
+:class:`Term` objects the matcher understands.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from . import config
+
+LEXICON_DIR = config.CONFIG_DIR / "lexicons"
+PHRASES_FILE = LEXICON_DIR / "phrases.yaml"
+RHETORIC_FILE = LEXICON_DIR / "rhetoric.yaml"
+TOPICS_FILE = LEXICON_DIR / "topics.yaml"
+_LIST_KEYS = ("families", "categories", "topics", "entries")
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be used (missing keys, duplicate names, empty patterns)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """Something to count: a family of surface forms, or one ad-hoc phrase (a family of one)."""
+
+    name: str
+    patterns: tuple[str, ...]
+    description: str = ""
+    is_family: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    path: Path
+    version: int
+    entries: tuple[Term, ...]
+
+    @classmethod
+    def load(cls, path: Path | str) -> "Lexicon":
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise LexiconError(f"{path.name}: not valid YAML: {exc}") from exc
+        key = next((k for k in _LIST_KEYS if k in data), None)
+        if key is None:
+            raise LexiconError(f"{path.name}: no list of {' / '.join(_LIST_KEYS)}")
+        entries, seen = [], set()
+        for i, item in enumerate(data[key] or []):
+            name = str(item.get("name") or "").strip()
+            patterns = tuple(str(p).strip() for p in (item.get("patterns") or []) if str(p).strip())
+            if not name:
+                raise LexiconError(f"{path.name}: entry #{i + 1} has no name")
+            if name.lower() in seen:
+                raise LexiconError(f"{path.name}: name {name!r} is used twice")
+            if not patterns:
+                raise LexiconError(f"{path.name}: {name!r} has no patterns")
+            seen.add(name.lower())
+            entries.append(Term(name, patterns, str(item.get("description") or ""), True))
+        return cls(path, int(data.get("version", 0)), tuple(entries))
+
+    def get(self, name: str) -> Term | None:
+        for term in self.entries:
+            if term.name.lower() == name.strip().lower():
+                return term
+        return None
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.entries]
+
+    def label(self) -> str:
+        """"phrases.yaml v2": how reports cite the lexicon they used."""
+        return f"{self.path.name} v{self.version}"
+
+
+def load(path: Path | str | None = None, *, kind: str = "phrases") -> Lexicon:
+    default = {"phrases": PHRASES_FILE, "rhetoric": RHETORIC_FILE, "topics": TOPICS_FILE}[kind]
+    return Lexicon.load(path or default)
+
+
+def resolve_terms(asked: Iterable[str], lexicon: Lexicon | None = None) -> list[Term]:
+    """Family names become their families; anything else is an ad-hoc phrase."""
+    lexicon = lexicon if lexicon is not None else load()
+    out: list[Term] = []
+    for item in dict.fromkeys(asked):
+        family = lexicon.get(item) if isinstance(item, str) else None
+        out.append(family if family is not None else Term(item, (item,)))
+    return out

@@ -24,6 +24,16 @@ def _add_query_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
 
+def _add_scope_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR,
+                   help="processed corpus folder (default: data/processed)")
+    p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker name (default: %(default)s)")
+    p.add_argument("--start", help="first date, YYYY-MM-DD (inclusive)")
+    p.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
+    p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
+    p.add_argument("--out", type=Path, help="write CSV to this file instead of standard output")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,6 +53,40 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("kwic", help="every match with its context (the evidence behind a count)")
     _add_query_args(p)
     p.add_argument("--format", choices=["csv", "html"], default="csv")
+
+    p = sub.add_parser("catchphrases", help="recurring phrases of a speaker across statements")
+    _add_scope_args(p)
+    p.add_argument("--min-n", type=int, default=3, help="shortest phrase, in words (default 3)")
+    p.add_argument("--max-n", type=int, default=8, help="longest phrase, in words (default 8)")
+    p.add_argument("--min-statements", type=int, default=2, help="found in at least this many statements")
+    p.add_argument("--top", type=int, default=50)
+
+    p = sub.add_parser("topics", help="topic-lexicon shares per period (or NMF topics with --discover)")
+    _add_scope_args(p)
+    p.add_argument("--by", choices=["year", "month", "document"], default="year")
+    p.add_argument("--lexicon", type=Path, help="topic lexicon (default: config/lexicons/topics.yaml)")
+    p.add_argument("--discover", type=int, metavar="K", help="instead, K NMF topics: top terms per topic")
+    p.add_argument("--seed", type=int, default=0, help="random seed for --discover (default 0)")
+
+    p = sub.add_parser("rhetoric", help="rhetoric-marker counts, a labelling sample, or labelled precision")
+    _add_scope_args(p)
+    p.add_argument("--by", choices=["year", "month", "document"], default="year")
+    p.add_argument("--lexicon", type=Path, help="rhetoric lexicon (default: config/lexicons/rhetoric.yaml)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--sample", type=int, metavar="N", help="write N hits per category to label (CSV)")
+    mode.add_argument("--precision", action="store_true", help="labelled precision per category")
+    p.add_argument("--labels", type=Path, help="labels file (default: config/labels/rhetoric-labels.csv)")
+
+    p = sub.add_parser("keyness", help="terms over-used in one period or speaker against another (G², log ratio)")
+    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker of side A (and B)")
+    p.add_argument("--speaker-b", help="compare with this speaker instead of another period")
+    p.add_argument("--split", help="A: before this date; B: from this date on (YYYY-MM-DD)")
+    p.add_argument("--a-start"); p.add_argument("--a-end"); p.add_argument("--b-start"); p.add_argument("--b-end")
+    p.add_argument("--ngram", type=int, default=1, choices=[1, 2, 3])
+    p.add_argument("--min-freq", type=int, default=5)
+    p.add_argument("--top", type=int, default=30)
+    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
     p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports")
     p.add_argument("--config", type=Path, default=config.REPORTS_FILE, help="report list (YAML)")
@@ -97,6 +141,13 @@ def _run(args: argparse.Namespace) -> int:
             text = evidence_csv(ev) if args.format == "csv" else evidence_html(ev)
         _write(text, args.out)
         return 0
+    if args.command in ("catchphrases", "topics", "rhetoric", "keyness"):
+        from .corpus import Corpus
+
+        corpus = Corpus.load(args.processed)
+        table = _analyse(args, corpus)
+        _write(table.to_csv(index=False, lineterminator="\n"), args.out)
+        return 0
     if args.command == "render":
         from .render import render_all
 
@@ -104,3 +155,60 @@ def _run(args: argparse.Namespace) -> int:
                               processed_dir=args.processed)
         return 1 if failures else 0
     raise AssertionError(args.command)
+
+
+def _analyse(args: argparse.Namespace, corpus):
+    """The table for the catchphrases, topics, rhetoric and keyness commands."""
+    from . import lexicon
+
+    if args.command == "keyness":
+        from .keyness import compare
+
+        a, b = _keyness_sides(args, corpus)
+        result = compare(a, b, ngram=args.ngram, min_freq=args.min_freq, top=args.top)
+        return __import__("pandas").concat([result["a"], result["b"]], ignore_index=True)
+    scope = dict(start=args.start, end=args.end, source=args.source)
+    turns = corpus.speaker_turns(args.speaker, **scope)
+    if args.command == "catchphrases":
+        from .catchphrases import PUBLISHER_ROLES, discover
+
+        publisher = corpus.turns[corpus.turns["role"].isin(PUBLISHER_ROLES)]
+        return discover(turns, publisher_turns=publisher, min_n=args.min_n, max_n=args.max_n,
+                        min_docs=args.min_statements, top=args.top)
+    if args.command == "topics":
+        from . import topics
+
+        if args.discover:
+            return topics.discover(turns, n_topics=args.discover, by=args.by, seed=args.seed)["terms"]
+        return topics.lexicon_shares(turns, lexicon.load(args.lexicon, kind="topics"), by=args.by)
+    from . import rhetoric
+    from .count import count_phrases, evidence
+
+    lex = lexicon.load(args.lexicon, kind="rhetoric")
+    if args.sample or args.precision:
+        ev = evidence(corpus, speaker=args.speaker, phrases=lex.names, lexicon=lex, **scope)
+        if args.sample:
+            return rhetoric.sample_for_labelling(ev, per_category=args.sample)
+        return rhetoric.precision(ev, rhetoric.read_labels(args.labels or rhetoric.LABELS_FILE), lex.names)
+    return count_phrases(corpus, speaker=args.speaker, phrases=lex.names, lexicon=lex, by=args.by, **scope)
+
+
+def _keyness_sides(args: argparse.Namespace, corpus):
+    if args.speaker_b:
+        if args.split:
+            raise ValueError("use --split or --speaker-b, not both")
+        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end),
+                corpus.speaker_turns(args.speaker_b, start=args.b_start or args.a_start, end=args.b_end or args.a_end))
+    if args.split:
+        import datetime as dt
+
+        from .corpus import parse_date
+
+        split = parse_date(args.split, "split")
+        day_before = (split - __import__("pandas").Timedelta(days=1)).date().isoformat()
+        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=day_before),
+                corpus.speaker_turns(args.speaker, start=args.split, end=args.b_end))
+    if not (args.a_start or args.a_end) or not (args.b_start or args.b_end):
+        raise ValueError("say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and --b-start/--b-end")
+    return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end),
+            corpus.speaker_turns(args.speaker, start=args.b_start, end=args.b_end))

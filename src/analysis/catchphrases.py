@@ -1,0 +1,130 @@
+"""Catchphrase discovery: what a speaker repeats across statements without being told.
+
+1. The speaker's spoken text is cut into *chunks* at punctuation, so an n-gram never spans a
+   sentence or clause break, and every n-gram appears in the text exactly as its words joined by
+   single spaces (the phrase matcher can find it again).
+2. Word n-grams of ``min_n``…``max_n`` words are counted by the number of distinct statements
+   they occur in, growing n level by level (an (n+1)-gram is only counted where both of its
+   n-grams are frequent enough), so memory stays proportional to what repeats.
+3. Dropped: n-grams made only of stop words; n-grams that the *publisher's* own text (leads,
+   narration, headings, editor's notes) also uses in ``min_docs`` or more documents (site
+   boilerplate, not the speaker's); and non-maximal n-grams (one word shorter than a longer
+   n-gram found in exactly as many statements).
+4. The top candidates are then counted again with the same matcher that counts phrases and
+   produces evidence, so every figure shown (statements, uses, first and last date) can be
+   expanded to its quotes with ``analysis kwic --phrase "<phrase>"``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .match import find_matches
+from .text import WORD_RE, fold, spoken
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "don't", "it's", "that's", "i'm", "we're", "i've",
+                                              "we've", "didn't", "doesn't", "isn't", "let's", "there's"}
+_CHUNK_SPLIT_RE = re.compile(r"[^\w\s'\-]+|(?<![^\W_])[-']+|[-']+(?![^\W_])|_")
+PUBLISHER_ROLES = ("lead", "narration", "heading", "headline", "editorial", "boilerplate")
+COLUMNS = ["phrase", "n_words", "statements", "uses", "first_date", "last_date", "example_doc_id"]
+
+
+def chunks(text: str) -> list[list[str]]:
+    """Folded word lists of the clause-level chunks of a spoken text."""
+    out = []
+    for piece in _CHUNK_SPLIT_RE.split(fold(text)):
+        toks = WORD_RE.findall(piece)
+        if toks:
+            out.append(toks)
+    return out
+
+
+def _doc_chunks(turns: pd.DataFrame) -> list[list[list[str]]]:
+    docs: dict[str, list[list[str]]] = {}
+    for doc_id, text in zip(turns["doc_id"], turns["text"]):
+        docs.setdefault(doc_id, []).extend(chunks(spoken(text)))
+    return list(docs.values())
+
+
+def _ngrams(chunk_list: list[list[str]], n: int, keep_prefix: set | None) -> set[tuple[str, ...]]:
+    found = set()
+    for toks in chunk_list:
+        for i in range(len(toks) - n + 1):
+            gram = tuple(toks[i:i + n])
+            if keep_prefix is None or (gram[:-1] in keep_prefix and gram[1:] in keep_prefix):
+                found.add(gram)
+    return found
+
+
+def frequent_ngrams(doc_chunks: list[list[list[str]]], *, min_n: int, max_n: int,
+                    min_docs: int) -> dict[tuple[str, ...], int]:
+    """Every n-gram (min_n ≤ n ≤ max_n) found in at least ``min_docs`` documents, with that number."""
+    result: dict[tuple[str, ...], int] = {}
+    keep: set | None = None
+    if min_n > 1:  # seed the level-wise growth with frequent (min_n - 1)-grams
+        df = Counter(g for doc in doc_chunks for g in _ngrams(doc, min_n - 1, None))
+        keep = {g for g, c in df.items() if c >= min_docs}
+    for n in range(min_n, max_n + 1):
+        df = Counter(g for doc in doc_chunks for g in _ngrams(doc, n, keep))
+        level = {g: c for g, c in df.items() if c >= min_docs}
+        if not level:
+            break
+        result.update(level)
+        keep = set(level)
+    return result
+
+
+def _maximal(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
+    """Drop an n-gram when an (n+1)-gram extending it occurs in as many documents."""
+    covered = set()
+    for gram, df in freq.items():
+        for sub in (gram[:-1], gram[1:]):
+            if freq.get(sub) == df:
+                covered.add(sub)
+    return {g: c for g, c in freq.items() if g not in covered}
+
+
+def discover(speaker_turns: pd.DataFrame, *, publisher_turns: pd.DataFrame | None = None,
+             min_n: int = 3, max_n: int = 8, min_docs: int = 2, top: int = 50,
+             stop_words: Iterable[str] = STOP_WORDS) -> pd.DataFrame:
+    """Recurring phrases of one speaker, most widespread first (see the module docstring)."""
+    if not 1 <= min_n <= max_n <= 12:
+        raise ValueError(f"need 1 <= min_n <= max_n <= 12; got min_n={min_n}, max_n={max_n}")
+    if min_docs < 2:
+        raise ValueError("min_docs must be at least 2: a catchphrase recurs across statements")
+    if top < 1:
+        raise ValueError("top must be at least 1")
+    stop = frozenset(stop_words)
+    freq = frequent_ngrams(_doc_chunks(speaker_turns), min_n=min_n, max_n=max_n, min_docs=min_docs)
+    freq = _maximal(freq)
+    freq = {g: c for g, c in freq.items() if not all(t in stop for t in g)}
+    if publisher_turns is not None and len(publisher_turns):
+        boiler = frequent_ngrams(_doc_chunks(publisher_turns), min_n=min_n, max_n=max_n, min_docs=min_docs)
+        freq = {g: c for g, c in freq.items() if g not in boiler}
+    ranked = sorted(freq.items(), key=lambda kv: (-kv[1], -len(kv[0]), " ".join(kv[0])))
+    candidates = [" ".join(g) for g, _ in ranked[: top * 2]]
+    if not candidates:
+        return pd.DataFrame(columns=COLUMNS)
+    return summarise(speaker_turns, candidates).head(top)
+
+
+def summarise(speaker_turns: pd.DataFrame, phrases: list[str]) -> pd.DataFrame:
+    """Statements, uses and first/last date of each phrase, from the evidence matcher itself."""
+    ev = find_matches(speaker_turns, phrases, context_chars=0)
+    if ev.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    g = ev.groupby("phrase")
+    out = pd.DataFrame({
+        "statements": g["doc_id"].nunique(),
+        "uses": g.size(),
+        "first_date": g["date"].min().dt.strftime("%Y-%m-%d"),
+        "last_date": g["date"].max().dt.strftime("%Y-%m-%d"),
+        "example_doc_id": g["doc_id"].first(),
+    }).reset_index()
+    out["n_words"] = out["phrase"].str.split().str.len()
+    out = out.sort_values(["statements", "n_words", "uses", "phrase"], ascending=[False, False, False, True])
+    return out[COLUMNS].reset_index(drop=True)

@@ -1,0 +1,88 @@
+"""Rhetoric markers: category counts, evidence, and the labelled precision of each category.
+
+Categories live in ``config/lexicons/rhetoric.yaml`` and are counted like phrase families (one
+code path: :func:`analysis.count.count_phrases` / :func:`analysis.count.evidence`). Pattern hits
+are candidates, not verdicts, so:
+
+* :func:`sample_for_labelling` draws a reproducible sample of hits per category (ordered by a hash
+  of each hit's key, so adding documents does not reshuffle earlier picks) for a journalist to
+  label ``true``/``false`` in ``config/labels/rhetoric-labels.csv``;
+* :func:`precision` joins those labels to the current hits and reports, per category, how many
+  were labelled, how many were right, and the precision with a Wilson 95% interval.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+
+LABELS_FILE = config.CONFIG_DIR / "labels" / "rhetoric-labels.csv"
+LABEL_COLUMNS = ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"]
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+
+
+def hit_ids(ev: pd.DataFrame) -> pd.Series:
+    """A stable id per evidence row: category, document, paragraph and offset."""
+    keys = ev["phrase"].astype(str) + "|" + ev["doc_id"].astype(str) + "|" + ev["para_no"].astype(str) \
+        + "|" + ev["char_start"].astype(str)
+    return keys.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:12])
+
+
+def sample_for_labelling(ev: pd.DataFrame, *, per_category: int = 20) -> pd.DataFrame:
+    """Up to ``per_category`` hits per category, in a reproducible pseudo-random order."""
+    if per_category < 1:
+        raise ValueError("per_category must be at least 1")
+    out = ev.assign(hit_id=hit_ids(ev)).sort_values(["phrase", "hit_id"])
+    out = out.groupby("phrase", sort=False).head(per_category)
+    out = out.rename(columns={"phrase": "category"})
+    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    out["label"] = ""
+    out["note"] = ""
+    return out[LABEL_COLUMNS].reset_index(drop=True)
+
+
+def read_labels(path: Path | str = LABELS_FILE) -> pd.DataFrame:
+    """The labels file; a missing file means no labels. Bad label values are an error."""
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=LABEL_COLUMNS)
+    labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"hit_id", "category", "label"} - set(labels.columns)
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+    values = labels["label"].str.strip().str.lower()
+    bad = labels[(values != "") & ~values.isin(_TRUE | _FALSE)]
+    if len(bad):
+        raise ValueError(f"{path.name}: label must be true/false (or empty); row(s) {', '.join(map(str, bad.index + 2))}")
+    labels["label"] = values.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
+    return labels
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def precision(ev: pd.DataFrame, labels: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
+    """Per category: hits now, labelled hits that are still hits, true ones, precision and interval."""
+    current = ev.assign(hit_id=hit_ids(ev))
+    labelled = labels[labels["label"].notna()].merge(current[["hit_id"]].drop_duplicates(), on="hit_id")
+    rows = []
+    for cat in categories:
+        hits = int((current["phrase"] == cat).sum())
+        lab = labelled[labelled["category"] == cat]
+        n, k = len(lab), int(lab["label"].sum()) if len(lab) else 0
+        lo, hi = wilson(k, n)
+        rows.append({"category": cat, "hits": hits, "labelled": n, "true": k,
+                     "precision": round(k / n, 3) if n else None,
+                     "precision_low": round(lo, 3) if n else None, "precision_high": round(hi, 3) if n else None})
+    return pd.DataFrame(rows)

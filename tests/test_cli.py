@@ -72,3 +72,40 @@ def test_missing_corpus(tmp_path):
     res = run("count", "--processed", str(tmp_path), "--phrase", "x")
     assert res.returncode == 2
     assert "run `python -m analysis ingest` first" in res.stderr
+
+
+def test_count_family_with_breakdown(processed):
+    res = run("count", "--processed", str(processed), "--phrase", "finality", "--breakdown", "--by", "year")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout))
+    assert "form" in table.columns
+    assert set(table["phrase"]) == {"finality"}
+    assert table["count"].sum() == 3
+
+
+@pytest.mark.parametrize(
+    "args, columns",
+    [
+        (["catchphrases", "--min-statements", "2"], ["phrase", "n_words", "statements", "uses", "first_date",
+                                                     "last_date", "example_doc_id"]),
+        (["topics", "--by", "year"], ["period", "topic", "topic_paragraphs", "paragraphs", "share_of_paragraphs",
+                                      "topic_words", "speaker_words", "share_of_words", "topic_documents", "documents"]),
+        (["rhetoric", "--by", "year"], None),
+        (["rhetoric", "--precision"], ["category", "hits", "labelled", "true", "precision", "precision_low",
+                                       "precision_high"]),
+        (["rhetoric", "--sample", "2"], ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right",
+                                         "label", "note"]),
+        (["keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3"], None),
+    ],
+)
+def test_analysis_commands(processed, args, columns):
+    res = run(*args, "--processed", str(processed))
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout))
+    if columns:
+        assert list(table.columns) == columns
+
+
+def test_keyness_needs_two_sides(processed):
+    res = run("keyness", "--processed", str(processed))
+    assert res.returncode == 2 and "say what to compare" in res.stderr

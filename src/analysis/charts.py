@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -89,34 +90,112 @@ def _finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> No
     fig.text(0.01, -0.02, source, fontsize=8, color="#555555", ha="left", va="top")
 
 
-def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str):
-    """Small multiples, one panel per phrase: rate per 10,000 words with its 95% interval as bars,
-    the raw count written over each bar. Returns the figure."""
+def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str, per: str = "words",
+                      smoothed: str | None = None):
+    """Small multiples, one panel per phrase: the chosen rate per period as bars with its 95%
+    interval as whiskers and the raw count written above; an optional smoothed line.
+
+    ``per`` is a key of :data:`analysis.count.DENOMINATORS`: ``words`` (per 10,000 of the
+    speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts)."""
+    from .count import DENOMINATORS
+
+    value, low, high, ylabel = DENOMINATORS[per]
     phrases = list(dict.fromkeys(counts["phrase"]))
     periods = list(dict.fromkeys(counts["period"]))
     n = len(phrases)
     fig, axes = plt.subplots(n, 1, figsize=(7.5, 1.9 * n + 1.2), sharex=True, squeeze=False)
-    x = range(len(periods))
+    x = list(range(len(periods)))
     for i, (phrase, ax) in enumerate(zip(phrases, axes[:, 0])):
         d = counts[counts["phrase"] == phrase].set_index("period").reindex(periods)
-        rate = d["per_10k"].fillna(0)
-        err_lo = (rate - d["per_10k_low"].fillna(0)).clip(lower=0)
-        err_hi = (d["per_10k_high"].fillna(0) - rate).clip(lower=0)
+        rate = d[value].fillna(0).astype(float)
         color = PALETTE[i % len(PALETTE)]
         ax.bar(x, rate, color=color, width=0.7)
-        ax.errorbar(x, rate, yerr=[err_lo, err_hi], fmt="none", ecolor="#444444", elinewidth=0.8, capsize=2)
-        tops = d["per_10k_high"].fillna(0)
+        tops = rate
+        if low and high:
+            err_lo = (rate - d[low].fillna(0)).clip(lower=0)
+            err_hi = (d[high].fillna(0) - rate).clip(lower=0)
+            ax.errorbar(x, rate, yerr=[err_lo, err_hi], fmt="none", ecolor="#444444", elinewidth=0.8, capsize=2)
+            tops = d[high].fillna(0)
+        if smoothed and smoothed in d:
+            ax.plot(x, d[smoothed], color="#000000", linewidth=1.2, label="smoothed")
         for xi, (c, top) in enumerate(zip(d["count"].fillna(0).astype(int), tops)):
             ax.annotate(f"n={c}", (xi, top), xytext=(0, 2), textcoords="offset points", ha="center",
                         va="bottom", fontsize=7, color="#333333")
         ax.set_title(f"“{phrase}”", fontsize=10, loc="left")
-        ax.set_ylabel("per 10k words")
+        ax.set_ylabel(ylabel if len(ylabel) < 18 else ylabel.split(" of ")[0], fontsize=8)
         ax.margins(y=0.25)
-    axes[-1, 0].set_xticks(list(x), periods, rotation=90 if len(periods) > 12 else 0)
+    axes[-1, 0].set_xticks(x, periods, rotation=90 if len(periods) > 12 or max(map(len, periods)) > 8 else 0)
     axes[-1, 0].set_xlabel("Period")
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
-    fig.text(0.01, -0.01, source + " Bars: uses per 10,000 of the speaker's words; whiskers: 95% Poisson "
-             "interval; n: raw count.", fontsize=7.5, color="#555555", ha="left", va="top", wrap=True)
+    whisker = "; whiskers: 95% interval" if low else ""
+    fig.text(0.01, -0.01, f"{source} Bars: {ylabel}{whisker}; n: raw count.", fontsize=7.5, color="#555555",
+             ha="left", va="top", wrap=True)
+    fig.tight_layout()
+    return fig
+
+
+def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, title: str, xlabel: str, ylabel: str,
+               source: str, percent: bool = False):
+    """One line per series with a direct label at its last point (no legend)."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    xs = list(dict.fromkeys(data[x]))
+    pos = {v: i for i, v in enumerate(xs)}
+    for i, (name, d) in enumerate(data.groupby(series, sort=False)):
+        color = PALETTE[i % len(PALETTE)]
+        px = [pos[v] for v in d[x]]
+        ax.plot(px, d[y], marker="o", markersize=3, color=color, linewidth=1.5)
+        ax.annotate(str(name), (px[-1], list(d[y])[-1]), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=7.5, color=color)
+    ax.set_xticks(range(len(xs)), xs, rotation=90 if len(xs) > 12 else 0)
+    if percent:
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.margins(x=0.02)
+    ax.set_xlim(-0.3, len(xs) - 1 + max(1.5, len(xs) * 0.35))
+    _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
+    fig.tight_layout()
+    return fig
+
+
+def dot_timeline(data: pd.DataFrame, *, x: str, y: str, size: str, title: str, source: str, xlabel: str = "Year"):
+    """Rows = phrases, columns = periods, dot area = count; zero cells left empty, counts written."""
+    rows = list(dict.fromkeys(data[y]))
+    cols = sorted(dict.fromkeys(data[x]))
+    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.6))
+    biggest = max(float(data[size].max()), 1.0)
+    for r, name in enumerate(rows):
+        d = data[data[y] == name]
+        for c, v in zip(d[x], d[size]):
+            if v > 0:
+                ax.scatter(cols.index(c), r, s=20 + 380 * v / biggest, color=PALETTE[0], alpha=0.7)
+                ax.annotate(str(int(v)), (cols.index(c), r), ha="center", va="center", fontsize=6.5, color="white"
+                            if v / biggest > 0.3 else "#333333")
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_xticks(range(len(cols)), cols, rotation=90 if len(cols) > 12 else 0)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    _finish(fig, ax, title=title, xlabel=xlabel, ylabel="", source=source)
+    fig.tight_layout()
+    return fig
+
+
+def diverging_bars(left: pd.DataFrame, right: pd.DataFrame, *, label: str, value: str, note: str, title: str,
+                   left_name: str, right_name: str, source: str):
+    """Terms over-used on each side as horizontal bars (left side negative), annotated."""
+    rows = pd.concat([right.iloc[::-1], left.iloc[::-1]], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(rows) + 1.6))
+    colors = [PALETTE[5]] * len(right) + [PALETTE[0]] * len(left)
+    ax.barh(range(len(rows)), rows[value], color=colors)
+    ax.set_yticks(range(len(rows)), rows[label], fontsize=8)
+    for i, (v, n) in enumerate(zip(rows[value], rows[note])):
+        ax.annotate(n, (v, i), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points", va="center",
+                    ha="left" if v >= 0 else "right", fontsize=6.5, color="#333333")
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    lim = max(abs(rows[value]).max(), 1) * 1.35
+    ax.set_xlim(-lim, lim)
+    _finish(fig, ax, title=title, ylabel="", source=source,
+            xlabel=f"← over-used {right_name}    log ratio (+1 = twice as frequent)    over-used {left_name} →")
     fig.tight_layout()
     return fig
 

@@ -26,6 +26,9 @@ import yaml
 from . import config
 
 
+NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
+
+
 @dataclass
 class ReportSpec:
     name: str
@@ -78,6 +81,7 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     notebook = config.NOTEBOOKS_DIR / spec.notebook
     if not notebook.exists():
@@ -99,8 +103,9 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
             ) from exc
         nb = nbformat.read(str(executed), as_version=4)
         exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                                exclude_output_prompt=True)
-        exporter.exclude_anchor_links = True
+                                exclude_output_prompt=True, exclude_anchor_links=True)
+        remover = TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG}, enabled=True)
+        exporter.register_preprocessor(remover, enabled=True)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": spec.title}})
         (staging / f"{spec.name}.html").write_text(body, encoding="utf-8")
         _publish(staging, spec.name, reports_dir)

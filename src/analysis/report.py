@@ -84,6 +84,17 @@ class HTML:
         return self.data
 
 
+def start(name: str, title: str, *, processed_dir: str | Path = "", reports_dir: str | Path = "") -> tuple[Corpus, "Report"]:
+    """What every notebook does first: load the corpus and open its report (empty path = default)."""
+    corpus = Corpus.load(processed_dir or config.PROCESSED_DIR)
+    return corpus, Report(name, title, Path(reports_dir or config.REPORTS_DIR))
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """"1 statement", "3 statements", with thousands separators."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
 def header(corpus: Corpus, *, title: str, measured: str, parameters: dict) -> HTML:
     """The report's opening: what it measured, on which corpus version, with which parameters."""
     e = html.escape

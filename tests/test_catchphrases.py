@@ -1,0 +1,69 @@
+"""Catchphrase discovery."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.catchphrases import PUBLISHER_ROLES, chunks, discover
+
+
+def frame(*docs: str, start_year: int = 2010) -> pd.DataFrame:
+    rows = [{"doc_id": f"d{i}", "para_no": 0, "text": t, "date": pd.Timestamp(f"{start_year + i}-01-01"),
+             "title": f"T{i}", "source_url": None, "speaker": "S", "section": None, "n_words": len(t.split())}
+            for i, t in enumerate(docs)]
+    return pd.DataFrame(rows)
+
+
+def test_any_two_statements_sharing_a_phrase_are_found():
+    turns = frame("Today the grain harvest was brilliant, colleagues.",
+                  "We talked and the grain harvest was brilliant again.")
+    found = discover(turns, min_docs=2)
+    assert list(found["phrase"]) == ["the grain harvest was brilliant"]
+    row = found.iloc[0]
+    assert (row["statements"], row["uses"], row["first_date"], row["last_date"]) == (2, 2, "2010-01-01", "2011-01-01")
+
+
+def test_only_maximal_phrases_are_reported():
+    words = "alpha beta gamma delta epsilon zeta"
+    turns = frame(words, "omega " + words, words + " eta")
+    found = discover(turns, min_docs=2)
+    assert list(found["phrase"]) == [words]  # none of its 3-, 4- or 5-word pieces: same spread
+    turns = frame(words, words, "alpha beta gamma")
+    assert list(discover(turns, min_docs=2)["phrase"]) == ["alpha beta gamma", words]
+
+
+def test_stop_word_only_ngrams_are_dropped():
+    turns = frame("and it was the one", "and it was the end")
+    assert "and it was" not in set(discover(turns, min_docs=2)["phrase"])
+
+
+def test_publisher_boilerplate_is_dropped():
+    turns = frame("the heads of state held talks today", "the heads of state held talks again")
+    publisher = frame("The heads of state held talks in Moscow.", "The heads of state held talks in Sochi.")
+    assert discover(turns, min_docs=2)["phrase"].tolist() == ["the heads of state held talks"]
+    assert discover(turns, publisher_turns=publisher, min_docs=2).empty
+
+
+def test_phrases_do_not_span_punctuation():
+    assert chunks("Thank you. Very much indeed — really") == [["thank", "you"], ["very", "much", "indeed"], ["really"]]
+
+
+def test_bracketed_insertions_are_not_part_of_phrases():
+    turns = frame("we need [our] decisions to be recognised", "we need decisions to be recognised")
+    assert "we need decisions to be recognised" in set(discover(turns, min_docs=2)["phrase"])
+
+
+@pytest.mark.parametrize("kw", [dict(min_docs=1), dict(min_n=4, max_n=3), dict(top=0)])
+def test_bad_parameters(kw):
+    with pytest.raises(ValueError):
+        discover(frame("a b c", "a b c"), **kw)
+
+
+def test_ritual_formulas_surface_on_the_kremlin_sample(default_corpus):
+    turns = default_corpus.speaker_turns("Putin", source="en.kremlin.ru")
+    publisher = default_corpus.turns[default_corpus.turns["role"].isin(PUBLISHER_ROLES)]
+    found = discover(turns, publisher_turns=publisher, top=40)
+    phrases = set(found["phrase"])
+    assert "i would like to" in phrases
+    assert "thank you very much" in phrases
+    assert found["statements"].is_monotonic_decreasing

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
+from analysis import catchphrases, keyness, rhetoric
 from analysis.count import COUNT_COLUMNS
 from analysis.evidence import EVIDENCE_COLUMNS
 from analysis.ingest import DOCUMENT_SCHEMA, REPORT_FIELDS, TURN_SCHEMA
@@ -13,7 +14,9 @@ DICTIONARY = (config.PROJ_ROOT / "docs" / "data-dictionary.md").read_text(encodi
 
 @pytest.mark.parametrize(
     "column",
-    [*DOCUMENT_SCHEMA.names, *TURN_SCHEMA.names, *REPORT_FIELDS, *COUNT_COLUMNS, *EVIDENCE_COLUMNS],
+    [*DOCUMENT_SCHEMA.names, *TURN_SCHEMA.names, *REPORT_FIELDS, *COUNT_COLUMNS, *EVIDENCE_COLUMNS,
+     *catchphrases.COLUMNS, *keyness.COLUMNS, *rhetoric.LABEL_COLUMNS, "share_of_paragraphs", "topic_documents",
+     "precision_low"],
 )
 def test_every_column_is_in_the_data_dictionary(column):
     assert f"`{column}`" in DICTIONARY

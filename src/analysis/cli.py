@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speaker-b", help="compare with this speaker instead of another period")
     p.add_argument("--split", help="A: before this date; B: from this date on (YYYY-MM-DD)")
     p.add_argument("--a-start"); p.add_argument("--a-end"); p.add_argument("--b-start"); p.add_argument("--b-end")
+    p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
     p.add_argument("--ngram", type=int, default=1, choices=[1, 2, 3])
     p.add_argument("--min-freq", type=int, default=5)
     p.add_argument("--top", type=int, default=30)
@@ -194,21 +195,22 @@ def _analyse(args: argparse.Namespace, corpus):
 
 
 def _keyness_sides(args: argparse.Namespace, corpus):
+    """The two sides of a keyness comparison: by speaker, by a split date, or by explicit dates."""
+    src = dict(source=args.source)
     if args.speaker_b:
         if args.split:
             raise ValueError("use --split or --speaker-b, not both")
-        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end),
-                corpus.speaker_turns(args.speaker_b, start=args.b_start or args.a_start, end=args.b_end or args.a_end))
+        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end, **src),
+                corpus.speaker_turns(args.speaker_b, start=args.b_start or args.a_start,
+                                     end=args.b_end or args.a_end, **src))
     if args.split:
-        import datetime as dt
-
         from .corpus import parse_date
 
         split = parse_date(args.split, "split")
         day_before = (split - __import__("pandas").Timedelta(days=1)).date().isoformat()
-        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=day_before),
-                corpus.speaker_turns(args.speaker, start=args.split, end=args.b_end))
+        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=day_before, **src),
+                corpus.speaker_turns(args.speaker, start=args.split, end=args.b_end, **src))
     if not (args.a_start or args.a_end) or not (args.b_start or args.b_end):
         raise ValueError("say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and --b-start/--b-end")
-    return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end),
-            corpus.speaker_turns(args.speaker, start=args.b_start, end=args.b_end))
+    return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end, **src),
+            corpus.speaker_turns(args.speaker, start=args.b_start, end=args.b_end, **src))

@@ -39,10 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="build the processed corpus from a raw folder")
-    p.add_argument("--raw", type=Path, default=config.RAW_DIR, help="raw folder (default: data/raw)")
+    p.add_argument("--raw", type=Path, default=config.RAW_DIR,
+                   help="raw folder or .tar(.xz/.gz) archive (default: data/raw)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
                    help="processed folder (default: data/processed)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--full", action="store_true", help="ignore the previous run: re-parse every file")
+    p.add_argument("--jobs", type=int, help="parallel parsing processes (default: all cores)")
 
     p = sub.add_parser("count", help="phrase counts per period in a speaker's own words")
     _add_query_args(p)
@@ -118,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from .ingest import ingest
 
-        ingest(args.raw, args.out, quiet=args.quiet)
+        ingest(args.raw, args.out, quiet=args.quiet, full=args.full, jobs=args.jobs)
         return 0
     if args.command in ("count", "kwic"):
         from .corpus import Corpus

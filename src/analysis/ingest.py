@@ -1,25 +1,45 @@
-"""Build the processed corpus from a folder of raw files.
+"""Build the processed corpus from raw files: in parallel, incrementally, deterministically.
 
-Every file under the raw folder ends up in ``ingest_report.csv`` with one of these statuses:
+Every raw file ends up in ``ingest_report.csv`` with one of these statuses:
 
 * ``ingested``: became a document (``warnings`` lists anything repaired or guessed);
 * ``skipped``: not ingested, ``reason`` says why (empty file, no date, duplicate body, …);
 * ``metadata``: a sidecar, manifest or README read alongside the documents.
 
-One bad file never stops the build. Outputs (all in the processed folder): ``documents.parquet``,
-``turns.parquet``, ``ingest_report.csv`` and ``corpus.json`` (corpus version and counts). Same
-inputs give byte-identical outputs: rows are sorted and no timestamp is written.
+One bad file never stops the build. Outputs, in the processed folder:
+
+* ``documents.parquet``: one row per document;
+* ``turns.parquet/part-NNN.parquet``: one row per paragraph, as a Parquet *dataset* (a folder of
+  part files, as Spark writes it; pandas, DuckDB, Spark and Dask read the folder as one table).
+  A document's rows live in the part chosen by a hash of its id, so a change to a few raw files
+  rewrites only a few parts;
+* ``ingest_report.csv`` and ``corpus.json`` (corpus version, counts, layout);
+* ``.state.parquet``: what each raw file was last time (size, mtime, content hash, parse result)
+  so that the next run re-parses only files whose content changed.
+
+Same inputs give byte-identical outputs, whether built at once or incrementally: rows are sorted,
+no timestamp is written, and the incremental path assembles exactly the tables a full build
+would. Parsing runs on ``jobs`` processes (default: every core, at most 2 on this project's
+machines is typical); small batches are parsed in-process.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
+import math
+import multiprocessing as mp
+import os
 import sys
+import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -28,10 +48,12 @@ from .importers.base import Document, IngestError
 from .importers.kremlin import parse_kremlin_page
 from .importers.plaintext import has_front_matter, parse_plaintext
 from .importers.qa_article import parse_qa_article
+from .sources import RawFile, is_archive, iter_raw
 from .speakers import SpeakerRegistry, default_registry
 from .text import count_words, spoken
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+STATE_FILE = ".state.parquet"
 
 DOCUMENT_SCHEMA = pa.schema(
     [
@@ -71,172 +93,372 @@ TURN_SCHEMA = pa.schema(
     ]
 )
 
+STATE_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("sha256", pa.string()),
+        ("key", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("warnings", pa.string()),
+        ("doc", pa.string()),  # the document row as JSON, for parsed documents
+    ]
+)
+
 REPORT_FIELDS = ["path", "status", "doc_id", "reason", "warnings", "bytes", "sha256"]
 _META_SUFFIXES = (".meta.yaml", ".meta.yml")
 _DOC_SUFFIXES = {".html", ".htm", ".txt", ".md", ".markdown"}
 _INFO_NAMES = {"readme.md", "readme.txt", "readme", "licence", "license", "licence.md", "license.md"}
+_PARALLEL_MIN = 64  # fewer files to parse than this: parse in-process
 
+
+# --- results ----------------------------------------------------------------------------------
 
 @dataclass
-class ReportRow:
+class FileResult:
+    """What one raw file became in this build."""
+
     path: str
-    status: str
-    doc_id: str = ""
+    size: int
+    mtime_ns: int
+    sha256: str = ""
+    key: str = ""
+    status: str = "skipped"
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
-    bytes: int = 0
-    sha256: str = ""
+    doc: dict | None = None  # document row (DOCUMENT_SCHEMA), before de-duplication
+    aux: tuple = (None, None)  # (manifest row, sidecar bytes) the parse depends on
+    turns: pa.Table | None = None  # only for files parsed in this run
+    parsed: bool = False  # parsed in this run (not reused from the state)
 
-    def as_dict(self) -> dict:
-        return {
-            "path": self.path,
-            "status": self.status,
-            "doc_id": self.doc_id,
-            "reason": self.reason,
-            "warnings": " | ".join(self.warnings),
-            "bytes": self.bytes,
-            "sha256": self.sha256,
-        }
+    def report_row(self) -> dict:
+        return {"path": self.path, "status": self.status, "doc_id": (self.doc or {}).get("doc_id", "")
+                if self.status == "ingested" else "", "reason": self.reason,
+                "warnings": " | ".join(self.warnings), "bytes": max(self.size, 0) if self.sha256 else 0,
+                "sha256": self.sha256}
 
 
 @dataclass
 class IngestResult:
-    documents: list[Document]
-    report: list[ReportRow]
+    documents: list[dict]  # document rows, sorted by date and id
+    report: list[dict]  # ingest report rows, sorted by path
     info: dict
+    parsed: int  # files parsed in this run
+    reused: int  # files taken unchanged from the previous run
+    parts_written: int  # turn parts (re)written
 
     @property
-    def skipped(self) -> list[ReportRow]:
-        return [r for r in self.report if r.status == "skipped"]
+    def skipped(self) -> list[dict]:
+        return [r for r in self.report if r["status"] == "skipped"]
 
+
+# --- entry point ------------------------------------------------------------------------------
 
 def ingest(raw_dir: Path | str = config.RAW_DIR, out_dir: Path | str = config.PROCESSED_DIR, *,
-           registry: SpeakerRegistry | None = None, quiet: bool = False) -> IngestResult:
-    """Read every file under ``raw_dir``, write the processed corpus to ``out_dir``."""
+           registry: SpeakerRegistry | None = None, quiet: bool = False, jobs: int | None = None,
+           full: bool = False, progress: bool | None = None) -> IngestResult:
+    """Read every file under ``raw_dir`` (a folder or a tar archive); update ``out_dir``.
+
+    ``full=True`` ignores what a previous run left and rebuilds everything.
+    """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder {raw_dir} does not exist")
     registry = registry or default_registry()
-    result = read_corpus(raw_dir, registry=registry)
-    write_corpus(result, out_dir)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if progress is None:
+        progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
+    previous = {} if full else _load_state(out_dir)
+    fingerprint = parser_fingerprint(registry)
+    results = _scan_and_parse(raw_dir, previous, fingerprint=fingerprint, registry=registry, jobs=jobs,
+                              progress=progress)
+    kept = _deduplicate(results)
+    info = _corpus_info(kept, results, registry)
+    parts = _write_outputs(results, kept, info, out_dir, registry=registry, raw_dir=raw_dir, full=full)
+    result = IngestResult(
+        documents=[r.doc for r in kept],
+        report=[r.report_row() for r in sorted(results, key=lambda r: r.path)],
+        info=info,
+        parsed=sum(r.parsed for r in results),
+        reused=sum(not r.parsed and r.status != "metadata" for r in results),
+        parts_written=parts,
+    )
     if not quiet:
         _print_summary(result, out_dir)
     return result
 
 
-def read_corpus(raw_dir: Path, *, registry: SpeakerRegistry) -> IngestResult:
-    """Parse every raw file; no output is written. Duplicates are resolved here."""
-    files = sorted(p for p in raw_dir.rglob("*") if not p.is_dir() and not _hidden(p, raw_dir))
-    manifests = _manifests(files, raw_dir)
-    documents: list[Document] = []
-    report: list[ReportRow] = []
-    for path in files:
-        rel = path.relative_to(raw_dir).as_posix()
-        row = ReportRow(rel, "skipped")
-        report.append(row)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            row.reason = f"unreadable: {exc.strerror or exc}"
-            continue
-        row.bytes = len(raw)
-        row.sha256 = hashlib.sha256(raw).hexdigest()
-        kind = _classify(path)
+def parser_fingerprint(registry: SpeakerRegistry) -> str:
+    """Changes whenever the parsing code or the speaker registry changes (invalidates the state)."""
+    h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("importers/*.py"), here / "text.py", here / "speakers.py"]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(json.dumps(registry.speakers, sort_keys=True, default=str).encode())
+    h.update(json.dumps({k: sorted(v) for k, v in registry.anonymous.items()}, sort_keys=True).encode())
+    h.update(json.dumps(sorted(registry.name_particles)).encode())
+    return h.hexdigest()[:16]
+
+
+# --- scanning and parsing ---------------------------------------------------------------------
+
+def _classify(name: str) -> str:
+    low = name.lower()
+    if low.endswith(_META_SUFFIXES) or low == "manifest.csv" or low in _INFO_NAMES:
+        return "metadata"
+    suffix = "." + low.rsplit(".", 1)[-1] if "." in low else ""
+    return "document" if suffix in _DOC_SUFFIXES else "unsupported"
+
+
+@dataclass
+class _Context:
+    """Metadata files seen so far: manifests by folder, sidecars by (folder, stem)."""
+
+    manifests: dict[str, dict[str, dict]] = field(default_factory=dict)
+    sidecars: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    sha256: dict[str, str] = field(default_factory=dict)  # metadata file -> content hash
+    html_before_manifest: int = 0
+
+    def manifest_row(self, f: RawFile) -> dict | None:
+        folder = f.parent
+        while True:
+            if folder in self.manifests:
+                return self.manifests[folder].get(f.name.rsplit(".", 1)[0])
+            if not folder:
+                return None
+            folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+
+    def sidecar(self, f: RawFile) -> bytes | None:
+        return self.sidecars.get((f.parent, f.name.rsplit(".", 1)[0]))
+
+
+def _scan_and_parse(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str, registry: SpeakerRegistry,
+                    jobs: int, progress: bool) -> list[FileResult]:
+    archive = is_archive(raw_dir)
+    ctx = _Context()
+    results: list[FileResult] = []
+    pending: list[tuple[FileResult, bytes, dict | None, bytes | None]] = []
+    deferred: list[tuple[FileResult, RawFile, bytes]] = []
+    files = list(iter_raw(raw_dir)) if not archive else iter_raw(raw_dir)
+    if not archive:  # read metadata first: every document sees its manifest and sidecar
+        for f in files:
+            if _classify(f.name) == "metadata":
+                _read_metadata(f, ctx)
+    bar = _progress(progress, total=len(files) if not archive else None)
+    for f in files:
+        bar.update(1)
+        res = FileResult(f.rel, f.size, f.mtime_ns)
+        results.append(res)
+        kind = _classify(f.name)
         if kind == "metadata":
-            row.status, row.reason = "metadata", _metadata_reason(path, files)
+            if archive:
+                _read_metadata(f, ctx)
+            res.status, res.reason = "metadata", _metadata_reason(f.rel)
+            res.sha256 = ctx.sha256.get(f.rel, "")
+            if not res.sha256:
+                res.status, res.reason = "skipped", "unreadable: metadata file could not be read"
             continue
         if kind == "unsupported":
-            row.reason = f"unsupported file type {path.suffix or '(none)'!r}"
+            res.reason = f"unsupported file type {('.' + f.name.rsplit('.', 1)[-1]) if '.' in f.name else '(none)'!r}"
+            _hash_quietly(res, f)
             continue
-        if not raw.strip():
-            row.reason = "empty file"
+        old = previous.get(f.rel)
+        is_html = f.name.lower().endswith((".html", ".htm"))
+        manifest_row = ctx.manifest_row(f) if is_html else None
+        if archive and is_html and not ctx.manifests:
+            ctx.html_before_manifest += 1
+        sidecar = ctx.sidecar(f)
+        res.aux = (manifest_row, sidecar)
+        res.key = fingerprint + ":" + _aux_hash(manifest_row, sidecar)
+        same_key = bool(old) and old["key"] == res.key
+        if same_key and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and f.size >= 0:
+            _restore(res, old)
+            continue
+        old_sha = old["sha256"] if same_key else None
+        if f.path is not None:  # a worker reads, hashes and parses the file
+            pending.append((res, f.path, old_sha))
             continue
         try:
-            doc = _parse(path, raw, rel=rel, sha=row.sha256, registry=registry, manifests=manifests)
-        except IngestError as exc:
-            row.reason = f"{exc.code}: {exc.message}"
+            raw = f.read()
+        except OSError as exc:
+            res.reason = f"unreadable: {exc.strerror or exc}"
             continue
-        except Exception as exc:  # a parser bug must not stop the other files
-            row.reason = f"parse-error: {type(exc).__name__}: {exc}"
+        if archive and sidecar is None and not is_html:
+            deferred.append((res, f, raw, old_sha))  # its sidecar may come later in the archive
             continue
-        row.status, row.doc_id, row.warnings = "ingested", doc.doc_id, list(doc.warnings)
-        documents.append(doc)
-
-    documents = _drop_duplicates(documents, {r.path: r for r in report})
-    documents.sort(key=lambda d: (d.date, d.doc_id))
-    info = _corpus_info(documents, report, registry)
-    return IngestResult(documents, report, info)
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _classify(path: Path) -> str:
-    name = path.name.lower()
-    if name.endswith(_META_SUFFIXES) or name == "manifest.csv" or name in _INFO_NAMES:
-        return "metadata"
-    if path.suffix.lower() in _DOC_SUFFIXES:
-        return "document"
-    return "unsupported"
+        pending.append((res, raw, old_sha))
+    for res, f, raw, old_sha in deferred:
+        sidecar = ctx.sidecar(f)
+        res.aux = (None, sidecar)
+        res.key = fingerprint + ":" + _aux_hash(None, sidecar)
+        pending.append((res, raw, old_sha if previous.get(f.rel, {}).get("key") == res.key else None))
+    bar.close()
+    _parse_pending(pending, previous, registry=registry, jobs=jobs)
+    if archive and ctx.manifests and ctx.html_before_manifest:
+        for r in results:
+            if r.path.lower().endswith("manifest.csv"):
+                r.warnings.append(f"{ctx.html_before_manifest} page(s) came before this manifest in the archive "
+                                  "and were parsed without it; extract the archive to use it for every page")
+    return results
 
 
-def _metadata_reason(path: Path, files: list[Path]) -> str:
-    name = path.name.lower()
+def _hash_quietly(res: FileResult, f: RawFile) -> None:
+    try:
+        res.sha256 = hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        pass
+
+
+def _read_metadata(f: RawFile, ctx: _Context) -> None:
+    name = f.name.lower()
+    try:
+        data = f.read()
+    except OSError:
+        return
+    ctx.sha256[f.rel] = hashlib.sha256(data).hexdigest()
+    if name == "manifest.csv":
+        rows = csv.DictReader(io.StringIO(data.decode("utf-8", errors="replace")))
+        ctx.manifests[f.parent] = {row["id"]: row for row in rows if row.get("id")}
+    elif name.endswith(_META_SUFFIXES):
+        stem = f.name[: -len(".meta.yaml")] if name.endswith(".meta.yaml") else f.name[: -len(".meta.yml")]
+        ctx.sidecars[(f.parent, stem)] = data
+
+
+def _metadata_reason(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1].lower()
     if name.endswith(_META_SUFFIXES):
-        stem = path.name[: -len(".meta.yaml")] if name.endswith(".meta.yaml") else path.name[: -len(".meta.yml")]
-        if not any(f.parent == path.parent and f.stem == stem and f != path for f in files):
-            return f"sidecar with no document named {stem}.*"
         return "sidecar metadata"
     if name == "manifest.csv":
         return "manifest of the pages in this folder"
     return "documentation"
 
 
-def _manifests(files: list[Path], raw_dir: Path) -> dict[Path, dict[str, dict]]:
-    """MANIFEST.csv rows by folder and page id (pages live in the folder or a sub-folder)."""
-    out: dict[Path, dict[str, dict]] = {}
-    for f in files:
-        if f.name.lower() == "manifest.csv":
-            with f.open(newline="", encoding="utf-8") as fh:
-                out[f.parent] = {row["id"]: row for row in csv.DictReader(fh) if row.get("id")}
+def _aux_hash(manifest_row: dict | None, sidecar: bytes | None) -> str:
+    h = hashlib.sha256(json.dumps(manifest_row, sort_keys=True).encode())
+    h.update(sidecar or b"")
+    return h.hexdigest()[:12]
+
+
+def _restore(res: FileResult, old: dict, *, keep_stat: bool = False) -> None:
+    res.sha256, res.key = old["sha256"], old["key"]
+    res.status, res.reason = old["status"], old["reason"]
+    res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
+    res.doc = json.loads(old["doc"]) if old["doc"] else None
+    if res.status == "skipped" and res.reason.startswith(("duplicate-body", "duplicate-id")):
+        res.status, res.reason = "ingested", ""  # de-duplication is decided again below
+
+
+def _parse_pending(pending, previous: dict[str, dict], *, registry: SpeakerRegistry, jobs: int) -> None:
+    """Read (where needed), hash and parse files, on ``jobs`` processes when there are many."""
+    tasks = [(res.path, source, old_sha, *res.aux) for res, source, old_sha in pending]
+    if jobs > 1 and len(tasks) >= _PARALLEL_MIN:
+        # Workers send back small tuples; their paragraph tables go through a shared-memory spill
+        # (Arrow IPC files, memory-mapped here) instead of being pickled one by one.
+        with tempfile.TemporaryDirectory(prefix="refrain-spill-") as spill:
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+            with ctx.Pool(jobs, initializer=_init_worker, initargs=(registry, spill)) as pool:
+                outcomes = pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 16)))
+            outcomes = _read_spill(outcomes)
+    else:
+        _init_worker(registry)
+        outcomes = [_parse_task(t) for t in tasks]
+    for (res, _, _), outcome in zip(pending, outcomes):
+        tag, res.sha256 = outcome[0], outcome[1]
+        if tag == "unreadable":
+            res.reason, res.key = outcome[2], ""
+        elif tag == "unchanged":  # touched, same content: the previous result stands
+            _restore(res, previous[res.path], keep_stat=True)
+            res.sha256 = outcome[1]
+        elif tag == "ok":
+            _, _, res.doc, res.turns, res.warnings = outcome
+            res.status, res.parsed = "ingested", True
+        else:
+            res.status, res.reason, res.parsed = "skipped", outcome[2], True
+
+
+_REGISTRY: SpeakerRegistry | None = None
+_SPILL: dict = {}
+
+
+def _init_worker(registry: SpeakerRegistry, spill_dir: str | None = None) -> None:
+    global _REGISTRY
+    _REGISTRY = registry
+    _SPILL.clear()
+    if spill_dir:
+        _SPILL["path"] = os.path.join(spill_dir, f"worker-{os.getpid()}.arrows")
+
+
+def _spill(table: pa.Table) -> tuple[str, int, int]:
+    """Append a table, as a complete Arrow IPC stream, to this worker's spill file."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, TURN_SCHEMA) as writer:
+        writer.write_table(table)
+    buf = sink.getvalue()
+    handle = _SPILL.get("file") or _SPILL.setdefault("file", open(_SPILL["path"], "ab"))
+    offset = handle.tell()
+    handle.write(buf)
+    handle.flush()  # complete on disk before the task's result is sent
+    return (_SPILL["path"], offset, buf.size)
+
+
+def _read_spill(outcomes: list[tuple]) -> list[tuple]:
+    """Replace spill locations in the outcomes by the tables they point to (copied into memory)."""
+    maps: dict[str, pa.MemoryMappedFile] = {}
+    out = []
+    for o in outcomes:
+        if o[0] == "ok" and isinstance(o[3], tuple):
+            path, offset, length = o[3]
+            mm = maps.get(path) or maps.setdefault(path, pa.memory_map(path))
+            table = pa.ipc.open_stream(pa.py_buffer(mm.read_at(length, offset))).read_all()
+            o = (*o[:3], table, o[4])
+        out.append(o)
+    for mm in maps.values():
+        mm.close()
     return out
 
 
-def _manifest_row(path: Path, manifests: dict[Path, dict[str, dict]]) -> dict | None:
-    for folder in (path.parent, *path.parents):
-        if folder in manifests:
-            return manifests[folder].get(path.stem)
-    return None
+def _parse_task(task) -> tuple:
+    """Runs in a worker: (tag, sha256, ...) for one file. ``source`` is a path or the bytes."""
+    rel, source, old_sha, manifest_row, sidecar = task
+    if isinstance(source, Path):
+        try:
+            raw = source.read_bytes()
+        except OSError as exc:
+            return ("unreadable", "", f"unreadable: {exc.strerror or exc}")
+    else:
+        raw = source
+    sha = hashlib.sha256(raw).hexdigest()
+    if old_sha is not None and sha == old_sha:
+        return ("unchanged", sha)
+    if not raw.strip():
+        return ("skip", sha, "empty file")
+    try:
+        doc = parse_raw(rel, raw, sha=sha, registry=_REGISTRY, manifest_row=manifest_row, sidecar=sidecar)
+    except IngestError as exc:
+        return ("skip", sha, f"{exc.code}: {exc.message}")
+    except Exception as exc:  # a parser bug must not stop the other files
+        return ("skip", sha, f"parse-error: {type(exc).__name__}: {exc}")
+    doc_row, turns = document_rows(doc)
+    return ("ok", sha, doc_row, _spill(turns) if _SPILL else turns, list(doc.warnings))
 
 
-def _sidecar(path: Path) -> Path | None:
-    for suffix in _META_SUFFIXES:
-        candidate = path.with_name(path.stem + suffix)
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _parse(path: Path, raw: bytes, *, rel: str, sha: str, registry: SpeakerRegistry,
-           manifests: dict[Path, dict[str, dict]]) -> Document:
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        return parse_kremlin_page(raw, raw_path=rel, raw_sha256=sha, registry=registry,
-                                  manifest_row=_manifest_row(path, manifests))
-    sidecar = _sidecar(path)
+def parse_raw(rel: str, raw: bytes, *, sha: str, registry: SpeakerRegistry, manifest_row: dict | None = None,
+              sidecar: bytes | None = None) -> Document:
+    """Pick the importer for one raw file and run it."""
+    name = rel.rsplit("/", 1)[-1].lower()
+    if name.endswith((".html", ".htm")):
+        return parse_kremlin_page(raw, raw_path=rel, raw_sha256=sha, registry=registry, manifest_row=manifest_row)
     if sidecar is not None:
         try:
-            meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+            meta = yaml.safe_load(sidecar.decode("utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise IngestError("bad-metadata", f"sidecar {sidecar.name} is not valid YAML: {exc}") from exc
+            raise IngestError("bad-metadata", f"its .meta.yaml sidecar is not valid YAML: {exc}") from exc
         importer = meta.get("importer")
         if importer == "qa_article":
             return parse_qa_article(raw, meta=meta, raw_path=rel, raw_sha256=sha, registry=registry)
-        raise IngestError("bad-metadata", f"sidecar {sidecar.name} names unknown importer {importer!r}")
+        raise IngestError("bad-metadata", f"its .meta.yaml sidecar names unknown importer {importer!r}")
     if has_front_matter(raw):
-        return parse_plaintext(raw, raw_path=rel, raw_sha256=sha, registry=registry,
-                               doc_id=_doc_id_from_path(rel))
+        return parse_plaintext(raw, raw_path=rel, raw_sha256=sha, registry=registry, doc_id=_doc_id_from_path(rel))
     raise IngestError("no-metadata", "no metadata: add YAML front matter or a .meta.yaml sidecar")
 
 
@@ -245,101 +467,232 @@ def _doc_id_from_path(rel: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in stem.replace("/", "-")).strip("-")
 
 
-def _drop_duplicates(documents: list[Document], rows: dict[str, ReportRow]) -> list[Document]:
-    """Keep the earliest of documents with the same body (or id); report the others."""
-    kept: list[Document] = []
-    by_body: dict[str, Document] = {}
-    by_id: dict[str, Document] = {}
-    for doc in sorted(documents, key=lambda d: (d.date, d.doc_id, d.raw_path)):
-        row = rows[doc.raw_path]
-        first = by_id.get(doc.doc_id)
+def document_rows(doc: Document) -> tuple[dict, pa.Table]:
+    """The document's row and its paragraphs as a table (TURN_SCHEMA)."""
+    cols: dict[str, list] = {name: [] for name in TURN_SCHEMA.names}
+    turn_no = 0
+    n_words_doc = 0
+    speakers: set[str] = set()
+    for i, p in enumerate(doc.paragraphs):
+        if p.new_turn or i == 0:
+            turn_no += 1
+        n = count_words(spoken(p.text))
+        n_words_doc += n
+        if p.role == "speech" and p.speaker:
+            speakers.add(p.speaker)
+        for name, value in (("doc_id", doc.doc_id), ("para_no", i), ("turn_no", turn_no), ("speaker", p.speaker),
+                            ("speaker_label", p.speaker_label), ("role", p.role), ("section", p.section),
+                            ("attribution", p.attribution), ("text", p.text), ("n_words", n)):
+            cols[name].append(value)
+    doc_row = {
+        "doc_id": doc.doc_id, "date": doc.date.isoformat(), "title": doc.title, "source": doc.source,
+        "source_url": doc.source_url, "language": doc.language, "kind": doc.kind, "licence": doc.licence,
+        "place": doc.place, "translated_from": doc.translated_from, "sections": doc.sections,
+        "importer": doc.importer, "raw_path": doc.raw_path, "raw_sha256": doc.raw_sha256,
+        "body_sha256": doc.body_sha256, "n_paragraphs": len(doc.paragraphs), "n_words": n_words_doc,
+        "speakers": "; ".join(sorted(speakers)),
+    }
+    return doc_row, pa.Table.from_pydict(cols, schema=TURN_SCHEMA)
+
+
+# --- de-duplication and corpus info -------------------------------------------------------------
+
+def _deduplicate(results: list[FileResult]) -> list[FileResult]:
+    """Keep the earliest of documents with the same body (or id); mark the others skipped."""
+    kept: list[FileResult] = []
+    by_body: dict[str, FileResult] = {}
+    by_id: dict[str, FileResult] = {}
+    docs = [r for r in results if r.status == "ingested" and r.doc]
+    for r in sorted(docs, key=lambda r: (r.doc["date"], r.doc["doc_id"], r.path)):
+        first = by_id.get(r.doc["doc_id"])
         if first is not None:
-            row.status, row.reason = "skipped", f"duplicate-id: id {doc.doc_id} is already used by {first.raw_path}"
+            r.status, r.reason = "skipped", f"duplicate-id: id {r.doc['doc_id']} is already used by {first.path}"
             continue
-        first = by_body.get(doc.body_sha256)
+        first = by_body.get(r.doc["body_sha256"])
         if first is not None:
-            row.status = "skipped"
-            row.reason = f"duplicate-body: same body text as {first.doc_id} ({first.raw_path})"
+            r.status = "skipped"
+            r.reason = f"duplicate-body: same body text as {first.doc['doc_id']} ({first.path})"
             continue
-        by_body[doc.body_sha256] = by_id[doc.doc_id] = doc
-        kept.append(doc)
+        by_body[r.doc["body_sha256"]] = by_id[r.doc["doc_id"]] = r
+        kept.append(r)
     return kept
 
 
-def _corpus_info(documents: list[Document], report: list[ReportRow], registry: SpeakerRegistry) -> dict:
+def n_parts(n_docs: int) -> int:
+    """Turn parts for a corpus of ``n_docs`` documents: about 25 documents a part, a power of two."""
+    return min(256, 2 ** max(0, math.ceil(math.log2(max(n_docs, 1) / 25))))
+
+
+def part_of(doc_id: str, parts: int) -> int:
+    return zlib.crc32(doc_id.encode("utf-8")) % parts
+
+
+def _corpus_info(kept: list[FileResult], results: list[FileResult], registry: SpeakerRegistry) -> dict:
     digest = hashlib.sha256()
-    for row in sorted(report, key=lambda r: r.path):
-        digest.update(f"{row.path}\0{row.sha256}\n".encode())
+    for r in sorted(results, key=lambda r: r.path):
+        digest.update(f"{r.path}\0{r.sha256}\n".encode())
     digest.update(f"speakers:{registry.version}\nschema:{SCHEMA_VERSION}\n".encode())
     statuses: dict[str, int] = {}
-    for row in report:
-        statuses[row.status] = statuses.get(row.status, 0) + 1
-    dates = [d.date for d in documents]
+    for r in results:
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    dates = [r.doc["date"] for r in kept]
     return {
         "corpus_version": digest.hexdigest()[:12],
         "schema_version": SCHEMA_VERSION,
         "speakers_version": registry.version,
-        "files": len(report),
+        "files": len(results),
         "statuses": dict(sorted(statuses.items())),
-        "documents": len(documents),
-        "date_min": min(dates).isoformat() if dates else None,
-        "date_max": max(dates).isoformat() if dates else None,
+        "documents": len(kept),
+        "date_min": min(dates) if dates else None,
+        "date_max": max(dates) if dates else None,
+        "turn_parts": n_parts(len(kept)),
     }
 
 
-def write_corpus(result: IngestResult, out_dir: Path) -> None:
-    """Write the parquet tables, the ingest report and corpus.json (deterministically)."""
+# --- writing ------------------------------------------------------------------------------------
+
+def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict, out_dir: Path, *,
+                   registry: SpeakerRegistry, raw_dir: Path, full: bool) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
-    doc_rows, turn_rows = [], []
-    for doc in result.documents:
-        turn_no = 0
-        n_words_doc = 0
-        speakers: set[str] = set()
-        for i, p in enumerate(doc.paragraphs):
-            if p.new_turn or i == 0:
-                turn_no += 1
-            n = count_words(spoken(p.text))
-            n_words_doc += n
-            if p.role == "speech" and p.speaker:
-                speakers.add(p.speaker)
-            turn_rows.append({
-                "doc_id": doc.doc_id, "para_no": i, "turn_no": turn_no, "speaker": p.speaker,
-                "speaker_label": p.speaker_label, "role": p.role, "section": p.section,
-                "attribution": p.attribution, "text": p.text, "n_words": n,
-            })
-        doc_rows.append({
-            "doc_id": doc.doc_id, "date": doc.date, "title": doc.title, "source": doc.source,
-            "source_url": doc.source_url, "language": doc.language, "kind": doc.kind,
-            "licence": doc.licence, "place": doc.place, "translated_from": doc.translated_from,
-            "sections": doc.sections, "importer": doc.importer, "raw_path": doc.raw_path,
-            "raw_sha256": doc.raw_sha256, "body_sha256": doc.body_sha256,
-            "n_paragraphs": len(doc.paragraphs), "n_words": n_words_doc,
-            "speakers": "; ".join(sorted(speakers)),
-        })
-    _write_parquet(pa.Table.from_pylist(doc_rows, schema=DOCUMENT_SCHEMA), out_dir / config.DOCUMENTS_FILE)
-    _write_parquet(pa.Table.from_pylist(turn_rows, schema=TURN_SCHEMA), out_dir / config.TURNS_FILE)
+    turns_dir = out_dir / config.TURNS_FILE
+    if turns_dir.is_file():  # an older layout: a single file
+        turns_dir.unlink()
+    turns_dir.mkdir(exist_ok=True)
+    parts = info["turn_parts"]
+    old_info = _read_json(out_dir / config.CORPUS_INFO_FILE)
+    old_docs = _read_old_documents(out_dir) if not full and old_info.get("turn_parts") == parts else None
+
+    new_ids = {r.doc["doc_id"]: r for r in kept}
+    if old_docs is None:
+        dirty = set(range(parts))
+    else:
+        changed = {d for d, r in new_ids.items() if r.parsed or old_docs.get(d) != r.doc["raw_sha256"]}
+        removed = set(old_docs) - set(new_ids)
+        dirty = {part_of(d, parts) for d in changed | removed}
+    for k in sorted(dirty):
+        members = sorted(d for d in new_ids if part_of(d, parts) == k)
+        old_part = _read_part(turns_dir, k) if old_docs is not None else None
+        tables = []
+        for d in members:
+            r = new_ids[d]
+            if r.turns is not None:
+                tables.append(r.turns)
+            elif old_part is not None and d in old_docs and old_docs[d] == r.doc["raw_sha256"]:
+                tables.append(old_part.filter(pc.equal(old_part["doc_id"], d)))
+            else:  # e.g. a document that was a duplicate before: parse it again
+                tables.append(_reparse(raw_dir, r, registry))
+        table = pa.concat_tables(tables).combine_chunks() if tables else TURN_SCHEMA.empty_table()
+        table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")])
+        _write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
+    for stale in turns_dir.glob("part-*.parquet"):
+        if int(stale.stem.split("-")[1]) >= parts:
+            stale.unlink()
+
+    docs = pa.Table.from_pylist([_typed(r.doc) for r in sorted(kept, key=lambda r: (r.doc["date"], r.doc["doc_id"]))],
+                                schema=DOCUMENT_SCHEMA)
+    _write_parquet(docs, out_dir / config.DOCUMENTS_FILE)
     with (out_dir / config.INGEST_REPORT_FILE).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")
         writer.writeheader()
-        for row in sorted(result.report, key=lambda r: r.path):
-            writer.writerow(row.as_dict())
-    (out_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(result.info, indent=2) + "\n", encoding="utf-8")
+        for r in sorted(results, key=lambda r: r.path):
+            writer.writerow(r.report_row())
+    (out_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    _write_state(results, out_dir)
+    return len(dirty)
+
+
+def _typed(doc: dict) -> dict:
+    import datetime as dt
+
+    return {**doc, "date": dt.date.fromisoformat(doc["date"])}
+
+
+def _reparse(raw_dir: Path, r: FileResult, registry: SpeakerRegistry) -> pa.Table:
+    """Paragraphs of a document that is new to the output but was not parsed in this run."""
+    for f in iter_raw(raw_dir):
+        if f.rel == r.path:
+            _init_worker(registry)
+            outcome = _parse_task((r.path, f.read(), None, *r.aux))
+            if outcome[0] == "ok":
+                return outcome[3]
+            break
+    raise RuntimeError(f"cannot re-read {r.path} to rebuild its paragraphs; run ingest with --full")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _read_old_documents(out_dir: Path) -> dict[str, str] | None:
+    path = out_dir / config.DOCUMENTS_FILE
+    if not path.exists():
+        return None
+    t = pq.read_table(path, columns=["doc_id", "raw_sha256"])
+    return dict(zip(t["doc_id"].to_pylist(), t["raw_sha256"].to_pylist()))
+
+
+def _read_part(turns_dir: Path, k: int) -> pa.Table | None:
+    path = turns_dir / f"part-{k:03d}.parquet"
+    return pq.read_table(path, schema=TURN_SCHEMA) if path.exists() else None
+
+
+def _load_state(out_dir: Path) -> dict[str, dict]:
+    path = out_dir / STATE_FILE
+    if not path.exists():
+        return {}
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except (OSError, pa.ArrowInvalid):
+        return {}
+    return {row["path"]: row for row in rows}
+
+
+def _write_state(results: Iterable[FileResult], out_dir: Path) -> None:
+    rows = [{"path": r.path, "size": r.size, "mtime_ns": r.mtime_ns, "sha256": r.sha256, "key": r.key,
+             "status": r.status, "reason": r.reason, "warnings": "\n".join(r.warnings),
+             "doc": json.dumps(r.doc, sort_keys=True) if r.doc else None}
+            for r in sorted(results, key=lambda r: r.path) if r.status != "metadata" and r.key]
+    _write_parquet(pa.Table.from_pylist(rows, schema=STATE_SCHEMA), out_dir / STATE_FILE)
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", write_statistics=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd", write_statistics=True)
+    tmp.replace(path)
+
+
+# --- progress and summary -----------------------------------------------------------------------
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(enabled: bool, total: int | None):
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, mininterval=0.5)
 
 
 def _print_summary(result: IngestResult, out_dir: Path) -> None:
     info = result.info
     print(
         f"ingest: {info['files']} files -> {info['documents']} documents "
-        f"({', '.join(f'{k} {v}' for k, v in info['statuses'].items())}); "
+        f"({', '.join(f'{k} {v}' for k, v in info['statuses'].items())}); parsed {result.parsed}, "
+        f"unchanged {result.reused}, {result.parts_written} turn part(s) written; "
         f"corpus {info['corpus_version']}, {info['date_min']} to {info['date_max']}; wrote {out_dir}",
         file=sys.stderr,
     )
     for row in result.report:
-        if row.status == "skipped":
-            print(f"  skipped {row.path}: {row.reason}", file=sys.stderr)
-        for w in row.warnings:
-            print(f"  warning {row.path}: {w}", file=sys.stderr)
+        if row["status"] == "skipped":
+            print(f"  skipped {row['path']}: {row['reason']}", file=sys.stderr)
+        for w in filter(None, row["warnings"].split(" | ")):
+            print(f"  warning {row['path']}: {w}", file=sys.stderr)

@@ -61,7 +61,7 @@ class SpeakerRegistry:
             version=int(data.get("version", 0)),
             speakers=list(data.get("speakers", [])),
             anonymous={role: set(v) for role, v in (data.get("anonymous") or {}).items()},
-            name_particles=set(data.get("name_particles", [])),
+            name_particles={_particle(p) for p in data.get("name_particles", [])},
         )
 
     @property
@@ -121,6 +121,12 @@ class SpeakerRegistry:
         """Leaders whose full name appears in ``text`` (e.g. a title "Article by Vladimir Putin")."""
         folded = text.lower()
         return [name for name in self.leaders if name.lower() in folded]
+
+
+def _particle(value) -> str:
+    if not isinstance(value, str):  # YAML 1.1 reads a bare `on` or `y` as a boolean
+        raise ValueError(f"name_particles: {value!r} is not text; quote it in config/speakers.yaml")
+    return value
 
 
 def _as_date(value) -> dt.date | None:

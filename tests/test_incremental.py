@@ -1,0 +1,99 @@
+"""Incremental ingest: only changed files are parsed, and the result equals a full rebuild."""
+from __future__ import annotations
+
+import os
+import shutil
+import tarfile
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.corpus import Corpus
+from analysis.ingest import ingest
+from tests.conftest import FIXTURES, kremlin_page
+from tests.test_ingest import outputs
+
+
+@pytest.fixture
+def sample(tmp_path):
+    """A writable copy of the embedded Kremlin sample (150 pages) and the seed."""
+    raw = tmp_path / "raw"
+    shutil.copytree(config.RAW_DIR, raw)
+    return raw
+
+
+def bump(path):
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_incremental_equals_full_rebuild(sample, tmp_path):
+    inc, full = tmp_path / "inc", tmp_path / "full"
+    first = ingest(sample, inc, quiet=True)
+    assert first.parsed == 151  # 150 pages + the seed
+    html = sample / "kremlin" / "html"
+    # change one page's text, delete one, add one, make a new duplicate, and un-duplicate 62610
+    page = html / "54071.html"
+    page.write_bytes(page.read_bytes().replace(b"Good, thank you.", b"Good, thank you very much."))
+    (html / "17800.html").unlink()
+    (html / "99001.html").write_bytes(kremlin_page("<p><b>Vladimir Putin</b>: A new page.</p>", page_id="99001",
+                                                    date="2020-08-01"))
+    shutil.copy(html / "17786.html", html / "99002.html")
+    (html / "62601.html").write_bytes((html / "62601.html").read_bytes().replace(b"Libya", b"Libya (changed)"))
+    second = ingest(sample, inc, quiet=True)
+    assert second.parsed == 4  # the changed, the added, the copy and the other half of the old duplicate pair
+    assert second.reused >= 140
+    ingest(sample, full, quiet=True, full=True)
+    assert outputs(inc) == outputs(full)
+    report = pd.read_csv(inc / config.INGEST_REPORT_FILE).set_index("path")
+    assert report.loc["kremlin/html/99002.html", "reason"].startswith("duplicate-id: id kremlin-17786")
+    assert report.loc["kremlin/html/62610.html", "status"] == "ingested"
+    turns = Corpus.load(inc).turns
+    assert "Good, thank you very much." in set(turns["text"])
+    assert "kremlin-17800" not in set(turns["doc_id"])
+
+
+def test_touched_but_unchanged_files_are_not_parsed(sample, tmp_path):
+    out = tmp_path / "out"
+    ingest(sample, out, quiet=True)
+    before = outputs(out)
+    for name in ("54071.html", "63123.html"):
+        bump(sample / "kremlin" / "html" / name)
+    again = ingest(sample, out, quiet=True)
+    assert again.parsed == 0
+    assert outputs(out) == before
+
+
+def test_parser_change_reparses_everything(sample, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    ingest(sample, out, quiet=True)
+    monkeypatch.setattr("analysis.ingest.parser_fingerprint", lambda registry: "different-code")
+    assert ingest(sample, out, quiet=True).parsed == 151
+
+
+def test_parallel_and_serial_agree(sample, tmp_path):
+    ingest(sample, tmp_path / "one", quiet=True, jobs=1)
+    ingest(sample, tmp_path / "two", quiet=True, jobs=2)
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+@pytest.mark.parametrize("suffix, mode", [(".tar.xz", "w:xz"), (".tar.gz", "w:gz")])
+def test_archive_equals_folder(tmp_path, suffix, mode):
+    archive = tmp_path / f"raw{suffix}"
+    with tarfile.open(archive, mode) as tar:
+        for path in sorted((FIXTURES / "raw").rglob("*")):
+            tar.add(path, arcname=path.relative_to(FIXTURES / "raw").as_posix(), recursive=False)
+    ingest(archive, tmp_path / "from-archive", quiet=True)
+    ingest(FIXTURES / "raw", tmp_path / "from-folder", quiet=True)
+    assert outputs(tmp_path / "from-archive") == outputs(tmp_path / "from-folder")
+
+
+def test_archive_sidecar_after_its_document(tmp_path):
+    """The seed's .txt comes before its .meta.yaml in archive order; it must still be parsed with it."""
+    archive = tmp_path / "seed.tar.xz"
+    with tarfile.open(archive, "w:xz") as tar:
+        for path in sorted((config.RAW_DIR / "seed").iterdir()):
+            tar.add(path, arcname=path.name)
+    result = ingest(archive, tmp_path / "out", quiet=True)
+    assert [d["importer"] for d in result.documents] == ["qa_article"]

@@ -36,6 +36,11 @@ reports: setup
 test: setup
 	$(BIN)/python -m pytest
 
+## Benchmarks on the 7,085-page archive in ../shared (needs Debian's ripgrep); writes benchmarks/RESULTS.md
+bench: setup
+	@command -v rg >/dev/null || { echo "installing ripgrep (Debian package)"; apt-get install -y -qq ripgrep; }
+	$(BIN)/python benchmarks/run.py --runs 3 --write
+
 ## Open JupyterLab on the notebooks
 lab: setup
 	$(BIN)/jupyter lab notebooks/
@@ -44,4 +49,4 @@ lab: setup
 clean:
 	rm -rf data/processed build reports test-output
 
-.PHONY: help setup all corpus reports test lab clean
+.PHONY: help setup all corpus reports test bench lab clean

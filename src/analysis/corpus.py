@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ class Corpus:
     turns: pd.DataFrame
     info: dict
     path: Path | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, processed_dir: Path | str = config.PROCESSED_DIR) -> "Corpus":
@@ -65,6 +66,23 @@ class Corpus:
                 return candidate
         top = ", ".join(self.speakers().head(5).index)
         raise CorpusError(f"speaker {name!r} has no words in this corpus (top speakers: {top})")
+
+    def speaker_text(self, speaker: str, *, start: str | dt.date | None = None,
+                     end: str | dt.date | None = None, source: str | None = None):
+        """The speaker's turns (as :meth:`speaker_turns`) and their :class:`~analysis.match.TextIndex`.
+
+        Kept per selection, so a second query over the same selection does not prepare the text
+        again. Treat the returned frame as read-only.
+        """
+        from .match import TextIndex
+
+        key = (self.resolve_speaker(speaker), str(start or ""), str(end or ""), source or "")
+        if key not in self._cache:
+            if len(self._cache) >= 16:
+                self._cache.pop(next(iter(self._cache)))
+            turns = self.speaker_turns(speaker, start=start, end=end, source=source)
+            self._cache[key] = (turns, TextIndex.of_displays(turns["text"].tolist()))
+        return self._cache[key]
 
     def speaker_turns(self, speaker: str, *, start: str | dt.date | None = None,
                       end: str | dt.date | None = None, source: str | None = None) -> pd.DataFrame:

@@ -53,8 +53,8 @@ def evidence(corpus: Corpus, *, speaker: str, phrases: Sequence[str],
              start: str | dt.date | None = None, end: str | dt.date | None = None,
              source: str | None = None, lexicon: Lexicon | None = None) -> pd.DataFrame:
     """Every match of ``phrases`` (family names or phrases) in the speaker's own words, oldest first."""
-    turns = corpus.speaker_turns(speaker, start=start, end=end, source=source)
-    ev = find_matches(turns, resolve_terms(phrases, lexicon))
+    turns, index = corpus.speaker_text(speaker, start=start, end=end, source=source)
+    ev = find_matches(turns, resolve_terms(phrases, lexicon), index=index)
     return ev.sort_values(["date", "doc_id", "para_no", "char_start", "phrase"], kind="stable").reset_index(drop=True)
 
 
@@ -71,8 +71,8 @@ def count_phrases(corpus: Corpus, *, speaker: str, phrases: Sequence[str], by: s
     if by not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {by!r}")
     terms = resolve_terms(phrases, lexicon)
-    turns = corpus.speaker_turns(speaker, start=start, end=end, source=source)
-    ev = find_matches(turns, terms)
+    turns, index = corpus.speaker_text(speaker, start=start, end=end, source=source)
+    ev = find_matches(turns, terms, index=index, context_chars=0)  # the evidence rows, without quotes
     return aggregate(turns, ev, terms, by=by, breakdown=breakdown)
 
 

@@ -103,7 +103,8 @@ STATE_SCHEMA = pa.schema(
         ("status", pa.string()),
         ("reason", pa.string()),
         ("warnings", pa.string()),
-        ("doc", pa.string()),  # the document row as JSON, for parsed documents
+        ("has_doc", pa.bool_()),
+        *[pa.field("doc_" + f.name, pa.string() if f.name == "date" else f.type) for f in DOCUMENT_SCHEMA],
     ]
 )
 
@@ -334,6 +335,8 @@ def _metadata_reason(rel: str) -> str:
 
 
 def _aux_hash(manifest_row: dict | None, sidecar: bytes | None) -> str:
+    if manifest_row is None and sidecar is None:
+        return "-"
     h = hashlib.sha256(json.dumps(manifest_row, sort_keys=True).encode())
     h.update(sidecar or b"")
     return h.hexdigest()[:12]
@@ -343,7 +346,7 @@ def _restore(res: FileResult, old: dict, *, keep_stat: bool = False) -> None:
     res.sha256, res.key = old["sha256"], old["key"]
     res.status, res.reason = old["status"], old["reason"]
     res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
-    res.doc = json.loads(old["doc"]) if old["doc"] else None
+    res.doc = {f: old["doc_" + f] for f in DOCUMENT_SCHEMA.names} if old["has_doc"] else None
     if res.status == "skipped" and res.reason.startswith(("duplicate-body", "duplicate-id")):
         res.status, res.reason = "ingested", ""  # de-duplication is decided again below
 
@@ -563,6 +566,9 @@ def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict
     old_docs = _read_old_documents(out_dir) if not full and old_info.get("turn_parts") == parts else None
 
     new_ids = {r.doc["doc_id"]: r for r in kept}
+    part_members: dict[int, list[str]] = {}
+    for d in sorted(new_ids):
+        part_members.setdefault(part_of(d, parts), []).append(d)
     if old_docs is None:
         dirty = set(range(parts))
     else:
@@ -570,7 +576,7 @@ def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict
         removed = set(old_docs) - set(new_ids)
         dirty = {part_of(d, parts) for d in changed | removed}
     for k in sorted(dirty):
-        members = sorted(d for d in new_ids if part_of(d, parts) == k)
+        members = part_members.get(k, [])
         old_part = _read_part(turns_dir, k) if old_docs is not None else None
         tables = []
         for d in members:
@@ -630,13 +636,13 @@ def _read_old_documents(out_dir: Path) -> dict[str, str] | None:
     path = out_dir / config.DOCUMENTS_FILE
     if not path.exists():
         return None
-    t = pq.read_table(path, columns=["doc_id", "raw_sha256"])
+    t = pq.ParquetFile(path).read(columns=["doc_id", "raw_sha256"])
     return dict(zip(t["doc_id"].to_pylist(), t["raw_sha256"].to_pylist()))
 
 
 def _read_part(turns_dir: Path, k: int) -> pa.Table | None:
     path = turns_dir / f"part-{k:03d}.parquet"
-    return pq.read_table(path, schema=TURN_SCHEMA) if path.exists() else None
+    return pq.ParquetFile(path).read() if path.exists() else None
 
 
 def _load_state(out_dir: Path) -> dict[str, dict]:
@@ -644,16 +650,20 @@ def _load_state(out_dir: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        rows = pq.read_table(path).to_pylist()
+        table = pq.ParquetFile(path).read()
     except (OSError, pa.ArrowInvalid):
         return {}
+    if table.schema != STATE_SCHEMA:
+        return {}  # written by another version: start afresh
+    rows = table.to_pylist()
     return {row["path"]: row for row in rows}
 
 
 def _write_state(results: Iterable[FileResult], out_dir: Path) -> None:
+    empty = dict.fromkeys(DOCUMENT_SCHEMA.names)
     rows = [{"path": r.path, "size": r.size, "mtime_ns": r.mtime_ns, "sha256": r.sha256, "key": r.key,
-             "status": r.status, "reason": r.reason, "warnings": "\n".join(r.warnings),
-             "doc": json.dumps(r.doc, sort_keys=True) if r.doc else None}
+             "status": r.status, "reason": r.reason, "warnings": "\n".join(r.warnings), "has_doc": bool(r.doc),
+             **{"doc_" + k: v for k, v in (r.doc or empty).items()}}
             for r in sorted(results, key=lambda r: r.path) if r.status != "metadata" and r.key]
     _write_parquet(pa.Table.from_pylist(rows, schema=STATE_SCHEMA), out_dir / STATE_FILE)
 

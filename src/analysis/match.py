@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 import ahocorasick
+import numpy as np
 import pandas as pd
 
 from .text import fold, normalize_ws, spoken_with_map
@@ -98,63 +99,105 @@ class PhraseMatcher:
             self._automaton.make_automaton()
 
     def find(self, spoken_text: str) -> list[Match]:
-        """All whole-phrase matches in a spoken text, in order of position."""
-        folded = fold(spoken_text)
-        raw: list[Match] = []
+        """All whole-phrase matches in one spoken text, in order of position."""
+        return [m for _, m in self.find_all([spoken_text])]
+
+    def find_all(self, texts: "Sequence[str] | TextIndex") -> list[tuple[int, Match]]:
+        """Matches in many texts at once: (index of the text, match), in text and position order.
+
+        The texts are folded and joined with newlines (never part of a phrase) into one string,
+        which the automaton and the wildcard regexes scan once; offsets are mapped back per text.
+        A :class:`TextIndex` holds that joined string ready, for repeated queries.
+        """
+        index = texts if isinstance(texts, TextIndex) else TextIndex.of_spoken(list(texts))
+        if not index.n:
+            return []
+        joined, starts = index.joined, index.starts
+        raw: list[tuple[str, str, int, int]] = []
         if self._has_literals:
-            for end_idx, (key, who) in self._automaton.iter(folded):
+            for end_idx, (key, who) in self._automaton.iter(joined):
                 start, end = end_idx - len(key) + 1, end_idx + 1
-                if start > 0 and key[0].isalnum() and folded[start - 1].isalnum():
+                if start > 0 and key[0].isalnum() and joined[start - 1].isalnum():
                     continue
-                if end < len(folded) and key[-1].isalnum() and folded[end].isalnum():
+                if end < len(joined) and key[-1].isalnum() and joined[end].isalnum():
                     continue
-                raw.extend(Match(term, form, start, end) for term, form in who)
+                raw.extend((term, form, start, end) for term, form in who)
         for regex, term, form in self._regexes:
-            raw.extend(Match(term, form, m.start(), m.end()) for m in regex.finditer(folded))
-        if len(raw) < 2:
-            return raw
-        raw.sort(key=lambda m: (m.term, m.start, -(m.end - m.start), m.form))
-        out: list[Match] = []
+            raw.extend((term, form, m.start(), m.end()) for m in regex.finditer(joined))
+        if not raw:
+            return []
+        raw.sort(key=lambda r: (r[0], r[2], -(r[3] - r[2]), r[1]))
+        out: list[tuple[int, Match]] = []
         last_end: dict[str, int] = {}
-        for m in raw:
-            if m.start < last_end.get(m.term, -1):
-                continue
-            out.append(m)
-            last_end[m.term] = m.end
-        out.sort(key=lambda m: (m.start, m.end, m.term))
+        rows = np.searchsorted(starts, [r[2] for r in raw], side="right") - 1
+        for (term, form, start, end), row in zip(raw, rows):
+            if start < last_end.get(term, -1):
+                continue  # overlaps a longer or earlier form of the same term
+            last_end[term] = end
+            base = int(starts[row])
+            out.append((int(row), Match(term, form, start - base, end - base)))
+        out.sort(key=lambda rm: (rm[0], rm[1].start, rm[1].end, rm[1].term))
         return out
 
 
+class TextIndex:
+    """Paragraph texts prepared for matching: spoken text, offset maps, one folded joined string.
+
+    Building it is most of the cost of a query over a large corpus; :class:`analysis.corpus.Corpus`
+    keeps one per selection, so repeated queries (a notebook session, a family of phrases) only
+    scan.
+    """
+
+    def __init__(self, displays: list[str], spoken_maps: list[tuple[str, list[int] | None]]):
+        self.displays = displays
+        self.spoken_maps = spoken_maps
+        spoken_texts = [sp for sp, _ in spoken_maps]
+        self.n = len(spoken_texts)
+        self.joined = fold("\n".join(spoken_texts))
+        self.starts = np.cumsum([0] + [len(t) + 1 for t in spoken_texts[:-1]]) if spoken_texts else np.array([0])
+
+    @classmethod
+    def of_displays(cls, displays: list[str]) -> "TextIndex":
+        return cls(displays, [spoken_with_map(t) if "[" in t else (t, None) for t in displays])
+
+    @classmethod
+    def of_spoken(cls, spoken_texts: list[str]) -> "TextIndex":
+        return cls(spoken_texts, [(t, None) for t in spoken_texts])
+
+
 def find_matches(turns: pd.DataFrame, phrases: Sequence["Term | str"], *,
-                 context_chars: int = CONTEXT_CHARS) -> pd.DataFrame:
+                 context_chars: int = CONTEXT_CHARS, index: TextIndex | None = None) -> pd.DataFrame:
     """One row per match of any phrase in the ``text`` of ``turns`` (with its metadata columns).
 
     Context is quoted from the display text, so translator's [insertions] are shown, while the
-    match itself was found in the spoken text.
+    match itself was found in the spoken text. ``index`` (built from the same ``turns``) skips the
+    preparation of the texts.
     """
     matcher = PhraseMatcher(phrases)
     keep = [c for c in ("doc_id", "para_no", "date", "title", "source_url", "speaker", "section")
             if c in turns.columns]
-    rows: list[dict] = []
-    records = turns[keep + ["text"]].to_dict("records")
-    for rec in records:
-        display = rec["text"]
-        spoken_text, offsets = spoken_with_map(display)
-        for m in matcher.find(spoken_text):
-            d_start = offsets[m.start] if offsets else m.start
-            d_end = (offsets[m.end - 1] + 1) if offsets else m.end
-            row = {k: rec[k] for k in keep}
-            row.update(
-                phrase=m.term,
-                form=m.form,
-                left=_left(display, d_start, context_chars),
-                match=display[d_start:d_end],
-                right=_right(display, d_end, context_chars),
-                char_start=d_start,
-            )
-            rows.append(row)
-    columns = keep + ["phrase", "form", "left", "match", "right", "char_start"]
-    return pd.DataFrame(rows, columns=columns)
+    if index is None:
+        index = TextIndex.of_displays(turns["text"].tolist())
+    elif index.n != len(turns):
+        raise ValueError("the text index was built for other turns")
+    displays, spoken_maps = index.displays, index.spoken_maps
+    found = matcher.find_all(index)
+    cols: dict[str, list] = {k: [] for k in ("phrase", "form", "left", "match", "right", "char_start")}
+    rows = []
+    for row, m in found:
+        display = displays[row]
+        offsets = spoken_maps[row][1]
+        d_start = offsets[m.start] if offsets else m.start
+        d_end = (offsets[m.end - 1] + 1) if offsets else m.end
+        rows.append(row)
+        cols["phrase"].append(m.term)
+        cols["form"].append(m.form)
+        cols["left"].append(_left(display, d_start, context_chars) if context_chars else "")
+        cols["match"].append(display[d_start:d_end])
+        cols["right"].append(_right(display, d_end, context_chars) if context_chars else "")
+        cols["char_start"].append(d_start)
+    meta = turns[keep].iloc[rows].reset_index(drop=True)
+    return pd.concat([meta, pd.DataFrame(cols)], axis=1)
 
 
 def _left(text: str, start: int, n: int) -> str:

@@ -7,6 +7,7 @@ it: ``read()`` must be called while the entry is current (the ingest does so).
 """
 from __future__ import annotations
 
+import os
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,19 +43,26 @@ def _hidden(rel: str) -> bool:
 
 def iter_folder(root: Path) -> Iterator[RawFile]:
     """Every file below ``root`` (broken links included, hidden files not), sorted by path."""
-    entries = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root).as_posix()
-        if _hidden(rel) or path.is_dir():
-            continue
-        entries.append((rel, path))
-    for rel, path in sorted(entries):
-        try:
-            st = path.stat()
-            size, mtime = st.st_size, st.st_mtime_ns
-        except OSError:  # a broken symbolic link: listed, and reported as unreadable
-            size, mtime = -1, -1
-        yield RawFile(rel, size, mtime, path.read_bytes, path)
+    entries: list[tuple[str, int, int, str]] = []
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_dir():
+                    stack.append((rel + "/", entry.path))
+                    continue
+                try:
+                    st = entry.stat()
+                    entries.append((rel, st.st_size, st.st_mtime_ns, entry.path))
+                except OSError:  # a broken symbolic link: listed, and reported as unreadable
+                    entries.append((rel, -1, -1, entry.path))
+    for rel, size, mtime, path in sorted(entries):
+        p = Path(path)
+        yield RawFile(rel, size, mtime, p.read_bytes, p)
 
 
 def iter_archive(path: Path) -> Iterator[RawFile]:

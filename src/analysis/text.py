@@ -54,9 +54,16 @@ def normalize_ws(text: str) -> str:
     return _WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+_FOLD_PAIRS = tuple((chr(k), v if isinstance(v, str) else chr(v)) for k, v in _FOLD_TABLE.items())
+
+
 def fold(text: str) -> str:
     """Lower-case and map typographic quotes and dashes to ASCII, keeping the length."""
-    translated = text.translate(_FOLD_TABLE)
+    translated = text
+    if not text.isascii() or "`" in text:
+        for ch, ascii_ch in _FOLD_PAIRS:  # str.replace per character present beats str.translate on long text
+            if ch in translated:
+                translated = translated.replace(ch, ascii_ch)
     lowered = translated.lower()
     if len(lowered) == len(translated):
         return lowered

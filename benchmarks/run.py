@@ -1,0 +1,315 @@
+"""Benchmarks: speed and memory of ingest, phrase counts, incremental rebuilds and rendering.
+
+Run ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). It needs the 7,085-page archive at
+``../shared/corpus/kremlin-en-news.tar.xz`` (``--archive`` to point elsewhere) and Debian's
+ripgrep (``rg``) for the phrase-count baseline. Every figure is the median of ``--runs`` runs (each
+in a fresh process, so peak RSS is the step's own); ``--write`` also writes benchmarks/RESULTS.md.
+This is a measurement script, not a test: it asserts nothing and never fails on a slow machine.
+
+Steps (each compared with its floor or target):
+
+1. ingest: a bare selectolax (lexbor) parse of every page, one core (the floor), against a full
+   ``analysis ingest`` of the extracted folder (all cores) and straight from the .tar.xz;
+2. phrase counts: 20 phrases and families, counts by year with word denominators, warm (corpus
+   in memory, second and later queries) and cold (loading Parquet included), against
+   ``rg -c -i`` with one alternation pattern over the same text (the speaker's words, one
+   paragraph a line);
+3. incremental: ingest after changing 10 pages, against a full rebuild;
+4. render: every report on the embedded corpus, and one notebook re-run with a changed phrase;
+5. peak RSS of each step.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ARCHIVE = ROOT.parent / "shared" / "corpus" / "kremlin-en-news.tar.xz"
+PHRASES = [
+    "finality", "emphasis", "military-means", "legally-impossible", "our-partners", "as-i-said",
+    "that's all there is to it", "by military means", "legally impossible", "complete nonsense",
+    "our Western partners", "I want to stress", "as you know", "in other words", "of course",
+    "let me repeat", "Western countries", "NATO expansion", "the Kiev regime", "colour revolution",
+]
+TOUCHED = 10
+
+
+# --- steps, each run in a child process: prints one JSON line ------------------------------------
+
+def step_floor(folder: str) -> dict:
+    from selectolax.lexbor import LexborHTMLParser
+
+    files = sorted(Path(folder).glob("*.html"))
+    data = [f.read_bytes() for f in files]
+    t = time.perf_counter()
+    for raw in data:
+        LexborHTMLParser(raw.decode("utf-8", errors="replace"))
+    return {"seconds": time.perf_counter() - t, "pages": len(files)}
+
+
+def step_ingest(raw: str, out: str, full: str) -> dict:
+    from analysis.ingest import ingest
+
+    t = time.perf_counter()
+    result = ingest(raw, out, quiet=True, full=full == "full")
+    return {"seconds": time.perf_counter() - t, "parsed": result.parsed, "documents": len(result.documents),
+            "statuses": result.info["statuses"]}
+
+
+def step_count_warm(processed: str) -> dict:
+    from analysis.corpus import Corpus
+    from analysis.count import count_phrases
+
+    corpus = Corpus.load(processed)
+    times = []
+    for _ in range(6):
+        t = time.perf_counter()
+        table = count_phrases(corpus, speaker="Vladimir Putin", phrases=PHRASES, by="year")
+        times.append(time.perf_counter() - t)
+    return {"seconds": statistics.median(times[1:]), "first": times[0], "uses": int(table["count"].sum())}
+
+
+def step_count_cold(processed: str) -> dict:
+    t = time.perf_counter()
+    from analysis.corpus import Corpus
+    from analysis.count import count_phrases
+
+    corpus = Corpus.load(processed)
+    table = count_phrases(corpus, speaker="Vladimir Putin", phrases=PHRASES, by="year")
+    return {"seconds": time.perf_counter() - t, "uses": int(table["count"].sum())}
+
+
+def step_render(config: str, reports: str, processed: str) -> dict:
+    from analysis.render import render_all
+
+    t = time.perf_counter()
+    failures = render_all(config_path=config, reports_dir=reports, processed_dir=processed,
+                          build_dir=Path(reports).parent / "build")
+    return {"seconds": time.perf_counter() - t, "failures": len(failures)}
+
+
+STEPS = {"floor": step_floor, "ingest": step_ingest, "count_warm": step_count_warm,
+         "count_cold": step_count_cold, "render": step_render}
+
+
+def child(name: str, *args: str) -> dict:
+    """Run one step in a fresh interpreter; add its peak RSS (own and its worker processes)."""
+    out = subprocess.run([sys.executable, __file__, "--step", name, *args], capture_output=True, text=True,
+                         env={**os.environ, "CI": "true"})
+    if out.returncode != 0:
+        raise RuntimeError(f"step {name} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _run_step(name: str, args: list[str]) -> None:
+    result = STEPS[name](*args)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["rss_mb"] = round(max(own, kids) / 1024, 1)
+    result["rss_self_mb"] = round(own / 1024, 1)
+    print(json.dumps(result))
+
+
+# --- orchestration ------------------------------------------------------------------------------
+
+def median_of(runs: int, fn) -> dict:
+    results = [fn() for _ in range(runs)]
+    out = dict(results[len(results) // 2])
+    out["seconds"] = statistics.median(r["seconds"] for r in results)
+    out["rss_mb"] = max(r["rss_mb"] for r in results)
+    out["all"] = [round(r["seconds"], 3) for r in results]
+    return out
+
+
+def ripgrep(text_file: Path, runs: int) -> dict:
+    from analysis.lexicon import load, resolve_terms
+    from analysis.match import is_wildcard
+
+    forms = [p for t in resolve_terms(PHRASES, load()) for p in t.patterns]
+    parts = []
+    for p in forms:
+        if is_wildcard(p):
+            parts.append(r"\b" + r"\s+".join(r"\w+" if w == "*" else re.escape(w[:-1]) + r"\w*" if w.endswith("*")
+                                              else re.escape(w) for w in p.split()) + r"\b")
+        else:
+            parts.append(r"\b" + re.escape(p).replace(r"\ ", " ") + r"\b")
+    pattern = "|".join(parts).replace("'", "['’]")
+    times = []
+    for _ in range(runs + 1):
+        t = time.perf_counter()
+        out = subprocess.run(["rg", "-c", "-i", pattern, str(text_file)], capture_output=True, text=True)
+        times.append(time.perf_counter() - t)
+    return {"seconds": statistics.median(times[1:]), "lines": int(out.stdout.strip() or 0), "forms": len(forms)}
+
+
+def export_speaker_text(processed: Path, dest: Path) -> int:
+    from analysis.corpus import Corpus
+    from analysis.text import spoken
+
+    turns = Corpus.load(processed).speaker_turns("Vladimir Putin")
+    dest.write_text("\n".join(spoken(t) for t in turns["text"]) + "\n", encoding="utf-8")
+    return dest.stat().st_size
+
+
+def touch_pages(folder: Path, n: int) -> list[str]:
+    pages = sorted(folder.glob("*.html"))
+    step = max(1, len(pages) // n)
+    chosen = pages[::step][:n]
+    for p in chosen:
+        data = p.read_bytes()
+        p.write_bytes(data.replace(b"</h1>", b" (benchmark edit)</h1>", 1))
+    return [p.name for p in chosen]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE)
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median reported)")
+    parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args()
+    if args.step:
+        _run_step(args.step, rest)
+        return 0
+    if not args.archive.exists():
+        print(f"no archive at {args.archive}: pass --archive", file=sys.stderr)
+        return 2
+    if shutil.which("rg") is None:
+        print("ripgrep (rg) is not installed: apt-get install ripgrep", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="refrain-bench-"))
+    try:
+        return _bench(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(args, work: Path) -> int:
+    folder = work / "pages"
+    folder.mkdir()
+    with tarfile.open(args.archive) as tar:
+        tar.extractall(folder, filter="data")
+    n_pages = len(list(folder.glob("*.html")))
+    size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
+    print(f"machine: {machine()}\narchive: {args.archive.name}: {n_pages} pages, {size_mb:.0f} MiB of HTML; "
+          f"{args.runs} runs per figure (median)\n", flush=True)
+    r: dict[str, dict] = {}
+    r["floor"] = median_of(args.runs, lambda: child("floor", str(folder)))
+    r["ingest"] = median_of(args.runs, lambda: child("ingest", str(folder), str(work / "p-folder"), "full"))
+    r["ingest_tar"] = median_of(args.runs, lambda: child("ingest", str(args.archive), str(work / "p-tar"), "full"))
+    processed = work / "p-folder"
+    text_file = work / "putin.txt"
+    text_bytes = export_speaker_text(processed, text_file)
+    r["count_warm"] = median_of(args.runs, lambda: child("count_warm", str(processed)))
+    r["count_cold"] = median_of(args.runs, lambda: child("count_cold", str(processed)))
+    r["rg"] = ripgrep(text_file, args.runs)
+
+    inc_times, full_times = [], []
+    for i in range(args.runs):
+        inc_dir = work / f"inc{i}"
+        shutil.copytree(processed, inc_dir)
+        touch_pages(folder, TOUCHED)
+        inc = child("ingest", str(folder), str(inc_dir), "incremental")
+        full = child("ingest", str(folder), str(work / f"full{i}"), "full")
+        inc_times.append(inc)
+        full_times.append(full)
+    r["incremental"] = {"seconds": statistics.median(x["seconds"] for x in inc_times),
+                        "rss_mb": max(x["rss_mb"] for x in inc_times), "parsed": inc_times[0]["parsed"],
+                        "all": [round(x["seconds"], 3) for x in inc_times]}
+    r["full_after_touch"] = {"seconds": statistics.median(x["seconds"] for x in full_times),
+                             "rss_mb": max(x["rss_mb"] for x in full_times)}
+
+    embedded = work / "embedded"
+    child("ingest", str(ROOT / "data" / "raw"), str(embedded), "full")
+    r["render_all"] = median_of(args.runs, lambda: child("render", str(ROOT / "config" / "reports.yaml"),
+                                                          str(work / "reports-all"), str(embedded)))
+    one = work / "one.yaml"
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "config" / "reports.yaml").read_text(encoding="utf-8"))["reports"][0]
+    spec["parameters"]["phrases"] = ["our partners", "by military means"]
+    one.write_text(yaml.safe_dump({"reports": [spec]}), encoding="utf-8")
+    r["render_one"] = median_of(args.runs, lambda: child("render", str(one), str(work / "reports-one"), str(embedded)))
+
+    report = format_results(r, n_pages=n_pages, size_mb=size_mb, text_mb=text_bytes / 2**20, runs=args.runs)
+    print(report)
+    if args.write:
+        (ROOT / "benchmarks" / "RESULTS.md").write_text(report, encoding="utf-8")
+    return 0
+
+
+def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, runs: int) -> str:
+    def s(key):
+        return r[key]["seconds"]
+
+    floor = s("floor")
+    rows = [
+        ("1. ingest, extracted folder (all cores)", s("ingest"), f"{s('ingest') / floor:.2f}× floor",
+         "≤ 2× floor", s("ingest") <= 2 * floor, r["ingest"]["rss_mb"]),
+        ("   floor: bare lexbor parse, one core", floor, "1.00×", "", None, r["floor"]["rss_mb"]),
+        ("   ingest straight from the .tar.xz", s("ingest_tar"), f"{s('ingest_tar') / floor:.2f}× floor", "", None,
+         r["ingest_tar"]["rss_mb"]),
+        ("2. 20 phrase counts by year, warm", s("count_warm"), f"{s('count_warm') / s('rg'):.1f}× rg",
+         "≤ 3× rg and < 1 s", s("count_warm") <= 3 * s("rg") and s("count_warm") < 1, r["count_warm"]["rss_mb"]),
+        ("   same, cold (loading Parquet)", s("count_cold"), f"{s('count_cold') / s('rg'):.1f}× rg", "", None,
+         r["count_cold"]["rss_mb"]),
+        ("   rg -c -i, one alternation", s("rg"), "1.0×", "", None, None),
+        (f"3. incremental ingest, {TOUCHED} pages changed", s("incremental"),
+         f"{s('incremental') / s('full_after_touch'):.1%} of full", "< 5% of full",
+         s("incremental") < 0.05 * s("full_after_touch"), r["incremental"]["rss_mb"]),
+        ("   full rebuild of the same folder", s("full_after_touch"), "100%", "", None, r["full_after_touch"]["rss_mb"]),
+        ("4. render every report (embedded corpus)", s("render_all"), "", "", None, r["render_all"]["rss_mb"]),
+        ("   one notebook, changed phrase parameter", s("render_one"), "", "", None, r["render_one"]["rss_mb"]),
+    ]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}.",
+        f"Corpus: {n_pages:,} en.kremlin.ru pages, {size_mb:.0f} MiB of HTML "
+        f"({r['ingest']['documents']:,} documents ingested); the speaker's words exported for rg: {text_mb:.1f} MiB.",
+        f"Each figure is the median of {runs} runs in fresh processes; peak RSS is the largest of the step's own "
+        "process and its worker processes. Numbers are noisy on a shared machine; the ratios matter more.",
+        "Regenerate with `make bench` (writes this file).",
+        "",
+        "| step | seconds | ratio | target | met | peak RSS (MiB) |",
+        "| --- | ---: | ---: | --- | --- | ---: |",
+    ]
+    for name, secs, ratio, target, met, rss in rows:
+        flag = "" if met is None else ("yes" if met else "no")
+        lines.append(f"| {name} | {secs:.3f} | {ratio} | {target} | {flag} | {'' if rss is None else rss} |")
+    lines += ["", "Runs (seconds): " + "; ".join(
+        f"{k} {r[k]['all']}" for k in ("floor", "ingest", "ingest_tar", "count_warm", "count_cold", "incremental",
+                                      "render_all", "render_one") if "all" in r[k]), ""]
+    lines.append(f"Phrase counts found {r['count_warm']['uses']:,} uses; rg counted {r['rg']['lines']:,} matching "
+                 f"lines for {r['rg']['forms']} surface forms. The incremental run parsed "
+                 f"{r['incremental']['parsed']} files.")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -175,10 +175,11 @@ def ingest(raw_dir: Path | str = config.RAW_DIR, out_dir: Path | str = config.PR
                               progress=progress)
     kept = _deduplicate(results)
     info = _corpus_info(kept, results, registry)
-    parts = _write_outputs(results, kept, info, out_dir, registry=registry, raw_dir=raw_dir, full=full)
+    report = [r.report_row() for r in sorted(results, key=lambda r: r.path)]
+    parts = _write_outputs(results, kept, info, report, out_dir, registry=registry, raw_dir=raw_dir, full=full)
     result = IngestResult(
         documents=[r.doc for r in kept],
-        report=[r.report_row() for r in sorted(results, key=lambda r: r.path)],
+        report=report,
         info=info,
         parsed=sum(r.parsed for r in results),
         reused=sum(not r.parsed and r.status != "metadata" for r in results),
@@ -423,9 +424,10 @@ def _read_spill(outcomes: list[tuple]) -> list[tuple]:
 def _parse_task(task) -> tuple:
     """Runs in a worker: (tag, sha256, ...) for one file. ``source`` is a path or the bytes."""
     rel, source, old_sha, manifest_row, sidecar = task
-    if isinstance(source, Path):
+    if isinstance(source, str):
         try:
-            raw = source.read_bytes()
+            with open(source, "rb") as fh:
+                raw = fh.read()
         except OSError as exc:
             return ("unreadable", "", f"unreadable: {exc.strerror or exc}")
     else:
@@ -554,7 +556,7 @@ def _corpus_info(kept: list[FileResult], results: list[FileResult], registry: Sp
 
 # --- writing ------------------------------------------------------------------------------------
 
-def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict, out_dir: Path, *,
+def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict, report: list[dict], out_dir: Path, *,
                    registry: SpeakerRegistry, raw_dir: Path, full: bool) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     turns_dir = out_dir / config.TURNS_FILE
@@ -600,8 +602,7 @@ def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict
     with (out_dir / config.INGEST_REPORT_FILE).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")
         writer.writeheader()
-        for r in sorted(results, key=lambda r: r.path):
-            writer.writerow(r.report_row())
+        writer.writerows(report)
     (out_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     _write_state(results, out_dir)
     return len(dirty)

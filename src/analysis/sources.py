@@ -22,7 +22,7 @@ class RawFile:
     size: int
     mtime_ns: int
     read: Callable[[], bytes]  # raises OSError when the file cannot be read
-    path: Path | None = None  # the file on disk (folder sources), so a worker process can read it
+    path: str | None = None  # the file on disk (folder sources), so a worker process can read it
 
     @property
     def name(self) -> str:
@@ -39,6 +39,13 @@ def is_archive(path: Path) -> bool:
 
 def _hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/"))
+
+
+def _reader(path: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        with open(path, "rb") as fh:
+            return fh.read()
+    return read
 
 
 def iter_folder(root: Path) -> Iterator[RawFile]:
@@ -61,8 +68,7 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
                 except OSError:  # a broken symbolic link: listed, and reported as unreadable
                     entries.append((rel, -1, -1, entry.path))
     for rel, size, mtime, path in sorted(entries):
-        p = Path(path)
-        yield RawFile(rel, size, mtime, p.read_bytes, p)
+        yield RawFile(rel, size, mtime, _reader(path), path)
 
 
 def iter_archive(path: Path) -> Iterator[RawFile]:

@@ -21,8 +21,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## Install, rebuild the corpus from data/raw and render every report (the main job)
-all: setup corpus reports
+## Install, rebuild the corpus from data/raw and render every report into reports/ (the main job; CI's publish)
+all: setup
+	$(BIN)/python -m analysis build
 
 ## Build data/processed from data/raw (Parquet tables + ingest report)
 corpus: setup
@@ -32,8 +33,15 @@ corpus: setup
 reports: setup
 	$(BIN)/python -m analysis render
 
-## Install and run the test suite
-test: setup
+## Install Debian's chromium and a Java runtime if missing (browser tests, HTML validator)
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null; then \
+	  echo "installing chromium and a Java runtime (Debian packages)"; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium default-jre-headless >/dev/null; \
+	fi
+
+## Install everything and run the test suite (what CI runs)
+test: setup system-deps
 	$(BIN)/python -m pytest
 
 ## Benchmarks on the 7,085-page archive in ../shared (needs Debian's ripgrep); writes benchmarks/RESULTS.md
@@ -45,8 +53,8 @@ bench: setup
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
-## Remove generated files (processed corpus, reports, build folder)
+## Remove generated files (processed corpus, reports, build folder, test screenshots)
 clean:
 	rm -rf data/processed build reports test-output
 
-.PHONY: help setup all corpus reports test bench lab clean
+.PHONY: help setup system-deps all corpus reports test bench lab clean

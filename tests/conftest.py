@@ -44,6 +44,17 @@ def default_corpus(tmp_path_factory) -> Corpus:
     return Corpus.load(out)
 
 
+@pytest.fixture(scope="session")
+def published(default_corpus, tmp_path_factory) -> Path:
+    """Every report of config/reports.yaml rendered on the default corpus (once per session)."""
+    from analysis.render import render_all
+
+    root = tmp_path_factory.mktemp("published")
+    failures = render_all(reports_dir=root / "reports", processed_dir=default_corpus.path, build_dir=root / "build")
+    assert failures == [], failures
+    return root / "reports"
+
+
 @pytest.fixture
 def raw_dir(tmp_path) -> Path:
     """An empty raw folder to put test files in."""

@@ -114,6 +114,8 @@ def discover(speaker_turns: pd.DataFrame, *, publisher_turns: pd.DataFrame | Non
 
 def summarise(speaker_turns: pd.DataFrame, phrases: list[str]) -> pd.DataFrame:
     """Statements, uses and first/last date of each phrase, from the evidence matcher itself."""
+    if not phrases:
+        return pd.DataFrame(columns=COLUMNS)
     ev = find_matches(speaker_turns, phrases, context_chars=0)
     if ev.empty:
         return pd.DataFrame(columns=COLUMNS)

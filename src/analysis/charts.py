@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +84,13 @@ def save_chart(fig, data: pd.DataFrame, stem: Path, *, alt: str, title: str) -> 
     return SavedChart(stem, alt, title)
 
 
+def wrap(title: str, width: int = 64) -> str:
+    """Titles state findings and can be long: wrap them so they fit a phone-width image."""
+    return textwrap.fill(title, width=width, break_long_words=False)
+
+
 def _finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> None:
-    ax.set_title(title)
+    ax.set_title(wrap(title))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     fig.text(0.01, -0.02, source, fontsize=8, color="#555555", ha="left", va="top")
@@ -126,7 +132,7 @@ def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str, per: str
         ax.margins(y=0.25)
     axes[-1, 0].set_xticks(x, periods, rotation=90 if len(periods) > 12 or max(map(len, periods)) > 8 else 0)
     axes[-1, 0].set_xlabel("Period")
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=12)
     whisker = "; whiskers: 95% interval" if low else ""
     fig.text(0.01, -0.01, f"{source} Bars: {ylabel}{whisker}; n: raw count.", fontsize=7.5, color="#555555",
              ha="left", va="top", wrap=True)

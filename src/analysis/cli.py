@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {ingest,count,kwic,render}``.
+"""Command line: ``python -m analysis {ingest,count,kwic,catchphrases,topics,rhetoric,keyness,build,render}``.
 
 Scripts and CI use the same functions the notebooks call; errors go to stderr with exit code 2.
 """
@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
+    p = sub.add_parser("build", help="rebuild everything from data/raw and publish into reports/ (ingest + render)")
+    p.add_argument("--raw", type=Path, default=config.RAW_DIR)
+    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    p.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
+    p.add_argument("--full", action="store_true", help="re-parse every raw file")
+
     p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports")
     p.add_argument("--config", type=Path, default=config.REPORTS_FILE, help="report list (YAML)")
     p.add_argument("--only", action="append", help="render only this report (repeatable)")
@@ -152,6 +158,12 @@ def _run(args: argparse.Namespace) -> int:
         table = _analyse(args, corpus)
         _write(table.to_csv(index=False, lineterminator="\n"), args.out)
         return 0
+    if args.command == "build":
+        from .ingest import ingest
+        from .render import render_all
+
+        ingest(args.raw, args.processed, full=args.full)
+        return 1 if render_all(reports_dir=args.reports_dir, processed_dir=args.processed) else 0
     if args.command == "render":
         from .render import render_all
 

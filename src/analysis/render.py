@@ -14,7 +14,7 @@ exit non-zero with the notebook's name and the error; the other reports are stil
 """
 from __future__ import annotations
 
-import html
+import json
 import shutil
 import sys
 import tempfile
@@ -23,10 +23,11 @@ from pathlib import Path
 
 import yaml
 
-from . import config
+from . import config, publish
 
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
+HIDDEN_TAGS = (NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters")  # parameters are in the header
 
 
 @dataclass
@@ -102,12 +103,19 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
                 f"{exc.ename}: {exc.evalue} (executed notebook kept at {executed})"
             ) from exc
         nb = nbformat.read(str(executed), as_version=4)
-        exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+        for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id
+            cell["id"] = f"cell-{i:02d}"
+        exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                                 exclude_output_prompt=True, exclude_anchor_links=True)
-        remover = TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG}, enabled=True)
+        remover = TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS), enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": spec.title}})
-        (staging / f"{spec.name}.html").write_text(body, encoding="utf-8")
+        body, _ = exporter.from_notebook_node(nb)
+        corpus = _corpus_info(processed_dir)
+        page = publish.page(title=spec.title, body=publish.clean_body(body), corpus=corpus)
+        (staging / f"{spec.name}.html").write_text(page, encoding="utf-8")
+        if (staging / spec.name).exists():
+            publish.write_column_dictionary(staging / spec.name, notebook=spec.notebook, title=spec.title,
+                                            parameters=spec.parameters, corpus=corpus)
         _publish(staging, spec.name, reports_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -145,32 +153,20 @@ def render_all(*, config_path: Path | str = config.REPORTS_FILE, only: list[str]
             failures.append(str(exc))
             print(f"render: FAILED {exc}", file=sys.stderr)
     all_specs = load_specs(config_path)
-    write_index(all_specs, reports_dir)
+    write_index(all_specs, reports_dir, processed_dir)
     return failures
 
 
-def write_index(specs: list[ReportSpec], reports_dir: Path) -> Path:
-    """reports/index.html: a link to every report whose HTML exists."""
-    e = html.escape
-    items = []
-    for spec in specs:
-        if (reports_dir / f"{spec.name}.html").exists():
-            items.append(
-                f'<li><a href="{e(spec.name)}.html">{e(spec.title)}</a>'
-                f"<p>{e(spec.summary)}</p></li>"
-            )
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>Refrain reports</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}li{margin-bottom:1rem}</style></head><body>"
-        "<h1>Refrain reports</h1><p>What political leaders say, and how often they say it again. "
-        "Every number links to the quotes behind it.</p><ul>"
-        + "".join(items)
-        + "</ul></body></html>\n"
-    )
+def _corpus_info(processed_dir: Path) -> dict:
+    try:
+        return json.loads((Path(processed_dir) / config.CORPUS_INFO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_index(specs: list[ReportSpec], reports_dir: Path, processed_dir: Path | str = config.PROCESSED_DIR) -> Path:
+    """reports/index.html: a gallery card for every report whose HTML exists."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(publish.index_page(specs, reports_dir, _corpus_info(processed_dir)), encoding="utf-8")
     return path

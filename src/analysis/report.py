@@ -19,7 +19,7 @@ from .charts import SavedChart, save_chart
 from .corpus import Corpus
 
 METHOD_HTML = """
-<section class="method"><h2>Method</h2><ul>
+<section class="method" id="method"><h2>Method</h2><ul>
 <li><b>Whose words count.</b> Only paragraphs attributed to the speaker: in transcripts, the turns
 under the speaker's label; in translated Q&amp;A articles, the remarks under each topic heading.
 Interviewers' questions, other speakers, page leads, headlines, the outlet's promo lines, pull-quotes
@@ -40,35 +40,58 @@ statements.</li></ul></section>
 
 @dataclass
 class Report:
-    """Collects a report's charts; writes their files under ``reports_dir/name``."""
+    """Collects a report's charts, tables and finding; writes their files under ``reports_dir/name``.
+
+    ``report.json`` in that folder records the finding, the charts (file, title, alt text) and the
+    tables, for the index page and the column dictionary that the render step writes.
+    """
 
     name: str
     title: str
     reports_dir: Path = config.REPORTS_DIR
-    _n: int = field(default=0, repr=False)
+    charts: list[dict] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    headline: str | None = None
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.name):
             raise ValueError(f"report name {self.name!r}: use lower-case letters, digits, '-' and '_'")
         self.reports_dir = Path(self.reports_dir)
         self.asset_dir.mkdir(parents=True, exist_ok=True)
+        self._save()
 
     @property
     def asset_dir(self) -> Path:
         return self.reports_dir / self.name
 
     def chart(self, fig, data: pd.DataFrame, slug: str, *, alt: str, title: str) -> "HTML":
-        """Save the next numbered figure and return it as displayable HTML."""
-        self._n += 1
-        stem = self.asset_dir / f"fig{self._n}_{slug}"
+        """Save the next numbered figure (PNG, SVG, CSV) and return it as displayable HTML."""
+        stem = self.asset_dir / f"fig{len(self.charts) + 1}_{slug}"
         saved: SavedChart = save_chart(fig, data, stem, alt=alt, title=title)
+        self.charts.append({"file": f"{stem.name}.png", "csv": f"{stem.name}.csv", "title": title, "alt": alt})
+        self._save()
         return HTML(saved.html(self.name))
 
     def table_file(self, data: pd.DataFrame, filename: str) -> str:
         """Write a CSV table under the report folder; return its link (relative to the report)."""
         path = self.asset_dir / filename
         data.to_csv(path, index=False, lineterminator="\n")
+        if filename not in self.tables:
+            self.tables.append(filename)
+            self._save()
         return f"{self.name}/{filename}"
+
+    def finding(self, text: str) -> "HTML":
+        """The report's headline finding: shown here and on the index page."""
+        self.headline = text.rstrip(".") + "."
+        self._save()
+        return HTML(f'<p class="finding"><strong>Finding:</strong> {html.escape(self.headline)}</p>')
+
+    def _save(self) -> None:
+        meta = {"name": self.name, "title": self.title, "finding": self.headline, "charts": self.charts,
+                "tables": self.tables}
+        (self.asset_dir / "report.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
+                                                    encoding="utf-8")
 
 
 class HTML:
@@ -116,16 +139,27 @@ def table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200) 
     """An escaped HTML table (text from sources never becomes markup)."""
     shown = df.head(max_rows)
     out = shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+    out = out.replace('<table border="0" class="dataframe data">', '<table class="dataframe data">', 1)
+    out = out.replace('<tr style="text-align: right;">', "<tr>")
     if caption:
-        out = out.replace('<table border="0" class="dataframe data">',
+        out = out.replace('<table class="dataframe data">',
                           f'<table class="dataframe data"><caption>{html.escape(caption)}</caption>', 1)
     if len(df) > max_rows:
         out += f"<p>{len(df) - max_rows} more rows in the CSV.</p>"
     return HTML(out)
 
 
-def method() -> HTML:
-    return HTML(METHOD_HTML)
+def method(rep: Report | None = None) -> HTML:
+    """The methodology box, with links to every data file of the report."""
+    links = ""
+    if rep is not None:
+        files = [c["csv"] for c in rep.charts] + rep.tables
+        items = "".join(f'<li><a href="{html.escape(rep.name)}/{html.escape(f)}">{html.escape(f)}</a></li>'
+                        for f in files)
+        links = (f'<section class="data-files"><h2>Data and evidence</h2><p>Every chart and table above, as CSV; '
+                 f'columns are described in <a href="{html.escape(rep.name)}/README.md">README.md</a>.</p>'
+                 f"<ul>{items}</ul></section>")
+    return HTML(METHOD_HTML + links)
 
 
 def paragraph(text: str) -> HTML:

@@ -1,0 +1,176 @@
+"""Published pages: the house page around each report, the gallery index, the column dictionaries.
+
+Pages are self-contained and work offline: one inline stylesheet, no scripts, no web fonts, images
+inline or beside the page. The layout is responsive (tables scroll inside their own box, never the
+page). Nothing here reads the clock, so the same inputs give byte-identical pages.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+
+CSS = """
+:root{--ink:#1a1a1a;--muted:#555;--rule:#ddd;--accent:#0072B2;--bg:#fff}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,
+"Helvetica Neue",Arial,sans-serif}
+header.site,main,footer.site{max-width:54rem;margin:0 auto;padding:0 1rem}
+header.site{padding-top:.75rem;font-size:.9rem}
+footer.site{border-top:1px solid var(--rule);margin-top:3rem;padding:1rem;color:var(--muted);font-size:.85rem}
+a{color:var(--accent)}
+h1{font-size:1.7rem;line-height:1.25;margin:1rem 0 .5rem}
+h2{font-size:1.3rem;margin-top:2.2rem}
+img{max-width:100%;height:auto}
+figure.chart{margin:1rem 0}
+figure.chart figcaption{font-size:.85rem;color:var(--muted)}
+.finding{font-size:1.1rem;border-left:4px solid var(--accent);padding:.25rem .75rem;background:#f3f8fc}
+.output_html,.output_subarea,.rendered_html{max-width:100%;overflow-x:auto}
+.output_area,.output_wrapper,.output,.cell,.inner_cell{max-width:100%;min-width:0}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border-bottom:1px solid var(--rule);padding:.3rem .5rem;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
+table.evidence td:last-child{min-width:14rem}
+caption{text-align:left;font-weight:600;padding:.25rem 0}
+mark{background:#ffe08a}
+code{font-size:.9em;overflow-wrap:anywhere}
+details{margin:.5rem 0}
+section.method{border:1px solid var(--rule);border-radius:6px;padding:.25rem 1rem 1rem;margin-top:2.5rem;
+background:#fafafa}
+.gallery{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1.25rem}
+.gallery li{border:1px solid var(--rule);border-radius:6px;padding:.75rem}
+.gallery img{display:block;width:100%;height:11rem;object-fit:contain;object-position:top;background:#fff;border:1px solid var(--rule)}
+.gallery h2{font-size:1.05rem;margin:.6rem 0 .3rem}
+.gallery p{margin:.3rem 0;font-size:.9rem}
+.meta{color:var(--muted);font-size:.8rem}
+"""
+
+
+def page(*, title: str, body: str, corpus: dict, home: bool = False) -> str:
+    """A complete, valid HTML5 document around ``body`` (already escaped HTML)."""
+    e = html.escape
+    nav = "" if home else '<a href="index.html">← All reports</a>'
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{e(title)} · Refrain</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<header class=\"site\">{nav}</header>\n<main>\n{body}\n</main>\n"
+        f"<footer class=\"site\">Refrain · corpus version {e(str(corpus.get('corpus_version', 'unknown')))}, "
+        f"{e(str(corpus.get('documents', '?')))} documents, {e(str(corpus.get('date_min')))} to "
+        f"{e(str(corpus.get('date_max')))}. Sources: en.kremlin.ru (CC BY 4.0); Meduza.</footer>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def clean_body(body: str) -> str:
+    """Small fixes to nbconvert's HTML: stable ids, no obsolete attributes."""
+    body = re.sub(r' id="cell-id=[^"]*"', "", body)
+    body = body.replace('<table border="1" class="dataframe">', '<table class="dataframe">')
+    body = body.replace('<tr style="text-align: right;">', "<tr>")
+    return body
+
+
+def read_meta(reports_dir: Path, name: str) -> dict:
+    path = reports_dir / name / "report.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def index_page(specs, reports_dir: Path, corpus: dict) -> str:
+    """The gallery: one card per published report (thumbnail, title, finding, data range)."""
+    e = html.escape
+    cards = []
+    for spec in specs:
+        if not (reports_dir / f"{spec.name}.html").exists():
+            continue
+        meta = read_meta(reports_dir, spec.name)
+        charts = meta.get("charts") or []
+        thumb = ""
+        if charts:
+            c = charts[0]
+            thumb = (f'<a href="{e(spec.name)}.html"><img src="{e(spec.name)}/{e(c["file"])}" '
+                     f'alt="{e(c["alt"], quote=True)}"></a>')
+        finding = meta.get("finding") or spec.summary
+        cards.append(
+            f"<li>{thumb}<h2><a href=\"{e(spec.name)}.html\">{e(spec.title)}</a></h2>"
+            f"<p>{e(finding)}</p><p class=\"meta\">Data: {e(str(corpus.get('date_min')))} to "
+            f"{e(str(corpus.get('date_max')))} · notebook {e(spec.notebook)}</p></li>"
+        )
+    body = (
+        "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "
+        "leader's own words are counted; every number links to the quotes behind it.</p>\n"
+        f"<ul class=\"gallery\">{''.join(cards)}</ul>"
+    )
+    return page(title="Refrain reports", body=body, corpus=corpus, home=True)
+
+
+# --- column dictionaries ------------------------------------------------------------------------
+
+def column_glossary(path: Path | None = None) -> dict[str, str]:
+    """Column name -> meaning, read from docs/data-dictionary.md (the one place columns are described)."""
+    text = Path(path or config.PROJ_ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        m = re.match(r"^\|\s*((?:`[^`]+`(?:,\s*)?)+)\s*\|(?:[^|]*\|)?\s*([^|]+?)\s*\|\s*$", line)
+        if not m:
+            continue
+        for name in re.findall(r"`([^`]+)`", m.group(1)):
+            out.setdefault(name, m.group(2))
+    # prose-described files (NMF outputs and the like): `name` (...) lists
+    for names, meaning in ((("topic", "rank", "term", "weight"), "see NMF outputs in docs/data-dictionary.md"),):
+        for n in names:
+            out.setdefault(n, meaning)
+    return out
+
+
+EXTRA_COLUMNS = {
+    "side": "Side of the comparison the quote illustrates: A or B.",
+    "heading": "The outlet's topic heading.",
+    "paragraphs": "Paragraphs of the speaker's words.",
+    "text": "The paragraph's text (display text).",
+    "date": "Date of the statement.",
+    "share_of_words": "Share of the speaker's words.",
+    "form": "The surface form (lexicon pattern) that matched.",
+    "category": "Rhetoric category.",
+    "labelled": "Hits with a true/false label.",
+    "hits": "Current hits in the selection.",
+    "true": "Labelled hits judged true.",
+}
+
+
+def write_column_dictionary(folder: Path, *, notebook: str, title: str, parameters: dict, corpus: dict) -> Path:
+    """``README.md`` in a report's folder: which notebook made it, and every CSV's columns."""
+    glossary = {**column_glossary(), **EXTRA_COLUMNS}
+    lines = [f"# {title}", "", f"Made by `notebooks/{notebook}` (rendered with papermill by "
+             "`python -m analysis render`) on corpus version "
+             f"`{corpus.get('corpus_version')}` ({corpus.get('date_min')} to {corpus.get('date_max')}).", "",
+             "Parameters:", "", "```json", json.dumps(parameters, indent=1, ensure_ascii=False, sort_keys=True), "```",
+             ""]
+    for csv_path in sorted(folder.glob("*.csv")):
+        columns = list(pd.read_csv(csv_path, nrows=0).columns)
+        lines += [f"## {csv_path.name}", "", "| column | meaning |", "| --- | --- |"]
+        for c in columns:
+            lines.append(f"| `{c}` | {glossary.get(c, 'see docs/data-dictionary.md')} |")
+        lines.append("")
+    out = folder / "README.md"
+    out.write_text("\n".join(lines), encoding="utf-8")
+    return out
+
+
+def undocumented_columns(folder: Path) -> list[str]:
+    """CSV columns in a report folder that the glossary does not describe (for tests)."""
+    glossary = {**column_glossary(), **EXTRA_COLUMNS}
+    missing = []
+    for csv_path in sorted(folder.glob("*.csv")):
+        for c in pd.read_csv(csv_path, nrows=0).columns:
+            if c not in glossary:
+                missing.append(f"{csv_path.name}:{c}")
+    return missing

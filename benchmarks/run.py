@@ -251,6 +251,7 @@ def _bench(args, work: Path) -> int:
     spec["parameters"]["phrases"] = ["our partners", "by military means"]
     one.write_text(yaml.safe_dump({"reports": [spec]}), encoding="utf-8")
     r["render_one"] = median_of(args.runs, lambda: child("render", str(one), str(work / "reports-one"), str(embedded)))
+    (work / "results.json").write_text(json.dumps(r, indent=1), encoding="utf-8")
 
     report = format_results(r, n_pages=n_pages, size_mb=size_mb, text_mb=text_bytes / 2**20, runs=args.runs)
     print(report)
@@ -260,6 +261,8 @@ def _bench(args, work: Path) -> int:
 
 
 def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, runs: int) -> str:
+    """The results as Markdown (the same text is printed and written to RESULTS.md)."""
+
     def s(key):
         return r[key]["seconds"]
 
@@ -304,6 +307,22 @@ def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, run
     lines.append(f"Phrase counts found {r['count_warm']['uses']:,} uses; rg counted {r['rg']['lines']:,} matching "
                  f"lines for {r['rg']['forms']} surface forms. The incremental run parsed "
                  f"{r['incremental']['parsed']} files.")
+    gaps = []
+    if s("ingest") > 2 * floor:
+        gaps.append(
+            f"- Ingest is {s('ingest') / floor:.1f}× the one-core parse floor, not 2×. Beyond the parse, each page is "
+            "read and hashed, its article body walked node by node to find speaker labels (split bold runs, "
+            "asides, typos), every paragraph normalised and counted, and the result written as Parquet; that "
+            "Python work costs about as much CPU again as the parse itself, and two cores only halve it. The "
+            "tar.xz path adds decompression in the main process.")
+    if s("incremental") >= 0.05 * s("full_after_touch"):
+        gaps.append(
+            f"- The incremental rebuild takes {s('incremental'):.2f} s ({s('incremental') / s('full_after_touch'):.1%} "
+            "of a full one), not under 5%: parsing the changed pages is a few milliseconds; the rest is a fixed "
+            "cost per run of stat-ing and restoring all 7,085 files from the state, rewriting the document "
+            "table, ingest report and state, and re-encoding the turn parts the changed pages live in.")
+    if gaps:
+        lines += ["", "## Where a target is missed", "", *gaps]
     return "\n".join(lines) + "\n"
 
 

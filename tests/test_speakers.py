@@ -62,7 +62,9 @@ def test_clean_label_drops_asides():
 
 def test_near_miss_flags_unknown_typos():
     assert REG.near_miss("Vladimir Puttin") == "Vladimir Putin"
+    assert REG.near_miss("Vladimir Poutin") == "Vladimir Putin"
     assert REG.near_miss("Dmitry Peskov") is None
+    assert REG.near_miss("Vladimir Lukin") is None  # a different person, not a typo
 
 
 @pytest.mark.parametrize("date, leader", [("2005-01-01", "Vladimir Putin"), ("2010-01-01", "Dmitry Medvedev"),

@@ -99,11 +99,14 @@ class SpeakerRegistry:
         return all(t[:1].isupper() or t.lower() in self.name_particles for t in tokens)
 
     def near_miss(self, label: str) -> str | None:
-        """A leader whose name the unmatched label closely resembles (likely a typo), else None."""
-        key = squash(clean_label(label))
+        """A leader whose surname the unmatched label's last word closely resembles (a likely typo)."""
+        words = clean_label(label).split()
+        if not words:
+            return None
+        last = squash(words[-1])
         for name in self.leaders:
-            target = squash(name)
-            if key and difflib.SequenceMatcher(None, key[-len(target) :], target).ratio() >= 0.8:
+            surname = squash(name.split()[-1])
+            if last != surname and difflib.SequenceMatcher(None, last, surname).ratio() >= 0.8:
                 return name
         return None
 

@@ -78,3 +78,8 @@ def test_seed_counts(default_corpus):
                       source="Meduza (English edition)", by="document")
     assert c["count"].tolist() == [2]
     assert c["speaker_words"].tolist() == [862]
+
+
+@pytest.mark.parametrize("asked", ["Ivan Testov", "testov", "Minister Ivan Testov"])
+def test_speakers_outside_the_registry_can_be_named_without_their_title(fixture_corpus, asked):
+    assert fixture_corpus.resolve_speaker(asked) == "Minister Ivan Testov"

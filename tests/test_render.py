@@ -118,3 +118,34 @@ def test_every_project_report_renders_on_the_default_corpus(published):
         assert "Method" in page  # every report ends with its methodology
         for fig in (reports / spec.name).glob("fig*.png"):
             assert fig.with_suffix(".csv").exists() and fig.with_suffix(".svg").exists()
+
+
+@pytest.mark.parametrize(
+    "notebook, parameters",
+    [
+        ("01-track-phrases.ipynb", {"phrases": ["finality", "I would like to stress"], "period": "month",
+                                    "per": "statements", "breakdown": True, "smooth_periods": 2}),
+        ("01-track-phrases.ipynb", {"phrases": ["finality"], "per": "raw", "start": "2020-01-01"}),
+        ("05-compare-periods.ipynb", {"speaker_b": "Ivan Testov", "min_freq": 1, "top": 5}),
+        ("06-profile-statement.ipynb", {"doc_id": "kremlin-90001"}),
+    ],
+)
+def test_notebook_options_a_journalist_may_set(fixture_corpus, tmp_path, notebook, parameters):
+    cfg = write_config(tmp_path / "reports.yaml", [
+        {"name": "options", "notebook": notebook, "title": "Options", "parameters": parameters}])
+    failures = render_all(config_path=cfg, reports_dir=tmp_path / "reports", processed_dir=fixture_corpus.path,
+                          build_dir=tmp_path / "build")
+    assert failures == []
+    meta = json.loads((tmp_path / "reports" / "options" / "report.json").read_text(encoding="utf-8"))
+    assert meta["finding"]
+
+
+@pytest.mark.parametrize("bad, message", [({"per": "minutes"}, "per must be one of"),
+                                          ({"speaker": "Nobody Atall"}, "no words in this corpus"),
+                                          ({"start": "yesterday"}, "ISO date")])
+def test_bad_notebook_parameters_fail_with_a_clear_message(fixture_corpus, tmp_path, bad, message):
+    cfg = write_config(tmp_path / "reports.yaml", [
+        {"name": "bad", "notebook": "01-track-phrases.ipynb", "title": "Bad", "parameters": {**SMALL, **bad}}])
+    failures = render_all(config_path=cfg, reports_dir=tmp_path / "reports", processed_dir=fixture_corpus.path,
+                          build_dir=tmp_path / "build")
+    assert len(failures) == 1 and message in failures[0] and "01-track-phrases.ipynb" in failures[0]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from . import config
 from .speakers import default_registry
+from .text import normalize_ws
 
 
 class CorpusError(ValueError):
@@ -64,6 +66,14 @@ class Corpus:
         for candidate in (canonical, name.strip()):
             if candidate in known:
                 return candidate
+        # Labels of people outside the registry keep their titles ("Energy Minister Alexander
+        # Novak"): accept the name at the end of one such label ("Alexander Novak", "Novak").
+        tail = re.compile(r"(?:^|\s)" + re.escape(normalize_ws(name)) + r"$", re.IGNORECASE)
+        matches = sorted(s for s in known if tail.search(s))
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise CorpusError(f"speaker {name!r} is ambiguous: {', '.join(matches[:8])}")
         top = ", ".join(self.speakers().head(5).index)
         raise CorpusError(f"speaker {name!r} has no words in this corpus (top speakers: {top})")
 

@@ -475,30 +475,38 @@ def _doc_id_from_path(rel: str) -> str:
 
 def document_rows(doc: Document) -> tuple[dict, pa.Table]:
     """The document's row and its paragraphs as a table (TURN_SCHEMA)."""
-    cols: dict[str, list] = {name: [] for name in TURN_SCHEMA.names}
-    turn_no = 0
-    n_words_doc = 0
-    speakers: set[str] = set()
-    for i, p in enumerate(doc.paragraphs):
+    paras = doc.paragraphs
+    turn_nos, turn_no = [], 0
+    for i, p in enumerate(paras):
         if p.new_turn or i == 0:
             turn_no += 1
-        n = count_words(spoken(p.text))
-        n_words_doc += n
-        if p.role == "speech" and p.speaker:
-            speakers.add(p.speaker)
-        for name, value in (("doc_id", doc.doc_id), ("para_no", i), ("turn_no", turn_no), ("speaker", p.speaker),
-                            ("speaker_label", p.speaker_label), ("role", p.role), ("section", p.section),
-                            ("attribution", p.attribution), ("text", p.text), ("n_words", n)):
-            cols[name].append(value)
+        turn_nos.append(turn_no)
+    n_words = [count_words(spoken(p.text) if "[" in p.text else p.text) for p in paras]
+    speakers = sorted({p.speaker for p in paras if p.role == "speech" and p.speaker})
+    table = pa.Table.from_arrays(
+        [
+            pa.array([doc.doc_id] * len(paras), pa.string()),
+            pa.array(range(len(paras)), pa.int32()),
+            pa.array(turn_nos, pa.int32()),
+            pa.array([p.speaker for p in paras], pa.string()),
+            pa.array([p.speaker_label for p in paras], pa.string()),
+            pa.array([p.role for p in paras], pa.string()),
+            pa.array([p.section for p in paras], pa.string()),
+            pa.array([p.attribution for p in paras], pa.string()),
+            pa.array([p.text for p in paras], pa.string()),
+            pa.array(n_words, pa.int32()),
+        ],
+        schema=TURN_SCHEMA,
+    )
     doc_row = {
         "doc_id": doc.doc_id, "date": doc.date.isoformat(), "title": doc.title, "source": doc.source,
         "source_url": doc.source_url, "language": doc.language, "kind": doc.kind, "licence": doc.licence,
         "place": doc.place, "translated_from": doc.translated_from, "sections": doc.sections,
         "importer": doc.importer, "raw_path": doc.raw_path, "raw_sha256": doc.raw_sha256,
-        "body_sha256": doc.body_sha256, "n_paragraphs": len(doc.paragraphs), "n_words": n_words_doc,
-        "speakers": "; ".join(sorted(speakers)),
+        "body_sha256": doc.body_sha256, "n_paragraphs": len(paras), "n_words": sum(n_words),
+        "speakers": "; ".join(speakers),
     }
-    return doc_row, pa.Table.from_pydict(cols, schema=TURN_SCHEMA)
+    return doc_row, table
 
 
 # --- de-duplication and corpus info -------------------------------------------------------------

@@ -210,7 +210,7 @@ def _flush(loose: list[str], out: list[_Block], in_quote: bool) -> None:
 
 def _append(out: list[_Block], segment: str, in_quote: bool) -> None:
     marked = normalize_ws(segment)
-    if marked.translate(_NO_MARKS).strip():
+    if _strip_marks(marked).strip():
         out.append(_Block(marked, in_quote))
 
 
@@ -240,11 +240,15 @@ def _inline(node: LexborNode, out: list[str]) -> None:
             _inline(child, out)
 
 
-_NO_MARKS = dict.fromkeys(range(1, 6))
+def _strip_marks(marked: str) -> str:
+    for ch in "\x01\x02\x03\x04\x05":  # most paragraphs have none: five C scans, no copy
+        if ch in marked:
+            return _MARKS_RE.sub("", marked)
+    return marked
 
 
 def _plain(marked: str) -> str:
-    return normalize_ws(marked.translate(_NO_MARKS))
+    return normalize_ws(_strip_marks(marked))
 
 
 def _join_bold(segment_text: str) -> str:

@@ -589,15 +589,17 @@ def _write_outputs(results: list[FileResult], kept: list[FileResult], info: dict
     def build_part(k: int) -> None:
         members = part_members.get(k, [])
         old_part = _read_part(turns_dir, k) if old_docs is not None else None
-        tables = []
+        tables, reuse = [], []
         for d in members:
             r = new_ids[d]
             if r.turns is not None:
                 tables.append(r.turns)
             elif old_part is not None and d in old_docs and old_docs[d] == r.doc["raw_sha256"]:
-                tables.append(old_part.filter(pc.equal(old_part["doc_id"], d)))
+                reuse.append(d)  # unchanged: its rows are taken from the old part below
             else:  # e.g. a document that was a duplicate before: parse it again
                 tables.append(_reparse(raw_dir, r, registry))
+        if reuse:
+            tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=pa.array(reuse, pa.string()))))
         table = pa.concat_tables(tables).combine_chunks() if tables else TURN_SCHEMA.empty_table()
         table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")])
         _write_parquet(table, turns_dir / f"part-{k:03d}.parquet")

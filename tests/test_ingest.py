@@ -34,6 +34,7 @@ def messy_raw(raw_dir):
     (raw_dir / "empty.md").write_bytes(b"")
     (raw_dir / "notes.txt").write_text("A text file with no metadata.\n", encoding="utf-8")
     (raw_dir / "image.png").write_bytes(b"\x89PNG")
+    (raw_dir / "lost.meta.yaml").write_text("importer: qa_article\n", encoding="utf-8")
     os.symlink(raw_dir / "missing-target.md", raw_dir / "broken-link.md")
     return raw_dir
 
@@ -54,6 +55,7 @@ def test_every_file_is_ingested_or_listed_with_its_reason(messy_raw, tmp_path):
         "notes.txt": ("skipped", "no-metadata"),
         "image.png": ("skipped", "unsupported file type"),
         "broken-link.md": ("skipped", "unreadable"),
+        "lost.meta.yaml": ("skipped", "orphan-sidecar"),
     }
     for name, (status, reason) in expect.items():
         assert rows[name]["status"] == status, name

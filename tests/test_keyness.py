@@ -46,3 +46,15 @@ def test_compare_before_and_after_2014(default_corpus):
 def test_compare_needs_both_sides(default_corpus):
     with pytest.raises(ValueError, match="no words"):
         compare(default_corpus.speaker_turns("Putin").iloc[0:0], default_corpus.speaker_turns("Putin"))
+
+
+def test_sides_by_split_date_and_by_speaker(fixture_corpus):
+    from analysis.keyness import sides
+
+    a, b, la, lb = sides(fixture_corpus, speaker="Putin", split="2020-03-02")
+    assert set(a["doc_id"]) == {"kremlin-90001"} and set(b["doc_id"]) >= {"kremlin-90002"}
+    assert (la, lb) == ("before 2020-03-02", "from 2020-03-02")
+    a, b, la, lb = sides(fixture_corpus, speaker="Putin", speaker_b="Testov")
+    assert (la, lb) == ("Vladimir Putin", "Minister Ivan Testov") and set(b["speaker"]) == {lb}
+    with pytest.raises(ValueError, match="not both"):
+        sides(fixture_corpus, speaker="Putin", split="2020-01-01", speaker_b="Testov")

@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("keyness", help="terms over-used in one period or speaker against another (G², log ratio)")
     p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
     p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker of side A (and B)")
-    p.add_argument("--speaker-b", help="compare with this speaker instead of another period")
+    p.add_argument("--speaker-b", help="compare with this speaker over the same dates (--a-start/--a-end)")
     p.add_argument("--split", help="A: before this date; B: from this date on (YYYY-MM-DD)")
     p.add_argument("--a-start"); p.add_argument("--a-end"); p.add_argument("--b-start"); p.add_argument("--b-end")
     p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
@@ -178,11 +178,21 @@ def _analyse(args: argparse.Namespace, corpus):
     from . import lexicon
 
     if args.command == "keyness":
-        from .keyness import compare
+        import pandas as pd
 
-        a, b = _keyness_sides(args, corpus)
+        from .keyness import compare, sides
+
+        if args.split or args.speaker_b:
+            a, b, _, _ = sides(corpus, speaker=args.speaker, split=args.split, speaker_b=args.speaker_b,
+                               start=args.a_start, end=args.a_end, source=args.source)
+        elif (args.a_start or args.a_end) and (args.b_start or args.b_end):
+            a = corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end, source=args.source)
+            b = corpus.speaker_turns(args.speaker, start=args.b_start, end=args.b_end, source=args.source)
+        else:
+            raise ValueError("say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and "
+                             "--b-start/--b-end")
         result = compare(a, b, ngram=args.ngram, min_freq=args.min_freq, top=args.top)
-        return __import__("pandas").concat([result["a"], result["b"]], ignore_index=True)
+        return pd.concat([result["a"], result["b"]], ignore_index=True)
     scope = dict(start=args.start, end=args.end, source=args.source)
     turns = corpus.speaker_turns(args.speaker, **scope)
     if args.command == "catchphrases":
@@ -207,25 +217,3 @@ def _analyse(args: argparse.Namespace, corpus):
             return rhetoric.sample_for_labelling(ev, per_category=args.sample)
         return rhetoric.precision(ev, rhetoric.read_labels(args.labels or rhetoric.LABELS_FILE), lex.names)
     return count_phrases(corpus, speaker=args.speaker, phrases=lex.names, lexicon=lex, by=args.by, **scope)
-
-
-def _keyness_sides(args: argparse.Namespace, corpus):
-    """The two sides of a keyness comparison: by speaker, by a split date, or by explicit dates."""
-    src = dict(source=args.source)
-    if args.speaker_b:
-        if args.split:
-            raise ValueError("use --split or --speaker-b, not both")
-        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end, **src),
-                corpus.speaker_turns(args.speaker_b, start=args.b_start or args.a_start,
-                                     end=args.b_end or args.a_end, **src))
-    if args.split:
-        from .corpus import parse_date
-
-        split = parse_date(args.split, "split")
-        day_before = (split - __import__("pandas").Timedelta(days=1)).date().isoformat()
-        return (corpus.speaker_turns(args.speaker, start=args.a_start, end=day_before, **src),
-                corpus.speaker_turns(args.speaker, start=args.split, end=args.b_end, **src))
-    if not (args.a_start or args.a_end) or not (args.b_start or args.b_end):
-        raise ValueError("say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and --b-start/--b-end")
-    return (corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end, **src),
-            corpus.speaker_turns(args.speaker, start=args.b_start, end=args.b_end, **src))

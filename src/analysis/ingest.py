@@ -151,10 +151,6 @@ class IngestResult:
     reused: int  # files taken unchanged from the previous run
     parts_written: int  # turn parts (re)written
 
-    @property
-    def skipped(self) -> list[dict]:
-        return [r for r in self.report if r["status"] == "skipped"]
-
 
 # --- entry point ------------------------------------------------------------------------------
 
@@ -297,12 +293,24 @@ def _scan_and_parse(raw_dir: Path, previous: dict[str, dict], *, fingerprint: st
         pending.append((res, raw, old_sha if previous.get(f.rel, {}).get("key") == res.key else None))
     bar.close()
     _parse_pending(pending, previous, registry=registry, jobs=jobs)
+    _flag_orphan_sidecars(results)
     if archive and ctx.manifests and ctx.html_before_manifest:
         for r in results:
             if r.path.lower().endswith("manifest.csv"):
                 r.warnings.append(f"{ctx.html_before_manifest} page(s) came before this manifest in the archive "
                                   "and were parsed without it; extract the archive to use it for every page")
     return results
+
+
+def _flag_orphan_sidecars(results: list[FileResult]) -> None:
+    """A sidecar with no document of the same name describes nothing: report it, do not accept it."""
+    stems = {r.path.rsplit(".", 1)[0] for r in results if _classify(r.path.rsplit("/", 1)[-1]) == "document"}
+    for r in results:
+        low = r.path.lower()
+        for suffix in _META_SUFFIXES:
+            if r.status == "metadata" and low.endswith(suffix) and r.path[: -len(suffix)] not in stems:
+                r.status = "skipped"
+                r.reason = f"orphan-sidecar: no document named {r.path[: -len(suffix)].rsplit('/', 1)[-1]}.* beside it"
 
 
 def _hash_quietly(res: FileResult, f: RawFile) -> None:

@@ -66,6 +66,29 @@ def keyness(counts_a: Counter, total_a: int, counts_b: Counter, total_b: int, *,
     return out.sort_values(["g2", "term"], ascending=[False, True]).reset_index(drop=True)[COLUMNS]
 
 
+def sides(corpus, *, speaker: str, split: str | None = None, speaker_b: str | None = None,
+          start: str | None = None, end: str | None = None, source: str | None = None):
+    """The two sides of a comparison and their labels: (turns_a, turns_b, label_a, label_b).
+
+    With ``speaker_b``: ``speaker`` against ``speaker_b`` over the same dates. With ``split``:
+    ``speaker`` before that date against ``speaker`` from that date on.
+    """
+    from .corpus import parse_date
+
+    if speaker_b and split:
+        raise ValueError("compare by a split date or with a second speaker, not both")
+    name_a = corpus.resolve_speaker(speaker)
+    if speaker_b:
+        name_b = corpus.resolve_speaker(speaker_b)
+        return (corpus.speaker_turns(name_a, start=start, end=end, source=source),
+                corpus.speaker_turns(name_b, start=start, end=end, source=source), name_a, name_b)
+    if not split:
+        raise ValueError("say what to compare: a split date or a second speaker")
+    day_before = (parse_date(split, "split") - pd.Timedelta(days=1)).date().isoformat()
+    return (corpus.speaker_turns(name_a, start=start, end=day_before, source=source),
+            corpus.speaker_turns(name_a, start=split, end=end, source=source), f"before {split}", f"from {split}")
+
+
 def compare(turns_a: pd.DataFrame, turns_b: pd.DataFrame, *, ngram: int = 1, min_freq: int = 5,
             top: int = 30, drop_stop_words: bool = True) -> dict[str, pd.DataFrame | int]:
     """The ``top`` terms over-used in A and in B (by G²), with the token totals."""

@@ -86,6 +86,14 @@ class Lexicon:
         return f"{self.path.name} v{self.version}"
 
 
+def describe(terms) -> "pd.DataFrame":
+    """What each term counts (name, description, patterns): the table a report shows first."""
+    import pandas as pd
+
+    return pd.DataFrame([{"name": t.name, "description": t.description, "patterns": "; ".join(t.patterns)}
+                         for t in terms])
+
+
 def load(path: Path | str | None = None, *, kind: str = "phrases") -> Lexicon:
     default = {"phrases": PHRASES_FILE, "rhetoric": RHETORIC_FILE, "topics": TOPICS_FILE}[kind]
     return Lexicon.load(path or default)

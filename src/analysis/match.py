@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import ahocorasick
 import numpy as np
@@ -217,6 +217,3 @@ def _right(text: str, end: int, n: int) -> str:
         return text[end:hi] + "…"
     return text[end:]
 
-
-def unique(phrases: Iterable) -> list:
-    return list(dict.fromkeys(phrases))

@@ -136,7 +136,7 @@ def render_all(*, config_path: Path | str = config.REPORTS_FILE, only: list[str]
                reports_dir: Path | str = config.REPORTS_DIR, processed_dir: Path | str = config.PROCESSED_DIR,
                build_dir: Path | str = config.BUILD_DIR) -> list[str]:
     """Render every report (or ``only`` those named); write the index. Returns the failures."""
-    specs = load_specs(config_path)
+    all_specs = specs = load_specs(config_path)
     if only:
         unknown = sorted(set(only) - {s.name for s in specs})
         if unknown:
@@ -152,7 +152,6 @@ def render_all(*, config_path: Path | str = config.REPORTS_FILE, only: list[str]
         except (RenderError, ValueError) as exc:
             failures.append(str(exc))
             print(f"render: FAILED {exc}", file=sys.stderr)
-    all_specs = load_specs(config_path)
     write_index(all_specs, reports_dir, processed_dir)
     return failures
 

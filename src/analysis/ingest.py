@@ -53,7 +53,7 @@ from .sources import RawFile, is_archive, iter_raw
 from .speakers import SpeakerRegistry, default_registry
 from .text import count_words, spoken
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATE_FILE = ".state.parquet"
 
 DOCUMENT_SCHEMA = pa.schema(
@@ -86,6 +86,7 @@ TURN_SCHEMA = pa.schema(
         ("turn_no", pa.int32()),
         ("speaker", pa.string()),
         ("speaker_label", pa.string()),
+        ("speaker_role", pa.string()),
         ("role", pa.string()),
         ("section", pa.string()),
         ("attribution", pa.string()),
@@ -498,6 +499,7 @@ def document_rows(doc: Document) -> tuple[dict, pa.Table]:
             pa.array(turn_nos, pa.int32()),
             pa.array([p.speaker for p in paras], pa.string()),
             pa.array([p.speaker_label for p in paras], pa.string()),
+            pa.array([p.speaker_role for p in paras], pa.string()),
             pa.array([p.role for p in paras], pa.string()),
             pa.array([p.section for p in paras], pa.string()),
             pa.array([p.attribution for p in paras], pa.string()),

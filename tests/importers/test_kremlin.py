@@ -52,8 +52,8 @@ def test_person_tooltip_inside_label_is_dropped():
             'tooltip_person hidden masha-ignore"><span>Donskoy Sergei</span></span></a></b>: Yes.</p>'
             "<p><b>Vladimir Putin</b>: Good.</p>")
     doc = parse(kremlin_page(body))
-    speakers = [p.speaker for p in doc.paragraphs if p.role == "speech"]
-    assert speakers == ["Minister Sergei Donskoy", "Vladimir Putin"]
+    speakers = [(p.speaker, p.speaker_role) for p in doc.paragraphs if p.role == "speech"]
+    assert speakers == [("Sergei Donskoy", "Minister"), ("Vladimir Putin", None)]
 
 
 def test_other_speakers_questions_lead_and_narration_are_not_putins():

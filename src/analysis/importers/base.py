@@ -57,6 +57,7 @@ class Paragraph:
     role: str
     speaker: str | None = None
     speaker_label: str | None = None
+    speaker_role: str | None = None  # the printed title before the name ("Defence Minister")
     section: str | None = None
     attribution: str = "none"  # label | continuation | front-matter | byline | title | in-office | none
     new_turn: bool = False  # True where a speaker label (or a role change) starts a new turn

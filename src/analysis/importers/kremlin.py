@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..speakers import SpeakerRegistry, clean_label, squash
+from ..speakers import SpeakerRegistry, clean_label, page_resolver, squash
 from ..text import count_words, normalize_ws
 from .base import Document, IngestError, Paragraph, decode_utf8
 
@@ -41,7 +41,9 @@ _REMOVE = (
 _BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
 _B_OPEN, _B_CLOSE, _I_OPEN, _I_CLOSE, _BREAK = "\x01", "\x02", "\x03", "\x04", "\x05"
 _MARKS_RE = re.compile("[\x01-\x05]")
-_LEAD_BOLD_RE = re.compile(r"^\s*((?:\x01[^\x02]*\x02\s*)+)")
+# Bold runs at the start of a paragraph, possibly interrupted by italics ("<b>Information </b><i><b>Satellite
+# Systems</b></i><b> CEO Nikolai Testoyedov:</b>").
+_LEAD_BOLD_RE = re.compile(r"^\s*((?:[\x03\x04]*\x01[^\x02]*\x02[\s\x03\x04]*)+)")
 _AFTER_BOLD_RE = re.compile(r"^\s*(\([^()]*\))?\s*:\s*")
 _CLOSE_PAREN_RE = re.compile(r"^([^()]*)\)\s*:\s*")
 _PLAIN_LABEL_RE = re.compile(
@@ -219,7 +221,8 @@ def _has_block_child(node: LexborNode) -> bool:
                for c in node.iter())
 
 
-def _inline(node: LexborNode, out: list[str]) -> None:
+def _inline(node: LexborNode, out: list[str], *, bold: bool = False, italic: bool = False) -> None:
+    """Inline text with bold/italic markers; a bold inside a bold is one run ("<b><b>V </b>P</b>")."""
     for child in node.iter(include_text=True):
         tag = child.tag
         if tag == "-text":
@@ -227,17 +230,21 @@ def _inline(node: LexborNode, out: list[str]) -> None:
         elif tag == "br":
             out.append(_BREAK)
         elif tag in ("b", "strong"):
-            out.append(_B_OPEN)
-            _inline(child, out)
-            out.append(_B_CLOSE)
+            if not bold:
+                out.append(_B_OPEN)
+            _inline(child, out, bold=True, italic=italic)
+            if not bold:
+                out.append(_B_CLOSE)
         elif tag in ("i", "em"):
-            out.append(_I_OPEN)
-            _inline(child, out)
-            out.append(_I_CLOSE)
+            if not italic:
+                out.append(_I_OPEN)
+            _inline(child, out, bold=bold, italic=True)
+            if not italic:
+                out.append(_I_CLOSE)
         elif tag in ("-comment", "img", "script", "style"):
             continue
         else:
-            _inline(child, out)
+            _inline(child, out, bold=bold, italic=italic)
 
 
 def _strip_marks(marked: str) -> str:
@@ -304,13 +311,19 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
     }
 
     def accepted(label: str) -> bool:
+        if not registry.looks_like_name(label):
+            return False
         res = registry.resolve(label)
         return (res.known and res.speaker is not None) or squash(clean_label(label)) in confirmed
+
+    labels = [c.label for c in candidates if c and c.strong and registry.looks_like_name(c.label)]
+    resolve = page_resolver(labels, registry, warnings)
 
     paragraphs: list[Paragraph] = []
     speaker: str | None = None
     speaker_label: str | None = None
     role = "narration"
+    title: str | None = None
     pending_label = False
     warned: set[str] = set()
     for block, cand in zip(blocks, candidates):
@@ -342,8 +355,11 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
                 label, text = pm.group(1), plain[pm.end():]
 
         if label is not None:
-            res = registry.resolve(label)
+            res = resolve(label)
             speaker, speaker_label, role = res.speaker, normalize_ws(label), res.role
+            if role == "answer":  # an anonymous "Answer:" on a page of many speakers: someone replying
+                role = "question"
+            title = res.title
             if not res.known and res.label not in warned:
                 near = registry.near_miss(res.label)
                 if near:
@@ -354,13 +370,14 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
                     )
             if text:
                 paragraphs.append(Paragraph(text, role, speaker=speaker, speaker_label=speaker_label,
-                                            attribution="label", new_turn=True))
+                                            speaker_role=title, attribution="label", new_turn=True))
             else:  # the label stands on a line of its own: the turn starts with the next paragraph
                 pending_label = True
         elif role == "narration":
             paragraphs.append(Paragraph(plain, "narration"))
         else:
             paragraphs.append(Paragraph(plain, role, speaker=speaker, speaker_label=speaker_label,
+                                        speaker_role=title,
                                         attribution="label" if pending_label else "continuation",
                                         new_turn=pending_label))
             pending_label = False
@@ -369,7 +386,7 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
 
 def _is_italic_only(marked: str) -> bool:
     outside = re.sub(r"\x03[^\x04]*\x04", "", marked)
-    return bool(re.search(r"\x03", marked)) and not _MARKS_RE.sub("", outside).strip(" ()<>….")
+    return bool(re.search(r"\x03", marked)) and not _MARKS_RE.sub("", outside).strip(" ()<>….,;")
 
 
 def _attribute_unlabelled(paragraphs: list[Paragraph], *, title: str, lead: str, sections: str,

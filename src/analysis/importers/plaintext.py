@@ -20,7 +20,11 @@ Example::
     Vladimir Putin: Back to the speaker.
 
 Required keys: ``title``, ``date`` (YYYY-MM-DD), ``speaker``. Unlabelled paragraphs belong to the
-front-matter speaker; a paragraph that opens with a label switches the turn.
+front-matter speaker; a paragraph that opens with a label switches the turn. Labels, plain or in
+``**bold**``: a name with or without its title ("Defence Minister Sergei Shoigu:", "PUTIN:"),
+``Q:``/``Q.``/``Question:``/``Interviewer:`` (an anonymous questioner) and ``A:``/``A.``/``Answer:``
+(the front-matter speaker answering). A label followed by a quotation mark is a quotation inside
+the current turn ("Question: “How much funding is required?”"), not a new speaker.
 """
 from __future__ import annotations
 
@@ -34,7 +38,11 @@ from .base import Document, IngestError, Paragraph, decode_utf8
 from .common import meta_date, require
 
 _FRONT_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_LABEL_RE = re.compile(r"^(?:\*\*)?([A-Z][\w.'\u2019 -]{0,60}?)(?:\*\*)?\s*:(?:\*\*)?\s+(?=\S)")
+_LABEL_RE = re.compile(
+    r"^(?:\*\*)?([A-Za-z][\w.,'\u2019 ()-]{0,160}?)(?:\*\*)?\s*:(?:\*\*)?\s+(?=\S)"  # "Name:", "**Q:**"
+    r"|^(?:\*\*)?([QA])\.(?:\*\*)?\s+(?=\S)"  # "Q. …", "A. …" (never "A lot of …")
+)
+_QUOTE_OPENERS = ("“", '"', "«", "„", "‘")
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*)$")
 
 
@@ -68,6 +76,8 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
     paragraphs: list[Paragraph] = []
     section = None
     speaker, label, role = default_speaker, speaker_name, "speech"
+    title = resolved.title
+    warned: set[str] = set()
     for block in blocks:
         if not block:
             continue
@@ -77,15 +87,22 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
             paragraphs.append(Paragraph(section, "heading", section=section, new_turn=True))
             continue
         lm = _LABEL_RE.match(block)
-        if lm and registry.looks_like_name(lm.group(1)):
-            res = registry.resolve(lm.group(1))
-            if not res.known:
-                warnings.append(f"unknown speaker label {res.label!r}; kept as a speaker of its own")
-            speaker, label, role = res.speaker, res.label, res.role
+        printed = (lm.group(1) or lm.group(2)) if lm else None
+        if printed and not block[lm.end():].startswith(_QUOTE_OPENERS) and registry.looks_like_name(printed):
+            res = registry.resolve(printed)
+            title = res.title
+            if res.role == "answer":  # "A:", "Answer:": the statement's own speaker
+                res = registry.resolve(default_speaker)
+                res = type(res)(default_speaker, "speech", True, printed, None)
+            elif not res.known and res.label not in warned:
+                warned.add(res.label)
+                warnings.append(f"unknown speaker label {res.label!r}; kept as speaker {res.speaker!r}")
+            speaker, label, role = res.speaker, printed, res.role
             paragraphs.append(Paragraph(block[lm.end():], role, speaker=speaker, speaker_label=label,
-                                        section=section, attribution="label", new_turn=True))
+                                        speaker_role=title, section=section, attribution="label", new_turn=True))
             continue
         paragraphs.append(Paragraph(block, role, speaker=speaker, speaker_label=label, section=section,
+                                    speaker_role=title,
                                     attribution="front-matter" if speaker == default_speaker else "continuation",
                                     new_turn=not paragraphs))
     if not any(p.role == "speech" and p.text for p in paragraphs):

@@ -1,0 +1,278 @@
+"""Attribution you can prove: a hand-checked gold standard, a scorer, and drafts to label.
+
+The gold standard lives in ``tests/gold/``: for each raw document (an en.kremlin.ru page, a
+hand-typed transcript) a CSV with one row per paragraph as the page prints it:
+
+=========  ==============================================================================
+column     meaning
+=========  ==============================================================================
+doc        the raw file's name (``56953.html``, ``01-press-briefing.md``)
+para       the paragraph's position in the page (0 = the lead, where there is one)
+speaker    who says the words: a person's name without title ("Sergei Shoigu"), or a role
+           in parentheses for words that are nobody's own: ``(lead)``, ``(narration)``,
+           ``(question)`` (an anonymous questioner), ``(moderator)``, ``(heading)``,
+           ``(pullquote)``, ``(editorial)``
+label      the speaker label that opens the paragraph exactly as printed (``Sergei Shoigu:``),
+           or empty; its words are nobody's
+text       the paragraph as printed, label included
+=========  ==============================================================================
+
+:func:`score` runs the importers on the raw files and compares, word by word, who the system
+says speaks each word with who the gold file says: the two word sequences are aligned (so a
+change in paragraph segmentation does not matter), and precision and recall of each speaker's
+words follow, with the per-statement error of the leader's word count
+(Σ |counted − true| ÷ Σ true).
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .importers.base import Document
+from .speakers import SpeakerRegistry, default_registry
+from .text import WORD_RE, fold, spoken
+
+GOLD_COLUMNS = ["doc", "para", "speaker", "label", "text"]
+NOBODY = ("(lead)", "(narration)", "(question)", "(moderator)", "(heading)", "(pullquote)", "(editorial)",
+          "(headline)", "(boilerplate)")
+
+
+class GoldError(ValueError):
+    """A gold file that does not describe its raw document (bad label, unknown role, missing file)."""
+
+
+def parse_document(raw_path: Path, *, registry: SpeakerRegistry | None = None) -> Document:
+    """Run the importer the ingest would pick for one raw file (sidecar read when present)."""
+    from .ingest import parse_raw
+
+    registry = registry or default_registry()
+    raw = raw_path.read_bytes()
+    sidecar = None
+    for suffix in (".meta.yaml", ".meta.yml"):
+        side = raw_path.with_name(raw_path.name.rsplit(".", 1)[0] + suffix)
+        if side.exists():
+            sidecar = side.read_bytes()
+    return parse_raw(raw_path.name, raw, sha=hashlib.sha256(raw).hexdigest(), registry=registry, sidecar=sidecar)
+
+
+def _who(p) -> str:
+    return p.speaker if p.role == "speech" and p.speaker else f"({p.role})"
+
+
+# --- drafts ------------------------------------------------------------------------------------
+
+def draft(raw_path: Path, *, registry: SpeakerRegistry | None = None) -> list[dict]:
+    """Gold rows pre-filled with what the importer says today, for a person to check and correct.
+
+    Kremlin pages are drafted from the page's own paragraph blocks, so a label the importer did
+    not recognise stays in ``text`` with an empty ``label`` (the person labelling moves it).
+    """
+    doc = parse_document(raw_path, registry=registry)
+    if raw_path.suffix.lower() in (".html", ".htm"):
+        return _draft_kremlin(raw_path, doc)
+    return _draft_text(raw_path, doc)
+
+
+def _draft_text(raw_path: Path, doc: Document) -> list[dict]:
+    """Blocks of a text file (blank-line separated, after any front matter), one row each."""
+    import re
+
+    from .text import normalize_ws
+
+    text = raw_path.read_text(encoding="utf-8", errors="replace")
+    front = re.match(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", text, re.S)
+    body = text[front.end():] if front else text
+    blocks = [b for b in (normalize_ws(x) for x in re.split(r"\n\s*\n", body)) if b]
+    rows = []
+    for i, block in enumerate(blocks):
+        p = doc.paragraphs[i] if i < len(doc.paragraphs) else None
+        label = ""
+        if p is not None and p.text != block and block.endswith(p.text) and p.role != "heading":
+            label = block[: len(block) - len(p.text)].strip()
+        rows.append({"doc": raw_path.name, "para": i, "speaker": _who(p) if p else "", "label": label,
+                     "text": block})
+    return rows
+
+
+def _draft_kremlin(raw_path: Path, doc: Document) -> list[dict]:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from .importers import kremlin
+    from .text import normalize_ws
+
+    tree = LexborHTMLParser(raw_path.read_bytes().decode("utf-8", errors="replace"))
+    body = tree.css_first("[itemprop=articleBody]")
+    for node in body.css(kremlin._REMOVE):
+        node.decompose()
+    blocks = [kremlin._plain(b.marked) for b in kremlin._blocks(body)]
+    paras = list(doc.paragraphs)
+    rows: list[dict] = []
+    if paras and paras[0].role == "lead":
+        rows.append({"speaker": "(lead)", "label": "", "text": paras.pop(0).text})
+    j = 0
+    for block in blocks:
+        block = normalize_ws(block)
+        p = paras[j] if j < len(paras) else None
+        if p is not None and block.endswith(p.text) and p.text:
+            label = block[: len(block) - len(p.text)].strip() if p.attribution == "label" else ""
+            rows.append({"speaker": _who(p), "label": label, "text": block})
+            j += 1
+        else:  # a label on a line of its own: the next paragraph is its speaker's
+            nxt = paras[j] if j < len(paras) else None
+            rows.append({"speaker": _who(nxt) if nxt else "(heading)", "label": block, "text": block})
+    return [{"doc": raw_path.name, "para": i, **r} for i, r in enumerate(rows)]
+
+
+def write_gold(rows: list[dict], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=GOLD_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def read_gold(path: Path) -> list[dict]:
+    """Rows of one gold CSV, checked: every label is a prefix of its text, every role is known."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows:
+        raise GoldError(f"{path.name}: no rows")
+    missing = set(GOLD_COLUMNS) - set(rows[0])
+    if missing:
+        raise GoldError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+    for i, r in enumerate(rows, start=2):
+        sp = (r["speaker"] or "").strip()
+        if not sp:
+            raise GoldError(f"{path.name} row {i}: empty speaker")
+        if sp.startswith("(") and sp not in NOBODY:
+            raise GoldError(f"{path.name} row {i}: unknown role {sp!r} (one of {', '.join(NOBODY)})")
+        if r["label"] and not r["text"].startswith(r["label"]):
+            raise GoldError(f"{path.name} row {i}: label {r['label']!r} does not open the text")
+    return rows
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+def _gold_words(rows: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for r in rows:
+        words = WORD_RE.findall(fold(spoken(r["text"][len(r["label"]):])))
+        out += [(w, r["speaker"].strip()) for w in words]
+    return out
+
+
+def _system_words(doc: Document) -> list[tuple[str, str]]:
+    out = []
+    for p in doc.paragraphs:
+        who = _who(p)
+        out += [(w, who) for w in WORD_RE.findall(fold(spoken(p.text)))]
+    return out
+
+
+@dataclass
+class DocScore:
+    doc: str
+    gold_words: int
+    # (gold speaker, system speaker) -> words; "" stands for a word the other side lacks
+    pairs: Counter = field(default_factory=Counter)
+
+    def words(self, speaker: str, *, side: str) -> int:
+        i = 0 if side == "gold" else 1
+        return sum(n for k, n in self.pairs.items() if k[i] == speaker)
+
+
+def score_document(rows: list[dict], doc: Document) -> DocScore:
+    """Align the gold and system word sequences of one document and count (gold, system) pairs."""
+    gold, system = _gold_words(rows), _system_words(doc)
+    sm = difflib.SequenceMatcher(None, [w for w, _ in gold], [w for w, _ in system], autojunk=False)
+    pairs: Counter = Counter()
+    gi = si = 0
+    for a, b, n in sm.get_matching_blocks():
+        for k in range(gi, a):
+            pairs[(gold[k][1], "")] += 1
+        for k in range(si, b):
+            pairs[("", system[k][1])] += 1
+        for k in range(n):
+            pairs[(gold[a + k][1], system[b + k][1])] += 1
+        gi, si = a + n, b + n
+    return DocScore(rows[0]["doc"], len(gold), pairs)
+
+
+def is_person(speaker: str) -> bool:
+    return bool(speaker) and not speaker.startswith("(")
+
+
+def summarise(scores: list[DocScore], *, leader: str = "Vladimir Putin") -> dict:
+    """Precision and recall per speaker, for the leader, for everyone else, and the per-statement error."""
+    total: Counter = Counter()
+    for s in scores:
+        total.update(s.pairs)
+
+    def pr(pred_gold, pred_sys) -> tuple[int, int, int]:
+        tp = sum(n for (g, s), n in total.items() if pred_gold(g) and pred_sys(s) and g == s)
+        sys_n = sum(n for (g, s), n in total.items() if pred_sys(s))
+        gold_n = sum(n for (g, s), n in total.items() if pred_gold(g))
+        return tp, sys_n, gold_n
+
+    def ratio(a, b):
+        return a / b if b else float("nan")
+
+    per_speaker = []
+    for sp in sorted({g for g, _ in total if is_person(g)} | {s for _, s in total if is_person(s)}):
+        tp, sys_n, gold_n = pr(lambda g, sp=sp: g == sp, lambda s, sp=sp: s == sp)
+        per_speaker.append({"speaker": sp, "gold_words": gold_n, "system_words": sys_n, "correct": tp,
+                            "precision": ratio(tp, sys_n), "recall": ratio(tp, gold_n)})
+    lt, ls, lg = pr(lambda g: g == leader, lambda s: s == leader)
+    ot, os_, og = pr(lambda g: is_person(g) and g != leader, lambda s: is_person(s) and s != leader)
+    err = sum(abs(s.words(leader, side="system") - s.words(leader, side="gold")) for s in scores)
+    leader_true = sum(s.words(leader, side="gold") for s in scores)
+    return {
+        "documents": len(scores), "words": sum(s.gold_words for s in scores),
+        "leader": leader, "leader_gold_words": lg, "leader_system_words": ls,
+        "leader_precision": ratio(lt, ls), "leader_recall": ratio(lt, lg),
+        "others_gold_words": og, "others_system_words": os_,
+        "others_precision": ratio(ot, os_), "others_recall": ratio(ot, og),
+        "per_statement_error": ratio(err, leader_true),
+        "per_speaker": per_speaker,
+        "per_document": [{"doc": s.doc, "gold": s.words(leader, side="gold"),
+                          "system": s.words(leader, side="system")} for s in scores],
+    }
+
+
+def gold_files(gold_dir: Path) -> list[Path]:
+    return sorted(p for p in Path(gold_dir).rglob("*.csv") if not p.name.startswith("_"))
+
+
+def score(gold_dir: Path, *, registry: SpeakerRegistry | None = None, leader: str = "Vladimir Putin") -> dict:
+    """Score the importers against every gold CSV under ``gold_dir`` (raw file beside each CSV)."""
+    scores = []
+    for path in gold_files(gold_dir):
+        rows = read_gold(path)
+        raw = path.with_name(rows[0]["doc"])
+        if not raw.exists():
+            raise GoldError(f"{path.name}: raw file {raw.name} is not beside it")
+        scores.append(score_document(rows, parse_document(raw, registry=registry)))
+    if not scores:
+        raise GoldError(f"no gold CSV files under {gold_dir}")
+    return summarise(scores, leader=leader)
+
+
+def format_summary(result: dict) -> str:
+    """The scorer's printout: overall figures, then per speaker (most gold words first)."""
+    out = io.StringIO()
+    pct = lambda v: f"{v:.2%}" if v == v else "n/a"  # noqa: E731
+    out.write(f"gold set: {result['documents']} documents, {result['words']:,} words\n")
+    out.write(f"{result['leader']}: precision {pct(result['leader_precision'])}, recall "
+              f"{pct(result['leader_recall'])} ({result['leader_system_words']:,} counted, "
+              f"{result['leader_gold_words']:,} true); per-statement error {pct(result['per_statement_error'])}\n")
+    out.write(f"all other speakers: precision {pct(result['others_precision'])}, recall "
+              f"{pct(result['others_recall'])} ({result['others_system_words']:,} counted, "
+              f"{result['others_gold_words']:,} true)\n\nper speaker:\n")
+    for r in sorted(result["per_speaker"], key=lambda r: (-r["gold_words"], r["speaker"])):
+        out.write(f"  {r['speaker'][:48]:<48} gold {r['gold_words']:>7,}  system {r['system_words']:>7,}  "
+                  f"P {pct(r['precision']):>7}  R {pct(r['recall']):>7}\n")
+    return out.getvalue()

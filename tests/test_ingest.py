@@ -105,7 +105,7 @@ def test_missing_raw_folder_is_a_clear_error(tmp_path):
 
 def test_turns_table_columns_and_roles(fixture_corpus):
     t = fixture_corpus.turns
-    assert list(t.columns) == ["doc_id", "para_no", "turn_no", "speaker", "speaker_label", "role", "section",
+    assert list(t.columns) == ["doc_id", "para_no", "turn_no", "speaker", "speaker_label", "speaker_role", "role", "section",
                                "attribution", "text", "n_words"]
     assert set(t["role"]) <= {"speech", "question", "moderator", "narration", "lead", "headline", "heading",
                               "boilerplate", "pullquote", "editorial"}

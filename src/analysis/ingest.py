@@ -490,7 +490,7 @@ def document_rows(doc: Document) -> tuple[dict, pa.Table]:
         if p.new_turn or i == 0:
             turn_no += 1
         turn_nos.append(turn_no)
-    n_words = [count_words(spoken(p.text) if "[" in p.text else p.text) for p in paras]
+    n_words = [count_words(spoken(p.text) if "[" in p.text or "(" in p.text else p.text) for p in paras]
     speakers = sorted({p.speaker for p in paras if p.role == "speech" and p.speaker})
     table = pa.Table.from_arrays(
         [

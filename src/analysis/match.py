@@ -158,7 +158,7 @@ class TextIndex:
 
     @classmethod
     def of_displays(cls, displays: list[str]) -> "TextIndex":
-        return cls(displays, [spoken_with_map(t) if "[" in t else (t, None) for t in displays])
+        return cls(displays, [spoken_with_map(t) if "[" in t or "(" in t else (t, None) for t in displays])
 
     @classmethod
     def of_spoken(cls, spoken_texts: list[str]) -> "TextIndex":

@@ -194,6 +194,15 @@ class SpeakerRegistry:
         return all(t[:1].isupper() or t.lower() in self.name_particles or self._name_token(t, inside=True)
                    for t in tokens)
 
+    def is_role_label(self, label: str) -> bool:
+        """True for a printed title with no name ("Executive Chairman of the World Economic Forum")."""
+        cleaned = clean_label(label)
+        tokens = cleaned.split()
+        if not 2 <= len(tokens) <= 20 or _SENTENCE_RE.search(cleaned):
+            return False
+        name, _ = self.split(label)
+        return not name and tokens[0].lower().strip("’'") in self.role_words
+
     def near_miss(self, label: str) -> str | None:
         """A leader whose surname the unmatched label's last word closely resembles (a likely typo)."""
         words = clean_label(label).split()

@@ -4,8 +4,10 @@ Three layers of text exist for each paragraph:
 
 * the *display* text: what the source printed, with whitespace collapsed (line breaks inside a
   paragraph, non-breaking spaces and tabs become one space) and nothing else changed;
-* the *spoken* text: the display text without the translator's ``[bracketed]`` insertions. Only
-  this is counted as the speaker's words and matched against phrases;
+* the *spoken* text: the display text without the translator's ``[bracketed]`` insertions and
+  without parenthesised stage directions and editor's notes ("(Applause.)", "(Laughter)",
+  "(Mr Shokhin went on to …)"). Only this is counted as the speaker's words and matched against
+  phrases;
 * the *folded* text: the spoken text lower-cased, with typographic quotes and apostrophes mapped
   to their ASCII forms. Folding never changes the length of a string, so an offset in folded text
   is the same offset in spoken text.
@@ -18,7 +20,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_BRACKET_RE = re.compile(r"\[[^\[\]]*\]")
+_BRACKET_RE = re.compile(
+    r"\[[^\[\]]*\]"
+    # stage directions and editor's notes in parentheses: never the speaker's words
+    r"|\((?:applause|laughter|laughs|laughing|inaudible|indistinct|crosstalk|pause|noise|animation|"
+    r"remark(?:s)? from the (?:audience|floor)|voice from the audience|without (?:a )?microphone|off[- ]mic\w*|"
+    r"speaks? in \w+|in \w+|retranslated|translated)\b[^()]{0,80}\)"
+    r"|\((?:Mr|Ms|Mrs|Dr)\.? [A-Z][\w’'-]+ (?:went on|continued|then|spoke|also spoke|outlined|described|"
+    r"discussed|reported)\b[^()]*\)",
+    re.IGNORECASE,
+)
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 
 # One character in, one character out: folding keeps offsets.
@@ -84,7 +95,9 @@ def spoken_with_map(display: str) -> tuple[str, list[int] | None]:
     The map gives, for each character of the returned text, the offset of the same character in
     ``display``. It is ``None`` when nothing was removed (the offsets are then identical).
     """
-    if "[" not in display:
+    if "[" not in display and "(" not in display:
+        return display, None
+    if "[" not in display and not _BRACKET_RE.search(display):
         return display, None
     pieces: list[str] = []
     offsets: list[int] = []

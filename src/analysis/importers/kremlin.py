@@ -50,6 +50,8 @@ _PLAIN_LABEL_RE = re.compile(
     r"^([A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}?)\s*(\([^()]*\))?\s*:\s+(?=\S)"
 )
 _FIRST_PERSON_RE = re.compile(r"\bI\b|\b(?i:me|my|we|our|us)\b")
+# An editor's note closing a paragraph: "(<i>Ms Skvortsova went on to speak about …</i>)".
+_TRAILING_NOTE_RE = re.compile(r"\s*\(\s*\x03[^\x04]*\x04[^()\x03]*\)\s*$|\s*\x03\s*\([^\x04]*\)\s*\x04\s*$")
 _SEPARATOR_RE = re.compile(r"^[\s*•·]+$")
 _ELLIPSIS_RE = re.compile(r"^<\s*(?:…|\.\.\.)\s*>$")
 
@@ -339,12 +341,27 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
             paragraphs.append(Paragraph(plain, "editorial"))
             continue
 
+        note = _TRAILING_NOTE_RE.search(block.marked)
+        if note and _plain(block.marked[: note.start()]):  # "… (Ms Skvortsova went on to …)" in italics
+            block = _Block(block.marked[: note.start()], block.in_quote)
+            plain = _plain(block.marked)
+            cand = _label_candidate(block.marked)
+            trailing_note: str | None = _plain(note.group(0))
+        else:
+            trailing_note = None
         label: str | None = None
         text = plain
         if cand is not None and (
             (cand.strong and registry.looks_like_name(cand.label)) or (not cand.strong and accepted(cand.label))
         ):
             label, text = cand.label, _plain(cand.rest)
+        elif cand is not None and cand.strong and _plain(cand.rest) and registry.is_role_label(cand.label):
+            # A title with no name ("Executive Chairman of the World Economic Forum:"): someone
+            # other than the current speaker, not identified by name on the page.
+            speaker, speaker_label, role, title = None, normalize_ws(cand.label), "question", clean_label(cand.label)
+            paragraphs.append(Paragraph(_plain(cand.rest), role, speaker_label=speaker_label, speaker_role=title,
+                                        attribution="label", new_turn=True))
+            continue
         elif cand is not None and not _plain(cand.rest):
             # A bold paragraph that is not a label: a heading ("Meeting points:", a subtitle).
             paragraphs.append(Paragraph(plain, "heading", section=plain.rstrip(":"), new_turn=False))
@@ -381,6 +398,8 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
                                         attribution="label" if pending_label else "continuation",
                                         new_turn=pending_label))
             pending_label = False
+        if trailing_note:
+            paragraphs.append(Paragraph(trailing_note, "editorial"))
     return paragraphs
 
 

@@ -16,7 +16,10 @@ Steps (each compared with its floor or target):
    speaker's words, one paragraph a line);
 3. incremental: ingest after changing 10 pages, against a full rebuild;
 4. render: every report on the embedded corpus, and one notebook re-run with a changed phrase;
-5. peak RSS of each step.
+5. peak RSS of each step;
+6. attribution: the gold-set scorer (word-level precision and recall per speaker, per-statement
+   error of the leader's words) and the audit's counts over the whole archive. These are
+   accuracy figures, not timings; ``--only attribution`` prints just them.
 """
 from __future__ import annotations
 
@@ -187,6 +190,7 @@ def main() -> int:
     parser.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE)
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median reported)")
     parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--only", choices=["attribution"], help="print only these figures (no timings)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.step:
@@ -195,6 +199,14 @@ def main() -> int:
     if not args.archive.exists():
         print(f"no archive at {args.archive}: pass --archive", file=sys.stderr)
         return 2
+    if args.only == "attribution":
+        work = Path(tempfile.mkdtemp(prefix="refrain-bench-"))
+        try:
+            child("ingest", str(args.archive), str(work / "p-tar"), "full")
+            print(attribution_figures(work / "p-tar"))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     if shutil.which("rg") is None:
         print("ripgrep (rg) is not installed: apt-get install ripgrep", file=sys.stderr)
         return 2
@@ -254,10 +266,35 @@ def _bench(args, work: Path) -> int:
     (work / "results.json").write_text(json.dumps(r, indent=1), encoding="utf-8")
 
     report = format_results(r, n_pages=n_pages, size_mb=size_mb, text_mb=text_bytes / 2**20, runs=args.runs)
+    report += "\n" + attribution_figures(processed)
     print(report)
     if args.write:
         (ROOT / "benchmarks" / "RESULTS.md").write_text(report, encoding="utf-8")
     return 0
+
+
+def attribution_figures(processed: Path) -> str:
+    """The gold-set scores (tests/gold) and the audit over a processed archive, as Markdown."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import pandas as pd
+
+    from analysis.attribution import format_summary, score
+    from analysis.audit import audit, summary
+
+    lines = ["## Attribution", "", "Gold sets (`python -m analysis score-attribution --gold …`):", ""]
+    gold = ROOT / "tests" / "gold"
+    for sub in ("kremlin", "heldout", "transcripts"):
+        if (gold / sub).exists():
+            lines += [f"### tests/gold/{sub}", "", "```", format_summary(score(gold / sub)).split("\nper speaker")[0],
+                      "```", ""]
+    turns = pd.read_parquet(processed / "turns.parquet")
+    documents = pd.read_parquet(processed / "documents.parquet")
+    table = summary(audit(turns, documents))
+    lines += ["Audit of the whole archive (`python -m analysis audit`):", "", "| kind | paragraphs | documents |",
+              "| --- | ---: | ---: |"]
+    lines += [f"| {r.kind} | {r.paragraphs} | {r.documents} |" for r in table.itertuples()]
+    lines += [f"| all | {table['paragraphs'].sum()} | |", ""]
+    return "\n".join(lines)
 
 
 def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, runs: int) -> str:

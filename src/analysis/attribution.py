@@ -118,10 +118,13 @@ def _draft_kremlin(raw_path: Path, doc: Document) -> list[dict]:
     for block in blocks:
         block = normalize_ws(block)
         p = paras[j] if j < len(paras) else None
-        if p is not None and block.endswith(p.text) and p.text:
-            label = block[: len(block) - len(p.text)].strip() if p.attribution == "label" else ""
+        if p is not None and p.text and p.text in block:
+            start = block.index(p.text)
+            label = block[:start].strip() if p.attribution == "label" else ""
             rows.append({"speaker": _who(p), "label": label, "text": block})
             j += 1
+            while j < len(paras) and paras[j].text and paras[j].text in block[start + len(p.text):]:
+                j += 1  # a note the importer split off the same block ("… (Ms X went on to …)")
         else:  # a label on a line of its own: the next paragraph is its speaker's
             nxt = paras[j] if j < len(paras) else None
             rows.append({"speaker": _who(nxt) if nxt else "(heading)", "label": block, "text": block})

@@ -1,4 +1,5 @@
-"""Command line: ``python -m analysis {ingest,count,kwic,catchphrases,topics,rhetoric,keyness,build,render}``.
+"""Command line: ``python -m analysis {ingest,count,kwic,catchphrases,topics,rhetoric,keyness,speakers,audit,
+score-attribution,build,render}``.
 
 Scripts and CI use the same functions the notebooks call; errors go to stderr with exit code 2.
 """
@@ -92,6 +93,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
+    p = sub.add_parser("speakers", help="who speaks in the corpus: words, statements, first/last date, titles")
+    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
+    p.add_argument("--min-words", type=int, default=0, help="only speakers with at least this many words")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
+    p = sub.add_parser("audit", help="paragraphs whose attribution looks wrong, by kind (CSV)")
+    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    p.add_argument("--summary", action="store_true", help="only the counts by kind")
+    p.add_argument("--out", type=Path, help="write the CSV to this file (the counts still go to stderr)")
+
+    p = sub.add_parser("score-attribution",
+                       help="word-level precision and recall of the importers against a hand-checked gold set")
+    p.add_argument("--gold", type=Path, default=config.PROJ_ROOT / "tests" / "gold",
+                   help="folder of gold CSVs, each beside its raw file (default: tests/gold)")
+    p.add_argument("--leader", default=config.DEFAULT_SPEAKER, help="the speaker whose words are scored first")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
     p = sub.add_parser("build", help="rebuild everything from data/raw and publish into reports/ (ingest + render)")
     p.add_argument("--raw", type=Path, default=config.RAW_DIR)
     p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
@@ -157,6 +177,42 @@ def _run(args: argparse.Namespace) -> int:
         corpus = Corpus.load(args.processed)
         table = _analyse(args, corpus)
         _write(table.to_csv(index=False, lineterminator="\n"), args.out)
+        return 0
+    if args.command == "speakers":
+        from .corpus import Corpus
+
+        if args.min_words < 0:
+            raise ValueError("--min-words must be 0 or more")
+        table = Corpus.load(args.processed).speakers(source=args.source)
+        table = table[table["words"] >= args.min_words]
+        if args.format == "csv":
+            _write(table.to_csv(index=False, lineterminator="\n"), args.out)
+        else:  # a terminal-width table: long lists of titles are cut (the CSV has them whole)
+            shown = table.assign(roles=table["roles"].map(lambda r: r if len(r) <= 60 else r[:59] + "…"))
+            _write(shown.to_string(index=False) + "\n", args.out)
+        return 0
+    if args.command == "audit":
+        from .audit import audit, summary
+        from .corpus import Corpus
+
+        corpus = Corpus.load(args.processed)
+        hits = audit(corpus.turns, corpus.documents)
+        counts = summary(hits)
+        if args.summary:
+            _write(counts.to_csv(index=False, lineterminator="\n"), args.out)
+            return 0
+        print(f"audit: {len(hits)} paragraph(s) flagged: "
+              + ", ".join(f"{r.kind} {r.paragraphs}" for r in counts.itertuples()), file=sys.stderr)
+        _write(hits.to_csv(index=False, lineterminator="\n"), args.out)
+        return 0
+    if args.command == "score-attribution":
+        import json
+
+        from .attribution import format_summary, score
+
+        result = score(args.gold, leader=args.leader)
+        _write(format_summary(result) if args.format == "text"
+               else json.dumps(result, indent=1, default=str) + "\n", None)
         return 0
     if args.command == "build":
         from .ingest import ingest

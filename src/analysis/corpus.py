@@ -47,15 +47,31 @@ class Corpus:
     def version(self) -> str:
         return str(self.info.get("corpus_version", "unknown"))
 
-    def speakers(self) -> pd.DataFrame:
-        """Named speakers with their number of documents and words, most words first."""
-        speech = self.turns[self.turns["role"] == "speech"]
-        out = (
-            speech.groupby("speaker")
-            .agg(documents=("doc_id", "nunique"), words=("n_words", "sum"))
-            .sort_values(["words", "documents"], ascending=False)
-        )
-        return out
+    def speakers(self, *, source: str | None = None) -> pd.DataFrame:
+        """Named speakers, most words first: words, statements, first and last date, titles seen.
+
+        ``roles`` lists every printed title the person was introduced with ("Defence Minister;
+        Minister of Defence"), most frequent first.
+        """
+        speech = self.turns[self.turns["role"] == "speech"].dropna(subset=["speaker"])
+        meta = self.documents[["doc_id", "date", "source"]]
+        speech = speech.merge(meta, on="doc_id", how="left")
+        if source:
+            speech = speech[speech["source"] == source]
+        out = speech.groupby("speaker").agg(words=("n_words", "sum"), statements=("doc_id", "nunique"),
+                                            first_date=("date", "min"), last_date=("date", "max"))
+        roles_col = "speaker_role" if "speaker_role" in speech.columns else None
+        if roles_col:
+            titled = speech.dropna(subset=[roles_col]).drop_duplicates(["speaker", "doc_id", roles_col])
+            roles = titled.groupby("speaker")[roles_col].agg(
+                lambda s: "; ".join(s.value_counts().sort_index().sort_values(ascending=False, kind="stable").index))
+            out["roles"] = roles.reindex(out.index).fillna("")
+        else:
+            out["roles"] = ""
+        for col in ("first_date", "last_date"):
+            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
+        out = out.reset_index().sort_values(["words", "speaker"], ascending=[False, True], kind="stable")
+        return out[["speaker", "words", "statements", "first_date", "last_date", "roles"]].reset_index(drop=True)
 
     def resolve_speaker(self, name: str) -> str:
         """Canonical name for ``name`` ("Putin" -> "Vladimir Putin"); error if nobody speaks so."""
@@ -74,7 +90,7 @@ class Corpus:
             return matches[0]
         if matches:
             raise CorpusError(f"speaker {name!r} is ambiguous: {', '.join(matches[:8])}")
-        top = ", ".join(self.speakers().head(5).index)
+        top = ", ".join(self.speakers()["speaker"].head(5))
         raise CorpusError(f"speaker {name!r} has no words in this corpus (top speakers: {top})")
 
     def speaker_text(self, speaker: str, *, start: str | dt.date | None = None,

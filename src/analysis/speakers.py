@@ -25,8 +25,9 @@ from . import config
 from .text import normalize_ws
 
 _SENTENCE_RE = re.compile(r"[?!;“”\"«»]|\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you)\b")
+_INITIAL_RE = re.compile(r"[A-Z]\.?")
 _SENTENCE_STARTERS = frozenset(
-    "and but so or a an the this that these those my our your his her their its it i we you he she they here "
+    "dear ladies gentlemen friends colleagues good and but so or a an the this that these those my our your his her their its it i we you he she they here "
     "there now then also another one as for to in on at with if when what why how let please thank thanks "
     "yes no well all some many".split())
 _ROMAN_RE = re.compile(r"[IVX]{1,4}")
@@ -140,7 +141,7 @@ class SpeakerRegistry:
             if len(run) >= 6 or tok.endswith(",") or not self._name_token(tok, inside=bool(run)):
                 break
             run.insert(0, tok)
-        while run and run[0].lower() in self.name_particles:  # "of", "the" never open a name
+        while run and run[0] in self.name_particles:  # "of", "the" never open a name ("Van der Bellen" may)
             run.pop(0)
         if len(run) >= 3:  # "Saudi Arabia Mohammed bin Salman", "Disaster Relief Yevgeny Zinichev"
             given = [i for i, t in enumerate(run[:-1]) if t.lower() in self.given_names]
@@ -175,6 +176,8 @@ class SpeakerRegistry:
         Bold headings such as "Statements following the meeting:" or "Meeting points:" end with
         a lower-case word and are rejected; "President of Russia Vladimir Putin" is accepted.
         """
+        if _SENTENCE_RE.search(_strip_asides(label)):
+            return False  # "Naturally, we will discuss …": a sentence, not a label
         first = clean_label(label).split()[:1]
         if first and first[0].lower() in _SENTENCE_STARTERS and len(clean_label(label).split()) > 1:
             return False  # "And a question for President Putin: …" is a sentence, not a label
@@ -328,6 +331,12 @@ def squash(label: str) -> str:
     return _NON_LETTER_RE.sub("", label.lower())
 
 
+def _is_full_form(long: str, short: str, registry: SpeakerRegistry) -> bool:
+    """True when ``long`` is ``short`` with its given name ("Alexander Van der Bellen"), not a title."""
+    extra = long.split()[: len(long.split()) - len(short.split())]
+    return bool(extra) and extra[0].lower() in registry.given_names
+
+
 def _similar(a: str, b: str, threshold: float) -> bool:
     return difflib.SequenceMatcher(None, squash(a), squash(b)).ratio() >= threshold
 
@@ -342,22 +351,31 @@ def page_resolver(labels: list[str], registry: SpeakerRegistry, warnings: list[s
     near-identical frequent one (with a warning naming both).
     """
     counts: dict[str, int] = {}
+    known: set[str] = set()
     for label in labels:
         res = registry.resolve(label)
-        if res.speaker and not res.known:
+        if res.speaker:
             counts[res.speaker] = counts.get(res.speaker, 0) + 1
+            if res.known:
+                known.add(res.speaker)
     order = {n: i for i, n in enumerate(counts)}  # first printed first
-    names = sorted(counts, key=lambda n: order[n])
+    everyone = sorted(counts, key=lambda n: order[n])
+    names = [n for n in everyone if n not in known]  # registry names are never remapped
     mapping: dict[str, str] = {}
     for name in names:
         tokens = name.split()
-        shorter = [m for m in names if m != name and len(m.split()) >= 2 and name.endswith(" " + m)]
+        shorter = [m for m in everyone if m != name and len(m.split()) >= 2 and name.endswith(" " + m)
+                   and not _is_full_form(name, m, registry)]
+        full = [m for m in everyone if m != name and m.endswith(" " + name)
+                and (len(tokens) == 1 or _is_full_form(m, name, registry))]
+        initial = [m for m in everyone if m != name and len(tokens) == 2 and _INITIAL_RE.fullmatch(tokens[0])
+                   and m.split()[-1] == tokens[-1] and m.split()[0][:1] == tokens[0][:1] and len(m.split()) >= 2]
         if shorter:  # "Petersburg Alexander Beglov" -> "Alexander Beglov"
             mapping[name] = max(shorter, key=len)
-        elif len(tokens) == 1:  # "Beglov" -> the one full name on the page that ends with it
-            full = [m for m in names if len(m.split()) >= 2 and m.endswith(" " + name)]
-            if len(full) == 1:
-                mapping[name] = full[0]
+        elif len(full) == 1:  # "Beglov", "Van der Bellen" -> the one full name on the page that ends with it
+            mapping[name] = full[0]
+        elif len(initial) == 1:  # "D. Valeyev" -> "Dinar Valeyev"
+            mapping[name] = initial[0]
     for name in names:
         if name in mapping:
             continue

@@ -204,3 +204,136 @@ def test_real_word_count_is_consistent():
     words = sum(count_words(spoken(p.text)) for p in doc.paragraphs
                 if p.role == "speech" and p.speaker == "Vladimir Putin")
     assert words == count_words(putin_text(doc))
+
+
+# --- failure classes of the attribution issue: long role-and-name labels, broken bold, quotations ----
+
+def speeches(doc):
+    return [(p.speaker, p.text) for p in doc.paragraphs if p.role == "speech"]
+
+
+@pytest.mark.parametrize(
+    "label, name, title",
+    [
+        ("Olympic ice hockey champion Ilya Kovalchuk", "Ilya Kovalchuk", "Olympic ice hockey champion"),
+        ("Head of the A Just Russia faction Sergei Mironov", "Sergei Mironov", "Head of the A Just Russia faction"),
+        ("Ogoniok magazine Editor-in-Chief Sergei Agafonov", "Sergei Agafonov", "Ogoniok magazine Editor-in-Chief"),
+        ("Chairman of the Federation of Independent Trade Unions of Russia Mikhail Shmakov", "Mikhail Shmakov",
+         "Chairman of the Federation of Independent Trade Unions of Russia"),
+        ("chairman of United Russia’S Supreme Council and State Duma Speaker Boris Gryzlov", "Boris Gryzlov",
+         "chairman of United Russia’S Supreme Council and State Duma Speaker"),
+    ],
+)
+def test_long_role_and_name_labels_end_the_previous_turn(label, name, title):
+    body = (f"<p><b>Vladimir Putin</b>: Please, go ahead.</p><p><b>{label}:</b> Thank you, Mr President.</p>"
+            "<p>We have done a lot this year.</p><p><b>Vladimir Putin</b>: Good.</p>")
+    doc = parse(kremlin_page(body))
+    assert speeches(doc) == [("Vladimir Putin", "Please, go ahead."), (name, "Thank you, Mr President."),
+                             (name, "We have done a lot this year."), ("Vladimir Putin", "Good.")]
+    assert [p.speaker_role for p in doc.paragraphs if p.speaker == name] == [title, title]
+
+
+def test_bold_label_broken_over_two_lines_with_an_aside_52934():
+    body = ("<p><b>Vladimir Putin</b>: Welcome to Moscow.</p>"
+            "<p><b>Vice\nChancellor and\xa0Minister for\xa0Economic Affairs and\xa0Energy</b> <b>Sigmar Gabriel </b>"
+            "(<i>retranslated</i>):\nThank you, Mr President.</p><p>Europe is in a predicament.</p>")
+    doc = parse(kremlin_page(body))
+    assert speeches(doc)[1:] == [("Sigmar Gabriel", "Thank you, Mr President."),
+                                 ("Sigmar Gabriel", "Europe is in a predicament.")]
+
+
+def test_nested_bold_label_57080():
+    body = ("<p><b>Ildar Khairullin</b>: Thank you.</p>"
+            "<p><b><b>Vladimir </b>Putin</b>: Thank you. I would like to congratulate you.</p><p>As for the issues.</p>")
+    assert speeches(parse(kremlin_page(body)))[1:] == [
+        ("Vladimir Putin", "Thank you. I would like to congratulate you."), ("Vladimir Putin", "As for the issues.")]
+
+
+def test_bold_label_interrupted_by_italics_63184():
+    body = ("<p><b>Vladimir Putin</b>: The first speaker is Mr Testoyedov.</p>"
+            "<p><b>Information </b><i><b>Satellite Systems</b></i><b> CEO Nikolai Testoyedov:</b> Mr President,</p>"
+            "<p>We have organised the work.</p>")
+    assert speeches(parse(kremlin_page(body)))[1:] == [("Nikolai Testoyedov", "Mr President,"),
+                                                       ("Nikolai Testoyedov", "We have organised the work.")]
+
+
+def test_long_label_on_a_line_of_its_own_63179():
+    body = ("<p><b>Vladimir Putin</b>: Please.</p>"
+            "<p><b>First Deputy Director General of Military-Industrial Corporation NPO Mashinostroyenia "
+            "Alexander Dergachev:</b></p><p>Mr President, colleagues.</p>")
+    assert speeches(parse(kremlin_page(body)))[1:] == [("Alexander Dergachev", "Mr President, colleagues.")]
+
+
+def test_plain_text_label_of_a_person_introduced_in_bold_elsewhere():
+    body = ("<p><b>Defence Minister Sergei Shoigu</b>: We are ready.</p>"
+            "<p><b>Vladimir Putin</b>: Good.</p><p>Sergei Shoigu: Ready again.</p>")
+    assert speeches(parse(kremlin_page(body))) == [("Sergei Shoigu", "We are ready."), ("Vladimir Putin", "Good."),
+                                                   ("Sergei Shoigu", "Ready again.")]
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "France: “It (international law) does not allow to change borders.”",
+        "Question: “How much funding is required?” “A lot.”",
+        "And a question for President Putin: what will you do?",
+        "Germany: “This is a matter of peoples’ right to self-determination.”",
+    ],
+)
+def test_not_every_x_colon_is_a_label(quoted):
+    body = f"<p><b>Vladimir Putin</b>: Let me quote.</p><p>{quoted}</p><p>That is all.</p>"
+    assert speeches(parse(kremlin_page(body))) == [("Vladimir Putin", "Let me quote."), ("Vladimir Putin", quoted),
+                                                   ("Vladimir Putin", "That is all.")]
+
+
+def test_title_only_label_is_someone_else_not_the_current_speaker():
+    body = ("<p><b>Vladimir Putin</b>: You have the floor.</p>"
+            "<p><b>Executive Chairmanof the World Economic Forum</b> (<i>retranslated</i>): Mr President, thank you.</p>"
+            "<p>We are linked by many years.</p>")
+    doc = parse(kremlin_page(body))
+    assert speeches(doc) == [("Vladimir Putin", "You have the floor.")]
+    other = [p for p in doc.paragraphs if p.role == "question"]
+    assert [p.text for p in other] == ["Mr President, thank you.", "We are linked by many years."]
+    assert other[0].speaker_role == "Executive Chairman of the World Economic Forum"
+
+
+def test_editors_note_and_stage_directions_are_not_the_speakers_words():
+    body = ("<p><b>Veronika Skvortsova</b>: We gave attention to first aid. "
+            "(<i>Ms Skvortsova went on to speak about the programme.</i>)</p>"
+            "<p><b>Vladimir Putin</b>: Good. (Laughter.) Very good. (Applause.)</p>")
+    doc = parse(kremlin_page(body))
+    assert speeches(doc)[0] == ("Veronika Skvortsova", "We gave attention to first aid.")
+    assert [p.text for p in doc.paragraphs if p.role == "editorial"] == [
+        "(Ms Skvortsova went on to speak about the programme.)"]
+    assert spoken(speeches(doc)[1][1]).split() == ["Good.", "Very", "good."]
+
+
+def test_one_name_per_person_on_a_page_long_and_short_labels_and_a_typo():
+    body = ("<p><b>Research Director of the Valdai Club, moderator Fyodor Lukyanov:</b> Welcome.</p>"
+            "<p><b>Vladimir Putin</b>: Thank you.</p>"
+            "<p><b>Fyodor Lukyanov</b>: A question.</p><p><b>Vladimir Putin</b>: An answer.</p>"
+            "<p><b>Fydor Lukyanov</b>: Another question.</p>"
+            "<p><b>Governor of St Petersburg Alexander Beglov</b>: Hello.</p><p><b>Beglov</b>: Again.</p>")
+    doc = parse(kremlin_page(body))
+    names = [p.speaker for p in doc.paragraphs if p.role == "speech" and p.speaker != "Vladimir Putin"]
+    assert names == ["Fyodor Lukyanov"] * 3 + ["Alexander Beglov"] * 2
+    assert any("'Fydor Lukyanov' read as 'Fyodor Lukyanov'" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("label_html", ["<b>Kseniya Slutskaya. </b>", "<b>Kseniya Slutskaya</b>. "])
+def test_name_closed_by_a_full_stop_is_a_label_56712(label_html):
+    body = f"<p><b>Vladimir Putin</b>: Please.</p><p>{label_html}Thank you very much.</p><p>More from me.</p>"
+    assert speeches(parse(kremlin_page(body)))[1:] == [("Kseniya Slutskaya", "Thank you very much."),
+                                                       ("Kseniya Slutskaya", "More from me.")]
+
+
+def test_bold_sentence_ending_in_a_full_stop_is_not_a_label():
+    body = "<p><b>Vladimir Putin</b>: Hello.</p><p><b>Dear Friends.</b> Welcome to the Kremlin.</p>"
+    assert speeches(parse(kremlin_page(body)))[1] == ("Vladimir Putin", "Dear Friends. Welcome to the Kremlin.")
+
+
+def test_initial_and_surname_is_the_person_named_in_full_on_the_page_56712():
+    body = ("<p><b>Student Dinar Valeyev</b>: Welcome.</p><p><b>Vladimir Putin</b>: Thanks.</p>"
+            "<p><b>D. Valeyev</b>: Next question.</p>")
+    names = [p.speaker for p in parse(kremlin_page(body)).paragraphs if p.role == "speech"]
+    assert names == ["Dinar Valeyev", "Vladimir Putin", "Dinar Valeyev"]

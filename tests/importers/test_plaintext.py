@@ -64,3 +64,29 @@ def test_unknown_speaker_is_warned_and_kept():
     doc = parse("---\ntitle: x\ndate: 2024-02-14\nspeaker: Jane Doe\n---\nHello.\n")
     assert doc.paragraphs[0].speaker == "Jane Doe"
     assert any("unknown speaker 'Jane Doe'" in w for w in doc.warnings)
+
+
+FRONT = "---\ntitle: Interview\ndate: 2020-01-01\nspeaker: Vladimir Putin\n---\nBODY\n"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("Q: What now?\n\nA: Something.\n\nMore of it.",
+         [("question", None, "What now?"), ("speech", "Vladimir Putin", "Something."),
+          ("speech", "Vladimir Putin", "More of it.")]),
+        ("Question: Why?\n\nAnswer: Because.", [("question", None, "Why?"), ("speech", "Vladimir Putin", "Because.")]),
+        ("**Q:** Bold?\n\n**A:** Yes.", [("question", None, "Bold?"), ("speech", "Vladimir Putin", "Yes.")]),
+        ("Q. Dotted?\n\nA. Dotted.", [("question", None, "Dotted?"), ("speech", "Vladimir Putin", "Dotted.")]),
+        ("A lot of people ask.", [("speech", "Vladimir Putin", "A lot of people ask.")]),
+        ("Question: “How much funding is required?” “A lot.”",
+         [("speech", "Vladimir Putin", "Question: “How much funding is required?” “A lot.”")]),
+        ("Defence Minister Sergei Shoigu: Reporting.\n\nPUTIN: Thanks.",
+         [("speech", "Sergei Shoigu", "Reporting."), ("speech", "Vladimir Putin", "Thanks.")]),
+        ("Interviewer: Hm?\n\nA: Yes.", [("question", None, "Hm?"), ("speech", "Vladimir Putin", "Yes.")]),
+    ],
+)
+def test_hand_typed_question_and_answer_conventions(raw_dir, body, expected):
+    raw = FRONT.replace("BODY", body).encode()
+    doc = parse_plaintext(raw, raw_path="t.md", raw_sha256="0", registry=REG, doc_id="t")
+    assert [(p.role, p.speaker, p.text) for p in doc.paragraphs] == expected

@@ -52,6 +52,8 @@ _PLAIN_LABEL_RE = re.compile(
 _FIRST_PERSON_RE = re.compile(r"\bI\b|\b(?i:me|my|we|our|us)\b")
 # An editor's note closing a paragraph: "(<i>Ms Skvortsova went on to speak about …</i>)".
 _TRAILING_NOTE_RE = re.compile(r"\s*\(\s*\x03[^\x04]*\x04[^()\x03]*\)\s*$|\s*\x03\s*\([^\x04]*\)\s*\x04\s*$")
+# A name closed by a full stop instead of a colon: two to five capitalised words ("Kseniya Slutskaya.").
+_NAME_STOP_RE = re.compile(r"(?:[A-Z][\w’'-]+\s+){1,4}[A-Z][\w’'-]+\.")
 _SEPARATOR_RE = re.compile(r"^[\s*•·]+$")
 _ELLIPSIS_RE = re.compile(r"^<\s*(?:…|\.\.\.)\s*>$")
 
@@ -300,26 +302,29 @@ def _label_candidate(marked: str) -> _Candidate | None:
     if after:
         plain_rest = _MARKS_RE.sub("", rest)
         return _Candidate(bold, plain_rest[after.end():], strong=True)
+    plain_rest = _MARKS_RE.sub("", rest)
+    if stripped.endswith(".") and _NAME_STOP_RE.fullmatch(stripped) and plain_rest.strip():
+        return _Candidate(stripped[:-1], plain_rest, strong=True)  # "<b>Kseniya Slutskaya. </b>Thank you."
+    if _NAME_STOP_RE.fullmatch(stripped) is None and plain_rest.startswith("."):
+        stop = re.match(r"^\.\s+(?=\S)", plain_rest)
+        if stop and _NAME_STOP_RE.fullmatch(stripped + "."):
+            return _Candidate(stripped, plain_rest[stop.end():], strong=True)  # "<b>Sebastian Kurz</b>. Yes."
     return _Candidate(bold, rest, strong=False)
 
 
 def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[str]) -> list[Paragraph]:
-    # Pass 1: names that appear as proper labels (bold with a colon) anywhere on the page.
+    # Pass 1: people introduced by proper labels (bold with a colon) anywhere on the page.
     candidates = [None if b.in_quote else _label_candidate(b.marked) for b in blocks]
-    confirmed = {
-        squash(clean_label(c.label))
-        for c in candidates
-        if c and c.strong and registry.looks_like_name(c.label)
-    }
-
-    def accepted(label: str) -> bool:
-        if not registry.looks_like_name(label):
-            return False
-        res = registry.resolve(label)
-        return (res.known and res.speaker is not None) or squash(clean_label(label)) in confirmed
-
     labels = [c.label for c in candidates if c and c.strong and registry.looks_like_name(c.label)]
     resolve = page_resolver(labels, registry, warnings)
+    confirmed = {resolve(label).speaker for label in labels} - {None}
+
+    def accepted(label: str) -> bool:
+        """A plain-text or colon-less label: a known person, or one introduced by a proper label here."""
+        if not registry.looks_like_name(label):
+            return False
+        res = resolve(label)
+        return (res.known and res.speaker is not None) or res.speaker in confirmed
 
     paragraphs: list[Paragraph] = []
     speaker: str | None = None
@@ -358,7 +363,8 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
         elif cand is not None and cand.strong and _plain(cand.rest) and registry.is_role_label(cand.label):
             # A title with no name ("Executive Chairman of the World Economic Forum:"): someone
             # other than the current speaker, not identified by name on the page.
-            speaker, speaker_label, role, title = None, normalize_ws(cand.label), "question", clean_label(cand.label)
+            speaker, speaker_label, role = None, normalize_ws(cand.label), "question"
+            title = registry.split(cand.label)[1]
             paragraphs.append(Paragraph(_plain(cand.rest), role, speaker_label=speaker_label, speaker_role=title,
                                         attribution="label", new_turn=True))
             continue

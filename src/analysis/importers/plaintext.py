@@ -32,7 +32,7 @@ import re
 
 import yaml
 
-from ..speakers import SpeakerRegistry
+from ..speakers import SpeakerRegistry, page_resolver
 from ..text import normalize_ws
 from .base import Document, IngestError, Paragraph, decode_utf8
 from .common import meta_date, require
@@ -44,6 +44,18 @@ _LABEL_RE = re.compile(
 )
 _QUOTE_OPENERS = ("“", '"', "«", "„", "‘")
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*)$")
+
+
+_OMISSION_RE = re.compile(r"^[\s<‹\[(]*(?:…|\.\.\.)[\s>›\])]*$")
+
+
+def _label(block: str, registry: SpeakerRegistry) -> tuple[str | None, str]:
+    """(the label as printed, the text after it), or (None, block) when the block opens with none."""
+    lm = _LABEL_RE.match(block)
+    printed = (lm.group(1) or lm.group(2)) if lm else None
+    if printed and not block[lm.end():].startswith(_QUOTE_OPENERS) and registry.looks_like_name(printed):
+        return printed, block[lm.end():]
+    return None, block
 
 
 def has_front_matter(raw: bytes) -> bool:
@@ -72,37 +84,38 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
     default_speaker = resolved.speaker or speaker_name
 
     body = text[m.end():]
-    blocks = [normalize_ws(b) for b in re.split(r"\n\s*\n", body)]
+    blocks = [b for b in (normalize_ws(x) for x in re.split(r"\n\s*\n", body)) if b]
+    found = [_label(b, registry) for b in blocks]
+    # One name per person: "Medvedev:" after "President Dmitry Medvedev:" (or the front matter) is him.
+    resolve = page_resolver([speaker_name] + [lab for lab, _ in found if lab], registry, warnings)
     paragraphs: list[Paragraph] = []
     section = None
     speaker, label, role = default_speaker, speaker_name, "speech"
-    title = resolved.title
+    speaker_role = resolved.title
     warned: set[str] = set()
-    for block in blocks:
-        if not block:
-            continue
+    for block, (printed, rest) in zip(blocks, found):
         h = _HEADING_RE.match(block)
         if h:
             section = h.group(1).strip()
             paragraphs.append(Paragraph(section, "heading", section=section, new_turn=True))
             continue
-        lm = _LABEL_RE.match(block)
-        printed = (lm.group(1) or lm.group(2)) if lm else None
-        if printed and not block[lm.end():].startswith(_QUOTE_OPENERS) and registry.looks_like_name(printed):
-            res = registry.resolve(printed)
-            title = res.title
+        if _OMISSION_RE.match(block):  # "<…>", "[…]": the transcriber's mark of a cut
+            paragraphs.append(Paragraph(block, "editorial"))
+            continue
+        if printed:
+            res = resolve(printed)
+            speaker_role = res.title
             if res.role == "answer":  # "A:", "Answer:": the statement's own speaker
-                res = registry.resolve(default_speaker)
                 res = type(res)(default_speaker, "speech", True, printed, None)
-            elif not res.known and res.label not in warned:
+            elif not res.known and res.speaker and res.speaker != default_speaker and res.label not in warned:
                 warned.add(res.label)
                 warnings.append(f"unknown speaker label {res.label!r}; kept as speaker {res.speaker!r}")
             speaker, label, role = res.speaker, printed, res.role
-            paragraphs.append(Paragraph(block[lm.end():], role, speaker=speaker, speaker_label=label,
-                                        speaker_role=title, section=section, attribution="label", new_turn=True))
+            paragraphs.append(Paragraph(rest, role, speaker=speaker, speaker_label=label, speaker_role=speaker_role,
+                                        section=section, attribution="label", new_turn=True))
             continue
         paragraphs.append(Paragraph(block, role, speaker=speaker, speaker_label=label, section=section,
-                                    speaker_role=title,
+                                    speaker_role=speaker_role,
                                     attribution="front-matter" if speaker == default_speaker else "continuation",
                                     new_turn=not paragraphs))
     if not any(p.role == "speech" and p.text for p in paragraphs):

@@ -109,3 +109,41 @@ def test_analysis_commands(processed, args, columns):
 def test_keyness_needs_two_sides(processed):
     res = run("keyness", "--processed", str(processed))
     assert res.returncode == 2 and "say what to compare" in res.stderr
+
+
+def test_speakers_lists_people_with_their_titles(processed):
+    res = run("speakers", "--processed", str(processed), "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout)).set_index("speaker")
+    assert list(table.columns) == ["words", "statements", "first_date", "last_date", "roles"]
+    assert table.loc["Ivan Testov", "roles"] == "Minister"  # printed "Minister Ivan Testov"
+    assert table.index[0] == "Vladimir Putin" and table.loc["Vladimir Putin", "words"] == table["words"].max()
+    assert not any(name.startswith(("Minister", "President", "Head of")) for name in table.index)
+
+
+def test_speakers_on_the_default_corpus_lists_ministers_by_name(default_corpus, tmp_path):
+    table = default_corpus.speakers().set_index("speaker")
+    for name, title in [("Sergei Shoigu", "Defence Minister"), ("Dmitry Medvedev", "Prime Minister"),
+                        ("Alexander Novak", "Energy Minister")]:
+        assert title in table.loc[name, "roles"].split("; "), (name, table.loc[name, "roles"])
+
+
+def test_audit_prints_counts_by_kind(processed):
+    res = run("audit", "--processed", str(processed), "--summary")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout))
+    assert table["kind"].tolist() == ["label-in-turn", "addresses-self", "thanks-self", "addressed-as-president",
+                                      "unlabelled-change"]
+    assert table["paragraphs"].sum() == 0
+
+
+def test_score_attribution_prints_precision_and_recall(tmp_path):
+    res = run("score-attribution", "--gold", str(FIXTURES.parent / "gold" / "transcripts"))
+    assert res.returncode == 0, res.stderr
+    assert "Vladimir Putin: precision 100.00%, recall 100.00%" in res.stdout
+    assert "per-statement error 0.00%" in res.stdout
+
+
+def test_score_attribution_on_a_folder_without_gold_is_an_error(tmp_path):
+    res = run("score-attribution", "--gold", str(tmp_path))
+    assert res.returncode == 2 and "no gold CSV files" in res.stderr

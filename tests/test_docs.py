@@ -5,6 +5,8 @@ import pytest
 
 from analysis import config
 from analysis import catchphrases, keyness, rhetoric
+from analysis.attribution import GOLD_COLUMNS
+from analysis.audit import AUDIT_COLUMNS, KINDS
 from analysis.count import COUNT_COLUMNS
 from analysis.evidence import EVIDENCE_COLUMNS
 from analysis.ingest import DOCUMENT_SCHEMA, REPORT_FIELDS, TURN_SCHEMA
@@ -16,7 +18,7 @@ DICTIONARY = (config.PROJ_ROOT / "docs" / "data-dictionary.md").read_text(encodi
     "column",
     [*DOCUMENT_SCHEMA.names, *TURN_SCHEMA.names, *REPORT_FIELDS, *COUNT_COLUMNS, *EVIDENCE_COLUMNS,
      *catchphrases.COLUMNS, *keyness.COLUMNS, *rhetoric.LABEL_COLUMNS, "share_of_paragraphs", "topic_documents",
-     "precision_low"],
+     "precision_low", *AUDIT_COLUMNS, *KINDS, *GOLD_COLUMNS, "roles", "first_date", "statements"],
 )
 def test_every_column_is_in_the_data_dictionary(column):
     assert f"`{column}`" in DICTIONARY

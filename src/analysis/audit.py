@@ -24,6 +24,7 @@ import re
 import pandas as pd
 
 from .speakers import SpeakerRegistry, default_registry
+from .text import spoken
 
 AUDIT_COLUMNS = ["kind", "doc_id", "para_no", "date", "speaker", "text", "source_url"]
 KINDS = ("label-in-turn", "addresses-self", "thanks-self", "addressed-as-president", "unlabelled-change")
@@ -78,7 +79,7 @@ def audit(turns: pd.DataFrame, documents: pd.DataFrame | None = None, *,
             if row.attribution == "continuation" and looks_like_label(text):
                 hit("label-in-turn", row)
             own = vocatives.get(row.speaker) or _default_vocatives(row.speaker)
-            if own.search(text):
+            if own.search(text) and own.search(spoken(text)):  # editor's notes ("(Mr X went on …)") aside
                 if _THANKS_RE.search(text[:200]) and own.search(text[:200]):
                     hit("thanks-self", row)
                 else:

@@ -33,7 +33,8 @@ beside the raw count and the number of the speaker's statements. Whiskers are ex
 intervals; counts under 5 are flagged as low. No smoothing.</li>
 <li><b>Known limits.</b> English translations vary: one Russian phrase can be rendered several ways
 (track a family of forms). Speaker labels on older pages are inconsistent; the ingest report lists
-every page that needed a guess. The development sample is small and not a random sample of all
+every page that needed a guess, and who-said-what is measured against a hand-checked gold set of
+transcripts (<code>python -m analysis score-attribution</code>). The development sample is small and not a random sample of all
 statements.</li></ul></section>
 """
 

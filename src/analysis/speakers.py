@@ -143,9 +143,9 @@ class SpeakerRegistry:
             run.insert(0, tok)
         while run and run[0] in self.name_particles:  # "of", "the" never open a name ("Van der Bellen" may)
             run.pop(0)
-        if len(run) >= 3:  # "Saudi Arabia Mohammed bin Salman", "Disaster Relief Yevgeny Zinichev"
+        if 3 <= len(run) < len(tokens):  # "… Saudi Arabia Mohammed bin Salman", "… Disaster Relief Yevgeny Zinichev"
             given = [i for i, t in enumerate(run[:-1]) if t.lower() in self.given_names]
-            if given:
+            if given:  # (a label that is all name, "Seyed Mohammed Hossein Adeli", is kept whole)
                 run = run[given[0]:]
         title = " ".join(tokens[: len(tokens) - len(run)]).strip(" ,") or None
         if len(run) == 1 and title and title.split()[0].lower() in _REGNAL:
@@ -352,12 +352,15 @@ def page_resolver(labels: list[str], registry: SpeakerRegistry, warnings: list[s
     """
     counts: dict[str, int] = {}
     known: set[str] = set()
+    titled: set[str] = set()  # spellings printed with a title: the formal introduction
     for label in labels:
         res = registry.resolve(label)
         if res.speaker:
             counts[res.speaker] = counts.get(res.speaker, 0) + 1
             if res.known:
                 known.add(res.speaker)
+            if res.title:
+                titled.add(res.speaker)
     order = {n: i for i, n in enumerate(counts)}  # first printed first
     everyone = sorted(counts, key=lambda n: order[n])
     names = [n for n in everyone if n not in known]  # registry names are never remapped
@@ -370,6 +373,8 @@ def page_resolver(labels: list[str], registry: SpeakerRegistry, warnings: list[s
                 and (len(tokens) == 1 or _is_full_form(m, name, registry))]
         initial = [m for m in everyone if m != name and len(tokens) == 2 and _INITIAL_RE.fullmatch(tokens[0])
                    and m.split()[-1] == tokens[-1] and m.split()[0][:1] == tokens[0][:1] and len(m.split()) >= 2]
+        initial += [m for m in everyone if m != name and [t for t in m.split() if not _INITIAL_RE.fullmatch(t)]
+                    == tokens and len(m.split()) > len(tokens)]  # "Adnan Amin" -> "Adnan Z. Amin"
         if shorter:  # "Petersburg Alexander Beglov" -> "Alexander Beglov"
             mapping[name] = max(shorter, key=len)
         elif len(full) == 1:  # "Beglov", "Van der Bellen" -> the one full name on the page that ends with it
@@ -380,9 +385,13 @@ def page_resolver(labels: list[str], registry: SpeakerRegistry, warnings: list[s
         if name in mapping:
             continue
         for other in names:
-            # the first printed spelling wins, unless another is printed at least twice as often
-            preferred = counts[other] >= 2 * counts[name] or (
-                order[other] < order[name] and 2 * counts[other] > counts[name])
+            # the spelling of the formal introduction (printed with a title) wins; else the first
+            # printed, unless another is printed at least twice as often
+            if (other in titled) != (name in titled):
+                preferred = other in titled
+            else:
+                preferred = counts[other] >= 2 * counts[name] or (
+                    order[other] < order[name] and 2 * counts[other] > counts[name])
             if other == name or other in mapping or not preferred:
                 continue
             a, b = name.split(), other.split()

@@ -73,7 +73,7 @@ def step_ingest(raw: str, out: str, full: str) -> dict:
 
 def step_count_warm(processed: str) -> dict:
     from analysis.corpus import Corpus
-    from analysis.count import count_phrases
+    from analysis.measures.count import count_phrases
 
     corpus = Corpus.load(processed)
     times = []
@@ -87,7 +87,7 @@ def step_count_warm(processed: str) -> dict:
 def step_count_cold(processed: str) -> dict:
     t = time.perf_counter()
     from analysis.corpus import Corpus
-    from analysis.count import count_phrases
+    from analysis.measures.count import count_phrases
 
     corpus = Corpus.load(processed)
     table = count_phrases(corpus, speaker="Vladimir Putin", phrases=PHRASES, by="year")
@@ -95,7 +95,7 @@ def step_count_cold(processed: str) -> dict:
 
 
 def step_render(config: str, reports: str, processed: str) -> dict:
-    from analysis.render import render_all
+    from analysis.publish.render import render_all
 
     t = time.perf_counter()
     failures = render_all(config_path=config, reports_dir=reports, processed_dir=processed,
@@ -138,7 +138,7 @@ def median_of(runs: int, fn) -> dict:
 
 def ripgrep(text_file: Path, runs: int) -> dict:
     """rg over the same text: every surface form as a fixed string, whole words, ignoring case."""
-    from analysis.lexicon import load, resolve_terms
+    from analysis.measures.lexicon import load, resolve_terms
 
     forms = sorted({p for t in resolve_terms(PHRASES, load()) for p in t.patterns})
     args = []
@@ -278,8 +278,8 @@ def attribution_figures(processed: Path) -> str:
     sys.path.insert(0, str(ROOT / "src"))
     import pandas as pd
 
-    from analysis.attribution import format_summary, score
-    from analysis.audit import audit, summary
+    from analysis.quality.attribution import format_summary, score
+    from analysis.quality.audit import audit, summary
 
     lines = ["## Attribution", "", "Gold sets (`python -m analysis score-attribution --gold …`):", ""]
     gold = ROOT / "tests" / "gold"

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.attribution import (GoldError, draft, read_gold, score, score_document, summarise,
+from analysis.quality.attribution import (GoldError, draft, read_gold, score, score_document, summarise,
                                   write_gold)
-from analysis.importers.base import Document, Paragraph
+from analysis.ingest.importers.base import Document, Paragraph
 from tests.conftest import kremlin_page
 
 GOLD = config.PROJ_ROOT / "tests" / "gold"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.audit import KINDS, audit, looks_like_label, summary
+from analysis.quality.audit import KINDS, audit, looks_like_label, summary
 
 
 def turns(*rows) -> pd.DataFrame:

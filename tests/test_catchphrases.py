@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.catchphrases import PUBLISHER_ROLES, chunks, discover
+from analysis.measures.catchphrases import PUBLISHER_ROLES, chunks, discover
 
 
 def frame(*docs: str, start_year: int = 2010) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.corpus import CorpusError
-from analysis.count import COUNT_COLUMNS, count_phrases, evidence, poisson_interval
+from analysis.measures.count import COUNT_COLUMNS, count_phrases, evidence, poisson_interval
 
 PHRASES = ["That's all there is to it", "legally impossible", "I would like to stress", "why would we agree"]
 

@@ -4,11 +4,13 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis import catchphrases, keyness, rhetoric
-from analysis.attribution import GOLD_COLUMNS
-from analysis.audit import AUDIT_COLUMNS, KINDS
-from analysis.count import COUNT_COLUMNS
-from analysis.evidence import EVIDENCE_COLUMNS
+from analysis.measures import catchphrases
+from analysis.measures import keyness
+from analysis.measures import rhetoric
+from analysis.quality.attribution import GOLD_COLUMNS
+from analysis.quality.audit import AUDIT_COLUMNS, KINDS
+from analysis.measures.count import COUNT_COLUMNS
+from analysis.publish.evidence import EVIDENCE_COLUMNS
 from analysis.ingest import DOCUMENT_SCHEMA, REPORT_FIELDS, TURN_SCHEMA
 
 DICTIONARY = (config.PROJ_ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")

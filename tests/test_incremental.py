@@ -68,7 +68,7 @@ def test_touched_but_unchanged_files_are_not_parsed(sample, tmp_path):
 def test_parser_change_reparses_everything(sample, tmp_path, monkeypatch):
     out = tmp_path / "out"
     ingest(sample, out, quiet=True)
-    monkeypatch.setattr("analysis.ingest.parser_fingerprint", lambda registry: "different-code")
+    monkeypatch.setattr("analysis.ingest.build.parser_fingerprint", lambda registry: "different-code")
     assert ingest(sample, out, quiet=True).parsed == 151
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.ingest import STATE_FILE, ingest
+from analysis.ingest import ingest
+from analysis.ingest.schema import STATE_FILE
 from tests.conftest import FIXTURES, kremlin_page
 
 GOOD_MD = "---\ntitle: Good\ndate: 2024-01-01\nspeaker: Vladimir Putin\n---\nA good statement.\n"

@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis.keyness import compare, keyness, term_counts
+from analysis.measures.keyness import compare, keyness, term_counts
 
 
 def test_g2_and_log_ratio_known_values():
@@ -49,7 +49,7 @@ def test_compare_needs_both_sides(default_corpus):
 
 
 def test_sides_by_split_date_and_by_speaker(fixture_corpus):
-    from analysis.keyness import sides
+    from analysis.measures.keyness import sides
 
     a, b, la, lb = sides(fixture_corpus, speaker="Putin", split="2020-03-02")
     assert set(a["doc_id"]) == {"kremlin-90001"} and set(b["doc_id"]) >= {"kremlin-90002"}

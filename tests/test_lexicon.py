@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import lexicon
-from analysis.count import count_phrases, evidence
-from analysis.lexicon import Lexicon, LexiconError, Term, resolve_terms
-from analysis.match import PhraseMatcher, find_matches
+from analysis.measures import lexicon
+from analysis.measures.count import count_phrases, evidence
+from analysis.measures.lexicon import Lexicon, LexiconError, Term, resolve_terms
+from analysis.measures.match import PhraseMatcher, find_matches
 
 
 @pytest.mark.parametrize("kind", ["phrases", "rhetoric", "topics"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.match import PhraseError, PhraseMatcher, find_matches
+from analysis.measures.match import PhraseError, PhraseMatcher, find_matches
 from analysis.text import normalize_ws
 
 

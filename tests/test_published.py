@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish import undocumented_columns
-from analysis.render import load_specs, render_all
+from analysis.publish.pages import undocumented_columns
+from analysis.publish.render import load_specs, render_all
 
 pytestmark = pytest.mark.notebook
 

@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from analysis.render import RenderError, ReportSpec, check_parameters, load_specs, render_all, render_one
+from analysis.publish.render import RenderError, ReportSpec, check_parameters, load_specs, render_all, render_one
 from analysis import config
 
 pytestmark = pytest.mark.notebook

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import lexicon, rhetoric
-from analysis.count import evidence
+from analysis.measures import lexicon
+from analysis.measures import rhetoric
+from analysis.measures.count import evidence
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import lexicon, topics
-from analysis.lexicon import Lexicon, Term
+from analysis.measures import lexicon
+from analysis.measures import topics
+from analysis.measures.lexicon import Lexicon, Term
 
 
 def test_seed_headings(default_corpus):

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config
+from analysis import config
 
 
 def _add_query_args(p: argparse.ArgumentParser) -> None:
@@ -145,15 +145,15 @@ def _write(text: str, out: Path | None) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
-        from .ingest import ingest
+        from analysis.ingest import ingest
 
         ingest(args.raw, args.out, quiet=args.quiet, full=args.full, jobs=args.jobs)
         return 0
     if args.command in ("count", "kwic"):
-        from .corpus import Corpus
-        from .count import count_phrases, evidence
+        from analysis.corpus import Corpus
+        from analysis.measures.count import count_phrases, evidence
 
-        from .lexicon import load
+        from analysis.measures.lexicon import load
 
         corpus = Corpus.load(args.processed)
         lexicon = load(args.lexicon)
@@ -164,7 +164,7 @@ def _run(args: argparse.Namespace) -> int:
             text = table.to_csv(index=False, lineterminator="\n") if args.format == "csv" \
                 else table.to_json(orient="records", indent=1) + "\n"
         else:
-            from .evidence import evidence_csv, evidence_html
+            from analysis.publish.evidence import evidence_csv, evidence_html
 
             ev = evidence(corpus, speaker=args.speaker, phrases=args.phrases, start=args.start, end=args.end,
                           source=args.source, lexicon=lexicon)
@@ -172,14 +172,14 @@ def _run(args: argparse.Namespace) -> int:
         _write(text, args.out)
         return 0
     if args.command in ("catchphrases", "topics", "rhetoric", "keyness"):
-        from .corpus import Corpus
+        from analysis.corpus import Corpus
 
         corpus = Corpus.load(args.processed)
         table = _analyse(args, corpus)
         _write(table.to_csv(index=False, lineterminator="\n"), args.out)
         return 0
     if args.command == "speakers":
-        from .corpus import Corpus
+        from analysis.corpus import Corpus
 
         if args.min_words < 0:
             raise ValueError("--min-words must be 0 or more")
@@ -192,8 +192,8 @@ def _run(args: argparse.Namespace) -> int:
             _write(shown.to_string(index=False) + "\n", args.out)
         return 0
     if args.command == "audit":
-        from .audit import audit, summary
-        from .corpus import Corpus
+        from analysis.quality.audit import audit, summary
+        from analysis.corpus import Corpus
 
         corpus = Corpus.load(args.processed)
         hits = audit(corpus.turns, corpus.documents)
@@ -208,20 +208,20 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "score-attribution":
         import json
 
-        from .attribution import format_summary, score
+        from analysis.quality.attribution import format_summary, score
 
         result = score(args.gold, leader=args.leader)
         _write(format_summary(result) if args.format == "text"
                else json.dumps(result, indent=1, default=str) + "\n", None)
         return 0
     if args.command == "build":
-        from .ingest import ingest
-        from .render import render_all
+        from analysis.ingest import ingest
+        from analysis.publish.render import render_all
 
         ingest(args.raw, args.processed, full=args.full)
         return 1 if render_all(reports_dir=args.reports_dir, processed_dir=args.processed) else 0
     if args.command == "render":
-        from .render import render_all
+        from analysis.publish.render import render_all
 
         failures = render_all(config_path=args.config, only=args.only, reports_dir=args.reports_dir,
                               processed_dir=args.processed)
@@ -231,12 +231,12 @@ def _run(args: argparse.Namespace) -> int:
 
 def _analyse(args: argparse.Namespace, corpus):
     """The table for the catchphrases, topics, rhetoric and keyness commands."""
-    from . import lexicon
+    from analysis.measures import lexicon
 
     if args.command == "keyness":
         import pandas as pd
 
-        from .keyness import compare, sides
+        from analysis.measures.keyness import compare, sides
 
         if args.split or args.speaker_b:
             a, b, _, _ = sides(corpus, speaker=args.speaker, split=args.split, speaker_b=args.speaker_b,
@@ -252,19 +252,19 @@ def _analyse(args: argparse.Namespace, corpus):
     scope = dict(start=args.start, end=args.end, source=args.source)
     turns = corpus.speaker_turns(args.speaker, **scope)
     if args.command == "catchphrases":
-        from .catchphrases import PUBLISHER_ROLES, discover
+        from analysis.measures.catchphrases import PUBLISHER_ROLES, discover
 
         publisher = corpus.turns[corpus.turns["role"].isin(PUBLISHER_ROLES)]
         return discover(turns, publisher_turns=publisher, min_n=args.min_n, max_n=args.max_n,
                         min_docs=args.min_statements, top=args.top)
     if args.command == "topics":
-        from . import topics
+        from analysis.measures import topics
 
         if args.discover:
             return topics.discover(turns, n_topics=args.discover, by=args.by, seed=args.seed)["terms"]
         return topics.lexicon_shares(turns, lexicon.load(args.lexicon, kind="topics"), by=args.by)
-    from . import rhetoric
-    from .count import count_phrases, evidence
+    from analysis.measures import rhetoric
+    from analysis.measures.count import count_phrases, evidence
 
     lex = lexicon.load(args.lexicon, kind="rhetoric")
     if args.sample or args.precision:

@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .speakers import default_registry
-from .text import normalize_ws
+from analysis.errors import CorpusError
+from analysis import config
+from analysis.speakers import default_registry
+from analysis.text import normalize_ws
 
-
-class CorpusError(ValueError):
-    """The processed corpus is missing, or a request does not fit it (unknown speaker, bad dates)."""
 
 
 @dataclass
@@ -100,7 +98,7 @@ class Corpus:
         Kept per selection, so a second query over the same selection does not prepare the text
         again. Treat the returned frame as read-only.
         """
-        from .match import TextIndex
+        from analysis.measures.match import TextIndex
 
         key = (self.resolve_speaker(speaker), str(start or ""), str(end or ""), source or "")
         if key not in self._cache:

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from . import config
-from .text import normalize_ws
+from analysis import config
+from analysis.names import (NameSplitter, strip_asides, title_before, clean_label, places,
+                            squash)
+from analysis.text import normalize_ws
 
 _SENTENCE_RE = re.compile(r"[?!;“”\"«»]|\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you)\b")
 _INITIAL_RE = re.compile(r"[A-Z]\.?")
@@ -30,9 +32,6 @@ _SENTENCE_STARTERS = frozenset(
     "dear ladies gentlemen friends colleagues good and but so or a an the this that these those my our your his her their its it i we you he she they here "
     "there now then also another one as for to in on at with if when what why how let please thank thanks "
     "yes no well all some many".split())
-_ROMAN_RE = re.compile(r"[IVX]{1,4}")
-_PAREN_RE = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]")
-_NON_LETTER_RE = re.compile(r"[^\w]|[\d_]")
 
 
 @dataclass(frozen=True)
@@ -54,15 +53,29 @@ class SpeakerRegistry:
     speakers: list[dict]
     anonymous: dict[str, set[str]]
     name_particles: set[str]
-    role_words: frozenset[str] = frozenset()
-    places: frozenset[str] = frozenset()
-    given_names: frozenset[str] = frozenset()
+    names: NameSplitter = field(default_factory=NameSplitter)
     _compiled: list[tuple[str, list[re.Pattern]]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._compiled = [
             (s["name"], [re.compile(p) for p in s.get("patterns", [])]) for s in self.speakers
         ]
+
+    @property
+    def given_names(self) -> frozenset[str]:
+        return self.names.given_names
+
+    def split(self, label: str) -> tuple[str, str | None]:
+        """(name, title) of a printed label (see :class:`~analysis.names.NameSplitter`)."""
+        return self.names.split(label)
+
+    def fingerprint(self) -> str:
+        """Everything that decides how labels resolve, as text (part of the ingest state's key)."""
+        import json
+
+        return json.dumps({"speakers": self.speakers, "anonymous": {k: sorted(v) for k, v in self.anonymous.items()},
+                           "particles": sorted(self.name_particles), "roles": sorted(self.names.role_words),
+                           "given": sorted(self.names.given_names)}, sort_keys=True, default=str)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "SpeakerRegistry":
@@ -72,10 +85,9 @@ class SpeakerRegistry:
             version=int(data.get("version", 0)),
             speakers=list(data.get("speakers", [])),
             anonymous={role: set(v) for role, v in (data.get("anonymous") or {}).items()},
-            name_particles={_particle(p) for p in data.get("name_particles", [])},
-            role_words=frozenset(str(w).lower() for w in data.get("role_words") or []),
-            places=_places(),
-            given_names=frozenset(str(w).lower() for w in data.get("given_names") or []),
+            name_particles=(particles := {_particle(p) for p in data.get("name_particles", [])}),
+            names=NameSplitter(frozenset(particles), frozenset(str(w).lower() for w in data.get("role_words") or []),
+                               places(), frozenset(str(w).lower() for w in data.get("given_names") or [])),
         )
 
     @property
@@ -98,77 +110,8 @@ class SpeakerRegistry:
             ckey = squash(candidate)
             for canonical, patterns in self._compiled:
                 if any(p.search(ckey) for p in patterns):
-                    return Resolution(canonical, "speech", True, cleaned, title or _title_before(cleaned, canonical))
+                    return Resolution(canonical, "speech", True, cleaned, title or title_before(cleaned, canonical))
         return Resolution(name or cleaned, "speech", False, cleaned, title)
-
-    def split(self, label: str) -> tuple[str, str | None]:
-        regnal = _REGNAL_RE.match(_MISSING_SPACE_RE.sub(r"\1 of", normalize_ws(_strip_asides(label)).strip(" :.-–—")))
-        if regnal:  # "King Abdullah II of Jordan", "Patriarch Kirill of Moscow and All Russia"
-            return f"{regnal['title']} {regnal['name']}", normalize_ws(regnal.group(0).replace(regnal['name'], "", 1))
-        return self._split(label)
-
-    def _split(self, label: str) -> tuple[str, str | None]:
-        """(name, title) of a printed label: the person is the run of capitalised words at its end.
-
-        The run stops at a lower-case word, a title word (``role_words`` in the registry:
-        "Minister", "Head", "Chairman", …) or a country ("President of Turkey Recep Tayyip
-        Erdogan"). After a comma, the part that is a name wins ("Valeriya Korableva, reporter at
-        Channel One"; "Minister of Civil Defence, Emergencies … Yevgeny Zinichev").
-        """
-        text = normalize_ws(_strip_asides(label)).strip(" :.-–—")
-        text = _MISSING_SPACE_RE.sub(r"\1 of", text)  # "Minister-Presidentof Bavaria"
-        text = _decapitalise(text)
-        parts = [p.strip() for p in text.split(",") if p.strip()]
-        if not parts:
-            return "", None
-        if len(parts) > 1:
-            first_name, first_title = self._split_one(parts[0])
-            if first_name and not first_title and len(first_name.split()) > 1:  # "Name, reporter at …"
-                return first_name, ", ".join(parts[1:])
-        name, title = self._split_one(text)
-        if not name and " of " in text:  # "King Hamad bin Isa Al Khalifa of Bahrain"
-            head, _, place = text.rpartition(" of ")
-            name, title = self._split_one(head)
-            if len(name.split()) >= 2:
-                return name, normalize_ws(f"{title or ''} of {place}")
-            return "", text
-        return name, title
-
-    def _split_one(self, text: str) -> tuple[str, str | None]:
-        tokens = text.split()
-        run: list[str] = []
-        for tok in reversed(tokens):
-            if len(run) >= 6 or tok.endswith(",") or not self._name_token(tok, inside=bool(run)):
-                break
-            run.insert(0, tok)
-        while run and run[0] in self.name_particles:  # "of", "the" never open a name ("Van der Bellen" may)
-            run.pop(0)
-        if 3 <= len(run) < len(tokens):  # "… Saudi Arabia Mohammed bin Salman", "… Disaster Relief Yevgeny Zinichev"
-            given = [i for i, t in enumerate(run[:-1]) if t.lower() in self.given_names]
-            if given:  # (a label that is all name, "Seyed Mohammed Hossein Adeli", is kept whole)
-                run = run[given[0]:]
-        title = " ".join(tokens[: len(tokens) - len(run)]).strip(" ,") or None
-        if len(run) == 1 and title and title.split()[0].lower() in _REGNAL:
-            run = [title.split()[0], *run]  # "Patriarch of Moscow and All Russia Kirill": Patriarch Kirill
-        if not run:
-            return "", text or None
-        return " ".join(run), title
-
-    def _name_token(self, tok: str, *, inside: bool) -> bool:
-        bare = tok.strip("“”\"'‘’.")
-        low = bare.lower()
-        if not bare or any(c.isdigit() for c in bare):
-            return False
-        if low in self.role_words or low in self.places:
-            return False
-        if inside and low in self.name_particles and low not in ("of", "the", "and", "for", "at", "on", "in"):
-            return True  # "Van der Bellen", "bin Salman"
-        if not bare[0].isupper():
-            head, _, tail = bare.partition("-")  # "al-Ketbi", "el-Sisi", "bin-Zayed"
-            return bool(tail) and head in self.name_particles and tail[:1].isupper()
-        if len(bare) > 1 and bare.isupper() and "." not in bare and not _ROMAN_RE.fullmatch(bare):
-            return False  # an acronym: LDPR, VTB, TASS (a regnal number "II" is part of the name)
-        return True
 
     def looks_like_name(self, label: str) -> bool:
         """True when a cleaned label could be a person (or a known anonymous role).
@@ -176,7 +119,7 @@ class SpeakerRegistry:
         Bold headings such as "Statements following the meeting:" or "Meeting points:" end with
         a lower-case word and are rejected; "President of Russia Vladimir Putin" is accepted.
         """
-        if _SENTENCE_RE.search(_strip_asides(label)):
+        if _SENTENCE_RE.search(strip_asides(label)):
             return False  # "Naturally, we will discuss …": a sentence, not a label
         first = clean_label(label).split()[:1]
         if first and first[0].lower() in _SENTENCE_STARTERS and len(clean_label(label).split()) > 1:
@@ -184,7 +127,7 @@ class SpeakerRegistry:
         res = self.resolve(label)
         if res.known:
             return True
-        if res.label.lower() in self.places:  # "France: “…”" is a quotation, not a speaker
+        if res.label.lower() in self.names.places:  # "France: “…”" is a quotation, not a speaker
             return False
         name, title = self.split(label)
         if title and len(name.split()) >= 2 and len(label.split()) <= 30 and not _SENTENCE_RE.search(label):
@@ -192,9 +135,9 @@ class SpeakerRegistry:
         tokens = res.label.replace(".", ". ").split()
         if not tokens or len(tokens) > 10:
             return False
-        if not self._name_token(tokens[-1], inside=False) or not tokens[0][:1].isupper():
+        if not self.names.name_token(tokens[-1], inside=False) or not tokens[0][:1].isupper():
             return False
-        return all(t[:1].isupper() or t.lower() in self.name_particles or self._name_token(t, inside=True)
+        return all(t[:1].isupper() or t.lower() in self.name_particles or self.names.name_token(t, inside=True)
                    for t in tokens)
 
     def is_role_label(self, label: str) -> bool:
@@ -204,7 +147,7 @@ class SpeakerRegistry:
         if not 2 <= len(tokens) <= 20 or _SENTENCE_RE.search(cleaned):
             return False
         name, _ = self.split(label)
-        return not name and tokens[0].lower().strip("’'") in self.role_words
+        return not name and tokens[0].lower().strip("’'") in self.names.role_words
 
     def near_miss(self, label: str) -> str | None:
         """A leader whose surname the unmatched label's last word closely resembles (a likely typo)."""
@@ -234,75 +177,6 @@ class SpeakerRegistry:
         return [name for name in self.leaders if name.lower() in folded]
 
 
-def _places() -> frozenset[str]:
-    """Country names and their words, lower-cased (a country before a name is part of the title)."""
-    import pycountry
-
-    out: set[str] = set()
-    keep = {"of", "the", "and", "san", "saint", "st", "el", "de", "da", "new", "south", "north", "united"}
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(c, attr, None) or ""
-            words = value.replace(",", " ").split()
-            if len(words) == 1:
-                out.add(value.lower())
-            else:
-                out.update(w.lower() for w in words if w.lower() not in keep and len(w) > 2)
-    out.update({"china", "russia", "belarus", "ukraine", "turkey", "iran", "syria", "korea", "vietnam", "moldova",
-                "venezuela", "bolivia", "tanzania", "laos", "usa", "uk", "britain", "europe", "asia", "africa",
-                "crimea", "chechnya", "tatarstan", "bashkortostan", "dagestan", "yakutia", "abkhazia",
-                "ossetia", "kazakhstan", "kyrgyzstan", "uzbekistan", "tajikistan", "turkmenistan", "armenia",
-                "azerbaijan", "georgia", "petersburg", "sevastopol"})
-    return frozenset(out)
-
-
-def _title_before(cleaned: str, canonical: str) -> str | None:
-    """The printed words before a known person's surname: "President of Russia" for Putin's label."""
-    surname = canonical.split()[-1].lower()
-    tokens = cleaned.split()
-    for i in range(len(tokens) - 1, -1, -1):
-        if squash(tokens[i]).endswith(squash(surname)):
-            start = i
-            while start > 0 and tokens[start - 1][:1].isupper() and tokens[start - 1].lower() not in _TITLE_STOP:
-                start -= 1
-            title = " ".join(tokens[:start]).strip(" ,")
-            return title or None
-    return None
-
-
-_REGNAL = frozenset({"king", "queen", "emir", "sultan", "patriarch", "pope", "metropolitan", "archbishop",
-                     "cardinal", "catholicos", "mufti", "emperor", "prince"})
-_REGNAL_RE = re.compile(r"^(?:[\w\s’'-]*?\s)?(?P<title>King|Queen|Emir|Sultan|Patriarch|Pope|Metropolitan|Catholicos)"
-                        r"\s+(?P<name>[A-Z][\w-]+(?:\s+[IVX]+)?)\s+of\s+\S.*$")
-_MISSING_SPACE_RE = re.compile(r"([a-z]{3}|[IVX])of(?=\s+(?:the\s+)?[A-Z])")
-
-
-def _decapitalise(text: str) -> str:
-    """Names printed in capitals ("VLADIMIR PUTIN", "… NIKOLAI PATRUSHEV") in ordinary case."""
-    tokens = text.split()
-    caps = [t.isupper() and sum(c.isalpha() for c in t) >= 2 for t in tokens]
-    if all(caps):
-        return " ".join(t.title() for t in tokens)
-    n = 0
-    while n < len(tokens) and caps[len(tokens) - 1 - n]:
-        n += 1
-    if n >= 2:  # a trailing run of two or more words in capitals is a name, not an acronym
-        return " ".join(tokens[: len(tokens) - n] + [t.title() for t in tokens[len(tokens) - n:]])
-    return text
-
-
-_TITLE_STOP = frozenset({"president", "minister", "of", "russia", "the", "prime", "chairman"})
-
-
-def _strip_asides(label: str) -> str:
-    text = normalize_ws(label)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _PAREN_RE.sub(" ", text)
-    return text
-
-
 def _particle(value) -> str:
     if not isinstance(value, str):  # YAML 1.1 reads a bare `on` or `y` as a boolean
         raise ValueError(f"name_particles: {value!r} is not text; quote it in config/speakers.yaml")
@@ -313,22 +187,6 @@ def _as_date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-
-
-def clean_label(label: str) -> str:
-    """Drop parenthetical asides, trailing colons and anything after the first comma."""
-    text = normalize_ws(label)
-    previous = None
-    while previous != text:  # nested or repeated asides
-        previous = text
-        text = _PAREN_RE.sub(" ", text)
-    text = text.split(",")[0]
-    return normalize_ws(text).strip(" :.-–—(")
-
-
-def squash(label: str) -> str:
-    """Lower-case letters only: the form registry patterns are written against."""
-    return _NON_LETTER_RE.sub("", label.lower())
 
 
 def _is_full_form(long: str, short: str, registry: SpeakerRegistry) -> bool:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.importers.base import IngestError
-from analysis.importers.kremlin import parse_kremlin_page
+from analysis.ingest.importers.base import IngestError
+from analysis.ingest.importers.kremlin import parse_kremlin_page
 from analysis.speakers import default_registry
 from analysis.text import count_words, spoken
 from tests.conftest import KREMLIN_HTML, kremlin_page

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.importers.base import IngestError
-from analysis.importers.plaintext import parse_plaintext
+from analysis.ingest.importers.base import IngestError
+from analysis.ingest.importers.plaintext import parse_plaintext
 from analysis.speakers import default_registry
 
 REG = default_registry()

@@ -6,8 +6,8 @@ import re
 import pytest
 import yaml
 
-from analysis.importers.base import IngestError
-from analysis.importers.qa_article import parse_qa_article
+from analysis.ingest.importers.base import IngestError
+from analysis.ingest.importers.qa_article import parse_qa_article
 from analysis.speakers import default_registry
 from analysis.text import count_words, spoken
 from tests.conftest import SEED

@@ -22,6 +22,8 @@ translator's ``[bracketed]`` insertions (see :mod:`analysis.text`).
 """
 from __future__ import annotations
 
+from analysis.errors import IngestError
+
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -39,14 +41,6 @@ ROLES = (
     "editorial",
 )
 
-
-class IngestError(Exception):
-    """A raw file that cannot become a document. ``code`` is a short machine-readable reason."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass
@@ -121,3 +115,19 @@ def _bad_offsets(raw: bytes):
         except UnicodeDecodeError as exc:
             yield pos + exc.start
             pos += exc.start + max(1, exc.end - exc.start)
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """One raw file with what its parse depends on: its bytes, a manifest row, a sidecar's metadata."""
+
+    rel: str  # path relative to the raw folder, with '/'
+    raw: bytes
+    sha256: str
+    manifest_row: dict | None = None
+    sidecar: dict | None = None  # the parsed .meta.yaml beside the file, if any
+
+    @property
+    def suffix(self) -> str:
+        name = self.rel.rsplit("/", 1)[-1].lower()
+        return "." + name.rsplit(".", 1)[-1] if "." in name else ""

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .charts import SavedChart, save_chart
-from .corpus import Corpus
+from analysis import config
+from analysis.publish.charts import SavedChart, save_chart
+from analysis.corpus import Corpus
 
 METHOD_HTML = """
 <section class="method" id="method"><h2>Method</h2><ul>

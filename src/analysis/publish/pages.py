@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from analysis import config
 
 CSS = """
 :root{--ink:#1a1a1a;--muted:#555;--rule:#ddd;--accent:#0072B2;--bg:#fff}

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from .catchphrases import STOP_WORDS, chunks
-from .text import spoken
+from analysis.measures.catchphrases import STOP_WORDS, chunks
+from analysis.text import spoken
 
 COLUMNS = ["term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "log_ratio", "overused_in"]
 
@@ -73,7 +73,7 @@ def sides(corpus, *, speaker: str, split: str | None = None, speaker_b: str | No
     With ``speaker_b``: ``speaker`` against ``speaker_b`` over the same dates. With ``split``:
     ``speaker`` before that date against ``speaker`` from that date on.
     """
-    from .corpus import parse_date
+    from analysis.corpus import parse_date
 
     if speaker_b and split:
         raise ValueError("compare by a split date or with a second speaker, not both")

@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .count import period_of
-from .lexicon import Lexicon
-from .match import find_matches
-from .text import spoken
+from analysis.measures.count import period_of
+from analysis.measures.lexicon import Lexicon
+from analysis.measures.match import find_matches
+from analysis.text import spoken
 
 
 def headings(speaker_turns: pd.DataFrame) -> pd.DataFrame:

@@ -32,10 +32,10 @@ import re
 
 import yaml
 
-from ..speakers import SpeakerRegistry, page_resolver
-from ..text import normalize_ws
-from .base import Document, IngestError, Paragraph, decode_utf8
-from .common import meta_date, require
+from analysis.speakers import SpeakerRegistry, page_resolver
+from analysis.text import normalize_ws
+from analysis.ingest.importers.base import Document, IngestError, Paragraph, RawSource, decode_utf8
+from analysis.ingest.importers.common import meta_date, require
 
 _FRONT_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _LABEL_RE = re.compile(
@@ -137,3 +137,27 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
         translated_from=meta.get("translated_from"),
         warnings=warnings,
     )
+
+
+def doc_id_from_path(rel: str) -> str:
+    """A document id from a raw path: ``statements/2024-02-14-x.md`` -> ``statements-2024-02-14-x``."""
+    stem = rel.rsplit(".", 1)[0]
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in stem.replace("/", "-")).strip("-")
+
+
+class PlaintextImporter:
+    """Statements added by hand: Markdown or text that opens with YAML front matter."""
+
+    name = "plaintext"
+    suffixes = frozenset({".md", ".txt", ".markdown"})
+    priority = 20
+
+    def recognises(self, source: RawSource) -> bool:
+        return has_front_matter(source.raw)
+
+    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
+        return parse_plaintext(source.raw, raw_path=source.rel, raw_sha256=source.sha256, registry=registry,
+                               doc_id=doc_id_from_path(source.rel))
+
+
+IMPORTER = PlaintextImporter()

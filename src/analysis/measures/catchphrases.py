@@ -23,8 +23,8 @@ from typing import Iterable
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .match import find_matches
-from .text import WORD_RE, fold, spoken
+from analysis.measures.match import find_matches
+from analysis.text import WORD_RE, fold, spoken
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "don't", "it's", "that's", "i'm", "we're", "i've",
                                               "we've", "didn't", "doesn't", "isn't", "let's", "there's"}

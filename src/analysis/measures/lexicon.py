@@ -18,7 +18,8 @@ from typing import Iterable
 
 import yaml
 
-from . import config
+from analysis.errors import LexiconError
+from analysis import config
 
 LEXICON_DIR = config.CONFIG_DIR / "lexicons"
 PHRASES_FILE = LEXICON_DIR / "phrases.yaml"
@@ -26,9 +27,6 @@ RHETORIC_FILE = LEXICON_DIR / "rhetoric.yaml"
 TOPICS_FILE = LEXICON_DIR / "topics.yaml"
 _LIST_KEYS = ("families", "categories", "topics", "entries")
 
-
-class LexiconError(ValueError):
-    """A lexicon file that cannot be used (missing keys, duplicate names, empty patterns)."""
 
 
 @dataclass(frozen=True)

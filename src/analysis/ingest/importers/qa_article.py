@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from ..speakers import SpeakerRegistry
-from ..text import normalize_ws
-from .base import Document, IngestError, Paragraph, decode_utf8
-from .common import meta_date, require
+from analysis.speakers import SpeakerRegistry
+from analysis.text import normalize_ws
+from analysis.ingest.importers.base import Document, IngestError, Paragraph, RawSource, decode_utf8
+from analysis.ingest.importers.common import meta_date, require
 
 _PREAMBLE_ROLES = {"headline", "lead", "boilerplate", "narration", "editorial"}
 
@@ -84,3 +84,21 @@ def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str,
         translated_from=meta.get("translated_from"),
         warnings=warnings,
     )
+
+
+class QaArticleImporter:
+    """Translated Q&A articles: plain text whose sidecar says ``importer: qa_article``."""
+
+    name = "qa_article"
+    suffixes = frozenset({".txt", ".md"})
+    priority = 50
+
+    def recognises(self, source: RawSource) -> bool:
+        return False  # only when a sidecar names it
+
+    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
+        return parse_qa_article(source.raw, meta=source.sidecar or {}, raw_path=source.rel,
+                                raw_sha256=source.sha256, registry=registry)
+
+
+IMPORTER = QaArticleImporter()

@@ -33,22 +33,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .importers.base import Document
-from .speakers import SpeakerRegistry, default_registry
-from .text import WORD_RE, fold, spoken
+from analysis.errors import GoldError
+from analysis.ingest.importers.base import Document
+from analysis.speakers import SpeakerRegistry, default_registry
+from analysis.text import WORD_RE, fold, spoken
 
 GOLD_COLUMNS = ["doc", "para", "speaker", "label", "text"]
 NOBODY = ("(lead)", "(narration)", "(question)", "(moderator)", "(heading)", "(pullquote)", "(editorial)",
           "(headline)", "(boilerplate)")
 
 
-class GoldError(ValueError):
-    """A gold file that does not describe its raw document (bad label, unknown role, missing file)."""
-
 
 def parse_document(raw_path: Path, *, registry: SpeakerRegistry | None = None) -> Document:
     """Run the importer the ingest would pick for one raw file (sidecar read when present)."""
-    from .ingest import parse_raw
+    from analysis.ingest import parse_raw
 
     registry = registry or default_registry()
     raw = raw_path.read_bytes()
@@ -82,7 +80,7 @@ def _draft_text(raw_path: Path, doc: Document) -> list[dict]:
     """Blocks of a text file (blank-line separated, after any front matter), one row each."""
     import re
 
-    from .text import normalize_ws
+    from analysis.text import normalize_ws
 
     text = raw_path.read_text(encoding="utf-8", errors="replace")
     front = re.match(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", text, re.S)
@@ -102,8 +100,8 @@ def _draft_text(raw_path: Path, doc: Document) -> list[dict]:
 def _draft_kremlin(raw_path: Path, doc: Document) -> list[dict]:
     from selectolax.lexbor import LexborHTMLParser
 
-    from .importers import kremlin
-    from .text import normalize_ws
+    from analysis.ingest.importers import kremlin
+    from analysis.text import normalize_ws
 
     tree = LexborHTMLParser(raw_path.read_bytes().decode("utf-8", errors="replace"))
     body = tree.css_first("[itemprop=articleBody]")

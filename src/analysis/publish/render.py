@@ -23,7 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from . import config, publish
+from analysis.errors import RenderError
+from analysis import config
+from analysis.publish import pages as publish
 
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
@@ -38,9 +40,6 @@ class ReportSpec:
     summary: str
     parameters: dict
 
-
-class RenderError(RuntimeError):
-    pass
 
 
 def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec]:

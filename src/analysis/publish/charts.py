@@ -103,7 +103,7 @@ def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str, per: str
 
     ``per`` is a key of :data:`analysis.count.DENOMINATORS`: ``words`` (per 10,000 of the
     speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts)."""
-    from .count import DENOMINATORS
+    from analysis.measures.count import DENOMINATORS
 
     value, low, high, ylabel = DENOMINATORS[per]
     phrases = list(dict.fromkeys(counts["phrase"]))

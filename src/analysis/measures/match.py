@@ -16,16 +16,14 @@ import ahocorasick
 import numpy as np
 import pandas as pd
 
-from .text import fold, normalize_ws, spoken_with_map
+from analysis.errors import PhraseError
+from analysis.text import fold, normalize_ws, spoken_with_map
 
 if TYPE_CHECKING:
-    from .lexicon import Term
+    from analysis.measures.lexicon import Term
 
 CONTEXT_CHARS = 120
 
-
-class PhraseError(ValueError):
-    """A phrase that cannot be matched (empty, or no letters or digits)."""
 
 
 def phrase_key(phrase: str) -> str:
@@ -75,7 +73,7 @@ class PhraseMatcher:
     """
 
     def __init__(self, terms: Sequence["Term | str"]):
-        from .lexicon import Term
+        from analysis.measures.lexicon import Term
 
         if not terms:
             raise PhraseError("at least one phrase is needed")

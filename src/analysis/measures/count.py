@@ -18,9 +18,9 @@ from scipy.stats import chi2
 
 from scipy.stats import beta
 
-from .corpus import Corpus
-from .lexicon import Lexicon, Term, resolve_terms
-from .match import find_matches
+from analysis.corpus import Corpus
+from analysis.measures.lexicon import Lexicon, Term, resolve_terms
+from analysis.measures.match import find_matches
 
 PERIODS = ("year", "month", "document")
 LOW_COUNT = 5

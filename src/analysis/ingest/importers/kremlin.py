@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..speakers import SpeakerRegistry, clean_label, page_resolver, squash
-from ..text import count_words, normalize_ws
-from .base import Document, IngestError, Paragraph, decode_utf8
+from analysis.speakers import SpeakerRegistry, clean_label, page_resolver, squash
+from analysis.text import count_words, normalize_ws
+from analysis.ingest.importers.base import Document, IngestError, Paragraph, RawSource, decode_utf8
 
 SOURCE = "en.kremlin.ru"
 LICENCE = "CC BY 4.0 (content of the President of Russia website, http://en.kremlin.ru)"
@@ -453,3 +453,21 @@ def _kind(paragraphs: list[Paragraph], sections: str) -> str:
     if speakers:
         return "speech"
     return "news"
+
+
+class KremlinImporter:
+    """en.kremlin.ru event pages (raw HTML), with the folder's MANIFEST.csv row when there is one."""
+
+    name = "kremlin"
+    suffixes = frozenset({".html", ".htm"})
+    priority = 10
+
+    def recognises(self, source: RawSource) -> bool:
+        return True  # any HTML page; one without the site's article body is refused with a reason
+
+    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
+        return parse_kremlin_page(source.raw, raw_path=source.rel, raw_sha256=source.sha256, registry=registry,
+                                  manifest_row=source.manifest_row)
+
+
+IMPORTER = KremlinImporter()

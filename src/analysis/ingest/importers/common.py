@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .base import IngestError
+from analysis.errors import IngestError
 
 
 def require(meta: dict, key: str) -> str:

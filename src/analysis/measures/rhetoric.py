@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from analysis import config
 
 LABELS_FILE = config.CONFIG_DIR / "labels" / "rhetoric-labels.csv"
 LABEL_COLUMNS = ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"]

@@ -23,8 +23,8 @@ import re
 
 import pandas as pd
 
-from .speakers import SpeakerRegistry, default_registry
-from .text import spoken
+from analysis.speakers import SpeakerRegistry, default_registry
+from analysis.text import spoken
 
 AUDIT_COLUMNS = ["kind", "doc_id", "para_no", "date", "speaker", "text", "source_url"]
 KINDS = ("label-in-turn", "addresses-self", "thanks-self", "addressed-as-president", "unlabelled-change")

@@ -1,0 +1,90 @@
+"""Importers: one module per kind of source, found by the :func:`importer_for` registry.
+
+Every importer is an :class:`Importer`: it says which raw files it recognises and turns one into a
+:class:`~analysis.ingest.importers.base.Document` (or raises
+:class:`~analysis.errors.IngestError` with a short reason code). A module of this package that
+defines ``IMPORTER = SomeImporter()`` is registered; adding a source kind is one new file.
+
+How a raw file finds its importer: a ``.meta.yaml`` sidecar that names one (``importer:`` or
+``format:``) wins; otherwise the importers are asked in ``priority`` order (lowest first) whether
+they recognise the file.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from typing import Protocol
+
+import yaml
+
+from analysis.errors import IngestError
+from analysis.ingest.importers.base import Document, RawSource
+from analysis.speakers import SpeakerRegistry
+
+
+class Importer(Protocol):
+    """What every importer provides."""
+
+    name: str  # as a sidecar names it (``importer: qa_article``) and the ``importer`` column stores it
+    suffixes: frozenset[str]  # file suffixes it may read (".html"); the scan lists others as unsupported
+    priority: int  # asked in this order (lowest first) when no sidecar names an importer
+
+    def recognises(self, source: RawSource) -> bool:
+        """True when this importer reads ``source`` (only asked when no sidecar names an importer)."""
+        ...
+
+    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
+        """The document in ``source``; :class:`IngestError` when it cannot be one."""
+        ...
+
+
+@lru_cache(maxsize=1)
+def importers() -> tuple[Importer, ...]:
+    """Every registered importer, in priority order."""
+    found: list[Importer] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        importer = getattr(module, "IMPORTER", None)
+        if importer is not None:
+            found.append(importer)
+    return tuple(sorted(found, key=lambda i: (i.priority, i.name)))
+
+
+def document_suffixes() -> frozenset[str]:
+    """Suffixes of files some importer may read (everything else is listed as unsupported)."""
+    return frozenset().union(*(i.suffixes for i in importers()))
+
+
+def read_sidecar(data: bytes) -> dict:
+    """A ``.meta.yaml`` sidecar as a mapping; :class:`IngestError` when it is not one."""
+    try:
+        meta = yaml.safe_load(data.decode("utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise IngestError("bad-metadata", f"its .meta.yaml sidecar is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise IngestError("bad-metadata", "its .meta.yaml sidecar must be a mapping of keys to values")
+    return meta
+
+
+def importer_for(source: RawSource) -> Importer:
+    """The importer that reads ``source``; :class:`IngestError` when none does."""
+    by_name = {i.name: i for i in importers()}
+    if source.sidecar is not None:
+        named = source.sidecar.get("importer") or source.sidecar.get("format")
+        if named is not None:
+            if named not in by_name:
+                raise IngestError("bad-metadata", f"its .meta.yaml sidecar names unknown importer {named!r} "
+                                  f"(known: {', '.join(sorted(by_name))})")
+            return by_name[named]
+    for importer in importers():
+        if source.suffix in importer.suffixes and importer.recognises(source):
+            return importer
+    if source.sidecar is not None:
+        raise IngestError("bad-metadata", "its .meta.yaml sidecar names no importer (add `importer:`)")
+    raise IngestError("no-metadata", "no metadata: add YAML front matter or a .meta.yaml sidecar")
+
+
+def parse_source(source: RawSource, *, registry: SpeakerRegistry) -> Document:
+    """Pick the importer for one raw file and run it."""
+    return importer_for(source).parse(source, registry=registry)

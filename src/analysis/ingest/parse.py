@@ -1,0 +1,134 @@
+"""Parse the files a scan left to parse: read, hash and run the importer, on several processes.
+
+A :class:`Parser` is a picklable callable holding the speaker registry and the spill folder; the
+pool sends it to each worker with the tasks (no module globals). Workers return small tuples; the
+paragraph tables of large batches go through a spill (Arrow IPC streams appended to a file per
+worker process, memory-mapped by the parent) instead of being pickled one by one.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import tempfile
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from analysis.errors import IngestError
+from analysis.ingest.importers import RawSource, parse_source, read_sidecar
+from analysis.ingest.schema import TURN_SCHEMA, FileResult, document_rows
+from analysis.ingest.scan import Task
+from analysis.ingest.state import restore
+from analysis.speakers import SpeakerRegistry
+
+PARALLEL_MIN = 64  # fewer files to parse than this: parse in-process
+
+# (tag, sha256, ...): ("ok", sha, doc row, turns or spill location, warnings), ("skip", sha, reason),
+# ("unchanged", sha), ("unreadable", "", reason)
+Outcome = tuple
+
+
+def parse_raw(rel: str, raw: bytes, *, sha: str, registry: SpeakerRegistry, manifest_row: dict | None = None,
+              sidecar: bytes | None = None):
+    """Pick the importer for one raw file and run it (:class:`IngestError` when it cannot)."""
+    meta = read_sidecar(sidecar) if sidecar is not None else None
+    return parse_source(RawSource(rel, raw, sha, manifest_row, meta), registry=registry)
+
+
+@dataclass
+class Parser:
+    """Parses one task into an :data:`Outcome`; picklable, so a process pool can run it."""
+
+    registry: SpeakerRegistry
+    spill_dir: str | None = None
+
+    def __call__(self, task: tuple) -> Outcome:
+        rel, source, old_sha, manifest_row, sidecar = task
+        if isinstance(source, str):
+            try:
+                with open(source, "rb") as fh:
+                    raw = fh.read()
+            except OSError as exc:
+                return ("unreadable", "", f"unreadable: {exc.strerror or exc}")
+        else:
+            raw = source
+        sha = hashlib.sha256(raw).hexdigest()
+        if old_sha is not None and sha == old_sha:
+            return ("unchanged", sha)
+        if not raw.strip():
+            return ("skip", sha, "empty file")
+        try:
+            doc = parse_raw(rel, raw, sha=sha, registry=self.registry, manifest_row=manifest_row, sidecar=sidecar)
+        except IngestError as exc:
+            return ("skip", sha, f"{exc.code}: {exc.message}")
+        except Exception as exc:  # a parser bug must not stop the other files
+            return ("skip", sha, f"parse-error: {type(exc).__name__}: {exc}")
+        doc_row, turns = document_rows(doc)
+        return ("ok", sha, doc_row, self._spill(turns) if self.spill_dir else turns, list(doc.warnings))
+
+    def _spill(self, table: pa.Table) -> tuple[str, int, int]:
+        """Append a table, as a complete Arrow IPC stream, to this process's spill file."""
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, TURN_SCHEMA) as writer:
+            writer.write_table(table)
+        buf = sink.getvalue()
+        path = os.path.join(self.spill_dir or "", f"worker-{os.getpid()}.arrows")
+        with open(path, "ab") as handle:  # complete on disk before the task's result is sent
+            offset = handle.tell()
+            handle.write(buf)
+        return (path, offset, buf.size)
+
+
+def _read_spill(outcomes: list[Outcome]) -> list[Outcome]:
+    """Replace spill locations in the outcomes by the tables they point to (copied into memory)."""
+    maps: dict[str, pa.MemoryMappedFile] = {}
+    out = []
+    for o in outcomes:
+        if o[0] == "ok" and isinstance(o[3], tuple):
+            path, offset, length = o[3]
+            mm = maps.get(path) or maps.setdefault(path, pa.memory_map(path))
+            table = pa.ipc.open_stream(pa.py_buffer(mm.read_at(length, offset))).read_all()
+            o = (*o[:3], table, o[4])
+        out.append(o)
+    for mm in maps.values():
+        mm.close()
+    return out
+
+
+def parse_tasks(tasks: list[Task], previous: dict[str, dict], *, registry: SpeakerRegistry, jobs: int) -> None:
+    """Read (where needed), hash and parse files, on ``jobs`` processes when there are many."""
+    work = [(t.result.path, t.source, t.old_sha, *t.result.aux) for t in tasks]
+    if jobs > 1 and len(work) >= PARALLEL_MIN:
+        with tempfile.TemporaryDirectory(prefix="refrain-spill-") as spill:
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+            with ctx.Pool(jobs) as pool:
+                outcomes = pool.map(Parser(registry, spill), work, chunksize=max(1, len(work) // (jobs * 16)))
+            outcomes = _read_spill(outcomes)
+    else:
+        parser = Parser(registry)
+        outcomes = [parser(w) for w in work]
+    for task, outcome in zip(tasks, outcomes):
+        _apply(task.result, outcome, previous)
+
+
+def _apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None:
+    tag, res.sha256 = outcome[0], outcome[1]
+    if tag == "unreadable":
+        res.reason, res.key = outcome[2], ""
+    elif tag == "unchanged":  # touched, same content: the previous result stands
+        restore(res, previous[res.path])
+        res.sha256 = outcome[1]
+    elif tag == "ok":
+        _, _, res.doc, res.turns, res.warnings = outcome
+        res.status, res.parsed = "ingested", True
+    else:
+        res.status, res.reason, res.parsed = "skipped", outcome[2], True
+
+
+def reparse(source: bytes, res: FileResult, registry: SpeakerRegistry) -> pa.Table:
+    """Paragraphs of a document that is new to the output but was not parsed in this run."""
+    outcome = Parser(registry)((res.path, source, None, *res.aux))
+    if outcome[0] != "ok":
+        raise RuntimeError(f"cannot re-read {res.path} to rebuild its paragraphs; run ingest with --full")
+    return outcome[3]

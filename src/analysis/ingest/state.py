@@ -1,0 +1,75 @@
+"""What the last ingest saw of each raw file, so the next run re-parses only what changed.
+
+``.state.parquet`` in the processed folder holds, per raw file, its size, mtime, content hash, the
+key of what its parse depended on (the parsing code, the speaker registry, its manifest row and
+sidecar) and the parse result. A file whose key is unchanged and whose size and mtime match is
+restored from the state; one whose bytes hash the same is restored after hashing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.ingest.schema import DOCUMENT_SCHEMA, SCHEMA_VERSION, STATE_FILE, STATE_SCHEMA, FileResult
+from analysis.speakers import SpeakerRegistry
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def parser_fingerprint(registry: SpeakerRegistry) -> str:
+    """Changes whenever the parsing code or the speaker registry changes (invalidates the state)."""
+    h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
+    code = [*PACKAGE_DIR.glob("ingest/importers/*.py"), PACKAGE_DIR / "ingest" / "schema.py",
+            PACKAGE_DIR / "text.py", PACKAGE_DIR / "speakers.py", PACKAGE_DIR / "names.py"]
+    for path in sorted(p for p in code if p.exists()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(registry.fingerprint().encode())
+    return h.hexdigest()[:16]
+
+
+def aux_hash(manifest_row: dict | None, sidecar: bytes | None) -> str:
+    """A short hash of what a file's parse depends on besides its own bytes."""
+    if manifest_row is None and sidecar is None:
+        return "-"
+    h = hashlib.sha256(json.dumps(manifest_row, sort_keys=True).encode())
+    h.update(sidecar or b"")
+    return h.hexdigest()[:12]
+
+
+def load_state(out_dir: Path) -> dict[str, dict]:
+    """The previous run's rows by raw path (empty when there is none or it is of another version)."""
+    path = out_dir / STATE_FILE
+    if not path.exists():
+        return {}
+    try:
+        table = pq.ParquetFile(path).read()
+    except (OSError, pa.ArrowInvalid):
+        return {}
+    if table.schema != STATE_SCHEMA:
+        return {}  # written by another version: start afresh
+    return {row["path"]: row for row in table.to_pylist()}
+
+
+def restore(res: FileResult, old: dict) -> None:
+    """Take a file's result from the previous run."""
+    res.sha256, res.key = old["sha256"], old["key"]
+    res.status, res.reason = old["status"], old["reason"]
+    res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
+    res.doc = {f: old["doc_" + f] for f in DOCUMENT_SCHEMA.names} if old["has_doc"] else None
+    if res.status == "skipped" and res.reason.startswith(("duplicate-body", "duplicate-id")):
+        res.status, res.reason = "ingested", ""  # de-duplication is decided again
+
+
+def state_table(results: Iterable[FileResult]) -> pa.Table:
+    """This run's state rows (metadata files and unreadable files have none)."""
+    empty = dict.fromkeys(DOCUMENT_SCHEMA.names)
+    rows = [{"path": r.path, "size": r.size, "mtime_ns": r.mtime_ns, "sha256": r.sha256, "key": r.key,
+             "status": r.status, "reason": r.reason, "warnings": "\n".join(r.warnings), "has_doc": bool(r.doc),
+             **{"doc_" + k: v for k, v in (r.doc or empty).items()}}
+            for r in sorted(results, key=lambda r: r.path) if r.status != "metadata" and r.key]
+    return pa.Table.from_pylist(rows, schema=STATE_SCHEMA)

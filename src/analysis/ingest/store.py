@@ -1,0 +1,170 @@
+"""Store a build: de-duplicate documents, assign turn parts, write the processed folder.
+
+Same inputs give byte-identical outputs, whether built at once or incrementally: rows are sorted,
+no timestamp is written, and the incremental path assembles exactly the tables a full build would
+(rows of unchanged documents are taken from their old part).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis import config
+from analysis.ingest.schema import DOCUMENT_SCHEMA, REPORT_FIELDS, SCHEMA_VERSION, STATE_FILE, TURN_SCHEMA, FileResult
+from analysis.ingest.state import state_table
+from analysis.speakers import SpeakerRegistry
+
+
+def deduplicate(results: list[FileResult]) -> list[FileResult]:
+    """Keep the earliest of documents with the same body (or id); mark the others skipped."""
+    kept: list[FileResult] = []
+    by_body: dict[str, FileResult] = {}
+    by_id: dict[str, FileResult] = {}
+    docs = [r for r in results if r.status == "ingested" and r.doc]
+    for r in sorted(docs, key=lambda r: (r.doc["date"], r.doc["doc_id"], r.path)):  # type: ignore[index]
+        doc = r.doc or {}
+        first = by_id.get(doc["doc_id"])
+        if first is not None:
+            r.status, r.reason = "skipped", f"duplicate-id: id {doc['doc_id']} is already used by {first.path}"
+            continue
+        first = by_body.get(doc["body_sha256"])
+        if first is not None:
+            r.status = "skipped"
+            r.reason = f"duplicate-body: same body text as {(first.doc or {})['doc_id']} ({first.path})"
+            continue
+        by_body[doc["body_sha256"]] = by_id[doc["doc_id"]] = r
+        kept.append(r)
+    return kept
+
+
+def n_parts(n_docs: int) -> int:
+    """Turn parts for a corpus of ``n_docs`` documents: about 25 documents a part, a power of two."""
+    return min(256, 2 ** max(0, math.ceil(math.log2(max(n_docs, 1) / 25))))
+
+
+def part_of(doc_id: str, parts: int) -> int:
+    return zlib.crc32(doc_id.encode("utf-8")) % parts
+
+
+def corpus_info(kept: list[FileResult], results: list[FileResult], registry: SpeakerRegistry) -> dict:
+    """``corpus.json``: the corpus version (a hash of every raw file), counts and layout."""
+    digest = hashlib.sha256()
+    for r in sorted(results, key=lambda r: r.path):
+        digest.update(f"{r.path}\0{r.sha256}\n".encode())
+    digest.update(f"speakers:{registry.version}\nschema:{SCHEMA_VERSION}\n".encode())
+    statuses: dict[str, int] = {}
+    for r in results:
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    dates = [(r.doc or {})["date"] for r in kept]
+    return {
+        "corpus_version": digest.hexdigest()[:12],
+        "schema_version": SCHEMA_VERSION,
+        "speakers_version": registry.version,
+        "files": len(results),
+        "statuses": dict(sorted(statuses.items())),
+        "documents": len(kept),
+        "date_min": min(dates) if dates else None,
+        "date_max": max(dates) if dates else None,
+        "turn_parts": n_parts(len(kept)),
+    }
+
+
+def write_outputs(results: list[FileResult], kept: list[FileResult], info: dict, report: list[dict], out_dir: Path,
+                  *, full: bool, reparse: Callable[[FileResult], pa.Table]) -> int:
+    """Write documents, turn parts, report, corpus.json and state; return the parts (re)written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    turns_dir = out_dir / config.TURNS_FILE
+    if turns_dir.is_file():  # an older layout: a single file
+        turns_dir.unlink()
+    turns_dir.mkdir(exist_ok=True)
+    parts = info["turn_parts"]
+    old_info = _read_json(out_dir / config.CORPUS_INFO_FILE)
+    old_docs = _read_old_documents(out_dir) if not full and old_info.get("turn_parts") == parts else None
+
+    new_ids = {(r.doc or {})["doc_id"]: r for r in kept}
+    part_members: dict[int, list[str]] = {}
+    for d in sorted(new_ids):
+        part_members.setdefault(part_of(d, parts), []).append(d)
+    if old_docs is None:
+        dirty = set(range(parts))
+    else:
+        changed = {d for d, r in new_ids.items() if r.parsed or old_docs.get(d) != (r.doc or {})["raw_sha256"]}
+        removed = set(old_docs) - set(new_ids)
+        dirty = {part_of(d, parts) for d in changed | removed}
+
+    def build_part(k: int) -> None:
+        members = part_members.get(k, [])
+        old_part = _read_part(turns_dir, k) if old_docs is not None else None
+        tables, reuse = [], []
+        for d in members:
+            r = new_ids[d]
+            if r.turns is not None:
+                tables.append(r.turns)
+            elif old_part is not None and old_docs is not None and old_docs.get(d) == (r.doc or {})["raw_sha256"]:
+                reuse.append(d)  # unchanged: its rows are taken from the old part below
+            else:  # e.g. a document that was a duplicate before: parse it again
+                tables.append(reparse(r))
+        if reuse and old_part is not None:
+            tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=pa.array(reuse, pa.string()))))
+        table = pa.concat_tables(tables).combine_chunks() if tables else TURN_SCHEMA.empty_table()
+        table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")])
+        write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
+
+    # Arrow releases the GIL while it sorts, encodes and compresses: write parts on every core.
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        list(pool.map(build_part, sorted(dirty)))
+    for stale in turns_dir.glob("part-*.parquet"):
+        if int(stale.stem.split("-")[1]) >= parts:
+            stale.unlink()
+
+    rows = [_typed(r.doc or {}) for r in sorted(kept, key=lambda r: ((r.doc or {})["date"], (r.doc or {})["doc_id"]))]
+    write_parquet(pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA), out_dir / config.DOCUMENTS_FILE)
+    with (out_dir / config.INGEST_REPORT_FILE).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(report)
+    (out_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    write_parquet(state_table(results), out_dir / STATE_FILE)
+    return len(dirty)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd", write_statistics=True)
+    tmp.replace(path)
+
+
+def _typed(doc: dict) -> dict:
+    return {**doc, "date": dt.date.fromisoformat(doc["date"])}
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _read_old_documents(out_dir: Path) -> dict[str, str] | None:
+    path = out_dir / config.DOCUMENTS_FILE
+    if not path.exists():
+        return None
+    t = pq.ParquetFile(path).read(columns=["doc_id", "raw_sha256"])
+    return dict(zip(t["doc_id"].to_pylist(), t["raw_sha256"].to_pylist()))
+
+
+def _read_part(turns_dir: Path, k: int) -> pa.Table | None:
+    path = turns_dir / f"part-{k:03d}.parquet"
+    return pq.ParquetFile(path).read() if path.exists() else None

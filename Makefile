@@ -40,8 +40,18 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium default-jre-headless >/dev/null; \
 	fi
 
-## Install everything and run the test suite (what CI runs)
-test: setup system-deps
+## Lint (ruff check and ruff format --check) and type-check (mypy): the first step of `make test`
+lint: setup
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## Everything but notebook execution and the browser: quick feedback while working
+test-fast: setup
+	$(BIN)/python -m pytest -m "not notebook and not browser"
+
+## Install everything, lint, and run the whole test suite (what CI runs)
+test: setup system-deps lint
 	$(BIN)/python -m pytest
 
 ## Benchmarks on the 7,085-page archive in ../shared (needs Debian's ripgrep); writes benchmarks/RESULTS.md
@@ -53,8 +63,8 @@ bench: setup
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
-## Remove generated files (processed corpus, reports, build folder, test screenshots)
+## Remove generated files (processed corpus, reports, build folder, test screenshots, caches)
 clean:
-	rm -rf data/processed build reports test-output
+	rm -rf data/processed build reports test-output .pytest_cache .ruff_cache .mypy_cache
 
-.PHONY: help setup system-deps all corpus reports test bench lab clean
+.PHONY: help setup system-deps all corpus reports lint test-fast test bench lab clean

@@ -21,6 +21,7 @@ Steps (each compared with its floor or target):
    error of the leader's words) and the audit's counts over the whole archive. These are
    accuracy figures, not timings; ``--only attribution`` prints just them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,18 +38,37 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.selection import Selection
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARCHIVE = ROOT.parent / "shared" / "corpus" / "kremlin-en-news.tar.xz"
 PHRASES = [
-    "finality", "emphasis", "military-means", "legally-impossible", "our-partners", "as-i-said",
-    "that's all there is to it", "by military means", "legally impossible", "complete nonsense",
-    "our Western partners", "I want to stress", "as you know", "in other words", "of course",
-    "let me repeat", "Western countries", "NATO expansion", "the Kiev regime", "colour revolution",
+    "finality",
+    "emphasis",
+    "military-means",
+    "legally-impossible",
+    "our-partners",
+    "as-i-said",
+    "that's all there is to it",
+    "by military means",
+    "legally impossible",
+    "complete nonsense",
+    "our Western partners",
+    "I want to stress",
+    "as you know",
+    "in other words",
+    "of course",
+    "let me repeat",
+    "Western countries",
+    "NATO expansion",
+    "the Kiev regime",
+    "colour revolution",
 ]
 TOUCHED = 10
 
 
 # --- steps, each run in a child process: prints one JSON line ------------------------------------
+
 
 def step_floor(folder: str) -> dict:
     from selectolax.lexbor import LexborHTMLParser
@@ -63,12 +83,17 @@ def step_floor(folder: str) -> dict:
 
 def step_ingest(raw: str, out: str, full: str) -> dict:
     import pandas  # noqa: F401  pyarrow imports it on first use; keep imports out of the timing
+
     from analysis.ingest import ingest
 
     t = time.perf_counter()
     result = ingest(raw, out, quiet=True, full=full == "full")
-    return {"seconds": time.perf_counter() - t, "parsed": result.parsed, "documents": len(result.documents),
-            "statuses": result.info["statuses"]}
+    return {
+        "seconds": time.perf_counter() - t,
+        "parsed": result.parsed,
+        "documents": len(result.documents),
+        "statuses": result.info["statuses"],
+    }
 
 
 def step_count_warm(processed: str) -> dict:
@@ -79,7 +104,7 @@ def step_count_warm(processed: str) -> dict:
     times = []
     for _ in range(6):
         t = time.perf_counter()
-        table = count_phrases(corpus, speaker="Vladimir Putin", phrases=PHRASES, by="year")
+        table = count_phrases(corpus, Selection.of(speaker="Vladimir Putin", period="year"), PHRASES)
         times.append(time.perf_counter() - t)
     return {"seconds": statistics.median(times[1:]), "first": times[0], "uses": int(table["count"].sum())}
 
@@ -90,7 +115,7 @@ def step_count_cold(processed: str) -> dict:
     from analysis.measures.count import count_phrases
 
     corpus = Corpus.load(processed)
-    table = count_phrases(corpus, speaker="Vladimir Putin", phrases=PHRASES, by="year")
+    table = count_phrases(corpus, Selection.of(speaker="Vladimir Putin", period="year"), PHRASES)
     return {"seconds": time.perf_counter() - t, "uses": int(table["count"].sum())}
 
 
@@ -98,19 +123,29 @@ def step_render(config: str, reports: str, processed: str) -> dict:
     from analysis.publish.render import render_all
 
     t = time.perf_counter()
-    failures = render_all(config_path=config, reports_dir=reports, processed_dir=processed,
-                          build_dir=Path(reports).parent / "build")
+    failures = render_all(
+        config_path=config, reports_dir=reports, processed_dir=processed, build_dir=Path(reports).parent / "build"
+    )
     return {"seconds": time.perf_counter() - t, "failures": len(failures)}
 
 
-STEPS = {"floor": step_floor, "ingest": step_ingest, "count_warm": step_count_warm,
-         "count_cold": step_count_cold, "render": step_render}
+STEPS = {
+    "floor": step_floor,
+    "ingest": step_ingest,
+    "count_warm": step_count_warm,
+    "count_cold": step_count_cold,
+    "render": step_render,
+}
 
 
 def child(name: str, *args: str) -> dict:
     """Run one step in a fresh interpreter; add its peak RSS (own and its worker processes)."""
-    out = subprocess.run([sys.executable, __file__, "--step", name, *args], capture_output=True, text=True,
-                         env={**os.environ, "CI": "true"})
+    out = subprocess.run(
+        [sys.executable, __file__, "--step", name, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+    )
     if out.returncode != 0:
         raise RuntimeError(f"step {name} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -126,6 +161,7 @@ def _run_step(name: str, args: list[str]) -> None:
 
 
 # --- orchestration ------------------------------------------------------------------------------
+
 
 def median_of(runs: int, fn) -> dict:
     results = [fn() for _ in range(runs)]
@@ -157,7 +193,7 @@ def export_speaker_text(processed: Path, dest: Path) -> int:
     from analysis.corpus import Corpus
     from analysis.text import spoken
 
-    turns = Corpus.load(processed).speaker_turns("Vladimir Putin")
+    turns = Corpus.load(processed).select(Selection.of(speaker="Vladimir Putin")).turns
     dest.write_text("\n".join(spoken(t) for t in turns["text"]) + "\n", encoding="utf-8")
     return dest.stat().st_size
 
@@ -182,7 +218,8 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {system}"
 
 
 def main() -> int:
@@ -224,8 +261,11 @@ def _bench(args, work: Path) -> int:
         tar.extractall(folder, filter="data")
     n_pages = len(list(folder.glob("*.html")))
     size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
-    print(f"machine: {machine()}\narchive: {args.archive.name}: {n_pages} pages, {size_mb:.0f} MiB of HTML; "
-          f"{args.runs} runs per figure (median)\n", flush=True)
+    print(
+        f"machine: {machine()}\narchive: {args.archive.name}: {n_pages} pages, {size_mb:.0f} MiB of HTML; "
+        f"{args.runs} runs per figure (median)\n",
+        flush=True,
+    )
     r: dict[str, dict] = {}
     r["floor"] = median_of(args.runs, lambda: child("floor", str(folder)))
     r["ingest"] = median_of(args.runs, lambda: child("ingest", str(folder), str(work / "p-folder"), "full"))
@@ -246,16 +286,23 @@ def _bench(args, work: Path) -> int:
         full = child("ingest", str(folder), str(work / f"full{i}"), "full")
         inc_times.append(inc)
         full_times.append(full)
-    r["incremental"] = {"seconds": statistics.median(x["seconds"] for x in inc_times),
-                        "rss_mb": max(x["rss_mb"] for x in inc_times), "parsed": inc_times[0]["parsed"],
-                        "all": [round(x["seconds"], 3) for x in inc_times]}
-    r["full_after_touch"] = {"seconds": statistics.median(x["seconds"] for x in full_times),
-                             "rss_mb": max(x["rss_mb"] for x in full_times)}
+    r["incremental"] = {
+        "seconds": statistics.median(x["seconds"] for x in inc_times),
+        "rss_mb": max(x["rss_mb"] for x in inc_times),
+        "parsed": inc_times[0]["parsed"],
+        "all": [round(x["seconds"], 3) for x in inc_times],
+    }
+    r["full_after_touch"] = {
+        "seconds": statistics.median(x["seconds"] for x in full_times),
+        "rss_mb": max(x["rss_mb"] for x in full_times),
+    }
 
     embedded = work / "embedded"
     child("ingest", str(ROOT / "data" / "raw"), str(embedded), "full")
-    r["render_all"] = median_of(args.runs, lambda: child("render", str(ROOT / "config" / "reports.yaml"),
-                                                          str(work / "reports-all"), str(embedded)))
+    r["render_all"] = median_of(
+        args.runs,
+        lambda: child("render", str(ROOT / "config" / "reports.yaml"), str(work / "reports-all"), str(embedded)),
+    )
     one = work / "one.yaml"
     import yaml
 
@@ -285,13 +332,23 @@ def attribution_figures(processed: Path) -> str:
     gold = ROOT / "tests" / "gold"
     for sub in ("kremlin", "heldout", "transcripts"):
         if (gold / sub).exists():
-            lines += [f"### tests/gold/{sub}", "", "```", format_summary(score(gold / sub)).split("\nper speaker")[0],
-                      "```", ""]
+            lines += [
+                f"### tests/gold/{sub}",
+                "",
+                "```",
+                format_summary(score(gold / sub)).split("\nper speaker")[0],
+                "```",
+                "",
+            ]
     turns = pd.read_parquet(processed / "turns.parquet")
     documents = pd.read_parquet(processed / "documents.parquet")
     table = summary(audit(turns, documents))
-    lines += ["Audit of the whole archive (`python -m analysis audit`):", "", "| kind | paragraphs | documents |",
-              "| --- | ---: | ---: |"]
+    lines += [
+        "Audit of the whole archive (`python -m analysis audit`):",
+        "",
+        "| kind | paragraphs | documents |",
+        "| --- | ---: | ---: |",
+    ]
     lines += [f"| {r.kind} | {r.paragraphs} | {r.documents} |" for r in table.itertuples()]
     lines += [f"| all | {table['paragraphs'].sum()} | |", ""]
     return "\n".join(lines)
@@ -305,20 +362,56 @@ def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, run
 
     floor = s("floor")
     rows = [
-        ("1. ingest, extracted folder (all cores)", s("ingest"), f"{s('ingest') / floor:.2f}× floor",
-         "≤ 2× floor", s("ingest") <= 2 * floor, r["ingest"]["rss_mb"]),
+        (
+            "1. ingest, extracted folder (all cores)",
+            s("ingest"),
+            f"{s('ingest') / floor:.2f}× floor",
+            "≤ 2× floor",
+            s("ingest") <= 2 * floor,
+            r["ingest"]["rss_mb"],
+        ),
         ("   floor: bare lexbor parse, one core", floor, "1.00×", "", None, r["floor"]["rss_mb"]),
-        ("   ingest straight from the .tar.xz", s("ingest_tar"), f"{s('ingest_tar') / floor:.2f}× floor", "", None,
-         r["ingest_tar"]["rss_mb"]),
-        ("2. 20 phrase counts by year, warm", s("count_warm"), f"{s('count_warm') / s('rg'):.1f}× rg",
-         "≤ 3× rg and < 1 s", s("count_warm") <= 3 * s("rg") and s("count_warm") < 1, r["count_warm"]["rss_mb"]),
-        ("   same, cold (loading Parquet)", s("count_cold"), f"{s('count_cold') / s('rg'):.1f}× rg", "", None,
-         r["count_cold"]["rss_mb"]),
+        (
+            "   ingest straight from the .tar.xz",
+            s("ingest_tar"),
+            f"{s('ingest_tar') / floor:.2f}× floor",
+            "",
+            None,
+            r["ingest_tar"]["rss_mb"],
+        ),
+        (
+            "2. 20 phrase counts by year, warm",
+            s("count_warm"),
+            f"{s('count_warm') / s('rg'):.1f}× rg",
+            "≤ 3× rg and < 1 s",
+            s("count_warm") <= 3 * s("rg") and s("count_warm") < 1,
+            r["count_warm"]["rss_mb"],
+        ),
+        (
+            "   same, cold (loading Parquet)",
+            s("count_cold"),
+            f"{s('count_cold') / s('rg'):.1f}× rg",
+            "",
+            None,
+            r["count_cold"]["rss_mb"],
+        ),
         ("   rg -c -i -w -F, all forms in one alternation", s("rg"), "1.0×", "", None, None),
-        (f"3. incremental ingest, {TOUCHED} pages changed", s("incremental"),
-         f"{s('incremental') / s('full_after_touch'):.1%} of full", "< 5% of full",
-         s("incremental") < 0.05 * s("full_after_touch"), r["incremental"]["rss_mb"]),
-        ("   full rebuild of the same folder", s("full_after_touch"), "100%", "", None, r["full_after_touch"]["rss_mb"]),
+        (
+            f"3. incremental ingest, {TOUCHED} pages changed",
+            s("incremental"),
+            f"{s('incremental') / s('full_after_touch'):.1%} of full",
+            "< 5% of full",
+            s("incremental") < 0.05 * s("full_after_touch"),
+            r["incremental"]["rss_mb"],
+        ),
+        (
+            "   full rebuild of the same folder",
+            s("full_after_touch"),
+            "100%",
+            "",
+            None,
+            r["full_after_touch"]["rss_mb"],
+        ),
         ("4. render every report (embedded corpus)", s("render_all"), "", "", None, r["render_all"]["rss_mb"]),
         ("   one notebook, changed phrase parameter", s("render_one"), "", "", None, r["render_one"]["rss_mb"]),
     ]
@@ -338,12 +431,30 @@ def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, run
     for name, secs, ratio, target, met, rss in rows:
         flag = "" if met is None else ("yes" if met else "no")
         lines.append(f"| {name} | {secs:.3f} | {ratio} | {target} | {flag} | {'' if rss is None else rss} |")
-    lines += ["", "Runs (seconds): " + "; ".join(
-        f"{k} {r[k]['all']}" for k in ("floor", "ingest", "ingest_tar", "count_warm", "count_cold", "incremental",
-                                      "render_all", "render_one") if "all" in r[k]), ""]
-    lines.append(f"Phrase counts found {r['count_warm']['uses']:,} uses; rg counted {r['rg']['lines']:,} matching "
-                 f"lines for {r['rg']['forms']} surface forms. The incremental run parsed "
-                 f"{r['incremental']['parsed']} files.")
+    lines += [
+        "",
+        "Runs (seconds): "
+        + "; ".join(
+            f"{k} {r[k]['all']}"
+            for k in (
+                "floor",
+                "ingest",
+                "ingest_tar",
+                "count_warm",
+                "count_cold",
+                "incremental",
+                "render_all",
+                "render_one",
+            )
+            if "all" in r[k]
+        ),
+        "",
+    ]
+    lines.append(
+        f"Phrase counts found {r['count_warm']['uses']:,} uses; rg counted {r['rg']['lines']:,} matching "
+        f"lines for {r['rg']['forms']} surface forms. The incremental run parsed "
+        f"{r['incremental']['parsed']} files."
+    )
     gaps = []
     if s("ingest") > 2 * floor:
         gaps.append(
@@ -351,13 +462,15 @@ def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, run
             "read and hashed, its article body walked node by node to find speaker labels (split bold runs, "
             "asides, typos), every paragraph normalised and counted, and the result written as Parquet; that "
             "Python work costs about as much CPU again as the parse itself, and two cores only halve it. The "
-            "tar.xz path adds decompression in the main process.")
+            "tar.xz path adds decompression in the main process."
+        )
     if s("incremental") >= 0.05 * s("full_after_touch"):
         gaps.append(
             f"- The incremental rebuild takes {s('incremental'):.2f} s ({s('incremental') / s('full_after_touch'):.1%} "
             "of a full one), not under 5%: parsing the changed pages is a few milliseconds; the rest is a fixed "
             "cost per run of stat-ing and restoring all 7,085 files from the state, rewriting the document "
-            "table, ingest report and state, and re-encoding the turn parts the changed pages live in.")
+            "table, ingest report and state, and re-encoding the turn parts the changed pages live in."
+        )
     if gaps:
         lines += ["", "## Where a target is missed", "", *gaps]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
 """Shared fixtures: paths, a Kremlin-page builder and a small processed corpus."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,15 +17,27 @@ SEED = config.RAW_DIR / "seed" / "meduza-putin-bishkek-2025-11-27.txt"
 KREMLIN_HTML = config.RAW_DIR / "kremlin" / "html"
 
 
-def kremlin_page(body: str, *, page_id: str = "99999", title: str = "Test page", lead: str = "A lead.",
-                 date: str | None = "2019-01-01", status_date: str = "2019-01-01",
-                 sections: str = '<a href="#">News</a>, <a href="#">Transcripts</a>') -> bytes:
+def kremlin_page(
+    body: str,
+    *,
+    page_id: str = "99999",
+    title: str = "Test page",
+    lead: str = "A lead.",
+    date: str | None = "2019-01-01",
+    status_date: str = "2019-01-01",
+    sections: str = '<a href="#">News</a>, <a href="#">Transcripts</a>',
+) -> bytes:
     """A page with the en.kremlin.ru structure around ``body`` (HTML of the article body)."""
-    date_block = (f'<time class="read__published" datetime="{date}" itemprop="datePublished">d</time>'
-                  if date else "")
-    html = (TEMPLATE.replace("{{ID}}", page_id).replace("{{TITLE}}", title).replace("{{LEAD}}", lead)
-            .replace("{{DATE_BLOCK}}", date_block).replace("{{BODY}}", body)
-            .replace("{{SECTIONS}}", sections).replace("{{STATUS_DATE}}", status_date))
+    date_block = f'<time class="read__published" datetime="{date}" itemprop="datePublished">d</time>' if date else ""
+    html = (
+        TEMPLATE.replace("{{ID}}", page_id)
+        .replace("{{TITLE}}", title)
+        .replace("{{LEAD}}", lead)
+        .replace("{{DATE_BLOCK}}", date_block)
+        .replace("{{BODY}}", body)
+        .replace("{{SECTIONS}}", sections)
+        .replace("{{STATUS_DATE}}", status_date)
+    )
     return html.encode("utf-8")
 
 

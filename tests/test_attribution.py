@@ -1,14 +1,12 @@
 """The attribution gold standard, its scorer, and the figures it gives today (they may only improve)."""
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 import pytest
 
 from analysis import config
-from analysis.quality.attribution import (GoldError, draft, read_gold, score, score_document, summarise,
-                                  write_gold)
 from analysis.ingest.importers.base import Document, Paragraph
+from analysis.quality.attribution import GoldError, draft, read_gold, score, score_document, summarise, write_gold
 from tests.conftest import kremlin_page
 
 GOLD = config.PROJ_ROOT / "tests" / "gold"
@@ -22,14 +20,28 @@ def _doc(paras: list[Paragraph]) -> Document:
 
 def test_scorer_counts_words_by_gold_and_system_speaker():
     rows = [
-        {"doc": "d.html", "para": "0", "speaker": "Vladimir Putin", "label": "Vladimir Putin:",
-         "text": "Vladimir Putin: One two three."},
-        {"doc": "d.html", "para": "1", "speaker": "Ilya Kovalchuk", "label": "Olympic champion Ilya Kovalchuk:",
-         "text": "Olympic champion Ilya Kovalchuk: Four five."},
+        {
+            "doc": "d.html",
+            "para": "0",
+            "speaker": "Vladimir Putin",
+            "label": "Vladimir Putin:",
+            "text": "Vladimir Putin: One two three.",
+        },
+        {
+            "doc": "d.html",
+            "para": "1",
+            "speaker": "Ilya Kovalchuk",
+            "label": "Olympic champion Ilya Kovalchuk:",
+            "text": "Olympic champion Ilya Kovalchuk: Four five.",
+        },
     ]
     # the system missed the second label: its words, and the label's, went to Putin
-    doc = _doc([Paragraph("One two three.", "speech", speaker="Vladimir Putin"),
-                Paragraph("Olympic champion Ilya Kovalchuk: Four five.", "speech", speaker="Vladimir Putin")])
+    doc = _doc(
+        [
+            Paragraph("One two three.", "speech", speaker="Vladimir Putin"),
+            Paragraph("Olympic champion Ilya Kovalchuk: Four five.", "speech", speaker="Vladimir Putin"),
+        ]
+    )
     result = summarise([score_document(rows, doc)])
     assert result["leader_gold_words"] == 3 and result["leader_system_words"] == 9
     assert result["leader_recall"] == 1.0 and result["leader_precision"] == pytest.approx(3 / 9)
@@ -39,17 +51,24 @@ def test_scorer_counts_words_by_gold_and_system_speaker():
 
 def test_scorer_ignores_segmentation_differences():
     rows = [{"doc": "d.html", "para": "0", "speaker": "Vladimir Putin", "label": "", "text": "One two. Three four."}]
-    doc = _doc([Paragraph("One two.", "speech", speaker="Vladimir Putin"),
-                Paragraph("Three four.", "speech", speaker="Vladimir Putin")])
+    doc = _doc(
+        [
+            Paragraph("One two.", "speech", speaker="Vladimir Putin"),
+            Paragraph("Three four.", "speech", speaker="Vladimir Putin"),
+        ]
+    )
     result = summarise([score_document(rows, doc)])
     assert (result["leader_precision"], result["leader_recall"], result["per_statement_error"]) == (1.0, 1.0, 0.0)
 
 
-@pytest.mark.parametrize("row, message", [
-    ({"speaker": "Vladimir Putin", "label": "Putin:", "text": "Vladimir Putin: Hello."}, "does not open the text"),
-    ({"speaker": "(audience)", "label": "", "text": "Hello."}, "unknown role"),
-    ({"speaker": "", "label": "", "text": "Hello."}, "empty speaker"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ({"speaker": "Vladimir Putin", "label": "Putin:", "text": "Vladimir Putin: Hello."}, "does not open the text"),
+        ({"speaker": "(audience)", "label": "", "text": "Hello."}, "unknown role"),
+        ({"speaker": "", "label": "", "text": "Hello."}, "empty speaker"),
+    ],
+)
 def test_bad_gold_rows_are_refused_with_file_and_row(tmp_path, row, message):
     path = tmp_path / "x.csv"
     write_gold([{"doc": "x.html", "para": 0, **row}], path)
@@ -62,8 +81,10 @@ def test_draft_prefills_rows_from_the_importer(tmp_path):
     page.write_bytes(kremlin_page("<p><b>Vladimir Putin</b>: Hello.</p><p>Again.</p>", lead="A lead."))
     rows = draft(page)
     assert [(r["speaker"], r["label"], r["text"]) for r in rows] == [
-        ("(lead)", "", "A lead."), ("Vladimir Putin", "Vladimir Putin:", "Vladimir Putin: Hello."),
-        ("Vladimir Putin", "", "Again.")]
+        ("(lead)", "", "A lead."),
+        ("Vladimir Putin", "Vladimir Putin:", "Vladimir Putin: Hello."),
+        ("Vladimir Putin", "", "Again."),
+    ]
 
 
 def test_gold_files_are_valid_and_cover_the_stratified_sample():

@@ -1,22 +1,37 @@
 """Catchphrase discovery."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.measures.catchphrases import PUBLISHER_ROLES, chunks, discover
+from analysis.measures.catchphrases import PUBLISHER_ROLES, discover
+from analysis.selection import Selection
+from analysis.text import chunks
 
 
 def frame(*docs: str, start_year: int = 2010) -> pd.DataFrame:
-    rows = [{"doc_id": f"d{i}", "para_no": 0, "text": t, "date": pd.Timestamp(f"{start_year + i}-01-01"),
-             "title": f"T{i}", "source_url": None, "speaker": "S", "section": None, "n_words": len(t.split())}
-            for i, t in enumerate(docs)]
+    rows = [
+        {
+            "doc_id": f"d{i}",
+            "para_no": 0,
+            "text": t,
+            "date": pd.Timestamp(f"{start_year + i}-01-01"),
+            "title": f"T{i}",
+            "source_url": None,
+            "speaker": "S",
+            "section": None,
+            "n_words": len(t.split()),
+        }
+        for i, t in enumerate(docs)
+    ]
     return pd.DataFrame(rows)
 
 
 def test_any_two_statements_sharing_a_phrase_are_found():
-    turns = frame("Today the grain harvest was brilliant, colleagues.",
-                  "We talked and the grain harvest was brilliant again.")
+    turns = frame(
+        "Today the grain harvest was brilliant, colleagues.", "We talked and the grain harvest was brilliant again."
+    )
     found = discover(turns, min_docs=2)
     assert list(found["phrase"]) == ["the grain harvest was brilliant"]
     row = found.iloc[0]
@@ -53,14 +68,14 @@ def test_bracketed_insertions_are_not_part_of_phrases():
     assert "we need decisions to be recognised" in set(discover(turns, min_docs=2)["phrase"])
 
 
-@pytest.mark.parametrize("kw", [dict(min_docs=1), dict(min_n=4, max_n=3), dict(top=0)])
+@pytest.mark.parametrize("kw", [{"min_docs": 1}, {"min_n": 4, "max_n": 3}, {"top": 0}])
 def test_bad_parameters(kw):
     with pytest.raises(ValueError):
         discover(frame("a b c", "a b c"), **kw)
 
 
 def test_ritual_formulas_surface_on_the_kremlin_sample(default_corpus):
-    turns = default_corpus.speaker_turns("Putin", source="en.kremlin.ru")
+    turns = default_corpus.select(Selection.of(speaker="Putin", source="en.kremlin.ru")).turns
     publisher = default_corpus.turns[default_corpus.turns["role"].isin(PUBLISHER_ROLES)]
     found = discover(turns, publisher_turns=publisher, top=40)
     phrases = set(found["phrase"])

@@ -1,4 +1,5 @@
 """The command line, as scripts and CI call it."""
+
 from __future__ import annotations
 
 import io
@@ -26,24 +27,47 @@ def processed(tmp_path_factory):
 
 
 def test_count_csv(processed):
-    res = run("count", "--processed", str(processed), "--speaker", "Vladimir Putin",
-              "--phrase", "That's all there is to it", "--phrase", "legally impossible", "--by", "year",
-              "--format", "csv")
+    res = run(
+        "count",
+        "--processed",
+        str(processed),
+        "--speaker",
+        "Vladimir Putin",
+        "--phrase",
+        "That's all there is to it",
+        "--phrase",
+        "legally impossible",
+        "--by",
+        "year",
+        "--format",
+        "csv",
+    )
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(io.StringIO(res.stdout))
     assert list(table.columns[:6]) == ["period", "phrase", "count", "documents", "speaker_words", "per_10k"]
-    assert table.groupby("phrase")["count"].sum().to_dict() == {"That's all there is to it": 2,
-                                                                 "legally impossible": 1}
+    assert table.groupby("phrase")["count"].sum().to_dict() == {"That's all there is to it": 2, "legally impossible": 1}
 
 
 def test_kwic_csv_rows_equal_count(processed, tmp_path):
     out = tmp_path / "ev.csv"
-    assert main(["kwic", "--processed", str(processed), "--phrase", "That's all there is to it",
-                 "--out", str(out)]) == 0
+    assert (
+        main(["kwic", "--processed", str(processed), "--phrase", "That's all there is to it", "--out", str(out)]) == 0
+    )
     ev = pd.read_csv(out)
     assert len(ev) == 2
-    assert list(ev.columns) == ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase", "form",
-                                "left", "match", "right"]
+    assert list(ev.columns) == [
+        "date",
+        "doc_id",
+        "title",
+        "source_url",
+        "speaker",
+        "section",
+        "phrase",
+        "form",
+        "left",
+        "match",
+        "right",
+    ]
 
 
 def test_kwic_html_escapes_source_text(processed):
@@ -86,15 +110,34 @@ def test_count_family_with_breakdown(processed):
 @pytest.mark.parametrize(
     "args, columns",
     [
-        (["catchphrases", "--min-statements", "2"], ["phrase", "n_words", "statements", "uses", "first_date",
-                                                     "last_date", "example_doc_id"]),
-        (["topics", "--by", "year"], ["period", "topic", "topic_paragraphs", "paragraphs", "share_of_paragraphs",
-                                      "topic_words", "speaker_words", "share_of_words", "topic_documents", "documents"]),
+        (
+            ["catchphrases", "--min-statements", "2"],
+            ["phrase", "n_words", "statements", "uses", "first_date", "last_date", "example_doc_id"],
+        ),
+        (
+            ["topics", "--by", "year"],
+            [
+                "period",
+                "topic",
+                "topic_paragraphs",
+                "paragraphs",
+                "share_of_paragraphs",
+                "topic_words",
+                "speaker_words",
+                "share_of_words",
+                "topic_documents",
+                "documents",
+            ],
+        ),
         (["rhetoric", "--by", "year"], None),
-        (["rhetoric", "--precision"], ["category", "hits", "labelled", "true", "precision", "precision_low",
-                                       "precision_high"]),
-        (["rhetoric", "--sample", "2"], ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right",
-                                         "label", "note"]),
+        (
+            ["rhetoric", "--precision"],
+            ["category", "hits", "labelled", "true", "precision", "precision_low", "precision_high"],
+        ),
+        (
+            ["rhetoric", "--sample", "2"],
+            ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"],
+        ),
         (["keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3"], None),
     ],
 )
@@ -123,8 +166,11 @@ def test_speakers_lists_people_with_their_titles(processed):
 
 def test_speakers_on_the_default_corpus_lists_ministers_by_name(default_corpus, tmp_path):
     table = default_corpus.speakers().set_index("speaker")
-    for name, title in [("Sergei Shoigu", "Defence Minister"), ("Dmitry Medvedev", "Prime Minister"),
-                        ("Alexander Novak", "Energy Minister")]:
+    for name, title in [
+        ("Sergei Shoigu", "Defence Minister"),
+        ("Dmitry Medvedev", "Prime Minister"),
+        ("Alexander Novak", "Energy Minister"),
+    ]:
         assert title in table.loc[name, "roles"].split("; "), (name, table.loc[name, "roles"])
 
 
@@ -132,8 +178,13 @@ def test_audit_prints_counts_by_kind(processed):
     res = run("audit", "--processed", str(processed), "--summary")
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(io.StringIO(res.stdout))
-    assert table["kind"].tolist() == ["label-in-turn", "addresses-self", "thanks-self", "addressed-as-president",
-                                      "unlabelled-change"]
+    assert table["kind"].tolist() == [
+        "label-in-turn",
+        "addresses-self",
+        "thanks-self",
+        "addressed-as-president",
+        "unlabelled-change",
+    ]
     assert table["paragraphs"].sum() == 0
 
 

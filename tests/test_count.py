@@ -1,16 +1,19 @@
 """Counts per period, denominators, intervals, and the evidence behind them."""
+
 from __future__ import annotations
 
 import pytest
 
-from analysis.corpus import CorpusError
-from analysis.measures.count import COUNT_COLUMNS, count_phrases, evidence, poisson_interval
+from analysis.errors import CorpusError
+from analysis.measures.count import COUNT_COLUMNS, count_phrases, evidence
+from analysis.measures.stats import poisson_interval
+from analysis.selection import Selection
 
 PHRASES = ["That's all there is to it", "legally impossible", "I would like to stress", "why would we agree"]
 
 
 def test_counts_only_the_speakers_own_words(fixture_corpus):
-    c = count_phrases(fixture_corpus, speaker="Vladimir Putin", phrases=PHRASES, by="year")
+    c = count_phrases(fixture_corpus, Selection.of(speaker="Vladimir Putin", period="year"), PHRASES)
     totals = c.groupby("phrase")["count"].sum().to_dict()
     # 90001: Putin once (curly, split over a line); the questioner's use does not count.
     # 90002: the minister's use does not count; Putin's (retranslated) turn does.
@@ -22,7 +25,7 @@ def test_counts_only_the_speakers_own_words(fixture_corpus):
 
 
 def test_count_table_shape_and_denominators(fixture_corpus):
-    c = count_phrases(fixture_corpus, speaker="Putin", phrases=PHRASES, by="year")
+    c = count_phrases(fixture_corpus, Selection.of(speaker="Putin", period="year"), PHRASES)
     assert list(c.columns) == COUNT_COLUMNS
     assert list(c["period"].unique()) == ["2019", "2020", "2021"]
     assert len(c) == 3 * len(PHRASES)  # zero rows are kept
@@ -33,36 +36,43 @@ def test_count_table_shape_and_denominators(fixture_corpus):
     assert bool(row["low_count"])
 
 
-@pytest.mark.parametrize("by, periods", [("month", ["2019-12", "2020-03", "2021-06"]),
-                                         ("document", ["2019-12-19 kremlin-90001", "2020-03-02 kremlin-90002",
-                                                       "2021-06-01 statements-2021-06-01-test-remarks"])])
+@pytest.mark.parametrize(
+    "by, periods",
+    [
+        ("month", ["2019-12", "2020-03", "2021-06"]),
+        (
+            "document",
+            ["2019-12-19 kremlin-90001", "2020-03-02 kremlin-90002", "2021-06-01 statements-2021-06-01-test-remarks"],
+        ),
+    ],
+)
 def test_periods(fixture_corpus, by, periods):
-    c = count_phrases(fixture_corpus, speaker="Putin", phrases=PHRASES[:1], by=by)
+    c = count_phrases(fixture_corpus, Selection.of(speaker="Putin", period=by), PHRASES[:1])
     assert list(c["period"]) == periods
 
 
 def test_date_range(fixture_corpus):
-    c = count_phrases(fixture_corpus, speaker="Putin", phrases=PHRASES, start="2020-01-01", end="2020-12-31")
+    c = count_phrases(fixture_corpus, Selection.of(speaker="Putin", start="2020-01-01", end="2020-12-31"), PHRASES)
     assert list(c["period"].unique()) == ["2020"]
 
 
 @pytest.mark.parametrize("phrase", PHRASES)
 def test_evidence_rows_equal_the_count(fixture_corpus, phrase):
-    c = count_phrases(fixture_corpus, speaker="Putin", phrases=[phrase], by="document")
-    ev = evidence(fixture_corpus, speaker="Putin", phrases=[phrase])
+    c = count_phrases(fixture_corpus, Selection.of(speaker="Putin", period="document"), [phrase])
+    ev = evidence(fixture_corpus, Selection.of(speaker="Putin"), [phrase])
     assert len(ev) == c["count"].sum()
     assert set(ev.columns) >= {"date", "doc_id", "title", "source_url", "left", "match", "right"}
 
 
 def test_bad_parameters(fixture_corpus):
     with pytest.raises(ValueError, match="period"):
-        count_phrases(fixture_corpus, speaker="Putin", phrases=PHRASES, by="week")
+        count_phrases(fixture_corpus, Selection.of(speaker="Putin", period="week"), PHRASES)
     with pytest.raises(CorpusError, match="no words in this corpus"):
-        count_phrases(fixture_corpus, speaker="Nobody Atall", phrases=PHRASES)
+        count_phrases(fixture_corpus, Selection.of(speaker="Nobody Atall"), PHRASES)
     with pytest.raises(CorpusError, match="ISO date"):
-        count_phrases(fixture_corpus, speaker="Putin", phrases=PHRASES, start="01/02/2020")
+        count_phrases(fixture_corpus, Selection.of(speaker="Putin", start="01/02/2020"), PHRASES)
     with pytest.raises(CorpusError, match="after end"):
-        count_phrases(fixture_corpus, speaker="Putin", phrases=PHRASES, start="2021-01-01", end="2020-01-01")
+        count_phrases(fixture_corpus, Selection.of(speaker="Putin", start="2021-01-01", end="2020-01-01"), PHRASES)
 
 
 def test_poisson_interval_known_values():
@@ -74,8 +84,11 @@ def test_poisson_interval_known_values():
 
 
 def test_seed_counts(default_corpus):
-    c = count_phrases(default_corpus, speaker="Putin", phrases=["that's all there is to it"],
-                      source="Meduza (English edition)", by="document")
+    c = count_phrases(
+        default_corpus,
+        Selection.of(speaker="Putin", source="Meduza (English edition)", period="document"),
+        ["that's all there is to it"],
+    )
     assert c["count"].tolist() == [2]
     assert c["speaker_words"].tolist() == [862]
 

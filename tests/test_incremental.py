@@ -1,4 +1,5 @@
 """Incremental ingest: only changed files are parsed, and the result equals a full rebuild."""
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,9 @@ def test_incremental_equals_full_rebuild(sample, tmp_path):
     page = html / "54071.html"
     page.write_bytes(page.read_bytes().replace(b"Good, thank you.", b"Good, thank you very much."))
     (html / "17800.html").unlink()
-    (html / "99001.html").write_bytes(kremlin_page("<p><b>Vladimir Putin</b>: A new page.</p>", page_id="99001",
-                                                    date="2020-08-01"))
+    (html / "99001.html").write_bytes(
+        kremlin_page("<p><b>Vladimir Putin</b>: A new page.</p>", page_id="99001", date="2020-08-01")
+    )
     shutil.copy(html / "17786.html", html / "99002.html")
     (html / "62601.html").write_bytes((html / "62601.html").read_bytes().replace(b"Libya", b"Libya (changed)"))
     second = ingest(sample, inc, quiet=True)

@@ -1,4 +1,5 @@
 """Ingest: every raw file is ingested or listed with its reason; outputs are reproducible."""
+
 from __future__ import annotations
 
 import csv
@@ -25,13 +26,18 @@ def report(out) -> dict[str, dict]:
 def messy_raw(raw_dir):
     (raw_dir / "good.md").write_text(GOOD_MD, encoding="utf-8")
     (raw_dir / "10001.html").write_bytes(kremlin_page("<p><b>Vladimir Putin</b>: One.</p>", page_id="10001"))
-    (raw_dir / "10002.html").write_bytes(kremlin_page("<p><b>Vladimir Putin</b>: One.</p>", page_id="10002",
-                                                      date="2019-02-01"))  # same body, later
+    (raw_dir / "10002.html").write_bytes(
+        kremlin_page("<p><b>Vladimir Putin</b>: One.</p>", page_id="10002", date="2019-02-01")
+    )  # same body, later
     (raw_dir / "10003.html").write_bytes(
-        kremlin_page("<p>x</p>", page_id="10003", date=None).replace(b'<time datetime="2019-01-01">date</time>', b""))
+        kremlin_page("<p>x</p>", page_id="10003", date=None).replace(b'<time datetime="2019-01-01">date</time>', b"")
+    )
     (raw_dir / "10004.html").write_bytes(kremlin_page("", page_id="10004", lead=""))
     (raw_dir / "10005.html").write_bytes(
-        kremlin_page("<p><b>Vladimir Putin</b>: Caf\u00e9.</p>", page_id="10005").replace("Caf\u00e9".encode(), b"Caf\xe9"))
+        kremlin_page("<p><b>Vladimir Putin</b>: Caf\u00e9.</p>", page_id="10005").replace(
+            "Caf\u00e9".encode(), b"Caf\xe9"
+        )
+    )
     (raw_dir / "empty.md").write_bytes(b"")
     (raw_dir / "notes.txt").write_text("A text file with no metadata.\n", encoding="utf-8")
     (raw_dir / "image.png").write_bytes(b"\x89PNG")
@@ -77,8 +83,11 @@ def test_messages_name_the_file(messy_raw, tmp_path, capsys):
 
 def outputs(folder) -> dict[str, bytes]:
     """Every published output file (not the internal state, which records file times)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != STATE_FILE}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != STATE_FILE
+    }
 
 
 def test_same_inputs_give_byte_identical_outputs(tmp_path):
@@ -106,15 +115,37 @@ def test_missing_raw_folder_is_a_clear_error(tmp_path):
 
 def test_turns_table_columns_and_roles(fixture_corpus):
     t = fixture_corpus.turns
-    assert list(t.columns) == ["doc_id", "para_no", "turn_no", "speaker", "speaker_label", "speaker_role", "role", "section",
-                               "attribution", "text", "n_words"]
-    assert set(t["role"]) <= {"speech", "question", "moderator", "narration", "lead", "headline", "heading",
-                              "boilerplate", "pullquote", "editorial"}
+    assert list(t.columns) == [
+        "doc_id",
+        "para_no",
+        "turn_no",
+        "speaker",
+        "speaker_label",
+        "speaker_role",
+        "role",
+        "section",
+        "attribution",
+        "text",
+        "n_words",
+    ]
+    assert set(t["role"]) <= {
+        "speech",
+        "question",
+        "moderator",
+        "narration",
+        "lead",
+        "headline",
+        "heading",
+        "boilerplate",
+        "pullquote",
+        "editorial",
+    }
     # turn numbers never decrease within a document
     assert (t.groupby("doc_id")["turn_no"].diff().fillna(0) >= 0).all()
 
 
 # --- the embedded default corpus ------------------------------------------------------------
+
 
 def test_default_corpus_accounts_for_every_file(default_corpus):
     rows = report(default_corpus.path)

@@ -1,4 +1,5 @@
 """Keyness: G² and log ratio."""
+
 from __future__ import annotations
 
 import math
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.measures.keyness import compare, keyness, term_counts
+from analysis.selection import Selection
 
 
 def test_g2_and_log_ratio_known_values():
@@ -35,8 +37,8 @@ def test_term_counts_skip_stop_words_and_numbers():
 
 
 def test_compare_before_and_after_2014(default_corpus):
-    a = default_corpus.speaker_turns("Putin", end="2014-02-28")
-    b = default_corpus.speaker_turns("Putin", start="2014-03-01")
+    a = default_corpus.select(Selection.of(speaker="Putin", end="2014-02-28")).turns
+    b = default_corpus.select(Selection.of(speaker="Putin", start="2014-03-01")).turns
     r = compare(a, b, top=10)
     assert len(r["a"]) == 10 and len(r["b"]) == 10
     assert (r["a"]["overused_in"] == "A").all() and (r["b"]["log_ratio"] < 0).all()
@@ -45,16 +47,19 @@ def test_compare_before_and_after_2014(default_corpus):
 
 def test_compare_needs_both_sides(default_corpus):
     with pytest.raises(ValueError, match="no words"):
-        compare(default_corpus.speaker_turns("Putin").iloc[0:0], default_corpus.speaker_turns("Putin"))
+        compare(
+            default_corpus.select(Selection.of(speaker="Putin")).turns.iloc[0:0],
+            default_corpus.select(Selection.of(speaker="Putin")).turns,
+        )
 
 
 def test_sides_by_split_date_and_by_speaker(fixture_corpus):
     from analysis.measures.keyness import sides
 
-    a, b, la, lb = sides(fixture_corpus, speaker="Putin", split="2020-03-02")
+    a, b, la, lb = sides(fixture_corpus, Selection.of(speaker="Putin"), split="2020-03-02")
     assert set(a["doc_id"]) == {"kremlin-90001"} and set(b["doc_id"]) >= {"kremlin-90002"}
     assert (la, lb) == ("before 2020-03-02", "from 2020-03-02")
-    a, b, la, lb = sides(fixture_corpus, speaker="Putin", speaker_b="Testov")
+    a, b, la, lb = sides(fixture_corpus, Selection.of(speaker="Putin"), speaker_b="Testov")
     assert (la, lb) == ("Vladimir Putin", "Ivan Testov") and set(b["speaker"]) == {lb}
     with pytest.raises(ValueError, match="not both"):
-        sides(fixture_corpus, speaker="Putin", split="2020-01-01", speaker_b="Testov")
+        sides(fixture_corpus, Selection.of(speaker="Putin"), split="2020-01-01", speaker_b="Testov")

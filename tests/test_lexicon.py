@@ -1,4 +1,5 @@
 """Lexicons and phrase families."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,6 +9,7 @@ from analysis.measures import lexicon
 from analysis.measures.count import count_phrases, evidence
 from analysis.measures.lexicon import Lexicon, LexiconError, Term, resolve_terms
 from analysis.measures.match import PhraseMatcher, find_matches
+from analysis.selection import Selection
 
 
 @pytest.mark.parametrize("kind", ["phrases", "rhetoric", "topics"])
@@ -62,9 +64,9 @@ def test_family_counts_each_use_once_even_when_forms_overlap():
 
 
 def test_family_count_and_breakdown(fixture_corpus):
-    c = count_phrases(fixture_corpus, speaker="Putin", phrases=["finality"], by="year")
+    c = count_phrases(fixture_corpus, Selection.of(speaker="Putin", period="year"), ["finality"])
     assert c["count"].sum() == 3  # two "that's all…" and the statement's "That is all there is to it"
-    b = count_phrases(fixture_corpus, speaker="Putin", phrases=["finality"], by="year", breakdown=True)
+    b = count_phrases(fixture_corpus, Selection.of(speaker="Putin", period="year"), ["finality"], breakdown=True)
     assert "form" in b.columns
     by_form = b.groupby("form")["count"].sum()
     assert by_form["that's all there is to it"] == 2 and by_form["that is all there is to it"] == 1
@@ -73,13 +75,13 @@ def test_family_count_and_breakdown(fixture_corpus):
 
 @pytest.mark.parametrize("family", lexicon.load().names)
 def test_family_evidence_rows_equal_the_count(default_corpus, family):
-    c = count_phrases(default_corpus, speaker="Putin", phrases=[family], by="year")
-    ev = evidence(default_corpus, speaker="Putin", phrases=[family])
+    c = count_phrases(default_corpus, Selection.of(speaker="Putin", period="year"), [family])
+    ev = evidence(default_corpus, Selection.of(speaker="Putin"), [family])
     assert len(ev) == c["count"].sum()
 
 
 def test_share_of_statements(fixture_corpus):
-    c = count_phrases(fixture_corpus, speaker="Putin", phrases=["finality"], by="year")
+    c = count_phrases(fixture_corpus, Selection.of(speaker="Putin", period="year"), ["finality"])
     row = c[c["period"] == "2019"].iloc[0]
     assert row["documents_with_match"] == 1 and row["documents"] == 1
     assert row["share_of_statements"] == 1.0

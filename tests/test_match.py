@@ -1,4 +1,5 @@
 """Phrase matching: case, typographic apostrophes, line breaks, whole-phrase boundaries."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,11 +1,12 @@
 """The published pages, as readers get them: valid, offline, reproducible, escaped, and checked in
 a real browser (Debian's chromium driven headless by Playwright)."""
+
 from __future__ import annotations
 
 import re
 import shutil
-from html.parser import HTMLParser
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -13,15 +14,22 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish.pages import undocumented_columns
+from analysis.publish.columns import undocumented_columns
 from analysis.publish.render import load_specs, render_all
 
 pytestmark = pytest.mark.notebook
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = config.PROJ_ROOT / "test-output" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pages(folder: Path) -> list[Path]:
@@ -40,6 +48,7 @@ def test_every_page_is_offline_and_self_contained(published):
         assert "@import" not in text and "@font-face" not in text
 
 
+@pytest.mark.browser
 def test_pages_pass_the_html_validator(published):
     if shutil.which("java") is None:
         pytest.fail("the Nu HTML checker needs Java: apt-get install default-jre-headless (.ci/run does)")
@@ -71,7 +80,7 @@ def test_reports_open_with_provenance_and_end_with_method(published):
         text = (published / f"{spec.name}.html").read_text(encoding="utf-8")
         assert "Corpus version <code>" in text and "Parameters" in text
         assert text.index('class="finding"') < text.index('id="method"')
-        assert "Data and evidence" in text[text.index('id="method"'):]
+        assert "Data and evidence" in text[text.index('id="method"') :]
 
 
 # --- a hostile statement ------------------------------------------------------------------------
@@ -98,14 +107,31 @@ def hostile_report(tmp_path_factory):
     (root / "raw" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
     ingest(root / "raw", root / "processed", quiet=True)
     cfg = root / "reports.yaml"
-    cfg.write_text(yaml.safe_dump({"reports": [
-        {"name": "hostile", "notebook": "01-track-phrases.ipynb", "title": "Hostile <b>input</b>",
-         "summary": "<script>alert('summary')</script>", "parameters": {"phrases": ["that's all there is to it"]}},
-        {"name": "hostile-profile", "notebook": "06-profile-statement.ipynb", "title": "Hostile profile",
-         "parameters": {"doc_id": "hostile", "min_words": 3}},
-    ]}), encoding="utf-8")
-    failures = render_all(config_path=cfg, reports_dir=root / "reports", processed_dir=root / "processed",
-                          build_dir=root / "build")
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "reports": [
+                    {
+                        "name": "hostile",
+                        "notebook": "01-track-phrases.ipynb",
+                        "title": "Hostile <b>input</b>",
+                        "summary": "<script>alert('summary')</script>",
+                        "parameters": {"phrases": ["that's all there is to it"]},
+                    },
+                    {
+                        "name": "hostile-profile",
+                        "notebook": "06-profile-statement.ipynb",
+                        "title": "Hostile profile",
+                        "parameters": {"doc_id": "hostile", "min_words": 3},
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    failures = render_all(
+        config_path=cfg, reports_dir=root / "reports", processed_dir=root / "processed", build_dir=root / "build"
+    )
     assert failures == [], failures
     return root / "reports"
 
@@ -147,6 +173,7 @@ def test_source_text_is_escaped_in_the_html(hostile_report):
 
 # --- in a real browser -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -169,7 +196,8 @@ def check_page(browser, path: Path, *, width: int, shot: Path | None) -> dict:
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
     page.goto(path.as_uri(), wait_until="load")
     images = page.eval_on_selector_all(
-        "img", "els => els.map(e => ({src: e.getAttribute('src').slice(0, 60), w: e.naturalWidth, alt: e.alt}))")
+        "img", "els => els.map(e => ({src: e.getAttribute('src').slice(0, 60), w: e.naturalWidth, alt: e.alt}))"
+    )
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if shot is not None:
@@ -179,6 +207,7 @@ def check_page(browser, path: Path, *, width: int, shot: Path | None) -> dict:
     return {"problems": problems, "images": images, "links": links, "overflow": overflow}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [375, 1280])
 def test_pages_in_chromium(browser, published, width):
     for path in pages(published):
@@ -199,6 +228,7 @@ def test_pages_in_chromium(browser, published, width):
             assert r["overflow"] <= 0, f"{path.name} scrolls sideways by {r['overflow']} px at 375 px"
 
 
+@pytest.mark.browser
 def test_every_report_links_its_data_files(browser, published):
     for spec in load_specs():
         r = check_page(browser, published / f"{spec.name}.html", width=1280, shot=None)
@@ -208,6 +238,7 @@ def test_every_report_links_its_data_files(browser, published):
         assert on_disk <= {Path(unquote(urlparse(h).path)).name for h in csv_links}, spec.name
 
 
+@pytest.mark.browser
 def test_hostile_statement_runs_no_script_in_chromium(browser, hostile_report):
     for path in pages(hostile_report):
         r = check_page(browser, path, width=375, shot=SHOTS / f"hostile-{path.stem}.png")

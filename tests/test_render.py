@@ -1,4 +1,5 @@
 """Rendering: papermill executes a real notebook on a real kernel; nbconvert writes the HTML."""
+
 from __future__ import annotations
 
 import html
@@ -7,13 +8,12 @@ import json
 import pytest
 import yaml
 
-from analysis.publish.render import RenderError, ReportSpec, check_parameters, load_specs, render_all, render_one
 from analysis import config
+from analysis.publish.render import RenderError, ReportSpec, check_parameters, load_specs, render_all, render_one
 
 pytestmark = pytest.mark.notebook
 
-SMALL = {"speaker": "Vladimir Putin", "phrases": ["That's all there is to it", "It shows as text"],
-         "period": "year"}
+SMALL = {"speaker": "Vladimir Putin", "phrases": ["That's all there is to it", "It shows as text"], "period": "year"}
 
 
 def write_config(path, reports):
@@ -22,13 +22,22 @@ def write_config(path, reports):
 
 
 def test_notebook_renders_to_html_without_code(fixture_corpus, tmp_path):
-    cfg = write_config(tmp_path / "reports.yaml", [
-        {"name": "small", "notebook": "01-track-phrases.ipynb", "title": "Small <test> report",
-         "summary": "A summary & more", "parameters": SMALL},
-    ])
+    cfg = write_config(
+        tmp_path / "reports.yaml",
+        [
+            {
+                "name": "small",
+                "notebook": "01-track-phrases.ipynb",
+                "title": "Small <test> report",
+                "summary": "A summary & more",
+                "parameters": SMALL,
+            },
+        ],
+    )
     reports = tmp_path / "reports"
-    failures = render_all(config_path=cfg, reports_dir=reports, processed_dir=fixture_corpus.path,
-                          build_dir=tmp_path / "build")
+    failures = render_all(
+        config_path=cfg, reports_dir=reports, processed_dir=fixture_corpus.path, build_dir=tmp_path / "build"
+    )
     assert failures == []
     page = (reports / "small.html").read_text(encoding="utf-8")
     assert "from analysis" not in page  # input cells are excluded for readers
@@ -37,7 +46,10 @@ def test_notebook_renders_to_html_without_code(fixture_corpus, tmp_path):
     assert "<img src=x onerror" not in page  # …never markup
     assert (reports / "small" / "evidence.csv").exists()
     assert sorted(p.name for p in (reports / "small").glob("fig*.csv")) == [
-        "fig1_words_per_year.csv", "fig2_phrase_rates.csv", "fig3_words_per_heading.csv"]
+        "fig1_words_per_year.csv",
+        "fig2_phrase_rates.csv",
+        "fig3_words_per_heading.csv",
+    ]
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="small.html"' in index
     assert "Small &lt;test&gt; report" in index
@@ -47,13 +59,21 @@ def test_notebook_renders_to_html_without_code(fixture_corpus, tmp_path):
 
 
 def test_failing_notebook_is_named_kept_and_not_published(fixture_corpus, tmp_path):
-    cfg = write_config(tmp_path / "reports.yaml", [
-        {"name": "broken", "notebook": "01-track-phrases.ipynb", "title": "Broken",
-         "parameters": {**SMALL, "period": "week"}},
-    ])
+    cfg = write_config(
+        tmp_path / "reports.yaml",
+        [
+            {
+                "name": "broken",
+                "notebook": "01-track-phrases.ipynb",
+                "title": "Broken",
+                "parameters": {**SMALL, "period": "week"},
+            },
+        ],
+    )
     reports = tmp_path / "reports"
-    failures = render_all(config_path=cfg, reports_dir=reports, processed_dir=fixture_corpus.path,
-                          build_dir=tmp_path / "build")
+    failures = render_all(
+        config_path=cfg, reports_dir=reports, processed_dir=fixture_corpus.path, build_dir=tmp_path / "build"
+    )
     assert len(failures) == 1
     assert "01-track-phrases.ipynb" in failures[0] and "period must be one of" in failures[0]
     assert (tmp_path / "build" / "executed" / "broken.ipynb").exists()
@@ -123,29 +143,54 @@ def test_every_project_report_renders_on_the_default_corpus(published):
 @pytest.mark.parametrize(
     "notebook, parameters",
     [
-        ("01-track-phrases.ipynb", {"phrases": ["finality", "I would like to stress"], "period": "month",
-                                    "per": "statements", "breakdown": True, "smooth_periods": 2}),
+        (
+            "01-track-phrases.ipynb",
+            {
+                "phrases": ["finality", "I would like to stress"],
+                "period": "month",
+                "per": "statements",
+                "breakdown": True,
+                "smooth_periods": 2,
+            },
+        ),
         ("01-track-phrases.ipynb", {"phrases": ["finality"], "per": "raw", "start": "2020-01-01"}),
         ("05-compare-periods.ipynb", {"speaker_b": "Ivan Testov", "min_freq": 1, "top": 5}),
         ("06-profile-statement.ipynb", {"doc_id": "kremlin-90001"}),
     ],
 )
 def test_notebook_options_a_journalist_may_set(fixture_corpus, tmp_path, notebook, parameters):
-    cfg = write_config(tmp_path / "reports.yaml", [
-        {"name": "options", "notebook": notebook, "title": "Options", "parameters": parameters}])
-    failures = render_all(config_path=cfg, reports_dir=tmp_path / "reports", processed_dir=fixture_corpus.path,
-                          build_dir=tmp_path / "build")
+    cfg = write_config(
+        tmp_path / "reports.yaml",
+        [{"name": "options", "notebook": notebook, "title": "Options", "parameters": parameters}],
+    )
+    failures = render_all(
+        config_path=cfg,
+        reports_dir=tmp_path / "reports",
+        processed_dir=fixture_corpus.path,
+        build_dir=tmp_path / "build",
+    )
     assert failures == []
     meta = json.loads((tmp_path / "reports" / "options" / "report.json").read_text(encoding="utf-8"))
     assert meta["finding"]
 
 
-@pytest.mark.parametrize("bad, message", [({"per": "minutes"}, "per must be one of"),
-                                          ({"speaker": "Nobody Atall"}, "no words in this corpus"),
-                                          ({"start": "yesterday"}, "ISO date")])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"per": "minutes"}, "per must be one of"),
+        ({"speaker": "Nobody Atall"}, "no words in this corpus"),
+        ({"start": "yesterday"}, "ISO date"),
+    ],
+)
 def test_bad_notebook_parameters_fail_with_a_clear_message(fixture_corpus, tmp_path, bad, message):
-    cfg = write_config(tmp_path / "reports.yaml", [
-        {"name": "bad", "notebook": "01-track-phrases.ipynb", "title": "Bad", "parameters": {**SMALL, **bad}}])
-    failures = render_all(config_path=cfg, reports_dir=tmp_path / "reports", processed_dir=fixture_corpus.path,
-                          build_dir=tmp_path / "build")
+    cfg = write_config(
+        tmp_path / "reports.yaml",
+        [{"name": "bad", "notebook": "01-track-phrases.ipynb", "title": "Bad", "parameters": {**SMALL, **bad}}],
+    )
+    failures = render_all(
+        config_path=cfg,
+        reports_dir=tmp_path / "reports",
+        processed_dir=fixture_corpus.path,
+        build_dir=tmp_path / "build",
+    )
     assert len(failures) == 1 and message in failures[0] and "01-track-phrases.ipynb" in failures[0]

@@ -1,18 +1,19 @@
 """Rhetoric markers: sampling for labels and labelled precision."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.measures import lexicon
-from analysis.measures import rhetoric
+from analysis.measures import lexicon, rhetoric
 from analysis.measures.count import evidence
+from analysis.selection import Selection
 
 
 @pytest.fixture(scope="module")
 def hits(default_corpus):
     lex = lexicon.load(kind="rhetoric")
-    return evidence(default_corpus, speaker="Putin", phrases=lex.names, lexicon=lex), lex
+    return evidence(default_corpus, Selection.of(speaker="Putin"), lex.names, lexicon=lex), lex
 
 
 def test_sample_is_reproducible_and_capped(hits):

@@ -33,8 +33,7 @@ def test_resolve_named(label, speaker):
     assert res.role == "speech"
 
 
-@pytest.mark.parametrize("label, role", [("Question", "question"), ("REMARK", "question"),
-                                         ("Moderator", "moderator")])
+@pytest.mark.parametrize("label, role", [("Question", "question"), ("REMARK", "question"), ("Moderator", "moderator")])
 def test_resolve_anonymous(label, role):
     res = REG.resolve(label)
     assert res.speaker is None and res.role == role
@@ -67,8 +66,10 @@ def test_near_miss_flags_unknown_typos():
     assert REG.near_miss("Vladimir Lukin") is None  # a different person, not a typo
 
 
-@pytest.mark.parametrize("date, leader", [("2005-01-01", "Vladimir Putin"), ("2010-01-01", "Dmitry Medvedev"),
-                                          ("2020-06-19", "Vladimir Putin")])
+@pytest.mark.parametrize(
+    "date, leader",
+    [("2005-01-01", "Vladimir Putin"), ("2010-01-01", "Dmitry Medvedev"), ("2020-06-19", "Vladimir Putin")],
+)
 def test_in_office(date, leader):
     assert REG.in_office(dt.date.fromisoformat(date)) == leader
 
@@ -78,11 +79,21 @@ def test_in_office(date, leader):
     [
         ("Defence Minister Sergei Shoigu", "Sergei Shoigu", "Defence Minister"),
         ("Energy Minister Alexander Novak", "Alexander Novak", "Energy Minister"),
-        ("President of the Republic of Turkey Recep Tayyip Erdogan", "Recep Tayyip Erdogan",
-         "President of the Republic of Turkey"),
-        ("President of the People’s Republic of China Xi Jinping", "Xi Jinping", "President of the People’s Republic of China"),
-        ("Minister of Civil Defence, Emergencies and Disaster Relief Yevgeny Zinichev", "Yevgeny Zinichev",
-         "Minister of Civil Defence, Emergencies and Disaster Relief"),
+        (
+            "President of the Republic of Turkey Recep Tayyip Erdogan",
+            "Recep Tayyip Erdogan",
+            "President of the Republic of Turkey",
+        ),
+        (
+            "President of the People’s Republic of China Xi Jinping",
+            "Xi Jinping",
+            "President of the People’s Republic of China",
+        ),
+        (
+            "Minister of Civil Defence, Emergencies and Disaster Relief Yevgeny Zinichev",
+            "Yevgeny Zinichev",
+            "Minister of Civil Defence, Emergencies and Disaster Relief",
+        ),
         ("Valeriya Korableva, reporter at Channel One", "Valeriya Korableva", "reporter at Channel One"),
         ("Crown Prince of Saudi Arabia Mohammed bin Salman", "Mohammed bin Salman", "Crown Prince of Saudi Arabia"),
         ("King Abdullah II of Jordan", "King Abdullah II", "King of Jordan"),
@@ -98,29 +109,36 @@ def test_split_name_and_title(label, name, title):
     assert REG.split(label) == (name, title)
 
 
-@pytest.mark.parametrize("label, speaker, title", [
-    ("Defence Minister Sergei Shoigu", "Sergei Shoigu", "Defence Minister"),
-    ("President of Russia Vladimir Putin (retranslated)", "Vladimir Putin", "President of Russia"),
-    ("V.Putin", "Vladimir Putin", None),
-])
+@pytest.mark.parametrize(
+    "label, speaker, title",
+    [
+        ("Defence Minister Sergei Shoigu", "Sergei Shoigu", "Defence Minister"),
+        ("President of Russia Vladimir Putin (retranslated)", "Vladimir Putin", "President of Russia"),
+        ("V.Putin", "Vladimir Putin", None),
+    ],
+)
 def test_resolve_gives_person_and_title(label, speaker, title):
     res = REG.resolve(label)
     assert (res.speaker, res.title) == (speaker, title)
 
 
-@pytest.mark.parametrize("label, is_name", [
-    ("Olympic ice hockey champion Ilya Kovalchuk", True),
-    ("Head of the A Just Russia faction Sergei Mironov", True),
-    ("France", False),
-    ("And a question for President Putin", False),
-    ("Naturally, we will discuss the Middle East", False),
-])
+@pytest.mark.parametrize(
+    "label, is_name",
+    [
+        ("Olympic ice hockey champion Ilya Kovalchuk", True),
+        ("Head of the A Just Russia faction Sergei Mironov", True),
+        ("France", False),
+        ("And a question for President Putin", False),
+        ("Naturally, we will discuss the Middle East", False),
+    ],
+)
 def test_looks_like_name_long_labels_and_quotations(label, is_name):
     assert REG.looks_like_name(label) is is_name
 
 
-@pytest.mark.parametrize("label, role", [("A", "answer"), ("Answer", "answer"), ("Q", "question"),
-                                         ("Interviewer", "question")])
+@pytest.mark.parametrize(
+    "label, role", [("A", "answer"), ("Answer", "answer"), ("Q", "question"), ("Interviewer", "question")]
+)
 def test_question_and_answer_conventions(label, role):
     res = REG.resolve(label)
     assert res.speaker is None and res.role == role

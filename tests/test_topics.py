@@ -1,30 +1,46 @@
 """Topic views: headings, lexicon shares, NMF."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.measures import lexicon
-from analysis.measures import topics
+from analysis.measures import lexicon, topics
 from analysis.measures.lexicon import Lexicon, Term
+from analysis.selection import Selection
 
 
 def test_seed_headings(default_corpus):
-    h = topics.headings(default_corpus.speaker_turns("Putin", source="Meduza (English edition)"))
+    h = topics.headings(default_corpus.select(Selection.of(speaker="Putin", source="Meduza (English edition)")).turns)
     assert len(h) == 10
-    assert h["speaker_words"].sum() == default_corpus.speaker_turns("Putin", source="Meduza (English edition)")["n_words"].sum()
+    assert (
+        h["speaker_words"].sum()
+        == default_corpus.select(Selection.of(speaker="Putin", source="Meduza (English edition)"))
+        .turns["n_words"]
+        .sum()
+    )
     assert h["share_of_words"].sum() == pytest.approx(1.0, abs=1e-3)
 
 
 def test_lexicon_shares_on_a_small_frame():
-    turns = pd.DataFrame({
-        "doc_id": ["a", "a", "b"], "para_no": [0, 1, 0],
-        "text": ["Sanctions and gas.", "Nothing here at all.", "Gas prices."],
-        "n_words": [3, 4, 2], "date": pd.to_datetime(["2019-01-01", "2019-01-01", "2020-01-01"]),
-        "title": "t", "source_url": None, "speaker": "S", "section": None,
-    })
-    lex = Lexicon(path=__import__("pathlib").Path("t.yaml"), version=1,
-                  entries=(Term("sanctions", ("sanction*",), is_family=True), Term("energy", ("gas",), is_family=True)))
+    turns = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "para_no": [0, 1, 0],
+            "text": ["Sanctions and gas.", "Nothing here at all.", "Gas prices."],
+            "n_words": [3, 4, 2],
+            "date": pd.to_datetime(["2019-01-01", "2019-01-01", "2020-01-01"]),
+            "title": "t",
+            "source_url": None,
+            "speaker": "S",
+            "section": None,
+        }
+    )
+    lex = Lexicon(
+        path=__import__("pathlib").Path("t.yaml"),
+        version=1,
+        entries=(Term("sanctions", ("sanction*",), is_family=True), Term("energy", ("gas",), is_family=True)),
+    )
     s = topics.lexicon_shares(turns, lex, by="year").set_index(["period", "topic"])
     assert s.loc[("2019", "sanctions"), "topic_paragraphs"] == 1
     assert s.loc[("2019", "sanctions"), "share_of_paragraphs"] == 0.5
@@ -34,7 +50,7 @@ def test_lexicon_shares_on_a_small_frame():
 
 
 def test_nmf_is_reproducible_with_a_seed(default_corpus):
-    turns = default_corpus.speaker_turns("Putin")
+    turns = default_corpus.select(Selection.of(speaker="Putin")).turns
     a = topics.discover(turns, n_topics=5, seed=3)
     b = topics.discover(turns, n_topics=5, seed=3)
     pd.testing.assert_frame_equal(a["terms"], b["terms"])
@@ -44,8 +60,9 @@ def test_nmf_is_reproducible_with_a_seed(default_corpus):
 
 
 def test_nmf_needs_enough_text():
-    turns = pd.DataFrame({"doc_id": ["a"], "para_no": [0], "text": ["short"], "n_words": [1],
-                          "date": pd.to_datetime(["2019-01-01"])})
+    turns = pd.DataFrame(
+        {"doc_id": ["a"], "para_no": [0], "text": ["short"], "n_words": [1], "date": pd.to_datetime(["2019-01-01"])}
+    )
     with pytest.raises(ValueError, match="too few"):
         topics.discover(turns, n_topics=3)
 

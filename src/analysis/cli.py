@@ -3,6 +3,7 @@ score-attribution,build,render}``.
 
 Scripts and CI use the same functions the notebooks call; errors go to stderr with exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,11 +14,17 @@ from analysis import config
 
 
 def _add_query_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR,
-                   help="processed corpus folder (default: data/processed)")
+    p.add_argument(
+        "--processed", type=Path, default=config.PROCESSED_DIR, help="processed corpus folder (default: data/processed)"
+    )
     p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker name (default: %(default)s)")
-    p.add_argument("--phrase", action="append", required=True, dest="phrases",
-                   help="a phrase, or a family name from the phrase lexicon; repeat for several")
+    p.add_argument(
+        "--phrase",
+        action="append",
+        required=True,
+        dest="phrases",
+        help="a phrase, or a family name from the phrase lexicon; repeat for several",
+    )
     p.add_argument("--lexicon", type=Path, help="phrase lexicon (default: config/lexicons/phrases.yaml)")
     p.add_argument("--start", help="first date, YYYY-MM-DD (inclusive)")
     p.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
@@ -26,8 +33,9 @@ def _add_query_args(p: argparse.ArgumentParser) -> None:
 
 
 def _add_scope_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR,
-                   help="processed corpus folder (default: data/processed)")
+    p.add_argument(
+        "--processed", type=Path, default=config.PROCESSED_DIR, help="processed corpus folder (default: data/processed)"
+    )
     p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker name (default: %(default)s)")
     p.add_argument("--start", help="first date, YYYY-MM-DD (inclusive)")
     p.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
@@ -40,10 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="build the processed corpus from a raw folder")
-    p.add_argument("--raw", type=Path, default=config.RAW_DIR,
-                   help="raw folder or .tar(.xz/.gz) archive (default: data/raw)")
-    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
-                   help="processed folder (default: data/processed)")
+    p.add_argument(
+        "--raw", type=Path, default=config.RAW_DIR, help="raw folder or .tar(.xz/.gz) archive (default: data/raw)"
+    )
+    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR, help="processed folder (default: data/processed)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--full", action="store_true", help="ignore the previous run: re-parse every file")
     p.add_argument("--jobs", type=int, help="parallel parsing processes (default: all cores)")
@@ -86,7 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker of side A (and B)")
     p.add_argument("--speaker-b", help="compare with this speaker over the same dates (--a-start/--a-end)")
     p.add_argument("--split", help="A: before this date; B: from this date on (YYYY-MM-DD)")
-    p.add_argument("--a-start"); p.add_argument("--a-end"); p.add_argument("--b-start"); p.add_argument("--b-end")
+    p.add_argument("--a-start")
+    p.add_argument("--a-end")
+    p.add_argument("--b-start")
+    p.add_argument("--b-end")
     p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
     p.add_argument("--ngram", type=int, default=1, choices=[1, 2, 3])
     p.add_argument("--min-freq", type=int, default=5)
@@ -105,12 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", action="store_true", help="only the counts by kind")
     p.add_argument("--out", type=Path, help="write the CSV to this file (the counts still go to stderr)")
 
-    p = sub.add_parser("score-attribution",
-                       help="word-level precision and recall of the importers against a hand-checked gold set")
-    p.add_argument("--gold", type=Path, default=config.PROJ_ROOT / "tests" / "gold",
-                   help="folder of gold CSVs, each beside its raw file (default: tests/gold)")
+    p = sub.add_parser(
+        "score-attribution", help="word-level precision and recall of the importers against a hand-checked gold set"
+    )
+    p.add_argument(
+        "--gold",
+        type=Path,
+        default=config.PROJ_ROOT / "tests" / "gold",
+        help="folder of gold CSVs, each beside its raw file (default: tests/gold)",
+    )
     p.add_argument("--leader", default=config.DEFAULT_SPEAKER, help="the speaker whose words are scored first")
     p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = sub.add_parser("docs", help="write docs/data-dictionary.md from docs/columns.yaml (the column schema)")
+    p.add_argument("--out", type=Path, help="write here instead of docs/data-dictionary.md")
 
     p = sub.add_parser("build", help="rebuild everything from data/raw and publish into reports/ (ingest + render)")
     p.add_argument("--raw", type=Path, default=config.RAW_DIR)
@@ -152,22 +171,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("count", "kwic"):
         from analysis.corpus import Corpus
         from analysis.measures.count import count_phrases, evidence
-
         from analysis.measures.lexicon import load
 
         corpus = Corpus.load(args.processed)
         lexicon = load(args.lexicon)
         if args.command == "count":
-            table = count_phrases(corpus, speaker=args.speaker, phrases=args.phrases, by=args.by,
-                                  start=args.start, end=args.end, source=args.source, lexicon=lexicon,
-                                  breakdown=args.breakdown)
-            text = table.to_csv(index=False, lineterminator="\n") if args.format == "csv" \
+            table = count_phrases(corpus, _selection(args), args.phrases, lexicon=lexicon, breakdown=args.breakdown)
+            text = (
+                table.to_csv(index=False, lineterminator="\n")
+                if args.format == "csv"
                 else table.to_json(orient="records", indent=1) + "\n"
+            )
         else:
             from analysis.publish.evidence import evidence_csv, evidence_html
 
-            ev = evidence(corpus, speaker=args.speaker, phrases=args.phrases, start=args.start, end=args.end,
-                          source=args.source, lexicon=lexicon)
+            ev = evidence(corpus, _selection(args), args.phrases, lexicon=lexicon)
             text = evidence_csv(ev) if args.format == "csv" else evidence_html(ev)
         _write(text, args.out)
         return 0
@@ -192,8 +210,8 @@ def _run(args: argparse.Namespace) -> int:
             _write(shown.to_string(index=False) + "\n", args.out)
         return 0
     if args.command == "audit":
-        from analysis.quality.audit import audit, summary
         from analysis.corpus import Corpus
+        from analysis.quality.audit import audit, summary
 
         corpus = Corpus.load(args.processed)
         hits = audit(corpus.turns, corpus.documents)
@@ -201,8 +219,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.summary:
             _write(counts.to_csv(index=False, lineterminator="\n"), args.out)
             return 0
-        print(f"audit: {len(hits)} paragraph(s) flagged: "
-              + ", ".join(f"{r.kind} {r.paragraphs}" for r in counts.itertuples()), file=sys.stderr)
+        print(
+            f"audit: {len(hits)} paragraph(s) flagged: "
+            + ", ".join(f"{r.kind} {r.paragraphs}" for r in counts.itertuples()),
+            file=sys.stderr,
+        )
         _write(hits.to_csv(index=False, lineterminator="\n"), args.out)
         return 0
     if args.command == "score-attribution":
@@ -211,8 +232,14 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.quality.attribution import format_summary, score
 
         result = score(args.gold, leader=args.leader)
-        _write(format_summary(result) if args.format == "text"
-               else json.dumps(result, indent=1, default=str) + "\n", None)
+        _write(
+            format_summary(result) if args.format == "text" else json.dumps(result, indent=1, default=str) + "\n", None
+        )
+        return 0
+    if args.command == "docs":
+        from analysis.publish.columns import write_markdown
+
+        print(f"docs: wrote {write_markdown(args.out)}", file=sys.stderr)
         return 0
     if args.command == "build":
         from analysis.ingest import ingest
@@ -223,10 +250,25 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "render":
         from analysis.publish.render import render_all
 
-        failures = render_all(config_path=args.config, only=args.only, reports_dir=args.reports_dir,
-                              processed_dir=args.processed)
+        failures = render_all(
+            config_path=args.config, only=args.only, reports_dir=args.reports_dir, processed_dir=args.processed
+        )
         return 1 if failures else 0
     raise AssertionError(args.command)
+
+
+def _selection(args: argparse.Namespace, **changes):
+    """The command's :class:`~analysis.selection.Selection`, built as the notebooks build theirs."""
+    from analysis.selection import Selection
+
+    params = {
+        "speaker": args.speaker,
+        "start": getattr(args, "start", None),
+        "end": getattr(args, "end", None),
+        "source": args.source,
+        "period": getattr(args, "by", None),
+    }
+    return Selection.of(**{**params, **changes})
 
 
 def _analyse(args: argparse.Namespace, corpus):
@@ -239,24 +281,32 @@ def _analyse(args: argparse.Namespace, corpus):
         from analysis.measures.keyness import compare, sides
 
         if args.split or args.speaker_b:
-            a, b, _, _ = sides(corpus, speaker=args.speaker, split=args.split, speaker_b=args.speaker_b,
-                               start=args.a_start, end=args.a_end, source=args.source)
+            a, b, _, _ = sides(
+                corpus, _selection(args, start=args.a_start, end=args.a_end), split=args.split, speaker_b=args.speaker_b
+            )
         elif (args.a_start or args.a_end) and (args.b_start or args.b_end):
-            a = corpus.speaker_turns(args.speaker, start=args.a_start, end=args.a_end, source=args.source)
-            b = corpus.speaker_turns(args.speaker, start=args.b_start, end=args.b_end, source=args.source)
+            a = corpus.select(_selection(args, start=args.a_start, end=args.a_end)).turns
+            b = corpus.select(_selection(args, start=args.b_start, end=args.b_end)).turns
         else:
-            raise ValueError("say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and "
-                             "--b-start/--b-end")
+            raise ValueError(
+                "say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and --b-start/--b-end"
+            )
         result = compare(a, b, ngram=args.ngram, min_freq=args.min_freq, top=args.top)
         return pd.concat([result["a"], result["b"]], ignore_index=True)
-    scope = dict(start=args.start, end=args.end, source=args.source)
-    turns = corpus.speaker_turns(args.speaker, **scope)
+    selection = _selection(args)
+    turns = corpus.select(selection).turns
     if args.command == "catchphrases":
         from analysis.measures.catchphrases import PUBLISHER_ROLES, discover
 
         publisher = corpus.turns[corpus.turns["role"].isin(PUBLISHER_ROLES)]
-        return discover(turns, publisher_turns=publisher, min_n=args.min_n, max_n=args.max_n,
-                        min_docs=args.min_statements, top=args.top)
+        return discover(
+            turns,
+            publisher_turns=publisher,
+            min_n=args.min_n,
+            max_n=args.max_n,
+            min_docs=args.min_statements,
+            top=args.top,
+        )
     if args.command == "topics":
         from analysis.measures import topics
 
@@ -268,8 +318,8 @@ def _analyse(args: argparse.Namespace, corpus):
 
     lex = lexicon.load(args.lexicon, kind="rhetoric")
     if args.sample or args.precision:
-        ev = evidence(corpus, speaker=args.speaker, phrases=lex.names, lexicon=lex, **scope)
+        ev = evidence(corpus, selection, lex.names, lexicon=lex)
         if args.sample:
             return rhetoric.sample_for_labelling(ev, per_category=args.sample)
         return rhetoric.precision(ev, rhetoric.read_labels(args.labels or rhetoric.LABELS_FILE), lex.names)
-    return count_phrases(corpus, speaker=args.speaker, phrases=lex.names, lexicon=lex, by=args.by, **scope)
+    return count_phrases(corpus, selection, lex.names, lexicon=lex)

@@ -3,6 +3,7 @@
 Every path in the library and the notebooks is built from :data:`PROJ_ROOT`, never from the
 current working directory, so a notebook run from JupyterLab, papermill or CI sees the same files.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ All are ``ValueError`` subclasses except :class:`IngestError` (a raw file that c
 document, recorded in the ingest report rather than raised to the user) and :class:`RenderError`.
 The command line turns a ``ValueError`` into one line on stderr and exit status 2.
 """
+
 from __future__ import annotations
 
 

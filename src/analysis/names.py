@@ -4,6 +4,7 @@ A :class:`NameSplitter` knows the words of titles (``role_words``), countries an
 (from ``config/speakers.yaml`` and pycountry) and splits a label into the person and the title;
 :func:`clean_label` and :func:`squash` are the forms labels are compared in.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,7 @@ class NameSplitter:
     def split(self, label: str) -> tuple[str, str | None]:
         regnal = _REGNAL_RE.match(_MISSING_SPACE_RE.sub(r"\1 of", normalize_ws(strip_asides(label)).strip(" :.-–—")))
         if regnal:  # "King Abdullah II of Jordan", "Patriarch Kirill of Moscow and All Russia"
-            return f"{regnal['title']} {regnal['name']}", normalize_ws(regnal.group(0).replace(regnal['name'], "", 1))
+            return f"{regnal['title']} {regnal['name']}", normalize_ws(regnal.group(0).replace(regnal["name"], "", 1))
         return self._split(label)
 
     def _split(self, label: str) -> tuple[str, str | None]:
@@ -70,7 +71,7 @@ class NameSplitter:
         if 3 <= len(run) < len(tokens):  # "… Saudi Arabia Mohammed bin Salman", "… Disaster Relief Yevgeny Zinichev"
             given = [i for i, t in enumerate(run[:-1]) if t.lower() in self.given_names]
             if given:  # (a label that is all name, "Seyed Mohammed Hossein Adeli", is kept whole)
-                run = run[given[0]:]
+                run = run[given[0] :]
         title = " ".join(tokens[: len(tokens) - len(run)]).strip(" ,") or None
         if len(run) == 1 and title and title.split()[0].lower() in _REGNAL:
             run = [title.split()[0], *run]  # "Patriarch of Moscow and All Russia Kirill": Patriarch Kirill
@@ -90,9 +91,8 @@ class NameSplitter:
         if not bare[0].isupper():
             head, _, tail = bare.partition("-")  # "al-Ketbi", "el-Sisi", "bin-Zayed"
             return bool(tail) and head in self.particles and tail[:1].isupper()
-        if len(bare) > 1 and bare.isupper() and "." not in bare and not _ROMAN_RE.fullmatch(bare):
-            return False  # an acronym: LDPR, VTB, TASS (a regnal number "II" is part of the name)
-        return True
+        # an acronym (LDPR, VTB, TASS) is not a name; a regnal number ("II") is part of one
+        return not (len(bare) > 1 and bare.isupper() and "." not in bare and not _ROMAN_RE.fullmatch(bare))
 
 
 def places() -> frozenset[str]:
@@ -109,11 +109,48 @@ def places() -> frozenset[str]:
                 out.add(value.lower())
             else:
                 out.update(w.lower() for w in words if w.lower() not in keep and len(w) > 2)
-    out.update({"china", "russia", "belarus", "ukraine", "turkey", "iran", "syria", "korea", "vietnam", "moldova",
-                "venezuela", "bolivia", "tanzania", "laos", "usa", "uk", "britain", "europe", "asia", "africa",
-                "crimea", "chechnya", "tatarstan", "bashkortostan", "dagestan", "yakutia", "abkhazia",
-                "ossetia", "kazakhstan", "kyrgyzstan", "uzbekistan", "tajikistan", "turkmenistan", "armenia",
-                "azerbaijan", "georgia", "petersburg", "sevastopol"})
+    out.update(
+        {
+            "china",
+            "russia",
+            "belarus",
+            "ukraine",
+            "turkey",
+            "iran",
+            "syria",
+            "korea",
+            "vietnam",
+            "moldova",
+            "venezuela",
+            "bolivia",
+            "tanzania",
+            "laos",
+            "usa",
+            "uk",
+            "britain",
+            "europe",
+            "asia",
+            "africa",
+            "crimea",
+            "chechnya",
+            "tatarstan",
+            "bashkortostan",
+            "dagestan",
+            "yakutia",
+            "abkhazia",
+            "ossetia",
+            "kazakhstan",
+            "kyrgyzstan",
+            "uzbekistan",
+            "tajikistan",
+            "turkmenistan",
+            "armenia",
+            "azerbaijan",
+            "georgia",
+            "petersburg",
+            "sevastopol",
+        }
+    )
     return frozenset(out)
 
 
@@ -131,10 +168,27 @@ def title_before(cleaned: str, canonical: str) -> str | None:
     return None
 
 
-_REGNAL = frozenset({"king", "queen", "emir", "sultan", "patriarch", "pope", "metropolitan", "archbishop",
-                     "cardinal", "catholicos", "mufti", "emperor", "prince"})
-_REGNAL_RE = re.compile(r"^(?:[\w\s’'-]*?\s)?(?P<title>King|Queen|Emir|Sultan|Patriarch|Pope|Metropolitan|Catholicos)"
-                        r"\s+(?P<name>[A-Z][\w-]+(?:\s+[IVX]+)?)\s+of\s+\S.*$")
+_REGNAL = frozenset(
+    {
+        "king",
+        "queen",
+        "emir",
+        "sultan",
+        "patriarch",
+        "pope",
+        "metropolitan",
+        "archbishop",
+        "cardinal",
+        "catholicos",
+        "mufti",
+        "emperor",
+        "prince",
+    }
+)
+_REGNAL_RE = re.compile(
+    r"^(?:[\w\s’'-]*?\s)?(?P<title>King|Queen|Emir|Sultan|Patriarch|Pope|Metropolitan|Catholicos)"
+    r"\s+(?P<name>[A-Z][\w-]+(?:\s+[IVX]+)?)\s+of\s+\S.*$"
+)
 _MISSING_SPACE_RE = re.compile(r"([a-z]{3}|[IVX])of(?=\s+(?:the\s+)?[A-Z])")
 
 
@@ -148,7 +202,7 @@ def _decapitalise(text: str) -> str:
     while n < len(tokens) and caps[len(tokens) - 1 - n]:
         n += 1
     if n >= 2:  # a trailing run of two or more words in capitals is a name, not an acronym
-        return " ".join(tokens[: len(tokens) - n] + [t.title() for t in tokens[len(tokens) - n:]])
+        return " ".join(tokens[: len(tokens) - n] + [t.title() for t in tokens[len(tokens) - n :]])
     return text
 
 

@@ -10,6 +10,7 @@ The registry lives in ``config/speakers.yaml``. A label is resolved in three ste
 
 Labels that match nobody keep their cleaned text as the speaker name.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,16 +23,74 @@ from pathlib import Path
 import yaml
 
 from analysis import config
-from analysis.names import (NameSplitter, strip_asides, title_before, clean_label, places,
-                            squash)
-from analysis.text import normalize_ws
+from analysis.names import NameSplitter, clean_label, places, squash, strip_asides, title_before
 
 _SENTENCE_RE = re.compile(r"[?!;“”\"«»]|\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you)\b")
 _INITIAL_RE = re.compile(r"[A-Z]\.?")
 _SENTENCE_STARTERS = frozenset(
-    "dear ladies gentlemen friends colleagues good and but so or a an the this that these those my our your his her their its it i we you he she they here "
-    "there now then also another one as for to in on at with if when what why how let please thank thanks "
-    "yes no well all some many".split())
+    [
+        "dear",
+        "ladies",
+        "gentlemen",
+        "friends",
+        "colleagues",
+        "good",
+        "and",
+        "but",
+        "so",
+        "or",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "its",
+        "it",
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "here",
+        "there",
+        "now",
+        "then",
+        "also",
+        "another",
+        "one",
+        "as",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "with",
+        "if",
+        "when",
+        "what",
+        "why",
+        "how",
+        "let",
+        "please",
+        "thank",
+        "thanks",
+        "yes",
+        "no",
+        "well",
+        "all",
+        "some",
+        "many",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -57,9 +116,7 @@ class SpeakerRegistry:
     _compiled: list[tuple[str, list[re.Pattern]]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        self._compiled = [
-            (s["name"], [re.compile(p) for p in s.get("patterns", [])]) for s in self.speakers
-        ]
+        self._compiled = [(s["name"], [re.compile(p) for p in s.get("patterns", [])]) for s in self.speakers]
 
     @property
     def given_names(self) -> frozenset[str]:
@@ -73,12 +130,20 @@ class SpeakerRegistry:
         """Everything that decides how labels resolve, as text (part of the ingest state's key)."""
         import json
 
-        return json.dumps({"speakers": self.speakers, "anonymous": {k: sorted(v) for k, v in self.anonymous.items()},
-                           "particles": sorted(self.name_particles), "roles": sorted(self.names.role_words),
-                           "given": sorted(self.names.given_names)}, sort_keys=True, default=str)
+        return json.dumps(
+            {
+                "speakers": self.speakers,
+                "anonymous": {k: sorted(v) for k, v in self.anonymous.items()},
+                "particles": sorted(self.name_particles),
+                "roles": sorted(self.names.role_words),
+                "given": sorted(self.names.given_names),
+            },
+            sort_keys=True,
+            default=str,
+        )
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "SpeakerRegistry":
+    def load(cls, path: Path | None = None) -> SpeakerRegistry:
         path = Path(path or config.SPEAKERS_FILE)
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return cls(
@@ -86,8 +151,12 @@ class SpeakerRegistry:
             speakers=list(data.get("speakers", [])),
             anonymous={role: set(v) for role, v in (data.get("anonymous") or {}).items()},
             name_particles=(particles := {_particle(p) for p in data.get("name_particles", [])}),
-            names=NameSplitter(frozenset(particles), frozenset(str(w).lower() for w in data.get("role_words") or []),
-                               places(), frozenset(str(w).lower() for w in data.get("given_names") or [])),
+            names=NameSplitter(
+                frozenset(particles),
+                frozenset(str(w).lower() for w in data.get("role_words") or []),
+                places(),
+                frozenset(str(w).lower() for w in data.get("given_names") or []),
+            ),
         )
 
     @property
@@ -137,8 +206,9 @@ class SpeakerRegistry:
             return False
         if not self.names.name_token(tokens[-1], inside=False) or not tokens[0][:1].isupper():
             return False
-        return all(t[:1].isupper() or t.lower() in self.name_particles or self.names.name_token(t, inside=True)
-                   for t in tokens)
+        return all(
+            t[:1].isupper() or t.lower() in self.name_particles or self.names.name_token(t, inside=True) for t in tokens
+        )
 
     def is_role_label(self, label: str) -> bool:
         """True for a printed title with no name ("Executive Chairman of the World Economic Forum")."""
@@ -225,14 +295,33 @@ def page_resolver(labels: list[str], registry: SpeakerRegistry, warnings: list[s
     mapping: dict[str, str] = {}
     for name in names:
         tokens = name.split()
-        shorter = [m for m in everyone if m != name and len(m.split()) >= 2 and name.endswith(" " + m)
-                   and not _is_full_form(name, m, registry)]
-        full = [m for m in everyone if m != name and m.endswith(" " + name)
-                and (len(tokens) == 1 or _is_full_form(m, name, registry))]
-        initial = [m for m in everyone if m != name and len(tokens) == 2 and _INITIAL_RE.fullmatch(tokens[0])
-                   and m.split()[-1] == tokens[-1] and m.split()[0][:1] == tokens[0][:1] and len(m.split()) >= 2]
-        initial += [m for m in everyone if m != name and [t for t in m.split() if not _INITIAL_RE.fullmatch(t)]
-                    == tokens and len(m.split()) > len(tokens)]  # "Adnan Amin" -> "Adnan Z. Amin"
+        shorter = [
+            m
+            for m in everyone
+            if m != name and len(m.split()) >= 2 and name.endswith(" " + m) and not _is_full_form(name, m, registry)
+        ]
+        full = [
+            m
+            for m in everyone
+            if m != name and m.endswith(" " + name) and (len(tokens) == 1 or _is_full_form(m, name, registry))
+        ]
+        initial = [
+            m
+            for m in everyone
+            if m != name
+            and len(tokens) == 2
+            and _INITIAL_RE.fullmatch(tokens[0])
+            and m.split()[-1] == tokens[-1]
+            and m.split()[0][:1] == tokens[0][:1]
+            and len(m.split()) >= 2
+        ]
+        initial += [
+            m
+            for m in everyone
+            if m != name
+            and [t for t in m.split() if not _INITIAL_RE.fullmatch(t)] == tokens
+            and len(m.split()) > len(tokens)
+        ]  # "Adnan Amin" -> "Adnan Z. Amin"
         if shorter:  # "Petersburg Alexander Beglov" -> "Alexander Beglov"
             mapping[name] = max(shorter, key=len)
         elif len(full) == 1:  # "Beglov", "Van der Bellen" -> the one full name on the page that ends with it
@@ -249,12 +338,17 @@ def page_resolver(labels: list[str], registry: SpeakerRegistry, warnings: list[s
                 preferred = other in titled
             else:
                 preferred = counts[other] >= 2 * counts[name] or (
-                    order[other] < order[name] and 2 * counts[other] > counts[name])
+                    order[other] < order[name] and 2 * counts[other] > counts[name]
+                )
             if other == name or other in mapping or not preferred:
                 continue
             a, b = name.split(), other.split()
-            if len(a) == len(b) >= 2 and a[-1][:1] == b[-1][:1] and _similar(a[-1], b[-1], 0.75) and \
-                    all(_similar(x, y, 0.8) for x, y in zip(a[:-1], b[:-1])):
+            if (
+                len(a) == len(b) >= 2
+                and a[-1][:1] == b[-1][:1]
+                and _similar(a[-1], b[-1], 0.75)
+                and all(_similar(x, y, 0.8) for x, y in zip(a[:-1], b[:-1], strict=True))
+            ):
                 mapping[name] = other
                 warnings.append(f"speaker {name!r} read as {other!r}, the same person spelt differently on this page")
                 break

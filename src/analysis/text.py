@@ -15,10 +15,13 @@ Three layers of text exist for each paragraph:
 :func:`spoken_with_map` also returns, for each character of the spoken text, its offset in the
 display text, so evidence can quote the display text (brackets included) around a match.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+
+import numpy as np
 
 _BRACKET_RE = re.compile(
     r"\[[^\[\]]*\]"
@@ -112,7 +115,7 @@ def spoken_with_map(display: str) -> tuple[str, list[int] | None]:
     # Collapse the double space left where an insertion stood, keeping the map aligned.
     out_chars: list[str] = []
     out_offsets: list[int] = []
-    for ch, off in zip(joined, offsets):
+    for ch, off in zip(joined, offsets, strict=True):
         if ch == " " and (not out_chars or out_chars[-1] == " "):
             continue
         out_chars.append(ch)
@@ -140,3 +143,41 @@ def count_words(text: str) -> int:
 def words(text: str) -> list[str]:
     """The folded words of a text, in order (for n-grams and term counts)."""
     return WORD_RE.findall(fold(text))
+
+
+_CHUNK_SPLIT_RE = re.compile(r"[^\w\s'\-]+|(?<![^\W_])[-']+|[-']+(?![^\W_])|_")
+
+
+def chunks(text: str) -> list[list[str]]:
+    """Folded word lists of the clause-level chunks of a spoken text."""
+    out = []
+    for piece in _CHUNK_SPLIT_RE.split(fold(text)):
+        toks = WORD_RE.findall(piece)
+        if toks:
+            out.append(toks)
+    return out
+
+
+class TextIndex:
+    """Paragraph texts prepared for matching: spoken text, offset maps, one folded joined string.
+
+    Building it is most of the cost of a query over a large corpus; :class:`analysis.corpus.Corpus`
+    keeps one per selection, so repeated queries (a notebook session, a family of phrases) only
+    scan.
+    """
+
+    def __init__(self, displays: list[str], spoken_maps: list[tuple[str, list[int] | None]]):
+        self.displays = displays
+        self.spoken_maps = spoken_maps
+        spoken_texts = [sp for sp, _ in spoken_maps]
+        self.n = len(spoken_texts)
+        self.joined = fold("\n".join(spoken_texts))
+        self.starts = np.cumsum([0] + [len(t) + 1 for t in spoken_texts[:-1]]) if spoken_texts else np.array([0])
+
+    @classmethod
+    def of_displays(cls, displays: list[str]) -> TextIndex:
+        return cls(displays, [spoken_with_map(t) if "[" in t or "(" in t else (t, None) for t in displays])
+
+    @classmethod
+    def of_spoken(cls, spoken_texts: list[str]) -> TextIndex:
+        return cls(spoken_texts, [(t, None) for t in spoken_texts])

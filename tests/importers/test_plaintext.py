@@ -1,9 +1,10 @@
 """Hand-added statements: Markdown or text with YAML front matter."""
+
 from __future__ import annotations
 
 import pytest
 
-from analysis.ingest.importers.base import IngestError
+from analysis.errors import IngestError
 from analysis.ingest.importers.plaintext import parse_plaintext
 from analysis.speakers import default_registry
 
@@ -72,17 +73,26 @@ FRONT = "---\ntitle: Interview\ndate: 2020-01-01\nspeaker: Vladimir Putin\n---\n
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ("Q: What now?\n\nA: Something.\n\nMore of it.",
-         [("question", None, "What now?"), ("speech", "Vladimir Putin", "Something."),
-          ("speech", "Vladimir Putin", "More of it.")]),
+        (
+            "Q: What now?\n\nA: Something.\n\nMore of it.",
+            [
+                ("question", None, "What now?"),
+                ("speech", "Vladimir Putin", "Something."),
+                ("speech", "Vladimir Putin", "More of it."),
+            ],
+        ),
         ("Question: Why?\n\nAnswer: Because.", [("question", None, "Why?"), ("speech", "Vladimir Putin", "Because.")]),
         ("**Q:** Bold?\n\n**A:** Yes.", [("question", None, "Bold?"), ("speech", "Vladimir Putin", "Yes.")]),
         ("Q. Dotted?\n\nA. Dotted.", [("question", None, "Dotted?"), ("speech", "Vladimir Putin", "Dotted.")]),
         ("A lot of people ask.", [("speech", "Vladimir Putin", "A lot of people ask.")]),
-        ("Question: “How much funding is required?” “A lot.”",
-         [("speech", "Vladimir Putin", "Question: “How much funding is required?” “A lot.”")]),
-        ("Defence Minister Sergei Shoigu: Reporting.\n\nPUTIN: Thanks.",
-         [("speech", "Sergei Shoigu", "Reporting."), ("speech", "Vladimir Putin", "Thanks.")]),
+        (
+            "Question: “How much funding is required?” “A lot.”",
+            [("speech", "Vladimir Putin", "Question: “How much funding is required?” “A lot.”")],
+        ),
+        (
+            "Defence Minister Sergei Shoigu: Reporting.\n\nPUTIN: Thanks.",
+            [("speech", "Sergei Shoigu", "Reporting."), ("speech", "Vladimir Putin", "Thanks.")],
+        ),
         ("Interviewer: Hm?\n\nA: Yes.", [("question", None, "Hm?"), ("speech", "Vladimir Putin", "Yes.")]),
     ],
 )

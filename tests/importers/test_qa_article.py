@@ -1,4 +1,5 @@
 """The translated Q&A importer on the seed article (Meduza, Bishkek, 27 Nov 2025)."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from analysis.ingest.importers.base import IngestError
+from analysis.errors import IngestError
 from analysis.ingest.importers.qa_article import parse_qa_article
 from analysis.speakers import default_registry
 from analysis.text import count_words, spoken

@@ -4,9 +4,33 @@
 several processes), ``store`` de-duplicates and writes the Parquet tables, ``state`` remembers
 what each file was so the next run re-parses only what changed; ``build.ingest`` runs them in turn.
 """
-from analysis.ingest.build import (DOCUMENT_SCHEMA, REPORT_FIELDS, SCHEMA_VERSION, STATE_SCHEMA, TURN_SCHEMA,
-                                   IngestResult, document_rows, ingest, n_parts, parse_raw, parser_fingerprint,
-                                   part_of)
 
-__all__ = ["DOCUMENT_SCHEMA", "REPORT_FIELDS", "SCHEMA_VERSION", "STATE_SCHEMA", "TURN_SCHEMA", "IngestResult",
-           "document_rows", "ingest", "n_parts", "parse_raw", "parser_fingerprint", "part_of"]
+from analysis.ingest.build import (
+    DOCUMENT_SCHEMA,
+    REPORT_FIELDS,
+    SCHEMA_VERSION,
+    STATE_SCHEMA,
+    TURN_SCHEMA,
+    IngestResult,
+    document_rows,
+    ingest,
+    n_parts,
+    parse_raw,
+    parser_fingerprint,
+    part_of,
+)
+
+__all__ = [
+    "DOCUMENT_SCHEMA",
+    "REPORT_FIELDS",
+    "SCHEMA_VERSION",
+    "STATE_SCHEMA",
+    "TURN_SCHEMA",
+    "IngestResult",
+    "document_rows",
+    "ingest",
+    "n_parts",
+    "parse_raw",
+    "parser_fingerprint",
+    "part_of",
+]

@@ -22,6 +22,7 @@ no timestamp is written, and the incremental path assembles exactly the tables a
 would. Parsing runs on ``jobs`` processes (default: every core, at most 2 on this project's
 machines is typical); small batches are parsed in-process.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,20 +32,47 @@ from pathlib import Path
 from analysis import config
 from analysis.ingest.parse import parse_raw, parse_tasks, reparse
 from analysis.ingest.scan import scan
-from analysis.ingest.schema import (DOCUMENT_SCHEMA, REPORT_FIELDS, SCHEMA_VERSION, STATE_SCHEMA, TURN_SCHEMA,
-                                    FileResult, IngestResult, document_rows)
+from analysis.ingest.schema import (
+    DOCUMENT_SCHEMA,
+    REPORT_FIELDS,
+    SCHEMA_VERSION,
+    STATE_SCHEMA,
+    TURN_SCHEMA,
+    FileResult,
+    IngestResult,
+    document_rows,
+)
 from analysis.ingest.sources import iter_raw
 from analysis.ingest.state import load_state, parser_fingerprint
 from analysis.ingest.store import corpus_info, deduplicate, n_parts, part_of, write_outputs
 from analysis.speakers import SpeakerRegistry, default_registry
 
-__all__ = ["DOCUMENT_SCHEMA", "REPORT_FIELDS", "SCHEMA_VERSION", "STATE_SCHEMA", "TURN_SCHEMA", "IngestResult",
-           "document_rows", "ingest", "n_parts", "parse_raw", "parser_fingerprint", "part_of"]
+__all__ = [
+    "DOCUMENT_SCHEMA",
+    "REPORT_FIELDS",
+    "SCHEMA_VERSION",
+    "STATE_SCHEMA",
+    "TURN_SCHEMA",
+    "IngestResult",
+    "document_rows",
+    "ingest",
+    "n_parts",
+    "parse_raw",
+    "parser_fingerprint",
+    "part_of",
+]
 
 
-def ingest(raw_dir: Path | str = config.RAW_DIR, out_dir: Path | str = config.PROCESSED_DIR, *,
-           registry: SpeakerRegistry | None = None, quiet: bool = False, jobs: int | None = None,
-           full: bool = False, progress: bool | None = None) -> IngestResult:
+def ingest(
+    raw_dir: Path | str = config.RAW_DIR,
+    out_dir: Path | str = config.PROCESSED_DIR,
+    *,
+    registry: SpeakerRegistry | None = None,
+    quiet: bool = False,
+    jobs: int | None = None,
+    full: bool = False,
+    progress: bool | None = None,
+) -> IngestResult:
     """Read every file under ``raw_dir`` (a folder or a tar archive); update ``out_dir``.
 
     ``full=True`` ignores what a previous run left and rebuilds everything.
@@ -55,8 +83,9 @@ def ingest(raw_dir: Path | str = config.RAW_DIR, out_dir: Path | str = config.PR
     if progress is None:
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
     previous = {} if full else load_state(out_dir)
-    results, tasks = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers),
-                          progress=_progress if progress else _NoBar)
+    results, tasks = scan(
+        raw_dir, previous, fingerprint=parser_fingerprint(speakers), progress=_progress if progress else _NoBar
+    )
     parse_tasks(tasks, previous, registry=speakers, jobs=jobs)
     kept = deduplicate(results)
     info = corpus_info(kept, results, speakers)
@@ -87,6 +116,7 @@ def _read_again(raw_dir: Path, rel: str) -> bytes:
 
 
 # --- progress and summary -----------------------------------------------------------------------
+
 
 class _NoBar:
     def __init__(self, total: int | None = None) -> None:

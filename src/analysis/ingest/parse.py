@@ -5,6 +5,7 @@ pool sends it to each worker with the tasks (no module globals). Workers return 
 paragraph tables of large batches go through a spill (Arrow IPC streams appended to a file per
 worker process, memory-mapped by the parent) instead of being pickled one by one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,8 @@ import pyarrow as pa
 
 from analysis.errors import IngestError
 from analysis.ingest.importers import RawSource, parse_source, read_sidecar
-from analysis.ingest.schema import TURN_SCHEMA, FileResult, document_rows
 from analysis.ingest.scan import Task
+from analysis.ingest.schema import TURN_SCHEMA, FileResult, document_rows
 from analysis.ingest.state import restore
 from analysis.speakers import SpeakerRegistry
 
@@ -29,8 +30,15 @@ PARALLEL_MIN = 64  # fewer files to parse than this: parse in-process
 Outcome = tuple
 
 
-def parse_raw(rel: str, raw: bytes, *, sha: str, registry: SpeakerRegistry, manifest_row: dict | None = None,
-              sidecar: bytes | None = None):
+def parse_raw(
+    rel: str,
+    raw: bytes,
+    *,
+    sha: str,
+    registry: SpeakerRegistry,
+    manifest_row: dict | None = None,
+    sidecar: bytes | None = None,
+):
     """Pick the importer for one raw file and run it (:class:`IngestError` when it cannot)."""
     meta = read_sidecar(sidecar) if sidecar is not None else None
     return parse_source(RawSource(rel, raw, sha, manifest_row, meta), registry=registry)
@@ -108,7 +116,7 @@ def parse_tasks(tasks: list[Task], previous: dict[str, dict], *, registry: Speak
     else:
         parser = Parser(registry)
         outcomes = [parser(w) for w in work]
-    for task, outcome in zip(tasks, outcomes):
+    for task, outcome in zip(tasks, outcomes, strict=True):
         _apply(task.result, outcome, previous)
 
 

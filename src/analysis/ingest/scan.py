@@ -5,8 +5,10 @@ READMEs) is read first, so each document sees its manifest row and sidecar; file
 the last run are restored from the state; the rest become :class:`Task`\\ s for
 :mod:`analysis.ingest.parse`.
 """
+
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -62,8 +64,9 @@ def classify(name: str) -> str:
     return "document" if suffix in document_suffixes() else "unsupported"
 
 
-def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str, progress) -> tuple[list[FileResult],
-                                                                                            list[Task]]:
+def scan(
+    raw_dir: Path, previous: dict[str, dict], *, fingerprint: str, progress
+) -> tuple[list[FileResult], list[Task]]:
     """Every raw file's result so far, and the files still to parse."""
     archive = is_archive(raw_dir)
     ctx = _Context()
@@ -102,11 +105,11 @@ def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str, progress
         sidecar = ctx.sidecar(f)
         res.aux = (manifest_row, sidecar)
         res.key = fingerprint + ":" + aux_hash(manifest_row, sidecar)
-        same_key = bool(old) and old["key"] == res.key
-        if same_key and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and f.size >= 0:
+        same_key = old is not None and old["key"] == res.key
+        if old is not None and same_key and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and f.size >= 0:
             restore(res, old)
             continue
-        old_sha = old["sha256"] if same_key else None
+        old_sha = old["sha256"] if old is not None and same_key else None
         if f.path is not None:  # a worker reads, hashes and parses the file
             tasks.append(Task(res, f.path, old_sha))
             continue
@@ -130,8 +133,10 @@ def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str, progress
     if archive and ctx.manifests and ctx.html_before_manifest:
         for r in results:
             if r.path.lower().endswith("manifest.csv"):
-                r.warnings.append(f"{ctx.html_before_manifest} page(s) came before this manifest in the archive "
-                                  "and were parsed without it; extract the archive to use it for every page")
+                r.warnings.append(
+                    f"{ctx.html_before_manifest} page(s) came before this manifest in the archive "
+                    "and were parsed without it; extract the archive to use it for every page"
+                )
     return results, tasks
 
 
@@ -147,10 +152,8 @@ def _flag_orphan_sidecars(results: list[FileResult]) -> None:
 
 
 def _hash_quietly(res: FileResult, f: RawFile) -> None:
-    try:
+    with contextlib.suppress(OSError):
         res.sha256 = hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        pass
 
 
 def _read_metadata(f: RawFile, ctx: _Context) -> None:

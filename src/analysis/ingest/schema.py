@@ -4,6 +4,7 @@
 (:data:`TURN_SCHEMA`), the ingest report (:data:`REPORT_FIELDS`) and the state of the last run
 (:data:`STATE_SCHEMA`). Every column is described in ``docs/data-dictionary.md``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -91,10 +92,15 @@ class FileResult:
     parsed: bool = False  # parsed in this run (not reused from the state)
 
     def report_row(self) -> dict:
-        return {"path": self.path, "status": self.status, "doc_id": (self.doc or {}).get("doc_id", "")
-                if self.status == "ingested" else "", "reason": self.reason,
-                "warnings": " | ".join(self.warnings), "bytes": max(self.size, 0) if self.sha256 else 0,
-                "sha256": self.sha256}
+        return {
+            "path": self.path,
+            "status": self.status,
+            "doc_id": (self.doc or {}).get("doc_id", "") if self.status == "ingested" else "",
+            "reason": self.reason,
+            "warnings": " | ".join(self.warnings),
+            "bytes": max(self.size, 0) if self.sha256 else 0,
+            "sha256": self.sha256,
+        }
 
 
 @dataclass
@@ -134,11 +140,23 @@ def document_rows(doc: Document) -> tuple[dict, pa.Table]:
         schema=TURN_SCHEMA,
     )
     doc_row = {
-        "doc_id": doc.doc_id, "date": doc.date.isoformat(), "title": doc.title, "source": doc.source,
-        "source_url": doc.source_url, "language": doc.language, "kind": doc.kind, "licence": doc.licence,
-        "place": doc.place, "translated_from": doc.translated_from, "sections": doc.sections,
-        "importer": doc.importer, "raw_path": doc.raw_path, "raw_sha256": doc.raw_sha256,
-        "body_sha256": doc.body_sha256, "n_paragraphs": len(paras), "n_words": sum(n_words),
+        "doc_id": doc.doc_id,
+        "date": doc.date.isoformat(),
+        "title": doc.title,
+        "source": doc.source,
+        "source_url": doc.source_url,
+        "language": doc.language,
+        "kind": doc.kind,
+        "licence": doc.licence,
+        "place": doc.place,
+        "translated_from": doc.translated_from,
+        "sections": doc.sections,
+        "importer": doc.importer,
+        "raw_path": doc.raw_path,
+        "raw_sha256": doc.raw_sha256,
+        "body_sha256": doc.body_sha256,
+        "n_paragraphs": len(paras),
+        "n_words": sum(n_words),
         "speakers": "; ".join(speakers),
     }
     return doc_row, table

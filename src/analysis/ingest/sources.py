@@ -5,13 +5,14 @@ stat key (size, mtime) that lets an incremental ingest skip files it has seen un
 archive (``.tar``, ``.tar.gz``, ``.tar.xz``, ``.tar.bz2``) is read in one pass without extracting
 it: ``read()`` must be called while the entry is current (the ingest does so).
 """
+
 from __future__ import annotations
 
 import os
 import tarfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2")
 
@@ -45,6 +46,7 @@ def _reader(path: str) -> Callable[[], bytes]:
     def read() -> bytes:
         with open(path, "rb") as fh:
             return fh.read()
+
     return read
 
 

@@ -5,12 +5,13 @@ key of what its parse depended on (the parsing code, the speaker registry, its m
 sidecar) and the parse result. A file whose key is unchanged and whose size and mtime match is
 restored from the state; one whose bytes hash the same is restored after hashing.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,8 +25,13 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 def parser_fingerprint(registry: SpeakerRegistry) -> str:
     """Changes whenever the parsing code or the speaker registry changes (invalidates the state)."""
     h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
-    code = [*PACKAGE_DIR.glob("ingest/importers/*.py"), PACKAGE_DIR / "ingest" / "schema.py",
-            PACKAGE_DIR / "text.py", PACKAGE_DIR / "speakers.py", PACKAGE_DIR / "names.py"]
+    code = [
+        *PACKAGE_DIR.glob("ingest/importers/*.py"),
+        PACKAGE_DIR / "ingest" / "schema.py",
+        PACKAGE_DIR / "text.py",
+        PACKAGE_DIR / "speakers.py",
+        PACKAGE_DIR / "names.py",
+    ]
     for path in sorted(p for p in code if p.exists()):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     h.update(registry.fingerprint().encode())
@@ -68,8 +74,20 @@ def restore(res: FileResult, old: dict) -> None:
 def state_table(results: Iterable[FileResult]) -> pa.Table:
     """This run's state rows (metadata files and unreadable files have none)."""
     empty = dict.fromkeys(DOCUMENT_SCHEMA.names)
-    rows = [{"path": r.path, "size": r.size, "mtime_ns": r.mtime_ns, "sha256": r.sha256, "key": r.key,
-             "status": r.status, "reason": r.reason, "warnings": "\n".join(r.warnings), "has_doc": bool(r.doc),
-             **{"doc_" + k: v for k, v in (r.doc or empty).items()}}
-            for r in sorted(results, key=lambda r: r.path) if r.status != "metadata" and r.key]
+    rows = [
+        {
+            "path": r.path,
+            "size": r.size,
+            "mtime_ns": r.mtime_ns,
+            "sha256": r.sha256,
+            "key": r.key,
+            "status": r.status,
+            "reason": r.reason,
+            "warnings": "\n".join(r.warnings),
+            "has_doc": bool(r.doc),
+            **{"doc_" + k: v for k, v in (r.doc or empty).items()},
+        }
+        for r in sorted(results, key=lambda r: r.path)
+        if r.status != "metadata" and r.key
+    ]
     return pa.Table.from_pylist(rows, schema=STATE_SCHEMA)

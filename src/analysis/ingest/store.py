@@ -4,6 +4,7 @@ Same inputs give byte-identical outputs, whether built at once or incrementally:
 no timestamp is written, and the incremental path assembles exactly the tables a full build would
 (rows of unchanged documents are taken from their old part).
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,9 +14,9 @@ import json
 import math
 import os
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -81,8 +82,16 @@ def corpus_info(kept: list[FileResult], results: list[FileResult], registry: Spe
     }
 
 
-def write_outputs(results: list[FileResult], kept: list[FileResult], info: dict, report: list[dict], out_dir: Path,
-                  *, full: bool, reparse: Callable[[FileResult], pa.Table]) -> int:
+def write_outputs(
+    results: list[FileResult],
+    kept: list[FileResult],
+    info: dict,
+    report: list[dict],
+    out_dir: Path,
+    *,
+    full: bool,
+    reparse: Callable[[FileResult], pa.Table],
+) -> int:
     """Write documents, turn parts, report, corpus.json and state; return the parts (re)written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     turns_dir = out_dir / config.TURNS_FILE
@@ -162,7 +171,7 @@ def _read_old_documents(out_dir: Path) -> dict[str, str] | None:
     if not path.exists():
         return None
     t = pq.ParquetFile(path).read(columns=["doc_id", "raw_sha256"])
-    return dict(zip(t["doc_id"].to_pylist(), t["raw_sha256"].to_pylist()))
+    return dict(zip(t["doc_id"].to_pylist(), t["raw_sha256"].to_pylist(), strict=True))
 
 
 def _read_part(turns_dir: Path, k: int) -> pa.Table | None:

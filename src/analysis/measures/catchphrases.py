@@ -14,38 +14,41 @@
    produces evidence, so every figure shown (statements, uses, first and last date) can be
    expanded to its quotes with ``analysis kwic --phrase "<phrase>"``.
 """
+
 from __future__ import annotations
 
-import re
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.measures.match import find_matches
-from analysis.text import WORD_RE, fold, spoken
+from analysis.text import chunks, spoken
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "don't", "it's", "that's", "i'm", "we're", "i've",
-                                              "we've", "didn't", "doesn't", "isn't", "let's", "there's"}
-_CHUNK_SPLIT_RE = re.compile(r"[^\w\s'\-]+|(?<![^\W_])[-']+|[-']+(?![^\W_])|_")
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
+    "s",
+    "t",
+    "don't",
+    "it's",
+    "that's",
+    "i'm",
+    "we're",
+    "i've",
+    "we've",
+    "didn't",
+    "doesn't",
+    "isn't",
+    "let's",
+    "there's",
+}
 PUBLISHER_ROLES = ("lead", "narration", "heading", "headline", "editorial", "boilerplate")
 COLUMNS = ["phrase", "n_words", "statements", "uses", "first_date", "last_date", "example_doc_id"]
 
 
-def chunks(text: str) -> list[list[str]]:
-    """Folded word lists of the clause-level chunks of a spoken text."""
-    out = []
-    for piece in _CHUNK_SPLIT_RE.split(fold(text)):
-        toks = WORD_RE.findall(piece)
-        if toks:
-            out.append(toks)
-    return out
-
-
 def _doc_chunks(turns: pd.DataFrame) -> list[list[list[str]]]:
     docs: dict[str, list[list[str]]] = {}
-    for doc_id, text in zip(turns["doc_id"], turns["text"]):
+    for doc_id, text in zip(turns["doc_id"], turns["text"], strict=True):
         docs.setdefault(doc_id, []).extend(chunks(spoken(text)))
     return list(docs.values())
 
@@ -54,14 +57,15 @@ def _ngrams(chunk_list: list[list[str]], n: int, keep_prefix: set | None) -> set
     found = set()
     for toks in chunk_list:
         for i in range(len(toks) - n + 1):
-            gram = tuple(toks[i:i + n])
+            gram = tuple(toks[i : i + n])
             if keep_prefix is None or (gram[:-1] in keep_prefix and gram[1:] in keep_prefix):
                 found.add(gram)
     return found
 
 
-def frequent_ngrams(doc_chunks: list[list[list[str]]], *, min_n: int, max_n: int,
-                    min_docs: int) -> dict[tuple[str, ...], int]:
+def frequent_ngrams(
+    doc_chunks: list[list[list[str]]], *, min_n: int, max_n: int, min_docs: int
+) -> dict[tuple[str, ...], int]:
     """Every n-gram (min_n ≤ n ≤ max_n) found in at least ``min_docs`` documents, with that number."""
     result: dict[tuple[str, ...], int] = {}
     keep: set | None = None
@@ -88,9 +92,16 @@ def _maximal(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
     return {g: c for g, c in freq.items() if g not in covered}
 
 
-def discover(speaker_turns: pd.DataFrame, *, publisher_turns: pd.DataFrame | None = None,
-             min_n: int = 3, max_n: int = 8, min_docs: int = 2, top: int = 50,
-             stop_words: Iterable[str] = STOP_WORDS) -> pd.DataFrame:
+def discover(
+    speaker_turns: pd.DataFrame,
+    *,
+    publisher_turns: pd.DataFrame | None = None,
+    min_n: int = 3,
+    max_n: int = 8,
+    min_docs: int = 2,
+    top: int = 50,
+    stop_words: Iterable[str] = STOP_WORDS,
+) -> pd.DataFrame:
     """Recurring phrases of one speaker, most widespread first (see the module docstring)."""
     if not 1 <= min_n <= max_n <= 12:
         raise ValueError(f"need 1 <= min_n <= max_n <= 12; got min_n={min_n}, max_n={max_n}")
@@ -120,13 +131,15 @@ def summarise(speaker_turns: pd.DataFrame, phrases: list[str]) -> pd.DataFrame:
     if ev.empty:
         return pd.DataFrame(columns=COLUMNS)
     g = ev.groupby("phrase")
-    out = pd.DataFrame({
-        "statements": g["doc_id"].nunique(),
-        "uses": g.size(),
-        "first_date": g["date"].min().dt.strftime("%Y-%m-%d"),
-        "last_date": g["date"].max().dt.strftime("%Y-%m-%d"),
-        "example_doc_id": g["doc_id"].first(),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "statements": g["doc_id"].nunique(),
+            "uses": g.size(),
+            "first_date": g["date"].min().dt.strftime("%Y-%m-%d"),
+            "last_date": g["date"].max().dt.strftime("%Y-%m-%d"),
+            "example_doc_id": g["doc_id"].first(),
+        }
+    ).reset_index()
     out["n_words"] = out["phrase"].str.split().str.len()
     out = out.sort_values(["statements", "n_words", "uses", "phrase"], ascending=[False, False, False, True])
     return out[COLUMNS].reset_index(drop=True)

@@ -8,28 +8,36 @@ Rates are per 10,000 of the speaker's own words in the period, shown beside the 
 number of the speaker's statements in the period and an exact (Garwood) 95% Poisson interval;
 counts under :data:`LOW_COUNT` are flagged.
 """
+
 from __future__ import annotations
 
-import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
-from scipy.stats import chi2
-
-from scipy.stats import beta
 
 from analysis.corpus import Corpus
 from analysis.measures.lexicon import Lexicon, Term, resolve_terms
 from analysis.measures.match import find_matches
+from analysis.measures.stats import poisson_interval, share_interval
+from analysis.selection import PERIODS, Selection
 
-PERIODS = ("year", "month", "document")
 LOW_COUNT = 5
 PER = 10_000
 
 COUNT_COLUMNS = [
-    "period", "phrase", "count", "documents", "speaker_words", "per_10k",
-    "per_10k_low", "per_10k_high", "documents_with_match", "share_of_statements",
-    "share_low", "share_high", "low_count",
+    "period",
+    "phrase",
+    "count",
+    "documents",
+    "speaker_words",
+    "per_10k",
+    "per_10k_low",
+    "per_10k_high",
+    "documents_with_match",
+    "share_of_statements",
+    "share_low",
+    "share_high",
+    "low_count",
 ]
 DENOMINATORS = {  # what a journalist can chart: column, interval columns, axis label
     "words": ("per_10k", "per_10k_low", "per_10k_high", "uses per 10,000 of the speaker's words"),
@@ -49,35 +57,38 @@ def period_of(dates: pd.Series, doc_ids: pd.Series, by: str) -> pd.Series:
     raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {by!r}")
 
 
-def evidence(corpus: Corpus, *, speaker: str, phrases: Sequence[str],
-             start: str | dt.date | None = None, end: str | dt.date | None = None,
-             source: str | None = None, lexicon: Lexicon | None = None) -> pd.DataFrame:
-    """Every match of ``phrases`` (family names or phrases) in the speaker's own words, oldest first."""
-    turns, index = corpus.speaker_text(speaker, start=start, end=end, source=source)
-    ev = find_matches(turns, resolve_terms(phrases, lexicon), index=index)
+def evidence(
+    corpus: Corpus, selection: Selection, phrases: Sequence[str], *, lexicon: Lexicon | None = None
+) -> pd.DataFrame:
+    """Every match of ``phrases`` (family names or phrases) in the selection's words, oldest first."""
+    sel = corpus.select(selection)
+    ev = find_matches(sel.turns, resolve_terms(phrases, lexicon), index=sel.index)
     return ev.sort_values(["date", "doc_id", "para_no", "char_start", "phrase"], kind="stable").reset_index(drop=True)
 
 
-def count_phrases(corpus: Corpus, *, speaker: str, phrases: Sequence[str], by: str = "year",
-                  start: str | dt.date | None = None, end: str | dt.date | None = None,
-                  source: str | None = None, lexicon: Lexicon | None = None,
-                  breakdown: bool = False) -> pd.DataFrame:
-    """One row per period and phrase: count, statements, speaker's words and rates.
+def count_phrases(
+    corpus: Corpus,
+    selection: Selection,
+    phrases: Sequence[str],
+    *,
+    lexicon: Lexicon | None = None,
+    breakdown: bool = False,
+) -> pd.DataFrame:
+    """One row per period (``selection.period``) and phrase: count, statements, speaker's words and rates.
 
     ``phrases`` may name families from the phrase lexicon; their rows carry the family name, and
     with ``breakdown=True`` there is one row per surface form too (column ``form``). Every period
     in which the speaker has words appears, with zero counts where a phrase is absent.
     """
-    if by not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {by!r}")
     terms = resolve_terms(phrases, lexicon)
-    turns, index = corpus.speaker_text(speaker, start=start, end=end, source=source)
-    ev = find_matches(turns, terms, index=index, context_chars=0)  # the evidence rows, without quotes
-    return aggregate(turns, ev, terms, by=by, breakdown=breakdown)
+    sel = corpus.select(selection)
+    ev = find_matches(sel.turns, terms, index=sel.index, context_chars=0)  # the evidence rows, without quotes
+    return aggregate(sel.turns, ev, terms, by=selection.period, breakdown=breakdown)
 
 
-def aggregate(turns: pd.DataFrame, ev: pd.DataFrame, terms: Sequence[Term], *, by: str,
-              breakdown: bool = False) -> pd.DataFrame:
+def aggregate(
+    turns: pd.DataFrame, ev: pd.DataFrame, terms: Sequence[Term], *, by: str, breakdown: bool = False
+) -> pd.DataFrame:
     """Aggregate evidence rows into counts per period (the denominators come from ``turns``)."""
     turns = turns.assign(period=period_of(turns["date"], turns["doc_id"], by))
     base = turns.groupby("period").agg(documents=("doc_id", "nunique"), speaker_words=("n_words", "sum"))
@@ -88,8 +99,7 @@ def aggregate(turns: pd.DataFrame, ev: pd.DataFrame, terms: Sequence[Term], *, b
         ev = ev.assign(period=period_of(ev["date"], ev["doc_id"], by))
         hits = ev.groupby(keys).agg(count=("doc_id", "size"), documents_with_match=("doc_id", "nunique"))
     else:
-        hits = pd.DataFrame(columns=["count", "documents_with_match"],
-                            index=pd.MultiIndex.from_tuples([], names=keys))
+        hits = pd.DataFrame(columns=["count", "documents_with_match"], index=pd.MultiIndex.from_tuples([], names=keys))
     out = hits.reindex(grid, fill_value=0).reset_index()
     out = out.merge(base.reset_index(), on="period", how="left")
     out["count"] = out["count"].astype(int)
@@ -102,8 +112,8 @@ def aggregate(turns: pd.DataFrame, ev: pd.DataFrame, terms: Sequence[Term], *, b
     n = out["documents"]
     x = out["documents_with_match"]
     out["share_of_statements"] = (x / n.where(n > 0)).round(4)
-    out["share_low"] = pd.Series(beta.ppf(0.025, x, n - x + 1), index=out.index).fillna(0.0).round(4)
-    out["share_high"] = pd.Series(beta.ppf(0.975, x + 1, n - x), index=out.index).fillna(1.0).round(4)
+    share_low, share_high = share_interval(x, n)
+    out["share_low"], out["share_high"] = share_low.round(4), share_high.round(4)
     out["low_count"] = out["count"] < LOW_COUNT
     # keep the order the terms (and their forms) were asked in, periods ascending
     order = {c: i for i, c in enumerate(combos)}
@@ -131,23 +141,9 @@ def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.Da
     return out
 
 
-def poisson_interval(counts: pd.Series, level: float = 0.95) -> tuple[pd.Series, pd.Series]:
-    """Exact (Garwood) confidence interval for Poisson counts."""
-    alpha = 1 - level
-    k = counts.astype(float)
-    low = pd.Series(chi2.ppf(alpha / 2, 2 * k) / 2, index=counts.index).fillna(0.0)
-    high = pd.Series(chi2.ppf(1 - alpha / 2, 2 * (k + 1)) / 2, index=counts.index)
-    return low, high
-
-
-def words_by_period(corpus: Corpus, *, speaker: str, by: str = "year",
-                    start: str | dt.date | None = None, end: str | dt.date | None = None,
-                    source: str | None = None) -> pd.DataFrame:
-    """The speaker's statements and words per period: the corpus at a glance."""
-    turns = corpus.speaker_turns(speaker, start=start, end=end, source=source)
+def words_by_period(corpus: Corpus, selection: Selection) -> pd.DataFrame:
+    """The speaker's statements and words per period (``selection.period``): the corpus at a glance."""
+    turns = corpus.select(selection).turns
+    by = selection.period
     turns = turns.assign(period=period_of(turns["date"], turns["doc_id"], by))
-    return (
-        turns.groupby("period")
-        .agg(documents=("doc_id", "nunique"), speaker_words=("n_words", "sum"))
-        .reset_index()
-    )
+    return turns.groupby("period").agg(documents=("doc_id", "nunique"), speaker_words=("n_words", "sum")).reset_index()

@@ -10,23 +10,27 @@ Each lexicon is a YAML file under ``config/lexicons/`` with a ``version`` and a 
 :func:`resolve_terms` turns what a user asks for (family names or ad-hoc phrases) into
 :class:`Term` objects the matcher understands.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 import yaml
 
-from analysis.errors import LexiconError
+if TYPE_CHECKING:
+    import pandas as pd
+
 from analysis import config
+from analysis.errors import LexiconError
 
 LEXICON_DIR = config.CONFIG_DIR / "lexicons"
 PHRASES_FILE = LEXICON_DIR / "phrases.yaml"
 RHETORIC_FILE = LEXICON_DIR / "rhetoric.yaml"
 TOPICS_FILE = LEXICON_DIR / "topics.yaml"
 _LIST_KEYS = ("families", "categories", "topics", "entries")
-
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class Lexicon:
     entries: tuple[Term, ...]
 
     @classmethod
-    def load(cls, path: Path | str) -> "Lexicon":
+    def load(cls, path: Path | str) -> Lexicon:
         path = Path(path)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -80,16 +84,17 @@ class Lexicon:
         return [t.name for t in self.entries]
 
     def label(self) -> str:
-        """"phrases.yaml v2": how reports cite the lexicon they used."""
+        """ "phrases.yaml v2": how reports cite the lexicon they used."""
         return f"{self.path.name} v{self.version}"
 
 
-def describe(terms) -> "pd.DataFrame":
+def describe(terms) -> pd.DataFrame:
     """What each term counts (name, description, patterns): the table a report shows first."""
     import pandas as pd
 
-    return pd.DataFrame([{"name": t.name, "description": t.description, "patterns": "; ".join(t.patterns)}
-                         for t in terms])
+    return pd.DataFrame(
+        [{"name": t.name, "description": t.description, "patterns": "; ".join(t.patterns)} for t in terms]
+    )
 
 
 def load(path: Path | str | None = None, *, kind: str = "phrases") -> Lexicon:

@@ -6,24 +6,25 @@ word), against the *spoken* text of a paragraph (translator's ``[insertions]`` r
 folding typographic quotes, so "that's all there is to it" finds "That’s all there is to it".
 All phrases are found in one pass over each paragraph with an Aho-Corasick automaton.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import ahocorasick
 import numpy as np
 import pandas as pd
 
 from analysis.errors import PhraseError
-from analysis.text import fold, normalize_ws, spoken_with_map
+from analysis.text import TextIndex, fold, normalize_ws
 
 if TYPE_CHECKING:
     from analysis.measures.lexicon import Term
 
 CONTEXT_CHARS = 120
-
 
 
 def phrase_key(phrase: str) -> str:
@@ -72,7 +73,7 @@ class PhraseMatcher:
     overlap ("all there is" and "there is to it" are both found in "all there is to it").
     """
 
-    def __init__(self, terms: Sequence["Term | str"]):
+    def __init__(self, terms: Sequence[Term | str]):
         from analysis.measures.lexicon import Term
 
         if not terms:
@@ -100,7 +101,7 @@ class PhraseMatcher:
         """All whole-phrase matches in one spoken text, in order of position."""
         return [m for _, m in self.find_all([spoken_text])]
 
-    def find_all(self, texts: "Sequence[str] | TextIndex") -> list[tuple[int, Match]]:
+    def find_all(self, texts: Sequence[str] | TextIndex) -> list[tuple[int, Match]]:
         """Matches in many texts at once: (index of the text, match), in text and position order.
 
         The texts are folded and joined with newlines (never part of a phrase) into one string,
@@ -128,7 +129,7 @@ class PhraseMatcher:
         out: list[tuple[int, Match]] = []
         last_end: dict[str, int] = {}
         rows = np.searchsorted(starts, [r[2] for r in raw], side="right") - 1
-        for (term, form, start, end), row in zip(raw, rows):
+        for (term, form, start, end), row in zip(raw, rows, strict=True):
             if start < last_end.get(term, -1):
                 continue  # overlaps a longer or earlier form of the same term
             last_end[term] = end
@@ -138,33 +139,13 @@ class PhraseMatcher:
         return out
 
 
-class TextIndex:
-    """Paragraph texts prepared for matching: spoken text, offset maps, one folded joined string.
-
-    Building it is most of the cost of a query over a large corpus; :class:`analysis.corpus.Corpus`
-    keeps one per selection, so repeated queries (a notebook session, a family of phrases) only
-    scan.
-    """
-
-    def __init__(self, displays: list[str], spoken_maps: list[tuple[str, list[int] | None]]):
-        self.displays = displays
-        self.spoken_maps = spoken_maps
-        spoken_texts = [sp for sp, _ in spoken_maps]
-        self.n = len(spoken_texts)
-        self.joined = fold("\n".join(spoken_texts))
-        self.starts = np.cumsum([0] + [len(t) + 1 for t in spoken_texts[:-1]]) if spoken_texts else np.array([0])
-
-    @classmethod
-    def of_displays(cls, displays: list[str]) -> "TextIndex":
-        return cls(displays, [spoken_with_map(t) if "[" in t or "(" in t else (t, None) for t in displays])
-
-    @classmethod
-    def of_spoken(cls, spoken_texts: list[str]) -> "TextIndex":
-        return cls(spoken_texts, [(t, None) for t in spoken_texts])
-
-
-def find_matches(turns: pd.DataFrame, phrases: Sequence["Term | str"], *,
-                 context_chars: int = CONTEXT_CHARS, index: TextIndex | None = None) -> pd.DataFrame:
+def find_matches(
+    turns: pd.DataFrame,
+    phrases: Sequence[Term | str],
+    *,
+    context_chars: int = CONTEXT_CHARS,
+    index: TextIndex | None = None,
+) -> pd.DataFrame:
     """One row per match of any phrase in the ``text`` of ``turns`` (with its metadata columns).
 
     Context is quoted from the display text, so translator's [insertions] are shown, while the
@@ -172,8 +153,7 @@ def find_matches(turns: pd.DataFrame, phrases: Sequence["Term | str"], *,
     preparation of the texts.
     """
     matcher = PhraseMatcher(phrases)
-    keep = [c for c in ("doc_id", "para_no", "date", "title", "source_url", "speaker", "section")
-            if c in turns.columns]
+    keep = [c for c in ("doc_id", "para_no", "date", "title", "source_url", "speaker", "section") if c in turns.columns]
     if index is None:
         index = TextIndex.of_displays(turns["text"].tolist())
     elif index.n != len(turns):
@@ -214,4 +194,3 @@ def _right(text: str, end: int, n: int) -> str:
         hi = space if space > end else hi
         return text[end:hi] + "…"
     return text[end:]
-

@@ -10,15 +10,16 @@ are candidates, not verdicts, so:
 * :func:`precision` joins those labels to the current hits and reports, per category, how many
   were labelled, how many were right, and the precision with a Wilson 95% interval.
 """
+
 from __future__ import annotations
 
 import hashlib
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
+from analysis.measures.stats import wilson
 
 LABELS_FILE = config.CONFIG_DIR / "labels" / "rhetoric-labels.csv"
 LABEL_COLUMNS = ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"]
@@ -28,8 +29,15 @@ _FALSE = {"false", "f", "no", "n", "0"}
 
 def hit_ids(ev: pd.DataFrame) -> pd.Series:
     """A stable id per evidence row: category, document, paragraph and offset."""
-    keys = ev["phrase"].astype(str) + "|" + ev["doc_id"].astype(str) + "|" + ev["para_no"].astype(str) \
-        + "|" + ev["char_start"].astype(str)
+    keys = (
+        ev["phrase"].astype(str)
+        + "|"
+        + ev["doc_id"].astype(str)
+        + "|"
+        + ev["para_no"].astype(str)
+        + "|"
+        + ev["char_start"].astype(str)
+    )
     return keys.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:12])
 
 
@@ -58,18 +66,11 @@ def read_labels(path: Path | str = LABELS_FILE) -> pd.DataFrame:
     values = labels["label"].str.strip().str.lower()
     bad = labels[(values != "") & ~values.isin(_TRUE | _FALSE)]
     if len(bad):
-        raise ValueError(f"{path.name}: label must be true/false (or empty); row(s) {', '.join(map(str, bad.index + 2))}")
+        raise ValueError(
+            f"{path.name}: label must be true/false (or empty); row(s) {', '.join(map(str, bad.index + 2))}"
+        )
     labels["label"] = values.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
     return labels
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    if n == 0:
-        return (math.nan, math.nan)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def precision(ev: pd.DataFrame, labels: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
@@ -82,7 +83,15 @@ def precision(ev: pd.DataFrame, labels: pd.DataFrame, categories: list[str]) -> 
         lab = labelled[labelled["category"] == cat]
         n, k = len(lab), int(lab["label"].sum()) if len(lab) else 0
         lo, hi = wilson(k, n)
-        rows.append({"category": cat, "hits": hits, "labelled": n, "true": k,
-                     "precision": round(k / n, 3) if n else None,
-                     "precision_low": round(lo, 3) if n else None, "precision_high": round(hi, 3) if n else None})
+        rows.append(
+            {
+                "category": cat,
+                "hits": hits,
+                "labelled": n,
+                "true": k,
+                "precision": round(k / n, 3) if n else None,
+                "precision_low": round(lo, 3) if n else None,
+                "precision_high": round(hi, 3) if n else None,
+            }
+        )
     return pd.DataFrame(rows)

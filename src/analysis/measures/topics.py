@@ -9,6 +9,7 @@
 3. :func:`discover` – unsupervised suggestions: NMF on TF-IDF of the speaker's paragraphs with a
    fixed seed; top terms, example paragraphs and each topic's share of words per period.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,9 +26,12 @@ def headings(speaker_turns: pd.DataFrame) -> pd.DataFrame:
     t = speaker_turns[speaker_turns["section"].notna()]
     if t.empty:
         return pd.DataFrame(columns=["date", "doc_id", "heading", "paragraphs", "speaker_words", "share_of_words"])
-    out = (t.groupby(["date", "doc_id", "section"], sort=False)
-           .agg(paragraphs=("para_no", "size"), speaker_words=("n_words", "sum")).reset_index()
-           .rename(columns={"section": "heading"}))
+    out = (
+        t.groupby(["date", "doc_id", "section"], sort=False)
+        .agg(paragraphs=("para_no", "size"), speaker_words=("n_words", "sum"))
+        .reset_index()
+        .rename(columns={"section": "heading"})
+    )
     out["share_of_words"] = (out["speaker_words"] / out.groupby("doc_id")["speaker_words"].transform("sum")).round(4)
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     return out
@@ -46,13 +50,14 @@ def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "
     """
     ev = lexicon_evidence(speaker_turns, lexicon)
     turns = speaker_turns.assign(period=period_of(speaker_turns["date"], speaker_turns["doc_id"], by))
-    base = turns.groupby("period").agg(paragraphs=("para_no", "size"), speaker_words=("n_words", "sum"),
-                                       documents=("doc_id", "nunique"))
+    base = turns.groupby("period").agg(
+        paragraphs=("para_no", "size"), speaker_words=("n_words", "sum"), documents=("doc_id", "nunique")
+    )
     tagged = ev[["doc_id", "para_no", "phrase"]].drop_duplicates().rename(columns={"phrase": "topic"})
     tagged = tagged.merge(turns[["doc_id", "para_no", "period", "n_words"]], on=["doc_id", "para_no"])
-    per = tagged.groupby(["period", "topic"]).agg(topic_paragraphs=("para_no", "size"),
-                                                  topic_words=("n_words", "sum"),
-                                                  topic_documents=("doc_id", "nunique"))
+    per = tagged.groupby(["period", "topic"]).agg(
+        topic_paragraphs=("para_no", "size"), topic_words=("n_words", "sum"), topic_documents=("doc_id", "nunique")
+    )
     names = [t.name for t in lexicon.entries]
     grid = pd.MultiIndex.from_product([base.index, names], names=["period", "topic"])
     out = per.reindex(grid, fill_value=0).reset_index().merge(base.reset_index(), on="period")
@@ -60,13 +65,34 @@ def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "
     out["share_of_words"] = (out["topic_words"] / out["speaker_words"]).round(4)
     order = {n: i for i, n in enumerate(names)}
     out = out.sort_values(["period", "topic"], key=lambda s: s.map(order) if s.name == "topic" else s)
-    return out[["period", "topic", "topic_paragraphs", "paragraphs", "share_of_paragraphs", "topic_words",
-                "speaker_words", "share_of_words", "topic_documents", "documents"]].reset_index(drop=True)
+    return out[
+        [
+            "period",
+            "topic",
+            "topic_paragraphs",
+            "paragraphs",
+            "share_of_paragraphs",
+            "topic_words",
+            "speaker_words",
+            "share_of_words",
+            "topic_documents",
+            "documents",
+        ]
+    ].reset_index(drop=True)
 
 
-def discover(speaker_turns: pd.DataFrame, *, n_topics: int = 8, by: str = "year", seed: int = 0,
-             n_terms: int = 10, n_examples: int = 3, min_words: int = 20, min_df: int = 3,
-             max_df: float = 0.5) -> dict[str, pd.DataFrame]:
+def discover(
+    speaker_turns: pd.DataFrame,
+    *,
+    n_topics: int = 8,
+    by: str = "year",
+    seed: int = 0,
+    n_terms: int = 10,
+    n_examples: int = 3,
+    min_words: int = 20,
+    min_df: int = 3,
+    max_df: float = 0.5,
+) -> dict[str, pd.DataFrame]:
     """NMF topics of the speaker's paragraphs (those of at least ``min_words`` words).
 
     Returns ``terms`` (topic, rank, term, weight), ``examples`` (topic, date, doc_id, title,
@@ -81,8 +107,13 @@ def discover(speaker_turns: pd.DataFrame, *, n_topics: int = 8, by: str = "year"
     if len(paras) < n_topics * 3:
         raise ValueError(f"{len(paras)} paragraphs of {min_words}+ words: too few for {n_topics} topics")
     texts = [spoken(t) for t in paras["text"]]
-    vec = TfidfVectorizer(stop_words="english", min_df=min(min_df, max(1, len(texts) // 10)), max_df=max_df,
-                          token_pattern=r"(?u)\b[^\W\d_][^\W\d_'’-]{2,}\b", sublinear_tf=True)
+    vec = TfidfVectorizer(
+        stop_words="english",
+        min_df=min(min_df, max(1, len(texts) // 10)),
+        max_df=max_df,
+        token_pattern=r"(?u)\b[^\W\d_][^\W\d_'’-]{2,}\b",
+        sublinear_tf=True,
+    )
     x = vec.fit_transform(texts)
     model = NMF(n_components=n_topics, init="nndsvda", random_state=seed, max_iter=400)
     w = model.fit_transform(x)
@@ -93,20 +124,34 @@ def discover(speaker_turns: pd.DataFrame, *, n_topics: int = 8, by: str = "year"
         idx = np.argsort(-comp, kind="stable")[:n_terms]
         label = f"T{k + 1}: " + ", ".join(vocab[idx[:3]])
         labels.append(label)
-        term_rows += [{"topic": label, "rank": r + 1, "term": vocab[i], "weight": round(float(comp[i]), 4)}
-                      for r, i in enumerate(idx)]
+        term_rows += [
+            {"topic": label, "rank": r + 1, "term": vocab[i], "weight": round(float(comp[i]), 4)}
+            for r, i in enumerate(idx)
+        ]
     example_rows = []
     for k, label in enumerate(labels):
         for i in np.argsort(-w[:, k], kind="stable")[:n_examples]:
             row = paras.iloc[i]
-            example_rows.append({"topic": label, "date": row["date"].strftime("%Y-%m-%d"), "doc_id": row["doc_id"],
-                                 "title": row["title"], "source_url": row["source_url"],
-                                 "weight": round(float(w[i, k]), 4), "text": row["text"]})
+            example_rows.append(
+                {
+                    "topic": label,
+                    "date": row["date"].strftime("%Y-%m-%d"),
+                    "doc_id": row["doc_id"],
+                    "title": row["title"],
+                    "source_url": row["source_url"],
+                    "weight": round(float(w[i, k]), 4),
+                    "text": row["text"],
+                }
+            )
     norm = w / np.where(w.sum(axis=1, keepdims=True) > 0, w.sum(axis=1, keepdims=True), 1)
     alloc = pd.DataFrame(norm * paras["n_words"].to_numpy()[:, None], columns=labels)
     alloc["period"] = period_of(paras["date"], paras["doc_id"], by).to_numpy()
     words = alloc.groupby("period")[labels].sum()
     total = paras.assign(period=alloc["period"]).groupby("period")["n_words"].sum()
-    shares = (words.div(total, axis=0).round(4).reset_index()
-              .melt(id_vars="period", var_name="topic", value_name="share_of_words"))
+    shares = (
+        words.div(total, axis=0)
+        .round(4)
+        .reset_index()
+        .melt(id_vars="period", var_name="topic", value_name="share_of_words")
+    )
     return {"terms": pd.DataFrame(term_rows), "examples": pd.DataFrame(example_rows), "shares": shares}

@@ -4,6 +4,7 @@ Each chart is saved as PNG and SVG with the CSV of its data beside it (``figN_na
 a title, axis labels and a source line, and is shown in the report with alt text generated from
 its data and a link to the CSV. Saving is deterministic: no timestamps, fixed SVG ids.
 """
+
 from __future__ import annotations
 
 import base64
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.ticker
+from cycler import cycler
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
 # Okabe-Ito: a colour-blind-safe qualitative palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -30,14 +32,14 @@ STYLE = {
     "axes.titlelocation": "left",
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.prop_cycle": cycler(color=PALETTE),
     "axes.grid": True,
     "axes.grid.axis": "y",
     "grid.color": "#dddddd",
     "svg.hashsalt": "refrain",
     "svg.fonttype": "none",
 }
-plt.rcParams.update(STYLE)
+plt.rcParams.update(STYLE)  # type: ignore[arg-type]
 
 SOURCES = {
     "en.kremlin.ru": "en.kremlin.ru transcripts (CC BY 4.0)",
@@ -46,7 +48,7 @@ SOURCES = {
 
 
 def source_line(sources) -> str:
-    """"Source: …" naming each outlet the chart's data came from."""
+    """ "Source: …" naming each outlet the chart's data came from."""
     names = [SOURCES.get(s, s) for s in sorted(set(sources))]
     return "Source: " + "; ".join(names) + ". Analysis: Refrain."
 
@@ -96,8 +98,9 @@ def _finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> No
     fig.text(0.01, -0.02, source, fontsize=8, color="#555555", ha="left", va="top")
 
 
-def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str, per: str = "words",
-                      smoothed: str | None = None):
+def phrase_rate_chart(
+    counts: pd.DataFrame, *, title: str, source: str, per: str = "words", smoothed: str | None = None
+):
     """Small multiples, one panel per phrase: the chosen rate per period as bars with its 95%
     interval as whiskers and the raw count written above; an optional smoothed line.
 
@@ -111,7 +114,7 @@ def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str, per: str
     n = len(phrases)
     fig, axes = plt.subplots(n, 1, figsize=(7.5, 1.9 * n + 1.2), sharex=True, squeeze=False)
     x = list(range(len(periods)))
-    for i, (phrase, ax) in enumerate(zip(phrases, axes[:, 0])):
+    for i, (phrase, ax) in enumerate(zip(phrases, axes[:, 0], strict=True)):
         d = counts[counts["phrase"] == phrase].set_index("period").reindex(periods)
         rate = d[value].fillna(0).astype(float)
         color = PALETTE[i % len(PALETTE)]
@@ -124,9 +127,17 @@ def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str, per: str
             tops = d[high].fillna(0)
         if smoothed and smoothed in d:
             ax.plot(x, d[smoothed], color="#000000", linewidth=1.2, label="smoothed")
-        for xi, (c, top) in enumerate(zip(d["count"].fillna(0).astype(int), tops)):
-            ax.annotate(f"n={c}", (xi, top), xytext=(0, 2), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=7, color="#333333")
+        for xi, (c, top) in enumerate(zip(d["count"].fillna(0).astype(int), tops, strict=True)):
+            ax.annotate(
+                f"n={c}",
+                (xi, top),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="#333333",
+            )
         ax.set_title(f"“{phrase}”", fontsize=10, loc="left")
         ax.set_ylabel(ylabel if len(ylabel) < 18 else ylabel.split(" of ")[0], fontsize=8)
         ax.margins(y=0.25)
@@ -134,14 +145,32 @@ def phrase_rate_chart(counts: pd.DataFrame, *, title: str, source: str, per: str
     axes[-1, 0].set_xlabel("Period")
     fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=12)
     whisker = "; whiskers: 95% interval" if low else ""
-    fig.text(0.01, -0.01, f"{source} Bars: {ylabel}{whisker}; n: raw count.", fontsize=7.5, color="#555555",
-             ha="left", va="top", wrap=True)
+    fig.text(
+        0.01,
+        -0.01,
+        f"{source} Bars: {ylabel}{whisker}; n: raw count.",
+        fontsize=7.5,
+        color="#555555",
+        ha="left",
+        va="top",
+        wrap=True,
+    )
     fig.tight_layout()
     return fig
 
 
-def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, title: str, xlabel: str, ylabel: str,
-               source: str, percent: bool = False):
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    source: str,
+    percent: bool = False,
+):
     """One line per series with a direct label at its last point (no legend)."""
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     xs = list(dict.fromkeys(data[x]))
@@ -150,8 +179,15 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, series: str, title: str, x
         color = PALETTE[i % len(PALETTE)]
         px = [pos[v] for v in d[x]]
         ax.plot(px, d[y], marker="o", markersize=3, color=color, linewidth=1.5)
-        ax.annotate(str(name), (px[-1], list(d[y])[-1]), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=7.5, color=color)
+        ax.annotate(
+            str(name),
+            (px[-1], list(d[y])[-1]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+            color=color,
+        )
     ax.set_xticks(range(len(xs)), xs, rotation=90 if len(xs) > 12 else 0)
     if percent:
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -170,11 +206,17 @@ def dot_timeline(data: pd.DataFrame, *, x: str, y: str, size: str, title: str, s
     biggest = max(float(data[size].max()), 1.0)
     for r, name in enumerate(rows):
         d = data[data[y] == name]
-        for c, v in zip(d[x], d[size]):
+        for c, v in zip(d[x], d[size], strict=True):
             if v > 0:
                 ax.scatter(cols.index(c), r, s=20 + 380 * v / biggest, color=PALETTE[0], alpha=0.7)
-                ax.annotate(str(int(v)), (cols.index(c), r), ha="center", va="center", fontsize=6.5, color="white"
-                            if v / biggest > 0.3 else "#333333")
+                ax.annotate(
+                    str(int(v)),
+                    (cols.index(c), r),
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color="white" if v / biggest > 0.3 else "#333333",
+                )
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.set_xticks(range(len(cols)), cols, rotation=90 if len(cols) > 12 else 0)
     ax.invert_yaxis()
@@ -184,30 +226,63 @@ def dot_timeline(data: pd.DataFrame, *, x: str, y: str, size: str, title: str, s
     return fig
 
 
-def diverging_bars(left: pd.DataFrame, right: pd.DataFrame, *, label: str, value: str, note: str, title: str,
-                   left_name: str, right_name: str, source: str):
+def diverging_bars(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    note: str,
+    title: str,
+    left_name: str,
+    right_name: str,
+    source: str,
+):
     """Terms over-used on each side as horizontal bars (left side negative), annotated."""
     rows = pd.concat([right.iloc[::-1], left.iloc[::-1]], ignore_index=True)
     fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(rows) + 1.6))
     colors = [PALETTE[5]] * len(right) + [PALETTE[0]] * len(left)
     ax.barh(range(len(rows)), rows[value], color=colors)
     ax.set_yticks(range(len(rows)), rows[label], fontsize=8)
-    for i, (v, n) in enumerate(zip(rows[value], rows[note])):
-        ax.annotate(n, (v, i), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points", va="center",
-                    ha="left" if v >= 0 else "right", fontsize=6.5, color="#333333")
+    for i, (v, n) in enumerate(zip(rows[value], rows[note], strict=True)):
+        ax.annotate(
+            n,
+            (v, i),
+            xytext=(3 if v >= 0 else -3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=6.5,
+            color="#333333",
+        )
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     lim = max(abs(rows[value]).max(), 1) * 1.35
     ax.set_xlim(-lim, lim)
-    _finish(fig, ax, title=title, ylabel="", source=source,
-            xlabel=f"← over-used {right_name}    log ratio (+1 = twice as frequent)    over-used {left_name} →")
+    _finish(
+        fig,
+        ax,
+        title=title,
+        ylabel="",
+        source=source,
+        xlabel=f"← over-used {right_name}    log ratio (+1 = twice as frequent)    over-used {left_name} →",
+    )
     fig.tight_layout()
     return fig
 
 
-def bar_chart(labels, values, *, title: str, xlabel: str, ylabel: str, source: str,
-              annotate: bool = True, horizontal: bool = False):
+def bar_chart(
+    labels,
+    values,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    source: str,
+    annotate: bool = True,
+    horizontal: bool = False,
+):
     """A single-series bar chart with direct value labels."""
     labels, values = list(labels), list(values)
     if horizontal:
@@ -226,8 +301,9 @@ def bar_chart(labels, values, *, title: str, xlabel: str, ylabel: str, source: s
         ax.set_xticks(range(len(labels)), labels, rotation=90 if len(labels) > 12 else 0)
         if annotate:
             for i, v in enumerate(values):
-                ax.annotate(f"{v:,}", (i, v), xytext=(0, 2), textcoords="offset points", ha="center",
-                            va="bottom", fontsize=8)
+                ax.annotate(
+                    f"{v:,}", (i, v), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8
+                )
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()
     return fig

@@ -3,15 +3,28 @@
 Everything taken from a source is escaped before it reaches HTML, and links are only written for
 ``http``/``https`` URLs: a statement containing ``<script>`` shows as text.
 """
+
 from __future__ import annotations
 
 import html
-from urllib.parse import urlparse
 
 import pandas as pd
 
-EVIDENCE_COLUMNS = ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase", "form",
-                    "left", "match", "right"]
+from analysis.publish.html import link
+
+EVIDENCE_COLUMNS = [
+    "date",
+    "doc_id",
+    "title",
+    "source_url",
+    "speaker",
+    "section",
+    "phrase",
+    "form",
+    "left",
+    "match",
+    "right",
+]
 
 
 def _tidy(ev: pd.DataFrame) -> pd.DataFrame:
@@ -26,25 +39,6 @@ def _tidy(ev: pd.DataFrame) -> pd.DataFrame:
 def evidence_csv(ev: pd.DataFrame) -> str:
     """The evidence rows as CSV (one row per match), oldest first."""
     return _tidy(ev).to_csv(index=False, lineterminator="\n")
-
-
-def safe_url(url) -> str | None:
-    """The URL if it is an absolute http(s) URL, else None (never a javascript: link)."""
-    if not isinstance(url, str) or not url:
-        return None
-    parsed = urlparse(url.strip())
-    if parsed.scheme in ("http", "https") and parsed.netloc:
-        return url.strip()
-    return None
-
-
-def link(text: str, url) -> str:
-    """An escaped link, or escaped text when the URL is missing or unsafe."""
-    label = html.escape(str(text))
-    href = safe_url(url)
-    if href is None:
-        return label
-    return f'<a href="{html.escape(href, quote=True)}">{label}</a>'
 
 
 def _form(phrase, form) -> str:
@@ -65,13 +59,13 @@ def evidence_html(ev: pd.DataFrame, *, caption: str | None = None, max_rows: int
         "<thead><tr><th>Date</th><th>Statement</th><th>Phrase (form)</th><th>Quote in context</th></tr></thead><tbody>"
     )
     for r in shown.itertuples(index=False):
-        section = f'<br><small>{e(str(r.section))}</small>' if isinstance(r.section, str) and r.section else ""
+        section = f"<br><small>{e(str(r.section))}</small>" if isinstance(r.section, str) and r.section else ""
         parts.append(
             "<tr>"
             f"<td>{e(r.date)}</td>"
             f"<td>{link(r.title, r.source_url)}{section}<br><small>{e(r.doc_id)}</small></td>"
             f"<td>{e(str(r.phrase))}{_form(r.phrase, r.form)}</td>"
-            f'<td>{e(str(r.left))}<mark>{e(str(r.match))}</mark>{e(str(r.right))}</td>'
+            f"<td>{e(str(r.left))}<mark>{e(str(r.match))}</mark>{e(str(r.right))}</td>"
             "</tr>"
         )
     parts.append("</tbody></table>")

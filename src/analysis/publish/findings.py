@@ -3,6 +3,7 @@
 Each function reads only the table it is given, so the sentence always agrees with the chart and
 the CSV beside it. Sentences are plain text (escaped where they reach HTML).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,9 +19,13 @@ def words_per_year(glance: pd.DataFrame, speaker: str) -> str:
     top = glance.sort_values(["speaker_words", "period"], ascending=[False, True]).iloc[0]
     total = int(glance["speaker_words"].sum())
     if len(glance) == 1:
-        return f"{speaker}: {total:,} words of his own in {int(top['documents'])} statement(s), all from {top['period']}"
-    return (f"{speaker}'s words peak in {top['period']}: {int(top['speaker_words']):,} of {total:,} "
-            f"in {int(top['documents'])} statements")
+        return (
+            f"{speaker}: {total:,} words of his own in {int(top['documents'])} statement(s), all from {top['period']}"
+        )
+    return (
+        f"{speaker}'s words peak in {top['period']}: {int(top['speaker_words']):,} of {total:,} "
+        f"in {int(top['documents'])} statements"
+    )
 
 
 def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
@@ -31,23 +36,30 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     rows = counts[counts["phrase"] == phrase].sort_values(["count", "period"], ascending=[False, True])
     peak = rows.iloc[0]
     periods = counts["period"].nunique()
-    where = f", most in {peak['period']} ({int(peak['count'])}, {peak['per_10k']:.1f} per 10,000 words)" \
-        if periods > 1 else f" ({peak['per_10k']:.1f} per 10,000 words)"
+    where = (
+        f", most in {peak['period']} ({int(peak['count'])}, {peak['per_10k']:.1f} per 10,000 words)"
+        if periods > 1
+        else f" ({peak['per_10k']:.1f} per 10,000 words)"
+    )
     return f"{_q(phrase)} is {speaker}'s most used: {int(totals[phrase])} times{where}"
 
 
 def headings(heads: pd.DataFrame) -> str:
     top = heads.sort_values(["speaker_words", "heading"], ascending=[False, True]).iloc[0]
-    return (f"The longest answer is {_q(top['heading'])}: {int(top['speaker_words'])} words, "
-            f"{top['share_of_words']:.0%} of the statement")
+    return (
+        f"The longest answer is {_q(top['heading'])}: {int(top['speaker_words'])} words, "
+        f"{top['share_of_words']:.0%} of the statement"
+    )
 
 
 def catchphrases(found: pd.DataFrame, speaker: str) -> str:
     if found.empty:
         return f"No phrase recurs across {speaker}'s statements here"
     top = found.iloc[0]
-    return (f"{_q(top['phrase'])} recurs in {int(top['statements'])} of {speaker}'s statements, "
-            f"{top['first_date'][:4]}–{top['last_date'][:4]}")
+    return (
+        f"{_q(top['phrase'])} recurs in {int(top['statements'])} of {speaker}'s statements, "
+        f"{top['first_date'][:4]}–{top['last_date'][:4]}"
+    )
 
 
 def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
@@ -55,8 +67,10 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
     overall["share"] = overall["topic_words"] / overall["speaker_words"]
     top = overall.sort_values("share", ascending=False)
     first = top.index[0]
-    return (f"{first[:1].upper() + first[1:]} takes the largest share of {speaker}'s words: "
-            f"{top['share'].iloc[0]:.0%} overall, then {top.index[1]} ({top['share'].iloc[1]:.0%})")
+    return (
+        f"{first[:1].upper() + first[1:]} takes the largest share of {speaker}'s words: "
+        f"{top['share'].iloc[0]:.0%} overall, then {top.index[1]} ({top['share'].iloc[1]:.0%})"
+    )
 
 
 def nmf_shares(shares: pd.DataFrame) -> str:
@@ -70,8 +84,10 @@ def rhetoric(counts: pd.DataFrame, speaker: str) -> str:
     if totals.sum() == 0 or words == 0:
         return f"No rhetoric marker occurs in {speaker}'s words here"
     cat = totals.idxmax()
-    return (f"{cat[:1].upper() + cat[1:]} markers are {speaker}'s most frequent: {int(totals[cat])} hits, "
-            f"{totals[cat] / words * 10_000:.1f} per 10,000 words")
+    return (
+        f"{cat[:1].upper() + cat[1:]} markers are {speaker}'s most frequent: {int(totals[cat])} hits, "
+        f"{totals[cat] / words * 10_000:.1f} per 10,000 words"
+    )
 
 
 def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str:

@@ -7,13 +7,7 @@ page). Nothing here reads the clock, so the same inputs give byte-identical page
 from __future__ import annotations
 
 import html
-import json
 import re
-from pathlib import Path
-
-import pandas as pd
-
-from analysis import config
 
 CSS = """
 :root{--ink:#1a1a1a;--muted:#555;--rule:#ddd;--accent:#0072B2;--bg:#fff}
@@ -74,103 +68,3 @@ def clean_body(body: str) -> str:
     body = body.replace('<table border="1" class="dataframe">', '<table class="dataframe">')
     body = body.replace('<tr style="text-align: right;">', "<tr>")
     return body
-
-
-def read_meta(reports_dir: Path, name: str) -> dict:
-    path = reports_dir / name / "report.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def index_page(specs, reports_dir: Path, corpus: dict) -> str:
-    """The gallery: one card per published report (thumbnail, title, finding, data range)."""
-    e = html.escape
-    cards = []
-    for spec in specs:
-        if not (reports_dir / f"{spec.name}.html").exists():
-            continue
-        meta = read_meta(reports_dir, spec.name)
-        charts = meta.get("charts") or []
-        thumb = ""
-        if charts:
-            c = charts[0]
-            thumb = (f'<a href="{e(spec.name)}.html"><img src="{e(spec.name)}/{e(c["file"])}" '
-                     f'alt="{e(c["alt"], quote=True)}"></a>')
-        finding = meta.get("finding") or spec.summary
-        cards.append(
-            f"<li>{thumb}<h2><a href=\"{e(spec.name)}.html\">{e(spec.title)}</a></h2>"
-            f"<p>{e(finding)}</p><p class=\"meta\">Data: {e(str(corpus.get('date_min')))} to "
-            f"{e(str(corpus.get('date_max')))} · notebook {e(spec.notebook)}</p></li>"
-        )
-    body = (
-        "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "
-        "leader's own words are counted; every number links to the quotes behind it.</p>\n"
-        f"<ul class=\"gallery\">{''.join(cards)}</ul>"
-    )
-    return page(title="Refrain reports", body=body, corpus=corpus, home=True)
-
-
-# --- column dictionaries ------------------------------------------------------------------------
-
-def column_glossary(path: Path | None = None) -> dict[str, str]:
-    """Column name -> meaning, read from docs/data-dictionary.md (the one place columns are described)."""
-    text = Path(path or config.PROJ_ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        m = re.match(r"^\|\s*((?:`[^`]+`(?:,\s*)?)+)\s*\|(?:[^|]*\|)?\s*([^|]+?)\s*\|\s*$", line)
-        if not m:
-            continue
-        for name in re.findall(r"`([^`]+)`", m.group(1)):
-            out.setdefault(name, m.group(2))
-    # prose-described files (NMF outputs and the like): `name` (...) lists
-    for names, meaning in ((("topic", "rank", "term", "weight"), "see NMF outputs in docs/data-dictionary.md"),):
-        for n in names:
-            out.setdefault(n, meaning)
-    return out
-
-
-EXTRA_COLUMNS = {
-    "side": "Side of the comparison the quote illustrates: A or B.",
-    "heading": "The outlet's topic heading.",
-    "paragraphs": "Paragraphs of the speaker's words.",
-    "text": "The paragraph's text (display text).",
-    "date": "Date of the statement.",
-    "share_of_words": "Share of the speaker's words.",
-    "form": "The surface form (lexicon pattern) that matched.",
-    "category": "Rhetoric category.",
-    "labelled": "Hits with a true/false label.",
-    "hits": "Current hits in the selection.",
-    "true": "Labelled hits judged true.",
-}
-
-
-def write_column_dictionary(folder: Path, *, notebook: str, title: str, parameters: dict, corpus: dict) -> Path:
-    """``README.md`` in a report's folder: which notebook made it, and every CSV's columns."""
-    glossary = {**column_glossary(), **EXTRA_COLUMNS}
-    lines = [f"# {title}", "", f"Made by `notebooks/{notebook}` (rendered with papermill by "
-             "`python -m analysis render`) on corpus version "
-             f"`{corpus.get('corpus_version')}` ({corpus.get('date_min')} to {corpus.get('date_max')}).", "",
-             "Parameters:", "", "```json", json.dumps(parameters, indent=1, ensure_ascii=False, sort_keys=True), "```",
-             ""]
-    for csv_path in sorted(folder.glob("*.csv")):
-        columns = list(pd.read_csv(csv_path, nrows=0).columns)
-        lines += [f"## {csv_path.name}", "", "| column | meaning |", "| --- | --- |"]
-        for c in columns:
-            lines.append(f"| `{c}` | {glossary.get(c, 'see docs/data-dictionary.md')} |")
-        lines.append("")
-    out = folder / "README.md"
-    out.write_text("\n".join(lines), encoding="utf-8")
-    return out
-
-
-def undocumented_columns(folder: Path) -> list[str]:
-    """CSV columns in a report folder that the glossary does not describe (for tests)."""
-    glossary = {**column_glossary(), **EXTRA_COLUMNS}
-    missing = []
-    for csv_path in sorted(folder.glob("*.csv")):
-        for c in pd.read_csv(csv_path, nrows=0).columns:
-            if c not in glossary:
-                missing.append(f"{csv_path.name}:{c}")
-    return missing

@@ -12,9 +12,9 @@ parameters). For each report:
 ``reports/index.html`` links every report that rendered. A failing notebook makes the command
 exit non-zero with the notebook's name and the error; the other reports are still rendered.
 """
+
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -23,10 +23,12 @@ from pathlib import Path
 
 import yaml
 
-from analysis.errors import RenderError
 from analysis import config
+from analysis.errors import RenderError
 from analysis.publish import pages as publish
-
+from analysis.publish.columns import write_column_dictionary
+from analysis.publish.gallery import corpus_info as _corpus_info
+from analysis.publish.gallery import write_index
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
 HIDDEN_TAGS = (NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters")  # parameters are in the header
@@ -41,7 +43,6 @@ class ReportSpec:
     parameters: dict
 
 
-
 def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec]:
     """Read and validate the report list."""
     path = Path(config_path)
@@ -54,8 +55,15 @@ def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec
         if item["name"] in seen:
             raise ValueError(f"{path}: report name {item['name']!r} is used twice")
         seen.add(item["name"])
-        specs.append(ReportSpec(item["name"], item["notebook"], item["title"], item.get("summary", ""),
-                                dict(item.get("parameters") or {})))
+        specs.append(
+            ReportSpec(
+                item["name"],
+                item["notebook"],
+                item["title"],
+                item.get("summary", ""),
+                dict(item.get("parameters") or {}),
+            )
+        )
     if not specs:
         raise ValueError(f"{path}: no reports listed")
     return specs
@@ -91,11 +99,23 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
     executed.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{spec.name}-", dir=build_dir))
     try:
-        params = {**spec.parameters, "report_name": spec.name, "report_title": spec.title,
-                  "processed_dir": str(processed_dir), "reports_dir": str(staging)}
+        params = {
+            **spec.parameters,
+            "report_name": spec.name,
+            "report_title": spec.title,
+            "processed_dir": str(processed_dir),
+            "reports_dir": str(staging),
+        }
         try:
-            pm.execute_notebook(str(notebook), str(executed), parameters=params, kernel_name="python3",
-                                cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False)
+            pm.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=params,
+                kernel_name="python3",
+                cwd=str(config.NOTEBOOKS_DIR),
+                progress_bar=False,
+                log_output=False,
+            )
         except pm.PapermillExecutionError as exc:
             raise RenderError(
                 f"report {spec.name!r}: notebook {spec.notebook} failed in cell {exc.exec_count}: "
@@ -104,8 +124,13 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
         nb = nbformat.read(str(executed), as_version=4)
         for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id
             cell["id"] = f"cell-{i:02d}"
-        exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                                exclude_output_prompt=True, exclude_anchor_links=True)
+        exporter = HTMLExporter(
+            template_name="basic",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,
+        )
         remover = TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS), enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
         body, _ = exporter.from_notebook_node(nb)
@@ -113,8 +138,9 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
         page = publish.page(title=spec.title, body=publish.clean_body(body), corpus=corpus)
         (staging / f"{spec.name}.html").write_text(page, encoding="utf-8")
         if (staging / spec.name).exists():
-            publish.write_column_dictionary(staging / spec.name, notebook=spec.notebook, title=spec.title,
-                                            parameters=spec.parameters, corpus=corpus)
+            write_column_dictionary(
+                staging / spec.name, notebook=spec.notebook, title=spec.title, parameters=spec.parameters, corpus=corpus
+            )
         _publish(staging, spec.name, reports_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -131,9 +157,14 @@ def _publish(staging: Path, name: str, reports_dir: Path) -> None:
     shutil.move(str(staging / f"{name}.html"), str(reports_dir / f"{name}.html"))
 
 
-def render_all(*, config_path: Path | str = config.REPORTS_FILE, only: list[str] | None = None,
-               reports_dir: Path | str = config.REPORTS_DIR, processed_dir: Path | str = config.PROCESSED_DIR,
-               build_dir: Path | str = config.BUILD_DIR) -> list[str]:
+def render_all(
+    *,
+    config_path: Path | str = config.REPORTS_FILE,
+    only: list[str] | None = None,
+    reports_dir: Path | str = config.REPORTS_DIR,
+    processed_dir: Path | str = config.PROCESSED_DIR,
+    build_dir: Path | str = config.BUILD_DIR,
+) -> list[str]:
     """Render every report (or ``only`` those named); write the index. Returns the failures."""
     all_specs = specs = load_specs(config_path)
     if only:
@@ -151,20 +182,5 @@ def render_all(*, config_path: Path | str = config.REPORTS_FILE, only: list[str]
         except (RenderError, ValueError) as exc:
             failures.append(str(exc))
             print(f"render: FAILED {exc}", file=sys.stderr)
-    write_index(all_specs, reports_dir, processed_dir)
+    write_index(all_specs, reports_dir, Path(processed_dir))
     return failures
-
-
-def _corpus_info(processed_dir: Path) -> dict:
-    try:
-        return json.loads((Path(processed_dir) / config.CORPUS_INFO_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def write_index(specs: list[ReportSpec], reports_dir: Path, processed_dir: Path | str = config.PROCESSED_DIR) -> Path:
-    """reports/index.html: a gallery card for every report whose HTML exists."""
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    path = reports_dir / "index.html"
-    path.write_text(publish.index_page(specs, reports_dir, _corpus_info(processed_dir)), encoding="utf-8")
-    return path

@@ -4,6 +4,7 @@ A notebook creates one :class:`Report` from its parameters; every chart it adds 
 (``fig1_…``), written as PNG, SVG and CSV under ``reports/<name>/`` and returned as escaped HTML
 with alt text and data links. Nothing here reads the clock: the same inputs give the same report.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,10 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.publish.charts import SavedChart, save_chart
 from analysis.corpus import Corpus
+from analysis.publish.charts import SavedChart, save_chart
+from analysis.publish.html import HTML
 
-METHOD_HTML = """
+METHOD_HTML = (
+    """
 <section class="method" id="method"><h2>Method</h2><ul>
 <li><b>Whose words count.</b> Only paragraphs attributed to the speaker: in transcripts, the turns
 under the speaker's label; in translated Q&amp;A articles, the remarks under each topic heading.
@@ -34,9 +37,11 @@ intervals; counts under 5 are flagged as low. No smoothing.</li>
 <li><b>Known limits.</b> English translations vary: one Russian phrase can be rendered several ways
 (track a family of forms). Speaker labels on older pages are inconsistent; the ingest report lists
 every page that needed a guess, and who-said-what is measured against a hand-checked gold set of
-transcripts (<code>python -m analysis score-attribution</code>). The development sample is small and not a random sample of all
+transcripts (<code>python -m analysis score-attribution</code>). """
+    """The development sample is small and not a random sample of all
 statements.</li></ul></section>
 """
+)
 
 
 @dataclass
@@ -65,7 +70,7 @@ class Report:
     def asset_dir(self) -> Path:
         return self.reports_dir / self.name
 
-    def chart(self, fig, data: pd.DataFrame, slug: str, *, alt: str, title: str) -> "HTML":
+    def chart(self, fig, data: pd.DataFrame, slug: str, *, alt: str, title: str) -> HTML:
         """Save the next numbered figure (PNG, SVG, CSV) and return it as displayable HTML."""
         stem = self.asset_dir / f"fig{len(self.charts) + 1}_{slug}"
         saved: SavedChart = save_chart(fig, data, stem, alt=alt, title=title)
@@ -82,41 +87,31 @@ class Report:
             self._save()
         return f"{self.name}/{filename}"
 
-    def finding(self, text: str) -> "HTML":
+    def finding(self, text: str) -> HTML:
         """The report's headline finding: shown here and on the index page."""
         self.headline = text.rstrip(".") + "."
         self._save()
         return HTML(f'<p class="finding"><strong>Finding:</strong> {html.escape(self.headline)}</p>')
 
     def _save(self) -> None:
-        meta = {"name": self.name, "title": self.title, "finding": self.headline, "charts": self.charts,
-                "tables": self.tables}
-        (self.asset_dir / "report.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n",
-                                                    encoding="utf-8")
+        meta = {
+            "name": self.name,
+            "title": self.title,
+            "finding": self.headline,
+            "charts": self.charts,
+            "tables": self.tables,
+        }
+        (self.asset_dir / "report.json").write_text(
+            json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
 
-class HTML:
-    """Minimal rich-display object (works with or without IPython)."""
-
-    def __init__(self, data: str):
-        self.data = data
-
-    def _repr_html_(self) -> str:
-        return self.data
-
-    def __str__(self) -> str:
-        return self.data
-
-
-def start(name: str, title: str, *, processed_dir: str | Path = "", reports_dir: str | Path = "") -> tuple[Corpus, "Report"]:
+def start(
+    name: str, title: str, *, processed_dir: str | Path = "", reports_dir: str | Path = ""
+) -> tuple[Corpus, Report]:
     """What every notebook does first: load the corpus and open its report (empty path = default)."""
     corpus = Corpus.load(processed_dir or config.PROCESSED_DIR)
     return corpus, Report(name, title, Path(reports_dir or config.REPORTS_DIR))
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """"1 statement", "3 statements", with thousands separators."""
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def header(corpus: Corpus, *, title: str, measured: str, parameters: dict) -> HTML:
@@ -136,33 +131,17 @@ def header(corpus: Corpus, *, title: str, measured: str, parameters: dict) -> HT
     )
 
 
-def table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200) -> HTML:
-    """An escaped HTML table (text from sources never becomes markup)."""
-    shown = df.head(max_rows)
-    out = shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
-    out = out.replace('<table border="0" class="dataframe data">', '<table class="dataframe data">', 1)
-    out = out.replace('<tr style="text-align: right;">', "<tr>")
-    if caption:
-        out = out.replace('<table class="dataframe data">',
-                          f'<table class="dataframe data"><caption>{html.escape(caption)}</caption>', 1)
-    if len(df) > max_rows:
-        out += f"<p>{len(df) - max_rows} more rows in the CSV.</p>"
-    return HTML(out)
-
-
 def method(rep: Report | None = None) -> HTML:
     """The methodology box, with links to every data file of the report."""
     links = ""
     if rep is not None:
         files = [c["csv"] for c in rep.charts] + rep.tables
-        items = "".join(f'<li><a href="{html.escape(rep.name)}/{html.escape(f)}">{html.escape(f)}</a></li>'
-                        for f in files)
-        links = (f'<section class="data-files"><h2>Data and evidence</h2><p>Every chart and table above, as CSV; '
-                 f'columns are described in <a href="{html.escape(rep.name)}/README.md">README.md</a>.</p>'
-                 f"<ul>{items}</ul></section>")
+        items = "".join(
+            f'<li><a href="{html.escape(rep.name)}/{html.escape(f)}">{html.escape(f)}</a></li>' for f in files
+        )
+        links = (
+            f'<section class="data-files"><h2>Data and evidence</h2><p>Every chart and table above, as CSV; '
+            f'columns are described in <a href="{html.escape(rep.name)}/README.md">README.md</a>.</p>'
+            f"<ul>{items}</ul></section>"
+        )
     return HTML(METHOD_HTML + links)
-
-
-def paragraph(text: str) -> HTML:
-    """A sentence of narrative built from data, escaped."""
-    return HTML(f"<p>{html.escape(text)}</p>")

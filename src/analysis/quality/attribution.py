@@ -23,6 +23,7 @@ change in paragraph segmentation does not matter), and precision and recall of e
 words follow, with the per-statement error of the leader's word count
 (Σ |counted − true| ÷ Σ true).
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,9 +40,17 @@ from analysis.speakers import SpeakerRegistry, default_registry
 from analysis.text import WORD_RE, fold, spoken
 
 GOLD_COLUMNS = ["doc", "para", "speaker", "label", "text"]
-NOBODY = ("(lead)", "(narration)", "(question)", "(moderator)", "(heading)", "(pullquote)", "(editorial)",
-          "(headline)", "(boilerplate)")
-
+NOBODY = (
+    "(lead)",
+    "(narration)",
+    "(question)",
+    "(moderator)",
+    "(heading)",
+    "(pullquote)",
+    "(editorial)",
+    "(headline)",
+    "(boilerplate)",
+)
 
 
 def parse_document(raw_path: Path, *, registry: SpeakerRegistry | None = None) -> Document:
@@ -64,6 +73,7 @@ def _who(p) -> str:
 
 # --- drafts ------------------------------------------------------------------------------------
 
+
 def draft(raw_path: Path, *, registry: SpeakerRegistry | None = None) -> list[dict]:
     """Gold rows pre-filled with what the importer says today, for a person to check and correct.
 
@@ -84,7 +94,7 @@ def _draft_text(raw_path: Path, doc: Document) -> list[dict]:
 
     text = raw_path.read_text(encoding="utf-8", errors="replace")
     front = re.match(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", text, re.S)
-    body = text[front.end():] if front else text
+    body = text[front.end() :] if front else text
     blocks = [b for b in (normalize_ws(x) for x in re.split(r"\n\s*\n", body)) if b]
     rows = []
     for i, block in enumerate(blocks):
@@ -92,22 +102,23 @@ def _draft_text(raw_path: Path, doc: Document) -> list[dict]:
         label = ""
         if p is not None and p.text != block and block.endswith(p.text) and p.role != "heading":
             label = block[: len(block) - len(p.text)].strip()
-        rows.append({"doc": raw_path.name, "para": i, "speaker": _who(p) if p else "", "label": label,
-                     "text": block})
+        rows.append({"doc": raw_path.name, "para": i, "speaker": _who(p) if p else "", "label": label, "text": block})
     return rows
 
 
 def _draft_kremlin(raw_path: Path, doc: Document) -> list[dict]:
     from selectolax.lexbor import LexborHTMLParser
 
-    from analysis.ingest.importers import kremlin
+    from analysis.ingest.importers import html_blocks, kremlin
     from analysis.text import normalize_ws
 
     tree = LexborHTMLParser(raw_path.read_bytes().decode("utf-8", errors="replace"))
     body = tree.css_first("[itemprop=articleBody]")
+    if body is None:
+        raise GoldError(f"{raw_path.name}: no article body to draft from")
     for node in body.css(kremlin._REMOVE):
         node.decompose()
-    blocks = [kremlin._plain(b.marked) for b in kremlin._blocks(body)]
+    blocks = [html_blocks.plain(b.marked) for b in html_blocks.blocks(body)]
     paras = list(doc.paragraphs)
     rows: list[dict] = []
     if paras and paras[0].role == "lead":
@@ -121,7 +132,7 @@ def _draft_kremlin(raw_path: Path, doc: Document) -> list[dict]:
             label = block[:start].strip() if p.attribution == "label" else ""
             rows.append({"speaker": _who(p), "label": label, "text": block})
             j += 1
-            while j < len(paras) and paras[j].text and paras[j].text in block[start + len(p.text):]:
+            while j < len(paras) and paras[j].text and paras[j].text in block[start + len(p.text) :]:
                 j += 1  # a note the importer split off the same block ("… (Ms X went on to …)")
         else:  # a label on a line of its own: the next paragraph is its speaker's
             nxt = paras[j] if j < len(paras) else None
@@ -158,10 +169,11 @@ def read_gold(path: Path) -> list[dict]:
 
 # --- scoring -----------------------------------------------------------------------------------
 
+
 def _gold_words(rows: list[dict]) -> list[tuple[str, str]]:
     out = []
     for r in rows:
-        words = WORD_RE.findall(fold(spoken(r["text"][len(r["label"]):])))
+        words = WORD_RE.findall(fold(spoken(r["text"][len(r["label"]) :])))
         out += [(w, r["speaker"].strip()) for w in words]
     return out
 
@@ -225,22 +237,38 @@ def summarise(scores: list[DocScore], *, leader: str = "Vladimir Putin") -> dict
     per_speaker = []
     for sp in sorted({g for g, _ in total if is_person(g)} | {s for _, s in total if is_person(s)}):
         tp, sys_n, gold_n = pr(lambda g, sp=sp: g == sp, lambda s, sp=sp: s == sp)
-        per_speaker.append({"speaker": sp, "gold_words": gold_n, "system_words": sys_n, "correct": tp,
-                            "precision": ratio(tp, sys_n), "recall": ratio(tp, gold_n)})
+        per_speaker.append(
+            {
+                "speaker": sp,
+                "gold_words": gold_n,
+                "system_words": sys_n,
+                "correct": tp,
+                "precision": ratio(tp, sys_n),
+                "recall": ratio(tp, gold_n),
+            }
+        )
     lt, ls, lg = pr(lambda g: g == leader, lambda s: s == leader)
     ot, os_, og = pr(lambda g: is_person(g) and g != leader, lambda s: is_person(s) and s != leader)
     err = sum(abs(s.words(leader, side="system") - s.words(leader, side="gold")) for s in scores)
     leader_true = sum(s.words(leader, side="gold") for s in scores)
     return {
-        "documents": len(scores), "words": sum(s.gold_words for s in scores),
-        "leader": leader, "leader_gold_words": lg, "leader_system_words": ls,
-        "leader_precision": ratio(lt, ls), "leader_recall": ratio(lt, lg),
-        "others_gold_words": og, "others_system_words": os_,
-        "others_precision": ratio(ot, os_), "others_recall": ratio(ot, og),
+        "documents": len(scores),
+        "words": sum(s.gold_words for s in scores),
+        "leader": leader,
+        "leader_gold_words": lg,
+        "leader_system_words": ls,
+        "leader_precision": ratio(lt, ls),
+        "leader_recall": ratio(lt, lg),
+        "others_gold_words": og,
+        "others_system_words": os_,
+        "others_precision": ratio(ot, os_),
+        "others_recall": ratio(ot, og),
         "per_statement_error": ratio(err, leader_true),
         "per_speaker": per_speaker,
-        "per_document": [{"doc": s.doc, "gold": s.words(leader, side="gold"),
-                          "system": s.words(leader, side="system")} for s in scores],
+        "per_document": [
+            {"doc": s.doc, "gold": s.words(leader, side="gold"), "system": s.words(leader, side="system")}
+            for s in scores
+        ],
     }
 
 
@@ -265,15 +293,21 @@ def score(gold_dir: Path, *, registry: SpeakerRegistry | None = None, leader: st
 def format_summary(result: dict) -> str:
     """The scorer's printout: overall figures, then per speaker (most gold words first)."""
     out = io.StringIO()
-    pct = lambda v: f"{v:.2%}" if v == v else "n/a"  # noqa: E731
+    pct = lambda v: f"{v:.2%}" if v == v else "n/a"
     out.write(f"gold set: {result['documents']} documents, {result['words']:,} words\n")
-    out.write(f"{result['leader']}: precision {pct(result['leader_precision'])}, recall "
-              f"{pct(result['leader_recall'])} ({result['leader_system_words']:,} counted, "
-              f"{result['leader_gold_words']:,} true); per-statement error {pct(result['per_statement_error'])}\n")
-    out.write(f"all other speakers: precision {pct(result['others_precision'])}, recall "
-              f"{pct(result['others_recall'])} ({result['others_system_words']:,} counted, "
-              f"{result['others_gold_words']:,} true)\n\nper speaker:\n")
+    out.write(
+        f"{result['leader']}: precision {pct(result['leader_precision'])}, recall "
+        f"{pct(result['leader_recall'])} ({result['leader_system_words']:,} counted, "
+        f"{result['leader_gold_words']:,} true); per-statement error {pct(result['per_statement_error'])}\n"
+    )
+    out.write(
+        f"all other speakers: precision {pct(result['others_precision'])}, recall "
+        f"{pct(result['others_recall'])} ({result['others_system_words']:,} counted, "
+        f"{result['others_gold_words']:,} true)\n\nper speaker:\n"
+    )
     for r in sorted(result["per_speaker"], key=lambda r: (-r["gold_words"], r["speaker"])):
-        out.write(f"  {r['speaker'][:48]:<48} gold {r['gold_words']:>7,}  system {r['system_words']:>7,}  "
-                  f"P {pct(r['precision']):>7}  R {pct(r['recall']):>7}\n")
+        out.write(
+            f"  {r['speaker'][:48]:<48} gold {r['gold_words']:>7,}  system {r['system_words']:>7,}  "
+            f"P {pct(r['precision']):>7}  R {pct(r['recall']):>7}\n"
+        )
     return out.getvalue()

@@ -17,6 +17,7 @@ construction); it looks at the result for signs a reader would notice:
 Each hit is a row (document, paragraph, kind, speaker, opening words); :func:`summary` counts
 them by kind. Run it over the whole archive before and after a change to the importers.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,24 +30,85 @@ from analysis.text import spoken
 AUDIT_COLUMNS = ["kind", "doc_id", "para_no", "date", "speaker", "text", "source_url"]
 KINDS = ("label-in-turn", "addresses-self", "thanks-self", "addressed-as-president", "unlabelled-change")
 
-_LABEL_SHAPE_RE = re.compile(
-    r"^(?P<label>[A-Z][^:!?“”\"«»]{2,200}?)(?:\s*\([^()]{1,60}\))?\s*:\s+(?P<rest>\S)")
+_LABEL_SHAPE_RE = re.compile(r"^(?P<label>[A-Z][^:!?“”\"«»]{2,200}?)(?:\s*\([^()]{1,60}\))?\s*:\s+(?P<rest>\S)")
 _NAME_END_RE = re.compile(r"(?:^|\s)(?:[A-Z][\w’'.-]+)(?:\s+(?:[a-z]{1,3}\s+)?[A-Z][\w’'-]+)+$")
-_STARTERS = frozenset("and but so or a an the this that these those my our your his her their its it i we you he "
-                      "she they here there now then also another one as for to in on at with if when what why "
-                      "how let please thank thanks yes no well all some many first second third finally".split())
+_STARTERS = frozenset(
+    [
+        "and",
+        "but",
+        "so",
+        "or",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "its",
+        "it",
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "here",
+        "there",
+        "now",
+        "then",
+        "also",
+        "another",
+        "one",
+        "as",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "with",
+        "if",
+        "when",
+        "what",
+        "why",
+        "how",
+        "let",
+        "please",
+        "thank",
+        "thanks",
+        "yes",
+        "no",
+        "well",
+        "all",
+        "some",
+        "many",
+        "first",
+        "second",
+        "third",
+        "finally",
+    ]
+)
 _QUOTES = ("“", '"', "«", "‘")
 _BARE_NAME_RE = re.compile(r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+\.?")
-_CLAUSE_RE = re.compile(r"\b(?:we|I|you|he|she|they|it|is|are|was|were|will|would|can|could|should|must|have|has|"
-                        r"had|do|does|did|said|say|says|let|this|that|there|here|what|which|who|how)\b", re.I)
+_CLAUSE_RE = re.compile(
+    r"\b(?:we|I|you|he|she|they|it|is|are|was|were|will|would|can|could|should|must|have|has|"
+    r"had|do|does|did|said|say|says|let|this|that|there|here|what|which|who|how)\b",
+    re.I,
+)
 
 
 def looks_like_label(text: str) -> bool:
     """True when a paragraph opens with a label-shaped prefix: at most 25 words ending in a name."""
     m = _LABEL_SHAPE_RE.match(text)
-    if not m or text[m.start("rest"):].startswith(_QUOTES):
+    if not m or text[m.start("rest") :].startswith(_QUOTES):
         return False
-    if _BARE_NAME_RE.fullmatch(text[m.start("rest"):].strip()):
+    if _BARE_NAME_RE.fullmatch(text[m.start("rest") :].strip()):
         return False  # "Minister of Defence: Sergei Shoigu." is an item of a list read out, not a label
     label = m.group("label").strip()
     words = label.split()
@@ -55,21 +117,29 @@ def looks_like_label(text: str) -> bool:
     return bool(_NAME_END_RE.search(label)) and len(words) >= 2
 
 
-def audit(turns: pd.DataFrame, documents: pd.DataFrame | None = None, *,
-          registry: SpeakerRegistry | None = None) -> pd.DataFrame:
+def audit(
+    turns: pd.DataFrame, documents: pd.DataFrame | None = None, *, registry: SpeakerRegistry | None = None
+) -> pd.DataFrame:
     """Every suspicious paragraph of ``turns`` (the processed ``turns.parquet`` table), by kind."""
     registry = registry or default_registry()
     t = turns.sort_values(["doc_id", "para_no"]).reset_index(drop=True)
     hits: list[dict] = []
 
     def hit(kind: str, row) -> None:
-        hits.append({"kind": kind, "doc_id": row.doc_id, "para_no": int(row.para_no), "speaker": row.speaker,
-                     "text": row.text[:200]})
+        hits.append(
+            {
+                "kind": kind,
+                "doc_id": row.doc_id,
+                "para_no": int(row.para_no),
+                "speaker": row.speaker,
+                "text": row.text[:200],
+            }
+        )
 
     vocatives = _vocatives(registry)
     dates = {}
     if documents is not None:
-        dates = dict(zip(documents["doc_id"], pd.to_datetime(documents["date"]).dt.date))
+        dates = dict(zip(documents["doc_id"], pd.to_datetime(documents["date"]).dt.date, strict=True))
     prev_doc, prev_speaker, prev_role = None, None, None
     for row in t.itertuples(index=False):
         if row.doc_id != prev_doc:
@@ -84,8 +154,12 @@ def audit(turns: pd.DataFrame, documents: pd.DataFrame | None = None, *,
                     hit("thanks-self", row)
                 else:
                     hit("addresses-self", row)
-            if _REPORTING_RE.match(text) and not _GUEST_THANKS_RE.search(text[:160]) and row.doc_id in dates and \
-                    registry.in_office(dates[row.doc_id]) == row.speaker:
+            if (
+                _REPORTING_RE.match(text)
+                and not _GUEST_THANKS_RE.search(text[:160])
+                and row.doc_id in dates
+                and registry.in_office(dates[row.doc_id]) == row.speaker
+            ):
                 hit("addressed-as-president", row)
             if row.attribution == "continuation" and prev_role == "speech" and prev_speaker != row.speaker:
                 hit("unlabelled-change", row)
@@ -108,17 +182,28 @@ def audit(turns: pd.DataFrame, documents: pd.DataFrame | None = None, *,
 def summary(hits: pd.DataFrame) -> pd.DataFrame:
     """Hits per kind (every kind listed, zero included)."""
     counts = hits["kind"].value_counts()
-    return pd.DataFrame({"kind": list(KINDS), "paragraphs": [int(counts.get(k, 0)) for k in KINDS],
-                         "documents": [int(hits.loc[hits["kind"] == k, "doc_id"].nunique()) for k in KINDS]})
+    return pd.DataFrame(
+        {
+            "kind": list(KINDS),
+            "paragraphs": [int(counts.get(k, 0)) for k in KINDS],
+            "documents": [int(hits.loc[hits["kind"] == k, "doc_id"].nunique()) for k in KINDS],
+        }
+    )
 
 
 _THANKS_RE = re.compile(r"\bthank(?:s| you)\b", re.I)
-_GUEST_THANKS_RE = re.compile(r"\bfor (?:the |your )?(?:kind )?(?:invitation|inviting|kind words|hospitality|warm|"
-                              r"reception|welcome)", re.I)
+_GUEST_THANKS_RE = re.compile(
+    r"\bfor (?:the |your )?(?:kind )?(?:invitation|inviting|kind words|hospitality|warm|"
+    r"reception|welcome)",
+    re.I,
+)
 _REPORTING_RE = re.compile(
-    r"^\W*(?:Thank you(?: very much)?,?\s+(?:dear\s+)?Mr\.? President\b|Mr\.? President,?\s+(?:thank you|in keeping with "
-    r"your|as you (?:instructed|asked|requested|said)|(?:allow|let) me (?:to )?report|I (?:would like to )?report|"
-    r"following your|pursuant to your|on your instructions))", re.I)
+    r"^\W*(?:Thank you(?: very much)?,?\s+(?:dear\s+)?Mr\.? President\b|"
+    r"Mr\.? President,?\s+(?:thank you|in keeping with your|as you (?:instructed|asked|requested|said)|"
+    r"(?:allow|let) me (?:to )?report|I (?:would like to )?report|"
+    r"following your|pursuant to your|on your instructions))",
+    re.I,
+)
 
 
 def _default_vocatives(name: str) -> re.Pattern:
@@ -130,7 +215,8 @@ def _vocatives(registry: SpeakerRegistry) -> dict[str, re.Pattern]:
     """How other people address a registry speaker: "Mr Putin", and any ``vocatives`` it lists."""
     out = {}
     for s in registry.speakers:
-        forms = [r"(?:Mr|Mister)\.?\s+" + re.escape(s["name"].split()[-1])] + [re.escape(v) for v in
-                                                                               s.get("vocatives", [])]
+        forms = [r"(?:Mr|Mister)\.?\s+" + re.escape(s["name"].split()[-1])] + [
+            re.escape(v) for v in s.get("vocatives", [])
+        ]
         out[s["name"]] = re.compile(r"\b(?:" + "|".join(forms) + r")\b")
     return out

@@ -9,6 +9,7 @@ How a raw file finds its importer: a ``.meta.yaml`` sidecar that names one (``im
 ``format:``) wins; otherwise the importers are asked in ``priority`` order (lowest first) whether
 they recognise the file.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -74,8 +75,10 @@ def importer_for(source: RawSource) -> Importer:
         named = source.sidecar.get("importer") or source.sidecar.get("format")
         if named is not None:
             if named not in by_name:
-                raise IngestError("bad-metadata", f"its .meta.yaml sidecar names unknown importer {named!r} "
-                                  f"(known: {', '.join(sorted(by_name))})")
+                raise IngestError(
+                    "bad-metadata",
+                    f"its .meta.yaml sidecar names unknown importer {named!r} (known: {', '.join(sorted(by_name))})",
+                )
             return by_name[named]
     for importer in importers():
         if source.suffix in importer.suffixes and importer.recognises(source):

@@ -20,9 +20,8 @@ editorial      an editor's note in italics ("Excerpts from the transcript")     
 Only ``speech`` paragraphs count as a speaker's own words, and within them only the text outside
 translator's ``[bracketed]`` insertions (see :mod:`analysis.text`).
 """
-from __future__ import annotations
 
-from analysis.errors import IngestError
+from __future__ import annotations
 
 import datetime as dt
 import hashlib
@@ -40,7 +39,6 @@ ROLES = (
     "pullquote",
     "editorial",
 )
-
 
 
 @dataclass
@@ -85,9 +83,7 @@ class Document:
     @property
     def body_sha256(self) -> str:
         """Hash of the body text (not of the file): two pages with the same words collide."""
-        body = "\n".join(
-            p.text for p in self.paragraphs if p.role not in ("headline", "lead", "boilerplate")
-        )
+        body = "\n".join(p.text for p in self.paragraphs if p.role not in ("headline", "lead", "boilerplate"))
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -100,8 +96,7 @@ def decode_utf8(raw: bytes, warnings: list[str]) -> str:
     except UnicodeDecodeError as exc:
         bad = sum(1 for _ in _bad_offsets(raw))
         warnings.append(
-            f"invalid UTF-8: {bad} byte(s), first at offset {exc.start} "
-            f"(0x{raw[exc.start]:02x}); replaced with U+FFFD"
+            f"invalid UTF-8: {bad} byte(s), first at offset {exc.start} (0x{raw[exc.start]:02x}); replaced with U+FFFD"
         )
         return raw.decode("utf-8", errors="replace")
 

@@ -1,4 +1,5 @@
 """Small helpers shared by the importers that read YAML metadata."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -18,17 +18,21 @@ A page with no labels at all is third-person news, unless it is filed under Tran
 written in the first person (an article or address): it is then attributed to the leader named in
 its title, or to the one in office on its date, and the ingest report says which rule applied.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from analysis.speakers import SpeakerRegistry, clean_label, page_resolver, squash
+from analysis.errors import IngestError
+from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
+from analysis.ingest.importers.html_blocks import MARKS_RE, Block, label_candidate
+from analysis.ingest.importers.html_blocks import blocks as read_blocks
+from analysis.ingest.importers.html_blocks import plain as _plain
+from analysis.speakers import SpeakerRegistry, page_resolver
 from analysis.text import count_words, normalize_ws
-from analysis.ingest.importers.base import Document, IngestError, Paragraph, RawSource, decode_utf8
 
 SOURCE = "en.kremlin.ru"
 LICENCE = "CC BY 4.0 (content of the President of Russia website, http://en.kremlin.ru)"
@@ -38,30 +42,12 @@ _REMOVE = (
     ".slider, .read__bottommeta, .read__tooltip, .masha-ignore, .read__cut, script, style, "
     "noscript, figure, .read__tags"
 )
-_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt"}
-_B_OPEN, _B_CLOSE, _I_OPEN, _I_CLOSE, _BREAK = "\x01", "\x02", "\x03", "\x04", "\x05"
-_MARKS_RE = re.compile("[\x01-\x05]")
-# Bold runs at the start of a paragraph, possibly interrupted by italics ("<b>Information </b><i><b>Satellite
-# Systems</b></i><b> CEO Nikolai Testoyedov:</b>").
-_LEAD_BOLD_RE = re.compile(r"^\s*((?:[\x03\x04]*\x01[^\x02]*\x02[\s\x03\x04]*)+)")
-_AFTER_BOLD_RE = re.compile(r"^\s*(\([^()]*\))?\s*:\s*")
-_CLOSE_PAREN_RE = re.compile(r"^([^()]*)\)\s*:\s*")
-_PLAIN_LABEL_RE = re.compile(
-    r"^([A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}?)\s*(\([^()]*\))?\s*:\s+(?=\S)"
-)
+_PLAIN_LABEL_RE = re.compile(r"^([A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5}?)\s*(\([^()]*\))?\s*:\s+(?=\S)")
 _FIRST_PERSON_RE = re.compile(r"\bI\b|\b(?i:me|my|we|our|us)\b")
 # An editor's note closing a paragraph: "(<i>Ms Skvortsova went on to speak about …</i>)".
 _TRAILING_NOTE_RE = re.compile(r"\s*\(\s*\x03[^\x04]*\x04[^()\x03]*\)\s*$|\s*\x03\s*\([^\x04]*\)\s*\x04\s*$")
-# A name closed by a full stop instead of a colon: two to five capitalised words ("Kseniya Slutskaya.").
-_NAME_STOP_RE = re.compile(r"(?:[A-Z][\w’'-]+\s+){1,4}[A-Z][\w’'-]+\.")
 _SEPARATOR_RE = re.compile(r"^[\s*•·]+$")
 _ELLIPSIS_RE = re.compile(r"^<\s*(?:…|\.\.\.)\s*>$")
-
-
-@dataclass
-class _Block:
-    marked: str  # text with bold/italic markers, whitespace collapsed
-    in_quote: bool
 
 
 def parse_kremlin_page(
@@ -92,7 +78,7 @@ def parse_kremlin_page(
 
     for node in body.css(_REMOVE):
         node.decompose()
-    blocks = _blocks(body)
+    blocks = read_blocks(body)
     paragraphs = _attribute(blocks, registry, warnings)
 
     if lead:
@@ -101,8 +87,9 @@ def parse_kremlin_page(
         raise IngestError("empty-body", "empty body: the page has a title but no text")
 
     if not any(p.speaker_label for p in paragraphs):
-        _attribute_unlabelled(paragraphs, title=title, lead=lead, sections=sections, date=date,
-                              registry=registry, warnings=warnings)
+        _attribute_unlabelled(
+            paragraphs, title=title, lead=lead, sections=sections, date=date, registry=registry, warnings=warnings
+        )
 
     kind = _kind(paragraphs, sections)
     source_url = (manifest_row or {}).get("source_url") or URL_TEMPLATE.format(id=page_id)
@@ -128,6 +115,7 @@ def parse_kremlin_page(
 
 # --- page metadata ---------------------------------------------------------------------------
 
+
 def _text(node: LexborNode | None) -> str:
     return normalize_ws(node.text(separator=" ")) if node is not None else ""
 
@@ -149,11 +137,11 @@ def _page_id(tree: LexborHTMLParser, raw_path: str, manifest_row: dict | None) -
 def _page_date(tree: LexborHTMLParser, manifest_row: dict | None, warnings: list[str]) -> dt.date:
     node = tree.css_first("time.read__published")
     if node is not None and node.attributes.get("datetime"):
-        return _iso(node.attributes["datetime"])
+        return _iso(node.attributes["datetime"] or "")
     status = tree.css_first(".read__status time[datetime]")
     if status is not None:
         warnings.append("no read__published date; date taken from the page's publication status")
-        return _iso(status.attributes["datetime"])
+        return _iso(status.attributes["datetime"] or "")
     if manifest_row and manifest_row.get("date"):
         warnings.append("no date in the page; date taken from MANIFEST.csv")
         return _iso(manifest_row["date"])
@@ -177,144 +165,12 @@ def _sections(tree: LexborHTMLParser) -> str:
     return ""
 
 
-# --- body blocks -----------------------------------------------------------------------------
-
-def _blocks(body: LexborNode) -> list[_Block]:
-    out: list[_Block] = []
-    _collect(body, out, in_quote=False)
-    return out
-
-
-def _collect(node: LexborNode, out: list[_Block], *, in_quote: bool) -> None:
-    loose: list[str] = []  # text directly inside a container, outside any block element
-    for child in node.iter(include_text=True):
-        tag = child.tag
-        if tag in _BLOCKS and not _has_block_child(child):
-            _flush(loose, out, in_quote)
-            pieces: list[str] = []
-            _inline(child, pieces)
-            for segment in "".join(pieces).split(_BREAK):
-                _append(out, segment, in_quote)
-        elif tag == "-text":
-            loose.append(child.text_content or "")
-        elif tag in ("b", "strong", "i", "em", "a", "span", "br", "sup", "sub", "u"):
-            _inline(child, loose)
-        elif tag in ("-comment",):
-            continue
-        else:
-            _flush(loose, out, in_quote)
-            _collect(child, out, in_quote=in_quote or tag == "blockquote")
-    _flush(loose, out, in_quote)
-
-
-def _flush(loose: list[str], out: list[_Block], in_quote: bool) -> None:
-    if loose:
-        for segment in "".join(loose).split(_BREAK):
-            _append(out, segment, in_quote)
-        loose.clear()
-
-
-def _append(out: list[_Block], segment: str, in_quote: bool) -> None:
-    marked = normalize_ws(segment)
-    if _strip_marks(marked).strip():
-        out.append(_Block(marked, in_quote))
-
-
-def _has_block_child(node: LexborNode) -> bool:
-    return any(c.tag in _BLOCKS or c.tag in ("div", "blockquote", "ul", "ol", "table")
-               for c in node.iter())
-
-
-def _inline(node: LexborNode, out: list[str], *, bold: bool = False, italic: bool = False) -> None:
-    """Inline text with bold/italic markers; a bold inside a bold is one run ("<b><b>V </b>P</b>")."""
-    for child in node.iter(include_text=True):
-        tag = child.tag
-        if tag == "-text":
-            out.append(child.text_content or "")
-        elif tag == "br":
-            out.append(_BREAK)
-        elif tag in ("b", "strong"):
-            if not bold:
-                out.append(_B_OPEN)
-            _inline(child, out, bold=True, italic=italic)
-            if not bold:
-                out.append(_B_CLOSE)
-        elif tag in ("i", "em"):
-            if not italic:
-                out.append(_I_OPEN)
-            _inline(child, out, bold=bold, italic=True)
-            if not italic:
-                out.append(_I_CLOSE)
-        elif tag in ("-comment", "img", "script", "style"):
-            continue
-        else:
-            _inline(child, out, bold=bold, italic=italic)
-
-
-def _strip_marks(marked: str) -> str:
-    for ch in "\x01\x02\x03\x04\x05":  # most paragraphs have none: five C scans, no copy
-        if ch in marked:
-            return _MARKS_RE.sub("", marked)
-    return marked
-
-
-def _plain(marked: str) -> str:
-    return normalize_ws(_strip_marks(marked))
-
-
-def _join_bold(segment_text: str) -> str:
-    """Concatenate bold runs; put a space between runs where a word boundary was lost."""
-    runs = re.findall(r"\x01([^\x02]*)\x02", segment_text)
-    out = ""
-    for run in runs:
-        run = _MARKS_RE.sub("", run)
-        if out and run and out[-1].isalpha() and run[0].isupper():
-            out += " "
-        out += run
-    return out
-
-
 # --- labels and turns ------------------------------------------------------------------------
 
-@dataclass
-class _Candidate:
-    label: str
-    rest: str  # marked text after the label
-    strong: bool  # a colon stood with the bold label
 
-
-def _label_candidate(marked: str) -> _Candidate | None:
-    m = _LEAD_BOLD_RE.match(marked)
-    if not m:
-        return None
-    bold = _join_bold(m.group(1))
-    rest = marked[m.end():]
-    if ":" in bold:
-        label, _, tail = bold.partition(":")
-        return _Candidate(label, tail + " " + rest, strong=True)
-    stripped = bold.rstrip()
-    if stripped.endswith("("):
-        close = _CLOSE_PAREN_RE.match(_MARKS_RE.sub("", rest))
-        if close:
-            plain_rest = _MARKS_RE.sub("", rest)
-            return _Candidate(stripped[:-1], plain_rest[close.end():], strong=True)
-    after = _AFTER_BOLD_RE.match(_MARKS_RE.sub("", rest))
-    if after:
-        plain_rest = _MARKS_RE.sub("", rest)
-        return _Candidate(bold, plain_rest[after.end():], strong=True)
-    plain_rest = _MARKS_RE.sub("", rest)
-    if stripped.endswith(".") and _NAME_STOP_RE.fullmatch(stripped) and plain_rest.strip():
-        return _Candidate(stripped[:-1], plain_rest, strong=True)  # "<b>Kseniya Slutskaya. </b>Thank you."
-    if _NAME_STOP_RE.fullmatch(stripped) is None and plain_rest.startswith("."):
-        stop = re.match(r"^\.\s+(?=\S)", plain_rest)
-        if stop and _NAME_STOP_RE.fullmatch(stripped + "."):
-            return _Candidate(stripped, plain_rest[stop.end():], strong=True)  # "<b>Sebastian Kurz</b>. Yes."
-    return _Candidate(bold, rest, strong=False)
-
-
-def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[str]) -> list[Paragraph]:
+def _attribute(blocks: list[Block], registry: SpeakerRegistry, warnings: list[str]) -> list[Paragraph]:
     # Pass 1: people introduced by proper labels (bold with a colon) anywhere on the page.
-    candidates = [None if b.in_quote else _label_candidate(b.marked) for b in blocks]
+    candidates = [None if b.in_quote else label_candidate(b.marked) for b in blocks]
     labels = [c.label for c in candidates if c and c.strong and registry.looks_like_name(c.label)]
     resolve = page_resolver(labels, registry, warnings)
     confirmed = {resolve(label).speaker for label in labels} - {None}
@@ -333,7 +189,7 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
     title: str | None = None
     pending_label = False
     warned: set[str] = set()
-    for block, cand in zip(blocks, candidates):
+    for block, cand in zip(blocks, candidates, strict=True):
         plain = _plain(block.marked)
         if block.in_quote:
             paragraphs.append(Paragraph(plain, "pullquote", section=None))
@@ -348,9 +204,9 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
 
         note = _TRAILING_NOTE_RE.search(block.marked)
         if note and _plain(block.marked[: note.start()]):  # "… (Ms Skvortsova went on to …)" in italics
-            block = _Block(block.marked[: note.start()], block.in_quote)
+            block = Block(block.marked[: note.start()], block.in_quote)
             plain = _plain(block.marked)
-            cand = _label_candidate(block.marked)
+            cand = label_candidate(block.marked)
             trailing_note: str | None = _plain(note.group(0))
         else:
             trailing_note = None
@@ -365,8 +221,16 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
             # other than the current speaker, not identified by name on the page.
             speaker, speaker_label, role = None, normalize_ws(cand.label), "question"
             title = registry.split(cand.label)[1]
-            paragraphs.append(Paragraph(_plain(cand.rest), role, speaker_label=speaker_label, speaker_role=title,
-                                        attribution="label", new_turn=True))
+            paragraphs.append(
+                Paragraph(
+                    _plain(cand.rest),
+                    role,
+                    speaker_label=speaker_label,
+                    speaker_role=title,
+                    attribution="label",
+                    new_turn=True,
+                )
+            )
             continue
         elif cand is not None and not _plain(cand.rest):
             # A bold paragraph that is not a label: a heading ("Meeting points:", a subtitle).
@@ -375,7 +239,7 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
         elif cand is None:
             pm = _PLAIN_LABEL_RE.match(plain)
             if pm and accepted(pm.group(1)) and registry.resolve(pm.group(1)).speaker is not None:
-                label, text = pm.group(1), plain[pm.end():]
+                label, text = pm.group(1), plain[pm.end() :]
 
         if label is not None:
             res = resolve(label)
@@ -392,17 +256,33 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
                         "not attributed to them (add a pattern to config/speakers.yaml)"
                     )
             if text:
-                paragraphs.append(Paragraph(text, role, speaker=speaker, speaker_label=speaker_label,
-                                            speaker_role=title, attribution="label", new_turn=True))
+                paragraphs.append(
+                    Paragraph(
+                        text,
+                        role,
+                        speaker=speaker,
+                        speaker_label=speaker_label,
+                        speaker_role=title,
+                        attribution="label",
+                        new_turn=True,
+                    )
+                )
             else:  # the label stands on a line of its own: the turn starts with the next paragraph
                 pending_label = True
         elif role == "narration":
             paragraphs.append(Paragraph(plain, "narration"))
         else:
-            paragraphs.append(Paragraph(plain, role, speaker=speaker, speaker_label=speaker_label,
-                                        speaker_role=title,
-                                        attribution="label" if pending_label else "continuation",
-                                        new_turn=pending_label))
+            paragraphs.append(
+                Paragraph(
+                    plain,
+                    role,
+                    speaker=speaker,
+                    speaker_label=speaker_label,
+                    speaker_role=title,
+                    attribution="label" if pending_label else "continuation",
+                    new_turn=pending_label,
+                )
+            )
             pending_label = False
         if trailing_note:
             paragraphs.append(Paragraph(trailing_note, "editorial"))
@@ -411,11 +291,19 @@ def _attribute(blocks: list[_Block], registry: SpeakerRegistry, warnings: list[s
 
 def _is_italic_only(marked: str) -> bool:
     outside = re.sub(r"\x03[^\x04]*\x04", "", marked)
-    return bool(re.search(r"\x03", marked)) and not _MARKS_RE.sub("", outside).strip(" ()<>….,;")
+    return bool(re.search(r"\x03", marked)) and not MARKS_RE.sub("", outside).strip(" ()<>….,;")
 
 
-def _attribute_unlabelled(paragraphs: list[Paragraph], *, title: str, lead: str, sections: str,
-                          date: dt.date, registry: SpeakerRegistry, warnings: list[str]) -> None:
+def _attribute_unlabelled(
+    paragraphs: list[Paragraph],
+    *,
+    title: str,
+    lead: str,
+    sections: str,
+    date: dt.date,
+    registry: SpeakerRegistry,
+    warnings: list[str],
+) -> None:
     """Give a label-less page to its author when it is a first-person transcript or article."""
     body = [p for p in paragraphs if p.role == "narration"]
     text = " ".join(p.text for p in body)
@@ -429,6 +317,7 @@ def _attribute_unlabelled(paragraphs: list[Paragraph], *, title: str, lead: str,
             )
         return
     named = registry.named_in(title)
+    speaker: str | None
     if named:
         speaker, how = named[0], "title"
     else:
@@ -466,8 +355,13 @@ class KremlinImporter:
         return True  # any HTML page; one without the site's article body is refused with a reason
 
     def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
-        return parse_kremlin_page(source.raw, raw_path=source.rel, raw_sha256=source.sha256, registry=registry,
-                                  manifest_row=source.manifest_row)
+        return parse_kremlin_page(
+            source.raw,
+            raw_path=source.rel,
+            raw_sha256=source.sha256,
+            registry=registry,
+            manifest_row=source.manifest_row,
+        )
 
 
 IMPORTER = KremlinImporter()

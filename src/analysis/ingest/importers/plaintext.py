@@ -26,16 +26,18 @@ front-matter speaker; a paragraph that opens with a label switches the turn. Lab
 (the front-matter speaker answering). A label followed by a quotation mark is a quotation inside
 the current turn ("Question: “How much funding is required?”"), not a new speaker.
 """
+
 from __future__ import annotations
 
 import re
 
 import yaml
 
+from analysis.errors import IngestError
+from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
+from analysis.ingest.importers.common import meta_date, require
 from analysis.speakers import SpeakerRegistry, page_resolver
 from analysis.text import normalize_ws
-from analysis.ingest.importers.base import Document, IngestError, Paragraph, RawSource, decode_utf8
-from analysis.ingest.importers.common import meta_date, require
 
 _FRONT_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _LABEL_RE = re.compile(
@@ -53,8 +55,8 @@ def _label(block: str, registry: SpeakerRegistry) -> tuple[str | None, str]:
     """(the label as printed, the text after it), or (None, block) when the block opens with none."""
     lm = _LABEL_RE.match(block)
     printed = (lm.group(1) or lm.group(2)) if lm else None
-    if printed and not block[lm.end():].startswith(_QUOTE_OPENERS) and registry.looks_like_name(printed):
-        return printed, block[lm.end():]
+    if lm and printed and not block[lm.end() :].startswith(_QUOTE_OPENERS) and registry.looks_like_name(printed):
+        return printed, block[lm.end() :]
     return None, block
 
 
@@ -62,8 +64,7 @@ def has_front_matter(raw: bytes) -> bool:
     return raw.lstrip(b"\xef\xbb\xbf").startswith(b"---")
 
 
-def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: SpeakerRegistry,
-                    doc_id: str) -> Document:
+def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: SpeakerRegistry, doc_id: str) -> Document:
     warnings: list[str] = []
     text = decode_utf8(raw, warnings)
     m = _FRONT_RE.match(text)
@@ -83,7 +84,7 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
         warnings.append(f"unknown speaker {speaker_name!r} (not in config/speakers.yaml); stored as given")
     default_speaker = resolved.speaker or speaker_name
 
-    body = text[m.end():]
+    body = text[m.end() :]
     blocks = [b for b in (normalize_ws(x) for x in re.split(r"\n\s*\n", body)) if b]
     found = [_label(b, registry) for b in blocks]
     # One name per person: "Medvedev:" after "President Dmitry Medvedev:" (or the front matter) is him.
@@ -93,7 +94,7 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
     speaker, label, role = default_speaker, speaker_name, "speech"
     speaker_role = resolved.title
     warned: set[str] = set()
-    for block, (printed, rest) in zip(blocks, found):
+    for block, (printed, rest) in zip(blocks, found, strict=True):
         h = _HEADING_RE.match(block)
         if h:
             section = h.group(1).strip()
@@ -111,13 +112,31 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
                 warned.add(res.label)
                 warnings.append(f"unknown speaker label {res.label!r}; kept as speaker {res.speaker!r}")
             speaker, label, role = res.speaker, printed, res.role
-            paragraphs.append(Paragraph(rest, role, speaker=speaker, speaker_label=label, speaker_role=speaker_role,
-                                        section=section, attribution="label", new_turn=True))
+            paragraphs.append(
+                Paragraph(
+                    rest,
+                    role,
+                    speaker=speaker,
+                    speaker_label=label,
+                    speaker_role=speaker_role,
+                    section=section,
+                    attribution="label",
+                    new_turn=True,
+                )
+            )
             continue
-        paragraphs.append(Paragraph(block, role, speaker=speaker, speaker_label=label, section=section,
-                                    speaker_role=speaker_role,
-                                    attribution="front-matter" if speaker == default_speaker else "continuation",
-                                    new_turn=not paragraphs))
+        paragraphs.append(
+            Paragraph(
+                block,
+                role,
+                speaker=speaker,
+                speaker_label=label,
+                section=section,
+                speaker_role=speaker_role,
+                attribution="front-matter" if speaker == default_speaker else "continuation",
+                new_turn=not paragraphs,
+            )
+        )
     if not any(p.role == "speech" and p.text for p in paragraphs):
         raise IngestError("empty-body", "empty body: front matter but no text")
     return Document(
@@ -156,8 +175,13 @@ class PlaintextImporter:
         return has_front_matter(source.raw)
 
     def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
-        return parse_plaintext(source.raw, raw_path=source.rel, raw_sha256=source.sha256, registry=registry,
-                               doc_id=doc_id_from_path(source.rel))
+        return parse_plaintext(
+            source.raw,
+            raw_path=source.rel,
+            raw_sha256=source.sha256,
+            registry=registry,
+            doc_id=doc_id_from_path(source.rel),
+        )
 
 
 IMPORTER = PlaintextImporter()

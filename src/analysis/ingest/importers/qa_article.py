@@ -11,20 +11,21 @@ from a ``.meta.yaml`` sidecar next to it:
 
 Square-bracketed insertions stay in the text for display; the counting layer drops them.
 """
+
 from __future__ import annotations
 
 import re
 
+from analysis.errors import IngestError
+from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
+from analysis.ingest.importers.common import meta_date, require
 from analysis.speakers import SpeakerRegistry
 from analysis.text import normalize_ws
-from analysis.ingest.importers.base import Document, IngestError, Paragraph, RawSource, decode_utf8
-from analysis.ingest.importers.common import meta_date, require
 
 _PREAMBLE_ROLES = {"headline", "lead", "boilerplate", "narration", "editorial"}
 
 
-def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str,
-                     registry: SpeakerRegistry) -> Document:
+def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str, registry: SpeakerRegistry) -> Document:
     warnings: list[str] = []
     text = decode_utf8(raw, warnings)
     lines = [normalize_ws(line) for line in text.splitlines()]
@@ -61,8 +62,17 @@ def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str,
             paragraphs.append(Paragraph(line, "heading", section=section, new_turn=True))
         else:
             new = paragraphs[-1].role == "heading"
-            paragraphs.append(Paragraph(line, "speech", speaker=speaker, speaker_label=speaker_name,
-                                        section=section, attribution="byline", new_turn=new))
+            paragraphs.append(
+                Paragraph(
+                    line,
+                    "speech",
+                    speaker=speaker,
+                    speaker_label=speaker_name,
+                    section=section,
+                    attribution="byline",
+                    new_turn=new,
+                )
+            )
     if not any(p.role == "speech" for p in paragraphs):
         raise IngestError("empty-body", "empty body: headings but no remarks under them")
 
@@ -97,8 +107,9 @@ class QaArticleImporter:
         return False  # only when a sidecar names it
 
     def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
-        return parse_qa_article(source.raw, meta=source.sidecar or {}, raw_path=source.rel,
-                                raw_sha256=source.sha256, registry=registry)
+        return parse_qa_article(
+            source.raw, meta=source.sidecar or {}, raw_path=source.rel, raw_sha256=source.sha256, registry=registry
+        )
 
 
 IMPORTER = QaArticleImporter()

@@ -1,0 +1,63 @@
+"""The gallery: ``reports/index.html``, one card per published report (thumbnail, finding, data range)."""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from analysis import config
+from analysis.publish.pages import page
+
+
+def corpus_info(processed_dir: Path | str) -> dict:
+    """The processed corpus's ``corpus.json`` (empty when there is none)."""
+    try:
+        return json.loads((Path(processed_dir) / config.CORPUS_INFO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def read_meta(reports_dir: Path, name: str) -> dict:
+    path = reports_dir / name / "report.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def index_page(specs, reports_dir: Path, corpus: dict) -> str:
+    """The gallery: one card per published report (thumbnail, title, finding, data range)."""
+    e = html.escape
+    cards = []
+    for spec in specs:
+        if not (reports_dir / f"{spec.name}.html").exists():
+            continue
+        meta = read_meta(reports_dir, spec.name)
+        charts = meta.get("charts") or []
+        thumb = ""
+        if charts:
+            c = charts[0]
+            thumb = (f'<a href="{e(spec.name)}.html"><img src="{e(spec.name)}/{e(c["file"])}" '
+                     f'alt="{e(c["alt"], quote=True)}"></a>')
+        finding = meta.get("finding") or spec.summary
+        cards.append(
+            f"<li>{thumb}<h2><a href=\"{e(spec.name)}.html\">{e(spec.title)}</a></h2>"
+            f"<p>{e(finding)}</p><p class=\"meta\">Data: {e(str(corpus.get('date_min')))} to "
+            f"{e(str(corpus.get('date_max')))} · notebook {e(spec.notebook)}</p></li>"
+        )
+    body = (
+        "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "
+        "leader's own words are counted; every number links to the quotes behind it.</p>\n"
+        f"<ul class=\"gallery\">{''.join(cards)}</ul>"
+    )
+    return page(title="Refrain reports", body=body, corpus=corpus, home=True)
+
+
+
+
+def write_index(specs, reports_dir: Path, processed_dir: Path | str = config.PROCESSED_DIR) -> Path:
+    """reports/index.html: a gallery card for every report whose HTML exists."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path = reports_dir / "index.html"
+    path.write_text(index_page(specs, reports_dir, corpus_info(processed_dir)), encoding="utf-8")
+    return path

@@ -1,0 +1,75 @@
+"""Notebook 06, profile one statement: its headings, phrase families and rhetoric markers, and shared phrases."""
+from __future__ import annotations
+
+import html
+
+from analysis.measures import lexicon
+from analysis.measures import statement as st
+from analysis.publish import findings
+from analysis.publish.charts import bar_chart, source_line
+from analysis.publish.html import HTML, link, paragraph, plural, show, table
+from analysis.publish.stories.base import Story
+from analysis.selection import Selection
+
+
+class StatementStory(Story):
+    """One statement taken apart: the speaker's words per heading, the markers under each, the phrases he repeats."""
+
+    def __init__(self, *, doc_id: str, speaker: str, families: list, min_words: int, **report) -> None:
+        selection = Selection.of(speaker=speaker)
+        super().__init__(selection, parameters=dict(doc_id=doc_id, speaker=speaker, families=families,
+                                                    min_words=min_words), **report)
+        self.doc_id, self.families, self.min_words = doc_id, families, min_words
+        self.doc = st.document(self.corpus, doc_id)
+        self.doc_turns = st.statement_turns(self.corpus, selection, doc_id)
+        self.src = source_line([self.doc["source"]])
+        self.heads = st.words_per_heading(self.corpus, selection, doc_id)
+        self.ev = st.markers(self.corpus, selection, doc_id, families, lexicon=lexicon.load(),
+                             rhetoric=lexicon.load(kind="rhetoric"))
+
+    def words(self) -> int:
+        """The speaker's words in the statement."""
+        return int(self.doc_turns["n_words"].sum())
+
+    def opening(self) -> HTML:
+        """The header (shown) and the finding (returned)."""
+        doc = self.doc
+        show(self.header(f"{self.speaker}'s words in “{doc['title']}” ({doc['date']:%d %b %Y})."))
+        return self.rep.finding(findings.headings(self.heads) if len(self.heads)
+                                else f"{self.speaker}: {self.words():,} words in this statement")
+
+    def statement_line(self) -> HTML:
+        """The statement (linked to its source), outlet, date and place, and the speaker's words in it."""
+        doc = self.doc
+        place = f", {html.escape(str(doc['place']))}" if doc["place"] else ""
+        return HTML(f"<p>Statement: {link(doc['title'], doc['source_url'])} — {html.escape(str(doc['source']))}, "
+                    f"{doc['date']:%Y-%m-%d}{place}. {html.escape(self.speaker)}: {self.words():,} words of his own "
+                    f"in {plural(len(self.doc_turns), 'paragraph')}.</p>")
+
+    def headings_chart(self) -> None:
+        """Horizontal bars of the speaker's words per heading (shown), or a sentence when there are no headings."""
+        heads = self.heads
+        if heads.empty:
+            show(paragraph("This statement has no topic headings."))
+            return
+        fig = bar_chart(heads["heading"], heads["speaker_words"], horizontal=True, title="Words per topic heading",
+                        xlabel="Words (speaker's own)", ylabel="", source=self.src)
+        show(self.rep.chart(fig, heads, "words_per_heading", title="Words per topic heading",
+                            alt="Horizontal bars of the speaker's words per heading: " + "; ".join(
+                                f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False))))
+
+    def markers_table(self) -> HTML:
+        """Uses of each phrase family and rhetoric category per heading (the long table is written as a CSV)."""
+        long = st.markers_by_heading(self.ev)
+        self.rep.table_file(long, "markers_by_heading.csv")
+        return table(st.marker_grid(long))
+
+    def shared_table(self) -> HTML:
+        """The statement's phrases that recur in his other statements (also written as a CSV)."""
+        shared = st.shared_phrases(self.corpus, self.selection, self.doc_id, min_words=self.min_words)
+        self.rep.table_file(shared, "shared_phrases.csv")
+        return table(shared) if len(shared) else paragraph("No phrase of this statement recurs elsewhere in the corpus.")
+
+    def evidence(self) -> HTML:
+        """Every family and rhetoric match in the statement, in text order."""
+        return self.evidence_block(self.ev, max_rows=len(self.ev))

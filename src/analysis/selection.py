@@ -1,0 +1,82 @@
+"""What every measure is asked about: whose words, between which dates, from which source, per what period.
+
+A :class:`Selection` is built the same way by the command line and the notebooks
+(:meth:`Selection.of`, which treats empty parameters as "no bound") and checked when built (dates,
+period). :meth:`analysis.corpus.Corpus.select` resolves it once against a corpus (the speaker's
+canonical name, the source) and keeps the selected words and their text index, so every measure
+that takes the same selection shares one preparation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from analysis import config
+from analysis.errors import CorpusError
+
+PERIODS = ("year", "month", "document")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A speaker's own words between two dates (inclusive, ISO), from one source, per period."""
+
+    speaker: str = config.DEFAULT_SPEAKER
+    start: str | None = None
+    end: str | None = None
+    source: str | None = None
+    period: str = "year"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.speaker, str) or not self.speaker.strip():
+            raise CorpusError("speaker must be a non-empty name")
+        for what in ("start", "end"):
+            value = getattr(self, what)
+            if value is not None:
+                object.__setattr__(self, what, iso_date(value, what))
+        if self.start and self.end and self.start > self.end:
+            raise CorpusError(f"start {self.start} is after end {self.end}")
+        if self.period not in PERIODS:
+            raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {self.period!r}")
+        if self.source is not None and not str(self.source).strip():
+            object.__setattr__(self, "source", None)
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        speaker: str | None = None,
+        start: str | dt.date | None = None,
+        end: str | dt.date | None = None,
+        source: str | None = None,
+        period: str | None = None,
+    ) -> Selection:
+        """A selection from notebook or command-line parameters, where an empty value means "not set"."""
+        return cls(
+            speaker=speaker or config.DEFAULT_SPEAKER,
+            start=str(start) if start else None,
+            end=str(end) if end else None,
+            source=source or None,
+            period=period or "year",
+        )
+
+    def with_(self, **changes) -> Selection:
+        """The same selection with some fields changed (``sel.with_(period="year")``)."""
+        return replace(self, **changes)
+
+    def describe(self) -> str:
+        """ "Vladimir Putin, 2014-03-01 to 2020-12-31, en.kremlin.ru": for report headers and messages."""
+        dates = f"{self.start or 'the start'} to {self.end or 'the end'}" if self.start or self.end else "all dates"
+        return ", ".join(x for x in (self.speaker, dates, self.source) if x)
+
+
+def iso_date(value: str | dt.date, what: str) -> str:
+    """An ISO date (YYYY-MM-DD) as text; :class:`CorpusError` naming the parameter otherwise."""
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError as exc:
+        raise CorpusError(f"{what} date {value!r} is not an ISO date (YYYY-MM-DD)") from exc

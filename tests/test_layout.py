@@ -1,0 +1,94 @@
+"""The house's layout: stages import only from earlier stages, no cycles, no module over 400 lines.
+
+Stages, in order: shared (config, errors, text, names, speakers, selection) → ingest → processed
+(corpus) → measures → quality → publish → cli. A module may import from its own stage and from
+earlier ones, never from a later one.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+
+PACKAGE = config.PROJ_ROOT / "src" / "analysis"
+STAGES = ["shared", "ingest", "processed", "measures", "quality", "publish", "cli"]
+SHARED = {"config", "errors", "text", "names", "speakers", "selection", "__init__"}
+
+
+def stage_of(module: str) -> str:
+    parts = module.split(".")  # analysis.x.y
+    head = parts[1] if len(parts) > 1 else "__init__"
+    if head in SHARED:
+        return "shared"
+    if head == "corpus":
+        return "processed"
+    if head in ("cli", "__main__"):
+        return "cli"
+    return head
+
+
+def modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        name = ".".join(rel.parts)
+        out[name.removesuffix(".__init__")] = path
+    return out
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every ``analysis`` module a file imports, at any depth (lazy imports count too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+            found.add(node.module)
+            for alias in node.names:
+                if f"{node.module}.{alias.name}" in MODULES:
+                    found.add(f"{node.module}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("analysis"))
+    return found
+
+
+MODULES = modules()
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_module_imports_from_a_later_stage(module):
+    mine = STAGES.index(stage_of(module))
+    later = sorted(m for m in imports_of(MODULES[module]) if STAGES.index(stage_of(m)) > mine)
+    assert not later, f"{module} ({stage_of(module)}) imports from a later stage: {later}"
+
+
+def test_there_are_stage_folders():
+    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()} >= {
+        "ingest", "measures", "publish"}
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_source_file_is_over_400_lines(module):
+    lines = len(MODULES[module].read_text(encoding="utf-8").splitlines())
+    assert lines <= 400, f"{module}: {lines} lines"
+
+
+def test_no_import_cycle():
+    graph = {m: {i for i in imports_of(p) if i in MODULES and i != m} for m, p in MODULES.items()}
+    # a package's __init__ re-exporting its own modules is not a cycle of the house
+    graph = {m: {i for i in deps if not (m.startswith(i + ".") or i.startswith(m + "."))} for m, deps in graph.items()}
+    state: dict[str, int] = {}
+
+    def visit(m: str, path: list[str]) -> None:
+        state[m] = 1
+        for d in sorted(graph[m]):
+            if state.get(d) == 1:
+                raise AssertionError("import cycle: " + " -> ".join([*path[path.index(d):], d]))
+            if d not in state:
+                visit(d, [*path, d])
+        state[m] = 2
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m, [m])

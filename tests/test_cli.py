@@ -13,6 +13,31 @@ from analysis.cli import main
 from tests.conftest import FIXTURES
 
 
+COUNT_COLUMNS = [
+    "period",
+    "phrase",
+    "count",
+    "documents",
+    "speaker_words",
+    "per_10k",
+    "per_10k_low",
+    "per_10k_high",
+    "documents_with_match",
+    "share_of_statements",
+    "share_low",
+    "share_high",
+    "low_count",
+]
+# Putin's own words in tests/fixtures/raw per year: 16 + 12 + 12 (90001, the plain "Question:" line is
+# his), 17 + 4 (90002), 14 + 10 (the hand-added statement, without the question).
+PUTIN_WORDS = {2019: 40, 2020: 21, 2021: 24}
+
+
+def csv_of(res: subprocess.CompletedProcess) -> pd.DataFrame:
+    assert res.returncode == 0, res.stderr
+    return pd.read_csv(io.StringIO(res.stdout))
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True)
 
@@ -55,6 +80,11 @@ def test_kwic_csv_rows_equal_count(processed, tmp_path):
     )
     ev = pd.read_csv(out)
     assert len(ev) == 2
+    assert ev["date"].tolist() == ["2019-12-19", "2020-03-02"]
+    assert ev["doc_id"].tolist() == ["kremlin-90001", "kremlin-90002"]
+    assert ev["match"].tolist() == ["That’s all there is to it", "That's all there is to it"]  # as printed
+    assert set(ev["speaker"]) == {"Vladimir Putin"}  # not the questioner's, not Minister Testov's use
+    assert ev["right"].tolist() == [".", "."]
     assert list(ev.columns) == [
         "date",
         "doc_id",
@@ -129,7 +159,7 @@ def test_count_family_with_breakdown(processed):
                 "documents",
             ],
         ),
-        (["rhetoric", "--by", "year"], None),
+        (["rhetoric", "--by", "year"], COUNT_COLUMNS),
         (
             ["rhetoric", "--precision"],
             ["category", "hits", "labelled", "true", "precision", "precision_low", "precision_high"],
@@ -138,15 +168,17 @@ def test_count_family_with_breakdown(processed):
             ["rhetoric", "--sample", "2"],
             ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"],
         ),
-        (["keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3"], None),
+        (
+            ["keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3"],
+            ["term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "log_ratio", "overused_in"],
+        ),
     ],
 )
 def test_analysis_commands(processed, args, columns):
     res = run(*args, "--processed", str(processed))
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(io.StringIO(res.stdout))
-    if columns:
-        assert list(table.columns) == columns
+    assert list(table.columns) == columns
 
 
 def test_keyness_needs_two_sides(processed):
@@ -198,3 +230,158 @@ def test_score_attribution_prints_precision_and_recall(tmp_path):
 def test_score_attribution_on_a_folder_without_gold_is_an_error(tmp_path):
     res = run("score-attribution", "--gold", str(tmp_path))
     assert res.returncode == 2 and "no gold CSV files" in res.stderr
+
+
+def test_count_json_has_one_record_per_year(processed):
+    res = run("count", "--processed", str(processed), "--phrase", "finality", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    records = pd.read_json(io.StringIO(res.stdout), orient="records", dtype={"period": str})
+    assert list(records.columns) == COUNT_COLUMNS
+    assert records["period"].tolist() == ["2019", "2020", "2021"]
+    assert records["count"].tolist() == [1, 1, 1]
+    assert records["speaker_words"].tolist() == [40, 21, 24]
+    assert records["per_10k"].tolist() == [250.0, 476.19, 416.667]  # 1 / words * 10,000, 3 decimals
+
+
+def test_rhetoric_counts_per_year_and_category(processed):
+    table = csv_of(run("rhetoric", "--by", "year", "--processed", str(processed)))
+    categories = ["force", "delegitimising", "dismissal", "hedging", "finality", "us-them"]
+    assert table["period"].tolist() == [y for y in (2019, 2020, 2021) for _ in categories]
+    assert table["phrase"].tolist() == categories * 3
+    hits = {(r.period, r.phrase): r.count for r in table.itertuples() if r.count}
+    # "That's all…" once a year in his words; "legally impossible" in 2019 (not the pull-quote)
+    assert hits == {(2019, "delegitimising"): 1, (2019, "finality"): 1, (2020, "finality"): 1, (2021, "finality"): 1}
+    assert table.groupby("period")["speaker_words"].first().to_dict() == PUTIN_WORDS
+    row = table[(table["period"] == 2019) & (table["phrase"] == "delegitimising")].iloc[0]
+    assert row["per_10k"] == 250.0 and row["share_of_statements"] == 1.0
+    assert table["low_count"].all()
+
+
+def test_rhetoric_precision_counts_hits_and_labels(processed):
+    table = csv_of(run("rhetoric", "--precision", "--processed", str(processed))).set_index("category")
+    assert table["hits"].to_dict() == {
+        "force": 0,
+        "delegitimising": 1,
+        "dismissal": 0,
+        "hedging": 0,
+        "finality": 3,
+        "us-them": 0,
+    }
+    # the labels file labels hits of the default corpus, none of this one: no precision to report
+    assert (table["labelled"] == 0).all() and (table["true"] == 0).all()
+    assert table["precision"].isna().all() and table["precision_low"].isna().all()
+
+
+def test_rhetoric_sample_takes_up_to_n_hits_per_category(processed):
+    table = pd.read_csv(
+        io.StringIO(run("rhetoric", "--sample", "2", "--processed", str(processed)).stdout),
+        dtype=str,
+        keep_default_na=False,
+    )
+    assert table["category"].tolist() == ["delegitimising", "finality", "finality"]  # 1 hit; 2 of 3 hits
+    assert table["hit_id"].str.fullmatch(r"[0-9a-f]{12}").all() and table["hit_id"].is_unique
+    finality = table[table["category"] == "finality"]
+    assert finality["hit_id"].tolist() == sorted(finality["hit_id"])  # the reproducible order
+    assert table.iloc[0][["form", "date", "doc_id", "match"]].tolist() == [
+        "legally impossible",
+        "2019-12-19",
+        "kremlin-90001",
+        "legally impossible",
+    ]
+    assert (table["label"] == "").all() and (table["note"] == "").all()
+
+
+def test_catchphrases_finds_the_one_recurring_phrase(processed):
+    table = csv_of(run("catchphrases", "--min-statements", "2", "--processed", str(processed)))
+    # "all there is to it" is in all three statements but is stop words only; "I would like to
+    # stress" is in 90002 and the hand-added statement
+    assert table.to_dict("records") == [
+        {
+            "phrase": "i would like to stress",
+            "n_words": 5,
+            "statements": 2,
+            "uses": 2,
+            "first_date": "2020-03-02",
+            "last_date": "2021-06-01",
+            "example_doc_id": "kremlin-90002",
+        }
+    ]
+
+
+def test_topics_per_year_on_a_corpus_without_topic_words(processed):
+    table = csv_of(run("topics", "--by", "year", "--processed", str(processed)))
+    assert len(table) == 3 * 8  # years x topics of topics.yaml
+    assert table["topic"].tolist()[:8] == [
+        "war and ceasefire",
+        "sanctions",
+        "Europe and NATO",
+        "elections and legitimacy",
+        "economy",
+        "energy",
+        "United States",
+        "Ukraine",
+    ]
+    per_year = table.groupby("period")[["paragraphs", "speaker_words", "documents"]].first()
+    assert per_year.to_dict("index") == {
+        2019: {"paragraphs": 3, "speaker_words": 40, "documents": 1},
+        2020: {"paragraphs": 2, "speaker_words": 21, "documents": 1},
+        2021: {"paragraphs": 2, "speaker_words": 24, "documents": 1},
+    }
+    assert (table["topic_paragraphs"] == 0).all() and (table["share_of_words"] == 0).all()
+
+
+def test_topics_discover_needs_enough_long_paragraphs(processed):
+    res = run("topics", "--discover", "2", "--processed", str(processed))
+    assert res.returncode == 2
+    assert "0 paragraphs of 20+ words: too few for 2 topics" in res.stderr
+
+
+def test_keyness_split_ranks_terms_by_g2(processed):
+    table = csv_of(run("keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3", "--processed", str(processed)))
+    # A (2019): 40 words; B (2020 on): 45. Words used once only in A tie at G² = 2 ln(85/40) and are
+    # ranked alphabetically; "like" and "stress" (twice in B): G² = 4 ln(2 * 85 / 90).
+    assert table["term"].tolist() == ["afternoon", "agree", "answer", "like", "stress", "alert"]
+    assert table["overused_in"].tolist() == ["A", "A", "A", "B", "B", "B"]
+    assert table["freq_a"].tolist() == [1, 1, 1, 0, 0, 0]
+    assert table["freq_b"].tolist() == [0, 0, 0, 2, 2, 1]
+    assert table["g2"].tolist() == [1.508, 1.508, 1.508, 2.544, 2.544, 1.272]
+    assert table["log_ratio"].tolist() == [1.17, 1.17, 1.17, -1.83, -1.83, -0.83]  # zero taken as 0.5
+    assert table["per_10k_a"].tolist()[:3] == [250.0] * 3
+
+
+def test_speakers_table_format_and_min_words(processed):
+    res = run("speakers", "--processed", str(processed))
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split() == ["speaker", "words", "statements", "first_date", "last_date", "roles"]
+    assert lines[1].split() == ["Vladimir", "Putin", "85", "3", "2019-12-19", "2021-06-01"]
+    assert lines[2].split() == ["Ivan", "Testov", "8", "1", "2020-03-02", "2020-03-02", "Minister"]
+    table = csv_of(run("speakers", "--processed", str(processed), "--format", "csv", "--min-words", "10"))
+    assert table["speaker"].tolist() == ["Vladimir Putin"]  # Ivan Testov has 8 words
+
+
+def test_speakers_negative_min_words_is_an_error(processed):
+    res = run("speakers", "--processed", str(processed), "--min-words", "-1")
+    assert res.returncode == 2 and "--min-words must be 0 or more" in res.stderr
+
+
+def test_audit_without_summary_reports_counts_on_stderr(processed):
+    res = run("audit", "--processed", str(processed))
+    assert res.returncode == 0, res.stderr
+    assert "audit: 0 paragraph(s) flagged: label-in-turn 0, addresses-self 0" in res.stderr
+    assert res.stdout.splitlines() == ["kind,doc_id,para_no,date,speaker,text,source_url"]
+
+
+def test_profile_prints_one_row_per_heading_of_the_statement(default_corpus):
+    res = run("profile", "--processed", str(default_corpus.path), "--doc-id", "meduza-2025-11-27-putin-bishkek")
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(io.StringIO(res.stdout))
+    assert list(table.columns[:4]) == ["heading", "paragraphs", "speaker_words", "share_of_words"]
+    assert len(table) == 10 and table["speaker_words"].sum() == 862
+    assert table["heading"].iloc[0].startswith("On ")
+
+
+def test_profile_of_an_unknown_statement_is_one_line_and_exit_2(processed):
+    res = run("profile", "--processed", str(processed), "--doc-id", "no-such-doc")
+    assert res.returncode == 2 and res.stderr.startswith("error:") and "no-such-doc" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

@@ -5,6 +5,7 @@ from analysis import config
 from analysis.ingest import DOCUMENT_SCHEMA, REPORT_FIELDS, TURN_SCHEMA
 from analysis.measures import catchphrases, keyness, rhetoric
 from analysis.measures.count import COUNT_COLUMNS
+from analysis.measures.statement import PROFILE_COLUMNS
 from analysis.publish import columns
 from analysis.publish.evidence import EVIDENCE_COLUMNS
 from analysis.quality.attribution import GOLD_COLUMNS
@@ -23,6 +24,7 @@ OUTPUTS = [
     ("figN_keyness.csv", keyness.COLUMNS),
     ("rhetoric-labels.csv", rhetoric.LABEL_COLUMNS),
     ("audit", AUDIT_COLUMNS),
+    ("profile", PROFILE_COLUMNS),
     ("tests/gold/**/*.csv", GOLD_COLUMNS),
     # outputs without a column constant in the code
     ("figN_topic_shares.csv", ["period", "topic", "topic_paragraphs", "paragraphs", "share_of_paragraphs",

@@ -12,11 +12,87 @@ from analysis.measures.match import PhraseMatcher, find_matches
 from analysis.selection import Selection
 
 
-@pytest.mark.parametrize("kind", ["phrases", "rhetoric", "topics"])
-def test_project_lexicons_load(kind):
+PHRASE_FAMILIES = [
+    ("finality", ["that's all there is to it", "full stop"]),
+    ("emphasis", ["I want to stress", "I would like to emphasize"]),
+    ("military-means", ["by military means", "militarily"]),
+    ("legally-impossible", ["legally impossible", "lost his legitimacy"]),
+    ("our-partners", ["our partners", "our Western partners"]),
+    ("as-i-said", ["as I said", "I have said this many times"]),
+]
+RHETORIC_CATEGORIES = [
+    ("force", ["by military means", "retaliatory measures"]),
+    ("delegitimising", ["junta", "neo-Nazi*"]),
+    ("dismissal", ["complete nonsense", "fairy tale*"]),
+    ("hedging", ["it seems to me", "I think"]),
+    ("finality", ["full stop", "end of story"]),
+    ("us-them", ["the West", "against Russia"]),
+]
+TOPICS = [
+    ("war and ceasefire", ["ceasefire", "front line"]),
+    ("sanctions", ["sanction*", "embargo"]),
+    ("Europe and NATO", ["NATO", "European Union"]),
+    ("elections and legitimacy", ["referendum", "constitution*"]),
+    ("economy", ["GDP", "inflation"]),
+    ("energy", ["Gazprom", "Nord Stream"]),
+    ("United States", ["United States", "Washington"]),
+    ("Ukraine", ["Kyiv", "Donbass"]),
+]
+
+
+@pytest.mark.parametrize(
+    "kind, label, entries",
+    [
+        ("phrases", "phrases.yaml v2", PHRASE_FAMILIES),
+        ("rhetoric", "rhetoric.yaml v3", RHETORIC_CATEGORIES),
+        ("topics", "topics.yaml v2", TOPICS),
+    ],
+)
+def test_project_lexicons_load(kind, label, entries):
     lex = lexicon.load(kind=kind)
-    assert lex.version >= 1 and len(lex.entries) >= 5
+    assert lex.label() == label
+    assert lex.names == [name for name, _ in entries]
+    for name, patterns in entries:
+        term = lex.get(name)
+        assert term.is_family and term.description, name
+        for pattern in patterns:
+            assert pattern in term.patterns, (name, pattern)
     PhraseMatcher(list(lex.entries))  # every pattern compiles
+
+
+def test_rhetoric_force_is_narrowed_in_v3():
+    """v3 dropped generic words from `force` after 0 of 8 labelled hits were true."""
+    force = lexicon.load(kind="rhetoric").get("force").patterns
+    assert "destroy" not in force and "use of force" not in force
+    assert "we will destroy" in force
+
+
+@pytest.mark.parametrize(
+    "kind, name, text, match",
+    [
+        ("phrases", "finality", "We will not give it back. Full stop.", "Full stop"),
+        ("phrases", "emphasis", "I would like to emphasise that we agree.", "I would like to emphasise"),
+        ("phrases", "military-means", "They want to win by military means.", "by military means"),
+        ("phrases", "legally-impossible", "That deal is legally void.", "legally void"),
+        ("phrases", "our-partners", "Our American partners disagree.", "Our American partners"),
+        ("phrases", "as-i-said", "As I said, nothing has changed.", "As I said"),
+        ("rhetoric", "force", "We will take retaliatory measures.", "retaliatory measures"),
+        ("rhetoric", "delegitimising", "The Kiev junta decided.", "junta"),
+        ("rhetoric", "dismissal", "This is rubbish.", "rubbish"),
+        ("rhetoric", "hedging", "Perhaps we can agree.", "Perhaps"),
+        ("rhetoric", "finality", "And that is it.", "that is it"),
+        ("rhetoric", "us-them", "They are trying to contain us.", "They are trying"),
+        ("topics", "sanctions", "The new sanctions hurt them.", "sanctions"),
+        ("topics", "Ukraine", "We spoke about Donbass.", "Donbass"),
+        ("topics", "energy", "Gas prices went up.", "Gas"),
+    ],
+)
+def test_each_lexicon_entry_finds_its_forms(kind, name, text, match):
+    term = lexicon.load(kind=kind).get(name)
+    turns = pd.DataFrame({"doc_id": ["d"], "para_no": [0], "text": [text]})
+    ev = find_matches(turns, [term])
+    assert ev["match"].tolist() == [match]
+    assert ev["phrase"].tolist() == [name]
 
 
 def test_resolve_terms_families_and_ad_hoc():

@@ -21,9 +21,9 @@ class Corpus:
     """The processed corpus: one row per document, one row per paragraph, and its version info."""
 
     documents: pd.DataFrame
-    turns: pd.DataFrame
     info: dict
     path: Path | None = None
+    _turns: pd.DataFrame | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -32,12 +32,33 @@ class Corpus:
         docs_path = processed_dir / config.DOCUMENTS_FILE
         if not docs_path.exists():
             raise CorpusError(f"no processed corpus in {processed_dir}: run `python -m analysis ingest` first")
+        if not (processed_dir / config.TURNS_FILE).exists():
+            raise CorpusError(f"{processed_dir} has no {config.TURNS_FILE}: run `python -m analysis ingest` again")
         documents = pd.read_parquet(docs_path)
-        turns = pd.read_parquet(processed_dir / config.TURNS_FILE)
         info_path = processed_dir / config.CORPUS_INFO_FILE
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
         documents["date"] = pd.to_datetime(documents["date"])
-        return cls(documents, turns, info, processed_dir)
+        return cls(documents, info, processed_dir)
+
+    @property
+    def turns(self) -> pd.DataFrame:
+        """Every paragraph (``turns.parquet``), read on first use: a query reads only its speaker's rows."""
+        if self._turns is None:
+            self._turns = pd.read_parquet(self._turns_path)
+        return self._turns
+
+    @property
+    def _turns_path(self) -> Path:
+        return Path(self.path or config.PROCESSED_DIR) / config.TURNS_FILE
+
+    def _read_turns(self, *, columns: list[str] | None = None, filters: list | None = None) -> pd.DataFrame:
+        """Some columns or rows of the paragraphs, without reading the rest (or from memory if read)."""
+        if self._turns is not None:
+            out = self._turns
+            for column, _, value in filters or []:
+                out = out[out[column] == value]
+            return out[columns] if columns else out
+        return pd.read_parquet(self._turns_path, columns=columns, filters=filters)
 
     @property
     def version(self) -> str:
@@ -78,7 +99,9 @@ class Corpus:
     def known_speakers(self) -> frozenset[str]:
         """Everyone with words of their own in the corpus (computed once)."""
         if "known" not in self._cache:
-            self._cache["known"] = frozenset(self.turns.loc[self.turns["role"] == "speech", "speaker"].dropna())
+            # documents.parquet lists each document's named speakers: no need to read the paragraphs
+            names = self.documents["speakers"].dropna().str.split("; ").explode()
+            self._cache["known"] = frozenset(names[names.astype(bool)])
         return self._cache["known"]
 
     def resolve_speaker(self, name: str) -> str:
@@ -115,7 +138,7 @@ class Corpus:
 
     def _turns_of(self, sel: Selection) -> pd.DataFrame:
         """The speaker's own paragraphs (role ``speech``) in the selection, joined with document metadata."""
-        t = self.turns[(self.turns["role"] == "speech") & (self.turns["speaker"] == sel.speaker)]
+        t = self._read_turns(filters=[("role", "==", "speech"), ("speaker", "==", sel.speaker)])
         meta = self.documents[["doc_id", "date", "title", "source", "source_url"]]
         out = t.merge(meta, on="doc_id", how="left", validate="many_to_one")
         if sel.start:

@@ -12,8 +12,9 @@ selection's speaker's own words in it, under the outlet's topic headings where i
   other statement of the selection (the catchphrase finder, minus the publisher's boilerplate);
 * :func:`heading_profile` – one row per heading: words, share, and the markers found under it.
 
-Every function takes the corpus, a :class:`~analysis.selection.Selection` (whose speaker is
-profiled; dates and source bound where the shared phrases may recur) and the ``doc_id``.
+The measures take the corpus, a :class:`~analysis.selection.Selection` (whose speaker is
+profiled; dates and source bound where the shared phrases may recur) and the ``doc_id``;
+:func:`markers_by_heading` and :func:`marker_grid` reshape the rows of :func:`markers`.
 """
 
 from __future__ import annotations
@@ -32,8 +33,15 @@ from analysis.selection import Selection
 
 DEFAULT_FAMILIES = ("finality", "military-means", "legally-impossible", "emphasis", "our-partners", "as-i-said")
 NO_HEADING = "(no heading)"
-PROFILE_COLUMNS = ["heading", "paragraphs", "speaker_words", "share_of_words", "family_uses", "rhetoric_uses",
-                   "markers"]
+PROFILE_COLUMNS = [
+    "heading",
+    "paragraphs",
+    "speaker_words",
+    "share_of_words",
+    "family_uses",
+    "rhetoric_uses",
+    "markers",
+]
 
 
 def document(corpus: Corpus, doc_id: str) -> pd.Series:
@@ -100,7 +108,10 @@ def markers_by_heading(ev: pd.DataFrame) -> pd.DataFrame:
 
 
 def marker_grid(long: pd.DataFrame) -> pd.DataFrame:
-    """:func:`markers_by_heading` as one row per heading and one column per marker (0 where absent)."""
+    """:func:`markers_by_heading` as one row per heading and one column per marker (0 where absent).
+
+    The counts come out of the pivot as floats (``1.0``), as the published report shows them.
+    """
     grid = long.pivot_table(index="section", columns="phrase", values="count", fill_value=0, sort=False)
     return grid.reset_index()
 

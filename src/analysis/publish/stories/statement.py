@@ -68,7 +68,9 @@ class StatementStory(Story):
         """The statement's phrases that recur in his other statements (also written as a CSV)."""
         shared = st.shared_phrases(self.corpus, self.selection, self.doc_id, min_words=self.min_words)
         self.rep.table_file(shared, "shared_phrases.csv")
-        return table(shared) if len(shared) else paragraph("No phrase of this statement recurs elsewhere in the corpus.")
+        if len(shared):
+            return table(shared)
+        return paragraph("No phrase of this statement recurs elsewhere in the corpus.")
 
     def evidence(self) -> HTML:
         """Every family and rhetoric match in the statement, in text order."""

@@ -243,8 +243,10 @@ def main() -> int:
         try:
             child("ingest", str(args.archive), str(work / "p-tar"), "full")
             r = cold_command(work / "p-tar", args.runs)
-            print(f"cold `python -m analysis count` of one phrase by year: median {r['seconds']:.3f} s "
-                  f"(runs {r['all']}), target <= 1.0 s: {'met' if r['seconds'] <= 1.0 else 'missed'}")
+            print(
+                f"cold `python -m analysis count` of one phrase by year: median {r['seconds']:.3f} s "
+                f"(runs {r['all']}), target <= 1.0 s: {'met' if r['seconds'] <= 1.0 else 'missed'}"
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return 0
@@ -335,8 +337,18 @@ def _bench(args, work: Path) -> int:
 
 def cold_command(processed: Path, runs: int) -> dict:
     """Median wall time of a whole ``python -m analysis count`` process (one phrase, by year)."""
-    cmd = [sys.executable, "-m", "analysis", "count", "--processed", str(processed), "--phrase", "our partners",
-           "--by", "year"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "count",
+        "--processed",
+        str(processed),
+        "--phrase",
+        "our partners",
+        "--by",
+        "year",
+    ]
     times = []
     for _ in range(max(runs, 1)):
         t = time.perf_counter()
@@ -421,8 +433,14 @@ def format_results(r: dict, *, n_pages: int, size_mb: float, text_mb: float, run
             r["count_cold"]["rss_mb"],
         ),
         ("   rg -c -i -w -F, all forms in one alternation", s("rg"), "1.0×", "", None, None),
-        ("   `python -m analysis count`, 1 phrase, whole process", s("count_process"), "", "≤ 1.0 s",
-         s("count_process") <= 1.0, None),
+        (
+            "   `python -m analysis count`, 1 phrase, whole process",
+            s("count_process"),
+            "",
+            "≤ 1.0 s",
+            s("count_process") <= 1.0,
+            None,
+        ),
         (
             f"3. incremental ingest, {TOUCHED} pages changed",
             s("incremental"),

@@ -42,6 +42,13 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True)
 
 
+def call(capsys, *args: str) -> subprocess.CompletedProcess:
+    """``python -m analysis ARGS`` in this process: the same ``main`` as `run`, without starting Python."""
+    returncode = main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), returncode, out, err)
+
+
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli")
@@ -232,8 +239,8 @@ def test_score_attribution_on_a_folder_without_gold_is_an_error(tmp_path):
     assert res.returncode == 2 and "no gold CSV files" in res.stderr
 
 
-def test_count_json_has_one_record_per_year(processed):
-    res = run("count", "--processed", str(processed), "--phrase", "finality", "--format", "json")
+def test_count_json_has_one_record_per_year(processed, capsys):
+    res = call(capsys, "count", "--processed", str(processed), "--phrase", "finality", "--format", "json")
     assert res.returncode == 0, res.stderr
     records = pd.read_json(io.StringIO(res.stdout), orient="records", dtype={"period": str})
     assert list(records.columns) == COUNT_COLUMNS
@@ -243,8 +250,8 @@ def test_count_json_has_one_record_per_year(processed):
     assert records["per_10k"].tolist() == [250.0, 476.19, 416.667]  # 1 / words * 10,000, 3 decimals
 
 
-def test_rhetoric_counts_per_year_and_category(processed):
-    table = csv_of(run("rhetoric", "--by", "year", "--processed", str(processed)))
+def test_rhetoric_counts_per_year_and_category(processed, capsys):
+    table = csv_of(call(capsys, "rhetoric", "--by", "year", "--processed", str(processed)))
     categories = ["force", "delegitimising", "dismissal", "hedging", "finality", "us-them"]
     assert table["period"].tolist() == [y for y in (2019, 2020, 2021) for _ in categories]
     assert table["phrase"].tolist() == categories * 3
@@ -257,8 +264,8 @@ def test_rhetoric_counts_per_year_and_category(processed):
     assert table["low_count"].all()
 
 
-def test_rhetoric_precision_counts_hits_and_labels(processed):
-    table = csv_of(run("rhetoric", "--precision", "--processed", str(processed))).set_index("category")
+def test_rhetoric_precision_counts_hits_and_labels(processed, capsys):
+    table = csv_of(call(capsys, "rhetoric", "--precision", "--processed", str(processed))).set_index("category")
     assert table["hits"].to_dict() == {
         "force": 0,
         "delegitimising": 1,
@@ -272,9 +279,9 @@ def test_rhetoric_precision_counts_hits_and_labels(processed):
     assert table["precision"].isna().all() and table["precision_low"].isna().all()
 
 
-def test_rhetoric_sample_takes_up_to_n_hits_per_category(processed):
+def test_rhetoric_sample_takes_up_to_n_hits_per_category(processed, capsys):
     table = pd.read_csv(
-        io.StringIO(run("rhetoric", "--sample", "2", "--processed", str(processed)).stdout),
+        io.StringIO(call(capsys, "rhetoric", "--sample", "2", "--processed", str(processed)).stdout),
         dtype=str,
         keep_default_na=False,
     )
@@ -291,8 +298,8 @@ def test_rhetoric_sample_takes_up_to_n_hits_per_category(processed):
     assert (table["label"] == "").all() and (table["note"] == "").all()
 
 
-def test_catchphrases_finds_the_one_recurring_phrase(processed):
-    table = csv_of(run("catchphrases", "--min-statements", "2", "--processed", str(processed)))
+def test_catchphrases_finds_the_one_recurring_phrase(processed, capsys):
+    table = csv_of(call(capsys, "catchphrases", "--min-statements", "2", "--processed", str(processed)))
     # "all there is to it" is in all three statements but is stop words only; "I would like to
     # stress" is in 90002 and the hand-added statement
     assert table.to_dict("records") == [
@@ -308,8 +315,8 @@ def test_catchphrases_finds_the_one_recurring_phrase(processed):
     ]
 
 
-def test_topics_per_year_on_a_corpus_without_topic_words(processed):
-    table = csv_of(run("topics", "--by", "year", "--processed", str(processed)))
+def test_topics_per_year_on_a_corpus_without_topic_words(processed, capsys):
+    table = csv_of(call(capsys, "topics", "--by", "year", "--processed", str(processed)))
     assert len(table) == 3 * 8  # years x topics of topics.yaml
     assert table["topic"].tolist()[:8] == [
         "war and ceasefire",
@@ -330,14 +337,16 @@ def test_topics_per_year_on_a_corpus_without_topic_words(processed):
     assert (table["topic_paragraphs"] == 0).all() and (table["share_of_words"] == 0).all()
 
 
-def test_topics_discover_needs_enough_long_paragraphs(processed):
-    res = run("topics", "--discover", "2", "--processed", str(processed))
+def test_topics_discover_needs_enough_long_paragraphs(processed, capsys):
+    res = call(capsys, "topics", "--discover", "2", "--processed", str(processed))
     assert res.returncode == 2
     assert "0 paragraphs of 20+ words: too few for 2 topics" in res.stderr
 
 
-def test_keyness_split_ranks_terms_by_g2(processed):
-    table = csv_of(run("keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3", "--processed", str(processed)))
+def test_keyness_split_ranks_terms_by_g2(processed, capsys):
+    table = csv_of(
+        call(capsys, "keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3", "--processed", str(processed))
+    )
     # A (2019): 40 words; B (2020 on): 45. Words used once only in A tie at G² = 2 ln(85/40) and are
     # ranked alphabetically; "like" and "stress" (twice in B): G² = 4 ln(2 * 85 / 90).
     assert table["term"].tolist() == ["afternoon", "agree", "answer", "like", "stress", "alert"]
@@ -349,24 +358,24 @@ def test_keyness_split_ranks_terms_by_g2(processed):
     assert table["per_10k_a"].tolist()[:3] == [250.0] * 3
 
 
-def test_speakers_table_format_and_min_words(processed):
-    res = run("speakers", "--processed", str(processed))
+def test_speakers_table_format_and_min_words(processed, capsys):
+    res = call(capsys, "speakers", "--processed", str(processed))
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     assert lines[0].split() == ["speaker", "words", "statements", "first_date", "last_date", "roles"]
     assert lines[1].split() == ["Vladimir", "Putin", "85", "3", "2019-12-19", "2021-06-01"]
     assert lines[2].split() == ["Ivan", "Testov", "8", "1", "2020-03-02", "2020-03-02", "Minister"]
-    table = csv_of(run("speakers", "--processed", str(processed), "--format", "csv", "--min-words", "10"))
+    table = csv_of(call(capsys, "speakers", "--processed", str(processed), "--format", "csv", "--min-words", "10"))
     assert table["speaker"].tolist() == ["Vladimir Putin"]  # Ivan Testov has 8 words
 
 
-def test_speakers_negative_min_words_is_an_error(processed):
-    res = run("speakers", "--processed", str(processed), "--min-words", "-1")
+def test_speakers_negative_min_words_is_an_error(processed, capsys):
+    res = call(capsys, "speakers", "--processed", str(processed), "--min-words", "-1")
     assert res.returncode == 2 and "--min-words must be 0 or more" in res.stderr
 
 
-def test_audit_without_summary_reports_counts_on_stderr(processed):
-    res = run("audit", "--processed", str(processed))
+def test_audit_without_summary_reports_counts_on_stderr(processed, capsys):
+    res = call(capsys, "audit", "--processed", str(processed))
     assert res.returncode == 0, res.stderr
     assert "audit: 0 paragraph(s) flagged: label-in-turn 0, addresses-self 0" in res.stderr
     assert res.stdout.splitlines() == ["kind,doc_id,para_no,date,speaker,text,source_url"]

@@ -1,4 +1,5 @@
 """Docs that must not drift from the code."""
+
 import pytest
 
 from analysis import config
@@ -27,8 +28,21 @@ OUTPUTS = [
     ("profile", PROFILE_COLUMNS),
     ("tests/gold/**/*.csv", GOLD_COLUMNS),
     # outputs without a column constant in the code
-    ("figN_topic_shares.csv", ["period", "topic", "topic_paragraphs", "paragraphs", "share_of_paragraphs",
-                               "topic_words", "speaker_words", "share_of_words", "topic_documents", "documents"]),
+    (
+        "figN_topic_shares.csv",
+        [
+            "period",
+            "topic",
+            "topic_paragraphs",
+            "paragraphs",
+            "share_of_paragraphs",
+            "topic_words",
+            "speaker_words",
+            "share_of_words",
+            "topic_documents",
+            "documents",
+        ],
+    ),
     ("precision.csv", ["category", "hits", "labelled", "true", "precision", "precision_low", "precision_high"]),
     ("speakers", ["speaker", "words", "statements", "first_date", "last_date", "roles"]),
 ]
@@ -47,7 +61,8 @@ def test_every_audit_kind_is_explained(kind):
 def test_data_dictionary_is_generated_from_the_schema():
     path = config.PROJ_ROOT / "docs" / "data-dictionary.md"
     assert path.read_text(encoding="utf-8") == columns.render_markdown(SCHEMA), (
-        "docs/data-dictionary.md is out of date with docs/columns.yaml: run `python -m analysis docs`")
+        "docs/data-dictionary.md is out of date with docs/columns.yaml: run `python -m analysis docs`"
+    )
 
 
 def test_glossary_takes_the_first_table_and_covers_every_table():
@@ -63,23 +78,32 @@ def write(tmp_path, text):
 
 
 def test_load_schema_rejects_a_table_without_columns(tmp_path):
-    path = write(tmp_path, "version: 1\ntables:\n- name: a.csv\n  title: A\n  columns:\n"
-                           "    x: {meaning: The x.}\n- name: b.csv\n  title: B\n")
+    path = write(
+        tmp_path,
+        "version: 1\ntables:\n- name: a.csv\n  title: A\n  columns:\n"
+        "    x: {meaning: The x.}\n- name: b.csv\n  title: B\n",
+    )
     with pytest.raises(ValueError, match=r"'b\.csv' has no columns"):
         columns.load_schema(path)
 
 
 @pytest.mark.parametrize("meaning", ['""', "'  '", "null"])
 def test_load_schema_rejects_an_empty_meaning(tmp_path, meaning):
-    path = write(tmp_path, f"version: 1\ntables:\n- name: a.csv\n  title: A\n  columns:\n"
-                           f"    x: {{meaning: The x.}}\n    y: {{type: int, meaning: {meaning}}}\n")
+    path = write(
+        tmp_path,
+        f"version: 1\ntables:\n- name: a.csv\n  title: A\n  columns:\n"
+        f"    x: {{meaning: The x.}}\n    y: {{type: int, meaning: {meaning}}}\n",
+    )
     with pytest.raises(ValueError, match=r"'a\.csv', column 'y' has an empty meaning"):
         columns.load_schema(path)
 
 
 def test_load_schema_accepts_a_small_schema_and_renders_it(tmp_path):
-    path = write(tmp_path, "version: 1\ntables:\n- name: a.csv\n  title: A table\n  intro: Before.\n  outro: After.\n"
-                           "  columns:\n    x: {type: int, meaning: The x.}\n    'y': {meaning: A | B.}\n")
+    path = write(
+        tmp_path,
+        "version: 1\ntables:\n- name: a.csv\n  title: A table\n  intro: Before.\n  outro: After.\n"
+        "  columns:\n    x: {type: int, meaning: The x.}\n    'y': {meaning: A | B.}\n",
+    )
     text = columns.render_markdown(columns.load_schema(path))
     assert "generated from `docs/columns.yaml` by `python -m analysis docs`" in text
     assert "## A table\n\nBefore.\n\n| column | type | meaning |" in text

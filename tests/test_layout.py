@@ -4,6 +4,7 @@ Stages, in order: shared (config, errors, text, names, speakers, selection) → 
 (corpus) → measures → quality → publish → cli. A module may import from its own stage and from
 earlier ones, never from a later one.
 """
+
 from __future__ import annotations
 
 import ast
@@ -65,7 +66,10 @@ def test_no_module_imports_from_a_later_stage(module):
 
 def test_there_are_stage_folders():
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()} >= {
-        "ingest", "measures", "publish"}
+        "ingest",
+        "measures",
+        "publish",
+    }
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
@@ -84,7 +88,7 @@ def test_no_import_cycle():
         state[m] = 1
         for d in sorted(graph[m]):
             if state.get(d) == 1:
-                raise AssertionError("import cycle: " + " -> ".join([*path[path.index(d):], d]))
+                raise AssertionError("import cycle: " + " -> ".join([*path[path.index(d) :], d]))
             if d not in state:
                 visit(d, [*path, d])
         state[m] = 2
@@ -92,3 +96,22 @@ def test_no_import_cycle():
     for m in sorted(graph):
         if m not in state:
             visit(m, [m])
+
+
+NOTEBOOKS = sorted((config.PROJ_ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_only_narrate(path):
+    """At most 30 code lines (parameters included), no wrangling: each result is a call on the story."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    lines = [line for source in code for line in source.splitlines()]
+    assert len(lines) <= 30, f"{path.name}: {len(lines)} code lines"
+    body = "\n".join(code[1:])  # after the parameters cell
+    for forbidden in ("import pandas", "pd.", ".groupby(", ".merge(", "display(", "lambda"):
+        assert forbidden not in body, f"{path.name} does {forbidden!r} itself: move it into its story"
+    assignments = [n for n in ast.parse(body).body if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
+    assert len(assignments) <= 1, f"{path.name} computes in the notebook: only the story is assigned"

@@ -107,8 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profile", help="one statement taken apart: words, phrase families and markers per heading")
     _add_scope_args(p)
     p.add_argument("--doc-id", required=True, help="the statement (a documents.doc_id)")
-    p.add_argument("--family", action="append", dest="families",
-                   help="a phrase family (or phrase) to look for; repeat (default: the profile's families)")
+    p.add_argument(
+        "--family",
+        action="append",
+        dest="families",
+        help="a phrase family (or phrase) to look for; repeat (default: the profile's families)",
+    )
     p.add_argument("--lexicon", type=Path, help="phrase lexicon (default: config/lexicons/phrases.yaml)")
 
     p = sub.add_parser("speakers", help="who speaks in the corpus: words, statements, first/last date, titles")
@@ -209,8 +213,9 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.measures.statement import DEFAULT_FAMILIES, heading_profile
 
         corpus = Corpus.load(args.processed)
-        table = heading_profile(corpus, _selection(args), args.doc_id, args.families or DEFAULT_FAMILIES,
-                                lexicon=load(args.lexicon))
+        table = heading_profile(
+            corpus, _selection(args), args.doc_id, args.families or DEFAULT_FAMILIES, lexicon=load(args.lexicon)
+        )
         _write(table.to_csv(index=False, lineterminator="\n"), args.out)
         return 0
     if args.command == "speakers":

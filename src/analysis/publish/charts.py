@@ -8,7 +8,6 @@ its data and a link to the CSV. Saving is deterministic: no timestamps, fixed SV
 from __future__ import annotations
 
 import base64
-import html
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,8 @@ from pathlib import Path
 import matplotlib
 import matplotlib.ticker
 from cycler import cycler
+
+from analysis.publish.html import escape
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -66,7 +67,7 @@ class SavedChart:
         """A figure element with the PNG inline (data URI), alt text and links to CSV and SVG."""
         png = base64.b64encode(self.stem.with_suffix(".png").read_bytes()).decode("ascii")
         name = self.stem.name
-        e = html.escape
+        e = escape
         return (
             f'<figure class="chart"><img src="data:image/png;base64,{png}" alt="{e(self.alt, quote=True)}" '
             f'style="max-width:100%;height:auto">'

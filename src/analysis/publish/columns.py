@@ -14,6 +14,7 @@ In :func:`glossary` the first table that lists a column wins. A published report
 describes each CSV with the meanings of the table named like the file first (``evidence.csv``,
 ``figN_keyness.csv``), then those of the last table, ``report-extras``, then the glossary's.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,11 @@ import yaml
 from analysis import config
 
 EXTRAS = "report-extras"
-HEADER = ("# Data dictionary\n\n"
-          "_This file is generated from `docs/columns.yaml` by `python -m analysis docs`: do not edit it by hand; "
-          "edit `docs/columns.yaml` and run the command again._\n")
+HEADER = (
+    "# Data dictionary\n\n"
+    "_This file is generated from `docs/columns.yaml` by `python -m analysis docs`: do not edit it by hand; "
+    "edit `docs/columns.yaml` and run the command again._\n"
+)
 UNDESCRIBED = "see docs/data-dictionary.md"
 
 
@@ -103,8 +106,12 @@ def glossary(schema: dict[str, Any] | None = None) -> dict[str, str]:
 def _csv_glossary(filename: str, schema: dict[str, Any]) -> dict[str, str]:
     """Meanings for one CSV of a published report: those of the table named like the file (``figN``
     matching any figure number), then ``report-extras``, then :func:`glossary`."""
+
     def own(t: dict[str, Any]) -> bool:
-        return t["name"] == EXTRAS or re.fullmatch(re.escape(t["name"]).replace("figN", r"fig\d+"), filename) is not None
+        return (
+            t["name"] == EXTRAS or re.fullmatch(re.escape(t["name"]).replace("figN", r"fig\d+"), filename) is not None
+        )
+
     out = glossary(schema)
     for t in sorted((t for t in schema["tables"] if own(t)), key=lambda t: t["name"] != EXTRAS):
         out.update({c: s["meaning"].strip() for c, s in t["columns"].items()})
@@ -129,7 +136,9 @@ def render_markdown(schema: dict[str, Any] | None = None) -> str:
         columns = t["columns"]
         if columns:
             typed = any(spec.get("type") for spec in columns.values())
-            rows = ["| column | type | meaning |\n| --- | --- | --- |" if typed else "| column | meaning |\n| --- | --- |"]
+            rows = [
+                "| column | type | meaning |\n| --- | --- | --- |" if typed else "| column | meaning |\n| --- | --- |"
+            ]
             for column, spec in columns.items():
                 cells = [f"`{column}`"] + ([_cell(spec.get("type") or "")] if typed else []) + [_cell(spec["meaning"])]
                 rows.append("| " + " | ".join(cells) + " |")
@@ -154,11 +163,20 @@ def write_markdown(path: Path | str | None = None) -> Path:
 def write_column_dictionary(folder: Path, *, notebook: str, title: str, parameters: dict, corpus: dict) -> Path:
     """``README.md`` in a report's folder: which notebook made it, and every CSV's columns."""
     schema = load_schema()
-    lines = [f"# {title}", "", f"Made by `notebooks/{notebook}` (rendered with papermill by "
-             "`python -m analysis render`) on corpus version "
-             f"`{corpus.get('corpus_version')}` ({corpus.get('date_min')} to {corpus.get('date_max')}).", "",
-             "Parameters:", "", "```json", json.dumps(parameters, indent=1, ensure_ascii=False, sort_keys=True), "```",
-             ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"Made by `notebooks/{notebook}` (rendered with papermill by "
+        "`python -m analysis render`) on corpus version "
+        f"`{corpus.get('corpus_version')}` ({corpus.get('date_min')} to {corpus.get('date_max')}).",
+        "",
+        "Parameters:",
+        "",
+        "```json",
+        json.dumps(parameters, indent=1, ensure_ascii=False, sort_keys=True),
+        "```",
+        "",
+    ]
     for csv_path in sorted(folder.glob("*.csv")):
         columns = list(pd.read_csv(csv_path, nrows=0).columns)
         meanings = _csv_glossary(csv_path.name, schema)

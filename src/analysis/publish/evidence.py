@@ -6,11 +6,9 @@ Everything taken from a source is escaped before it reaches HTML, and links are 
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
-from analysis.publish.html import link
+from analysis.publish.html import escape, link
 
 EVIDENCE_COLUMNS = [
     "date",
@@ -43,7 +41,7 @@ def evidence_csv(ev: pd.DataFrame) -> str:
 
 def _form(phrase, form) -> str:
     if isinstance(form, str) and form and form != phrase:
-        return f"<br><small>{html.escape(form)}</small>"
+        return f"<br><small>{escape(form)}</small>"
     return ""
 
 
@@ -51,7 +49,7 @@ def evidence_html(ev: pd.DataFrame, *, caption: str | None = None, max_rows: int
     """An HTML table of evidence rows: date, statement (linked to its source), speaker, context."""
     rows = _tidy(ev)
     shown = rows if max_rows is None else rows.head(max_rows)
-    e = html.escape
+    e = escape
     parts = ['<table class="evidence">']
     if caption:
         parts.append(f"<caption>{e(caption)}</caption>")

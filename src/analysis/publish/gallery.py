@@ -1,11 +1,12 @@
 """The gallery: ``reports/index.html``, one card per published report (thumbnail, finding, data range)."""
+
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 from analysis import config
+from analysis.publish.html import escape
 from analysis.publish.pages import page
 
 
@@ -27,7 +28,7 @@ def read_meta(reports_dir: Path, name: str) -> dict:
 
 def index_page(specs, reports_dir: Path, corpus: dict) -> str:
     """The gallery: one card per published report (thumbnail, title, finding, data range)."""
-    e = html.escape
+    e = escape
     cards = []
     for spec in specs:
         if not (reports_dir / f"{spec.name}.html").exists():
@@ -37,22 +38,22 @@ def index_page(specs, reports_dir: Path, corpus: dict) -> str:
         thumb = ""
         if charts:
             c = charts[0]
-            thumb = (f'<a href="{e(spec.name)}.html"><img src="{e(spec.name)}/{e(c["file"])}" '
-                     f'alt="{e(c["alt"], quote=True)}"></a>')
+            thumb = (
+                f'<a href="{e(spec.name)}.html"><img src="{e(spec.name)}/{e(c["file"])}" '
+                f'alt="{e(c["alt"], quote=True)}"></a>'
+            )
         finding = meta.get("finding") or spec.summary
         cards.append(
-            f"<li>{thumb}<h2><a href=\"{e(spec.name)}.html\">{e(spec.title)}</a></h2>"
-            f"<p>{e(finding)}</p><p class=\"meta\">Data: {e(str(corpus.get('date_min')))} to "
+            f'<li>{thumb}<h2><a href="{e(spec.name)}.html">{e(spec.title)}</a></h2>'
+            f'<p>{e(finding)}</p><p class="meta">Data: {e(str(corpus.get("date_min")))} to '
             f"{e(str(corpus.get('date_max')))} · notebook {e(spec.notebook)}</p></li>"
         )
     body = (
         "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "
         "leader's own words are counted; every number links to the quotes behind it.</p>\n"
-        f"<ul class=\"gallery\">{''.join(cards)}</ul>"
+        f'<ul class="gallery">{"".join(cards)}</ul>'
     )
     return page(title="Refrain reports", body=body, corpus=corpus, home=True)
-
-
 
 
 def write_index(specs, reports_dir: Path, processed_dir: Path | str = config.PROCESSED_DIR) -> Path:

@@ -4,10 +4,12 @@ Pages are self-contained and work offline: one inline stylesheet, no scripts, no
 inline or beside the page. The layout is responsive (tables scroll inside their own box, never the
 page). Nothing here reads the clock, so the same inputs give byte-identical pages.
 """
+
 from __future__ import annotations
 
-import html
 import re
+
+from analysis.publish.html import escape
 
 CSS = """
 :root{--ink:#1a1a1a;--muted:#555;--rule:#ddd;--accent:#0072B2;--bg:#fff}
@@ -48,14 +50,14 @@ background:#fafafa}
 
 def page(*, title: str, body: str, corpus: dict, home: bool = False) -> str:
     """A complete, valid HTML5 document around ``body`` (already escaped HTML)."""
-    e = html.escape
+    e = escape
     nav = "" if home else '<a href="index.html">← All reports</a>'
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)} · Refrain</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<header class=\"site\">{nav}</header>\n<main>\n{body}\n</main>\n"
-        f"<footer class=\"site\">Refrain · corpus version {e(str(corpus.get('corpus_version', 'unknown')))}, "
+        f'<header class="site">{nav}</header>\n<main>\n{body}\n</main>\n'
+        f'<footer class="site">Refrain · corpus version {e(str(corpus.get("corpus_version", "unknown")))}, '
         f"{e(str(corpus.get('documents', '?')))} documents, {e(str(corpus.get('date_min')))} to "
         f"{e(str(corpus.get('date_max')))}. Sources: en.kremlin.ru (CC BY 4.0); Meduza.</footer>\n"
         "</body>\n</html>\n"

@@ -7,7 +7,6 @@ with alt text and data links. Nothing here reads the clock: the same inputs give
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis.corpus import Corpus
 from analysis.publish.charts import SavedChart, save_chart
-from analysis.publish.html import HTML
+from analysis.publish.html import HTML, escape
 
 METHOD_HTML = (
     """
@@ -91,7 +90,7 @@ class Report:
         """The report's headline finding: shown here and on the index page."""
         self.headline = text.rstrip(".") + "."
         self._save()
-        return HTML(f'<p class="finding"><strong>Finding:</strong> {html.escape(self.headline)}</p>')
+        return HTML(f'<p class="finding"><strong>Finding:</strong> {escape(self.headline)}</p>')
 
     def _save(self) -> None:
         meta = {
@@ -116,7 +115,7 @@ def start(
 
 def header(corpus: Corpus, *, title: str, measured: str, parameters: dict) -> HTML:
     """The report's opening: what it measured, on which corpus version, with which parameters."""
-    e = html.escape
+    e = escape
     info = corpus.info
     params = "".join(
         f"<tr><th>{e(str(k))}</th><td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
@@ -136,12 +135,10 @@ def method(rep: Report | None = None) -> HTML:
     links = ""
     if rep is not None:
         files = [c["csv"] for c in rep.charts] + rep.tables
-        items = "".join(
-            f'<li><a href="{html.escape(rep.name)}/{html.escape(f)}">{html.escape(f)}</a></li>' for f in files
-        )
+        items = "".join(f'<li><a href="{escape(rep.name)}/{escape(f)}">{escape(f)}</a></li>' for f in files)
         links = (
             f'<section class="data-files"><h2>Data and evidence</h2><p>Every chart and table above, as CSV; '
-            f'columns are described in <a href="{html.escape(rep.name)}/README.md">README.md</a>.</p>'
+            f'columns are described in <a href="{escape(rep.name)}/README.md">README.md</a>.</p>'
             f"<ul>{items}</ul></section>"
         )
     return HTML(METHOD_HTML + links)

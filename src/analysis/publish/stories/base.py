@@ -1,4 +1,5 @@
 """The part every story shares: the corpus, the selection resolved once, the report being written."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,16 @@ class Story:
     line builds its own.
     """
 
-    def __init__(self, selection: Selection, *, parameters: dict, name: str, title: str,
-                 processed_dir: str | Path = "", reports_dir: str | Path = "") -> None:
+    def __init__(
+        self,
+        selection: Selection,
+        *,
+        parameters: dict,
+        name: str,
+        title: str,
+        processed_dir: str | Path = "",
+        reports_dir: str | Path = "",
+    ) -> None:
         self.corpus, self.rep = rp.start(name, title, processed_dir=processed_dir, reports_dir=reports_dir)
         self.title = title
         self.selection = selection
@@ -40,11 +49,13 @@ class Story:
         return rp.method(self.rep)
 
     def statements(self) -> str:
-        """"12 statements": the number of statements in the selection."""
+        """ "12 statements": the number of statements in the selection."""
         return plural(int(self.turns["doc_id"].nunique()), "statement")
 
     def evidence_block(self, ev: pd.DataFrame, *, max_rows: int) -> HTML:
         """The evidence rows as a downloadable CSV and an escaped table (the first ``max_rows``)."""
         link = self.rep.table_file(ev.drop(columns=["char_start"]), "evidence.csv")
-        return HTML(f'<p>{plural(len(ev), "match", "matches")}. <a href="{link}">Download the evidence (CSV)</a>.</p>'
-                    + evidence_html(ev, max_rows=max_rows))
+        return HTML(
+            f'<p>{plural(len(ev), "match", "matches")}. <a href="{link}">Download the evidence (CSV)</a>.</p>'
+            + evidence_html(ev, max_rows=max_rows)
+        )

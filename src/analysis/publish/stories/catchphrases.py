@@ -1,4 +1,5 @@
 """Notebook 02, find catchphrases: recurring word sequences in the speaker's own words, and when he says them."""
+
 from __future__ import annotations
 
 from analysis.measures.catchphrases import PUBLISHER_ROLES, discover
@@ -13,31 +14,63 @@ from analysis.selection import Selection
 class CatchphrasesStory(Story):
     """What the speaker repeats: phrases ranked by the number of separate statements they occur in."""
 
-    def __init__(self, *, speaker: str, start: str, end: str, source: str, min_words: int, max_words: int,
-                 min_statements: int, top: int, timeline: int, **report) -> None:
+    def __init__(
+        self,
+        *,
+        speaker: str,
+        start: str,
+        end: str,
+        source: str,
+        min_words: int,
+        max_words: int,
+        min_statements: int,
+        top: int,
+        timeline: int,
+        **report,
+    ) -> None:
         selection = Selection.of(speaker=speaker, start=start, end=end, source=source)
-        super().__init__(selection, parameters=dict(speaker=speaker, start=start, end=end, source=source,
-                                                    min_words=min_words, max_words=max_words,
-                                                    min_statements=min_statements, top=top, timeline=timeline),
-                         **report)
+        super().__init__(
+            selection,
+            parameters=dict(
+                speaker=speaker,
+                start=start,
+                end=end,
+                source=source,
+                min_words=min_words,
+                max_words=max_words,
+                min_statements=min_statements,
+                top=top,
+                timeline=timeline,
+            ),
+            **report,
+        )
         self.min_words, self.max_words, self.min_statements = min_words, max_words, min_statements
         publisher = self.corpus.turns[self.corpus.turns["role"].isin(PUBLISHER_ROLES)]
-        self.found = discover(self.turns, publisher_turns=publisher, min_n=min_words, max_n=max_words,
-                              min_docs=min_statements, top=top)
+        self.found = discover(
+            self.turns, publisher_turns=publisher, min_n=min_words, max_n=max_words, min_docs=min_statements, top=top
+        )
         self.follow: list[str] = list(self.found["phrase"].head(timeline))
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
-        show(self.header(f"Recurring {self.min_words}- to {self.max_words}-word phrases in {self.speaker}'s own "
-                         f"words, found in at least {plural(self.min_statements, 'statement')}."))
+        show(
+            self.header(
+                f"Recurring {self.min_words}- to {self.max_words}-word phrases in {self.speaker}'s own "
+                f"words, found in at least {plural(self.min_statements, 'statement')}."
+            )
+        )
         return self.rep.finding(findings.catchphrases(self.found, self.speaker))
 
     def found_sentence(self) -> HTML:
         """How many phrases were found, and the most widespread (the phrases are also written as a CSV)."""
         found = self.found
         self.rep.table_file(found, "catchphrases.csv")
-        most = (f"; the most widespread, “{found.iloc[0]['phrase']}”, occurs in "
-                f"{plural(int(found.iloc[0]['statements']), 'statement')}." if len(found) else ".")
+        most = (
+            f"; the most widespread, “{found.iloc[0]['phrase']}”, occurs in "
+            f"{plural(int(found.iloc[0]['statements']), 'statement')}."
+            if len(found)
+            else "."
+        )
         return paragraph(f"{plural(len(found), 'phrase')} found in {self.statements()}" + most)
 
     def found_chart(self) -> None:
@@ -46,14 +79,28 @@ class CatchphrasesStory(Story):
         if not len(found):
             return
         shown = found.head(15)
-        fig = bar_chart(shown["phrase"], shown["statements"], horizontal=True,
-                        title=findings.catchphrases(found, self.speaker),
-                        xlabel="Statements containing the phrase", ylabel="", source=self.src)
-        show(self.rep.chart(fig, found, "catchphrases", title="Catchphrases by number of statements",
-                            alt="Horizontal bars of the most widespread phrases: " + "; ".join(
-                                f"“{p}” in {s} statements"
-                                for p, s in shown[["phrase", "statements"]].itertuples(index=False))),
-             table(found))
+        fig = bar_chart(
+            shown["phrase"],
+            shown["statements"],
+            horizontal=True,
+            title=findings.catchphrases(found, self.speaker),
+            xlabel="Statements containing the phrase",
+            ylabel="",
+            source=self.src,
+        )
+        show(
+            self.rep.chart(
+                fig,
+                found,
+                "catchphrases",
+                title="Catchphrases by number of statements",
+                alt="Horizontal bars of the most widespread phrases: "
+                + "; ".join(
+                    f"“{p}” in {s} statements" for p, s in shown[["phrase", "statements"]].itertuples(index=False)
+                ),
+            ),
+            table(found),
+        )
 
     def timeline(self) -> None:
         """Dot timeline of the uses per year of the phrases followed (shown when there are any)."""
@@ -61,12 +108,25 @@ class CatchphrasesStory(Story):
         if not follow:
             return
         yearly = count_phrases(self.corpus, self.selection.with_(period="year"), follow)
-        fig = dot_timeline(yearly, x="period", y="phrase", size="count", source=self.src,
-                           title=f"When he says them: uses per year of the {len(follow)} most widespread phrases")
+        fig = dot_timeline(
+            yearly,
+            x="period",
+            y="phrase",
+            size="count",
+            source=self.src,
+            title=f"When he says them: uses per year of the {len(follow)} most widespread phrases",
+        )
         totals = yearly.groupby("phrase", sort=False)["count"].sum()
-        show(self.rep.chart(fig, yearly, "catchphrase_timeline", title="Catchphrases year by year",
-                            alt="Dot timeline of uses per year of " + "; ".join(
-                                f"“{p}” ({int(n)} uses)" for p, n in totals.items())))
+        show(
+            self.rep.chart(
+                fig,
+                yearly,
+                "catchphrase_timeline",
+                title="Catchphrases year by year",
+                alt="Dot timeline of uses per year of "
+                + "; ".join(f"“{p}” ({int(n)} uses)" for p, n in totals.items()),
+            )
+        )
 
     def evidence(self) -> None:
         """Every use of the phrases followed, oldest first (shown when there are any)."""

@@ -1,4 +1,5 @@
 """Notebook 05, compare periods or speakers: the terms each side over-uses (G², log ratio), with quotes."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,15 +23,42 @@ def _noted(df: pd.DataFrame) -> pd.DataFrame:
 class CompareStory(Story):
     """Which terms the speaker over-uses in one period against another, or against another speaker."""
 
-    def __init__(self, *, speaker: str, split: str, speaker_b: str, start: str, end: str, source: str, ngram: int,
-                 min_freq: int, top: int, evidence_terms: int, **report) -> None:
+    def __init__(
+        self,
+        *,
+        speaker: str,
+        split: str,
+        speaker_b: str,
+        start: str,
+        end: str,
+        source: str,
+        ngram: int,
+        min_freq: int,
+        top: int,
+        evidence_terms: int,
+        **report,
+    ) -> None:
         selection = Selection.of(speaker=speaker, start=start, end=end, source=source)
-        super().__init__(selection, parameters=dict(speaker=speaker, split=split, speaker_b=speaker_b, start=start,
-                                                    end=end, source=source, ngram=ngram, min_freq=min_freq, top=top,
-                                                    evidence_terms=evidence_terms), **report)
+        super().__init__(
+            selection,
+            parameters=dict(
+                speaker=speaker,
+                split=split,
+                speaker_b=speaker_b,
+                start=start,
+                end=end,
+                source=source,
+                ngram=ngram,
+                min_freq=min_freq,
+                top=top,
+                evidence_terms=evidence_terms,
+            ),
+            **report,
+        )
         self.evidence_terms = evidence_terms
         self.turns_a, self.turns_b, self.label_a, self.label_b = sides(
-            self.corpus, selection, split=None if speaker_b else split, speaker_b=speaker_b or None)
+            self.corpus, selection, split=None if speaker_b else split, speaker_b=speaker_b or None
+        )
         self.src = source_line(list(self.turns_a["source"]) + list(self.turns_b["source"]))
         self.result = compare(self.turns_a, self.turns_b, ngram=ngram, min_freq=min_freq, top=top)
         self.a, self.b = _noted(self.result["a"]), _noted(self.result["b"])
@@ -43,28 +71,45 @@ class CompareStory(Story):
     def sizes(self) -> HTML:
         """The words and statements on each side."""
         r = self.result
-        return paragraph(f"A ({self.label_a}): {r['tokens_a']:,} words in "
-                         f"{plural(int(self.turns_a['doc_id'].nunique()), 'statement')}; "
-                         f"B ({self.label_b}): {r['tokens_b']:,} words in "
-                         f"{plural(int(self.turns_b['doc_id'].nunique()), 'statement')}.")
+        return paragraph(
+            f"A ({self.label_a}): {r['tokens_a']:,} words in "
+            f"{plural(int(self.turns_a['doc_id'].nunique()), 'statement')}; "
+            f"B ({self.label_b}): {r['tokens_b']:,} words in "
+            f"{plural(int(self.turns_b['doc_id'].nunique()), 'statement')}."
+        )
 
     def keyness_chart(self) -> HTML:
         """Diverging bars of the log ratio of the top terms of each side, labelled with G² and frequencies."""
         a, b = self.a, self.b
-        fig = diverging_bars(a, b, label="term", value="log_ratio", note="note", left_name=self.label_a,
-                             right_name=self.label_b, title=findings.keyness(a, b, self.label_a, self.label_b),
-                             source=self.src)
+        fig = diverging_bars(
+            a,
+            b,
+            label="term",
+            value="log_ratio",
+            note="note",
+            left_name=self.label_a,
+            right_name=self.label_b,
+            title=findings.keyness(a, b, self.label_a, self.label_b),
+            source=self.src,
+        )
         both = pd.concat([a.assign(side="A"), b.assign(side="B")], ignore_index=True)
-        return self.rep.chart(fig, both.drop(columns=["note"]), "keyness",
-                              title="Keyness: over-used terms on each side",
-                              alt=f"Diverging bars of the top terms over-used {self.label_a}: "
-                                  + ", ".join(a["term"].head(8))
-                                  + f"; and {self.label_b}: " + ", ".join(b["term"].head(8)))
+        return self.rep.chart(
+            fig,
+            both.drop(columns=["note"]),
+            "keyness",
+            title="Keyness: over-used terms on each side",
+            alt=f"Diverging bars of the top terms over-used {self.label_a}: "
+            + ", ".join(a["term"].head(8))
+            + f"; and {self.label_b}: "
+            + ", ".join(b["term"].head(8)),
+        )
 
     def tables(self) -> None:
         """The over-used terms of side A, then of side B (shown)."""
-        show(table(self.a.drop(columns=["note"]), caption=f"Over-used in A ({self.label_a})"),
-             table(self.b.drop(columns=["note"]), caption=f"Over-used in B ({self.label_b})"))
+        show(
+            table(self.a.drop(columns=["note"]), caption=f"Over-used in A ({self.label_a})"),
+            table(self.b.drop(columns=["note"]), caption=f"Over-used in B ({self.label_b})"),
+        )
 
     def evidence(self) -> None:
         """Quotes for the strongest terms of each side, from that side's words (shown when there are any)."""
@@ -76,5 +121,9 @@ class CompareStory(Story):
         ev = pd.concat(rows, ignore_index=True) if rows else None
         if ev is not None and len(ev):
             link = self.rep.table_file(ev.drop(columns=["char_start"]), "evidence.csv")
-            show(HTML(f'<p>{plural(len(ev), "quote")}. <a href="{link}">Download the evidence (CSV)</a>. '
-                      f"The first 200:</p>" + evidence_html(ev, max_rows=200)))
+            show(
+                HTML(
+                    f'<p>{plural(len(ev), "quote")}. <a href="{link}">Download the evidence (CSV)</a>. '
+                    f"The first 200:</p>" + evidence_html(ev, max_rows=200)
+                )
+            )

@@ -1,4 +1,5 @@
 """Notebook 01, track phrases: phrases and families per period, with rates, intervals and evidence."""
+
 from __future__ import annotations
 
 from analysis.measures import lexicon
@@ -14,26 +15,55 @@ from analysis.selection import Selection
 class PhrasesStory(Story):
     """How often the speaker uses each phrase or family, per period."""
 
-    def __init__(self, *, speaker: str, start: str, end: str, source: str, phrases: list, period: str, per: str,
-                 breakdown: bool, smooth_periods: int, **report) -> None:
+    def __init__(
+        self,
+        *,
+        speaker: str,
+        start: str,
+        end: str,
+        source: str,
+        phrases: list,
+        period: str,
+        per: str,
+        breakdown: bool,
+        smooth_periods: int,
+        **report,
+    ) -> None:
         if per not in DENOMINATORS:
             raise ValueError(f"per must be one of {', '.join(DENOMINATORS)}; got {per!r}")
         selection = Selection.of(speaker=speaker, start=start, end=end, source=source, period=period)
-        super().__init__(selection, parameters=dict(speaker=speaker, phrases=phrases, start=start, end=end,
-                                                    source=source, period=period, per=per, breakdown=breakdown,
-                                                    smooth_periods=smooth_periods), **report)
+        super().__init__(
+            selection,
+            parameters=dict(
+                speaker=speaker,
+                phrases=phrases,
+                start=start,
+                end=end,
+                source=source,
+                period=period,
+                per=per,
+                breakdown=breakdown,
+                smooth_periods=smooth_periods,
+            ),
+            **report,
+        )
         self.phrases, self.per, self.breakdown, self.smooth_periods = phrases, per, breakdown, smooth_periods
         self.lex = lexicon.load()
         self.terms = lexicon.resolve_terms(phrases, self.lex)
-        self.counts = smooth(count_phrases(self.corpus, selection, phrases, lexicon=self.lex), smooth_periods,
-                             DENOMINATORS[per][0])
+        self.counts = smooth(
+            count_phrases(self.corpus, selection, phrases, lexicon=self.lex), smooth_periods, DENOMINATORS[per][0]
+        )
         self.glance = words_by_period(self.corpus, selection.with_(period="year"))
         self.totals = self.counts.groupby("phrase", sort=False)["count"].sum()
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
-        show(self.header(f"Uses of {plural(len(self.terms), 'phrase or family', 'phrases or families')} in "
-                         f"{self.speaker}'s own words, per {self.selection.period} ({self.lex.label()})."))
+        show(
+            self.header(
+                f"Uses of {plural(len(self.terms), 'phrase or family', 'phrases or families')} in "
+                f"{self.speaker}'s own words, per {self.selection.period} ({self.lex.label()})."
+            )
+        )
         return self.rep.finding(findings.phrase_rates(self.counts, self.speaker))
 
     def terms_table(self) -> HTML:
@@ -41,30 +71,56 @@ class PhrasesStory(Story):
 
     def glance_sentence(self) -> HTML:
         g = self.glance
-        return paragraph(f"{self.speaker}: {int(g['speaker_words'].sum()):,} words of his own in "
-                         f"{self.statements()}, {g['period'].min()} to {g['period'].max()}.")
+        return paragraph(
+            f"{self.speaker}: {int(g['speaker_words'].sum()):,} words of his own in "
+            f"{self.statements()}, {g['period'].min()} to {g['period'].max()}."
+        )
 
     def glance_chart(self) -> HTML:
         g = self.glance
-        fig = bar_chart(g["period"], g["speaker_words"], title=findings.words_per_year(g, self.speaker),
-                        xlabel="Year", ylabel="Words (speaker's own)", source=self.src)
-        return self.rep.chart(fig, g, "words_per_year", title="Speaker's words per year",
-                              alt=f"Bar chart of {self.speaker}'s own words per year: " + "; ".join(
-                                  f"{p}: {w:,} words in {plural(d, 'statement')}"
-                                  for p, w, d in g[["period", "speaker_words", "documents"]].itertuples(index=False)))
+        fig = bar_chart(
+            g["period"],
+            g["speaker_words"],
+            title=findings.words_per_year(g, self.speaker),
+            xlabel="Year",
+            ylabel="Words (speaker's own)",
+            source=self.src,
+        )
+        return self.rep.chart(
+            fig,
+            g,
+            "words_per_year",
+            title="Speaker's words per year",
+            alt=f"Bar chart of {self.speaker}'s own words per year: "
+            + "; ".join(
+                f"{p}: {w:,} words in {plural(d, 'statement')}"
+                for p, w, d in g[["period", "speaker_words", "documents"]].itertuples(index=False)
+            ),
+        )
 
     def totals_sentence(self) -> HTML:
-        return paragraph("Totals over the selection: "
-                         + "; ".join(f"“{p}”: {int(n)}" for p, n in self.totals.items()) + ".")
+        return paragraph(
+            "Totals over the selection: " + "; ".join(f"“{p}”: {int(n)}" for p, n in self.totals.items()) + "."
+        )
 
     def rates_chart(self) -> HTML:
         column, _, _, label = DENOMINATORS[self.per]
         smoothed = f"{column}_smoothed" if self.smooth_periods >= 2 else None
-        fig = phrase_rate_chart(self.counts, title=findings.phrase_rates(self.counts, self.speaker), source=self.src,
-                                per=self.per, smoothed=smoothed)
-        return self.rep.chart(fig, self.counts, "phrase_rates", title=f"Phrases per {self.selection.period}: {label}",
-                              alt=f"Small multiples of {label} per {self.selection.period}: "
-                                  + "; ".join(f"“{p}” {int(n)} uses in total" for p, n in self.totals.items()))
+        fig = phrase_rate_chart(
+            self.counts,
+            title=findings.phrase_rates(self.counts, self.speaker),
+            source=self.src,
+            per=self.per,
+            smoothed=smoothed,
+        )
+        return self.rep.chart(
+            fig,
+            self.counts,
+            "phrase_rates",
+            title=f"Phrases per {self.selection.period}: {label}",
+            alt=f"Small multiples of {label} per {self.selection.period}: "
+            + "; ".join(f"“{p}” {int(n)} uses in total" for p, n in self.totals.items()),
+        )
 
     def rates_table(self) -> HTML:
         return table(self.counts)
@@ -75,8 +131,10 @@ class PhrasesStory(Story):
             return
         forms = count_phrases(self.corpus, self.selection, self.phrases, lexicon=self.lex, breakdown=True)
         forms = forms[forms["count"] > 0]
-        show(paragraph("Uses by surface form (periods with at least one use):"),
-             table(forms[["period", "phrase", "form", "count", "per_10k", "documents_with_match"]]))
+        show(
+            paragraph("Uses by surface form (periods with at least one use):"),
+            table(forms[["period", "phrase", "form", "count", "per_10k", "documents_with_match"]]),
+        )
 
     def headings(self) -> None:
         """The speaker's words under each of the outlet's topic headings (shown)."""
@@ -84,12 +142,26 @@ class PhrasesStory(Story):
         if heads.empty:
             show(paragraph("No statement in this selection has topic headings."))
             return
-        fig = bar_chart(heads["heading"], heads["speaker_words"], horizontal=True,
-                        title=findings.headings(heads), xlabel="Words (speaker's own)", ylabel="", source=self.src)
-        show(self.rep.chart(fig, heads, "words_per_heading", title="Words per topic heading",
-                            alt=f"Horizontal bars of the speaker's words under {len(heads)} headings: " + "; ".join(
-                                f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False))),
-             table(heads))
+        fig = bar_chart(
+            heads["heading"],
+            heads["speaker_words"],
+            horizontal=True,
+            title=findings.headings(heads),
+            xlabel="Words (speaker's own)",
+            ylabel="",
+            source=self.src,
+        )
+        show(
+            self.rep.chart(
+                fig,
+                heads,
+                "words_per_heading",
+                title="Words per topic heading",
+                alt=f"Horizontal bars of the speaker's words under {len(heads)} headings: "
+                + "; ".join(f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False)),
+            ),
+            table(heads),
+        )
 
     def evidence(self) -> HTML:
         """Every use counted above; the counts are computed from these very rows."""

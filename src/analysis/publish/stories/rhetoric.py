@@ -1,4 +1,5 @@
 """Notebook 04, mark rhetoric: rhetoric markers per period and per statement, their precision and evidence."""
+
 from __future__ import annotations
 
 from functools import cached_property
@@ -18,24 +19,50 @@ from analysis.selection import Selection
 class RhetoricStory(Story):
     """How often the speaker threatens, delegitimises, dismisses, hedges, closes a topic or frames 'us and them'."""
 
-    def __init__(self, *, speaker: str, start: str, end: str, source: str, period: str, categories: list, per: str,
-                 min_statement_words: int, **report) -> None:
+    def __init__(
+        self,
+        *,
+        speaker: str,
+        start: str,
+        end: str,
+        source: str,
+        period: str,
+        categories: list,
+        per: str,
+        min_statement_words: int,
+        **report,
+    ) -> None:
         selection = Selection.of(speaker=speaker, start=start, end=end, source=source, period=period)
         lex = lexicon.load(kind="rhetoric")
         unknown = sorted(set(categories) - set(lex.names))
         if unknown:
             raise ValueError(f"unknown rhetoric categories {unknown}; known: {lex.names}")
         cats = categories or lex.names
-        super().__init__(selection, parameters=dict(speaker=speaker, start=start, end=end, source=source,
-                                                    period=period, categories=cats, per=per,
-                                                    min_statement_words=min_statement_words), **report)
+        super().__init__(
+            selection,
+            parameters=dict(
+                speaker=speaker,
+                start=start,
+                end=end,
+                source=source,
+                period=period,
+                categories=cats,
+                per=per,
+                min_statement_words=min_statement_words,
+            ),
+            **report,
+        )
         self.lex, self.cats, self.per, self.min_statement_words = lex, cats, per, min_statement_words
         self.counts = count_phrases(self.corpus, selection, cats, lexicon=lex)
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
-        show(self.header(f"Rhetoric markers ({self.lex.label()}) in {self.speaker}'s own words, per "
-                         f"{self.selection.period} and per statement."))
+        show(
+            self.header(
+                f"Rhetoric markers ({self.lex.label()}) in {self.speaker}'s own words, per "
+                f"{self.selection.period} and per statement."
+            )
+        )
         return self.rep.finding(findings.rhetoric(self.counts, self.speaker))
 
     def markers_table(self) -> HTML:
@@ -47,9 +74,14 @@ class RhetoricStory(Story):
         counts, period = self.counts, self.selection.period
         fig = phrase_rate_chart(counts, title=findings.rhetoric(counts, self.speaker), source=self.src, per=self.per)
         totals = counts.groupby("phrase", sort=False)["count"].sum()
-        return self.rep.chart(fig, counts, "rhetoric_rates", title=f"Rhetoric markers per {period}",
-                              alt=f"Small multiples of rhetoric-marker {DENOMINATORS[self.per][3]} per {period}: "
-                                  + "; ".join(f"{c} {int(n)} hits" for c, n in totals.items()))
+        return self.rep.chart(
+            fig,
+            counts,
+            "rhetoric_rates",
+            title=f"Rhetoric markers per {period}",
+            alt=f"Small multiples of rhetoric-marker {DENOMINATORS[self.per][3]} per {period}: "
+            + "; ".join(f"{c} {int(n)} hits" for c, n in totals.items()),
+        )
 
     def rates_table(self) -> HTML:
         """The counts and rates behind the chart."""
@@ -60,8 +92,11 @@ class RhetoricStory(Story):
         per_doc = count_phrases(self.corpus, self.selection.with_(period="document"), self.cats, lexicon=self.lex)
         per_doc = per_doc[per_doc["speaker_words"] >= self.min_statement_words]
         self.rep.table_file(per_doc, "rhetoric_per_statement.csv")
-        top_docs = (per_doc.sort_values(["phrase", "per_10k", "period"], ascending=[True, False, True])
-                    .groupby("phrase").head(3))
+        top_docs = (
+            per_doc.sort_values(["phrase", "per_10k", "period"], ascending=[True, False, True])
+            .groupby("phrase")
+            .head(3)
+        )
         return table(top_docs[["phrase", "period", "count", "speaker_words", "per_10k", "low_count"]])
 
     @cached_property
@@ -79,5 +114,7 @@ class RhetoricStory(Story):
         """Every hit counted above: a downloadable CSV and the first 300 as a table."""
         ev = self.hits
         link = self.rep.table_file(ev.drop(columns=["char_start"]), "evidence.csv")
-        return HTML(f'<p>{plural(len(ev), "hit")}. <a href="{link}">Download the evidence (CSV)</a>. The first 300:</p>'
-                    + evidence_html(ev, max_rows=300))
+        return HTML(
+            f'<p>{plural(len(ev), "hit")}. <a href="{link}">Download the evidence (CSV)</a>. The first 300:</p>'
+            + evidence_html(ev, max_rows=300)
+        )

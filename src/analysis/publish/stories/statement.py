@@ -1,13 +1,12 @@
 """Notebook 06, profile one statement: its headings, phrase families and rhetoric markers, and shared phrases."""
-from __future__ import annotations
 
-import html
+from __future__ import annotations
 
 from analysis.measures import lexicon
 from analysis.measures import statement as st
 from analysis.publish import findings
 from analysis.publish.charts import bar_chart, source_line
-from analysis.publish.html import HTML, link, paragraph, plural, show, table
+from analysis.publish.html import HTML, escape, link, paragraph, plural, show, table
 from analysis.publish.stories.base import Story
 from analysis.selection import Selection
 
@@ -17,15 +16,17 @@ class StatementStory(Story):
 
     def __init__(self, *, doc_id: str, speaker: str, families: list, min_words: int, **report) -> None:
         selection = Selection.of(speaker=speaker)
-        super().__init__(selection, parameters=dict(doc_id=doc_id, speaker=speaker, families=families,
-                                                    min_words=min_words), **report)
+        super().__init__(
+            selection, parameters=dict(doc_id=doc_id, speaker=speaker, families=families, min_words=min_words), **report
+        )
         self.doc_id, self.families, self.min_words = doc_id, families, min_words
         self.doc = st.document(self.corpus, doc_id)
         self.doc_turns = st.statement_turns(self.corpus, selection, doc_id)
         self.src = source_line([self.doc["source"]])
         self.heads = st.words_per_heading(self.corpus, selection, doc_id)
-        self.ev = st.markers(self.corpus, selection, doc_id, families, lexicon=lexicon.load(),
-                             rhetoric=lexicon.load(kind="rhetoric"))
+        self.ev = st.markers(
+            self.corpus, selection, doc_id, families, lexicon=lexicon.load(), rhetoric=lexicon.load(kind="rhetoric")
+        )
 
     def words(self) -> int:
         """The speaker's words in the statement."""
@@ -35,16 +36,21 @@ class StatementStory(Story):
         """The header (shown) and the finding (returned)."""
         doc = self.doc
         show(self.header(f"{self.speaker}'s words in “{doc['title']}” ({doc['date']:%d %b %Y})."))
-        return self.rep.finding(findings.headings(self.heads) if len(self.heads)
-                                else f"{self.speaker}: {self.words():,} words in this statement")
+        return self.rep.finding(
+            findings.headings(self.heads)
+            if len(self.heads)
+            else f"{self.speaker}: {self.words():,} words in this statement"
+        )
 
     def statement_line(self) -> HTML:
         """The statement (linked to its source), outlet, date and place, and the speaker's words in it."""
         doc = self.doc
-        place = f", {html.escape(str(doc['place']))}" if doc["place"] else ""
-        return HTML(f"<p>Statement: {link(doc['title'], doc['source_url'])} — {html.escape(str(doc['source']))}, "
-                    f"{doc['date']:%Y-%m-%d}{place}. {html.escape(self.speaker)}: {self.words():,} words of his own "
-                    f"in {plural(len(self.doc_turns), 'paragraph')}.</p>")
+        place = f", {escape(str(doc['place']))}" if doc["place"] else ""
+        return HTML(
+            f"<p>Statement: {link(doc['title'], doc['source_url'])} — {escape(str(doc['source']))}, "
+            f"{doc['date']:%Y-%m-%d}{place}. {escape(self.speaker)}: {self.words():,} words of his own "
+            f"in {plural(len(self.doc_turns), 'paragraph')}.</p>"
+        )
 
     def headings_chart(self) -> None:
         """Horizontal bars of the speaker's words per heading (shown), or a sentence when there are no headings."""
@@ -52,11 +58,25 @@ class StatementStory(Story):
         if heads.empty:
             show(paragraph("This statement has no topic headings."))
             return
-        fig = bar_chart(heads["heading"], heads["speaker_words"], horizontal=True, title="Words per topic heading",
-                        xlabel="Words (speaker's own)", ylabel="", source=self.src)
-        show(self.rep.chart(fig, heads, "words_per_heading", title="Words per topic heading",
-                            alt="Horizontal bars of the speaker's words per heading: " + "; ".join(
-                                f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False))))
+        fig = bar_chart(
+            heads["heading"],
+            heads["speaker_words"],
+            horizontal=True,
+            title="Words per topic heading",
+            xlabel="Words (speaker's own)",
+            ylabel="",
+            source=self.src,
+        )
+        show(
+            self.rep.chart(
+                fig,
+                heads,
+                "words_per_heading",
+                title="Words per topic heading",
+                alt="Horizontal bars of the speaker's words per heading: "
+                + "; ".join(f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False)),
+            )
+        )
 
     def markers_table(self) -> HTML:
         """Uses of each phrase family and rhetoric category per heading (the long table is written as a CSV)."""

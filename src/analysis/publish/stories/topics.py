@@ -1,4 +1,5 @@
 """Notebook 03, track topics: the outlet's headings, a topic lexicon and NMF suggestions, per period."""
+
 from __future__ import annotations
 
 from functools import cached_property
@@ -18,19 +19,29 @@ from analysis.selection import Selection
 class TopicsStory(Story):
     """Which topics rise and fall in the speaker's own words, three ways."""
 
-    def __init__(self, *, speaker: str, start: str, end: str, source: str, period: str, n_topics: int, seed: int,
-                 **report) -> None:
+    def __init__(
+        self, *, speaker: str, start: str, end: str, source: str, period: str, n_topics: int, seed: int, **report
+    ) -> None:
         selection = Selection.of(speaker=speaker, start=start, end=end, source=source, period=period)
-        super().__init__(selection, parameters=dict(speaker=speaker, start=start, end=end, source=source,
-                                                    period=period, n_topics=n_topics, seed=seed), **report)
+        super().__init__(
+            selection,
+            parameters=dict(
+                speaker=speaker, start=start, end=end, source=source, period=period, n_topics=n_topics, seed=seed
+            ),
+            **report,
+        )
         self.n_topics, self.seed = n_topics, seed
         self.lex = lexicon.load(kind="topics")
         self.shares = tp.lexicon_shares(self.turns, self.lex, by=self.selection.period)
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
-        show(self.header(f"Topics in {self.speaker}'s own words per {self.selection.period}: headings, "
-                         f"{self.lex.label()}, and {self.n_topics} NMF topics."))
+        show(
+            self.header(
+                f"Topics in {self.speaker}'s own words per {self.selection.period}: headings, "
+                f"{self.lex.label()}, and {self.n_topics} NMF topics."
+            )
+        )
         return self.rep.finding(findings.topic_shares(self.shares, self.speaker))
 
     def headings(self) -> None:
@@ -39,12 +50,26 @@ class TopicsStory(Story):
         if heads.empty:
             show(paragraph("No statement in this selection has topic headings."))
             return
-        fig = bar_chart(heads["heading"], heads["speaker_words"], horizontal=True, title="Words per topic heading",
-                        xlabel="Words (speaker's own)", ylabel="", source=self.src)
-        show(self.rep.chart(fig, heads, "words_per_heading", title="Words per topic heading",
-                            alt="Horizontal bars of the speaker's words per heading: " + "; ".join(
-                                f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False))),
-             table(heads))
+        fig = bar_chart(
+            heads["heading"],
+            heads["speaker_words"],
+            horizontal=True,
+            title="Words per topic heading",
+            xlabel="Words (speaker's own)",
+            ylabel="",
+            source=self.src,
+        )
+        show(
+            self.rep.chart(
+                fig,
+                heads,
+                "words_per_heading",
+                title="Words per topic heading",
+                alt="Horizontal bars of the speaker's words per heading: "
+                + "; ".join(f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False)),
+            ),
+            table(heads),
+        )
 
     def lexicon_table(self) -> HTML:
         """The topics and their terms."""
@@ -53,13 +78,26 @@ class TopicsStory(Story):
     def shares_chart(self) -> HTML:
         """Each topic's share of the speaker's words per period, as lines."""
         period = self.selection.period
-        fig = line_chart(self.shares, x="period", y="share_of_words", series="topic", percent=True,
-                         title=findings.topic_shares(self.shares, self.speaker), xlabel=period.capitalize(),
-                         ylabel="Share of his words", source=self.src)
+        fig = line_chart(
+            self.shares,
+            x="period",
+            y="share_of_words",
+            series="topic",
+            percent=True,
+            title=findings.topic_shares(self.shares, self.speaker),
+            xlabel=period.capitalize(),
+            ylabel="Share of his words",
+            source=self.src,
+        )
         last = self.shares[self.shares["period"] == self.shares["period"].max()]
-        return self.rep.chart(fig, self.shares, "topic_shares", title="Topic shares per period",
-                              alt=f"Lines of topic shares per {period}; in {last['period'].iloc[0]}: " + "; ".join(
-                                  f"{t} {s:.0%}" for t, s in last[["topic", "share_of_words"]].itertuples(index=False)))
+        return self.rep.chart(
+            fig,
+            self.shares,
+            "topic_shares",
+            title="Topic shares per period",
+            alt=f"Lines of topic shares per {period}; in {last['period'].iloc[0]}: "
+            + "; ".join(f"{t} {s:.0%}" for t, s in last[["topic", "share_of_words"]].itertuples(index=False)),
+        )
 
     def shares_table(self) -> HTML:
         return table(self.shares)
@@ -68,9 +106,10 @@ class TopicsStory(Story):
         """The term matches behind the shares: all as CSV, the first 100 as a table."""
         ev = tp.lexicon_evidence(self.turns, self.lex)
         link = self.rep.table_file(ev.drop(columns=["char_start"]), "topic_evidence.csv")
-        return HTML(f'<p>The shares above rest on {plural(len(ev), "term match", "term matches")}: '
-                    f'<a href="{link}">download them all (CSV)</a>. The first 100:</p>'
-                    + evidence_html(ev, max_rows=100))
+        return HTML(
+            f"<p>The shares above rest on {plural(len(ev), 'term match', 'term matches')}: "
+            f'<a href="{link}">download them all (CSV)</a>. The first 100:</p>' + evidence_html(ev, max_rows=100)
+        )
 
     @cached_property
     def found(self) -> dict[str, pd.DataFrame]:
@@ -91,12 +130,25 @@ class TopicsStory(Story):
     def nmf_chart(self) -> HTML:
         """Each suggested topic's share of the speaker's words per period, as lines."""
         shares, period = self.found["shares"], self.selection.period
-        fig = line_chart(shares, x="period", y="share_of_words", series="topic", percent=True,
-                         title=findings.nmf_shares(shares), xlabel=period.capitalize(),
-                         ylabel="Share of his words", source=self.src)
-        return self.rep.chart(fig, shares, "nmf_shares", title="NMF topic shares per period",
-                              alt=f"Lines of {self.n_topics} suggested topics' shares of the speaker's words per "
-                                  f"{period}: " + "; ".join(self.nmf_terms["topic"]))
+        fig = line_chart(
+            shares,
+            x="period",
+            y="share_of_words",
+            series="topic",
+            percent=True,
+            title=findings.nmf_shares(shares),
+            xlabel=period.capitalize(),
+            ylabel="Share of his words",
+            source=self.src,
+        )
+        return self.rep.chart(
+            fig,
+            shares,
+            "nmf_shares",
+            title="NMF topic shares per period",
+            alt=f"Lines of {self.n_topics} suggested topics' shares of the speaker's words per "
+            f"{period}: " + "; ".join(self.nmf_terms["topic"]),
+        )
 
     def nmf_examples(self) -> HTML:
         """The paragraphs that weigh most in each suggested topic (texts cut to 400 characters)."""

@@ -1,0 +1,302 @@
+"""The charts every report uses (analysis.publish.charts), on small hand-made tables."""
+
+from __future__ import annotations
+
+import base64
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.container import ErrorbarContainer
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from analysis.publish import charts
+from analysis.publish.charts import PALETTE, SavedChart, save_chart, source_line, wrap
+
+SOURCE = "Source: test. Analysis: Refrain."
+LONG_TITLE = "Putin says “That's all there is to it” most often in 2020: three times in his own words"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def tick_labels(axis) -> list[str]:
+    return [t.get_text() for t in axis.get_ticklabels()]
+
+
+def figure_texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts]
+
+
+# --- source_line, wrap -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sources, line",
+    [
+        (["en.kremlin.ru"], "Source: en.kremlin.ru transcripts (CC BY 4.0). Analysis: Refrain."),
+        (  # each outlet once, sorted by its key (upper case first)
+            ["en.kremlin.ru", "Meduza (English edition)", "en.kremlin.ru"],
+            "Source: Meduza translation; en.kremlin.ru transcripts (CC BY 4.0). Analysis: Refrain.",
+        ),
+        (["Test fixture"], "Source: Test fixture. Analysis: Refrain."),  # an outlet without a credit line
+    ],
+)
+def test_source_line(sources, line):
+    assert source_line(sources) == line
+
+
+@pytest.mark.parametrize(
+    "title, width, wrapped",
+    [
+        ("Short title", 64, "Short title"),
+        (LONG_TITLE, 64, "Putin says “That's all there is to it” most often in 2020: three\ntimes in his own words"),
+        ("one two three four", 9, "one two\nthree\nfour"),
+        (
+            "https://en.kremlin.ru/events/president/news/90001 link",
+            20,
+            "https://en.kremlin.ru/events/president/news/90001\nlink",
+        ),
+    ],
+)
+def test_wrap(title, width, wrapped):
+    assert wrap(title, width) == wrapped
+    assert all(len(line) <= width for line in wrapped.splitlines() if " " in line)  # long words are not broken
+
+
+# --- phrase_rate_chart -------------------------------------------------------------------------
+
+
+def rate_counts() -> pd.DataFrame:
+    # "finality" in 2019 and 2020, "emphasis" only in 2020 (2019 missing: drawn as 0)
+    return pd.DataFrame(
+        {
+            "period": ["2019", "2020", "2020"],
+            "phrase": ["finality", "finality", "emphasis"],
+            "count": [1, 3, 2],
+            "per_10k": [2.5, 6.0, 4.0],
+            "per_10k_low": [0.1, 1.2, 0.5],
+            "per_10k_high": [13.9, 17.5, 14.4],
+            "share_of_statements": [0.5, 1.0, 0.5],
+            "share_low": [0.01, 0.3, 0.01],
+            "share_high": [0.99, 1.0, 0.99],
+        }
+    )
+
+
+def test_phrase_rate_chart_has_one_panel_per_phrase():
+    fig = charts.phrase_rate_chart(rate_counts(), title=LONG_TITLE, source=SOURCE)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+    top, bottom = fig.axes
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["“finality”", "“emphasis”"]
+    assert [p.get_height() for p in top.patches] == [2.5, 6.0]
+    assert [p.get_height() for p in bottom.patches] == [0.0, 4.0]
+    assert [t.get_text() for t in top.texts] == ["n=1", "n=3"]
+    assert [t.get_text() for t in bottom.texts] == ["n=0", "n=2"]
+    assert all(any(isinstance(c, ErrorbarContainer) for c in ax.containers) for ax in fig.axes)
+    assert tick_labels(bottom.xaxis) == ["2019", "2020"] and bottom.get_xlabel() == "Period"
+    assert top.get_ylabel() == "uses per 10,000"  # the long label cut at " of "
+    assert fig._suptitle.get_text() == wrap(LONG_TITLE)
+    assert figure_texts(fig) == [
+        f"{SOURCE} Bars: uses per 10,000 of the speaker's words; whiskers: 95% interval; n: raw count."
+    ]
+
+
+def test_phrase_rate_chart_raw_counts_have_no_whiskers():
+    fig = charts.phrase_rate_chart(rate_counts(), title="T", source=SOURCE, per="raw")
+    top, bottom = fig.axes
+    assert [p.get_height() for p in top.patches] == [1.0, 3.0]
+    assert [p.get_height() for p in bottom.patches] == [0.0, 2.0]
+    assert not any(isinstance(c, ErrorbarContainer) for ax in fig.axes for c in ax.containers)
+    assert top.get_ylabel() == "uses (raw count)"
+    assert figure_texts(fig) == [f"{SOURCE} Bars: uses (raw count); n: raw count."]
+
+
+def test_phrase_rate_chart_share_of_statements_and_smoothed_line():
+    counts = rate_counts().assign(smooth=[2.0, 5.0, 4.0])
+    fig = charts.phrase_rate_chart(counts, title="T", source=SOURCE, per="statements", smoothed="smooth")
+    top = fig.axes[0]
+    assert [p.get_height() for p in top.patches] == [0.5, 1.0]
+    assert [line.get_label() for line in top.lines if line.get_label() == "smoothed"] == ["smoothed"]
+    smoothed = next(line for line in top.lines if line.get_label() == "smoothed")
+    assert list(smoothed.get_ydata()) == [2.0, 5.0]
+
+
+def test_phrase_rate_chart_of_one_phrase_in_one_period():
+    counts = rate_counts().head(1)
+    fig = charts.phrase_rate_chart(counts, title="T", source=SOURCE)
+    assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 1
+    assert tick_labels(fig.axes[0].xaxis) == ["2019"]
+
+
+# --- line_chart --------------------------------------------------------------------------------
+
+
+def test_line_chart_one_line_per_series_labelled_directly():
+    data = pd.DataFrame(
+        {
+            "period": ["2019", "2020", "2021", "2019", "2020", "2021"],
+            "topic": ["war", "war", "war", "energy", "energy", "energy"],
+            "share": [0.1, 0.2, 0.3, 0.05, 0.05, 0.0],
+        }
+    )
+    fig = charts.line_chart(
+        data,
+        x="period",
+        y="share",
+        series="topic",
+        title=LONG_TITLE,
+        xlabel="Year",
+        ylabel="Share",
+        source=SOURCE,
+        percent=True,
+    )
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    assert [list(line.get_ydata()) for line in ax.lines] == [[0.1, 0.2, 0.3], [0.05, 0.05, 0.0]]
+    assert [line.get_color() for line in ax.lines] == PALETTE[:2]
+    assert [t.get_text() for t in ax.texts] == ["war", "energy"]  # no legend
+    assert ax.get_legend() is None
+    assert tick_labels(ax.xaxis) == ["2019", "2020", "2021"]
+    assert ax.get_title(loc="left") == wrap(LONG_TITLE)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Year", "Share")
+    assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
+    assert ax.get_xlim() == pytest.approx((-0.3, 2 + 1.5))  # room for the labels at the right
+    assert figure_texts(fig) == [SOURCE]
+
+
+# --- dot_timeline ------------------------------------------------------------------------------
+
+
+def test_dot_timeline_draws_a_dot_per_nonzero_cell():
+    data = pd.DataFrame(
+        {
+            "year": ["2020", "2019", "2019", "2020"],
+            "phrase": ["as i said", "as i said", "our partners", "our partners"],
+            "statements": [4, 2, 0, 1],
+        }
+    )
+    fig = charts.dot_timeline(data, x="year", y="phrase", size="statements", title="Catchphrases", source=SOURCE)
+    ax = fig.axes[0]
+    assert len(ax.collections) == 3  # the zero cell stays empty
+    assert [t.get_text() for t in ax.texts] == ["4", "2", "1"]
+    assert [list(c.get_sizes()) for c in ax.collections] == [[20 + 380 * 4 / 4], [20 + 380 * 2 / 4], [20 + 380 * 1 / 4]]
+    assert [tuple(c.get_offsets()[0]) for c in ax.collections] == [(1, 0), (0, 0), (1, 1)]  # columns sorted
+    assert tick_labels(ax.yaxis) == ["as i said", "our partners"]
+    assert tick_labels(ax.xaxis) == ["2019", "2020"]
+    assert ax.yaxis_inverted()  # first row on top
+    assert ax.get_title(loc="left") == "Catchphrases" and ax.get_xlabel() == "Year"
+
+
+# --- diverging_bars ----------------------------------------------------------------------------
+
+
+def test_diverging_bars_one_bar_per_term_each_side_coloured():
+    left = pd.DataFrame({"term": ["partners", "economy"], "log_ratio": [-2.0, -1.0], "n": ["12 vs 1", "8 vs 2"]})
+    right = pd.DataFrame(
+        {"term": ["nazis", "sanctions", "operation"], "log_ratio": [3.0, 2.5, 1.5], "n": ["0 vs 9", "1 vs 7", "2 vs 6"]}
+    )
+    fig = charts.diverging_bars(
+        left,
+        right,
+        label="term",
+        value="log_ratio",
+        note="n",
+        title="What changed",
+        left_name="before",
+        right_name="after",
+        source=SOURCE,
+    )
+    ax = fig.axes[0]
+    assert len(ax.patches) == 5
+    assert [p.get_width() for p in ax.patches] == [1.5, 2.5, 3.0, -1.0, -2.0]
+    assert tick_labels(ax.yaxis) == ["operation", "sanctions", "nazis", "economy", "partners"]
+    colours = [plt.matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [PALETTE[5].lower()] * 3 + [PALETTE[0].lower()] * 2
+    assert [t.get_text() for t in ax.texts] == ["2 vs 6", "1 vs 7", "0 vs 9", "8 vs 2", "12 vs 1"]
+    assert ax.get_xlim() == pytest.approx((-3.0 * 1.35, 3.0 * 1.35))  # symmetric around 0
+    assert "over-used after" in ax.get_xlabel() and "over-used before" in ax.get_xlabel()
+    assert ax.get_title(loc="left") == "What changed"
+
+
+# --- bar_chart ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_bar_chart_with_value_labels(horizontal):
+    fig = charts.bar_chart(
+        ["2019", "2020", "2021"],
+        [1234, 0, 56],
+        title="Words",
+        xlabel="Year",
+        ylabel="Words",
+        source=SOURCE,
+        horizontal=horizontal,
+    )
+    ax = fig.axes[0]
+    size = [p.get_width() if horizontal else p.get_height() for p in ax.patches]
+    assert size == [1234, 0, 56]
+    assert [t.get_text() for t in ax.texts] == ["1,234", "0", "56"]
+    assert tick_labels(ax.yaxis if horizontal else ax.xaxis) == ["2019", "2020", "2021"]
+    assert ax.yaxis_inverted() is horizontal  # horizontal bars read top-down
+    assert ax.get_title(loc="left") == "Words" and figure_texts(fig) == [SOURCE]
+
+
+def test_bar_chart_without_labels():
+    fig = charts.bar_chart(["a", "b"], [1, 2], title="T", xlabel="x", ylabel="y", source=SOURCE, annotate=False)
+    assert fig.axes[0].texts == [] and len(fig.axes[0].patches) == 2
+
+
+# --- save_chart, SavedChart --------------------------------------------------------------------
+
+
+def small_chart():
+    return charts.bar_chart(
+        ["2019", "2020"], [3, 5], title="Words per year", xlabel="Year", ylabel="Words", source=SOURCE
+    )
+
+
+DATA = pd.DataFrame({"period": ["2019", "2020"], "words": [3, 5]})
+
+
+def test_save_chart_writes_png_svg_csv_and_closes_the_figure(tmp_path):
+    fig = small_chart()
+    saved = save_chart(fig, DATA, tmp_path / "out" / "fig1_words", alt="Bars: 3 in 2019, 5 in 2020", title="Words")
+    assert saved.files() == [tmp_path / "out" / f"fig1_words.{s}" for s in ("png", "svg", "csv")]
+    assert all(p.is_file() and p.stat().st_size > 0 for p in saved.files())
+    assert (tmp_path / "out" / "fig1_words.csv").read_text(encoding="utf-8") == "period,words\n2019,3\n2020,5\n"
+    assert saved.files()[0].read_bytes().startswith(b"\x89PNG")
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_save_chart_is_deterministic(tmp_path):
+    one = save_chart(small_chart(), DATA, tmp_path / "a" / "fig1", alt="a", title="t")
+    two = save_chart(small_chart(), DATA, tmp_path / "b" / "fig1", alt="a", title="t")
+    for a, b in zip(one.files(), two.files(), strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    svg = one.files()[1].read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg  # no date, no creator
+    assert b"Software" not in one.files()[0].read_bytes()
+
+
+def test_saved_chart_html_escapes_alt_text_and_links_the_files(tmp_path):
+    saved = save_chart(small_chart(), DATA, tmp_path / "fig2_x", alt='3 < 5 & "quoted"', title="Words <b>now</b>")
+    html = saved.html("my-report")
+    png = base64.b64encode((tmp_path / "fig2_x.png").read_bytes()).decode("ascii")
+    assert f'<img src="data:image/png;base64,{png}"' in html
+    assert 'alt="3 &lt; 5 &amp; &quot;quoted&quot;"' in html
+    assert "Words &lt;b&gt;now&lt;/b&gt;" in html and "<b>" not in html
+    assert '<a href="my-report/fig2_x.csv">data (CSV)</a>' in html
+    assert '<a href="my-report/fig2_x.svg">SVG</a>' in html and '<a href="my-report/fig2_x.png">PNG</a>' in html
+    assert html.startswith('<figure class="chart">') and html.endswith("</figcaption></figure>")
+
+
+def test_saved_chart_html_escapes_the_link_prefix(tmp_path):
+    saved = save_chart(small_chart(), DATA, tmp_path / "fig1", alt="a", title="t")
+    assert '<a href="a&quot;b/fig1.csv">' in SavedChart(saved.stem, "a", "t").html('a"b')

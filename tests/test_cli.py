@@ -12,7 +12,6 @@ import pytest
 from analysis.cli import main
 from tests.conftest import FIXTURES
 
-
 COUNT_COLUMNS = [
     "period",
     "phrase",

@@ -75,13 +75,18 @@ def test_selection_accepts_equal_start_and_end():
     [
         ("2020-03-02", "2020-03-02"),
         (" 2020-03-02 ", "2020-03-02"),
-        ("2020-03-02T10:00:00", "2020-03-02"),  # a timestamp keeps its date
         (dt.date(2020, 3, 2), "2020-03-02"),
         (dt.datetime(2020, 3, 2, 10, 0), "2020-03-02"),
     ],
 )
 def test_iso_date(value, expected):
     assert iso_date(value, "start") == expected
+
+
+@pytest.mark.parametrize("value", ["2020-01-01garbage", "2020-03-02T10:00:00", "2020-1-2", "01/02/2020", "2020-02-30"])
+def test_iso_date_refuses_anything_but_a_date(value):
+    with pytest.raises(CorpusError, match=r"start date .* is not an ISO date \(YYYY-MM-DD\)"):
+        iso_date(value, "start")
 
 
 def test_selection_of_treats_empty_values_as_unset():

@@ -11,7 +11,6 @@ from analysis.measures.lexicon import Lexicon, LexiconError, Term, resolve_terms
 from analysis.measures.match import PhraseMatcher, find_matches
 from analysis.selection import Selection
 
-
 PHRASE_FAMILIES = [
     ("finality", ["that's all there is to it", "full stop"]),
     ("emphasis", ["I want to stress", "I would like to emphasize"]),

@@ -93,13 +93,6 @@ def test_missing_notebook(tmp_path, fixture_corpus):
         render_one(spec, reports_dir=tmp_path, processed_dir=fixture_corpus.path, build_dir=tmp_path)
 
 
-def test_project_report_list_is_valid():
-    specs = load_specs()
-    assert len(specs) >= 2
-    for spec in specs:
-        check_parameters(spec, config.NOTEBOOKS_DIR / spec.notebook)
-
-
 def test_committed_notebooks_have_no_outputs():
     import nbformat
 

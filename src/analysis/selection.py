@@ -77,6 +77,8 @@ def iso_date(value: str | dt.date, what: str) -> str:
         return value.isoformat()[:10]
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text[:10]).isoformat()
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text).isoformat()
     except ValueError as exc:
         raise CorpusError(f"{what} date {value!r} is not an ISO date (YYYY-MM-DD)") from exc

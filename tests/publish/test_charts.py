@@ -29,7 +29,8 @@ def tick_labels(axis) -> list[str]:
 
 
 def figure_texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.texts]
+    """Texts placed on the figure (the source line), not its suptitle."""
+    return [t.get_text() for t in fig.texts if t is not fig._suptitle]
 
 
 # --- source_line, wrap -------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def test_dot_timeline_draws_a_dot_per_nonzero_cell():
     assert [tuple(c.get_offsets()[0]) for c in ax.collections] == [(1, 0), (0, 0), (1, 1)]  # columns sorted
     assert tick_labels(ax.yaxis) == ["as i said", "our partners"]
     assert tick_labels(ax.xaxis) == ["2019", "2020"]
-    assert ax.yaxis_inverted()  # first row on top
+    assert bool(ax.yaxis_inverted())  # first row on top
     assert ax.get_title(loc="left") == "Catchphrases" and ax.get_xlabel() == "Year"
 
 
@@ -244,13 +245,13 @@ def test_bar_chart_with_value_labels(horizontal):
     assert size == [1234, 0, 56]
     assert [t.get_text() for t in ax.texts] == ["1,234", "0", "56"]
     assert tick_labels(ax.yaxis if horizontal else ax.xaxis) == ["2019", "2020", "2021"]
-    assert ax.yaxis_inverted() is horizontal  # horizontal bars read top-down
+    assert bool(ax.yaxis_inverted()) is horizontal  # horizontal bars read top-down
     assert ax.get_title(loc="left") == "Words" and figure_texts(fig) == [SOURCE]
 
 
 def test_bar_chart_without_labels():
     fig = charts.bar_chart(["a", "b"], [1, 2], title="T", xlabel="x", ylabel="y", source=SOURCE, annotate=False)
-    assert fig.axes[0].texts == [] and len(fig.axes[0].patches) == 2
+    assert list(fig.axes[0].texts) == [] and len(fig.axes[0].patches) == 2
 
 
 # --- save_chart, SavedChart --------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _tidy(ev: pd.DataFrame) -> pd.DataFrame:
 
 
 def evidence_csv(ev: pd.DataFrame) -> str:
-    """The evidence rows as CSV (one row per match), oldest first."""
+    """The evidence rows as CSV (one row per match), in the order given (``count.evidence`` sorts oldest first)."""
     return _tidy(ev).to_csv(index=False, lineterminator="\n")
 
 

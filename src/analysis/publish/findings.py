@@ -45,6 +45,8 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
 
 
 def headings(heads: pd.DataFrame) -> str:
+    if heads.empty:
+        return "The statement has no topic headings"
     top = heads.sort_values(["speaker_words", "heading"], ascending=[False, True]).iloc[0]
     return (
         f"The longest answer is {_q(top['heading'])}: {int(top['speaker_words'])} words, "
@@ -64,17 +66,24 @@ def catchphrases(found: pd.DataFrame, speaker: str) -> str:
 
 def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
     overall = shares.groupby("topic", sort=False)[["topic_words", "speaker_words"]].sum()
-    overall["share"] = overall["topic_words"] / overall["speaker_words"]
+    overall["share"] = overall["topic_words"] / overall["speaker_words"].where(overall["speaker_words"] > 0)
     top = overall.sort_values("share", ascending=False)
+    if top.empty or not (top["topic_words"] > 0).any():
+        return f"No topic of the lexicon occurs in {speaker}'s words here"
     first = top.index[0]
-    return (
+    sentence = (
         f"{first[:1].upper() + first[1:]} takes the largest share of {speaker}'s words: "
-        f"{top['share'].iloc[0]:.0%} overall, then {top.index[1]} ({top['share'].iloc[1]:.0%})"
+        f"{top['share'].iloc[0]:.0%} overall"
     )
+    if len(top) > 1:
+        sentence += f", then {top.index[1]} ({top['share'].iloc[1]:.0%})"
+    return sentence
 
 
 def nmf_shares(shares: pd.DataFrame) -> str:
     overall = shares.groupby("topic", sort=False)["share_of_words"].mean().sort_values(ascending=False)
+    if overall.empty:
+        return "No suggested topic: too few paragraphs"
     return f"Suggested topic {_q(overall.index[0])} takes the largest average share: {overall.iloc[0]:.0%}"
 
 
@@ -98,5 +107,7 @@ def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str
     if len(b):
         parts.append(f"{label_b[:1].upper() + label_b[1:]}, he says {top(b)} far more often")
     if len(a):
-        parts.append(f"{label_a}, {top(a)}")
+        parts.append(
+            f"{label_a}, {top(a)}" if parts else f"{label_a[:1].upper() + label_a[1:]}, he says {top(a)} far more often"
+        )
     return "; ".join(parts) if parts else "No term differs significantly between the two sides"

@@ -1,0 +1,230 @@
+"""Evidence tables (analysis.publish.evidence) and the HTML helpers (analysis.publish.html)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from analysis.publish import html as h
+from analysis.publish.evidence import EVIDENCE_COLUMNS, evidence_csv, evidence_html
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def evidence(**overrides) -> pd.DataFrame:
+    """Two rows as analysis.measures.count.evidence returns them (with extra columns it adds)."""
+    rows = {
+        "date": pd.to_datetime(["2019-12-19", "2020-03-02"]),
+        "doc_id": ["kremlin-90001", "kremlin-90002"],
+        "title": ["Test news conference", "Test meeting"],
+        "source_url": ["http://en.kremlin.ru/events/president/news/90001", "https://example.org/b"],
+        "speaker": ["Vladimir Putin", "Vladimir Putin"],
+        "section": [None, "On testing"],
+        "phrase": ["finality", "finality"],
+        "form": ["that's all there is to it", "finality"],
+        "left": ["We will not give up. ", "Thank you. "],
+        "match": ["That’s all there is to it", "That's all there is to it"],
+        "right": [".", ". Next."],
+        "para_no": [1, 2],
+        "char_start": [21, 11],
+    }
+    rows.update(overrides)
+    return pd.DataFrame(rows)
+
+
+# --- evidence_csv ------------------------------------------------------------------------------
+
+
+def test_evidence_csv_columns_and_dates():
+    text = evidence_csv(evidence())
+    lines = text.splitlines()
+    assert lines[0] == ",".join(EVIDENCE_COLUMNS)
+    assert EVIDENCE_COLUMNS == [
+        "date", "doc_id", "title", "source_url", "speaker", "section", "phrase", "form", "left", "match", "right"
+    ]  # fmt: skip
+    assert lines[1] == (
+        "2019-12-19,kremlin-90001,Test news conference,http://en.kremlin.ru/events/president/news/90001,"
+        "Vladimir Putin,,finality,that's all there is to it,We will not give up. ,That’s all there is to it,."
+    )
+    assert lines[2].startswith("2020-03-02,kremlin-90002,")
+    assert text.endswith("\n") and "\r" not in text and len(lines) == 3
+    assert "para_no" not in lines[0] and "char_start" not in lines[0]  # internal columns dropped
+
+
+def test_evidence_csv_round_trips_commas_and_quotes():
+    ev = evidence(left=['He said, "no", and ', "x "])
+    back = pd.read_csv(io.StringIO(evidence_csv(ev)), keep_default_na=False)
+    assert back["left"].tolist() == ['He said, "no", and ', "x "]
+
+
+def test_evidence_csv_fills_missing_columns_and_accepts_text_dates():
+    ev = pd.DataFrame({"date": ["2021-06-01T00:00:00"], "doc_id": ["d"], "phrase": ["p"], "match": ["m"]})
+    assert evidence_csv(ev) == ",".join(EVIDENCE_COLUMNS) + "\n2021-06-01,d,,,,,p,,,m,\n"
+
+
+def test_evidence_csv_of_no_rows_is_the_header():
+    assert evidence_csv(pd.DataFrame(columns=EVIDENCE_COLUMNS)) == ",".join(EVIDENCE_COLUMNS) + "\n"
+
+
+# --- evidence_html -----------------------------------------------------------------------------
+
+
+def test_evidence_html_escapes_source_text():
+    ev = evidence(
+        title=[SCRIPT, "ok"],
+        left=["<b>bold</b> ", "a & b "],
+        match=["<i>it</i>", "x"],
+        right=[SCRIPT, ""],
+        section=['"quoted" <section>', None],
+    )
+    out = evidence_html(ev, caption="Caption <with> markup")
+    assert "<script>" not in out and "<b>" not in out and "<i>" not in out and "<section>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in out  # the title, as the link's text
+    assert (
+        "<td>&lt;b&gt;bold&lt;/b&gt; <mark>&lt;i&gt;it&lt;/i&gt;</mark>&lt;script&gt;alert(1)&lt;/script&gt;</td>"
+        in out
+    )
+    assert "<td>a &amp; b <mark>x</mark></td>" in out
+    assert "<small>&quot;quoted&quot; &lt;section&gt;</small>" in out
+    assert "<caption>Caption &lt;with&gt; markup</caption>" in out
+
+
+def test_evidence_html_rows():
+    out = evidence_html(evidence())
+    assert out.startswith('<table class="evidence">\n<thead><tr><th>Date</th><th>Statement</th>')
+    assert out.count("<tr>") == 3  # header + 2 rows
+    assert (
+        '<tr><td>2019-12-19</td><td><a href="http://en.kremlin.ru/events/president/news/90001">Test news conference'
+        "</a><br><small>kremlin-90001</small></td>"
+        "<td>finality<br><small>that&#x27;s all there is to it</small></td>"  # the form, when not the phrase
+        "<td>We will not give up. <mark>That’s all there is to it</mark>.</td></tr>"
+    ) in out
+    assert "<td>finality</td>" in out  # form == phrase: not repeated
+    assert "<br><small>On testing</small>" in out  # the section under the title
+    assert "<caption>" not in out and "more rows" not in out
+
+
+@pytest.mark.parametrize(
+    "url, linked",
+    [
+        ("https://example.org/a?b=1&c=2", '<a href="https://example.org/a?b=1&amp;c=2">T</a>'),
+        ("http://en.kremlin.ru/x", '<a href="http://en.kremlin.ru/x">T</a>'),
+        ("javascript:alert(1)", None),
+        ("JavaScript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("//example.org/a", None),
+        ("/relative/path", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_evidence_html_links_only_http_urls(url, linked):
+    out = evidence_html(evidence(title=["T", "U"], source_url=[url, None]).head(1))
+    if linked:
+        assert linked in out
+    else:
+        assert "<a " not in out and "<td>T<br><small>kremlin-90001</small></td>" in out
+
+
+@pytest.mark.parametrize(
+    "max_rows, rows_shown, note",
+    [
+        (None, 2, None),
+        (1, 1, "<p>1 more rows in the CSV.</p>"),
+        (0, 0, "<p>2 more rows in the CSV.</p>"),
+        (2, 2, None),
+        (5, 2, None),
+    ],
+)
+def test_evidence_html_max_rows(max_rows, rows_shown, note):
+    out = evidence_html(evidence(), max_rows=max_rows)
+    assert out.count("<tr>") - 1 == rows_shown
+    if note:
+        assert out.endswith("</tbody></table>\n" + note + "\n")
+    else:
+        assert out.endswith("</tbody></table>\n") and "more rows" not in out
+
+
+# --- analysis.publish.html ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, safe",
+    [
+        ("http://example.org", "http://example.org"),
+        ("https://example.org/a b", "https://example.org/a b"),
+        ("  https://example.org/x  ", "https://example.org/x"),  # stripped
+        ("HTTPS://EXAMPLE.ORG", "HTTPS://EXAMPLE.ORG"),  # schemes are case-insensitive
+        ("javascript:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("ftp://example.org/file", None),
+        ("mailto:someone@example.org", None),
+        ("http:///no-host", None),
+        ("//example.org", None),
+        ("example.org", None),
+        ("", None),
+        (None, None),
+        (42, None),
+        (float("nan"), None),  # a missing URL read from CSV
+    ],
+)
+def test_safe_url(url, safe):
+    assert h.safe_url(url) == safe
+
+
+@pytest.mark.parametrize(
+    "text, url, out",
+    [
+        ("Kremlin", "http://en.kremlin.ru", '<a href="http://en.kremlin.ru">Kremlin</a>'),
+        ("<b>x</b>", "https://e.org/?a=1&b=2", '<a href="https://e.org/?a=1&amp;b=2">&lt;b&gt;x&lt;/b&gt;</a>'),
+        ("T", 'https://e.org/"onmouseover="x', '<a href="https://e.org/&quot;onmouseover=&quot;x">T</a>'),
+        ("T & U", "javascript:alert(1)", "T &amp; U"),
+        ("T", None, "T"),
+        (2019, None, "2019"),
+    ],
+)
+def test_link(text, url, out):
+    assert h.link(text, url) == out
+
+
+def test_table_escapes_and_keeps_columns():
+    df = pd.DataFrame({"phrase": [SCRIPT, "b & c"], "count": [3, None]})
+    out = h.table(df, caption="Counts <all>")
+    assert isinstance(out, h.HTML) and str(out) == out._repr_html_() == out.data
+    assert out.data.startswith('<table class="dataframe data"><caption>Counts &lt;all&gt;</caption>')
+    assert "<script>" not in out.data and "&lt;script&gt;alert(1)&lt;/script&gt;" in out.data
+    assert "<td>b &amp; c</td>" in out.data
+    assert "<th>phrase</th>" in out.data and "<th>count</th>" in out.data
+    assert "<td></td>" in out.data  # missing shown empty, not NaN
+    assert 'border="0"' not in out.data and "text-align" not in out.data
+    assert "more rows" not in out.data
+
+
+@pytest.mark.parametrize("n, max_rows, shown, note", [(5, 2, 2, "<p>3 more rows in the CSV.</p>"), (2, 2, 2, None)])
+def test_table_max_rows(n, max_rows, shown, note):
+    out = h.table(pd.DataFrame({"x": range(n)}), max_rows=max_rows).data
+    assert out.count("<tr>") - 1 == shown
+    assert (out.endswith(note)) if note else ("more rows" not in out)
+
+
+def test_paragraph_escapes():
+    p = h.paragraph('“finality” is <b>most</b> used & "quoted"')
+    assert isinstance(p, h.HTML)
+    assert p.data == "<p>“finality” is &lt;b&gt;most&lt;/b&gt; used &amp; &quot;quoted&quot;</p>"
+
+
+@pytest.mark.parametrize(
+    "n, word, words, text",
+    [
+        (0, "statement", None, "0 statements"),
+        (1, "statement", None, "1 statement"),
+        (2, "statement", None, "2 statements"),
+        (1234, "word", None, "1,234 words"),
+        (1, "category", "categories", "1 category"),
+        (3, "category", "categories", "3 categories"),
+    ],
+)
+def test_plural(n, word, words, text):
+    assert h.plural(n, word, words) == text

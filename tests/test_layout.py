@@ -16,7 +16,7 @@ from analysis import config
 
 PACKAGE = config.PROJ_ROOT / "src" / "analysis"
 STAGES = ["shared", "ingest", "processed", "measures", "quality", "publish", "cli"]
-SHARED = {"config", "errors", "text", "names", "speakers", "selection", "__init__"}
+SHARED = {"config", "errors", "safe_yaml", "text", "names", "speakers", "selection", "__init__"}
 
 
 def stage_of(module: str) -> str:

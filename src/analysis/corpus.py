@@ -15,6 +15,9 @@ from analysis.selection import Selection
 from analysis.speakers import default_registry
 from analysis.text import TextIndex, normalize_ws
 
+# What a selection keeps of each paragraph (its role is "speech" and its speaker the selection's).
+SELECTED_COLUMNS = ("doc_id", "para_no", "turn_no", "speaker", "role", "section", "text", "n_words")
+
 
 @dataclass
 class Corpus:
@@ -138,7 +141,9 @@ class Corpus:
 
     def _turns_of(self, sel: Selection) -> pd.DataFrame:
         """The speaker's own paragraphs (role ``speech``) in the selection, joined with document metadata."""
-        t = self._read_turns(filters=[("role", "==", "speech"), ("speaker", "==", sel.speaker)])
+        t = self._read_turns(
+            columns=list(SELECTED_COLUMNS), filters=[("role", "==", "speech"), ("speaker", "==", sel.speaker)]
+        )
         meta = self.documents[["doc_id", "date", "title", "source", "source_url"]]
         out = t.merge(meta, on="doc_id", how="left", validate="many_to_one")
         if sel.start:

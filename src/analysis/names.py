@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.text import normalize_ws
 
@@ -23,7 +24,7 @@ class NameSplitter:
 
     particles: frozenset[str] = frozenset()
     role_words: frozenset[str] = frozenset()
-    places: frozenset[str] = frozenset()
+    places: frozenset[str] | None = None  # None: every country (pycountry), read on first use
     given_names: frozenset[str] = frozenset()
 
     def split(self, label: str) -> tuple[str, str | None]:
@@ -84,7 +85,7 @@ class NameSplitter:
         low = bare.lower()
         if not bare or any(c.isdigit() for c in bare):
             return False
-        if low in self.role_words or low in self.places:
+        if low in self.role_words or low in (self.places if self.places is not None else places()):
             return False
         if inside and low in self.particles and low not in ("of", "the", "and", "for", "at", "on", "in"):
             return True  # "Van der Bellen", "bin Salman"
@@ -95,6 +96,7 @@ class NameSplitter:
         return not (len(bare) > 1 and bare.isupper() and "." not in bare and not _ROMAN_RE.fullmatch(bare))
 
 
+@lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     """Country names and their words, lower-cased (a country before a name is part of the title)."""
     import pycountry

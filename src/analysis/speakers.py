@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from analysis import config
+from analysis import config, safe_yaml
 from analysis.names import NameSplitter, clean_label, places, squash, strip_asides, title_before
 
 _SENTENCE_RE = re.compile(r"[?!;“”\"«»]|\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you)\b")
@@ -145,7 +143,7 @@ class SpeakerRegistry:
     @classmethod
     def load(cls, path: Path | None = None) -> SpeakerRegistry:
         path = Path(path or config.SPEAKERS_FILE)
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path))
         return cls(
             version=int(data.get("version", 0)),
             speakers=list(data.get("speakers", [])),
@@ -154,7 +152,7 @@ class SpeakerRegistry:
             names=NameSplitter(
                 frozenset(particles),
                 frozenset(str(w).lower() for w in data.get("role_words") or []),
-                places(),
+                None,
                 frozenset(str(w).lower() for w in data.get("given_names") or []),
             ),
         )
@@ -196,7 +194,9 @@ class SpeakerRegistry:
         res = self.resolve(label)
         if res.known:
             return True
-        if res.label.lower() in self.names.places:  # "France: “…”" is a quotation, not a speaker
+        if res.label.lower() in (
+            self.names.places if self.names.places is not None else places()
+        ):  # "France: “…”" is a quotation, not a speaker
             return False
         name, title = self.split(label)
         if title and len(name.split()) >= 2 and len(label.split()) <= 30 and not _SENTENCE_RE.search(label):

@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 if TYPE_CHECKING:
     import pandas as pd
 
-from analysis import config
+from analysis import config, safe_yaml
 from analysis.errors import LexiconError
 
 LEXICON_DIR = config.CONFIG_DIR / "lexicons"
@@ -53,8 +51,8 @@ class Lexicon:
     def load(cls, path: Path | str) -> Lexicon:
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
+            data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path)) or {}
+        except safe_yaml.YamlError as exc:
             raise LexiconError(f"{path.name}: not valid YAML: {exc}") from exc
         key = next((k for k in _LIST_KEYS if k in data), None)
         if key is None:

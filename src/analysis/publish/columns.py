@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from analysis import config
+from analysis import config, safe_yaml
 
 EXTRAS = "report-extras"
 HEADER = (
@@ -45,8 +44,8 @@ def load_schema(path: Path | str | None = None) -> dict[str, Any]:
     """Read and check the schema; a ValueError names the table (and column) that is wrong."""
     path = Path(path or schema_path())
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path))
+    except safe_yaml.YamlError as exc:
         raise ValueError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("tables"), list):
         raise ValueError(f"{path}: expected a mapping with a 'tables' list")

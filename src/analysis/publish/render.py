@@ -21,9 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from analysis import config
+from analysis import config, safe_yaml
 from analysis.errors import RenderError
 from analysis.publish import pages as publish
 from analysis.publish.columns import write_column_dictionary
@@ -46,7 +44,7 @@ class ReportSpec:
 def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec]:
     """Read and validate the report list."""
     path = Path(config_path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path)) or {}
     specs, seen = [], set()
     for i, item in enumerate(data.get("reports") or []):
         missing = [k for k in ("name", "notebook", "title") if not item.get(k)]

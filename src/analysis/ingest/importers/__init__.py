@@ -17,8 +17,7 @@ import pkgutil
 from functools import lru_cache
 from typing import Protocol
 
-import yaml
-
+from analysis import safe_yaml
 from analysis.errors import IngestError
 from analysis.ingest.importers.base import Document, RawSource
 from analysis.speakers import SpeakerRegistry
@@ -38,6 +37,9 @@ class Importer(Protocol):
     def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
         """The document in ``source``; :class:`IngestError` when it cannot be one."""
         ...
+
+
+SIDECAR_MAX_BYTES = 256_000  # metadata, not text: more than this is a mistake
 
 
 @lru_cache(maxsize=1)
@@ -60,9 +62,9 @@ def document_suffixes() -> frozenset[str]:
 def read_sidecar(data: bytes) -> dict:
     """A ``.meta.yaml`` sidecar as a mapping; :class:`IngestError` when it is not one."""
     try:
-        meta = yaml.safe_load(data.decode("utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise IngestError("bad-metadata", f"its .meta.yaml sidecar is not valid YAML: {exc}") from exc
+        meta = safe_yaml.load(data, what="its .meta.yaml sidecar", max_bytes=SIDECAR_MAX_BYTES) or {}
+    except safe_yaml.YamlError as exc:
+        raise IngestError("bad-metadata", str(exc)) from exc
     if not isinstance(meta, dict):
         raise IngestError("bad-metadata", "its .meta.yaml sidecar must be a mapping of keys to values")
     return meta

@@ -31,8 +31,7 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
+from analysis import safe_yaml
 from analysis.errors import IngestError
 from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
 from analysis.ingest.importers.common import meta_date, require
@@ -71,9 +70,9 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
     if not m:
         raise IngestError("no-front-matter", "no YAML front matter: the file must start with a '---' block")
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as exc:
-        raise IngestError("bad-front-matter", f"front matter is not valid YAML: {exc}") from exc
+        meta = safe_yaml.load(m.group(1), what="front matter", max_bytes=256_000) or {}
+    except safe_yaml.YamlError as exc:
+        raise IngestError("bad-front-matter", str(exc)) from exc
     if not isinstance(meta, dict):
         raise IngestError("bad-front-matter", "front matter must be a YAML mapping of keys to values")
     date = meta_date(meta)

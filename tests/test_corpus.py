@@ -142,16 +142,27 @@ def test_loaded_fixture_corpus(fixture_corpus):
     assert len(fixture_corpus.version) == 12 and fixture_corpus.version == fixture_corpus.info["corpus_version"]
 
 
-def test_corpus_without_its_info_file_has_an_unknown_version(tmp_path):
+def test_corpus_missing_its_info_file_is_refused_by_its_manifest(tmp_path):
     corpus = corpus_of(tmp_path, {"Aa Aa": 1})
-    (corpus.path / config.CORPUS_INFO_FILE).unlink()
-    assert Corpus.load(corpus.path).version == "unknown"
+    (corpus.generation / config.CORPUS_INFO_FILE).unlink()
+    with pytest.raises(CorpusError, match=r"does not match its manifest \(corpus.json: missing\)"):
+        Corpus.load(corpus.path)
 
 
 def test_load_without_the_paragraphs(tmp_path):
     corpus = corpus_of(tmp_path, {"Aa Aa": 1})
-    shutil.rmtree(corpus.path / config.TURNS_FILE)  # a folder of parts
-    with pytest.raises(CorpusError, match=r"has no turns.parquet: run `python -m analysis ingest` again"):
+    shutil.rmtree(corpus.generation / config.TURNS_FILE)  # a folder of parts
+    with pytest.raises(CorpusError, match=r"does not match its manifest \(turns.parquet/part-000.parquet: missing"):
+        Corpus.load(corpus.path)
+
+
+def test_a_truncated_part_is_refused_and_a_stray_tmp_file_never_read(tmp_path):
+    corpus = corpus_of(tmp_path, {"Aa Aa": 1})
+    part = corpus.parts[0]
+    (part.parent / (part.name + ".tmp")).write_bytes(b"not parquet")  # a killed writer's leftover
+    assert len(Corpus.load(corpus.path).turns) == len(corpus.turns)
+    part.write_bytes(part.read_bytes()[:100])
+    with pytest.raises(CorpusError, match=r"part-000.parquet: 100 bytes, the manifest says"):
         Corpus.load(corpus.path)
 
 

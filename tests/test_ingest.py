@@ -82,11 +82,12 @@ def test_messages_name_the_file(messy_raw, tmp_path, capsys):
 
 
 def outputs(folder) -> dict[str, bytes]:
-    """Every published output file (not the internal state, which records file times)."""
+    """Every published output file of the current generation (not the state, which records file times)."""
+    gen = (folder / "current").resolve()
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != STATE_FILE
+        p.relative_to(gen).as_posix(): p.read_bytes()
+        for p in sorted(gen.rglob("*"))
+        if p.is_file() and p.name not in (STATE_FILE, "manifest.json")
     }
 
 

@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--full", action="store_true", help="ignore the previous run: re-parse every file")
     p.add_argument("--jobs", type=int, help="parallel parsing processes (default: all cores)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if another ingest is writing the same --out, wait this long for it (default: fail at once)")
 
     p = sub.add_parser("count", help="phrase counts per period in a speaker's own words")
     _add_query_args(p)
@@ -177,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis.ingest import ingest
 
-        ingest(args.raw, args.out, quiet=args.quiet, full=args.full, jobs=args.jobs)
+        ingest(args.raw, args.out, quiet=args.quiet, full=args.full, jobs=args.jobs, wait=args.wait)
         return 0
     if args.command in ("count", "kwic"):
         from analysis.corpus import Corpus

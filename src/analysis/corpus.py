@@ -25,23 +25,37 @@ class Corpus:
 
     documents: pd.DataFrame
     info: dict
-    path: Path | None = None
+    path: Path | None = None  # the processed folder
+    parts: list[Path] = field(default_factory=list, repr=False)  # turn parts, as the generation's manifest names them
+    generation: Path | None = None  # the generation folder the corpus was read from
     _turns: pd.DataFrame | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, processed_dir: Path | str = config.PROCESSED_DIR) -> Corpus:
+    def load(cls, processed_dir: Path | str = config.PROCESSED_DIR, *, verify: bool = False) -> Corpus:
+        """The current generation of a processed folder, checked against its manifest.
+
+        Sizes are always checked; ``verify=True`` also checks every file's SHA-256.
+        """
+        from analysis.ingest import generations
+
         processed_dir = Path(processed_dir)
-        docs_path = processed_dir / config.DOCUMENTS_FILE
-        if not docs_path.exists():
+        gen = generations.current(processed_dir)
+        if gen is None:
+            if (processed_dir / config.DOCUMENTS_FILE).is_file():
+                raise CorpusError(f"{processed_dir} was written by an older version: run `python -m analysis ingest`")
             raise CorpusError(f"no processed corpus in {processed_dir}: run `python -m analysis ingest` first")
-        if not (processed_dir / config.TURNS_FILE).exists():
+        problems = [p for p in generations.verify(gen, hashes=verify) if "not in the manifest" not in p]
+        if problems:
+            raise CorpusError(f"{gen} does not match its manifest ({'; '.join(problems[:3])}): run ingest again")
+        parts = generations.files(gen, config.TURNS_FILE + "/")
+        if not parts:
             raise CorpusError(f"{processed_dir} has no {config.TURNS_FILE}: run `python -m analysis ingest` again")
-        documents = pd.read_parquet(docs_path)
-        info_path = processed_dir / config.CORPUS_INFO_FILE
+        documents = pd.read_parquet(gen / config.DOCUMENTS_FILE)
+        info_path = gen / config.CORPUS_INFO_FILE
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
         documents["date"] = pd.to_datetime(documents["date"])
-        return cls(documents, info, processed_dir)
+        return cls(documents, info, processed_dir, parts=parts, generation=gen)
 
     @property
     def turns(self) -> pd.DataFrame:
@@ -51,8 +65,8 @@ class Corpus:
         return self._turns
 
     @property
-    def _turns_path(self) -> Path:
-        return Path(self.path or config.PROCESSED_DIR) / config.TURNS_FILE
+    def _turns_path(self) -> list[str]:
+        return [str(p) for p in self.parts]
 
     def _read_turns(self, *, columns: list[str] | None = None, filters: list | None = None) -> pd.DataFrame:
         """Some columns or rows of the paragraphs, without reading the rest (or from memory if read)."""

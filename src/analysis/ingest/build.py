@@ -26,10 +26,12 @@ machines is typical); small batches are parsed in-process.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from analysis import config
+from analysis.ingest import generations
 from analysis.ingest.parse import parse_raw, parse_tasks, reparse
 from analysis.ingest.scan import scan
 from analysis.ingest.schema import (
@@ -72,29 +74,46 @@ def ingest(
     jobs: int | None = None,
     full: bool = False,
     progress: bool | None = None,
+    wait: float = 0.0,
 ) -> IngestResult:
     """Read every file under ``raw_dir`` (a folder or a tar archive); update ``out_dir``.
 
-    ``full=True`` ignores what a previous run left and rebuilds everything.
+    ``full=True`` ignores what a previous run left and rebuilds everything. The folder is locked
+    while the new generation is written (a second ingest waits up to ``wait`` seconds, then fails);
+    readers keep seeing the previous generation until the new one is complete.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {out_dir} is a file, not a folder")
+    if not raw_dir.exists():
+        raise FileNotFoundError(f"raw folder {raw_dir} does not exist (nor is it a .tar archive)")
     speakers = registry or default_registry()
     jobs = max(1, jobs or os.cpu_count() or 1)
     if progress is None:
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
-    previous = {} if full else load_state(out_dir)
-    results, tasks = scan(
-        raw_dir, previous, fingerprint=parser_fingerprint(speakers), progress=_progress if progress else _NoBar
-    )
-    parse_tasks(tasks, previous, registry=speakers, jobs=jobs)
-    kept = deduplicate(results)
-    info = corpus_info(kept, results, speakers)
-    report = [r.report_row() for r in sorted(results, key=lambda r: r.path)]
+    with generations.Lock(out_dir, wait=wait):
+        old_gen = generations.current(out_dir)
+        previous = {} if full or old_gen is None else load_state(old_gen)
+        results, tasks = scan(
+            raw_dir, previous, fingerprint=parser_fingerprint(speakers), progress=_progress if progress else _NoBar
+        )
+        parse_tasks(tasks, previous, registry=speakers, jobs=jobs)
+        kept = deduplicate(results)
+        info = corpus_info(kept, results, speakers)
+        report = [r.report_row() for r in sorted(results, key=lambda r: r.path)]
 
-    def again(res: FileResult):
-        return reparse(_read_again(raw_dir, res.path), res, speakers)
+        def again(res: FileResult):
+            return reparse(_read_again(raw_dir, res.path), res, speakers)
 
-    parts = write_outputs(results, kept, info, report, out_dir, full=full, reparse=again)
+        tmp = generations.begin(out_dir)
+        try:
+            parts, reused = write_outputs(
+                results, kept, info, report, tmp, old_dir=None if full else old_gen, reparse=again
+            )
+            generations.commit(out_dir, tmp, reused=reused)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     result = IngestResult(
         documents=[r.doc for r in kept if r.doc],
         report=report,

@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -95,20 +96,23 @@ def write_outputs(
     kept: list[FileResult],
     info: dict,
     report: list[dict],
-    out_dir: Path,
+    gen_dir: Path,
     *,
-    full: bool,
+    old_dir: Path | None,
     reparse: Callable[[FileResult], pa.Table],
-) -> int:
-    """Write documents, turn parts, report, corpus.json and state; return the parts (re)written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    turns_dir = out_dir / config.TURNS_FILE
-    if turns_dir.is_file():  # an older layout: a single file
-        turns_dir.unlink()
-    turns_dir.mkdir(exist_ok=True)
+) -> tuple[int, dict[str, dict]]:
+    """Write a new generation in ``gen_dir``: documents, turn parts, report, corpus.json and state.
+
+    Turn parts no document of which changed are hard links to ``old_dir``'s (the current
+    generation; None for a full build). Returns the parts (re)written and the manifest entries of
+    the linked files (their hashes need not be computed again).
+    """
+    turns_dir = gen_dir / config.TURNS_FILE
+    turns_dir.mkdir(parents=True, exist_ok=True)
     parts = info["turn_parts"]
-    old_info = _read_json(out_dir / config.CORPUS_INFO_FILE)
-    old_docs = _read_old_documents(out_dir) if not full and old_info.get("turn_parts") == parts else None
+    old_info = _read_json(old_dir / config.CORPUS_INFO_FILE) if old_dir else {}
+    old_docs = _read_old_documents(old_dir) if old_dir and old_info.get("turn_parts") == parts else None
+    old_manifest = _read_json(old_dir / "manifest.json").get("files", {}) if old_dir else {}
 
     new_ids = {(r.doc or {})["doc_id"]: r for r in kept}
     part_members: dict[int, list[str]] = {}
@@ -120,10 +124,17 @@ def write_outputs(
         changed = {d for d, r in new_ids.items() if r.parsed or old_docs.get(d) != (r.doc or {})["raw_sha256"]}
         removed = set(old_docs) - set(new_ids)
         dirty = {part_of(d, parts) for d in changed | removed}
+    reused: dict[str, dict] = {}
+    for k in sorted(set(range(parts)) - dirty):  # unchanged: the old part, linked
+        name = f"part-{k:03d}.parquet"
+        rel = f"{config.TURNS_FILE}/{name}"
+        _link_or_copy(old_dir / config.TURNS_FILE / name, turns_dir / name)  # type: ignore[operator]
+        if rel in old_manifest:
+            reused[rel] = old_manifest[rel]
 
     def build_part(k: int) -> None:
         members = part_members.get(k, [])
-        old_part = _read_part(turns_dir, k) if old_docs is not None else None
+        old_part = _read_part(old_dir / config.TURNS_FILE, k) if old_dir and old_docs is not None else None
         tables, reuse = [], []
         for d in members:
             r = new_ids[d]
@@ -142,19 +153,23 @@ def write_outputs(
     # Arrow releases the GIL while it sorts, encodes and compresses: write parts on every core.
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         list(pool.map(build_part, sorted(dirty)))
-    for stale in turns_dir.glob("part-*.parquet"):
-        if int(stale.stem.split("-")[1]) >= parts:
-            stale.unlink()
 
     rows = [_typed(r.doc or {}) for r in sorted(kept, key=lambda r: ((r.doc or {})["date"], (r.doc or {})["doc_id"]))]
-    write_parquet(pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA), out_dir / config.DOCUMENTS_FILE)
-    with (out_dir / config.INGEST_REPORT_FILE).open("w", newline="", encoding="utf-8") as fh:
+    write_parquet(pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA), gen_dir / config.DOCUMENTS_FILE)
+    with (gen_dir / config.INGEST_REPORT_FILE).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(report)
-    (out_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    write_parquet(state_table(results), out_dir / STATE_FILE)
-    return len(dirty)
+    (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    write_parquet(state_table(results), gen_dir / STATE_FILE)
+    return len(dirty), reused
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -61,7 +61,7 @@ def test_every_file_is_ingested_or_listed_with_its_reason(messy_raw, tmp_path):
         "empty.md": ("skipped", "empty file"),
         "notes.txt": ("skipped", "no-metadata"),
         "image.png": ("skipped", "unsupported file type"),
-        "broken-link.md": ("skipped", "unreadable"),
+        "broken-link.md": ("skipped", "symbolic link: not followed (broken"),
         "lost.meta.yaml": ("skipped", "orphan-sidecar"),
     }
     for name, (status, reason) in expect.items():

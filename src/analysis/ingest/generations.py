@@ -26,6 +26,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from analysis import config
 from analysis.errors import CorpusError
@@ -47,11 +48,11 @@ class Lock:
     def __init__(self, out_dir: Path, *, wait: float = 0.0) -> None:
         self.path = out_dir / LOCK_FILE
         self.wait = wait
-        self._fh = None
+        self._fh: Any = None
 
     def __enter__(self) -> Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")  # noqa: SIM115 - held for the lock's lifetime
+        fh = open(self.path, "a+")
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -78,7 +79,7 @@ class Lock:
             self._fh.truncate()
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
-            self._fh = None
+            self._fh: Any = None
 
 
 def current(out_dir: Path) -> Path | None:

@@ -104,20 +104,110 @@ def _read_spill(outcomes: list[Outcome]) -> list[Outcome]:
     return out
 
 
+FILE_SECONDS = float(os.environ.get("REFRAIN_PARSE_SECONDS", "120"))  # one file's parse, at most
+WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
+
+
 def parse_tasks(tasks: list[Task], previous: dict[str, dict], *, registry: SpeakerRegistry, jobs: int) -> None:
-    """Read (where needed), hash and parse files, on ``jobs`` processes when there are many."""
+    """Read (where needed), hash and parse files, on ``jobs`` processes when there are many.
+
+    A worker that dies (killed, out of memory, a crash in a C library) or a file whose parse takes
+    longer than :data:`FILE_SECONDS` never stops or hangs the run: the batch is parsed again one
+    file at a time in a fresh worker, and the file that kills or stalls its worker is listed as
+    skipped (``parse-crash`` / ``parse-timeout``) with the rest of the corpus intact.
+    """
     work = [(t.result.path, t.source, t.old_sha, *t.result.aux) for t in tasks]
     if jobs > 1 and len(work) >= PARALLEL_MIN:
         with tempfile.TemporaryDirectory(prefix="refrain-spill-") as spill:
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-            with ctx.Pool(jobs) as pool:
-                outcomes = pool.map(Parser(registry, spill), work, chunksize=max(1, len(work) // (jobs * 16)))
+            outcomes = _pooled(Parser(registry, spill), work, jobs)
             outcomes = _read_spill(outcomes)
     else:
         parser = Parser(registry)
         outcomes = [parser(w) for w in work]
     for task, outcome in zip(tasks, outcomes, strict=True):
         _apply(task.result, outcome, previous)
+
+
+def _pooled(parser: Parser, work: list[tuple], jobs: int) -> list[Outcome]:
+    """Outcomes of ``work`` parsed in batches on ``jobs`` processes; dead or stuck batches redone alone."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, len(work) // (jobs * 16))
+    batches = [list(range(i, min(i + size, len(work)))) for i in range(0, len(work), size)]
+    outcomes: list[Outcome | None] = [None] * len(work)
+    failed: list[int] = []
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_limit_memory)
+    try:
+        futures = {pool.submit(_run_batch, parser, [work[i] for i in b]): b for b in batches}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=FILE_SECONDS * size, return_when=FIRST_COMPLETED)
+            if not done:  # nothing finished in time: a stuck worker
+                failed += [i for f in pending for i in futures[f]]
+                break
+            for f in done:
+                try:
+                    for i, outcome in zip(futures[f], f.result(), strict=True):
+                        outcomes[i] = outcome
+                except BrokenProcessPool:  # a worker died: every unfinished batch is redone alone
+                    failed += futures[f]
+    finally:
+        _stop(pool)
+    for i in sorted(set(failed)):
+        outcomes[i] = _alone(parser, work[i])
+    return [o if o is not None else ("unreadable", "", "unreadable: not parsed") for o in outcomes]
+
+
+def _alone(parser: Parser, item: tuple) -> Outcome:
+    """One file in a fresh worker of its own, with a time limit: the outcome, or why it has none."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(1, mp_context=_context(), initializer=_limit_memory)
+    try:
+        return pool.submit(_run_batch, Parser(parser.registry), [item]).result(timeout=FILE_SECONDS)[0]
+    except BrokenProcessPool:
+        return ("skip", "", "parse-crash: the worker parsing this file died (killed, out of memory or a crash); "
+                "the rest of the corpus is intact")
+    except FutureTimeout:
+        return ("skip", "", f"parse-timeout: parsing took longer than {FILE_SECONDS:g} s; the worker was stopped")
+    finally:
+        _stop(pool)
+
+
+def _run_batch(parser: Parser, items: list[tuple]) -> list[Outcome]:
+    return [parser(item) for item in items]
+
+
+def _context():
+    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+
+
+def _limit_memory() -> None:
+    """In a worker: cap its address space, so a runaway parse fails with MemoryError, not the machine."""
+    import resource
+
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # not allowed here: run without the cap
+        pass
+
+
+def _stop(pool) -> None:
+    """Shut a pool down without waiting for stuck workers (they are terminated)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
 
 
 def _apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None:

@@ -81,8 +81,11 @@ def scan(
     bar = progress(total=None if archive else len(files))  # type: ignore[arg-type]
     for f in files:
         bar.update(1)
-        res = FileResult(f.rel, f.size, f.mtime_ns)
+        res = FileResult(f.rel, f.size, f.mtime_ns, f.ctime_ns)
         results.append(res)
+        if f.skip:  # a link, a FIFO, a hidden or unreadable entry: listed, never read
+            res.reason = f.skip
+            continue
         kind = classify(f.name)
         if kind == "metadata":
             if archive:
@@ -106,7 +109,10 @@ def scan(
         res.aux = (manifest_row, sidecar)
         res.key = fingerprint + ":" + aux_hash(manifest_row, sidecar)
         same_key = old is not None and old["key"] == res.key
-        if old is not None and same_key and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and f.size >= 0:
+        # Unchanged on disk: same size, mtime and ctime (a restored mtime does not restore the ctime).
+        # An archive member has no ctime: its bytes are read anyway, so it is compared by its hash.
+        if old is not None and same_key and not archive and f.size >= 0 and \
+                (old["size"], old["mtime_ns"], old["ctime_ns"]) == (f.size, f.mtime_ns, f.ctime_ns):
             restore(res, old)
             continue
         old_sha = old["sha256"] if old is not None and same_key else None

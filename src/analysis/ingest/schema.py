@@ -14,7 +14,7 @@ import pyarrow as pa
 from analysis.ingest.importers.base import Document
 from analysis.text import count_words, spoken
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STATE_FILE = ".state.parquet"
 
 DOCUMENT_SCHEMA = pa.schema(
@@ -61,6 +61,7 @@ STATE_SCHEMA = pa.schema(
         ("path", pa.string()),
         ("size", pa.int64()),
         ("mtime_ns", pa.int64()),
+        ("ctime_ns", pa.int64()),
         ("sha256", pa.string()),
         ("key", pa.string()),
         ("status", pa.string()),
@@ -81,6 +82,7 @@ class FileResult:
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
     sha256: str = ""
     key: str = ""
     status: str = "skipped"

@@ -1,14 +1,20 @@
-"""Where raw files come from: a folder, or a tar archive read as a stream.
+"""Where raw files come from: a folder, or a tar archive read as a stream; the raw folder is a boundary.
 
-Both give :class:`RawFile` entries in path order with a ``read()`` that returns the bytes, and a
-stat key (size, mtime) that lets an incremental ingest skip files it has seen unchanged. An
-archive (``.tar``, ``.tar.gz``, ``.tar.xz``, ``.tar.bz2``) is read in one pass without extracting
-it: ``read()`` must be called while the entry is current (the ingest does so).
+Both give :class:`RawFile` entries (a folder in path order, an archive in archive order) with a
+``read()`` that returns the bytes and a stat key (size, mtime, ctime) that lets an incremental
+ingest skip files it has seen unchanged. An archive (``.tar``, ``.tar.gz``, ``.tar.xz``,
+``.tar.bz2``) is read in one pass without extracting it: ``read()`` must be called while the entry
+is current (the ingest does so).
+
+Nothing outside the raw folder is ever read, and nothing inside it is silently dropped: symbolic
+links (which may leave the folder or loop), FIFOs, sockets and devices, hidden files and folders,
+unreadable folders and unsafe archive paths become entries with a ``skip`` reason, listed in the
+ingest report. A folder and a tar archive of it give the same entries.
 """
-
 from __future__ import annotations
 
 import os
+import stat
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +30,8 @@ class RawFile:
     mtime_ns: int
     read: Callable[[], bytes]  # raises OSError when the file cannot be read
     path: str | None = None  # the file on disk (folder sources), so a worker process can read it
+    ctime_ns: int = 0  # status change time: moves whenever the content is written, even if mtime is restored
+    skip: str | None = None  # why this entry is listed but not read (a link, a FIFO, a hidden file, …)
 
     @property
     def name(self) -> str:
@@ -38,10 +46,6 @@ def is_archive(path: Path) -> bool:
     return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _hidden(rel: str) -> bool:
-    return any(part.startswith(".") for part in rel.split("/"))
-
-
 def _reader(path: str) -> Callable[[], bytes]:
     def read() -> bytes:
         with open(path, "rb") as fh:
@@ -50,35 +54,98 @@ def _reader(path: str) -> Callable[[], bytes]:
     return read
 
 
+def _never() -> bytes:
+    raise OSError("not read: listed with its reason")
+
+
+def _skipped(rel: str, reason: str) -> RawFile:
+    return RawFile(rel, -1, -1, _never, skip=reason)
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device"}
+
+
 def iter_folder(root: Path) -> Iterator[RawFile]:
-    """Every file below ``root`` (broken links included, hidden files not), sorted by path."""
-    entries: list[tuple[str, int, int, str]] = []
+    """Every entry below ``root``, sorted by path; only regular, visible files are to be read."""
+    root = root.resolve()
+    entries: list[RawFile] = []
     stack = [("", str(root))]
     while stack:
         prefix, folder = stack.pop()
-        with os.scandir(folder) as it:
-            for entry in it:
+        try:
+            with os.scandir(folder) as it:
+                listing = list(it)
+        except OSError as exc:
+            entries.append(_skipped(prefix.rstrip("/") or ".", f"unreadable folder: {exc.strerror or exc}"))
+            continue
+        for entry in listing:
+            rel = prefix + entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                entries.append(_skipped(rel, f"unreadable: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                entries.append(_skipped(rel, _link_reason(entry.path, root)))
+            elif stat.S_ISDIR(st.st_mode):
                 if entry.name.startswith("."):
-                    continue
-                rel = prefix + entry.name
-                if entry.is_dir():
+                    entries.append(_skipped(rel + "/", "hidden folder (its name starts with '.'): not read"))
+                else:
                     stack.append((rel + "/", entry.path))
-                    continue
-                try:
-                    st = entry.stat()
-                    entries.append((rel, st.st_size, st.st_mtime_ns, entry.path))
-                except OSError:  # a broken symbolic link: listed, and reported as unreadable
-                    entries.append((rel, -1, -1, entry.path))
-    for rel, size, mtime, path in sorted(entries):
-        yield RawFile(rel, size, mtime, _reader(path), path)
+            elif not stat.S_ISREG(st.st_mode):
+                kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+                entries.append(_skipped(rel, f"not a regular file: {kind}"))
+            elif entry.name.startswith("."):
+                entries.append(_skipped(rel, "hidden file (its name starts with '.'): not read"))
+            else:
+                entries.append(RawFile(rel, st.st_size, st.st_mtime_ns, _reader(entry.path), entry.path,
+                                       ctime_ns=st.st_ctime_ns))
+    yield from sorted(entries, key=lambda f: f.rel)
+
+
+def _link_reason(path: str, root: Path) -> str:
+    try:
+        target = Path(os.path.realpath(path))
+    except (OSError, RuntimeError):  # a loop
+        return "symbolic link: not followed (it loops)"
+    inside = target == root or root in target.parents
+    where = "inside the raw folder" if inside else "outside the raw folder"
+    if not os.path.exists(path):
+        return f"symbolic link: not followed (broken, or it loops; it points {where})"
+    return f"symbolic link: not followed (it points {where}; copy the file into the raw folder instead)"
 
 
 def iter_archive(path: Path) -> Iterator[RawFile]:
-    """Regular files of a tar archive, in archive order (one streaming pass)."""
+    """Every member of a tar archive, in archive order (one streaming pass), with the folder's rules."""
+    hidden_folders: set[str] = set()
     with tarfile.open(path, mode="r|*") as tar:
         for member in tar:
-            rel = member.name.lstrip("./")
-            if not member.isfile() or not rel or _hidden(rel):
+            rel = member.name.removeprefix("./").strip("/")
+            if not rel or rel == ".":
+                continue
+            parts = rel.split("/")
+            if ".." in parts or member.name.startswith("/"):
+                yield _skipped(rel, "unsafe path in the archive (absolute, or with '..'): not read")
+                continue
+            hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+            if (hidden is not None and hidden < len(parts) - 1) or (hidden is not None and member.isdir()):
+                folder = "/".join(parts[: (hidden + 1)]) + "/"
+                if folder not in hidden_folders:
+                    hidden_folders.add(folder)
+                    yield _skipped(folder, "hidden folder (its name starts with '.'): not read")
+                continue
+            if member.isdir():
+                continue
+            if member.issym() or member.islnk():
+                yield _skipped(rel, "symbolic link: not followed (a link in the archive)")
+                continue
+            if not member.isfile():
+                kind = "a FIFO (named pipe)" if member.isfifo() else "a device" if member.isdev() else "not a file"
+                yield _skipped(rel, f"not a regular file: {kind}")
+                continue
+            if hidden is not None:
+                yield _skipped(rel, "hidden file (its name starts with '.'): not read")
                 continue
             handle = tar.extractfile(member)
 
@@ -87,7 +154,8 @@ def iter_archive(path: Path) -> Iterator[RawFile]:
                     raise OSError("unreadable archive member")
                 return handle.read()
 
-            yield RawFile(rel, member.size, int(member.mtime) * 1_000_000_000, read)
+            mtime = int(member.mtime) * 1_000_000_000
+            yield RawFile(rel, member.size, mtime, read, ctime_ns=mtime)
 
 
 def iter_raw(root: Path) -> Iterator[RawFile]:

@@ -87,18 +87,43 @@ class Document:
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n\r\f"} | {0x7F: None}
+
+
 def decode_utf8(raw: bytes, warnings: list[str]) -> str:
-    """Decode UTF-8; an invalid byte is replaced by U+FFFD and reported with its offset."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = sum(1 for _ in _bad_offsets(raw))
-        warnings.append(
-            f"invalid UTF-8: {bad} byte(s), first at offset {exc.start} (0x{raw[exc.start]:02x}); replaced with U+FFFD"
-        )
-        return raw.decode("utf-8", errors="replace")
+    """The text of a raw file: UTF-8 (a BOM dropped), or UTF-16 when it starts with a UTF-16 BOM.
+
+    An invalid byte is replaced by U+FFFD and reported with its offset; NUL and other control
+    characters (never text, and invalid in HTML) are removed and reported.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16", errors="replace")
+        warnings.append("UTF-16 text (byte-order mark): decoded as UTF-16")
+    else:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = sum(1 for _ in _bad_offsets(raw))
+            warnings.append(
+                f"invalid UTF-8: {bad} byte(s), first at offset {exc.start} (0x{raw[exc.start]:02x}); "
+                "replaced with U+FFFD"
+            )
+            text = raw.decode("utf-8", errors="replace")
+    return strip_controls(text, warnings, what="text")
+
+
+def strip_controls(text: str, warnings: list[str], *, what: str) -> str:
+    """``text`` without NUL and other control characters (tab, newline and form feed kept), reported."""
+    if text.isprintable() or not any(ord(c) in _CONTROL for c in text):
+        return text
+    cleaned = text.translate(_CONTROL)
+    removed = len(text) - len(cleaned)
+    first = next(i for i, c in enumerate(text) if ord(c) in _CONTROL)
+    warnings.append(f"{removed} control character(s) removed from the {what} (first U+{ord(text[first]):04X} "
+                    f"at character {first})")
+    return cleaned
 
 
 def _bad_offsets(raw: bytes):

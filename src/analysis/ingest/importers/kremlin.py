@@ -28,6 +28,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from analysis.errors import IngestError
 from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
+from analysis.ingest.importers.common import check_date
 from analysis.ingest.importers.html_blocks import MARKS_RE, Block, label_candidate
 from analysis.ingest.importers.html_blocks import blocks as read_blocks
 from analysis.ingest.importers.html_blocks import plain as _plain
@@ -150,9 +151,10 @@ def _page_date(tree: LexborHTMLParser, manifest_row: dict | None, warnings: list
 
 def _iso(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip()[:10])
+        date = dt.date.fromisoformat(value.strip()[:10])
     except ValueError as exc:
         raise IngestError("bad-date", f"unreadable date {value!r}") from exc
+    return check_date(date)
 
 
 def _sections(tree: LexborHTMLParser) -> str:

@@ -34,7 +34,7 @@ import re
 from analysis import safe_yaml
 from analysis.errors import IngestError
 from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
-from analysis.ingest.importers.common import meta_date, require
+from analysis.ingest.importers.common import check_text_fields, meta_date, require
 from analysis.speakers import SpeakerRegistry, page_resolver
 from analysis.text import normalize_ws
 
@@ -63,7 +63,9 @@ def has_front_matter(raw: bytes) -> bool:
     return raw.lstrip(b"\xef\xbb\xbf").startswith(b"---")
 
 
-def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: SpeakerRegistry, doc_id: str) -> Document:
+def parse_plaintext(
+    raw: bytes, *, raw_path: str, raw_sha256: str, registry: SpeakerRegistry, doc_id: str, sidecar: dict | None = None
+) -> Document:
     warnings: list[str] = []
     text = decode_utf8(raw, warnings)
     m = _FRONT_RE.match(text)
@@ -75,6 +77,13 @@ def parse_plaintext(raw: bytes, *, raw_path: str, raw_sha256: str, registry: Spe
         raise IngestError("bad-front-matter", str(exc)) from exc
     if not isinstance(meta, dict):
         raise IngestError("bad-front-matter", "front matter must be a YAML mapping of keys to values")
+    if sidecar:  # facts the front matter lacks may come from a sidecar; a fact stated twice must agree
+        for key, value in sidecar.items():
+            if key in meta and meta[key] != value and key not in ("importer", "format"):
+                raise IngestError("conflicting-metadata", f"the sidecar says {key}: {value!r} but the front matter "
+                                  f"says {key}: {meta[key]!r}; keep one")
+        meta = {**sidecar, **meta}
+    check_text_fields(meta)
     date = meta_date(meta)
     title = require(meta, "title")
     speaker_name = require(meta, "speaker")
@@ -180,6 +189,7 @@ class PlaintextImporter:
             raw_sha256=source.sha256,
             registry=registry,
             doc_id=doc_id_from_path(source.rel),
+            sidecar=source.sidecar,
         )
 
 

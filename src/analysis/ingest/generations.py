@@ -79,7 +79,7 @@ class Lock:
             self._fh.truncate()
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
-            self._fh: Any = None
+            self._fh = None
 
 
 def current(out_dir: Path) -> Path | None:

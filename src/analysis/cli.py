@@ -43,8 +43,26 @@ def _add_scope_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="write CSV to this file instead of standard output")
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line (and exit status 2), like every other error of the command line."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m analysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="build the processed corpus from a raw folder")
@@ -54,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR, help="processed folder (default: data/processed)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--full", action="store_true", help="ignore the previous run: re-parse every file")
-    p.add_argument("--jobs", type=int, help="parallel parsing processes (default: all cores)")
+    p.add_argument("--jobs", type=_positive, help="parallel parsing processes (default: all cores)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="if another ingest is writing the same --out, wait this long for it (default: fail at once)")
 
@@ -70,16 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("catchphrases", help="recurring phrases of a speaker across statements")
     _add_scope_args(p)
-    p.add_argument("--min-n", type=int, default=3, help="shortest phrase, in words (default 3)")
-    p.add_argument("--max-n", type=int, default=8, help="longest phrase, in words (default 8)")
-    p.add_argument("--min-statements", type=int, default=2, help="found in at least this many statements")
-    p.add_argument("--top", type=int, default=50)
+    p.add_argument("--min-n", type=_positive, default=3, help="shortest phrase, in words (default 3)")
+    p.add_argument("--max-n", type=_positive, default=8, help="longest phrase, in words (default 8)")
+    p.add_argument("--min-statements", type=_positive, default=2, help="found in at least this many statements")
+    p.add_argument("--top", type=_positive, default=50)
 
     p = sub.add_parser("topics", help="topic-lexicon shares per period (or NMF topics with --discover)")
     _add_scope_args(p)
     p.add_argument("--by", choices=["year", "month", "document"], default="year")
     p.add_argument("--lexicon", type=Path, help="topic lexicon (default: config/lexicons/topics.yaml)")
-    p.add_argument("--discover", type=int, metavar="K", help="instead, K NMF topics: top terms per topic")
+    p.add_argument("--discover", type=_positive, metavar="K", help="instead, K NMF topics: top terms per topic")
     p.add_argument("--seed", type=int, default=0, help="random seed for --discover (default 0)")
 
     p = sub.add_parser("rhetoric", help="rhetoric-marker counts, a labelling sample, or labelled precision")
@@ -87,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["year", "month", "document"], default="year")
     p.add_argument("--lexicon", type=Path, help="rhetoric lexicon (default: config/lexicons/rhetoric.yaml)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--sample", type=int, metavar="N", help="write N hits per category to label (CSV)")
+    mode.add_argument("--sample", type=_positive, metavar="N", help="write N hits per category to label (CSV)")
     mode.add_argument("--precision", action="store_true", help="labelled precision per category")
     p.add_argument("--labels", type=Path, help="labels file (default: config/labels/rhetoric-labels.csv)")
 
@@ -102,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--b-end")
     p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
     p.add_argument("--ngram", type=int, default=1, choices=[1, 2, 3])
-    p.add_argument("--min-freq", type=int, default=5)
-    p.add_argument("--top", type=int, default=30)
+    p.add_argument("--min-freq", type=_positive, default=5, help="keep terms used at least this often")
+    p.add_argument("--top", type=_positive, default=30)
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
     p = sub.add_parser("profile", help="one statement taken apart: words, phrase families and markers per heading")
@@ -162,8 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # bad parameters, missing or unwritable files: one line, exit 2
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in message:
+            message += f": {exc.filename}"
+        print(f"error: {message}", file=sys.stderr)
         return 2
 
 
@@ -334,7 +355,7 @@ def _analyse(args: argparse.Namespace, corpus):
     if args.command == "topics":
         from analysis.measures import topics
 
-        if args.discover:
+        if args.discover is not None:
             return topics.discover(turns, n_topics=args.discover, by=args.by, seed=args.seed)["terms"]
         return topics.lexicon_shares(turns, lexicon.load(args.lexicon, kind="topics"), by=args.by)
     from analysis.measures import rhetoric

@@ -27,10 +27,15 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 120
 
 
+MAX_PHRASE_CHARS = 300
+
+
 def phrase_key(phrase: str) -> str:
     """The folded form a phrase is matched in; raises :class:`PhraseError` for an empty phrase."""
     if not isinstance(phrase, str):
         raise PhraseError(f"phrase must be text, got {type(phrase).__name__}")
+    if len(phrase) > MAX_PHRASE_CHARS:
+        raise PhraseError(f"phrase of {len(phrase):,} characters: at most {MAX_PHRASE_CHARS} (a phrase, not a text)")
     key = fold(normalize_ws(phrase))
     if not any(c.isalnum() for c in key):
         raise PhraseError(f"phrase {phrase!r} has no letters or digits")

@@ -15,6 +15,8 @@ exit non-zero with the notebook's name and the error; the other reports are stil
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sys
 import tempfile
@@ -41,15 +43,34 @@ class ReportSpec:
     parameters: dict
 
 
+_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}")
+_NOTEBOOK_RE = re.compile(r"[A-Za-z0-9][\w.-]{0,120}\.ipynb")
+MAX_PARAMETER_BYTES = 20_000
+
+
 def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec]:
     """Read and validate the report list."""
     path = Path(config_path)
     data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path)) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("reports") or [], list):
+        raise ValueError(f"{path}: expected a mapping with a 'reports' list")
     specs, seen = [], set()
     for i, item in enumerate(data.get("reports") or []):
+        if not isinstance(item, dict):
+            raise ValueError(f"{path}: report #{i + 1} is not a mapping")
         missing = [k for k in ("name", "notebook", "title") if not item.get(k)]
         if missing:
             raise ValueError(f"{path}: report #{i + 1} lacks {', '.join(missing)}")
+        if not isinstance(item["name"], str) or not _NAME_RE.fullmatch(item["name"]):
+            raise ValueError(f"{path}: report name {item['name']!r}: use lower-case letters, digits, '-' and '_' "
+                             "(it names files under reports/ and build/)")
+        if not isinstance(item["notebook"], str) or not _NOTEBOOK_RE.fullmatch(item["notebook"]):
+            raise ValueError(f"{path}: report {item['name']!r}: notebook {item['notebook']!r} must be a file name in "
+                             "notebooks/")
+        size = len(json.dumps(item.get("parameters") or {}, default=str))
+        if size > MAX_PARAMETER_BYTES:
+            raise ValueError(f"{path}: report {item['name']!r}: its parameters take {size:,} characters, more than "
+                             f"{MAX_PARAMETER_BYTES:,}")
         if item["name"] in seen:
             raise ValueError(f"{path}: report name {item['name']!r} is used twice")
         seen.add(item["name"])
@@ -173,12 +194,16 @@ def render_all(
     reports_dir, build_dir = Path(reports_dir), Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
-    for spec in specs:
-        print(f"render: {spec.name} ({spec.notebook})", file=sys.stderr)
-        try:
-            render_one(spec, reports_dir=reports_dir, processed_dir=Path(processed_dir), build_dir=build_dir)
-        except (RenderError, ValueError) as exc:
-            failures.append(str(exc))
-            print(f"render: FAILED {exc}", file=sys.stderr)
-    write_index(all_specs, reports_dir, Path(processed_dir))
+    try:
+        for spec in specs:
+            print(f"render: {spec.name} ({spec.notebook})", file=sys.stderr)
+            try:
+                render_one(spec, reports_dir=reports_dir, processed_dir=Path(processed_dir), build_dir=build_dir)
+            except Exception as exc:  # a failed notebook, a dead kernel, a bad parameter: this report only
+                message = str(exc) if isinstance(exc, (RenderError, ValueError)) else (
+                    f"report {spec.name!r}: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}")
+                failures.append(message)
+                print(f"render: FAILED {message}", file=sys.stderr)
+    finally:  # the gallery is written even when a report, or the run, fails
+        write_index(all_specs, reports_dir, Path(processed_dir))
     return failures

@@ -48,7 +48,7 @@ lint: setup
 
 ## Everything but notebook execution and the browser: quick feedback while working
 test-fast: setup
-	$(BIN)/python -m pytest -m "not notebook and not browser"
+	$(BIN)/python -m pytest -m "not notebook and not browser and not faults"
 
 ## Install everything, lint, and run the whole test suite (what CI runs)
 test: setup system-deps lint

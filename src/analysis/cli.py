@@ -73,8 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--full", action="store_true", help="ignore the previous run: re-parse every file")
     p.add_argument("--jobs", type=_positive, help="parallel parsing processes (default: all cores)")
-    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                   help="if another ingest is writing the same --out, wait this long for it (default: fail at once)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="if another ingest is writing the same --out, wait this long for it (default: fail at once)",
+    )
 
     p = sub.add_parser("count", help="phrase counts per period in a speaker's own words")
     _add_query_args(p)

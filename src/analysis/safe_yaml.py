@@ -40,5 +40,7 @@ def load(text: str | bytes, *, what: str, max_bytes: int = MAX_BYTES, max_aliase
                     "(nested aliases can expand without bound)"
                 )
         return yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date like 2021-02-30
+        if isinstance(exc, YamlError):
+            raise
         raise YamlError(f"{what}: not valid YAML: {' '.join(str(exc).split())}") from exc

@@ -1,4 +1,5 @@
 """A parse worker that dies or stalls ends neither the run nor the corpus: the file is listed, the rest ingested."""
+
 from __future__ import annotations
 
 import os

@@ -6,7 +6,7 @@ Layout of the processed folder::
     generations/g000007/                documents.parquet, turns.parquet/part-NN.parquet,
                                         ingest_report.csv, corpus.json, .state.parquet, manifest.json
     documents.parquet -> current/…      the same files under their usual names (for pandas, DuckDB, …)
-    .lock                               held (``flock``) by the ingest writing
+    .lock                               held (``lockf``) by the ingest writing
 
 An ingest takes the lock (a second one fails at once with a message, or waits ``wait`` seconds),
 writes a new generation in ``generations/gNNNNNN.tmp`` (reusing unchanged turn parts of the
@@ -17,6 +17,7 @@ never read. Readers resolve ``current`` once and read only the files its manifes
 checking them (:func:`verify`). The generation before the current one is kept for readers still
 on it; older ones are removed.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -43,7 +44,10 @@ class Busy(ValueError):
 
 
 class Lock:
-    """An exclusive lock on a processed folder (released when the process ends, however it ends)."""
+    """An exclusive lock on a processed folder (released when the process ends, however it ends).
+
+    A POSIX record lock (``lockf``): held by this process only, not by the parse workers it forks.
+    """
 
     def __init__(self, out_dir: Path, *, wait: float = 0.0) -> None:
         self.path = out_dir / LOCK_FILE
@@ -56,15 +60,17 @@ class Lock:
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError:  # EAGAIN or EACCES: held by another process
                 if time.monotonic() >= deadline:
                     fh.seek(0)
                     holder = fh.read().strip() or "another process"
                     fh.close()
-                    raise Busy(f"another ingest is writing {self.path.parent} ({holder}); wait for it to finish "
-                               "(or pass --wait SECONDS)") from None
+                    raise Busy(
+                        f"another ingest is writing {self.path.parent} ({holder}); wait for it to finish "
+                        "(or pass --wait SECONDS)"
+                    ) from None
                 time.sleep(0.2)
         fh.seek(0)
         fh.truncate()
@@ -77,7 +83,7 @@ class Lock:
         if self._fh is not None:
             self._fh.seek(0)
             self._fh.truncate()
-            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            fcntl.lockf(self._fh, fcntl.LOCK_UN)
             self._fh.close()
             self._fh = None
 
@@ -171,8 +177,12 @@ def verify(gen: Path, *, hashes: bool = False) -> list[str]:
             problems.append(f"{rel}: {path.stat().st_size} bytes, the manifest says {meta['bytes']}")
         elif hashes and _sha256(path) != meta["sha256"]:
             problems.append(f"{rel}: content differs from the manifest")
-    extra = sorted(p.relative_to(gen).as_posix() for p in gen.rglob("*.parquet") if p.is_file()
-                   if p.relative_to(gen).as_posix() not in manifest["files"])
+    extra = sorted(
+        p.relative_to(gen).as_posix()
+        for p in gen.rglob("*.parquet")
+        if p.is_file()
+        if p.relative_to(gen).as_posix() not in manifest["files"]
+    )
     problems += [f"{rel}: not in the manifest (never read)" for rel in extra]
     return problems
 

@@ -169,8 +169,12 @@ def _alone(parser: Parser, item: tuple) -> Outcome:
     try:
         return pool.submit(_run_batch, Parser(parser.registry), [item]).result(timeout=FILE_SECONDS)[0]
     except BrokenProcessPool:
-        return ("skip", "", "parse-crash: the worker parsing this file died (killed, out of memory or a crash); "
-                "the rest of the corpus is intact")
+        return (
+            "skip",
+            "",
+            "parse-crash: the worker parsing this file died (killed, out of memory or a crash); "
+            "the rest of the corpus is intact",
+        )
     except FutureTimeout:
         return ("skip", "", f"parse-timeout: parsing took longer than {FILE_SECONDS:g} s; the worker was stopped")
     finally:

@@ -111,8 +111,13 @@ def scan(
         same_key = old is not None and old["key"] == res.key
         # Unchanged on disk: same size, mtime and ctime (a restored mtime does not restore the ctime).
         # An archive member has no ctime: its bytes are read anyway, so it is compared by its hash.
-        if old is not None and same_key and not archive and f.size >= 0 and \
-                (old["size"], old["mtime_ns"], old["ctime_ns"]) == (f.size, f.mtime_ns, f.ctime_ns):
+        if (
+            old is not None
+            and same_key
+            and not archive
+            and f.size >= 0
+            and (old["size"], old["mtime_ns"], old["ctime_ns"]) == (f.size, f.mtime_ns, f.ctime_ns)
+        ):
             restore(res, old)
             continue
         old_sha = old["sha256"] if old is not None and same_key else None

@@ -11,6 +11,7 @@ links (which may leave the folder or loop), FIFOs, sockets and devices, hidden f
 unreadable folders and unsafe archive paths become entries with a ``skip`` reason, listed in the
 ingest report. A folder and a tar archive of it give the same entries.
 """
+
 from __future__ import annotations
 
 import os
@@ -62,8 +63,12 @@ def _skipped(rel: str, reason: str) -> RawFile:
     return RawFile(rel, -1, -1, _never, skip=reason)
 
 
-_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
-          stat.S_IFBLK: "a block device"}
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 
 
 def iter_folder(root: Path) -> Iterator[RawFile]:
@@ -99,8 +104,9 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
             elif entry.name.startswith("."):
                 entries.append(_skipped(rel, "hidden file (its name starts with '.'): not read"))
             else:
-                entries.append(RawFile(rel, st.st_size, st.st_mtime_ns, _reader(entry.path), entry.path,
-                                       ctime_ns=st.st_ctime_ns))
+                entries.append(
+                    RawFile(rel, st.st_size, st.st_mtime_ns, _reader(entry.path), entry.path, ctime_ns=st.st_ctime_ns)
+                )
     yield from sorted(entries, key=lambda f: f.rel)
 
 

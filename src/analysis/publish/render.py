@@ -62,15 +62,14 @@ def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec
         if missing:
             raise ValueError(f"{path}: report #{i + 1} lacks {', '.join(missing)}")
         if not isinstance(item["name"], str) or not _NAME_RE.fullmatch(item["name"]):
-            raise ValueError(f"{path}: report name {item['name']!r}: use lower-case letters, digits, '-' and '_' "
-                             "(it names files under reports/ and build/)")
+            raise ValueError(
+                f"{path}: report name {item['name']!r}: use lower-case letters, digits, '-' and '_' "
+                "(it names files under reports/ and build/)"
+            )
         if not isinstance(item["notebook"], str) or not _NOTEBOOK_RE.fullmatch(item["notebook"]):
-            raise ValueError(f"{path}: report {item['name']!r}: notebook {item['notebook']!r} must be a file name in "
-                             "notebooks/")
-        size = len(json.dumps(item.get("parameters") or {}, default=str))
-        if size > MAX_PARAMETER_BYTES:
-            raise ValueError(f"{path}: report {item['name']!r}: its parameters take {size:,} characters, more than "
-                             f"{MAX_PARAMETER_BYTES:,}")
+            raise ValueError(
+                f"{path}: report {item['name']!r}: notebook {item['notebook']!r} must be a file name in notebooks/"
+            )
         if item["name"] in seen:
             raise ValueError(f"{path}: report name {item['name']!r} is used twice")
         seen.add(item["name"])
@@ -89,7 +88,12 @@ def load_specs(config_path: Path | str = config.REPORTS_FILE) -> list[ReportSpec
 
 
 def check_parameters(spec: ReportSpec, notebook_path: Path) -> None:
-    """Fail on a parameter the notebook does not declare in its ``parameters`` cell."""
+    """Fail on a parameter the notebook does not declare in its ``parameters`` cell, or one far too large."""
+    size = len(json.dumps(spec.parameters, default=str))
+    if size > MAX_PARAMETER_BYTES:
+        raise ValueError(
+            f"report {spec.name!r}: its parameters take {size:,} characters, more than {MAX_PARAMETER_BYTES:,}"
+        )
     import papermill as pm
 
     declared = pm.inspect_notebook(str(notebook_path))
@@ -200,8 +204,11 @@ def render_all(
             try:
                 render_one(spec, reports_dir=reports_dir, processed_dir=Path(processed_dir), build_dir=build_dir)
             except Exception as exc:  # a failed notebook, a dead kernel, a bad parameter: this report only
-                message = str(exc) if isinstance(exc, (RenderError, ValueError)) else (
-                    f"report {spec.name!r}: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}")
+                message = (
+                    str(exc)
+                    if isinstance(exc, (RenderError, ValueError))
+                    else (f"report {spec.name!r}: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}")
+                )
                 failures.append(message)
                 print(f"render: FAILED {message}", file=sys.stderr)
     finally:  # the gallery is written even when a report, or the run, fails

@@ -121,8 +121,9 @@ def strip_controls(text: str, warnings: list[str], *, what: str) -> str:
     cleaned = text.translate(_CONTROL)
     removed = len(text) - len(cleaned)
     first = next(i for i, c in enumerate(text) if ord(c) in _CONTROL)
-    warnings.append(f"{removed} control character(s) removed from the {what} (first U+{ord(text[first]):04X} "
-                    f"at character {first})")
+    warnings.append(
+        f"{removed} control character(s) removed from the {what} (first U+{ord(text[first]):04X} at character {first})"
+    )
     return cleaned
 
 

@@ -7,8 +7,23 @@ import datetime as dt
 from analysis.errors import IngestError
 
 EARLIEST = dt.date(1700, 1, 1)  # no statement of a modern leader is older
-TEXT_KEYS = ("title", "speaker", "source", "source_url", "language", "licence", "place", "kind", "outlet", "doc_id",
-             "id", "translated_from", "importer", "format", "heading_pattern")
+TEXT_KEYS = (
+    "title",
+    "speaker",
+    "source",
+    "source_url",
+    "language",
+    "licence",
+    "place",
+    "kind",
+    "outlet",
+    "doc_id",
+    "id",
+    "translated_from",
+    "importer",
+    "format",
+    "heading_pattern",
+)
 
 
 def require(meta: dict, key: str) -> str:

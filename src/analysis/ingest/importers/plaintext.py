@@ -60,7 +60,10 @@ def _label(block: str, registry: SpeakerRegistry) -> tuple[str | None, str]:
 
 
 def has_front_matter(raw: bytes) -> bool:
-    return raw.lstrip(b"\xef\xbb\xbf").startswith(b"---")
+    """True when the file opens with ``---`` (UTF-8, with or without a BOM, or UTF-16 with one)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw[:16].decode("utf-16", errors="ignore").startswith("---")
+    return raw.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
 
 
 def parse_plaintext(
@@ -80,8 +83,10 @@ def parse_plaintext(
     if sidecar:  # facts the front matter lacks may come from a sidecar; a fact stated twice must agree
         for key, value in sidecar.items():
             if key in meta and meta[key] != value and key not in ("importer", "format"):
-                raise IngestError("conflicting-metadata", f"the sidecar says {key}: {value!r} but the front matter "
-                                  f"says {key}: {meta[key]!r}; keep one")
+                raise IngestError(
+                    "conflicting-metadata",
+                    f"the sidecar says {key}: {value!r} but the front matter says {key}: {meta[key]!r}; keep one",
+                )
         meta = {**sidecar, **meta}
     check_text_fields(meta)
     date = meta_date(meta)

@@ -40,16 +40,22 @@ def _heads(heading_re, line: str, i: int) -> bool:
     try:
         return heading_re.match(line, timeout=PATTERN_SECONDS) is not None
     except TimeoutError as exc:
-        raise IngestError("bad-metadata", f"heading_pattern {heading_re.pattern!r} took longer than "
-                          f"{PATTERN_SECONDS:g} s on line {i + 1}: simplify it") from exc
+        raise IngestError(
+            "bad-metadata",
+            f"heading_pattern {heading_re.pattern!r} took longer than "
+            f"{PATTERN_SECONDS:g} s on line {i + 1}: simplify it",
+        ) from exc
 
 
 def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str, registry: SpeakerRegistry) -> Document:
     warnings: list[str] = []
     text = decode_utf8(raw, warnings)
     if text.startswith("---"):
-        raise IngestError("conflicting-metadata", "the file has YAML front matter but its sidecar names the "
-                          "qa_article importer (whose lines are all text): keep one")
+        raise IngestError(
+            "conflicting-metadata",
+            "the file has YAML front matter but its sidecar names the "
+            "qa_article importer (whose lines are all text): keep one",
+        )
     check_text_fields(meta)
     lines = [normalize_ws(line) for line in text.splitlines()]
     lines = [line for line in lines if line]

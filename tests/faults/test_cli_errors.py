@@ -1,0 +1,53 @@
+"""Every command-line error is one line on stderr and exit status 2: no traceback, nothing half-written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli-errors")
+    assert run("ingest", "--raw", str(FIXTURES / "raw"), "--out", str(out), "--quiet").returncode == 0
+    return out
+
+
+def cases(processed, tmp_path):
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("reports: [unclosed\n", encoding="utf-8")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    p = str(processed)
+    return [
+        (["kwic", "--processed", p, "--phrase", "stress", "--out", str(tmp_path)], "Is a directory"),
+        (["ingest", "--raw", str(FIXTURES / "raw"), "--out", str(a_file)], "is a file, not a folder"),
+        (["render", "--config", str(bad_yaml), "--reports-dir", str(tmp_path / "r")], "not valid YAML"),
+        (["count", "--processed", p, "--phrase", "x", "--start", "2020-01-01garbage"], "is not an ISO date"),
+        (["topics", "--processed", p, "--discover", "0"], "must be at least 1, got 0"),
+        (["topics", "--processed", p, "--discover", "1"], "n_topics must be between 2 and 50"),
+        (["keyness", "--processed", p, "--split", "2020-01-01", "--min-freq", "-1"], "must be at least 1, got -1"),
+        (["count", "--processed", p, "--phrase", "word " * 20_000], "at most 300"),
+        (["count", "--processed", str(tmp_path / "none"), "--phrase", "x"], "no processed corpus"),
+        (["count", "--processed", p, "--phrase", "x", "--speaker", "Nobody Atall"], "has no words in this corpus"),
+        (["ingest", "--raw", str(tmp_path / "missing"), "--out", str(tmp_path / "o")], "does not exist"),
+        (["nosuchcommand"], "invalid choice"),
+    ]
+
+
+def test_each_error_is_one_line_and_exit_2(processed, tmp_path):
+    for args, message in cases(processed, tmp_path):
+        res = run(*args)
+        lines = res.stderr.strip().splitlines()
+        assert res.returncode == 2, (args[0], res.stderr[-500:])
+        assert len(lines) == 1 and "error:" in lines[0] and message in lines[0], (args[0], lines)
+        assert "Traceback" not in res.stderr
+    assert not (tmp_path / "r").exists()  # the bad report list wrote nothing

@@ -1,0 +1,66 @@
+"""A report that fails (its kernel dies, a parameter is absurd) fails alone; the others and the gallery are published."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+import yaml
+
+from analysis import config
+from analysis.publish.render import load_specs, render_all
+
+pytestmark = pytest.mark.notebook
+
+
+def test_a_report_name_that_leaves_reports_is_refused_before_anything_is_written(tmp_path):
+    cfg = tmp_path / "reports.yaml"
+    cfg.write_text(
+        yaml.safe_dump({"reports": [{"name": "../../escape", "notebook": "01-track-phrases.ipynb", "title": "x"}]}),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"report name '\.\./\.\./escape': use lower-case letters"):
+        load_specs(cfg)
+    with pytest.raises(ValueError, match="report name"):
+        render_all(config_path=cfg, reports_dir=tmp_path / "reports", build_dir=tmp_path / "build")
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "build").exists()
+
+
+def test_a_dead_kernel_and_an_absurd_parameter_fail_one_report_each(fixture_corpus, tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, notebooks)
+    killer = nbformat.read(str(notebooks / "01-track-phrases.ipynb"), as_version=4)
+    killer.cells.insert(2, nbformat.v4.new_code_cell("import os\nos._exit(1)  # the kernel dies"))
+    nbformat.write(killer, str(notebooks / "99-die.ipynb"))
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", notebooks)
+    cfg = tmp_path / "reports.yaml"
+    reports = [
+        {"name": "dies", "notebook": "99-die.ipynb", "title": "Dies"},
+        {
+            "name": "huge",
+            "notebook": "01-track-phrases.ipynb",
+            "title": "Huge",
+            "parameters": {"phrases": ["a" * 30_000]},
+        },
+        {
+            "name": "fine",
+            "notebook": "01-track-phrases.ipynb",
+            "title": "Fine",
+            "parameters": {"phrases": ["That's all there is to it"]},
+        },
+    ]
+    cfg.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
+    failures = render_all(
+        config_path=cfg,
+        reports_dir=tmp_path / "reports",
+        processed_dir=fixture_corpus.path,
+        build_dir=tmp_path / "build",
+    )
+    assert len(failures) == 2
+    assert failures[0].startswith("report 'dies'"), failures[0]
+    assert failures[1] == "report 'huge': its parameters take 30,017 characters, more than 20,000"
+    assert (tmp_path / "reports" / "fine.html").exists()
+    assert not (tmp_path / "reports" / "dies.html").exists() and not (tmp_path / "reports" / "huge.html").exists()
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert 'href="fine.html"' in index and 'href="dies.html"' not in index

@@ -1,4 +1,4 @@
-"""A report that fails (its kernel dies, a parameter is absurd) fails alone; the others and the gallery are published."""
+"""A report that fails (its kernel dies, a parameter is absurd) fails alone; the rest and the gallery are published."""
 
 from __future__ import annotations
 

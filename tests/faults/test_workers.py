@@ -13,6 +13,8 @@ from analysis.ingest import ingest
 from analysis.ingest import parse as parse_module
 from tests.conftest import KREMLIN_HTML
 
+pytestmark = pytest.mark.faults
+
 
 @pytest.fixture
 def pages(tmp_path):

@@ -112,6 +112,7 @@ class SpeakerRegistry:
     name_particles: set[str]
     names: NameSplitter = field(default_factory=NameSplitter)
     _compiled: list[tuple[str, list[re.Pattern]]] = field(default_factory=list, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)  # label -> answer: labels repeat across pages
 
     def __post_init__(self) -> None:
         self._compiled = [(s["name"], [re.compile(p) for p in s.get("patterns", [])]) for s in self.speakers]
@@ -162,6 +163,12 @@ class SpeakerRegistry:
         return [s["name"] for s in self.speakers if s.get("leader")]
 
     def resolve(self, label: str) -> Resolution:
+        key = ("resolve", label)
+        if key not in self._memo:
+            self._memo[key] = self._resolve(label)
+        return self._memo[key]
+
+    def _resolve(self, label: str) -> Resolution:
         """Resolve a printed label (without its colon) to a :class:`Resolution`.
 
         A name the registry does not know is split into the person and the printed title
@@ -181,6 +188,12 @@ class SpeakerRegistry:
         return Resolution(name or cleaned, "speech", False, cleaned, title)
 
     def looks_like_name(self, label: str) -> bool:
+        key = ("name", label)
+        if key not in self._memo:
+            self._memo[key] = self._looks_like_name(label)
+        return self._memo[key]
+
+    def _looks_like_name(self, label: str) -> bool:
         """True when a cleaned label could be a person (or a known anonymous role).
 
         Bold headings such as "Statements following the meeting:" or "Meeting points:" end with

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 ROLES = (
@@ -88,6 +89,8 @@ class Document:
 
 
 _CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n\r\f"} | {0x7F: None}
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = [bytes([c]) for c in _CONTROL]  # in UTF-8 a control byte is always a control character
 
 
 def decode_utf8(raw: bytes, warnings: list[str]) -> str:
@@ -111,16 +114,19 @@ def decode_utf8(raw: bytes, warnings: list[str]) -> str:
                 "replaced with U+FFFD"
             )
             text = raw.decode("utf-8", errors="replace")
+        if not any(c in raw for c in _CONTROL_BYTES):  # one memchr per control byte: fast
+            return text
     return strip_controls(text, warnings, what="text")
 
 
 def strip_controls(text: str, warnings: list[str], *, what: str) -> str:
     """``text`` without NUL and other control characters (tab, newline and form feed kept), reported."""
-    if text.isprintable() or not any(ord(c) in _CONTROL for c in text):
+    found = _CONTROL_RE.search(text)
+    if found is None:
         return text
     cleaned = text.translate(_CONTROL)
     removed = len(text) - len(cleaned)
-    first = next(i for i, c in enumerate(text) if ord(c) in _CONTROL)
+    first = found.start()
     warnings.append(
         f"{removed} control character(s) removed from the {what} (first U+{ord(text[first]):04X} at character {first})"
     )

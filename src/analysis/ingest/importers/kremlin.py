@@ -204,7 +204,10 @@ def _attribute(blocks: list[Block], registry: SpeakerRegistry, warnings: list[st
             paragraphs.append(Paragraph(plain, "editorial"))
             continue
 
-        note = _TRAILING_NOTE_RE.search(block.marked)
+        tail = block.marked.rstrip()[-2:]
+        note = (
+            _TRAILING_NOTE_RE.search(block.marked) if "\x03" in block.marked and tail and tail[-1] in ")\x04" else None
+        )
         if note and _plain(block.marked[: note.start()]):  # "… (Ms Skvortsova went on to …)" in italics
             block = Block(block.marked[: note.start()], block.in_quote)
             plain = _plain(block.marked)

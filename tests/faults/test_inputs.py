@@ -202,3 +202,14 @@ def test_an_archive_with_unsafe_paths_reads_nothing_outside(tmp_path):
     r = rows(ingest(tar_path, tmp_path / "out", quiet=True, jobs=1))
     assert r["../escape.md"]["reason"].startswith("unsafe path in the archive")
     assert r["ok.md"]["status"] == "ingested"
+
+
+def test_the_state_keeps_each_files_ctime_so_an_unchanged_run_reads_nothing(raw, tmp_path):
+    from analysis.ingest import generations
+    from analysis.ingest.state import load_state
+
+    build(raw, tmp_path)
+    state = load_state(generations.current(tmp_path / "out"))
+    assert state["good.md"]["ctime_ns"] == (raw / "good.md").stat().st_ctime_ns
+    (raw / "good.md").chmod(0o444)  # nothing read after this: an unreadable file would say so
+    assert build(raw, tmp_path).parsed == 0

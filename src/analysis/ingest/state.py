@@ -79,6 +79,7 @@ def state_table(results: Iterable[FileResult]) -> pa.Table:
             "path": r.path,
             "size": r.size,
             "mtime_ns": r.mtime_ns,
+            "ctime_ns": r.ctime_ns,
             "sha256": r.sha256,
             "key": r.key,
             "status": r.status,

@@ -25,7 +25,7 @@ from analysis.names import NameSplitter, clean_label, places, squash, strip_asid
 
 _SENTENCE_RE = re.compile(r"[?!;“”\"«»]|\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you)\b")
 _INITIAL_RE = re.compile(r"[A-Z]\.?")
-_SENTENCE_STARTERS = frozenset(
+SENTENCE_STARTERS = frozenset(
     [
         "dear",
         "ladies",
@@ -202,7 +202,7 @@ class SpeakerRegistry:
         if _SENTENCE_RE.search(strip_asides(label)):
             return False  # "Naturally, we will discuss …": a sentence, not a label
         first = clean_label(label).split()[:1]
-        if first and first[0].lower() in _SENTENCE_STARTERS and len(clean_label(label).split()) > 1:
+        if first and first[0].lower() in SENTENCE_STARTERS and len(clean_label(label).split()) > 1:
             return False  # "And a question for President Putin: …" is a sentence, not a label
         res = self.resolve(label)
         if res.known:

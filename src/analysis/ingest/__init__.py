@@ -1,11 +1,14 @@
 """Stage 1, raw → processed: read raw files with the importers and write the processed corpus.
 
 ``scan`` classifies every raw file and decides what to parse, ``parse`` runs the importers (on
-several processes), ``store`` de-duplicates and writes the Parquet tables, ``state`` remembers
-what each file was so the next run re-parses only what changed; ``build.ingest`` runs them in turn.
+several processes), ``store`` de-duplicates and writes the Parquet tables of a new generation,
+``generations`` switches to it atomically under a lock, ``state`` remembers what each file was so
+the next run re-parses only what changed; ``build.ingest`` runs them in turn.
 """
 
-from analysis.ingest.build import (
+from analysis.ingest.build import ingest
+from analysis.ingest.parse import parse_raw
+from analysis.ingest.schema import (
     DOCUMENT_SCHEMA,
     REPORT_FIELDS,
     SCHEMA_VERSION,
@@ -13,12 +16,9 @@ from analysis.ingest.build import (
     TURN_SCHEMA,
     IngestResult,
     document_rows,
-    ingest,
-    n_parts,
-    parse_raw,
-    parser_fingerprint,
-    part_of,
 )
+from analysis.ingest.state import parser_fingerprint
+from analysis.ingest.store import n_parts, part_of
 
 __all__ = [
     "DOCUMENT_SCHEMA",

@@ -32,37 +32,16 @@ from pathlib import Path
 
 from analysis import config
 from analysis.ingest import generations
-from analysis.ingest.parse import parse_raw, parse_tasks, reparse
+from analysis.ingest.parse import parse_tasks, reparse
 from analysis.ingest.scan import scan
 from analysis.ingest.schema import (
-    DOCUMENT_SCHEMA,
-    REPORT_FIELDS,
-    SCHEMA_VERSION,
-    STATE_SCHEMA,
-    TURN_SCHEMA,
     FileResult,
     IngestResult,
-    document_rows,
 )
 from analysis.ingest.sources import iter_raw
 from analysis.ingest.state import load_state, parser_fingerprint
-from analysis.ingest.store import corpus_info, deduplicate, n_parts, part_of, write_outputs
+from analysis.ingest.store import corpus_info, deduplicate, write_outputs
 from analysis.speakers import SpeakerRegistry, default_registry
-
-__all__ = [
-    "DOCUMENT_SCHEMA",
-    "REPORT_FIELDS",
-    "SCHEMA_VERSION",
-    "STATE_SCHEMA",
-    "TURN_SCHEMA",
-    "IngestResult",
-    "document_rows",
-    "ingest",
-    "n_parts",
-    "parse_raw",
-    "parser_fingerprint",
-    "part_of",
-]
 
 
 def ingest(

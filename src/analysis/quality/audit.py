@@ -24,7 +24,7 @@ import re
 
 import pandas as pd
 
-from analysis.speakers import SpeakerRegistry, default_registry
+from analysis.speakers import SENTENCE_STARTERS, SpeakerRegistry, default_registry
 from analysis.text import spoken
 
 AUDIT_COLUMNS = ["kind", "doc_id", "para_no", "date", "speaker", "text", "source_url"]
@@ -32,68 +32,7 @@ KINDS = ("label-in-turn", "addresses-self", "thanks-self", "addressed-as-preside
 
 _LABEL_SHAPE_RE = re.compile(r"^(?P<label>[A-Z][^:!?“”\"«»]{2,200}?)(?:\s*\([^()]{1,60}\))?\s*:\s+(?P<rest>\S)")
 _NAME_END_RE = re.compile(r"(?:^|\s)(?:[A-Z][\w’'.-]+)(?:\s+(?:[a-z]{1,3}\s+)?[A-Z][\w’'-]+)+$")
-_STARTERS = frozenset(
-    [
-        "and",
-        "but",
-        "so",
-        "or",
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "my",
-        "our",
-        "your",
-        "his",
-        "her",
-        "their",
-        "its",
-        "it",
-        "i",
-        "we",
-        "you",
-        "he",
-        "she",
-        "they",
-        "here",
-        "there",
-        "now",
-        "then",
-        "also",
-        "another",
-        "one",
-        "as",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "with",
-        "if",
-        "when",
-        "what",
-        "why",
-        "how",
-        "let",
-        "please",
-        "thank",
-        "thanks",
-        "yes",
-        "no",
-        "well",
-        "all",
-        "some",
-        "many",
-        "first",
-        "second",
-        "third",
-        "finally",
-    ]
-)
+_STARTERS = SENTENCE_STARTERS | {"first", "second", "third", "finally"}
 _QUOTES = ("“", '"', "«", "‘")
 _BARE_NAME_RE = re.compile(r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+\.?")
 _CLAUSE_RE = re.compile(

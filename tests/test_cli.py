@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.measures.keyness import COLUMNS as KEYNESS_COLUMNS
 from tests.conftest import FIXTURES
 
 COUNT_COLUMNS = [
@@ -176,7 +177,7 @@ def test_count_family_with_breakdown(processed):
         ),
         (
             ["keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3"],
-            ["term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "log_ratio", "overused_in"],
+            list(KEYNESS_COLUMNS),
         ),
     ],
 )
@@ -353,7 +354,9 @@ def test_keyness_split_ranks_terms_by_g2(processed, capsys):
     assert table["freq_a"].tolist() == [1, 1, 1, 0, 0, 0]
     assert table["freq_b"].tolist() == [0, 0, 0, 2, 2, 1]
     assert table["g2"].tolist() == [1.508, 1.508, 1.508, 2.544, 2.544, 1.272]
-    assert table["log_ratio"].tolist() == [1.17, 1.17, 1.17, -1.83, -1.83, -0.83]  # zero taken as 0.5
+    # log2(((a + 40/85)/40) / ((b + 45/85)/45)): a pseudo-count split by side size, never flipping the sign
+    assert table["log_ratio"].tolist() == [1.644, 1.644, 1.644, -2.256, -2.256, -1.531]
+    assert not table["passes"].any()  # 6 terms tested: none passes the corrected threshold on 85 words
     assert table["per_10k_a"].tolist()[:3] == [250.0] * 3
 
 

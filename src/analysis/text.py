@@ -145,16 +145,25 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(fold(text))
 
 
-_CHUNK_SPLIT_RE = re.compile(r"[^\w\s'\-]+|(?<![^\W_])[-']+|[-']+(?![^\W_])|_")
+_CHUNK_SPLIT_RE = re.compile(r"[^\w\s'\-\ue000]+|(?<![^\W_])[-']+|[-']+(?![^\W_])|_")
+
+
+# "U.S.", "E.U.", "e.g.": letters each followed by a full stop are one token, not "u" and "s".
+_ABBREV_RE = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}")
+_DOT = "\ue000"  # a full stop inside an abbreviation, while the text is cut at punctuation
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['\-\ue000][^\W_]+)*\ue000?")
 
 
 def chunks(text: str) -> list[list[str]]:
-    """Folded word lists of the clause-level chunks of a spoken text."""
+    """Folded word lists of the clause-level chunks of a spoken text ("U.S." is the token "u.s.")."""
+    folded = fold(text)
+    if "." in folded:
+        folded = _ABBREV_RE.sub(lambda m: m.group(0).replace(".", _DOT), folded)
     out = []
-    for piece in _CHUNK_SPLIT_RE.split(fold(text)):
-        toks = WORD_RE.findall(piece)
+    for piece in _CHUNK_SPLIT_RE.split(folded):
+        toks = _TOKEN_RE.findall(piece)
         if toks:
-            out.append(toks)
+            out.append([t.replace(_DOT, ".") for t in toks] if _DOT in piece else toks)
     return out
 
 

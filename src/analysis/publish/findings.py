@@ -100,9 +100,20 @@ def rhetoric(counts: pd.DataFrame, speaker: str) -> str:
 
 
 def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str:
+    """The terms each side over-uses, naming only terms that pass the threshold (``passes``).
+
+    A term passes when its p-value after a Bonferroni correction is under 0.05, it occurs in at
+    least 3 statements and no single statement holds more than half its uses
+    (:mod:`analysis.measures.keyness`); without a ``passes`` column every row counts.
+    """
+
+    def passing(df):
+        return df[df["passes"].astype(bool)] if "passes" in df.columns else df
+
     def top(df):
         return ", ".join(_q(t) for t in df["term"].head(3))
 
+    a, b = passing(a), passing(b)
     parts = []
     if len(b):
         parts.append(f"{label_b[:1].upper() + label_b[1:]}, he says {top(b)} far more often")
@@ -110,4 +121,9 @@ def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str
         parts.append(
             f"{label_a}, {top(a)}" if parts else f"{label_a[:1].upper() + label_a[1:]}, he says {top(a)} far more often"
         )
-    return "; ".join(parts) if parts else "No term differs significantly between the two sides"
+    if parts:
+        return "; ".join(parts)
+    return (
+        "No term passes the threshold (p < 0.05 after correcting for every term tested, in at least 3 "
+        "statements, at most half its uses in one): no clear difference between the two sides"
+    )

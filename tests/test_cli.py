@@ -27,6 +27,11 @@ COUNT_COLUMNS = [
     "share_low",
     "share_high",
     "low_count",
+    "top_statement",
+    "top_statement_date",
+    "top_statement_title",
+    "top_statement_uses",
+    "top_statement_share",
 ]
 # Putin's own words in tests/fixtures/raw per year: 16 + 12 + 12 (90001, the plain "Question:" line is
 # his), 17 + 4 (90002), 14 + 10 (the hand-added statement, without the question).
@@ -248,6 +253,7 @@ def test_count_json_has_one_record_per_year(processed, capsys):
     assert records["count"].tolist() == [1, 1, 1]
     assert records["speaker_words"].tolist() == [40, 21, 24]
     assert records["per_10k"].tolist() == [250.0, 476.19, 416.667]  # 1 / words * 10,000, 3 decimals
+    assert records["top_statement_share"].tolist() == [1.0, 1.0, 1.0]  # one use a year: all in one statement
 
 
 def test_rhetoric_counts_per_year_and_category(processed, capsys):

@@ -59,9 +59,11 @@ COUNTS = "period phrase count per_10k"
         ),
         (
             frame(COUNTS, ("2019", "finality", 1, 2.5), ("2020", "finality", 3, 12.34), ("2019", "emphasis", 2, 5.0)),
-            "“finality” is Vladimir Putin's most used: 4 times, most in 2020 (3, 12.3 per 10,000 words)",
+            # 4 against 2 uses: their 95% intervals overlap, so no "most used"
+            "“finality” (4 times) and “emphasis” (2) are Vladimir Putin's most used, with no clear difference "
+            "between them; “finality” most in 2020 (3, 12.3 per 10,000 words)",
         ),
-        (  # two phrases tie on 4 uses: the first listed; its peak ties too: the earlier period
+        (  # two phrases tie on 4 uses: said as a tie; the first one's peak ties too: both periods
             frame(
                 COUNTS,
                 ("2019", "emphasis", 2, 5.0),
@@ -69,16 +71,54 @@ COUNTS = "period phrase count per_10k"
                 ("2019", "finality", 1, 2.5),
                 ("2020", "finality", 3, 6.0),
             ),
-            "“emphasis” is Vladimir Putin's most used: 4 times, most in 2019 (2, 5.0 per 10,000 words)",
+            "“emphasis” and “finality” are Vladimir Putin's most used, tied at 4 times each; “emphasis” most in "
+            "2019 and 2020 (2 each)",
         ),
         (  # a single period: no "most in"
             frame(COUNTS, ("2025", "finality", 2, 23.2), ("2025", "military-means", 1, 11.6)),
-            "“finality” is Vladimir Putin's most used: 2 times (23.2 per 10,000 words)",
+            "“finality” (2 times) and “military-means” (1) are Vladimir Putin's most used, with no clear difference "
+            "between them",
         ),
     ],
 )
 def test_phrase_rates(counts, sentence):
     assert findings.phrase_rates(counts, PUTIN) == sentence
+
+
+def test_phrase_rates_says_most_only_when_the_interval_supports_it_and_names_a_concentrated_period():
+    rows = [
+        ("2019", "soviet", 20, 2.0, 1.2, 3.1, 5, "d1", "2019-05-01", "A speech", 5, 0.25),
+        ("2020", "soviet", 72, 36.5, 28.6, 46.0, 2, "d9", "2020-06-19", "An essay", 71, 0.986),
+        ("2019", "partners", 3, 0.3, 0.1, 0.9, 2, "d2", "2019-01-01", "x", 2, 0.667),
+        ("2020", "partners", 1, 0.5, 0.0, 2.8, 1, "d9", "2020-06-19", "An essay", 1, 1.0),
+    ]
+    columns = [
+        "period",
+        "phrase",
+        "count",
+        "per_10k",
+        "per_10k_low",
+        "per_10k_high",
+        "documents",
+        "top_statement",
+        "top_statement_date",
+        "top_statement_title",
+        "top_statement_uses",
+        "top_statement_share",
+    ]
+    counts = pd.DataFrame(rows, columns=columns)
+    assert findings.phrase_rates(counts, PUTIN) == (
+        "“soviet” is Vladimir Putin's most used: 92 times, most in 2020 (72, 36.5 per 10,000 words); 71 of 72 in "
+        "one statement: “An essay”, 2020-06-19"
+    )
+
+
+def test_a_single_phrase_is_not_called_the_most_used():
+    counts = frame(COUNTS, ("2019", "soviet", 3, 1.0))
+    assert (
+        findings.phrase_rates(counts, PUTIN)
+        == "“soviet” occurs 3 times in Vladimir Putin's words (1.0 per 10,000 words)"
+    )
 
 
 # --- headings ----------------------------------------------------------------------------------

@@ -38,7 +38,13 @@ COUNT_COLUMNS = [
     "share_low",
     "share_high",
     "low_count",
+    "top_statement",
+    "top_statement_date",
+    "top_statement_title",
+    "top_statement_uses",
+    "top_statement_share",
 ]
+CONCENTRATED = 0.5  # more than this share of a period's uses in one statement: said in findings
 DENOMINATORS = {  # what a journalist can chart: column, interval columns, axis label
     "words": ("per_10k", "per_10k_low", "per_10k_high", "uses per 10,000 of the speaker's words"),
     "statements": ("share_of_statements", "share_low", "share_high", "share of statements with a use"),
@@ -115,12 +121,39 @@ def aggregate(
     share_low, share_high = share_interval(x, n)
     out["share_low"], out["share_high"] = share_low.round(4), share_high.round(4)
     out["low_count"] = out["count"] < LOW_COUNT
+    out = out.merge(_top_statements(ev, keys), on=keys, how="left")
+    out["top_statement_uses"] = out["top_statement_uses"].fillna(0).astype(int)
+    out["top_statement_share"] = (out["top_statement_uses"] / out["count"].where(out["count"] > 0)).round(3).fillna(0.0)
+    for col in ("top_statement", "top_statement_date", "top_statement_title"):
+        out[col] = out[col].fillna("")
     # keep the order the terms (and their forms) were asked in, periods ascending
     order = {c: i for i, c in enumerate(combos)}
     out["_order"] = [order[tuple(r)] for r in out[keys[1:]].itertuples(index=False)]
     out = out.sort_values(["period", "_order"], kind="stable")
     columns = COUNT_COLUMNS[:2] + (["form"] if breakdown else []) + COUNT_COLUMNS[2:]
     return out[columns].reset_index(drop=True)
+
+
+def _top_statements(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key (period, phrase[, form]): the statement with most uses (the earliest on a tie), and its uses."""
+    columns = [*keys, "top_statement", "top_statement_date", "top_statement_title", "top_statement_uses"]
+    if not len(ev):
+        return pd.DataFrame(columns=columns)
+    per_doc = (
+        ev.groupby([*keys, "doc_id"], sort=False)
+        .agg(top_statement_uses=("doc_id", "size"), date=("date", "first"), title=("title", "first"))
+        .reset_index()
+        .sort_values(
+            [*keys, "top_statement_uses", "date", "doc_id"], ascending=[True] * len(keys) + [False, True, True]
+        )
+    )
+    top = per_doc.groupby(keys, sort=False).head(1)
+    top = top.assign(
+        top_statement=top["doc_id"],
+        top_statement_date=pd.to_datetime(top["date"]).dt.strftime("%Y-%m-%d"),
+        top_statement_title=top["title"].fillna(""),
+    )
+    return top[columns]
 
 
 def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.DataFrame:

@@ -29,19 +29,71 @@ def words_per_year(glance: pd.DataFrame, speaker: str) -> str:
 
 
 def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
+    """The most used phrase (ties said as ties; "most" only when its interval clears the next), its peak
+    period (likewise), and the statement that carries most of that period's uses when one does."""
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     if totals.sum() == 0:
         return f"None of the {len(totals)} phrases occurs in {speaker}'s words here"
-    phrase = totals.idxmax()
+    ranked = totals.sort_values(ascending=False, kind="stable")
+    best = int(ranked.iloc[0])
+    tied = [p for p, n in ranked.items() if n == best]
+    if len(ranked) == 1:
+        head = f"{_q(ranked.index[0])} occurs {best} times in {speaker}'s words"
+    elif len(tied) > 1:
+        head = f"{_and([_q(p) for p in tied])} are {speaker}'s most used, tied at {best} times each"
+    elif len(ranked) > 1 and not _clearly_more(best, int(ranked.iloc[1])):
+        second = ranked.index[1]
+        head = (
+            f"{_q(ranked.index[0])} ({best} times) and {_q(second)} ({int(ranked.iloc[1])}) are {speaker}'s "
+            "most used, with no clear difference between them"
+        )
+    else:
+        head = f"{_q(ranked.index[0])} is {speaker}'s most used: {best} times"
+    phrase = ranked.index[0]
     rows = counts[counts["phrase"] == phrase].sort_values(["count", "period"], ascending=[False, True])
     peak = rows.iloc[0]
-    periods = counts["period"].nunique()
-    where = (
-        f", most in {peak['period']} ({int(peak['count'])}, {peak['per_10k']:.1f} per 10,000 words)"
-        if periods > 1
-        else f" ({peak['per_10k']:.1f} per 10,000 words)"
+    if counts["period"].nunique() <= 1:
+        rate = f" ({peak['per_10k']:.1f} per 10,000 words)" if head.endswith(" times") or len(ranked) == 1 else ""
+        return f"{head}{rate}{_concentration(peak)}"
+    subject = (
+        "most" if len(tied) == 1 and (head.endswith(f"{best} times") or len(ranked) == 1) else f"{_q(phrase)} most"
     )
-    return f"{_q(phrase)} is {speaker}'s most used: {int(totals[phrase])} times{where}"
+    same = rows[rows["count"] == peak["count"]]
+    if len(same) > 1:
+        return f"{head}; {subject} in {_and(list(same['period']))} ({int(peak['count'])} each){_concentration(peak)}"
+    others = rows.iloc[1:]
+    where = f"{subject} in {peak['period']} ({int(peak['count'])}, {peak['per_10k']:.1f} per 10,000 words)"
+    rivals = others[others["per_10k_high"] >= peak["per_10k_low"]] if "per_10k_low" in rows else others.iloc[0:0]
+    if len(rivals):
+        where += f", not clearly more than in {_and(sorted(rivals['period'].head(3)))}"
+    sep = ", " if subject == "most" else "; "
+    if len(ranked) == 1:
+        sep = ", "
+    return head + sep + where + _concentration(peak)
+
+
+def _clearly_more(n1: int, n2: int) -> bool:
+    """True when a count of ``n1`` is clearly above ``n2`` over the same words (95% Poisson intervals apart)."""
+    from analysis.measures.stats import poisson_interval
+
+    low, high = poisson_interval(pd.Series([n1, n2]))
+    return bool(low.iloc[0] > high.iloc[1])
+
+
+def _concentration(row) -> str:
+    """ "; 71 of 72 in one statement: “…”, 2020-06-19" when one statement carries most of a row's uses."""
+    share = row.get("top_statement_share", 0) if hasattr(row, "get") else 0
+    if not share or share <= 0.5 or int(row["count"]) < 2 or int(row.get("documents", 2)) < 2:
+        return ""  # (one statement in the period: nothing to say)
+    return (
+        f"; {int(row['top_statement_uses'])} of {int(row['count'])} in one statement: "
+        f"{_q(str(row['top_statement_title']))}, {row['top_statement_date']}"
+    )
+
+
+def _and(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def headings(heads: pd.DataFrame) -> str:

@@ -64,3 +64,40 @@ def test_a_dead_kernel_and_an_absurd_parameter_fail_one_report_each(fixture_corp
     assert not (tmp_path / "reports" / "dies.html").exists() and not (tmp_path / "reports" / "huge.html").exists()
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert 'href="fine.html"' in index and 'href="dies.html"' not in index
+
+
+def test_a_title_that_claims_years_the_data_lacks_fails_its_render(fixture_corpus, tmp_path):
+    cfg = tmp_path / "reports.yaml"
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "reports": [
+                    {
+                        "name": "claims",
+                        "notebook": "01-track-phrases.ipynb",
+                        "title": "Putin's phrases, 2000–2020",
+                        "parameters": {"phrases": ["stress"]},
+                    },
+                    {
+                        "name": "honest",
+                        "notebook": "01-track-phrases.ipynb",
+                        "title": "Putin's phrases, 2019–2021",
+                        "parameters": {"phrases": ["stress"]},
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    failures = render_all(
+        config_path=cfg,
+        reports_dir=tmp_path / "reports",
+        processed_dir=fixture_corpus.path,
+        build_dir=tmp_path / "build",
+    )
+    assert failures == [
+        "report 'claims': its title names 2000 but the words it measured run 2019-12-19 to "
+        "2021-06-01: correct the title in config/reports.yaml"
+    ]
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Vladimir Putin&#x27;s words: 2019-12-19 to 2021-06-01" in index

@@ -43,10 +43,15 @@ def index_page(specs, reports_dir: Path, corpus: dict) -> str:
                 f'alt="{e(c["alt"], quote=True)}"></a>'
             )
         finding = meta.get("finding") or spec.summary
+        # the report's own selection, as it recorded it when it was rendered (not today's corpus)
+        if meta.get("words_from"):
+            who = f"{meta.get('speaker')}'s words" if meta.get("speaker") else "Words"
+            data = f"{who}: {meta['words_from']} to {meta['words_to']}"
+        else:
+            data = f"Data: {corpus.get('date_min')} to {corpus.get('date_max')}"
         cards.append(
             f'<li>{thumb}<h2><a href="{e(spec.name)}.html">{e(spec.title)}</a></h2>'
-            f'<p>{e(finding)}</p><p class="meta">Data: {e(str(corpus.get("date_min")))} to '
-            f"{e(str(corpus.get('date_max')))} · notebook {e(spec.notebook)}</p></li>"
+            f'<p>{e(finding)}</p><p class="meta">{e(data)} · notebook {e(spec.notebook)}</p></li>'
         )
     body = (
         "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "

@@ -28,6 +28,7 @@ from analysis.errors import RenderError
 from analysis.publish import pages as publish
 from analysis.publish.columns import write_column_dictionary
 from analysis.publish.gallery import corpus_info as _corpus_info
+from analysis.publish.gallery import read_meta as pages_meta
 from analysis.publish.gallery import write_index
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
@@ -107,6 +108,23 @@ def check_parameters(spec: ReportSpec, notebook_path: Path) -> None:
         )
 
 
+_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def check_title_years(spec: ReportSpec, meta: dict) -> None:
+    """Fail when the title names a year outside the dates of the words the report measured."""
+    first, last = meta.get("words_from"), meta.get("words_to")
+    if not first or not last:
+        return
+    lo, hi = int(first[:4]), int(last[:4])
+    wrong = sorted({int(y) for y in _YEAR_RE.findall(spec.title)} - set(range(lo, hi + 1)))
+    if wrong:
+        raise RenderError(
+            f"report {spec.name!r}: its title names {', '.join(map(str, wrong))} but the words it measured run "
+            f"{first} to {last}: correct the title in config/reports.yaml"
+        )
+
+
 def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, build_dir: Path) -> None:
     """Execute one report's notebook and publish its HTML and files; raise RenderError on failure."""
     import nbformat
@@ -144,6 +162,7 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
                 f"report {spec.name!r}: notebook {spec.notebook} failed in cell {exc.exec_count}: "
                 f"{exc.ename}: {exc.evalue} (executed notebook kept at {executed})"
             ) from exc
+        check_title_years(spec, pages_meta(staging, spec.name))
         nb = nbformat.read(str(executed), as_version=4)
         for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id
             cell["id"] = f"cell-{i:02d}"

@@ -57,6 +57,9 @@ class Report:
     charts: list[dict] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
     headline: str | None = None
+    words_from: str | None = None  # the first and last date of the speaker's words the report measured
+    words_to: str | None = None
+    speaker: str | None = None
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.name):
@@ -86,6 +89,14 @@ class Report:
             self._save()
         return f"{self.name}/{filename}"
 
+    def measured(self, speaker: str, dates) -> None:
+        """Record whose words, and from which dates, the report measured (the gallery shows them)."""
+        dates = pd.to_datetime(pd.Series(list(dates))).dropna()
+        self.speaker = speaker
+        self.words_from = dates.min().strftime("%Y-%m-%d") if len(dates) else None
+        self.words_to = dates.max().strftime("%Y-%m-%d") if len(dates) else None
+        self._save()
+
     def finding(self, text: str) -> HTML:
         """The report's headline finding: shown here and on the index page."""
         self.headline = text.rstrip(".") + "."
@@ -97,6 +108,9 @@ class Report:
             "name": self.name,
             "title": self.title,
             "finding": self.headline,
+            "speaker": self.speaker,
+            "words_from": self.words_from,
+            "words_to": self.words_to,
             "charts": self.charts,
             "tables": self.tables,
         }
@@ -113,8 +127,8 @@ def start(
     return corpus, Report(name, title, Path(reports_dir or config.REPORTS_DIR))
 
 
-def header(corpus: Corpus, *, title: str, measured: str, parameters: dict) -> HTML:
-    """The report's opening: what it measured, on which corpus version, with which parameters."""
+def header(corpus: Corpus, *, title: str, measured: str, parameters: dict, rep: Report | None = None) -> HTML:
+    """The report's opening: what it measured, whose words from when, the corpus version, the parameters."""
     e = escape
     info = corpus.info
     params = "".join(
@@ -125,8 +139,17 @@ def header(corpus: Corpus, *, title: str, measured: str, parameters: dict) -> HT
         f'<header class="report-header"><h1>{e(title)}</h1><p class="measured">{e(measured)}</p>'
         f"<p>Corpus version <code>{e(str(info.get('corpus_version', 'unknown')))}</code>: "
         f"{e(str(info.get('documents', '?')))} documents dated {e(str(info.get('date_min')))} to "
-        f"{e(str(info.get('date_max')))}.</p>"
+        f"{e(str(info.get('date_max')))}.{_words_line(rep)}</p>"
         f'<details><summary>Parameters</summary><table class="params">{params}</table></details></header>'
+    )
+
+
+def _words_line(rep: Report | None) -> str:
+    if rep is None or not rep.words_from:
+        return ""
+    return (
+        f" {escape(str(rep.speaker))}'s words measured here run from {escape(rep.words_from)} to "
+        f"{escape(str(rep.words_to))}."
     )
 
 

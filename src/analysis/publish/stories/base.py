@@ -39,10 +39,11 @@ class Story:
         self.turns = self.selected.turns
         self.parameters = parameters
         self.src = source_line(self.turns["source"]) if len(self.turns) else source_line([])
+        self.rep.measured(self.speaker, self.turns["date"])
 
     def header(self, measured: str) -> HTML:
         """What the report measured, on which corpus version, with which parameters."""
-        return rp.header(self.corpus, title=self.title, measured=measured, parameters=self.parameters)
+        return rp.header(self.corpus, title=self.title, measured=measured, parameters=self.parameters, rep=self.rep)
 
     def method(self) -> HTML:
         """The methodology box with links to every data file of the report."""

@@ -60,6 +60,7 @@ class CompareStory(Story):
             self.corpus, selection, split=None if speaker_b else split, speaker_b=speaker_b or None
         )
         self.src = source_line(list(self.turns_a["source"]) + list(self.turns_b["source"]))
+        self.rep.measured(self.speaker, list(self.turns_a["date"]) + list(self.turns_b["date"]))
         self.result = compare(self.turns_a, self.turns_b, ngram=ngram, min_freq=min_freq, top=top)
         self.a, self.b = _noted(self.result["a"]), _noted(self.result["b"])
 

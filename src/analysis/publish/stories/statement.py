@@ -22,6 +22,7 @@ class StatementStory(Story):
         self.doc_id, self.families, self.min_words = doc_id, families, min_words
         self.doc = st.document(self.corpus, doc_id)
         self.doc_turns = st.statement_turns(self.corpus, selection, doc_id)
+        self.rep.measured(self.speaker, self.doc_turns["date"])
         self.src = source_line([self.doc["source"]])
         self.heads = st.words_per_heading(self.corpus, selection, doc_id)
         self.ev = st.markers(

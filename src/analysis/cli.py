@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-n", type=_positive, default=8, help="longest phrase, in words (default 8)")
     p.add_argument("--min-statements", type=_positive, default=2, help="found in at least this many statements")
     p.add_argument("--top", type=_positive, default=50)
+    p.add_argument(
+        "--reference",
+        choices=["others", "none"],
+        default="others",
+        help="keep phrases distinctive against the other speakers' words (default), or every recurring one",
+    )
 
     p = sub.add_parser("topics", help="topic-lexicon shares per period (or NMF topics with --discover)")
     _add_scope_args(p)
@@ -346,12 +352,15 @@ def _analyse(args: argparse.Namespace, corpus):
     selection = _selection(args)
     turns = corpus.select(selection).turns
     if args.command == "catchphrases":
-        from analysis.measures.catchphrases import PUBLISHER_ROLES, discover
+        from analysis.measures.catchphrases import PUBLISHER_ROLES, discover, reference
 
         publisher = corpus.turns[corpus.turns["role"].isin(PUBLISHER_ROLES)]
         return discover(
             turns,
             publisher_turns=publisher,
+            reference_turns=reference(corpus.turns, corpus.select(selection).speaker)
+            if args.reference == "others"
+            else None,
             min_n=args.min_n,
             max_n=args.max_n,
             min_docs=args.min_statements,

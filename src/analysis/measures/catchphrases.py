@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from analysis import config, safe_yaml
 from analysis.measures.match import find_matches
 from analysis.text import chunks, spoken
 
@@ -43,7 +46,13 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
     "there's",
 }
 PUBLISHER_ROLES = ("lead", "narration", "heading", "headline", "editorial", "boilerplate")
-COLUMNS = ["phrase", "n_words", "statements", "uses", "first_date", "last_date", "example_doc_id"]
+COLUMNS = [
+    "phrase", "n_words", "statements", "years", "uses", "per_10k", "reference_per_10k", "log_ratio",
+    "log_ratio_low", "first_date", "last_date", "example_doc_id",
+]  # fmt: skip
+DISTINCT = 1.0  # at least twice as frequent (log2 ratio 1) as in the other speakers' words, clearly (interval > 0)
+NESTED = 0.8  # a phrase inside a longer one found in at least this share of its statements is the longer one
+STOP_PHRASES_FILE = config.CONFIG_DIR / "lexicons" / "stop-phrases.yaml"
 
 
 def _doc_chunks(turns: pd.DataFrame) -> list[list[list[str]]]:
@@ -92,6 +101,38 @@ def _maximal(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
     return {g: c for g, c in freq.items() if g not in covered}
 
 
+def reference(corpus_turns: pd.DataFrame, speaker: str) -> pd.DataFrame:
+    """Everyone else's own words in the corpus: the reference a speaker's catchphrases are measured against."""
+    return corpus_turns[(corpus_turns["role"] == "speech") & (corpus_turns["speaker"] != speaker)]
+
+
+def stop_phrases(path: Path | None = None) -> tuple[int, list[frozenset[str]]]:
+    """The versioned stop-phrase list, as the content-word sets that are left out."""
+    path = Path(path or STOP_PHRASES_FILE)
+    data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path)) or {}
+    phrases = data.get("phrases") or []
+    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise ValueError(f"{path}: 'phrases' must be a list of phrases")
+    return int(data.get("version", 0)), [_content(tuple(p.lower().split())) for p in phrases]
+
+
+def _content(gram: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t for t in gram if t not in STOP_WORDS)
+
+
+def _collapse_nested(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
+    """Drop an n-gram when a longer n-gram containing it occurs in at least :data:`NESTED` of its statements."""
+    covered = set()
+    for gram, df in freq.items():
+        n = len(gram)
+        for size in range(1, n):
+            for i in range(n - size + 1):
+                sub = gram[i : i + size]
+                if sub in freq and df >= NESTED * freq[sub]:
+                    covered.add(sub)
+    return {g: c for g, c in freq.items() if g not in covered}
+
+
 def discover(
     speaker_turns: pd.DataFrame,
     *,
@@ -101,8 +142,16 @@ def discover(
     min_docs: int = 2,
     top: int = 50,
     stop_words: Iterable[str] = STOP_WORDS,
+    reference_turns: pd.DataFrame | None = None,
+    stop_list: list[frozenset[str]] | None = None,
 ) -> pd.DataFrame:
-    """Recurring phrases of one speaker, most widespread first (see the module docstring)."""
+    """Recurring phrases of one speaker, most widespread first (see the module docstring).
+
+    With ``reference_turns`` (other speakers' words), only phrases distinctive of the speaker are
+    kept: at least twice as frequent as in the reference, and clearly so (the log ratio's 95%
+    interval above 0).
+    ``stop_list`` (default: ``config/lexicons/stop-phrases.yaml``) leaves out formulas.
+    """
     if not 1 <= min_n <= max_n <= 12:
         raise ValueError(f"need 1 <= min_n <= max_n <= 12; got min_n={min_n}, max_n={max_n}")
     if min_docs < 2:
@@ -111,20 +160,30 @@ def discover(
         raise ValueError("top must be at least 1")
     stop = frozenset(stop_words)
     freq = frequent_ngrams(_doc_chunks(speaker_turns), min_n=min_n, max_n=max_n, min_docs=min_docs)
-    freq = _maximal(freq)
-    freq = {g: c for g, c in freq.items() if not all(t in stop for t in g)}
+    freq = _collapse_nested(_maximal(freq))
+    stops = set(stop_list if stop_list is not None else stop_phrases()[1])
+    freq = {g: c for g, c in freq.items() if not all(t in stop for t in g) and _content(g) not in stops}
     if publisher_turns is not None and len(publisher_turns):
         boiler = frequent_ngrams(_doc_chunks(publisher_turns), min_n=min_n, max_n=max_n, min_docs=min_docs)
         freq = {g: c for g, c in freq.items() if g not in boiler}
     ranked = sorted(freq.items(), key=lambda kv: (-kv[1], -len(kv[0]), " ".join(kv[0])))
-    candidates = [" ".join(g) for g, _ in ranked[: top * 2]]
+    candidates = [" ".join(g) for g, _ in ranked[: top * 4]]
     if not candidates:
         return pd.DataFrame(columns=COLUMNS)
-    return summarise(speaker_turns, candidates).head(top)
+    found = summarise(speaker_turns, candidates, reference_turns=reference_turns)
+    if reference_turns is not None and len(reference_turns):
+        found = found[(found["log_ratio_low"] > 0) & (found["log_ratio"] >= DISTINCT)]
+    return found.head(top).reset_index(drop=True)
 
 
-def summarise(speaker_turns: pd.DataFrame, phrases: list[str]) -> pd.DataFrame:
-    """Statements, uses and first/last date of each phrase, from the evidence matcher itself."""
+def summarise(
+    speaker_turns: pd.DataFrame, phrases: list[str], *, reference_turns: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Statements, years, uses, rates and first/last date of each phrase, from the evidence matcher itself.
+
+    ``reference_per_10k`` and ``log_ratio`` compare the speaker's rate with the reference's (other
+    speakers' words), with the same size-split pseudo-count as keyness.
+    """
     if not phrases:
         return pd.DataFrame(columns=COLUMNS)
     ev = find_matches(speaker_turns, phrases, context_chars=0)
@@ -134,12 +193,27 @@ def summarise(speaker_turns: pd.DataFrame, phrases: list[str]) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "statements": g["doc_id"].nunique(),
+            "years": g["date"].agg(lambda d: d.dt.year.nunique()),
             "uses": g.size(),
             "first_date": g["date"].min().dt.strftime("%Y-%m-%d"),
             "last_date": g["date"].max().dt.strftime("%Y-%m-%d"),
             "example_doc_id": g["doc_id"].first(),
         }
     ).reset_index()
+    words = max(int(speaker_turns["n_words"].sum()), 1)
+    out["per_10k"] = (out["uses"] / words * 10_000).round(3)
+    if reference_turns is not None and len(reference_turns):
+        ref_words = max(int(reference_turns["n_words"].sum()), 1)
+        ref = find_matches(reference_turns, list(out["phrase"]), context_chars=0)["phrase"].value_counts()
+        r = out["phrase"].map(ref).fillna(0).astype(float)
+        total = words + ref_words
+        a_, b_ = out["uses"] + words / total, r + ref_words / total
+        lr = np.log2((a_ / words) / (b_ / ref_words))
+        half = 1.96 * np.sqrt(1 / a_ + 1 / b_) / np.log(2)
+        out["reference_per_10k"] = (r / ref_words * 10_000).round(3)
+        out["log_ratio"], out["log_ratio_low"] = lr.round(3), (lr - half).round(3)
+    else:
+        out["reference_per_10k"] = out["log_ratio"] = out["log_ratio_low"] = np.nan
     out["n_words"] = out["phrase"].str.split().str.len()
-    out = out.sort_values(["statements", "n_words", "uses", "phrase"], ascending=[False, False, False, True])
+    out = out.sort_values(["statements", "years", "n_words", "phrase"], ascending=[False, False, False, True])
     return out[COLUMNS].reset_index(drop=True)

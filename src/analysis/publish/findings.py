@@ -110,10 +110,13 @@ def catchphrases(found: pd.DataFrame, speaker: str) -> str:
     if found.empty:
         return f"No phrase recurs across {speaker}'s statements here"
     top = found.iloc[0]
-    return (
-        f"{_q(top['phrase'])} recurs in {int(top['statements'])} of {speaker}'s statements, "
-        f"{top['first_date'][:4]}–{top['last_date'][:4]}"
-    )
+    first, last = top["first_date"][:4], top["last_date"][:4]
+    years = first if first == last else f"{first}–{last}"
+    sentence = f"{_q(top['phrase'])} recurs in {int(top['statements'])} of {speaker}'s statements, {years}"
+    lr = top.get("log_ratio")
+    if lr is not None and lr == lr:  # measured against other speakers' words
+        sentence += f", {2 ** float(lr):.1f} times as often as in other speakers' words"
+    return sentence
 
 
 def topic_shares(shares: pd.DataFrame, speaker: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.measures.catchphrases import PUBLISHER_ROLES, discover
+from analysis.measures.catchphrases import PUBLISHER_ROLES, discover, reference
 from analysis.measures.count import count_phrases, evidence
 from analysis.publish import findings
 from analysis.publish.charts import bar_chart, dot_timeline
@@ -47,7 +47,13 @@ class CatchphrasesStory(Story):
         self.min_words, self.max_words, self.min_statements = min_words, max_words, min_statements
         publisher = self.corpus.turns[self.corpus.turns["role"].isin(PUBLISHER_ROLES)]
         self.found = discover(
-            self.turns, publisher_turns=publisher, min_n=min_words, max_n=max_words, min_docs=min_statements, top=top
+            self.turns,
+            publisher_turns=publisher,
+            reference_turns=reference(self.corpus.turns, self.speaker),
+            min_n=min_words,
+            max_n=max_words,
+            min_docs=min_statements,
+            top=top,
         )
         self.follow: list[str] = list(self.found["phrase"].head(timeline))
 

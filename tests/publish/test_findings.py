@@ -236,11 +236,11 @@ RHETORIC = "period phrase count speaker_words"
                 ("2020", "force", 0, 1000),
                 ("2020", "hedging", 2, 1000),
             ),
-            "Hedging markers are Vladimir Putin's most frequent: 5 hits, 25.0 per 10,000 words",
+            "Hedging markers are the most frequent in Vladimir Putin's words: 5 hits, 25.0 per 10,000 words",
         ),
         (  # a tie: the first listed
             frame(RHETORIC, ("2019", "us-them", 2, 400), ("2019", "dismissal", 2, 400)),
-            "Us-them markers are Vladimir Putin's most frequent: 2 hits, 50.0 per 10,000 words",
+            "Us-them markers are the most frequent in Vladimir Putin's words: 2 hits, 50.0 per 10,000 words",
         ),
         (
             frame(RHETORIC, ("2019", "force", 0, 1000), ("2019", "hedging", 0, 1000)),
@@ -288,3 +288,20 @@ def test_keyness(a, b, sentence):
 def test_keyness_with_terms_on_side_a_only():
     sentence = findings.keyness(terms("partners"), terms(), "before 2014-03-01", "from 2014-03-01")
     assert sentence[0].isupper() and "says" in sentence
+
+
+def test_rhetoric_names_the_category_that_matters_against_the_others_baseline():
+    counts = pd.DataFrame(
+        {"period": ["2019"] * 2, "phrase": ["hedging", "force"], "count": [300, 60], "speaker_words": [100_000] * 2}
+    )
+    same = pd.DataFrame({"category": ["hedging", "force"], "hits": [300, 60], "words": 100_000})
+    assert findings.rhetoric(counts, PUTIN, same) == (
+        "No rhetoric category is clearly more frequent in Vladimir Putin's words than in other speakers'; hedging "
+        "is the most frequent (300 hits, 30.0 per 10,000 words)"
+    )
+    low_force = pd.DataFrame({"category": ["hedging", "force"], "hits": [300, 10], "words": 100_000})
+    # (60 + 0.5) / (10 + 0.5) = 5.76: the pseudo-count of one is split by size (equal sizes here)
+    assert findings.rhetoric(counts, PUTIN, low_force) == (
+        "Force markers are 5.8 times as frequent in Vladimir Putin's words as in other speakers' (60 hits, 6.0 per "
+        "10,000 words; others 1.0)"
+    )

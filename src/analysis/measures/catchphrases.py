@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import config, safe_yaml
 from analysis.measures.match import find_matches
+from analysis.measures.stats import log_ratio
 from analysis.text import chunks, spoken
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
@@ -206,12 +207,9 @@ def summarise(
         ref_words = max(int(reference_turns["n_words"].sum()), 1)
         ref = find_matches(reference_turns, list(out["phrase"]), context_chars=0)["phrase"].value_counts()
         r = out["phrase"].map(ref).fillna(0).astype(float)
-        total = words + ref_words
-        a_, b_ = out["uses"] + words / total, r + ref_words / total
-        lr = np.log2((a_ / words) / (b_ / ref_words))
-        half = 1.96 * np.sqrt(1 / a_ + 1 / b_) / np.log(2)
+        lr, low, _ = log_ratio(out["uses"], words, r, ref_words)
         out["reference_per_10k"] = (r / ref_words * 10_000).round(3)
-        out["log_ratio"], out["log_ratio_low"] = lr.round(3), (lr - half).round(3)
+        out["log_ratio"], out["log_ratio_low"] = np.round(lr, 3), np.round(low, 3)
     else:
         out["reference_per_10k"] = out["log_ratio"] = out["log_ratio_low"] = np.nan
     out["n_words"] = out["phrase"].str.split().str.len()

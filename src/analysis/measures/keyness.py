@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.errors import CorpusError
 from analysis.measures.catchphrases import STOP_WORDS
-from analysis.measures.stats import chi2_sf, log_likelihood
+from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio
 from analysis.selection import Selection, iso_date
 from analysis.text import chunks, spoken
 
@@ -87,10 +87,7 @@ def keyness(
     a = np.array([counts_a[t] for t in terms], dtype=float)
     b = np.array([counts_b[t] for t in terms], dtype=float)
     g2 = log_likelihood(a, b, total_a, total_b)
-    total = total_a + total_b
-    a_, b_ = a + total_a / total, b + total_b / total  # rate difference, hence sign, unchanged
-    lr = np.log2((a_ / total_a) / (b_ / total_b))
-    half = 1.96 * np.sqrt(1 / a_ + 1 / b_) / np.log(2)
+    lr, lr_low, lr_high = log_ratio(a, total_a, b, total_b)
     p_value = chi2_sf(g2, 1)
     side = np.sign(a * total_b - b * total_a)  # exact: no rounding decides the side
     out = pd.DataFrame(
@@ -104,8 +101,8 @@ def keyness(
             "p_value": p_value,
             "p_adjusted": np.minimum(1.0, p_value * len(terms)),
             "log_ratio": np.round(lr, 3),
-            "log_ratio_low": np.round(lr - half, 3),
-            "log_ratio_high": np.round(lr + half, 3),
+            "log_ratio_low": np.round(lr_low, 3),
+            "log_ratio_high": np.round(lr_high, 3),
             "overused_in": np.where(side > 0, "A", np.where(side < 0, "B", "=")),
         }
     )

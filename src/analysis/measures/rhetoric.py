@@ -95,3 +95,21 @@ def precision(ev: pd.DataFrame, labels: pd.DataFrame, categories: list[str]) -> 
             }
         )
     return pd.DataFrame(rows)
+
+
+def baseline(reference_turns: pd.DataFrame, lexicon, categories: list[str]) -> pd.DataFrame:
+    """Hits of each category in the reference (other speakers' words) and the reference's words.
+
+    The rhetoric finding compares the speaker's rate with this one: a category matters when it is
+    clearly more frequent in the speaker's words than in everyone else's, not when it is frequent.
+    """
+    from analysis.measures.lexicon import resolve_terms
+    from analysis.measures.match import find_matches
+
+    words = int(reference_turns["n_words"].sum()) if len(reference_turns) else 0
+    hits = (
+        find_matches(reference_turns, resolve_terms(categories, lexicon), context_chars=0)["phrase"].value_counts()
+        if words
+        else pd.Series(dtype=int)
+    )
+    return pd.DataFrame({"category": categories, "hits": [int(hits.get(c, 0)) for c in categories], "words": words})

@@ -59,3 +59,18 @@ def chi2_sf(values: np.ndarray, df: int = 1) -> np.ndarray:
     from scipy.special import gammaincc  # chi2.sf(x, df) == gammaincc(df / 2, x / 2)
 
     return gammaincc(df / 2, np.asarray(values, dtype=float) / 2)
+
+
+def log_ratio(a, total_a, b, total_b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Log ratio (``log2`` of rate A over rate B) with its 95% interval: (value, low, high).
+
+    A pseudo-count of one is split between the sides in proportion to their sizes (``a + Na/N``,
+    ``b + Nb/N``): the ratio stays finite for a zero, and its sign is always that of the rate
+    difference (the pseudo-counts add the same rate to both sides).
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    total = total_a + total_b
+    a_, b_ = a + total_a / total, b + total_b / total
+    value = np.log2((a_ / total_a) / (b_ / total_b))
+    half = 1.96 * np.sqrt(1 / a_ + 1 / b_) / np.log(2)
+    return value, value - half, value + half

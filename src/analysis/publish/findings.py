@@ -142,15 +142,35 @@ def nmf_shares(shares: pd.DataFrame) -> str:
     return f"Suggested topic {_q(overall.index[0])} takes the largest average share: {overall.iloc[0]:.0%}"
 
 
-def rhetoric(counts: pd.DataFrame, speaker: str) -> str:
+def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None = None) -> str:
+    """The category that matters: clearly more frequent in the speaker's words than in everyone else's.
+
+    Without a ``baseline`` (other speakers' hits and words, :func:`analysis.measures.rhetoric.baseline`)
+    the most frequent category is named, as a frequency and no more.
+    """
+    from analysis.measures.stats import log_ratio
+
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     words = counts.drop_duplicates("period")["speaker_words"].sum()
     if totals.sum() == 0 or words == 0:
         return f"No rhetoric marker occurs in {speaker}'s words here"
-    cat = totals.idxmax()
+    frequent = totals.idxmax()
+    rate = f"{int(totals[frequent])} hits, {totals[frequent] / words * 10_000:.1f} per 10,000 words"
+    if baseline is None or baseline.empty or int(baseline["words"].iloc[0]) == 0:
+        return f"{frequent[:1].upper() + frequent[1:]} markers are the most frequent in {speaker}'s words: {rate}"
+    most = f"{frequent} is the most frequent ({rate})"
+    base = baseline.set_index("category")
+    ref_words = int(baseline["words"].iloc[0])
+    cats = [c for c in totals.index if c in base.index]
+    value, low, _ = log_ratio([totals[c] for c in cats], words, [base.loc[c, "hits"] for c in cats], ref_words)
+    clear = [(v, c) for v, lo, c in zip(value, low, cats, strict=True) if lo > 0 and totals[c] > 0]
+    if not clear:
+        return f"No rhetoric category is clearly more frequent in {speaker}'s words than in other speakers'; {most}"
+    v, cat = max(clear)
     return (
-        f"{cat[:1].upper() + cat[1:]} markers are {speaker}'s most frequent: {int(totals[cat])} hits, "
-        f"{totals[cat] / words * 10_000:.1f} per 10,000 words"
+        f"{cat[:1].upper() + cat[1:]} markers are {2**v:.1f} times as frequent in {speaker}'s words as in "
+        f"other speakers' ({int(totals[cat])} hits, {totals[cat] / words * 10_000:.1f} per 10,000 words; "
+        f"others {base.loc[cat, 'hits'] / ref_words * 10_000:.1f})"
     )
 
 

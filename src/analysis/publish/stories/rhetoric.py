@@ -7,6 +7,7 @@ from functools import cached_property
 import pandas as pd
 
 from analysis.measures import lexicon, rhetoric
+from analysis.measures.catchphrases import reference
 from analysis.measures.count import DENOMINATORS, count_phrases, evidence
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
@@ -54,6 +55,14 @@ class RhetoricStory(Story):
         )
         self.lex, self.cats, self.per, self.min_statement_words = lex, cats, per, min_statement_words
         self.counts = count_phrases(self.corpus, selection, cats, lexicon=lex)
+        others = reference(self.corpus.turns, self.speaker)  # everyone else's own words: the baseline
+        if selection.source:
+            others = others[
+                others["doc_id"].isin(
+                    self.corpus.documents.loc[self.corpus.documents["source"] == selection.source, "doc_id"]
+                )
+            ]
+        self.baseline = rhetoric.baseline(others, lex, cats)
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
@@ -63,7 +72,7 @@ class RhetoricStory(Story):
                 f"{self.selection.period} and per statement."
             )
         )
-        return self.rep.finding(findings.rhetoric(self.counts, self.speaker))
+        return self.rep.finding(findings.rhetoric(self.counts, self.speaker, self.baseline))
 
     def markers_table(self) -> HTML:
         """The patterns of each category counted."""
@@ -72,7 +81,9 @@ class RhetoricStory(Story):
     def rates_chart(self) -> HTML:
         """Small multiples of each category's rate per period."""
         counts, period = self.counts, self.selection.period
-        fig = phrase_rate_chart(counts, title=findings.rhetoric(counts, self.speaker), source=self.src, per=self.per)
+        fig = phrase_rate_chart(
+            counts, title=findings.rhetoric(counts, self.speaker, self.baseline), source=self.src, per=self.per
+        )
         totals = counts.groupby("phrase", sort=False)["count"].sum()
         return self.rep.chart(
             fig,

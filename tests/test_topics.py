@@ -49,6 +49,35 @@ def test_lexicon_shares_on_a_small_frame():
     assert s.loc[("2020", "sanctions"), "topic_words"] == 0
 
 
+def test_lexicon_shares_carry_the_top_statement_of_each_period():
+    turns = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "c"],
+            "para_no": [0, 1, 0, 0],
+            "text": ["War, war and war.", "The war again.", "A war.", "Nothing."],
+            "n_words": [4, 3, 2, 1],
+            "date": pd.to_datetime(["2020-06-19", "2020-06-19", "2020-01-01", "2019-01-01"]),
+            "title": ["Essay", "Essay", "Talk", "Other"],
+            "source_url": None,
+            "speaker": "S",
+            "section": None,
+        }
+    )
+    lex = Lexicon(
+        path=__import__("pathlib").Path("t.yaml"), version=1, entries=(Term("war", ("war",), is_family=True),)
+    )
+    s = topics.lexicon_shares(turns, lex, by="year").set_index(["period", "topic"])
+    row = s.loc[("2020", "war")]
+    assert (row["topic_hits"], row["top_statement"], row["top_statement_uses"]) == (5, "a", 4)
+    assert (row["top_statement_date"], row["top_statement_title"], row["top_statement_share"]) == (
+        "2020-06-19",
+        "Essay",
+        0.8,
+    )
+    empty = s.loc[("2019", "war")]
+    assert (empty["topic_hits"], empty["top_statement"], empty["top_statement_share"]) == (0, "", 0.0)
+
+
 def test_nmf_is_reproducible_with_a_seed(default_corpus):
     turns = default_corpus.select(Selection.of(speaker="Putin")).turns
     a = topics.discover(turns, n_topics=5, seed=3)

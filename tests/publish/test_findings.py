@@ -181,14 +181,14 @@ SHARES = "period topic topic_words speaker_words"
             ),
             "War and ceasefire takes the largest share of Vladimir Putin's words: 20% overall, then economy (13%)",
         ),
-        (  # a tie: the first listed
+        (  # a tie is said as a tie
             frame(
                 SHARES,
                 ("2019", "war and ceasefire", 10, 100),
                 ("2019", "sanctions", 30, 100),
                 ("2019", "energy", 30, 100),
             ),
-            "Sanctions takes the largest share of Vladimir Putin's words: 30% overall, then energy (30%)",
+            "Sanctions and energy tie for the largest share of Vladimir Putin's words: 30% each",
         ),
     ],
 )
@@ -204,6 +204,32 @@ def test_topic_shares_when_no_topic_occurs():
 def test_topic_shares_of_one_topic():
     shares = frame(SHARES, ("2019", "war and ceasefire", 5, 100))
     assert findings.topic_shares(shares, PUTIN).startswith("War and ceasefire takes")
+
+
+def test_topic_shares_names_a_peak_that_rests_on_one_statement():
+    shares = frame(
+        SHARES,
+        ("2019", "war and ceasefire", 10, 100),
+        ("2020", "war and ceasefire", 50, 200),
+        ("2020", "economy", 8, 200),
+    ).assign(
+        share_of_words=[0.1, 0.25, 0.04],
+        topic_hits=[10, 97, 9],
+        top_statement=["a", "b", "c"],
+        top_statement_date=["2019-01-01", "2020-06-19", "2020-01-01"],
+        top_statement_title=["One", "75th Anniversary", "Three"],
+        top_statement_uses=[3, 84, 9],
+        top_statement_share=[0.3, 84 / 97, 1.0],
+        documents=[5, 12, 12],
+    )
+    # war's 2020 peak (84 of 97 hits in one statement) is named; economy's 9 of 9 too (its own peak)
+    assert findings.topic_shares(shares, PUTIN) == (
+        "War and ceasefire takes the largest share of Vladimir Putin's words: 20% overall, then economy (4%); "
+        "war and ceasefire's 2020 peak: 84 of 97 hits in one statement: “75th Anniversary”, 2020-06-19; "
+        "economy's 2020 peak: 9 of 9 hits in one statement: “Three”, 2020-01-01"
+    )
+    spread = shares.assign(top_statement_share=[0.3, 0.4, 0.5])  # no statement carries more than half
+    assert "peak" not in findings.topic_shares(spread, PUTIN)
 
 
 # --- nmf_shares --------------------------------------------------------------------------------

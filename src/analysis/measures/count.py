@@ -121,7 +121,7 @@ def aggregate(
     share_low, share_high = share_interval(x, n)
     out["share_low"], out["share_high"] = share_low.round(4), share_high.round(4)
     out["low_count"] = out["count"] < LOW_COUNT
-    out = out.merge(_top_statements(ev, keys), on=keys, how="left")
+    out = out.merge(top_statements(ev, keys), on=keys, how="left")
     out["top_statement_uses"] = out["top_statement_uses"].fillna(0).astype(int)
     out["top_statement_share"] = (out["top_statement_uses"] / out["count"].where(out["count"] > 0)).round(3).fillna(0.0)
     for col in ("top_statement", "top_statement_date", "top_statement_title"):
@@ -134,8 +134,9 @@ def aggregate(
     return out[columns].reset_index(drop=True)
 
 
-def _top_statements(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per key (period, phrase[, form]): the statement with most uses (the earliest on a tie), and its uses."""
+def top_statements(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key (period, phrase[, form]) of the matches ``ev`` (with date and title): the statement with
+    the most uses (the earliest on a tie), and its uses."""
     columns = [*keys, "top_statement", "top_statement_date", "top_statement_title", "top_statement_uses"]
     if not len(ev):
         return pd.DataFrame(columns=columns)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.measures.count import period_of
+from analysis.measures.count import period_of, top_statements
 from analysis.measures.lexicon import Lexicon
 from analysis.measures.match import find_matches
 from analysis.text import spoken
@@ -63,6 +63,13 @@ def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "
     out = per.reindex(grid, fill_value=0).reset_index().merge(base.reset_index(), on="period")
     out["share_of_paragraphs"] = (out["topic_paragraphs"] / out["paragraphs"]).round(4)
     out["share_of_words"] = (out["topic_words"] / out["speaker_words"]).round(4)
+    out = out.merge(_concentration(ev, turns), on=["period", "topic"], how="left")
+    out["topic_hits"] = out["topic_hits"].fillna(0).astype(int)
+    out["top_statement_uses"] = out["top_statement_uses"].fillna(0).astype(int)
+    hits = out["topic_hits"].where(out["topic_hits"] > 0)
+    out["top_statement_share"] = (out["top_statement_uses"] / hits).round(3).fillna(0.0)
+    for col in ("top_statement", "top_statement_date", "top_statement_title"):
+        out[col] = out[col].fillna("")
     order = {n: i for i, n in enumerate(names)}
     out = out.sort_values(["period", "topic"], key=lambda s: s.map(order) if s.name == "topic" else s)
     return out[
@@ -77,8 +84,35 @@ def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "
             "share_of_words",
             "topic_documents",
             "documents",
+            "topic_hits",
+            "top_statement",
+            "top_statement_date",
+            "top_statement_title",
+            "top_statement_uses",
+            "top_statement_share",
         ]
     ].reset_index(drop=True)
+
+
+def _concentration(ev: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
+    """Per (period, topic): term matches (``topic_hits``) and the statement with the most of them."""
+    keys = ["period", "topic"]
+    if not len(ev):
+        return pd.DataFrame(
+            columns=[
+                *keys,
+                "topic_hits",
+                "top_statement",
+                "top_statement_date",
+                "top_statement_title",
+                "top_statement_uses",
+            ]
+        )
+    hits = ev.rename(columns={"phrase": "topic"}).merge(
+        turns[["doc_id", "para_no", "period"]], on=["doc_id", "para_no"]
+    )
+    counted = hits.groupby(keys).size().rename("topic_hits").reset_index()
+    return counted.merge(top_statements(hits, keys), on=keys, how="left")
 
 
 def discover(

@@ -126,13 +126,40 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
     if top.empty or not (top["topic_words"] > 0).any():
         return f"No topic of the lexicon occurs in {speaker}'s words here"
     first = top.index[0]
+    tied = [t for t, w in zip(top.index, top["topic_words"], strict=True) if w == top["topic_words"].iloc[0]]
+    if len(tied) > 1 and (overall.loc[tied, "speaker_words"] == overall["speaker_words"].iloc[0]).all():
+        names = _and(tied)
+        sentence = (
+            f"{names[:1].upper() + names[1:]} tie for the largest share of {speaker}'s words: "
+            f"{top['share'].iloc[0]:.0%} each"
+        )
+        return sentence + _concentrated_peaks(shares)
     sentence = (
         f"{first[:1].upper() + first[1:]} takes the largest share of {speaker}'s words: "
         f"{top['share'].iloc[0]:.0%} overall"
     )
     if len(top) > 1:
         sentence += f", then {top.index[1]} ({top['share'].iloc[1]:.0%})"
-    return sentence
+    return sentence + _concentrated_peaks(shares)
+
+
+def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
+    """ "; war's 2020 peak: 84 of 97 hits in one statement: “…”, 2020-06-19" for topics whose peak
+    period rests mostly on one statement (the highest peaks first, at most ``limit``)."""
+    if "top_statement_share" not in shares.columns or shares["period"].nunique() < 2:
+        return ""
+    peaks = (
+        shares[shares["topic_hits"] > 0]
+        .sort_values(["share_of_words", "period"], ascending=[False, True])
+        .drop_duplicates("topic")
+    )
+    notes = [
+        f"{row.topic}'s {row.period} peak: {int(row.top_statement_uses)} of {int(row.topic_hits)} hits in one "
+        f"statement: {_q(str(row.top_statement_title))}, {row.top_statement_date}"
+        for row in peaks.itertuples(index=False)
+        if row.top_statement_share > 0.5 and row.topic_hits >= 2 and row.documents >= 2
+    ]
+    return "".join(f"; {n}" for n in notes[:limit])
 
 
 def nmf_shares(shares: pd.DataFrame) -> str:

@@ -3,9 +3,12 @@ a real browser (Debian's chromium driven headless by Playwright)."""
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -14,6 +17,7 @@ import pytest
 import yaml
 
 from analysis import config
+from analysis.publish import findings
 from analysis.publish.columns import undocumented_columns
 from analysis.publish.render import load_specs, render_all
 
@@ -81,6 +85,78 @@ def test_reports_open_with_provenance_and_end_with_method(published):
         assert "Corpus version <code>" in text and "Parameters" in text
         assert text.index('class="finding"') < text.index('id="method"')
         assert "Data and evidence" in text[text.index('id="method"') :]
+
+
+# --- findings against their tables --------------------------------------------------------------
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _sentence_numbers(sentence: str) -> list[int]:
+    """Whole numbers a sentence states (outside quotes, dates, percentages, decimals and 10,000)."""
+    bare = re.sub(r"“[^”]*”", " ", sentence)
+    bare = DATE.sub(" ", bare.replace("10,000", " "))
+    bare = re.sub(r"\d+(?:\.\d+)?%|\d+\.\d+", " ", bare)
+    return [int(n.replace(",", "")) for n in re.findall(r"(?<![\w.])\d[\d,]*(?![\w.%])", bare)]
+
+
+def _table_numbers(tables: list) -> set[int]:
+    """Whole numbers a table holds: cells, years of dates, and column totals per text column's values."""
+    out: set[int] = set()
+    for t in tables:
+        numeric = t.select_dtypes("number")
+        out |= {int(v) for v in numeric.to_numpy().ravel() if v == v and float(v).is_integer()}
+        out |= {int(v) for v in numeric.sum().to_numpy() if float(v).is_integer()}
+        for col in t.columns.difference(numeric.columns):
+            out |= {int(d[:4]) for d in t[col].dropna().astype(str) if DATE.fullmatch(d)}
+            sums = numeric.groupby(t[col]).sum()
+            out |= {int(v) for v in sums.to_numpy().ravel() if float(v).is_integer()}
+    return out
+
+
+def test_every_published_finding_is_regenerated_from_its_tables(published):
+    for spec in load_specs():
+        folder = published / spec.name
+        meta = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        recipe = meta["finding_from"]
+        assert recipe and recipe["tables"], spec.name
+        sentence = findings.regenerate(folder, recipe)
+        assert meta["finding"] == sentence.rstrip(".") + ".", spec.name
+        page = (published / f"{spec.name}.html").read_text(encoding="utf-8")
+        assert meta["finding"] in unescape(page), spec.name
+        tables = [findings.read_table(folder / f) for f in recipe["tables"].values()]
+        held = _table_numbers(tables)
+        for number in _sentence_numbers(sentence):
+            assert number in held, (spec.name, number, sentence)
+        cells = {str(v) for t in tables for v in t.to_numpy().ravel()}
+        for quoted in re.findall(r"“([^”]+)”", sentence):
+            assert quoted in cells, (spec.name, quoted)
+        for tied in re.findall(r"tied at (\d+)", sentence):  # a tie is only said of equal counts
+            assert int(tied) in held, (spec.name, sentence)
+
+
+def test_gallery_cards_state_each_reports_own_selection(published, default_corpus):
+    from papermill import inspect_notebook
+
+    from analysis.selection import Selection
+
+    index = (published / "index.html").read_text(encoding="utf-8")
+    for spec in load_specs():
+        defaults = {
+            k: ast.literal_eval(v["default"])
+            for k, v in inspect_notebook(str(config.NOTEBOOKS_DIR / spec.notebook)).items()
+        }
+        params = {**defaults, **spec.parameters}
+        if params.get("doc_id"):
+            docs = default_corpus.documents.set_index("doc_id")
+            dates = [docs.loc[params["doc_id"], "date"]]
+        else:
+            keys = ("speaker", "start", "end", "source")
+            dates = list(default_corpus.select(Selection.of(**{k: params.get(k) for k in keys})).turns["date"])
+        first, last = min(dates).strftime("%Y-%m-%d"), max(dates).strftime("%Y-%m-%d")
+        meta = json.loads((published / spec.name / "report.json").read_text(encoding="utf-8"))
+        assert (meta["words_from"], meta["words_to"]) == (first, last), spec.name
+        assert f"{meta['speaker']}'s words: {first} to {last}" in unescape(index), spec.name
 
 
 # --- a hostile statement ------------------------------------------------------------------------

@@ -133,15 +133,21 @@ HEADS = "heading speaker_words share_of_words"
             frame(HEADS, ("On Ukraine", 120, 0.4), ("On sanctions", 180, 0.6)),
             "The longest answer is “On sanctions”: 180 words, 60% of the statement",
         ),
-        (  # a tie: alphabetical
+        (  # a tie is said as a tie (headings in alphabetical order)
             frame(HEADS, ("On Europe", 50, 0.25), ("On Crimea", 50, 0.25), ("On energy", 20, 0.1)),
-            "The longest answer is “On Crimea”: 50 words, 25% of the statement",
+            "The longest answers, tied at 50 words each (25% of the statement), are “On Crimea” and “On Europe”",
         ),
         (frame(HEADS, ("On testing", 24, 1.0)), "The longest answer is “On testing”: 24 words, 100% of the statement"),
     ],
 )
 def test_headings(heads, sentence):
     assert findings.headings(heads) == sentence
+
+
+def test_headings_of_a_statement_without_them():
+    empty = frame(HEADS)
+    assert findings.headings(empty) == "The statement has no topic headings"
+    assert findings.headings(empty, PUTIN, 1234) == "Vladimir Putin: 1,234 words in this statement"
 
 
 # --- catchphrases ------------------------------------------------------------------------------
@@ -331,3 +337,38 @@ def test_rhetoric_names_the_category_that_matters_against_the_others_baseline():
         "Force markers are 5.8 times as frequent in Vladimir Putin's words as in other speakers' (60 hits, 6.0 per "
         "10,000 words; others 1.0)"
     )
+
+
+# --- a headline made from its published table ----------------------------------------------------
+
+
+def test_report_finding_is_generated_from_the_csv_it_publishes(tmp_path):
+    import json
+
+    from analysis.publish.report import Report
+
+    rep = Report("t", "T", tmp_path)
+    heads = frame(HEADS, ("On Ukraine", 120, 0.4), ("On sanctions", 180, 0.6))
+    html = rep.finding(function="headings", tables={"heads": heads}, speaker=PUTIN, words=300)
+    assert "The longest answer is “On sanctions”: 180 words, 60% of the statement." in html.data
+    meta = json.loads((tmp_path / "t" / "report.json").read_text(encoding="utf-8"))
+    assert meta["finding_from"] == {
+        "function": "headings",
+        "tables": {"heads": "finding_heads.csv"},
+        "arguments": {"speaker": PUTIN, "words": 300},
+    }
+    # edit the published table and the regenerated sentence follows it: the sentence comes from the file
+    (tmp_path / "t" / "finding_heads.csv").write_text(
+        "heading,speaker_words,share_of_words\nOn Ukraine,200,0.7\n", encoding="utf-8"
+    )
+    assert findings.regenerate(tmp_path / "t", meta["finding_from"]).startswith("The longest answer is “On Ukraine”")
+
+
+def test_report_finding_needs_a_sentence_or_a_known_function(tmp_path):
+    from analysis.publish.report import Report
+
+    rep = Report("t", "T", tmp_path)
+    with pytest.raises(ValueError, match="unknown finding function 'loudest'"):
+        rep.finding(function="loudest", tables={})
+    with pytest.raises(ValueError, match="give the sentence"):
+        rep.finding()

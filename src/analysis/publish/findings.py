@@ -2,9 +2,17 @@
 
 Each function reads only the table it is given, so the sentence always agrees with the chart and
 the CSV beside it. Sentences are plain text (escaped where they reach HTML).
+
+A report's headline is generated from the CSV files it publishes (:meth:`Report.finding
+<analysis.publish.report.Report.finding>` writes the tables, reads them back and calls the function
+named in :data:`PUBLISHED`); ``report.json`` records that recipe, and :func:`regenerate` repeats it
+from the published files, so a test can check every published sentence against its table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
@@ -96,10 +104,20 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def headings(heads: pd.DataFrame) -> str:
+def headings(heads: pd.DataFrame, speaker: str | None = None, words: int | None = None) -> str:
+    """The longest answer under a topic heading (ties said as ties); without headings, the words."""
     if heads.empty:
+        if speaker is not None and words is not None:
+            return f"{speaker}: {int(words):,} words in this statement"
         return "The statement has no topic headings"
-    top = heads.sort_values(["speaker_words", "heading"], ascending=[False, True]).iloc[0]
+    ranked = heads.sort_values(["speaker_words", "heading"], ascending=[False, True])
+    top = ranked.iloc[0]
+    tied = ranked[ranked["speaker_words"] == top["speaker_words"]]
+    if len(tied) > 1:
+        return (
+            f"The longest answers, tied at {int(top['speaker_words'])} words each "
+            f"({top['share_of_words']:.0%} of the statement), are {_and([_q(h) for h in tied['heading']])}"
+        )
     return (
         f"The longest answer is {_q(top['heading'])}: {int(top['speaker_words'])} words, "
         f"{top['share_of_words']:.0%} of the statement"
@@ -229,3 +247,39 @@ def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str
         "No term passes the threshold (p < 0.05 after correcting for every term tested, in at least 3 "
         "statements, at most half its uses in one): no clear difference between the two sides"
     )
+
+
+def keyness_table(terms: pd.DataFrame, label_a: str, label_b: str) -> str:
+    """:func:`keyness` from one table of both sides' terms (``side`` A or B, as published)."""
+    return keyness(
+        terms[terms["side"] == "A"].reset_index(drop=True),
+        terms[terms["side"] == "B"].reset_index(drop=True),
+        label_a,
+        label_b,
+    )
+
+
+#: The functions a published headline may come from (``report.json``: ``finding_from.function``).
+PUBLISHED: dict[str, Callable[..., str]] = {
+    "phrase_rates": phrase_rates,
+    "headings": headings,
+    "catchphrases": catchphrases,
+    "topic_shares": topic_shares,
+    "rhetoric": rhetoric,
+    "keyness": keyness_table,
+}
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A published CSV as the findings read it (empty cells are missing; "NA" stays a word)."""
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def regenerate(folder: Path, recipe: dict) -> str:
+    """The sentence ``recipe`` (``{"function", "tables": {argument: file}, "arguments"}``) gives
+    from the CSV files in ``folder``."""
+    function = PUBLISHED.get(recipe.get("function", ""))
+    if function is None:
+        raise ValueError(f"unknown finding function {recipe.get('function')!r}; known: {sorted(PUBLISHED)}")
+    tables = {arg: read_table(Path(folder) / name) for arg, name in recipe.get("tables", {}).items()}
+    return function(**tables, **recipe.get("arguments", {}))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.corpus import Corpus
+from analysis.publish import findings
 from analysis.publish.charts import SavedChart, save_chart
 from analysis.publish.html import HTML, escape
 
@@ -60,6 +61,7 @@ class Report:
     words_from: str | None = None  # the first and last date of the speaker's words the report measured
     words_to: str | None = None
     speaker: str | None = None
+    finding_from: dict | None = None  # how the headline is regenerated from the published CSVs
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.name):
@@ -97,8 +99,30 @@ class Report:
         self.words_to = dates.max().strftime("%Y-%m-%d") if len(dates) else None
         self._save()
 
-    def finding(self, text: str) -> HTML:
-        """The report's headline finding: shown here and on the index page."""
+    def finding(
+        self,
+        text: str | None = None,
+        *,
+        function: str | None = None,
+        tables: dict[str, pd.DataFrame] | None = None,
+        **arguments,
+    ) -> HTML:
+        """The report's headline finding: shown here and on the index page.
+
+        With ``function`` (a name in :data:`analysis.publish.findings.PUBLISHED`), the sentence is
+        generated from the published tables: each of ``tables`` is written as
+        ``finding_<argument>.csv``, read back, and passed with ``arguments`` to the function; the
+        recipe goes into ``report.json`` (``finding_from``) for :func:`findings.regenerate`.
+        """
+        if function is not None:
+            files = {}
+            for argument, data in (tables or {}).items():
+                files[argument] = f"finding_{argument}.csv"
+                self.table_file(data, files[argument])
+            self.finding_from = {"function": function, "tables": files, "arguments": arguments}
+            text = findings.regenerate(self.asset_dir, self.finding_from)
+        if text is None:
+            raise ValueError("finding: give the sentence or the function that makes it from the tables")
         self.headline = text.rstrip(".") + "."
         self._save()
         return HTML(f'<p class="finding"><strong>Finding:</strong> {escape(self.headline)}</p>')
@@ -108,6 +132,7 @@ class Report:
             "name": self.name,
             "title": self.title,
             "finding": self.headline,
+            "finding_from": self.finding_from,
             "speaker": self.speaker,
             "words_from": self.words_from,
             "words_to": self.words_to,

@@ -65,7 +65,7 @@ class CatchphrasesStory(Story):
                 f"words, found in at least {plural(self.min_statements, 'statement')}."
             )
         )
-        return self.rep.finding(findings.catchphrases(self.found, self.speaker))
+        return self.rep.finding(function="catchphrases", tables={"found": self.found}, speaker=self.speaker)
 
     def found_sentence(self) -> HTML:
         """How many phrases were found, and the most widespread (the phrases are also written as a CSV)."""

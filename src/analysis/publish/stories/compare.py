@@ -67,7 +67,10 @@ class CompareStory(Story):
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
         show(self.header(f"Terms {self.speaker} over-uses {self.label_a} against {self.label_b}, and the reverse."))
-        return self.rep.finding(findings.keyness(self.result["a"], self.result["b"], self.label_a, self.label_b))
+        a, b = self.result["a"], self.result["b"]
+        assert isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame)
+        terms = pd.concat([a.assign(side="A"), b.assign(side="B")], ignore_index=True)
+        return self.rep.finding(function="keyness", tables={"terms": terms}, label_a=self.label_a, label_b=self.label_b)
 
     def sizes(self) -> HTML:
         """The words and statements on each side."""

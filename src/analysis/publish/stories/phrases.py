@@ -64,7 +64,7 @@ class PhrasesStory(Story):
                 f"{self.speaker}'s own words, per {self.selection.period} ({self.lex.label()})."
             )
         )
-        return self.rep.finding(findings.phrase_rates(self.counts, self.speaker))
+        return self.rep.finding(function="phrase_rates", tables={"counts": self.counts}, speaker=self.speaker)
 
     def terms_table(self) -> HTML:
         return table(lexicon.describe(self.terms))

@@ -72,7 +72,9 @@ class RhetoricStory(Story):
                 f"{self.selection.period} and per statement."
             )
         )
-        return self.rep.finding(findings.rhetoric(self.counts, self.speaker, self.baseline))
+        return self.rep.finding(
+            function="rhetoric", tables={"counts": self.counts, "baseline": self.baseline}, speaker=self.speaker
+        )
 
     def markers_table(self) -> HTML:
         """The patterns of each category counted."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from analysis.measures import lexicon
 from analysis.measures import statement as st
-from analysis.publish import findings
 from analysis.publish.charts import bar_chart, source_line
 from analysis.publish.html import HTML, escape, link, paragraph, plural, show, table
 from analysis.publish.stories.base import Story
@@ -38,9 +37,7 @@ class StatementStory(Story):
         doc = self.doc
         show(self.header(f"{self.speaker}'s words in “{doc['title']}” ({doc['date']:%d %b %Y})."))
         return self.rep.finding(
-            findings.headings(self.heads)
-            if len(self.heads)
-            else f"{self.speaker}: {self.words():,} words in this statement"
+            function="headings", tables={"heads": self.heads}, speaker=self.speaker, words=self.words()
         )
 
     def statement_line(self) -> HTML:

@@ -42,7 +42,7 @@ class TopicsStory(Story):
                 f"{self.lex.label()}, and {self.n_topics} NMF topics."
             )
         )
-        return self.rep.finding(findings.topic_shares(self.shares, self.speaker))
+        return self.rep.finding(function="topic_shares", tables={"shares": self.shares}, speaker=self.speaker)
 
     def headings(self) -> None:
         """The speaker's words under each of the outlet's topic headings (shown)."""

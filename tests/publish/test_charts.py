@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -104,7 +105,8 @@ def test_phrase_rate_chart_has_one_panel_per_phrase():
     assert top.get_ylabel() == "uses per 10,000"  # the long label cut at " of "
     assert fig._suptitle.get_text() == wrap(LONG_TITLE)
     assert figure_texts(fig) == [
-        f"{SOURCE} Bars: uses per 10,000 of the speaker's words; whiskers: 95% interval; n: raw count."
+        f"{SOURCE} Bars: uses per 10,000 of the speaker's words; whiskers: 95% interval; n: raw count; "
+        "all panels share one scale."
     ]
 
 
@@ -115,7 +117,7 @@ def test_phrase_rate_chart_raw_counts_have_no_whiskers():
     assert [p.get_height() for p in bottom.patches] == [0.0, 2.0]
     assert not any(isinstance(c, ErrorbarContainer) for ax in fig.axes for c in ax.containers)
     assert top.get_ylabel() == "uses (raw count)"
-    assert figure_texts(fig) == [f"{SOURCE} Bars: uses (raw count); n: raw count."]
+    assert figure_texts(fig) == [f"{SOURCE} Bars: uses (raw count); n: raw count; all panels share one scale."]
 
 
 def test_phrase_rate_chart_share_of_statements_and_smoothed_line():
@@ -133,6 +135,77 @@ def test_phrase_rate_chart_of_one_phrase_in_one_period():
     fig = charts.phrase_rate_chart(counts, title="T", source=SOURCE)
     assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 1
     assert tick_labels(fig.axes[0].xaxis) == ["2019"]
+
+
+@pytest.mark.parametrize(
+    "periods, positions, is_time",
+    [
+        (["2012", "2013", "2016"], [2012.0, 2013.0, 2016.0], True),  # the 2013→2016 gap stays a gap
+        (["2019-01", "2019-12"], [2019 + 0.5 / 12, 2019 + 11.5 / 12], True),
+        (["2020-01-01 kremlin-1", "2020-12-31 kremlin-2"], [2020 + 0.5 / 366, 2020 + 365.5 / 366], True),
+        (["A statement", "Another"], [0.0, 1.0], False),
+    ],
+)
+def test_time_positions(periods, positions, is_time):
+    got, width, time = charts.time_positions(periods)
+    assert got == pytest.approx(positions) and time is is_time and 0 < width <= 0.7
+
+
+def gap_counts(words=(40_000, 3_000, 50_000)) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period": ["2012", "2013", "2016"] * 2,
+            "phrase": ["a"] * 3 + ["b"] * 3,
+            "count": [10, 5, 20, 1, 0, 2],
+            "speaker_words": list(words) * 2,
+            "per_10k": [2.5, 16.7, 4.0, 0.25, 0.0, 0.4],
+            "per_10k_low": [1.2, 5.4, 2.4, 0.0, 0.0, 0.05],
+            "per_10k_high": [4.6, 38.9, 6.2, 1.4, 12.3, 1.4],
+        }
+    )
+
+
+def test_phrase_rate_chart_shows_gaps_in_time_and_one_shared_scale():
+    fig = charts.phrase_rate_chart(gap_counts(words=(40_000, 30_000, 50_000)), title="T", source=SOURCE)
+    top, bottom = fig.axes
+    assert [p.get_x() + p.get_width() / 2 for p in top.patches] == pytest.approx([2012, 2013, 2016])
+    assert tick_labels(bottom.xaxis) == ["2012", "2013", "2014", "2015", "2016"]  # the missing years shown
+    assert top.get_ylim() == bottom.get_ylim()  # one scale for every panel, and said so
+    assert "all panels share one scale" in figure_texts(fig)[0]
+
+
+def test_phrase_rate_chart_does_not_draw_a_rate_on_too_few_words():
+    fig = charts.phrase_rate_chart(gap_counts(), title="T", source=SOURCE)
+    top = fig.axes[0]
+    assert [p.get_height() for p in top.patches] == [2.5, 0.0, 4.0]  # 2013: 3,000 words, no bar
+    whiskers = next(c for c in top.containers if isinstance(c, ErrorbarContainer))
+    segments = whiskers.lines[2][0].get_segments()
+    assert [float(seg[1][1] - seg[0][1]) for seg in segments][1] == 0.0  # and no tall whisker
+    assert [t.get_text() for t in top.texts] == ["n=10", "too few words", "n=20"]
+    assert "“too few words”: under 5,000 of his words in the period, rate not drawn" in figure_texts(fig)[0]
+    # raw counts have no denominator to be too small for
+    raw = charts.phrase_rate_chart(gap_counts(), title="T", source=SOURCE, per="raw")
+    assert [p.get_height() for p in raw.axes[0].patches] == [10.0, 5.0, 20.0]
+
+
+def test_phrase_rate_chart_per_document_stays_readable():
+    dates = pd.date_range("2016-01-01", periods=60, freq="9D").strftime("%Y-%m-%d")
+    counts = pd.DataFrame(
+        {
+            "period": [f"{d} kremlin-{i}" for i, d in enumerate(dates)],
+            "phrase": "a",
+            "count": 1,
+            "speaker_words": 6_000,
+            "per_10k": 1.7,
+            "per_10k_low": 0.04,
+            "per_10k_high": 9.3,
+        }
+    )
+    fig = charts.phrase_rate_chart(counts, title="T", source=SOURCE)
+    ax = fig.axes[0]
+    assert tick_labels(ax.xaxis) == ["2016", "2017"]  # a date axis, not 60 rotated document labels
+    assert len(ax.texts) == 0 and "n: raw count" not in figure_texts(fig)[0]  # no overprinted counts
+    assert ax.get_xlabel() == "Date"
 
 
 # --- line_chart --------------------------------------------------------------------------------
@@ -162,14 +235,44 @@ def test_line_chart_one_line_per_series_labelled_directly():
     assert len(ax.lines) == 2
     assert [list(line.get_ydata()) for line in ax.lines] == [[0.1, 0.2, 0.3], [0.05, 0.05, 0.0]]
     assert [line.get_color() for line in ax.lines] == PALETTE[:2]
-    assert [t.get_text() for t in ax.texts] == ["war", "energy"]  # no legend
+    assert sorted(t.get_text() for t in ax.texts) == ["energy", "war"]  # no legend
     assert ax.get_legend() is None
     assert tick_labels(ax.xaxis) == ["2019", "2020", "2021"]
     assert ax.get_title(loc="left") == wrap(LONG_TITLE)
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("Year", "Share")
     assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
-    assert ax.get_xlim() == pytest.approx((-0.3, 2 + 1.5))  # room for the labels at the right
+    assert ax.get_xlim() == pytest.approx((2019 - 0.3, 2021 + 1.5))  # room for the labels at the right
     assert figure_texts(fig) == [SOURCE]
+
+
+def test_line_chart_breaks_at_gaps_and_marks_thin_periods():
+    data = pd.DataFrame(
+        {
+            "period": ["2012", "2013", "2016"],
+            "topic": "war",
+            "share": [0.1, 0.2, 0.3],
+            "speaker_words": [40_000, 3_000, 50_000],
+        }
+    )
+    fig = charts.line_chart(
+        data, x="period", y="share", series="topic", title="T", xlabel="Year", ylabel="Share", source=SOURCE
+    )
+    ax = fig.axes[0]
+    xs = list(ax.lines[0].get_xdata())
+    assert xs[:2] == [2012, 2013] and xs[2] != xs[2] and xs[3] == 2016  # NaN: no segment across 2014–15
+    hollow = [c for c in ax.collections if len(c.get_offsets()) and tuple(c.get_facecolors()[0]) == (1, 1, 1, 1)]
+    assert [tuple(c.get_offsets()[0]) for c in hollow] == [(2013, 0.2)]
+    assert "Hollow points: under 5,000 of his words in the period." in figure_texts(fig)[0]
+
+
+def test_line_chart_labels_do_not_overprint():
+    data = pd.DataFrame(
+        {"period": ["2019", "2020"] * 3, "topic": ["a"] * 2 + ["b"] * 2 + ["c"] * 2, "share": [0.1, 0.2] * 3}
+    )
+    fig = charts.line_chart(data, x="period", y="share", series="topic", title="T", xlabel="", ylabel="", source="")
+    ys = sorted(t.get_position()[1] for t in fig.axes[0].texts)
+    low, high = fig.axes[0].get_ylim()
+    assert all(b - a >= (high - low) * 0.04 for a, b in itertools.pairwise(ys))
 
 
 # --- dot_timeline ------------------------------------------------------------------------------
@@ -188,7 +291,8 @@ def test_dot_timeline_draws_a_dot_per_nonzero_cell():
     assert len(ax.collections) == 3  # the zero cell stays empty
     assert [t.get_text() for t in ax.texts] == ["4", "2", "1"]
     assert [list(c.get_sizes()) for c in ax.collections] == [[20 + 380 * 4 / 4], [20 + 380 * 2 / 4], [20 + 380 * 1 / 4]]
-    assert [tuple(c.get_offsets()[0]) for c in ax.collections] == [(1, 0), (0, 0), (1, 1)]  # columns sorted
+    # columns on a time axis (x = the year)
+    assert [tuple(c.get_offsets()[0]) for c in ax.collections] == [(2020, 0), (2019, 0), (2020, 1)]
     assert tick_labels(ax.yaxis) == ["as i said", "our partners"]
     assert tick_labels(ax.xaxis) == ["2019", "2020"]
     assert bool(ax.yaxis_inverted())  # first row on top
@@ -301,3 +405,21 @@ def test_saved_chart_html_escapes_alt_text_and_links_the_files(tmp_path):
 def test_saved_chart_html_escapes_the_link_prefix(tmp_path):
     saved = save_chart(small_chart(), DATA, tmp_path / "fig1", alt="a", title="t")
     assert '<a href="a&quot;b/fig1.csv">' in SavedChart(saved.stem, "a", "t").html('a"b')
+
+
+def test_dot_timeline_sizes_by_rate_and_writes_the_count():
+    data = pd.DataFrame({"period": ["2019", "2020"], "phrase": ["p", "p"], "count": [10, 10], "per_10k": [1.0, 4.0]})
+    fig = charts.dot_timeline(
+        data,
+        x="period",
+        y="phrase",
+        size="per_10k",
+        label="count",
+        size_name="uses per 10,000 words",
+        title="T",
+        source=SOURCE,
+    )
+    ax = fig.axes[0]
+    assert [list(c.get_sizes()) for c in ax.collections] == [[20 + 380 * 1 / 4], [20 + 380]]  # same count, rate differs
+    assert [t.get_text() for t in ax.texts] == ["10", "10"]
+    assert figure_texts(fig) == [f"{SOURCE} Dot area: uses per 10,000 words; number: count."]

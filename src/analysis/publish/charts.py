@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.ticker
+import matplotlib.transforms
 from cycler import cycler
 
 from analysis.publish.html import escape
@@ -99,57 +100,150 @@ def _finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> No
     fig.text(0.01, -0.02, source, fontsize=8, color="#555555", ha="left", va="top")
 
 
+#: Below this many of the speaker's words a period's rate is not drawn: its interval would be the
+#: tallest thing on the chart and draw the eye to the least-measured period.
+MIN_PERIOD_WORDS = 5_000
+#: The same floor for one statement (``period: document``): a statement is shorter than a year.
+MIN_STATEMENT_WORDS = 1_000
+
+
+def time_positions(periods) -> tuple[list[float], float, bool]:
+    """Where each period label sits on a real time axis (decimal years), a bar width, and whether the
+    axis is time: ``2017`` → 2017.0, ``2017-03`` → 2017.21, ``2017-03-05 kremlin-1`` → its day.
+    Labels that are not dates stay evenly spaced (the third value is False)."""
+    labels = pd.Series([str(p) for p in periods], dtype=object)
+    if not len(labels):
+        return [], 0.7, False
+    if labels.str.fullmatch(r"\d{4}").all():
+        return [float(v) for v in labels], 0.7, True
+    if labels.str.fullmatch(r"\d{4}-\d{2}").all():
+        d = pd.to_datetime(labels, format="%Y-%m")
+        return [float(y + (m - 0.5) / 12) for y, m in zip(d.dt.year, d.dt.month, strict=True)], 0.7 / 12, True
+    d = pd.to_datetime(labels.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    if d.notna().all():
+        x = [float(y + (doy - 0.5) / 366) for y, doy in zip(d.dt.year, d.dt.day_of_year, strict=True)]
+        gaps = [b - a for a, b in zip(sorted(x), sorted(x)[1:], strict=False) if b > a]
+        width = min(0.7, max(min(gaps) * 0.8 if gaps else 0.05, 4 / 366))
+        return x, width, True
+    return [float(i) for i in range(len(labels))], 0.7, False
+
+
+def _time_axis(ax, positions: list[float], labels: list[str], is_time: bool) -> None:
+    """Year ticks on a time axis (gaps stay gaps); the labels themselves otherwise (cut to 28 characters)."""
+    if is_time:
+        first, last = int(min(positions)), int(max(positions))
+        step = max(1, (last - first) // 12 + 1)
+        ticks = list(range(first, last + 1, step))
+        centred = all(float(p).is_integer() for p in positions)  # year periods: a tick under each bar
+        ax.set_xticks(ticks, [str(t) for t in ticks])
+        ax.set_xlim(first - 0.6, last + (0.6 if centred else 1.1))
+    else:
+        short = [lab if len(lab) <= 28 else lab[:27] + "…" for lab in labels]
+        ax.set_xticks(positions, short, rotation=90 if len(labels) > 12 or max(map(len, short)) > 8 else 0)
+
+
 def phrase_rate_chart(
-    counts: pd.DataFrame, *, title: str, source: str, per: str = "words", smoothed: str | None = None
+    counts: pd.DataFrame,
+    *,
+    title: str,
+    source: str,
+    per: str = "words",
+    smoothed: str | None = None,
+    min_words: int | None = None,
 ):
-    """Small multiples, one panel per phrase: the chosen rate per period as bars with its 95%
-    interval as whiskers and the raw count written above; an optional smoothed line.
+    """Small multiples, one panel per phrase, on one shared scale: the chosen rate per period as bars
+    on a real time axis (a gap in the data is a gap on the axis), its 95% interval as whiskers and the
+    raw count written above; an optional smoothed line.
 
     ``per`` is a key of :data:`analysis.count.DENOMINATORS`: ``words`` (per 10,000 of the
-    speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts)."""
+    speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts). A rate
+    resting on fewer than ``min_words`` of the speaker's words (default :data:`MIN_PERIOD_WORDS`,
+    :data:`MIN_STATEMENT_WORDS` per document) is not drawn (the period is marked "too few words")
+    when there is more than one period to compare."""
     from analysis.measures.count import DENOMINATORS
 
     value, low, high, ylabel = DENOMINATORS[per]
     phrases = list(dict.fromkeys(counts["phrase"]))
     periods = list(dict.fromkeys(counts["period"]))
+    positions, width, is_time = time_positions(periods)
+    labels = [str(p) for p in periods]
+    per_document = is_time and not all(p.is_integer() for p in positions) and not all(len(lab) == 7 for lab in labels)
+    if min_words is None:
+        min_words = MIN_STATEMENT_WORDS if per_document else MIN_PERIOD_WORDS
+    if "speaker_words" in counts.columns and len(periods) > 1 and per != "raw":
+        words = counts.drop_duplicates("period").set_index("period").reindex(periods)["speaker_words"].fillna(0)
+        thin = (words < min_words).to_numpy()
+    else:
+        thin = pd.Series(False, index=range(len(periods))).to_numpy()
     n = len(phrases)
-    fig, axes = plt.subplots(n, 1, figsize=(7.5, 1.9 * n + 1.2), sharex=True, squeeze=False)
-    x = list(range(len(periods)))
+    fig, axes = plt.subplots(n, 1, figsize=(7.5, 1.9 * n + 1.2), sharex=True, sharey=True, squeeze=False)
+    many = len(periods) > 40  # per-document bars: counts would overprint each other
     for i, (phrase, ax) in enumerate(zip(phrases, axes[:, 0], strict=True)):
         d = counts[counts["phrase"] == phrase].set_index("period").reindex(periods)
-        rate = d[value].fillna(0).astype(float)
+        rate = d[value].fillna(0).astype(float).where(~thin, 0.0)
         color = PALETTE[i % len(PALETTE)]
-        ax.bar(x, rate, color=color, width=0.7)
+        if many:  # dozens of statements: stems and dots stay visible where bars would be hairlines
+            drawn = [(p, r) for p, r, t in zip(positions, rate, thin, strict=True) if not t]
+            ax.vlines([p for p, _ in drawn], 0, [r for _, r in drawn], color=color, linewidth=1)
+            ax.scatter([p for p, _ in drawn], [r for _, r in drawn], s=10, color=color, zorder=3)
+        else:
+            ax.bar(positions, rate, color=color, width=width)
         tops = rate
-        if low and high:
-            err_lo = (rate - d[low].fillna(0)).clip(lower=0)
-            err_hi = (d[high].fillna(0) - rate).clip(lower=0)
-            ax.errorbar(x, rate, yerr=[err_lo, err_hi], fmt="none", ecolor="#444444", elinewidth=0.8, capsize=2)
-            tops = d[high].fillna(0)
+        if low and high and not many:
+            err_lo = (rate - d[low].fillna(0)).clip(lower=0).where(~thin, 0.0)
+            err_hi = (d[high].fillna(0) - rate).clip(lower=0).where(~thin, 0.0)
+            ax.errorbar(positions, rate, yerr=[err_lo, err_hi], fmt="none", ecolor="#444444", elinewidth=0.8, capsize=2)
+            tops = d[high].fillna(0).where(~thin, 0.0)
         if smoothed and smoothed in d:
-            ax.plot(x, d[smoothed], color="#000000", linewidth=1.2, label="smoothed")
-        for xi, (c, top) in enumerate(zip(d["count"].fillna(0).astype(int), tops, strict=True)):
-            ax.annotate(
-                f"n={c}",
-                (xi, top),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=7,
-                color="#333333",
-            )
+            ax.plot(positions, d[smoothed].where(~thin), color="#000000", linewidth=1.2, label="smoothed")
+        for xi, c, top, small in zip(positions, d["count"].fillna(0).astype(int), tops, thin, strict=True):
+            if small and many:
+                ax.plot([xi], [0], marker="|", color="#999999", markersize=6)
+            elif small:
+                ax.annotate(
+                    "too few words",
+                    (xi, 0),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    rotation=90,
+                    fontsize=6.5,
+                    color="#777777",
+                )
+            elif not many:
+                ax.annotate(
+                    f"n={c}",
+                    (xi, top),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color="#333333",
+                )
         ax.set_title(f"“{phrase}”", fontsize=10, loc="left")
         ax.set_ylabel(ylabel if len(ylabel) < 18 else ylabel.split(" of ")[0], fontsize=8)
         ax.margins(y=0.25)
-    axes[-1, 0].set_xticks(x, periods, rotation=90 if len(periods) > 12 or max(map(len, periods)) > 8 else 0)
-    axes[-1, 0].set_xlabel("Period")
+    _time_axis(axes[-1, 0], positions, labels, is_time)
+    axes[-1, 0].set_xlabel("Date" if is_time and not all(p.is_integer() for p in positions) else "Period")
     fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=12)
-    whisker = "; whiskers: 95% interval" if low else ""
+    notes = [f"{'Dots' if many else 'Bars'}: {ylabel}"]
+    if low and not many:
+        notes.append("whiskers: 95% interval")
+    elif low:
+        notes.append("95% intervals in the CSV")
+    if not many:
+        notes.append("n: raw count")
+    if n > 1:
+        notes.append("all panels share one scale")
+    if thin.any():
+        mark = "grey ticks" if many else "“too few words”"
+        notes.append(f"{mark}: under {min_words:,} of his words in the period, rate not drawn")
     fig.text(
         0.01,
         -0.01,
-        f"{source} Bars: {ylabel}{whisker}; n: raw count.",
+        f"{source} " + "; ".join(notes) + ".",
         fontsize=7.5,
         color="#555555",
         ha="left",
@@ -171,57 +265,115 @@ def line_chart(
     ylabel: str,
     source: str,
     percent: bool = False,
+    min_words: int = MIN_PERIOD_WORDS,
 ):
-    """One line per series with a direct label at its last point (no legend)."""
+    """One line per series on a real time axis, with a direct label at its last point (no legend).
+
+    With a ``speaker_words`` column, points resting on fewer than ``min_words`` words are drawn
+    hollow and said so under the chart."""
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     xs = list(dict.fromkeys(data[x]))
-    pos = {v: i for i, v in enumerate(xs)}
+    positions, _, is_time = time_positions(xs)
+    pos = dict(zip(xs, positions, strict=True))
+    thin_periods: set = set()
+    if "speaker_words" in data.columns and len(xs) > 1:
+        words = data.drop_duplicates(x).set_index(x)["speaker_words"]
+        thin_periods = set(words[words < min_words].index)
+    step = min((b - a for a, b in zip(sorted(positions), sorted(positions)[1:], strict=False)), default=1.0)
+    ends: list[tuple[float, float, str, str]] = []
     for i, (name, d) in enumerate(data.groupby(series, sort=False)):
         color = PALETTE[i % len(PALETTE)]
         px = [pos[v] for v in d[x]]
-        ax.plot(px, d[y], marker="o", markersize=3, color=color, linewidth=1.5)
-        ax.annotate(
-            str(name),
-            (px[-1], list(d[y])[-1]),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7.5,
-            color=color,
-        )
-    ax.set_xticks(range(len(xs)), xs, rotation=90 if len(xs) > 12 else 0)
+        # a gap in the periods is a gap in the line, not a straight segment across it
+        lx: list[float] = []
+        ly: list[float] = []
+        for j, (p, v) in enumerate(zip(px, d[y], strict=True)):
+            if j and is_time and p - px[j - 1] > 1.5 * step:
+                lx.append(float("nan"))
+                ly.append(float("nan"))
+            lx.append(p)
+            ly.append(float(v))
+        ax.plot(lx, ly, color=color, linewidth=1.5)
+        small = d[x].isin(thin_periods).to_numpy()
+        ax.scatter([p for p, t in zip(px, small, strict=True) if not t], d[y][~small], s=12, color=color, zorder=3)
+        if small.any():
+            ax.scatter(
+                [p for p, t in zip(px, small, strict=True) if t],
+                d[y][small],
+                s=22,
+                facecolors="white",
+                edgecolors=color,
+                zorder=3,
+            )
+        ends.append((float(list(d[y])[-1]), px[-1], str(name), color))
+    _label_ends(ax, ends)
+    _time_axis(ax, positions, [str(v) for v in xs], is_time)
     if percent:
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.margins(x=0.02)
-    ax.set_xlim(-0.3, len(xs) - 1 + max(1.5, len(xs) * 0.35))
+    low, high = min(positions), max(positions)
+    ax.set_xlim(low - 0.3, high + max(1.5, (high - low + 1) * 0.35))
+    if thin_periods:
+        source += f" Hollow points: under {min_words:,} of his words in the period."
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()
     return fig
 
 
-def dot_timeline(data: pd.DataFrame, *, x: str, y: str, size: str, title: str, source: str, xlabel: str = "Year"):
-    """Rows = phrases, columns = periods, dot area = count; zero cells left empty, counts written."""
+def _label_ends(ax, ends: list[tuple[float, float, str, str]]) -> None:
+    """Direct labels at the lines' last points, nudged apart so that none overprints another."""
+    if not ends:
+        return
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.045
+    placed: list[float] = []
+    for y, _, _, _ in sorted(ends):
+        placed.append(max(y, placed[-1] + gap) if placed else y)
+    shifted = matplotlib.transforms.offset_copy(ax.transData, fig=ax.figure, x=4, units="points")
+    for (_, x, name, color), at in zip(sorted(ends), placed, strict=True):
+        ax.text(x, at, name, transform=shifted, va="center", ha="left", fontsize=7.5, color=color)
+    ax.set_ylim(low, max(high, placed[-1] + gap))
+
+
+def dot_timeline(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    size: str,
+    title: str,
+    source: str,
+    xlabel: str = "Year",
+    label: str | None = None,
+    size_name: str = "",
+):
+    """Rows = phrases, columns = periods on a real time axis, dot area = ``size`` (a rate, where the
+    periods' words differ); zero cells left empty, ``label`` (the raw count) written in the dot."""
     rows = list(dict.fromkeys(data[y]))
-    cols = sorted(dict.fromkeys(data[x]))
+    cols = sorted(dict.fromkeys(data[x]), key=str)
+    positions, _, is_time = time_positions(cols)
+    where = dict(zip(cols, positions, strict=True))
     fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.6))
-    biggest = max(float(data[size].max()), 1.0)
+    biggest = max(float(data[size].max()), 1e-9)
+    text = label or size
     for r, name in enumerate(rows):
         d = data[data[y] == name]
-        for c, v in zip(d[x], d[size], strict=True):
+        for c, v, t in zip(d[x], d[size], d[text], strict=True):
             if v > 0:
-                ax.scatter(cols.index(c), r, s=20 + 380 * v / biggest, color=PALETTE[0], alpha=0.7)
+                ax.scatter(where[c], r, s=20 + 380 * v / biggest, color=PALETTE[0], alpha=0.7)
                 ax.annotate(
-                    str(int(v)),
-                    (cols.index(c), r),
+                    f"{int(t)}" if float(t).is_integer() else f"{t:.1f}",
+                    (where[c], r),
                     ha="center",
                     va="center",
                     fontsize=6.5,
                     color="white" if v / biggest > 0.3 else "#333333",
                 )
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    ax.set_xticks(range(len(cols)), cols, rotation=90 if len(cols) > 12 else 0)
+    _time_axis(ax, positions, [str(c) for c in cols], is_time)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
+    if size_name:
+        source += f" Dot area: {size_name}" + (f"; number: {label.replace('_', ' ')}." if label else ".")
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel="", source=source)
     fig.tight_layout()
     return fig

@@ -118,9 +118,11 @@ class CatchphrasesStory(Story):
             yearly,
             x="period",
             y="phrase",
-            size="count",
+            size="per_10k",
+            label="count",
+            size_name="uses per 10,000 of his words in the year",
             source=self.src,
-            title=f"When he says them: uses per year of the {len(follow)} most widespread phrases",
+            title=f"When he says them: uses per 10,000 words, per year, of the {len(follow)} most widespread phrases",
         )
         totals = yearly.groupby("phrase", sort=False)["count"].sum()
         show(

@@ -423,3 +423,11 @@ def test_dot_timeline_sizes_by_rate_and_writes_the_count():
     assert [list(c.get_sizes()) for c in ax.collections] == [[20 + 380 * 1 / 4], [20 + 380]]  # same count, rate differs
     assert [t.get_text() for t in ax.texts] == ["10", "10"]
     assert figure_texts(fig) == [f"{SOURCE} Dot area: uses per 10,000 words; number: count."]
+
+
+def test_bar_chart_of_years_keeps_the_gaps():
+    fig = charts.bar_chart(["2012", "2013", "2016"], [100, 3_000, 500], title="T", xlabel="Year", ylabel="", source="")
+    ax = fig.axes[0]
+    assert [p.get_x() + p.get_width() / 2 for p in ax.patches] == pytest.approx([2012, 2013, 2016])
+    assert tick_labels(ax.xaxis) == ["2012", "2013", "2014", "2015", "2016"]
+    assert [t.get_text() for t in ax.texts] == ["100", "3,000", "500"]

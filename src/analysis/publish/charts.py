@@ -450,12 +450,18 @@ def bar_chart(
                 ax.annotate(f"{v:,}", (v, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     else:
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
-        ax.bar(range(len(labels)), values, color=PALETTE[0])
-        ax.set_xticks(range(len(labels)), labels, rotation=90 if len(labels) > 12 else 0)
+        positions, width, is_time = time_positions(labels)  # years on a real time axis: gaps stay gaps
+        if not is_time:
+            positions, width = [float(i) for i in range(len(labels))], 0.8
+        ax.bar(positions, values, color=PALETTE[0], width=width)
+        if is_time:
+            _time_axis(ax, positions, [str(v) for v in labels], True)
+        else:
+            ax.set_xticks(range(len(labels)), labels, rotation=90 if len(labels) > 12 else 0)
         if annotate:
-            for i, v in enumerate(values):
+            for x, v in zip(positions, values, strict=True):
                 ax.annotate(
-                    f"{v:,}", (i, v), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8
+                    f"{v:,}", (x, v), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8
                 )
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()

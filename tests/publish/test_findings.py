@@ -202,6 +202,17 @@ def test_topic_shares(shares, sentence):
     assert findings.topic_shares(shares, PUTIN) == sentence
 
 
+def test_topic_shares_say_when_the_lead_is_not_clear():
+    shares = frame(SHARES, ("2019", "war and ceasefire", 60, 300), ("2019", "economy", 55, 300))
+    close = shares.assign(topic_paragraphs=[12, 11])
+    assert findings.topic_shares(close, PUTIN) == (
+        "War and ceasefire takes the largest share of Vladimir Putin's words: 20% overall, then economy (18%), "
+        "with no clear difference between them"
+    )
+    clear = shares.assign(topic_paragraphs=[120, 40])
+    assert "no clear difference" not in findings.topic_shares(clear, PUTIN)
+
+
 def test_topic_shares_when_no_topic_occurs():
     shares = frame(SHARES, ("2019", "war and ceasefire", 0, 40), ("2019", "sanctions", 0, 40))
     assert "largest share" not in findings.topic_shares(shares, PUTIN)

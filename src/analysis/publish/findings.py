@@ -157,7 +157,12 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
         f"{top['share'].iloc[0]:.0%} overall"
     )
     if len(top) > 1:
-        sentence += f", then {top.index[1]} ({top['share'].iloc[1]:.0%})"
+        second = top.index[1]
+        sentence += f", then {second} ({top['share'].iloc[1]:.0%})"
+        if "topic_paragraphs" in shares.columns:  # paragraphs on each topic, over the same paragraphs
+            paras = shares.groupby("topic", sort=False)["topic_paragraphs"].sum()
+            if not _clearly_more(int(paras[first]), int(paras[second])):
+                sentence += ", with no clear difference between them"
     return sentence + _concentrated_peaks(shares)
 
 

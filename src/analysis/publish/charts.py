@@ -7,20 +7,38 @@ its data and a link to the CSV. Saving is deterministic: no timestamps, fixed SV
 
 from __future__ import annotations
 
-import base64
-import textwrap
-from dataclasses import dataclass
-from pathlib import Path
-
 import matplotlib
 import matplotlib.ticker
-import matplotlib.transforms
 from cycler import cycler
 
-from analysis.publish.html import escape
+from analysis.publish.figures import SOURCES, SavedChart, save_chart, source_line, wrap
+from analysis.publish.timeaxis import (
+    MIN_PERIOD_WORDS,
+    MIN_STATEMENT_WORDS,
+    label_ends,
+    time_axis,
+    time_positions,
+)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+__all__ = [
+    "MIN_PERIOD_WORDS",
+    "MIN_STATEMENT_WORDS",
+    "PALETTE",
+    "SOURCES",
+    "SavedChart",
+    "bar_chart",
+    "diverging_bars",
+    "dot_timeline",
+    "line_chart",
+    "phrase_rate_chart",
+    "save_chart",
+    "source_line",
+    "time_positions",
+    "wrap",
+]
 import pandas as pd
 
 # Okabe-Ito: a colour-blind-safe qualitative palette.
@@ -43,103 +61,12 @@ STYLE = {
 }
 plt.rcParams.update(STYLE)  # type: ignore[arg-type]
 
-SOURCES = {
-    "en.kremlin.ru": "en.kremlin.ru transcripts (CC BY 4.0)",
-    "Meduza (English edition)": "Meduza translation",
-}
-
-
-def source_line(sources) -> str:
-    """ "Source: …" naming each outlet the chart's data came from."""
-    names = [SOURCES.get(s, s) for s in sorted(set(sources))]
-    return "Source: " + "; ".join(names) + ". Analysis: Refrain."
-
-
-@dataclass
-class SavedChart:
-    stem: Path  # path without suffix
-    alt: str
-    title: str
-
-    def files(self) -> list[Path]:
-        return [self.stem.with_suffix(s) for s in (".png", ".svg", ".csv")]
-
-    def html(self, link_prefix: str) -> str:
-        """A figure element with the PNG inline (data URI), alt text and links to CSV and SVG."""
-        png = base64.b64encode(self.stem.with_suffix(".png").read_bytes()).decode("ascii")
-        name = self.stem.name
-        e = escape
-        return (
-            f'<figure class="chart"><img src="data:image/png;base64,{png}" alt="{e(self.alt, quote=True)}" '
-            f'style="max-width:100%;height:auto">'
-            f'<figcaption>{e(self.title)} — <a href="{e(link_prefix)}/{e(name)}.csv">data (CSV)</a>, '
-            f'<a href="{e(link_prefix)}/{e(name)}.svg">SVG</a>, '
-            f'<a href="{e(link_prefix)}/{e(name)}.png">PNG</a></figcaption></figure>'
-        )
-
-
-def save_chart(fig, data: pd.DataFrame, stem: Path, *, alt: str, title: str) -> SavedChart:
-    """Write ``stem``.png/.svg/.csv deterministically and close the figure."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(stem.with_suffix(".png"), metadata={"Software": None}, bbox_inches="tight")
-    fig.savefig(stem.with_suffix(".svg"), metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    plt.close(fig)
-    data.to_csv(stem.with_suffix(".csv"), index=False, lineterminator="\n")
-    return SavedChart(stem, alt, title)
-
-
-def wrap(title: str, width: int = 64) -> str:
-    """Titles state findings and can be long: wrap them so they fit a phone-width image."""
-    return textwrap.fill(title, width=width, break_long_words=False)
-
 
 def _finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> None:
     ax.set_title(wrap(title))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     fig.text(0.01, -0.02, source, fontsize=8, color="#555555", ha="left", va="top")
-
-
-#: Below this many of the speaker's words a period's rate is not drawn: its interval would be the
-#: tallest thing on the chart and draw the eye to the least-measured period.
-MIN_PERIOD_WORDS = 5_000
-#: The same floor for one statement (``period: document``): a statement is shorter than a year.
-MIN_STATEMENT_WORDS = 1_000
-
-
-def time_positions(periods) -> tuple[list[float], float, bool]:
-    """Where each period label sits on a real time axis (decimal years), a bar width, and whether the
-    axis is time: ``2017`` → 2017.0, ``2017-03`` → 2017.21, ``2017-03-05 kremlin-1`` → its day.
-    Labels that are not dates stay evenly spaced (the third value is False)."""
-    labels = pd.Series([str(p) for p in periods], dtype=object)
-    if not len(labels):
-        return [], 0.7, False
-    if labels.str.fullmatch(r"\d{4}").all():
-        return [float(v) for v in labels], 0.7, True
-    if labels.str.fullmatch(r"\d{4}-\d{2}").all():
-        d = pd.to_datetime(labels, format="%Y-%m")
-        return [float(y + (m - 0.5) / 12) for y, m in zip(d.dt.year, d.dt.month, strict=True)], 0.7 / 12, True
-    d = pd.to_datetime(labels.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    if d.notna().all():
-        x = [float(y + (doy - 0.5) / 366) for y, doy in zip(d.dt.year, d.dt.day_of_year, strict=True)]
-        gaps = [b - a for a, b in zip(sorted(x), sorted(x)[1:], strict=False) if b > a]
-        width = min(0.7, max(min(gaps) * 0.8 if gaps else 0.05, 4 / 366))
-        return x, width, True
-    return [float(i) for i in range(len(labels))], 0.7, False
-
-
-def _time_axis(ax, positions: list[float], labels: list[str], is_time: bool) -> None:
-    """Year ticks on a time axis (gaps stay gaps); the labels themselves otherwise (cut to 28 characters)."""
-    if is_time:
-        first, last = int(min(positions)), int(max(positions))
-        step = max(1, (last - first) // 12 + 1)
-        ticks = list(range(first, last + 1, step))
-        centred = all(float(p).is_integer() for p in positions)  # year periods: a tick under each bar
-        ax.set_xticks(ticks, [str(t) for t in ticks])
-        ax.set_xlim(first - 0.6, last + (0.6 if centred else 1.1))
-    else:
-        short = [lab if len(lab) <= 28 else lab[:27] + "…" for lab in labels]
-        ax.set_xticks(positions, short, rotation=90 if len(labels) > 12 or max(map(len, short)) > 8 else 0)
 
 
 def phrase_rate_chart(
@@ -225,7 +152,7 @@ def phrase_rate_chart(
         ax.set_title(f"“{phrase}”", fontsize=10, loc="left")
         ax.set_ylabel(ylabel if len(ylabel) < 18 else ylabel.split(" of ")[0], fontsize=8)
         ax.margins(y=0.25)
-    _time_axis(axes[-1, 0], positions, labels, is_time)
+    time_axis(axes[-1, 0], positions, labels, is_time)
     axes[-1, 0].set_xlabel("Date" if is_time and not all(p.is_integer() for p in positions) else "Period")
     fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=12)
     notes = [f"{'Dots' if many else 'Bars'}: {ylabel}"]
@@ -306,8 +233,8 @@ def line_chart(
                 zorder=3,
             )
         ends.append((float(list(d[y])[-1]), px[-1], str(name), color))
-    _label_ends(ax, ends)
-    _time_axis(ax, positions, [str(v) for v in xs], is_time)
+    label_ends(ax, ends)
+    time_axis(ax, positions, [str(v) for v in xs], is_time)
     if percent:
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     low, high = min(positions), max(positions)
@@ -317,21 +244,6 @@ def line_chart(
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()
     return fig
-
-
-def _label_ends(ax, ends: list[tuple[float, float, str, str]]) -> None:
-    """Direct labels at the lines' last points, nudged apart so that none overprints another."""
-    if not ends:
-        return
-    low, high = ax.get_ylim()
-    gap = (high - low) * 0.045
-    placed: list[float] = []
-    for y, _, _, _ in sorted(ends):
-        placed.append(max(y, placed[-1] + gap) if placed else y)
-    shifted = matplotlib.transforms.offset_copy(ax.transData, fig=ax.figure, x=4, units="points")
-    for (_, x, name, color), at in zip(sorted(ends), placed, strict=True):
-        ax.text(x, at, name, transform=shifted, va="center", ha="left", fontsize=7.5, color=color)
-    ax.set_ylim(low, max(high, placed[-1] + gap))
 
 
 def dot_timeline(
@@ -369,7 +281,7 @@ def dot_timeline(
                     color="white" if v / biggest > 0.3 else "#333333",
                 )
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    _time_axis(ax, positions, [str(c) for c in cols], is_time)
+    time_axis(ax, positions, [str(c) for c in cols], is_time)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     if size_name:
@@ -455,7 +367,7 @@ def bar_chart(
             positions, width = [float(i) for i in range(len(labels))], 0.8
         ax.bar(positions, values, color=PALETTE[0], width=width)
         if is_time:
-            _time_axis(ax, positions, [str(v) for v in labels], True)
+            time_axis(ax, positions, [str(v) for v in labels], True)
         else:
             ax.set_xticks(range(len(labels)), labels, rotation=90 if len(labels) > 12 else 0)
         if annotate:

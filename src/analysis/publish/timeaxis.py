@@ -1,0 +1,63 @@
+"""Where periods sit on a chart: a real time axis, the floor of words below which a rate is not drawn,
+and direct labels that do not overprint (used by :mod:`analysis.publish.charts`)."""
+
+from __future__ import annotations
+
+import matplotlib.transforms
+import pandas as pd
+
+#: Below this many of the speaker's words a period's rate is not drawn: its interval would be the
+#: tallest thing on the chart and draw the eye to the least-measured period.
+MIN_PERIOD_WORDS = 5_000
+#: The same floor for one statement (``period: document``): a statement is shorter than a year.
+MIN_STATEMENT_WORDS = 1_000
+
+
+def time_positions(periods) -> tuple[list[float], float, bool]:
+    """Where each period label sits on a real time axis (decimal years), a bar width, and whether the
+    axis is time: ``2017`` → 2017.0, ``2017-03`` → 2017.21, ``2017-03-05 kremlin-1`` → its day.
+    Labels that are not dates stay evenly spaced (the third value is False)."""
+    labels = pd.Series([str(p) for p in periods], dtype=object)
+    if not len(labels):
+        return [], 0.7, False
+    if labels.str.fullmatch(r"\d{4}").all():
+        return [float(v) for v in labels], 0.7, True
+    if labels.str.fullmatch(r"\d{4}-\d{2}").all():
+        d = pd.to_datetime(labels, format="%Y-%m")
+        return [float(y + (m - 0.5) / 12) for y, m in zip(d.dt.year, d.dt.month, strict=True)], 0.7 / 12, True
+    d = pd.to_datetime(labels.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    if d.notna().all():
+        x = [float(y + (doy - 0.5) / 366) for y, doy in zip(d.dt.year, d.dt.day_of_year, strict=True)]
+        gaps = [b - a for a, b in zip(sorted(x), sorted(x)[1:], strict=False) if b > a]
+        width = min(0.7, max(min(gaps) * 0.8 if gaps else 0.05, 4 / 366))
+        return x, width, True
+    return [float(i) for i in range(len(labels))], 0.7, False
+
+
+def time_axis(ax, positions: list[float], labels: list[str], is_time: bool) -> None:
+    """Year ticks on a time axis (gaps stay gaps); the labels themselves otherwise (cut to 28 characters)."""
+    if is_time:
+        first, last = int(min(positions)), int(max(positions))
+        step = max(1, (last - first) // 12 + 1)
+        ticks = list(range(first, last + 1, step))
+        centred = all(float(p).is_integer() for p in positions)  # year periods: a tick under each bar
+        ax.set_xticks(ticks, [str(t) for t in ticks])
+        ax.set_xlim(first - 0.6, last + (0.6 if centred else 1.1))
+    else:
+        short = [lab if len(lab) <= 28 else lab[:27] + "…" for lab in labels]
+        ax.set_xticks(positions, short, rotation=90 if len(labels) > 12 or max(map(len, short)) > 8 else 0)
+
+
+def label_ends(ax, ends: list[tuple[float, float, str, str]]) -> None:
+    """Direct labels at the lines' last points, nudged apart so that none overprints another."""
+    if not ends:
+        return
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.045
+    placed: list[float] = []
+    for y, _, _, _ in sorted(ends):
+        placed.append(max(y, placed[-1] + gap) if placed else y)
+    shifted = matplotlib.transforms.offset_copy(ax.transData, fig=ax.figure, x=4, units="points")
+    for (_, x, name, color), at in zip(sorted(ends), placed, strict=True):
+        ax.text(x, at, name, transform=shifted, va="center", ha="left", fontsize=7.5, color=color)
+    ax.set_ylim(low, max(high, placed[-1] + gap))

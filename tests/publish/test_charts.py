@@ -144,6 +144,7 @@ def test_phrase_rate_chart_of_one_phrase_in_one_period():
         (["2019-01", "2019-12"], [2019 + 0.5 / 12, 2019 + 11.5 / 12], True),
         (["2020-01-01 kremlin-1", "2020-12-31 kremlin-2"], [2020 + 0.5 / 366, 2020 + 365.5 / 366], True),
         (["A statement", "Another"], [0.0, 1.0], False),
+        (["2025-11-27 meduza-1"], [0.0], False),  # a single period keeps its own label
     ],
 )
 def test_time_positions(periods, positions, is_time):

@@ -16,10 +16,10 @@ MIN_STATEMENT_WORDS = 1_000
 def time_positions(periods) -> tuple[list[float], float, bool]:
     """Where each period label sits on a real time axis (decimal years), a bar width, and whether the
     axis is time: ``2017`` → 2017.0, ``2017-03`` → 2017.21, ``2017-03-05 kremlin-1`` → its day.
-    Labels that are not dates stay evenly spaced (the third value is False)."""
+    Labels that are not dates, and a single period, stay evenly spaced (the third value is False)."""
     labels = pd.Series([str(p) for p in periods], dtype=object)
-    if not len(labels):
-        return [], 0.7, False
+    if len(labels) < 2:  # one period: its own label says more than a year tick beside one bar
+        return [0.0] * len(labels), 0.7, False
     if labels.str.fullmatch(r"\d{4}").all():
         return [float(v) for v in labels], 0.7, True
     if labels.str.fullmatch(r"\d{4}-\d{2}").all():
@@ -45,7 +45,10 @@ def time_axis(ax, positions: list[float], labels: list[str], is_time: bool) -> N
         ax.set_xlim(first - 0.6, last + (0.6 if centred else 1.1))
     else:
         short = [lab if len(lab) <= 28 else lab[:27] + "…" for lab in labels]
-        ax.set_xticks(positions, short, rotation=90 if len(labels) > 12 or max(map(len, short)) > 8 else 0)
+        crowded = len(labels) > 12 or (len(labels) > 3 and max(map(len, short)) > 8)
+        ax.set_xticks(positions, short, rotation=90 if crowded else 0)
+        if len(labels) == 1:
+            ax.set_xlim(-1.5, 1.5)  # one bar, not a wall
 
 
 def label_ends(ax, ends: list[tuple[float, float, str, str]]) -> None:

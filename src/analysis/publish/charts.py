@@ -370,6 +370,8 @@ def bar_chart(
             time_axis(ax, positions, [str(v) for v in labels], True)
         else:
             ax.set_xticks(range(len(labels)), labels, rotation=90 if len(labels) > 12 else 0)
+            if len(labels) == 1:
+                ax.set_xlim(-1.5, 1.5)  # one bar, not a wall
         if annotate:
             for x, v in zip(positions, values, strict=True):
                 ax.annotate(

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis.corpus import Corpus
 from analysis.publish import findings
-from analysis.publish.charts import SavedChart, save_chart
+from analysis.publish.figures import SavedChart, save_chart
 from analysis.publish.html import HTML, escape
 
 METHOD_HTML = (

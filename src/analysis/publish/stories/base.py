@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.publish import findings
 from analysis.publish import report as rp
-from analysis.publish.charts import source_line
+from analysis.publish.charts import bar_chart, source_line
 from analysis.publish.evidence import evidence_html
-from analysis.publish.html import HTML, plural
+from analysis.publish.html import HTML, paragraph, plural, show, table
 from analysis.selection import Selection
 
 
@@ -60,3 +61,31 @@ class Story:
             f'<p>{plural(len(ev), "match", "matches")}. <a href="{link}">Download the evidence (CSV)</a>.</p>'
             + evidence_html(ev, max_rows=max_rows)
         )
+
+    def heading_bars(self, heads: pd.DataFrame, *, none: str, with_table: bool = True) -> None:
+        """Horizontal bars of the speaker's words under each of the outlet's topic headings, titled with
+        the finding, and the table (shown); the sentence ``none`` when there are no headings."""
+        if heads.empty:
+            show(paragraph(none))
+            return
+        fig = bar_chart(
+            heads["heading"],
+            heads["speaker_words"],
+            horizontal=True,
+            title=findings.headings(heads),
+            xlabel="Words (speaker's own)",
+            ylabel="",
+            source=self.src,
+        )
+        chart = self.rep.chart(
+            fig,
+            heads,
+            "words_per_heading",
+            title="Words per topic heading",
+            alt=f"Horizontal bars of the speaker's words under {len(heads)} headings: "
+            + "; ".join(f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False)),
+        )
+        if with_table:
+            show(chart, table(heads))
+        else:
+            show(chart)

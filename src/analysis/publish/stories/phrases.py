@@ -138,30 +138,7 @@ class PhrasesStory(Story):
 
     def headings(self) -> None:
         """The speaker's words under each of the outlet's topic headings (shown)."""
-        heads = tp.headings(self.turns)
-        if heads.empty:
-            show(paragraph("No statement in this selection has topic headings."))
-            return
-        fig = bar_chart(
-            heads["heading"],
-            heads["speaker_words"],
-            horizontal=True,
-            title=findings.headings(heads),
-            xlabel="Words (speaker's own)",
-            ylabel="",
-            source=self.src,
-        )
-        show(
-            self.rep.chart(
-                fig,
-                heads,
-                "words_per_heading",
-                title="Words per topic heading",
-                alt=f"Horizontal bars of the speaker's words under {len(heads)} headings: "
-                + "; ".join(f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False)),
-            ),
-            table(heads),
-        )
+        self.heading_bars(tp.headings(self.turns), none="No statement in this selection has topic headings.")
 
     def evidence(self) -> HTML:
         """Every use counted above; the counts are computed from these very rows."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analysis.measures import lexicon
 from analysis.measures import statement as st
-from analysis.publish.charts import bar_chart, source_line
+from analysis.publish.charts import source_line
 from analysis.publish.html import HTML, escape, link, paragraph, plural, show, table
 from analysis.publish.stories.base import Story
 from analysis.selection import Selection
@@ -52,29 +52,7 @@ class StatementStory(Story):
 
     def headings_chart(self) -> None:
         """Horizontal bars of the speaker's words per heading (shown), or a sentence when there are no headings."""
-        heads = self.heads
-        if heads.empty:
-            show(paragraph("This statement has no topic headings."))
-            return
-        fig = bar_chart(
-            heads["heading"],
-            heads["speaker_words"],
-            horizontal=True,
-            title="Words per topic heading",
-            xlabel="Words (speaker's own)",
-            ylabel="",
-            source=self.src,
-        )
-        show(
-            self.rep.chart(
-                fig,
-                heads,
-                "words_per_heading",
-                title="Words per topic heading",
-                alt="Horizontal bars of the speaker's words per heading: "
-                + "; ".join(f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False)),
-            )
-        )
+        self.heading_bars(self.heads, none="This statement has no topic headings.", with_table=False)
 
     def markers_table(self) -> HTML:
         """Uses of each phrase family and rhetoric category per heading (the long table is written as a CSV)."""

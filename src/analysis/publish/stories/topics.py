@@ -9,9 +9,9 @@ import pandas as pd
 from analysis.measures import lexicon
 from analysis.measures import topics as tp
 from analysis.publish import findings
-from analysis.publish.charts import bar_chart, line_chart
+from analysis.publish.charts import line_chart
 from analysis.publish.evidence import evidence_html
-from analysis.publish.html import HTML, paragraph, plural, show, table
+from analysis.publish.html import HTML, plural, show, table
 from analysis.publish.stories.base import Story
 from analysis.selection import Selection
 
@@ -46,30 +46,7 @@ class TopicsStory(Story):
 
     def headings(self) -> None:
         """The speaker's words under each of the outlet's topic headings (shown)."""
-        heads = tp.headings(self.turns)
-        if heads.empty:
-            show(paragraph("No statement in this selection has topic headings."))
-            return
-        fig = bar_chart(
-            heads["heading"],
-            heads["speaker_words"],
-            horizontal=True,
-            title="Words per topic heading",
-            xlabel="Words (speaker's own)",
-            ylabel="",
-            source=self.src,
-        )
-        show(
-            self.rep.chart(
-                fig,
-                heads,
-                "words_per_heading",
-                title="Words per topic heading",
-                alt="Horizontal bars of the speaker's words per heading: "
-                + "; ".join(f"{h}: {w}" for h, w in heads[["heading", "speaker_words"]].itertuples(index=False)),
-            ),
-            table(heads),
-        )
+        self.heading_bars(tp.headings(self.turns), none="No statement in this selection has topic headings.")
 
     def lexicon_table(self) -> HTML:
         """The topics and their terms."""

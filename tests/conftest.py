@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import tarfile
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,33 @@ from analysis.ingest import ingest
 FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE = (FIXTURES / "kremlin_template.html").read_text(encoding="utf-8")
 SEED = config.RAW_DIR / "seed" / "meduza-putin-bishkek-2025-11-27.txt"
-KREMLIN_HTML = config.RAW_DIR / "kremlin" / "html"
+KREMLIN_ARCHIVE = config.RAW_DIR / "kremlin" / "kremlin-en-news.tar.xz"
+MILLER_ARCHIVE = config.RAW_DIR / "miller-center" / "miller-center-speeches.tar.xz"
+
+
+@lru_cache(maxsize=1)
+def kremlin_html() -> Path:
+    """The 150 pages of the development sample (tests/fixtures/kremlin-sample.txt), read once per
+    session from the archive in data/raw into a temporary folder."""
+    ids = [
+        line.strip()
+        for line in (FIXTURES / "kremlin-sample.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return extract(KREMLIN_ARCHIVE, {f"{i}.html" for i in ids})
+
+
+def extract(archive: Path, names: set[str]) -> Path:
+    """The named members of an archive (by file name), extracted into a new temporary folder."""
+    out = Path(tempfile.mkdtemp(prefix="refrain-test-"))
+    with tarfile.open(archive, "r|*") as tar:
+        for member in tar:
+            name = member.name.rsplit("/", 1)[-1]
+            if member.isfile() and name in names:
+                (out / name).write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+    missing = names - {p.name for p in out.iterdir()}
+    assert not missing, f"not in {archive.name}: {sorted(missing)[:5]}"
+    return out
 
 
 def kremlin_page(

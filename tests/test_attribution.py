@@ -91,7 +91,8 @@ def test_gold_files_are_valid_and_cover_the_stratified_sample():
     files = sorted(GOLD.rglob("*.csv"))
     pages = [p for p in files if p.suffix == ".csv" and p.with_suffix(".html").exists()]
     transcripts = [p for p in files if p.with_suffix(".md").exists()]
-    assert len(pages) >= 40 and len(transcripts) >= 10
+    speeches = [p for p in files if p.with_suffix(".txt").exists()]
+    assert len(pages) >= 40 and len(transcripts) >= 10 and len(speeches) >= 19
     for path in files:
         read_gold(path)
 
@@ -102,22 +103,54 @@ def gold_result() -> dict:
 
 
 def test_leader_words_on_the_gold_set_do_not_slide_back(gold_result):
-    # Figures of the gold set (59 documents) when this test was written: Putin precision 100.00%,
-    # recall 100.00%, per-statement error 0.00%; everyone else 98.95% / 98.89% (the rest is naming:
-    # an honorific kept by the gold, a prize winner the page never names). The issue's floor is
-    # 99.5% / 99.5% / 0.5% and 98% for everyone else; these assert today's level.
-    assert gold_result["leader_precision"] >= 0.999
+    # Figures of the whole gold set (78 documents: 49 Kremlin pages, 10 hand-typed transcripts, 19
+    # Miller Center transcripts) when this test was written, the leader being each statement's own
+    # speaker: precision 99.81%, recall 99.93%, per-statement error 0.26%; everyone else 98.60% /
+    # 98.45%. These assert today's level.
+    assert gold_result["documents"] >= 78
+    assert gold_result["leader_precision"] >= 0.998
     assert gold_result["leader_recall"] >= 0.999
-    assert gold_result["per_statement_error"] <= 0.002
+    assert gold_result["per_statement_error"] <= 0.003
 
 
 def test_other_speakers_on_the_gold_set_do_not_slide_back(gold_result):
     assert gold_result["others_precision"] >= 0.985
-    assert gold_result["others_recall"] >= 0.985
+    assert gold_result["others_recall"] >= 0.984
+
+
+@pytest.mark.parametrize("subset", ["kremlin", "heldout"])
+def test_putin_on_the_kremlin_pages_stays_exact(subset):
+    result = score(GOLD / subset, leader="Vladimir Putin")
+    assert result["leader_precision"] == 1.0 and result["leader_recall"] == 1.0
+    assert result["per_statement_error"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "subset, leader_p, leader_r, others_p, others_r",
+    [
+        # 13 transcripts read while the importer was written: 99.32% / 99.76%, others 95.11% / 94.76%
+        # (what is left is naming: "The Secretary of Transportation." for Drew Lewis, "THE VICE
+        # PRESIDENT" resolved, unlabelled turns the gold gives by content)
+        ("miller-center", 0.993, 0.997, 0.95, 0.947),
+        # 6 held out, first looked at with the importer finished: 99.65% / 99.83%, others 99.50% / 99.12%
+        ("miller-heldout", 0.996, 0.998, 0.995, 0.991),
+    ],
+)
+def test_presidential_transcripts_by_the_source_profile(subset, leader_p, leader_r, others_p, others_r):
+    result = score(GOLD / subset)
+    assert result["leader"] == "each statement's own speaker"
+    assert result["leader_precision"] >= leader_p and result["leader_recall"] >= leader_r
+    assert result["others_precision"] >= others_p and result["others_recall"] >= others_r
+
+
+def test_gold_copies_of_the_profile_match_the_one_in_data_raw():
+    profile = (config.RAW_DIR / "miller-center" / "profile.yaml").read_bytes()
+    for subset in ("miller-center", "miller-heldout"):
+        assert (GOLD / subset / "profile.yaml").read_bytes() == profile
 
 
 def test_hand_typed_transcripts_are_read_by_their_conventions():
-    result = score(GOLD / "transcripts")
+    result = score(GOLD / "transcripts", leader="Vladimir Putin")
     assert result["documents"] >= 10
     assert result["leader_precision"] == 1.0 and result["leader_recall"] == 1.0
     assert result["others_precision"] >= 0.99 and result["others_recall"] >= 0.99

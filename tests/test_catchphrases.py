@@ -88,7 +88,7 @@ FORMULAS = [
 ]
 
 
-def test_politeness_formulas_are_not_catchphrases_on_the_kremlin_sample(default_corpus):
+def test_politeness_formulas_are_not_catchphrases_on_the_kremlin_archive(default_corpus):
     """The issue's top ten of formulas: none of them is in the top ten now (they were before)."""
     turns = default_corpus.select(Selection.of(speaker="Putin", source="en.kremlin.ru")).turns
     publisher = default_corpus.turns[default_corpus.turns["role"].isin(PUBLISHER_ROLES)]
@@ -99,7 +99,10 @@ def test_politeness_formulas_are_not_catchphrases_on_the_kremlin_sample(default_
     assert (found["log_ratio"] >= 1).all() and (found["log_ratio_low"] > 0).all()
     assert found["statements"].is_monotonic_decreasing
     plain = discover(turns, publisher_turns=publisher, top=10, stop_list=[])  # no list, no reference
-    assert set(plain["phrase"]) & set(FORMULAS)
+    # without the list and the reference, formulas lead (on the whole archive: "thank you very much for",
+    # "thank you for your attention", "ladies and gentlemen", "i would like to ask")
+    assert any(p.startswith(("thank you", "ladies and gentlemen", "i would like to")) for p in plain["phrase"])
+    assert not any(p.startswith(("thank you", "ladies and gentlemen")) for p in found["phrase"])
 
 
 def test_stop_phrases_leave_out_formulas_by_their_content_words():

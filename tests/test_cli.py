@@ -252,7 +252,9 @@ def test_audit_prints_counts_by_kind(processed):
 
 
 def test_score_attribution_prints_precision_and_recall(tmp_path):
-    res = run("score-attribution", "--gold", str(FIXTURES.parent / "gold" / "transcripts"))
+    res = run(
+        "score-attribution", "--gold", str(FIXTURES.parent / "gold" / "transcripts"), "--leader", "Vladimir Putin"
+    )
     assert res.returncode == 0, res.stderr
     assert "Vladimir Putin: precision 100.00%, recall 100.00%" in res.stdout
     assert "per-statement error 0.00%" in res.stdout

@@ -12,15 +12,16 @@ import pytest
 from analysis import config
 from analysis.corpus import Corpus
 from analysis.ingest import ingest
-from tests.conftest import FIXTURES, kremlin_page
+from tests.conftest import FIXTURES, kremlin_html, kremlin_page
 from tests.test_ingest import outputs
 
 
 @pytest.fixture
 def sample(tmp_path):
-    """A writable copy of the embedded Kremlin sample (150 pages) and the seed."""
+    """A writable raw folder: the 150 pages of the Kremlin development sample and the seed."""
     raw = tmp_path / "raw"
-    shutil.copytree(config.RAW_DIR, raw)
+    shutil.copytree(kremlin_html(), raw / "kremlin" / "html")
+    shutil.copytree(config.RAW_DIR / "seed", raw / "seed")
     return raw
 
 
@@ -99,3 +100,59 @@ def test_archive_sidecar_after_its_document(tmp_path):
             tar.add(path, arcname=path.name)
     result = ingest(archive, tmp_path / "out", quiet=True)
     assert [d["importer"] for d in result.documents] == ["qa_article"]
+
+
+def _archive(path, files: dict[str, bytes], mode: str = "w:xz") -> None:
+    import io
+
+    with tarfile.open(path, mode) as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 1_600_000_000
+            tar.addfile(info, io.BytesIO(data))
+
+
+def _speech(text: str, date: str) -> bytes:
+    return f"President: Barack Obama\n\nTHE PRESIDENT: {text}\n\nQ Thank you.\n".encode()
+
+
+PROFILE = b"""format: transcript
+source: Test speeches
+office: President of the United States
+file_name: '^(?P<date>\\d{4}-\\d{2}-\\d{2})-(?P<slug>.+)\\.txt$'
+header: ['^President:\\s*(?P<speaker>.+)$']
+"""
+
+
+def test_archives_in_the_raw_folder_are_read_and_restored_whole(tmp_path):
+    """An archive beside other files: its members are listed under its path, parsed with the folder's
+    profile, restored without opening it when it is unchanged, and re-parsed member by member (by
+    hash) when it changes; every outcome equals a full rebuild."""
+    raw = tmp_path / "raw"
+    (raw / "speeches").mkdir(parents=True)
+    shutil.copytree(config.RAW_DIR / "seed", raw / "seed")
+    (raw / "speeches" / "profile.yaml").write_bytes(PROFILE)
+    speeches = {f"speeches/2010-01-{d:02d}-remarks.txt": _speech(f"Remarks number {d}.", "") for d in range(1, 6)}
+    _archive(raw / "speeches" / "s.tar.xz", speeches)
+    inc = tmp_path / "inc"
+    first = ingest(raw, inc, quiet=True)
+    assert first.parsed == 6  # five members and the seed
+    report = pd.read_csv(inc / config.INGEST_REPORT_FILE, keep_default_na=False).set_index("path")
+    member = "speeches/s.tar.xz/speeches/2010-01-03-remarks.txt"
+    assert report.loc[member, "status"] == "ingested"
+    assert report.loc[member, "doc_id"] == "speeches-2010-01-03-remarks"
+    assert report.loc["speeches/s.tar.xz", "status"] == "archive"
+    docs = Corpus.load(inc).documents.set_index("doc_id")
+    assert docs.loc["speeches-2010-01-03-remarks", "title"] == "Remarks"
+    assert docs.loc["speeches-2010-01-03-remarks", "speakers"] == "Barack Obama"
+
+    untouched = ingest(raw, inc, quiet=True)
+    assert untouched.parsed == 0  # the archive was not even opened
+
+    speeches["speeches/2010-01-03-remarks.txt"] = _speech("Remarks, revised.", "")
+    _archive(raw / "speeches" / "s.tar.xz", speeches)
+    changed = ingest(raw, inc, quiet=True)
+    assert changed.parsed == 1  # the others hash as before
+    ingest(raw, tmp_path / "full", quiet=True, full=True)
+    assert outputs(inc) == outputs(tmp_path / "full")
+    assert "Remarks, revised." in set(Corpus.load(inc).turns["text"])

@@ -149,20 +149,30 @@ def test_turns_table_columns_and_roles(fixture_corpus):
 
 
 def test_default_corpus_accounts_for_every_file(default_corpus):
+    """Every file of data/raw, and every member of its archives, has a line of the ingest report."""
+    import tarfile
+
     rows = report(default_corpus.path)
-    raw_files = [p for p in config.RAW_DIR.rglob("*") if p.is_file()]
-    assert len(rows) == len(raw_files)
-    skipped = {p: r["reason"].split(":")[0] for p, r in rows.items() if r["status"] == "skipped"}
-    assert skipped == {
-        "kremlin/html/28119.html": "empty-body",
-        "kremlin/html/33858.html": "empty-body",
-        "kremlin/html/37356.html": "empty-body",
-        "kremlin/html/62610.html": "duplicate-body",
-    }
-    assert "invalid UTF-8" in rows["kremlin/html/63123.html"]["warnings"]
+    expected = set()
+    for p in config.RAW_DIR.rglob("*"):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(config.RAW_DIR).as_posix()
+        expected.add(rel)
+        if rel.endswith(".tar.xz"):
+            with tarfile.open(p) as tar:
+                expected |= {f"{rel}/{m.name}" for m in tar.getmembers() if m.isfile()}
+    assert set(rows) == expected
+    assert rows["kremlin/kremlin-en-news.tar.xz"]["status"] == "archive"
+    reasons = pd.Series([r["reason"].split(":")[0] for r in rows.values() if r["status"] == "skipped"])
+    # whole archive: 171 pages with a title and no body, 6 Kremlin and 6 Miller Center duplicates
+    assert reasons.value_counts().to_dict() == {"empty-body": 171, "duplicate-body": 12}
+    assert rows["kremlin/kremlin-en-news.tar.xz/62610.html"]["reason"].startswith("duplicate-body")
+    assert "invalid UTF-8" in rows["kremlin/kremlin-en-news.tar.xz/63123.html"]["warnings"]
 
 
 def test_default_corpus_has_seed_and_sample(default_corpus):
     docs = default_corpus.documents
     assert (docs["importer"] == "qa_article").sum() == 1
-    assert (docs["importer"] == "kremlin").sum() == 146
+    assert (docs["importer"] == "kremlin").sum() == 6908
+    assert (docs["source"] == "Miller Center, University of Virginia").sum() == 1003

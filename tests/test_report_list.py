@@ -85,5 +85,5 @@ def test_seed_reports_point_at_the_seed_statement(default_corpus):
         "kremlin-rhetoric",
         "putin-before-after-2014",
     }
-    # 150 pages in data/raw/kremlin/html, less 3 with an empty body and 1 duplicate of another page
-    assert (docs["source"] == "en.kremlin.ru").sum() == 146
+    # 7,085 pages of the archive, less 171 with an empty body and 6 duplicates of another page
+    assert (docs["source"] == "en.kremlin.ru").sum() == 6908

@@ -71,7 +71,7 @@ def test_near_miss_flags_unknown_typos():
     [("2005-01-01", "Vladimir Putin"), ("2010-01-01", "Dmitry Medvedev"), ("2020-06-19", "Vladimir Putin")],
 )
 def test_in_office(date, leader):
-    assert REG.in_office(dt.date.fromisoformat(date)) == leader
+    assert REG.in_office(dt.date.fromisoformat(date), office="President of Russia") == leader
 
 
 @pytest.mark.parametrize(

@@ -167,7 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=config.PROJ_ROOT / "tests" / "gold",
         help="folder of gold CSVs, each beside its raw file (default: tests/gold)",
     )
-    p.add_argument("--leader", default=config.DEFAULT_SPEAKER, help="the speaker whose words are scored first")
+    p.add_argument(
+        "--leader",
+        help="the speaker whose words are scored first (default: each statement's own speaker, "
+        "where its metadata names one, else " + config.DEFAULT_SPEAKER + ")",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
 
     p = sub.add_parser("docs", help="write docs/data-dictionary.md from docs/columns.yaml (the column schema)")

@@ -43,7 +43,7 @@ class NameSplitter:
         """
         text = normalize_ws(strip_asides(label)).strip(" :.-–—")
         text = _MISSING_SPACE_RE.sub(r"\1 of", text)  # "Minister-Presidentof Bavaria"
-        text = _decapitalise(text)
+        text = decapitalise(text)
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if not parts:
             return "", None
@@ -194,18 +194,32 @@ _REGNAL_RE = re.compile(
 _MISSING_SPACE_RE = re.compile(r"([a-z]{3}|[IVX])of(?=\s+(?:the\s+)?[A-Z])")
 
 
-def _decapitalise(text: str) -> str:
-    """Names printed in capitals ("VLADIMIR PUTIN", "… NIKOLAI PATRUSHEV") in ordinary case."""
+_MC_CAPS_RE = re.compile(r"Mc[A-Z]{2,}")
+
+
+def decapitalise(text: str) -> str:
+    """Names printed in capitals ("VLADIMIR PUTIN", "… NIKOLAI PATRUSHEV", "MR. MCMILLON") in ordinary case."""
     tokens = text.split()
-    caps = [t.isupper() and sum(c.isalpha() for c in t) >= 2 for t in tokens]
+    caps = [(t.isupper() and sum(c.isalpha() for c in t) >= 2) or bool(_MC_CAPS_RE.fullmatch(t)) for t in tokens]
     if all(caps):
-        return " ".join(t.title() for t in tokens)
+        return " ".join(_name_case(t) for t in tokens)
     n = 0
     while n < len(tokens) and caps[len(tokens) - 1 - n]:
         n += 1
-    if n >= 2:  # a trailing run of two or more words in capitals is a name, not an acronym
-        return " ".join(tokens[: len(tokens) - n] + [t.title() for t in tokens[len(tokens) - n :]])
+    if n >= 2 or (n == 1 and len(tokens) >= 2 and tokens[-2].rstrip(".").lower() in _HONORIFICS):
+        # a trailing run of two or more words in capitals is a name, not an acronym; so is one after "Mr."
+        return " ".join(tokens[: len(tokens) - n] + [_name_case(t) for t in tokens[len(tokens) - n :]])
     return text
+
+
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "miss", "messrs", "sen", "gov", "rep", "gen"})
+
+
+def _name_case(token: str) -> str:
+    """ "MCMILLON" -> "McMillon", "O'BRIEN" -> "O'Brien", "SHADEL" -> "Shadel"."""
+    if token[:2].upper() == "MC" and len(token) > 3 and token[2:].isalpha():
+        return "Mc" + token[2:].capitalize()
+    return token.title()
 
 
 _TITLE_STOP = frozenset({"president", "minister", "of", "russia", "the", "prime", "chairman"})

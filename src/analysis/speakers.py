@@ -26,68 +26,11 @@ from analysis.names import NameSplitter, clean_label, places, squash, strip_asid
 _SENTENCE_RE = re.compile(r"[?!;“”\"«»]|\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you)\b")
 _INITIAL_RE = re.compile(r"[A-Z]\.?")
 SENTENCE_STARTERS = frozenset(
-    [
-        "dear",
-        "ladies",
-        "gentlemen",
-        "friends",
-        "colleagues",
-        "good",
-        "and",
-        "but",
-        "so",
-        "or",
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "my",
-        "our",
-        "your",
-        "his",
-        "her",
-        "their",
-        "its",
-        "it",
-        "i",
-        "we",
-        "you",
-        "he",
-        "she",
-        "they",
-        "here",
-        "there",
-        "now",
-        "then",
-        "also",
-        "another",
-        "one",
-        "as",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "with",
-        "if",
-        "when",
-        "what",
-        "why",
-        "how",
-        "let",
-        "please",
-        "thank",
-        "thanks",
-        "yes",
-        "no",
-        "well",
-        "all",
-        "some",
-        "many",
-    ]
+    """
+    dear ladies gentlemen friends colleagues good and but so or a an the this that these those my our
+    your his her their its it i we you he she they here there now then also another one as for to in on
+    at with if when what why how let please thank thanks yes no well all some many
+    """.split()
 )
 
 
@@ -111,6 +54,9 @@ class SpeakerRegistry:
     anonymous: dict[str, set[str]]
     name_particles: set[str]
     names: NameSplitter = field(default_factory=NameSplitter)
+    offices: dict[str, set[str]] = field(default_factory=dict)  # office -> squashed bare labels ("thepresident")
+    groups: dict[str, dict] = field(default_factory=dict)  # group name -> {office: …} or {members: […]}
+    heads_of_state: frozenset[str] = frozenset()  # offices marked `head_of_state` (the audit's)
     _compiled: list[tuple[str, list[re.Pattern]]] = field(default_factory=list, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)  # label -> answer: labels repeat across pages
 
@@ -136,6 +82,7 @@ class SpeakerRegistry:
                 "particles": sorted(self.name_particles),
                 "roles": sorted(self.names.role_words),
                 "given": sorted(self.names.given_names),
+                "offices": {k: sorted(v) for k, v in self.offices.items()},
             },
             sort_keys=True,
             default=str,
@@ -145,9 +92,25 @@ class SpeakerRegistry:
     def load(cls, path: Path | None = None) -> SpeakerRegistry:
         path = Path(path or config.SPEAKERS_FILE)
         data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path))
+        offices = {
+            str(office): {squash(str(label)) for label in (spec or {}).get("labels", [])}
+            for office, spec in (data.get("offices") or {}).items()
+        }
+        speakers = list(data.get("speakers", []))
+        for s in speakers:
+            for term in s.get("terms") or []:
+                if term.get("office") not in offices:
+                    raise ValueError(f"{path}: {s['name']}: term office {term.get('office')!r} is not under `offices`")
+        heads = frozenset(
+            str(o) for o, spec in (data.get("offices") or {}).items() if (spec or {}).get("head_of_state")
+        )
+        groups = {str(k): dict(v or {}) for k, v in (data.get("groups") or {}).items()}
+        for name, spec in groups.items():
+            if spec.get("office") not in offices and not spec.get("members"):
+                raise ValueError(f"{path}: group {name!r} needs an `office` listed under `offices`, or `members`")
         return cls(
             version=int(data.get("version", 0)),
-            speakers=list(data.get("speakers", [])),
+            speakers=speakers,
             anonymous={role: set(v) for role, v in (data.get("anonymous") or {}).items()},
             name_particles=(particles := {_particle(p) for p in data.get("name_particles", [])}),
             names=NameSplitter(
@@ -156,6 +119,9 @@ class SpeakerRegistry:
                 None,
                 frozenset(str(w).lower() for w in data.get("given_names") or []),
             ),
+            offices=offices,
+            groups=groups,
+            heads_of_state=heads,
         )
 
     @property
@@ -244,26 +210,70 @@ class SpeakerRegistry:
                 return name
         return None
 
-    def in_office(self, date: dt.date) -> str | None:
-        """The leader in office on ``date`` according to the registry's terms, if any."""
+    def in_office(self, date: dt.date, *, office: str) -> str | None:
+        """Who held ``office`` on ``date`` according to the registry's terms, if anyone."""
         for s in self.speakers:
-            for term in s.get("terms", []) or []:
-                start = _as_date(term.get("from"))
-                end = _as_date(term.get("to"))
-                if (start is None or start <= date) and (end is None or date <= end):
-                    return s["name"]
+            if any(term.get("office") == office and _covers(term, date) for term in s.get("terms") or []):
+                return s["name"]
         return None
 
-    def named_in(self, text: str) -> list[str]:
-        """Leaders whose full name appears in ``text`` (e.g. a title "Article by Vladimir Putin")."""
+    def is_head_of_state(self, name: str, date: dt.date) -> bool:
+        """True when ``name`` held an office marked ``head_of_state`` on ``date``."""
+        return any(
+            s["name"] == name
+            and any(t.get("office") in self.heads_of_state and _covers(t, date) for t in s.get("terms") or [])
+            for s in self.speakers
+        )
+
+    def office_label(self, label: str) -> str | None:
+        """The office a bare label stands for ("THE PRESIDENT" -> the offices whose label it is), as the
+        squashed label; None when the label names a person."""
+        key = squash(clean_label(label))
+        return key if any(key in labels for labels in self.offices.values()) else None
+
+    def offices_with_label(self, label: str) -> list[str]:
+        """Offices whose bare label ``label`` is ("The President": both presidencies)."""
+        key = squash(clean_label(label))
+        return [office for office, labels in self.offices.items() if key in labels]
+
+    def office_of(self, name: str, date: dt.date) -> str | None:
+        """The office ``name`` held on ``date``, if any."""
+        for s in self.speakers:
+            if s["name"] == name:
+                for term in s.get("terms") or []:
+                    if _covers(term, date):
+                        return term.get("office")
+        return None
+
+    def group(self, name: str) -> list[str] | None:
+        """The members of a named group ("US presidents"), in registry order; None when ``name`` is no group."""
+        spec = next((v for k, v in self.groups.items() if k.lower() == name.strip().lower()), None)
+        if spec is None:
+            return None
+        if spec.get("members"):
+            return [str(m) for m in spec["members"]]
+        office = spec["office"]
+        return [s["name"] for s in self.speakers if any(t.get("office") == office for t in s.get("terms") or [])]
+
+    def named_in(self, text: str, *, office: str | None = None) -> list[str]:
+        """Leaders (of ``office``, when given) whose full name appears in ``text`` ("Article by Vladimir Putin")."""
         folded = text.lower()
-        return [name for name in self.leaders if name.lower() in folded]
+        leaders = self.leaders if office is None else [n for n in self.leaders if n in (self._holders(office))]
+        return [name for name in leaders if name.lower() in folded]
+
+    def _holders(self, office: str) -> set[str]:
+        return {s["name"] for s in self.speakers if any(t.get("office") == office for t in s.get("terms") or [])}
 
 
 def _particle(value) -> str:
     if not isinstance(value, str):  # YAML 1.1 reads a bare `on` or `y` as a boolean
         raise ValueError(f"name_particles: {value!r} is not text; quote it in config/speakers.yaml")
     return value
+
+
+def _covers(term: dict, date: dt.date) -> bool:
+    start, end = _as_date(term.get("from")), _as_date(term.get("to"))
+    return (start is None or start <= date) and (end is None or date <= end)
 
 
 def _as_date(value) -> dt.date | None:

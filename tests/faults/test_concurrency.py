@@ -14,7 +14,7 @@ import pytest
 from analysis.corpus import Corpus
 from analysis.measures.count import count_phrases, evidence
 from analysis.selection import Selection
-from tests.conftest import KREMLIN_HTML
+from tests.conftest import kremlin_html
 from tests.test_ingest import outputs
 
 pytestmark = pytest.mark.faults
@@ -25,7 +25,7 @@ PHRASE = ["our partners"]
 def pages(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    for page in sorted(KREMLIN_HTML.glob("*.html"))[:100]:
+    for page in sorted(kremlin_html().glob("*.html"))[:100]:
         shutil.copy(page, raw / page.name)
     return raw
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from analysis.ingest import ingest
-from analysis.ingest.importers import qa_article
+from analysis.ingest.importers import common
 
 GOOD = "---\ntitle: Remarks\ndate: 2021-06-01\nspeaker: Vladimir Putin\n---\nWe will do it.\n"
 
@@ -165,7 +165,7 @@ def test_utf16_text_is_decoded_and_reported(raw, tmp_path):
     ],
 )
 def test_a_catastrophic_heading_pattern_is_stopped(raw, tmp_path, monkeypatch, pattern, reason):
-    monkeypatch.setattr(qa_article, "PATTERN_SECONDS", 0.2)
+    monkeypatch.setattr(common, "PATTERN_SECONDS", 0.2)
     (raw / "article.txt").write_text("Headline\n" + "a" * 40 + "!\nSome text.\n", encoding="utf-8")
     (raw / "article.meta.yaml").write_text(
         f"importer: qa_article\ndoc_id: x\ndate: 2021-01-01\nspeaker: Vladimir Putin\nheading_pattern: '{pattern}'\n",

@@ -11,7 +11,7 @@ import pytest
 from analysis.corpus import Corpus
 from analysis.ingest import ingest
 from analysis.ingest import parse as parse_module
-from tests.conftest import KREMLIN_HTML
+from tests.conftest import kremlin_html
 
 pytestmark = pytest.mark.faults
 
@@ -21,7 +21,7 @@ def pages(tmp_path):
     """80 Kremlin pages: enough for the parallel path (at least 64 files to parse)."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    for page in sorted(KREMLIN_HTML.glob("*.html"))[:80]:
+    for page in sorted(kremlin_html().glob("*.html"))[:80]:
         shutil.copy(page, raw / page.name)
     return raw
 

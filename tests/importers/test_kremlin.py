@@ -8,7 +8,7 @@ from analysis.errors import IngestError
 from analysis.ingest.importers.kremlin import parse_kremlin_page
 from analysis.speakers import default_registry
 from analysis.text import count_words, spoken
-from tests.conftest import KREMLIN_HTML, kremlin_page
+from tests.conftest import kremlin_html, kremlin_page
 
 REG = default_registry()
 
@@ -176,7 +176,7 @@ def test_not_a_kremlin_page():
 
 
 def real(page_id: str):
-    return parse((KREMLIN_HTML / f"{page_id}.html").read_bytes())
+    return parse((kremlin_html() / f"{page_id}.html").read_bytes())
 
 
 def test_real_unspaced_labels_54071():

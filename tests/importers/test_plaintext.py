@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.errors import IngestError
+from analysis.ingest.importers.base import RawSource
 from analysis.ingest.importers.plaintext import parse_plaintext
 from analysis.speakers import default_registry
 
@@ -29,7 +30,7 @@ Vladimir Putin: Back to me.
 
 def parse(text: str | bytes):
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    return parse_plaintext(raw, raw_path="s.md", raw_sha256="0", registry=REG, doc_id="s")
+    return parse_plaintext(RawSource("s.md", raw, "0"), registry=REG)
 
 
 def test_front_matter_and_turns():
@@ -98,5 +99,5 @@ FRONT = "---\ntitle: Interview\ndate: 2020-01-01\nspeaker: Vladimir Putin\n---\n
 )
 def test_hand_typed_question_and_answer_conventions(raw_dir, body, expected):
     raw = FRONT.replace("BODY", body).encode()
-    doc = parse_plaintext(raw, raw_path="t.md", raw_sha256="0", registry=REG, doc_id="t")
+    doc = parse_plaintext(RawSource("t.md", raw, "0"), registry=REG)
     assert [(p.role, p.speaker, p.text) for p in doc.paragraphs] == expected

@@ -33,12 +33,11 @@ from pathlib import Path
 from analysis import config
 from analysis.ingest import generations
 from analysis.ingest.parse import parse_tasks, reparse
-from analysis.ingest.scan import scan
+from analysis.ingest.scan import reread, scan
 from analysis.ingest.schema import (
     FileResult,
     IngestResult,
 )
-from analysis.ingest.sources import iter_raw
 from analysis.ingest.state import load_state, parser_fingerprint
 from analysis.ingest.store import corpus_info, deduplicate, write_outputs
 from analysis.speakers import SpeakerRegistry, default_registry
@@ -73,16 +72,18 @@ def ingest(
     with generations.Lock(out_dir, wait=wait):
         old_gen = generations.current(out_dir)
         previous = {} if full or old_gen is None else load_state(old_gen)
-        results, tasks = scan(
+        scanned = scan(
             raw_dir, previous, fingerprint=parser_fingerprint(speakers), progress=_progress if progress else _NoBar
         )
-        parse_tasks(tasks, previous, registry=speakers, jobs=jobs)
+        results = scanned.results
+        parse_tasks(scanned.tasks, previous, registry=speakers, jobs=jobs, companions=scanned.companions)
         kept = deduplicate(results)
-        info = corpus_info(kept, results, speakers)
-        report = [r.report_row() for r in sorted(results, key=lambda r: r.path)]
+        report = [row for r in sorted(results, key=lambda r: r.path) for row in r.report_rows()]
+        info = corpus_info(kept, results, speakers, report)
 
         def again(res: FileResult):
-            return reparse(_read_again(raw_dir, res.path), res, speakers)
+            raw, res.aux, companions = reread(raw_dir, res.path, scanned)
+            return reparse(raw, res, speakers, companions)
 
         tmp = generations.begin(out_dir)
         try:
@@ -94,23 +95,16 @@ def ingest(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     result = IngestResult(
-        documents=[r.doc for r in kept if r.doc],
+        documents=[doc for _, doc in kept],
         report=report,
         info=info,
         parsed=sum(r.parsed for r in results),
-        reused=sum(not r.parsed and r.status != "metadata" for r in results),
+        reused=sum(not r.parsed and r.status not in ("metadata", "archive") for r in results),
         parts_written=parts,
     )
     if not quiet:
         _print_summary(result, out_dir)
     return result
-
-
-def _read_again(raw_dir: Path, rel: str) -> bytes:
-    for f in iter_raw(raw_dir):
-        if f.rel == rel:
-            return f.read()
-    raise RuntimeError(f"cannot re-read {rel} to rebuild its paragraphs; run ingest with --full")
 
 
 # --- progress and summary -----------------------------------------------------------------------

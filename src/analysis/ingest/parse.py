@@ -1,9 +1,10 @@
 """Parse the files a scan left to parse: read, hash and run the importer, on several processes.
 
-A :class:`Parser` is a picklable callable holding the speaker registry and the spill folder; the
-pool sends it to each worker with the tasks (no module globals). Workers return small tuples; the
-paragraph tables of large batches go through a spill (Arrow IPC streams appended to a file per
-worker process, memory-mapped by the parent) instead of being pickled one by one.
+A :class:`Parser` is a picklable callable holding the speaker registry, the companion files'
+bytes and the spill folder; the pool sends it to each worker with the tasks (no module globals).
+Workers return small tuples; the paragraph tables of large batches go through a spill (Arrow IPC
+streams appended to a file per worker process, memory-mapped by the parent) instead of being
+pickled one by one.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from analysis.errors import IngestError
-from analysis.ingest.importers import RawSource, parse_source, read_sidecar
-from analysis.ingest.scan import Task
+from analysis.ingest.importers import RawSource, parse_source, read_profiles, read_sidecar
+from analysis.ingest.importers.base import Collection
+from analysis.ingest.scan import Aux, Task
 from analysis.ingest.schema import TURN_SCHEMA, FileResult, document_rows
 from analysis.ingest.state import restore
 from analysis.speakers import SpeakerRegistry
 
 PARALLEL_MIN = 64  # fewer files to parse than this: parse in-process
 
-# (tag, sha256, ...): ("ok", sha, doc row, turns or spill location, warnings), ("skip", sha, reason),
-# ("unchanged", sha), ("unreadable", "", reason)
+# (tag, sha256, ...): ("ok", sha, doc rows, turns or spill location, file warnings, rejected),
+# ("skip", sha, reason), ("unchanged", sha), ("unreadable", "", reason)
 Outcome = tuple
 
 
@@ -38,10 +40,14 @@ def parse_raw(
     registry: SpeakerRegistry,
     manifest_row: dict | None = None,
     sidecar: bytes | None = None,
-):
-    """Pick the importer for one raw file and run it (:class:`IngestError` when it cannot)."""
+    profiles: tuple[bytes, ...] = (),
+    companions: dict[str, bytes] | None = None,
+) -> Collection:
+    """Pick the importer for one raw file and run it: its documents (:class:`IngestError` when it cannot)."""
     meta = read_sidecar(sidecar) if sidecar is not None else None
-    return parse_source(RawSource(rel, raw, sha, manifest_row, meta), registry=registry)
+    profile = read_profiles(profiles) if profiles else None
+    source = RawSource(rel, raw, sha, manifest_row, meta, profile, dict(companions or {}))
+    return parse_source(source, registry=registry)
 
 
 @dataclass
@@ -50,9 +56,11 @@ class Parser:
 
     registry: SpeakerRegistry
     spill_dir: str | None = None
+    companions: dict[str, bytes] | None = None  # companion files' bytes by path (see scan.Aux)
 
     def __call__(self, task: tuple) -> Outcome:
-        rel, source, old_sha, manifest_row, sidecar = task
+        rel, source, old_sha, aux = task
+        aux = aux or Aux()
         if isinstance(source, str):
             try:
                 with open(source, "rb") as fh:
@@ -66,14 +74,29 @@ class Parser:
             return ("unchanged", sha)
         if not raw.strip():
             return ("skip", sha, "empty file")
+        companions = {path: (self.companions or {})[path] for path, _ in aux.companions}
         try:
-            doc = parse_raw(rel, raw, sha=sha, registry=self.registry, manifest_row=manifest_row, sidecar=sidecar)
+            found = parse_raw(
+                rel,
+                raw,
+                sha=sha,
+                registry=self.registry,
+                manifest_row=aux.manifest_row,
+                sidecar=aux.sidecar,
+                profiles=aux.profiles,
+                companions=companions,
+            )
         except IngestError as exc:
             return ("skip", sha, f"{exc.code}: {exc.message}")
         except Exception as exc:  # a parser bug must not stop the other files
             return ("skip", sha, f"parse-error: {type(exc).__name__}: {exc}")
-        doc_row, turns = document_rows(doc)
-        return ("ok", sha, doc_row, self._spill(turns) if self.spill_dir else turns, list(doc.warnings))
+        if not found.documents:
+            reasons = "; ".join(f"{row}: {why}" for row, why in found.rejected[:3])
+            return ("skip", sha, f"no-documents: nothing in the file became a statement ({reasons or 'empty'})")
+        rows, tables = zip(*(document_rows(doc) for doc in found.documents), strict=True)
+        turns = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        spilled = self._spill(turns) if self.spill_dir else turns
+        return ("ok", sha, list(rows), spilled, list(found.warnings), list(found.rejected))
 
     def _spill(self, table: pa.Table) -> tuple[str, int, int]:
         """Append a table, as a complete Arrow IPC stream, to this process's spill file."""
@@ -97,7 +120,7 @@ def _read_spill(outcomes: list[Outcome]) -> list[Outcome]:
             path, offset, length = o[3]
             mm = maps.get(path) or maps.setdefault(path, pa.memory_map(path))
             table = pa.ipc.open_stream(pa.py_buffer(mm.read_at(length, offset))).read_all()
-            o = (*o[:3], table, o[4])
+            o = (*o[:3], table, *o[4:])
         out.append(o)
     for mm in maps.values():
         mm.close()
@@ -108,7 +131,14 @@ FILE_SECONDS = float(os.environ.get("REFRAIN_PARSE_SECONDS", "120"))  # one file
 WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
 
 
-def parse_tasks(tasks: list[Task], previous: dict[str, dict], *, registry: SpeakerRegistry, jobs: int) -> None:
+def parse_tasks(
+    tasks: list[Task],
+    previous: dict[str, dict],
+    *,
+    registry: SpeakerRegistry,
+    jobs: int,
+    companions: dict[str, bytes] | None = None,
+) -> None:
     """Read (where needed), hash and parse files, on ``jobs`` processes when there are many.
 
     A worker that dies (killed, out of memory, a crash in a C library) or a file whose parse takes
@@ -116,13 +146,13 @@ def parse_tasks(tasks: list[Task], previous: dict[str, dict], *, registry: Speak
     file at a time in a fresh worker, and the file that kills or stalls its worker is listed as
     skipped (``parse-crash`` / ``parse-timeout``) with the rest of the corpus intact.
     """
-    work = [(t.result.path, t.source, t.old_sha, *t.result.aux) for t in tasks]
+    work = [(t.result.path, t.source, t.old_sha, t.result.aux) for t in tasks]
     if jobs > 1 and len(work) >= PARALLEL_MIN:
         with tempfile.TemporaryDirectory(prefix="refrain-spill-") as spill:
-            outcomes = _pooled(Parser(registry, spill), work, jobs)
+            outcomes = _pooled(Parser(registry, spill, companions), work, jobs)
             outcomes = _read_spill(outcomes)
     else:
-        parser = Parser(registry)
+        parser = Parser(registry, None, companions)
         outcomes = [parser(w) for w in work]
     for task, outcome in zip(tasks, outcomes, strict=True):
         _apply(task.result, outcome, previous)
@@ -167,7 +197,8 @@ def _alone(parser: Parser, item: tuple) -> Outcome:
 
     pool = ProcessPoolExecutor(1, mp_context=_context(), initializer=_limit_memory)
     try:
-        return pool.submit(_run_batch, Parser(parser.registry), [item]).result(timeout=FILE_SECONDS)[0]
+        alone = Parser(parser.registry, None, parser.companions)
+        return pool.submit(_run_batch, alone, [item]).result(timeout=FILE_SECONDS)[0]
     except BrokenProcessPool:
         return (
             "skip",
@@ -222,15 +253,27 @@ def _apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None
         restore(res, previous[res.path])
         res.sha256 = outcome[1]
     elif tag == "ok":
-        _, _, res.doc, res.turns, res.warnings = outcome
-        res.status, res.parsed = "ingested", True
+        _, _, res.docs, turns, res.warnings, res.rejected = outcome
+        res.turns = split_turns(turns, [d["doc_id"] for d in res.docs])
+        res.status, res.reason, res.parsed = "ingested", "", True
     else:
         res.status, res.reason, res.parsed = "skipped", outcome[2], True
 
 
-def reparse(source: bytes, res: FileResult, registry: SpeakerRegistry) -> pa.Table:
-    """Paragraphs of a document that is new to the output but was not parsed in this run."""
-    outcome = Parser(registry)((res.path, source, None, *res.aux))
+def split_turns(turns: pa.Table, doc_ids: list[str]) -> dict[str, pa.Table]:
+    """A file's paragraphs by document (most files hold one)."""
+    if len(doc_ids) == 1:
+        return {doc_ids[0]: turns}
+    import pyarrow.compute as pc
+
+    return {d: turns.filter(pc.equal(turns["doc_id"], d)) for d in doc_ids}
+
+
+def reparse(
+    source: bytes, res: FileResult, registry: SpeakerRegistry, companions: dict[str, bytes] | None = None
+) -> dict[str, pa.Table]:
+    """Paragraphs (by document) of a file that is new to the output but was not parsed in this run."""
+    outcome = Parser(registry, None, companions)((res.path, source, None, res.aux))
     if outcome[0] != "ok":
         raise RuntimeError(f"cannot re-read {res.path} to rebuild its paragraphs; run ingest with --full")
-    return outcome[3]
+    return split_turns(outcome[3], [d["doc_id"] for d in outcome[2]])

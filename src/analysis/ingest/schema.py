@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
 from analysis.ingest.importers.base import Document
 from analysis.text import count_words, spoken
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 STATE_FILE = ".state.parquet"
 
 DOCUMENT_SCHEMA = pa.schema(
@@ -33,6 +34,7 @@ DOCUMENT_SCHEMA = pa.schema(
         ("importer", pa.string()),
         ("raw_path", pa.string()),
         ("raw_sha256", pa.string()),
+        ("raw_row", pa.string()),
         ("body_sha256", pa.string()),
         ("n_paragraphs", pa.int32()),
         ("n_words", pa.int32()),
@@ -67,17 +69,22 @@ STATE_SCHEMA = pa.schema(
         ("status", pa.string()),
         ("reason", pa.string()),
         ("warnings", pa.string()),
-        ("has_doc", pa.bool_()),
-        *[pa.field("doc_" + f.name, pa.string() if f.name == "date" else f.type) for f in DOCUMENT_SCHEMA],
+        ("documents", pa.string()),  # JSON: the document rows the parse gave (before de-duplication)
+        ("rejected", pa.string()),  # JSON: [[row, reason], …] parts of the file that became no document
     ]
 )
 
-REPORT_FIELDS = ["path", "status", "doc_id", "reason", "warnings", "bytes", "sha256"]
+REPORT_FIELDS = ["path", "row", "status", "doc_id", "reason", "warnings", "bytes", "sha256"]
 
 
 @dataclass
 class FileResult:
-    """What one raw file became in this build."""
+    """What one raw file became in this build.
+
+    ``status``/``reason`` are the parse's outcome (``ingested``, ``skipped``, ``metadata`` or
+    ``archive``); de-duplication, decided anew on every run, is recorded apart in ``duplicates``.
+    A file of many statements (a table) has several ``docs`` and may have ``rejected`` rows.
+    """
 
     path: str
     size: int
@@ -88,21 +95,48 @@ class FileResult:
     status: str = "skipped"
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
-    doc: dict | None = None  # document row (DOCUMENT_SCHEMA), before de-duplication
-    aux: tuple = (None, None)  # (manifest row, sidecar bytes) the parse depends on
-    turns: pa.Table | None = None  # only for files parsed in this run
+    docs: list[dict] = field(default_factory=list)  # document rows (DOCUMENT_SCHEMA, plus "_warnings")
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (row, reason)
+    duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> why it was not kept
+    aux: Any = None  # what the parse depends on besides the bytes (scan.Aux)
+    turns: dict[str, pa.Table] | None = None  # paragraphs by doc_id, only for files parsed in this run
     parsed: bool = False  # parsed in this run (not reused from the state)
 
-    def report_row(self) -> dict:
-        return {
-            "path": self.path,
-            "status": self.status,
-            "doc_id": (self.doc or {}).get("doc_id", "") if self.status == "ingested" else "",
-            "reason": self.reason,
-            "warnings": " | ".join(self.warnings),
-            "bytes": max(self.size, 0) if self.sha256 else 0,
-            "sha256": self.sha256,
-        }
+    @property
+    def kept(self) -> list[dict]:
+        """The documents that go into the corpus."""
+        return [d for d in self.docs if d["doc_id"] not in self.duplicates] if self.status == "ingested" else []
+
+    def report_rows(self) -> list[dict]:
+        """This file's lines of the ingest report: one, or one per statement and rejected row of a table."""
+        base = {"path": self.path, "bytes": max(self.size, 0) if self.sha256 else 0, "sha256": self.sha256}
+        if self.status != "ingested" or not self.docs:
+            line = {"row": "", "status": self.status, "doc_id": "", "reason": self.reason}
+            return [{**base, **line, "warnings": " | ".join(self.warnings)}]
+        rows = []
+        for d in self.docs:
+            dup = self.duplicates.get(d["doc_id"])
+            rows.append(
+                {
+                    **base,
+                    "row": d.get("raw_row") or "",
+                    "status": "skipped" if dup else "ingested",
+                    "doc_id": "" if dup else d["doc_id"],
+                    "reason": dup or "",
+                    "warnings": " | ".join(d.get("_warnings") or []),
+                }
+            )
+        for row, reason in self.rejected:
+            rows.append({**base, "row": row, "status": "skipped", "doc_id": "", "reason": reason, "warnings": ""})
+        rows.sort(key=lambda r: _row_order(str(r["row"])))
+        if self.warnings:  # about the file as a whole: on its first line
+            rows[0]["warnings"] = " | ".join([*self.warnings, *filter(None, [rows[0]["warnings"]])])
+        return rows
+
+
+def _row_order(row: str) -> tuple[int, str]:
+    head = row.split("-", 1)[0]
+    return (int(head) if head.isdigit() else -1, row)
 
 
 @dataclass
@@ -116,7 +150,7 @@ class IngestResult:
 
 
 def document_rows(doc: Document) -> tuple[dict, pa.Table]:
-    """The document's row and its paragraphs as a table (TURN_SCHEMA)."""
+    """The document's row (with its ``_warnings``) and its paragraphs as a table (TURN_SCHEMA)."""
     paras = doc.paragraphs
     turn_nos, turn_no = [], 0
     for i, p in enumerate(paras):
@@ -156,9 +190,11 @@ def document_rows(doc: Document) -> tuple[dict, pa.Table]:
         "importer": doc.importer,
         "raw_path": doc.raw_path,
         "raw_sha256": doc.raw_sha256,
+        "raw_row": doc.raw_row,
         "body_sha256": doc.body_sha256,
         "n_paragraphs": len(paras),
         "n_words": sum(n_words),
         "speakers": "; ".join(speakers),
+        "_warnings": list(doc.warnings),
     }
     return doc_row, table

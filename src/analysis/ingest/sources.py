@@ -122,21 +122,25 @@ def _link_reason(path: str, root: Path) -> str:
     return f"symbolic link: not followed (it points {where}; copy the file into the raw folder instead)"
 
 
-def iter_archive(path: Path) -> Iterator[RawFile]:
-    """Every member of a tar archive, in archive order (one streaming pass), with the folder's rules."""
+def iter_archive(path: Path, *, prefix: str = "") -> Iterator[RawFile]:
+    """Every member of a tar archive, in archive order (one streaming pass), with the folder's rules.
+
+    Members are named ``prefix + member path`` (an archive inside the raw folder gives its own path
+    and a ``/`` as the prefix)."""
     hidden_folders: set[str] = set()
     with tarfile.open(path, mode="r|*") as tar:
         for member in tar:
-            rel = member.name.removeprefix("./").strip("/")
-            if not rel or rel == ".":
+            inner = member.name.removeprefix("./").strip("/")
+            if not inner or inner == ".":
                 continue
-            parts = rel.split("/")
+            rel = prefix + inner
+            parts = inner.split("/")
             if ".." in parts or member.name.startswith("/"):
                 yield _skipped(rel, "unsafe path in the archive (absolute, or with '..'): not read")
                 continue
             hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
             if (hidden is not None and hidden < len(parts) - 1) or (hidden is not None and member.isdir()):
-                folder = "/".join(parts[: (hidden + 1)]) + "/"
+                folder = prefix + "/".join(parts[: (hidden + 1)]) + "/"
                 if folder not in hidden_folders:
                     hidden_folders.add(folder)
                     yield _skipped(folder, "hidden folder (its name starts with '.'): not read")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.ingest.schema import DOCUMENT_SCHEMA, SCHEMA_VERSION, STATE_FILE, STATE_SCHEMA, FileResult
+from analysis.ingest.schema import SCHEMA_VERSION, STATE_FILE, STATE_SCHEMA, FileResult
 from analysis.speakers import SpeakerRegistry
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -38,12 +38,15 @@ def parser_fingerprint(registry: SpeakerRegistry) -> str:
     return h.hexdigest()[:16]
 
 
-def aux_hash(manifest_row: dict | None, sidecar: bytes | None) -> str:
-    """A short hash of what a file's parse depends on besides its own bytes."""
-    if manifest_row is None and sidecar is None:
+def aux_hash(aux) -> str:
+    """A short hash of what a file's parse depends on besides its own bytes (``scan.Aux``, or None)."""
+    if aux is None or aux.empty:
         return "-"
-    h = hashlib.sha256(json.dumps(manifest_row, sort_keys=True).encode())
-    h.update(sidecar or b"")
+    h = hashlib.sha256(json.dumps(aux.manifest_row, sort_keys=True).encode())
+    for part in (aux.sidecar or b"", *aux.profiles):
+        h.update(hashlib.sha256(part).digest())
+    for name, sha in aux.companions:
+        h.update(f"{name}\0{sha}\n".encode())
     return h.hexdigest()[:12]
 
 
@@ -62,18 +65,16 @@ def load_state(out_dir: Path) -> dict[str, dict]:
 
 
 def restore(res: FileResult, old: dict) -> None:
-    """Take a file's result from the previous run."""
+    """Take a file's result from the previous run (de-duplication is decided again)."""
     res.sha256, res.key = old["sha256"], old["key"]
     res.status, res.reason = old["status"], old["reason"]
     res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
-    res.doc = {f: old["doc_" + f] for f in DOCUMENT_SCHEMA.names} if old["has_doc"] else None
-    if res.status == "skipped" and res.reason.startswith(("duplicate-body", "duplicate-id")):
-        res.status, res.reason = "ingested", ""  # de-duplication is decided again
+    res.docs = json.loads(old["documents"] or "[]")
+    res.rejected = [tuple(r) for r in json.loads(old["rejected"] or "[]")]
 
 
 def state_table(results: Iterable[FileResult]) -> pa.Table:
     """This run's state rows (metadata files and unreadable files have none)."""
-    empty = dict.fromkeys(DOCUMENT_SCHEMA.names)
     rows = [
         {
             "path": r.path,
@@ -85,8 +86,8 @@ def state_table(results: Iterable[FileResult]) -> pa.Table:
             "status": r.status,
             "reason": r.reason,
             "warnings": "\n".join(r.warnings),
-            "has_doc": bool(r.doc),
-            **{"doc_" + k: v for k, v in (r.doc or empty).items()},
+            "documents": json.dumps(r.docs, sort_keys=True, ensure_ascii=False) if r.docs else "",
+            "rejected": json.dumps(r.rejected, ensure_ascii=False) if r.rejected else "",
         }
         for r in sorted(results, key=lambda r: r.path)
         if r.status != "metadata" and r.key

@@ -29,26 +29,34 @@ from analysis.ingest.state import state_table
 from analysis.speakers import SpeakerRegistry
 
 
-def deduplicate(results: list[FileResult]) -> list[FileResult]:
-    """Keep the earliest of documents with the same body (or id); mark the others skipped."""
-    kept: list[FileResult] = []
-    by_body: dict[str, FileResult] = {}
-    by_id: dict[str, FileResult] = {}
-    docs = [r for r in results if r.status == "ingested" and r.doc]
-    for r in sorted(docs, key=lambda r: (r.doc["date"], r.doc["doc_id"], r.path)):  # type: ignore[index]
-        doc = r.doc or {}
+def deduplicate(results: list[FileResult]) -> list[tuple[FileResult, dict]]:
+    """Keep the earliest of documents with the same body (or id); record why the others are not kept.
+
+    Returns the kept documents with their files, by date and id. A file's ``duplicates`` is decided
+    anew on every run (so an incremental run decides it as a full one would).
+    """
+    kept: list[tuple[FileResult, dict]] = []
+    by_body: dict[str, tuple[FileResult, dict]] = {}
+    by_id: dict[str, tuple[FileResult, dict]] = {}
+    docs = [(r, d) for r in results if r.status == "ingested" for d in r.docs]
+    for r in results:
+        r.duplicates = {}
+    for r, doc in sorted(docs, key=lambda rd: (rd[1]["date"], rd[1]["doc_id"], rd[0].path, rd[1].get("raw_row", ""))):
         first = by_id.get(doc["doc_id"])
         if first is not None:
-            r.status, r.reason = "skipped", f"duplicate-id: id {doc['doc_id']} is already used by {first.path}"
+            r.duplicates[doc["doc_id"]] = f"duplicate-id: id {doc['doc_id']} is already used by {_where(*first)}"
             continue
         first = by_body.get(doc["body_sha256"])
         if first is not None:
-            r.status = "skipped"
-            r.reason = f"duplicate-body: same body text as {(first.doc or {})['doc_id']} ({first.path})"
+            r.duplicates[doc["doc_id"]] = f"duplicate-body: same body text as {first[1]['doc_id']} ({_where(*first)})"
             continue
-        by_body[doc["body_sha256"]] = by_id[doc["doc_id"]] = r
-        kept.append(r)
+        by_body[doc["body_sha256"]] = by_id[doc["doc_id"]] = (r, doc)
+        kept.append((r, doc))
     return kept
+
+
+def _where(r: FileResult, doc: dict) -> str:
+    return f"{r.path} row {doc['raw_row']}" if doc.get("raw_row") else r.path
 
 
 DOCS_PER_PART = 100
@@ -68,16 +76,24 @@ def part_of(doc_id: str, parts: int) -> int:
     return zlib.crc32(doc_id.encode("utf-8")) % parts
 
 
-def corpus_info(kept: list[FileResult], results: list[FileResult], registry: SpeakerRegistry) -> dict:
-    """``corpus.json``: the corpus version (a hash of every raw file), counts and layout."""
+def corpus_info(
+    kept: list[tuple[FileResult, dict]], results: list[FileResult], registry: SpeakerRegistry, report: list[dict]
+) -> dict:
+    """``corpus.json``: the corpus version (a hash of every raw file), counts (statuses count the
+    ingest report's lines: a table's rows one by one), the sources and layout."""
     digest = hashlib.sha256()
     for r in sorted(results, key=lambda r: r.path):
         digest.update(f"{r.path}\0{r.sha256}\n".encode())
     digest.update(f"speakers:{registry.version}\nschema:{SCHEMA_VERSION}\n".encode())
     statuses: dict[str, int] = {}
-    for r in results:
-        statuses[r.status] = statuses.get(r.status, 0) + 1
-    dates = [(r.doc or {})["date"] for r in kept]
+    for row in report:
+        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    dates = [doc["date"] for _, doc in kept]
+    sources: dict[str, dict] = {}
+    for _, doc in kept:
+        s = sources.setdefault(doc["source"], {"documents": 0, "date_min": doc["date"], "date_max": doc["date"]})
+        s["documents"] += 1
+        s["date_min"], s["date_max"] = min(s["date_min"], doc["date"]), max(s["date_max"], doc["date"])
     return {
         "corpus_version": digest.hexdigest()[:12],
         "schema_version": SCHEMA_VERSION,
@@ -87,19 +103,20 @@ def corpus_info(kept: list[FileResult], results: list[FileResult], registry: Spe
         "documents": len(kept),
         "date_min": min(dates) if dates else None,
         "date_max": max(dates) if dates else None,
+        "sources": dict(sorted(sources.items())),
         "turn_parts": n_parts(len(kept)),
     }
 
 
 def write_outputs(
     results: list[FileResult],
-    kept: list[FileResult],
+    kept: list[tuple[FileResult, dict]],
     info: dict,
     report: list[dict],
     gen_dir: Path,
     *,
     old_dir: Path | None,
-    reparse: Callable[[FileResult], pa.Table],
+    reparse: Callable[[FileResult], dict[str, pa.Table]],
 ) -> tuple[int, dict[str, dict]]:
     """Write a new generation in ``gen_dir``: documents, turn parts, report, corpus.json and state.
 
@@ -114,14 +131,14 @@ def write_outputs(
     old_docs = _read_old_documents(old_dir) if old_dir and old_info.get("turn_parts") == parts else None
     old_manifest = _read_json(old_dir / "manifest.json").get("files", {}) if old_dir else {}
 
-    new_ids = {(r.doc or {})["doc_id"]: r for r in kept}
+    new_ids = {doc["doc_id"]: (r, doc) for r, doc in kept}
     part_members: dict[int, list[str]] = {}
     for d in sorted(new_ids):
         part_members.setdefault(part_of(d, parts), []).append(d)
     if old_docs is None:
         dirty = set(range(parts))
     else:
-        changed = {d for d, r in new_ids.items() if r.parsed or old_docs.get(d) != (r.doc or {})["raw_sha256"]}
+        changed = {d for d, (r, doc) in new_ids.items() if r.parsed or old_docs.get(d) != doc["raw_sha256"]}
         removed = set(old_docs) - set(new_ids)
         dirty = {part_of(d, parts) for d in changed | removed}
     reused: dict[str, dict] = {}
@@ -137,13 +154,13 @@ def write_outputs(
         old_part = _read_part(old_dir / config.TURNS_FILE, k) if old_dir and old_docs is not None else None
         tables, reuse = [], []
         for d in members:
-            r = new_ids[d]
+            r, doc = new_ids[d]
             if r.turns is not None:
-                tables.append(r.turns)
-            elif old_part is not None and old_docs is not None and old_docs.get(d) == (r.doc or {})["raw_sha256"]:
+                tables.append(r.turns[d])
+            elif old_part is not None and old_docs is not None and old_docs.get(d) == doc["raw_sha256"]:
                 reuse.append(d)  # unchanged: its rows are taken from the old part below
             else:  # e.g. a document that was a duplicate before: parse it again
-                tables.append(reparse(r))
+                tables.append(reparse(r)[d])
         if reuse and old_part is not None:
             tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=pa.array(reuse, pa.string()))))
         table = pa.concat_tables(tables).combine_chunks() if tables else TURN_SCHEMA.empty_table()
@@ -154,7 +171,7 @@ def write_outputs(
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         list(pool.map(build_part, sorted(dirty)))
 
-    rows = [_typed(r.doc or {}) for r in sorted(kept, key=lambda r: ((r.doc or {})["date"], (r.doc or {})["doc_id"]))]
+    rows = [_typed(doc) for _, doc in sorted(kept, key=lambda rd: (rd[1]["date"], rd[1]["doc_id"]))]
     write_parquet(pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA), gen_dir / config.DOCUMENTS_FILE)
     with (gen_dir / config.INGEST_REPORT_FILE).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")

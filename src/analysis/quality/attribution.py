@@ -34,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import config
 from analysis.errors import GoldError
 from analysis.ingest.importers.base import Document
 from analysis.speakers import SpeakerRegistry, default_registry
@@ -64,7 +65,14 @@ def parse_document(raw_path: Path, *, registry: SpeakerRegistry | None = None) -
         side = raw_path.with_name(raw_path.name.rsplit(".", 1)[0] + suffix)
         if side.exists():
             sidecar = side.read_bytes()
-    return parse_raw(raw_path.name, raw, sha=hashlib.sha256(raw).hexdigest(), registry=registry, sidecar=sidecar)
+    profile = raw_path.with_name("profile.yaml")  # a gold folder of one source carries a copy of its profile
+    profiles = (profile.read_bytes(),) if profile.exists() else ()
+    found = parse_raw(
+        raw_path.name, raw, sha=hashlib.sha256(raw).hexdigest(), registry=registry, sidecar=sidecar, profiles=profiles
+    )
+    if len(found.documents) != 1:
+        raise GoldError(f"{raw_path.name}: gives {len(found.documents)} documents; a gold file describes one")
+    return found.documents[0]
 
 
 def _who(p) -> str:
@@ -192,14 +200,36 @@ class DocScore:
     gold_words: int
     # (gold speaker, system speaker) -> words; "" stands for a word the other side lacks
     pairs: Counter = field(default_factory=Counter)
+    leader: str = config.DEFAULT_SPEAKER  # whose words are scored first: the statement's own speaker
 
     def words(self, speaker: str, *, side: str) -> int:
         i = 0 if side == "gold" else 1
         return sum(n for k, n in self.pairs.items() if k[i] == speaker)
 
 
+def normalise_gold_names(rows: list[dict], registry: SpeakerRegistry | None = None) -> list[dict]:
+    """Gold speakers in the names the system gives people: a name the registry knows in its canonical
+    form ("Mondale" -> "Walter Mondale"), and, within one document, a surname printed alone in the
+    labels that another gold name of the document ends with ("Shadel" -> "Bill Shadel"). Gold files
+    record who speaks as the labels print them; one person has one name in the corpus."""
+    registry = registry or default_registry()
+    names = {r["speaker"].strip() for r in rows if is_person(r["speaker"].strip())}
+    canonical = {}
+    for name in names:
+        res = registry.resolve(name)
+        canonical[name] = res.speaker if res.known and res.speaker else name
+    full = set(canonical.values())
+    for name, to in canonical.items():
+        if len(to.split()) == 1:
+            longer = [f for f in full if f.endswith(" " + to)]
+            if len(longer) == 1:
+                canonical[name] = longer[0]
+    return [{**r, "speaker": canonical.get(r["speaker"].strip(), r["speaker"].strip())} for r in rows]
+
+
 def score_document(rows: list[dict], doc: Document) -> DocScore:
     """Align the gold and system word sequences of one document and count (gold, system) pairs."""
+    rows = normalise_gold_names(rows)
     gold, system = _gold_words(rows), _system_words(doc)
     sm = difflib.SequenceMatcher(None, [w for w, _ in gold], [w for w, _ in system], autojunk=False)
     pairs: Counter = Counter()
@@ -212,18 +242,26 @@ def score_document(rows: list[dict], doc: Document) -> DocScore:
         for k in range(n):
             pairs[(gold[a + k][1], system[b + k][1])] += 1
         gi, si = a + n, b + n
-    return DocScore(rows[0]["doc"], len(gold), pairs)
+    return DocScore(rows[0]["doc"], len(gold), pairs, doc.speaker or config.DEFAULT_SPEAKER)
 
 
 def is_person(speaker: str) -> bool:
     return bool(speaker) and not speaker.startswith("(")
 
 
-def summarise(scores: list[DocScore], *, leader: str = "Vladimir Putin") -> dict:
-    """Precision and recall per speaker, for the leader, for everyone else, and the per-statement error."""
+def summarise(scores: list[DocScore], *, leader: str | None = None) -> dict:
+    """Precision and recall per speaker, for the leader, for everyone else, and the per-statement error.
+
+    The leader is ``leader`` in every document, or (None) each statement's own speaker: the one its
+    metadata names (a transcript's ``President:`` line), else :data:`~analysis.config.DEFAULT_SPEAKER`.
+    """
     total: Counter = Counter()
+    by_leader: Counter = Counter()  # ((gold, system) pairs, as "leader"/"other"/"" roles)
     for s in scores:
         total.update(s.pairs)
+        lead = leader or s.leader
+        for (g, y), n in s.pairs.items():
+            by_leader[(_side(g, lead), _side(y, lead), g == y)] += n
 
     def pr(pred_gold, pred_sys) -> tuple[int, int, int]:
         tp = sum(n for (g, s), n in total.items() if pred_gold(g) and pred_sys(s) and g == s)
@@ -247,14 +285,25 @@ def summarise(scores: list[DocScore], *, leader: str = "Vladimir Putin") -> dict
                 "recall": ratio(tp, gold_n),
             }
         )
-    lt, ls, lg = pr(lambda g: g == leader, lambda s: s == leader)
-    ot, os_, og = pr(lambda g: is_person(g) and g != leader, lambda s: is_person(s) and s != leader)
-    err = sum(abs(s.words(leader, side="system") - s.words(leader, side="gold")) for s in scores)
-    leader_true = sum(s.words(leader, side="gold") for s in scores)
+
+    def side_pr(role: str) -> tuple[int, int, int]:
+        tp = sum(n for (g, y, same), n in by_leader.items() if g == role and y == role and same)
+        return (
+            tp,
+            sum(n for (_, y, _), n in by_leader.items() if y == role),
+            sum(n for (g, _, _), n in by_leader.items() if g == role),
+        )
+
+    lt, ls, lg = side_pr("leader")
+    ot, os_, og = side_pr("other")
+    lead_of = {id(s): leader or s.leader for s in scores}
+    err = sum(abs(s.words(lead_of[id(s)], side="system") - s.words(lead_of[id(s)], side="gold")) for s in scores)
+    leader_true = sum(s.words(lead_of[id(s)], side="gold") for s in scores)
+    leaders = sorted({lead_of[id(s)] for s in scores})
     return {
         "documents": len(scores),
         "words": sum(s.gold_words for s in scores),
-        "leader": leader,
+        "leader": leaders[0] if len(leaders) == 1 else "each statement's own speaker",
         "leader_gold_words": lg,
         "leader_system_words": ls,
         "leader_precision": ratio(lt, ls),
@@ -266,17 +315,29 @@ def summarise(scores: list[DocScore], *, leader: str = "Vladimir Putin") -> dict
         "per_statement_error": ratio(err, leader_true),
         "per_speaker": per_speaker,
         "per_document": [
-            {"doc": s.doc, "gold": s.words(leader, side="gold"), "system": s.words(leader, side="system")}
+            {
+                "doc": s.doc,
+                "leader": lead_of[id(s)],
+                "gold": s.words(lead_of[id(s)], side="gold"),
+                "system": s.words(lead_of[id(s)], side="system"),
+            }
             for s in scores
         ],
     }
+
+
+def _side(speaker: str, leader: str) -> str:
+    """ "leader", "other" (another person) or "" (nobody's words, or a word the other side lacks)."""
+    if speaker == leader:
+        return "leader"
+    return "other" if is_person(speaker) else ""
 
 
 def gold_files(gold_dir: Path) -> list[Path]:
     return sorted(p for p in Path(gold_dir).rglob("*.csv") if not p.name.startswith("_"))
 
 
-def score(gold_dir: Path, *, registry: SpeakerRegistry | None = None, leader: str = "Vladimir Putin") -> dict:
+def score(gold_dir: Path, *, registry: SpeakerRegistry | None = None, leader: str | None = None) -> dict:
     """Score the importers against every gold CSV under ``gold_dir`` (raw file beside each CSV)."""
     scores = []
     for path in gold_files(gold_dir):

@@ -97,7 +97,7 @@ def audit(
                 _REPORTING_RE.match(text)
                 and not _GUEST_THANKS_RE.search(text[:160])
                 and row.doc_id in dates
-                and registry.in_office(dates[row.doc_id]) == row.speaker
+                and registry.is_head_of_state(row.speaker, dates[row.doc_id])
             ):
                 hit("addressed-as-president", row)
             if row.attribution == "continuation" and prev_role == "speech" and prev_speaker != row.speaker:

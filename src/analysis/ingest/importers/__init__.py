@@ -6,8 +6,13 @@ Every importer is an :class:`Importer`: it says which raw files it recognises an
 defines ``IMPORTER = SomeImporter()`` is registered; adding a source kind is one new file.
 
 How a raw file finds its importer: a ``.meta.yaml`` sidecar that names one (``importer:`` or
-``format:``) wins; otherwise the importers are asked in ``priority`` order (lowest first) whether
+``format:``) wins; then the ``profile.yaml`` of its folder, for files whose suffix the named
+importer reads; otherwise the importers are asked in ``priority`` order (lowest first) whether
 they recognise the file.
+
+An importer may also claim metadata files of its format (:meth:`Importer.companion`): a ParlaMint
+person list describes every sitting in its folder, a ``-meta.tsv`` the sitting of the same name.
+The scan reads them first and hands them to the parse in ``RawSource.companions``.
 """
 
 from __future__ import annotations
@@ -15,11 +20,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from analysis import safe_yaml
 from analysis.errors import IngestError
-from analysis.ingest.importers.base import Document, RawSource
+from analysis.ingest.importers.base import Collection, Document, RawSource
 from analysis.speakers import SpeakerRegistry
 
 
@@ -34,9 +39,18 @@ class Importer(Protocol):
         """True when this importer reads ``source`` (only asked when no sidecar names an importer)."""
         ...
 
-    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
-        """The document in ``source``; :class:`IngestError` when it cannot be one."""
+    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document | Collection:
+        """The document in ``source`` (or the documents, for a file of many statements);
+        :class:`IngestError` when it cannot be one."""
         ...
+
+
+class Companion(NamedTuple):
+    """A metadata file an importer reads alongside documents (see :func:`companion_of`)."""
+
+    scope: str  # "folder": every document of the folder; "document": the one whose name starts with ``stem``
+    stem: str  # for scope "document": the document's file name without its suffix
+    what: str  # for the ingest report ("ParlaMint person list")
 
 
 SIDECAR_MAX_BYTES = 256_000  # metadata, not text: more than this is a mistake
@@ -70,26 +84,52 @@ def read_sidecar(data: bytes) -> dict:
     return meta
 
 
+def companion_of(name: str) -> Companion | None:
+    """The companion a metadata file is to some importer's documents, if it is one."""
+    for importer in importers():
+        claim = getattr(importer, "companion", None)
+        found = claim(name) if claim is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def read_profiles(profiles: tuple[bytes, ...]) -> dict:
+    """The defaults of the ``profile.yaml`` files that apply to a file (outermost first, the closest wins)."""
+    merged: dict = {}
+    for data in profiles:
+        try:
+            meta = safe_yaml.load(data, what="the profile.yaml of its folder", max_bytes=SIDECAR_MAX_BYTES) or {}
+        except safe_yaml.YamlError as exc:
+            raise IngestError("bad-metadata", str(exc)) from exc
+        if not isinstance(meta, dict):
+            raise IngestError("bad-metadata", "the profile.yaml of its folder must be a mapping of keys to values")
+        merged.update(meta)
+    return merged
+
+
 def importer_for(source: RawSource) -> Importer:
     """The importer that reads ``source``; :class:`IngestError` when none does."""
     by_name = {i.name: i for i in importers()}
-    if source.sidecar is not None:
-        named = source.sidecar.get("importer") or source.sidecar.get("format")
-        if named is not None:
-            if named not in by_name:
-                raise IngestError(
-                    "bad-metadata",
-                    f"its .meta.yaml sidecar names unknown importer {named!r} (known: {', '.join(sorted(by_name))})",
-                )
+    for where, meta in (("its .meta.yaml sidecar", source.sidecar), ("the profile.yaml of its folder", source.profile)):
+        named = (meta or {}).get("importer") or (meta or {}).get("format")
+        if named is None:
+            continue
+        if named not in by_name:
+            raise IngestError(
+                "bad-metadata", f"{where} names unknown format {named!r} (known: {', '.join(sorted(by_name))})"
+            )
+        if meta is source.sidecar or source.suffix in by_name[named].suffixes:
             return by_name[named]
     for importer in importers():
         if source.suffix in importer.suffixes and importer.recognises(source):
             return importer
     if source.sidecar is not None:
-        raise IngestError("bad-metadata", "its .meta.yaml sidecar names no importer (add `importer:`)")
-    raise IngestError("no-metadata", "no metadata: add YAML front matter or a .meta.yaml sidecar")
+        raise IngestError("bad-metadata", "its .meta.yaml sidecar names no format (add `format:`)")
+    raise IngestError("no-metadata", "no metadata: add YAML front matter or a .meta.yaml sidecar naming its `format`")
 
 
-def parse_source(source: RawSource, *, registry: SpeakerRegistry) -> Document:
-    """Pick the importer for one raw file and run it."""
-    return importer_for(source).parse(source, registry=registry)
+def parse_source(source: RawSource, *, registry: SpeakerRegistry) -> Collection:
+    """Pick the importer for one raw file and run it: its documents (one, for most files)."""
+    out = importer_for(source).parse(source, registry=registry)
+    return out if isinstance(out, Collection) else Collection([out])

@@ -80,6 +80,8 @@ class Document:
     translated_from: str | None = None
     sections: str | None = None  # publisher's own filing, e.g. "News; Transcripts"
     warnings: list[str] = field(default_factory=list)
+    raw_row: str = ""  # for a file of many statements: the data row(s) it came from ("12", "12-14")
+    speaker: str | None = None  # the statement's own speaker, when its metadata names one (not stored)
 
     @property
     def body_sha256(self) -> str:
@@ -144,15 +146,32 @@ def _bad_offsets(raw: bytes):
             pos += exc.start + max(1, exc.end - exc.start)
 
 
+@dataclass
+class Collection:
+    """What a file holding many statements becomes (a table of speeches, say): its documents, and the
+    parts of it that became none, each with the reason (``("row 12", "no date: …")``)."""
+
+    documents: list[Document]
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
+
+
 @dataclass(frozen=True)
 class RawSource:
-    """One raw file with what its parse depends on: its bytes, a manifest row, a sidecar's metadata."""
+    """One raw file with what its parse depends on: its bytes, a manifest row, a sidecar's metadata,
+    the source profile of its folder and the companion files an importer asked for."""
 
     rel: str  # path relative to the raw folder, with '/'
     raw: bytes
     sha256: str
     manifest_row: dict | None = None
     sidecar: dict | None = None  # the parsed .meta.yaml beside the file, if any
+    profile: dict | None = None  # defaults from the profile.yaml of its folder (and the folders above)
+    companions: dict[str, bytes] = field(default_factory=dict)  # name -> bytes (a ParlaMint person list, …)
+
+    @property
+    def name(self) -> str:
+        return self.rel.rsplit("/", 1)[-1]
 
     @property
     def suffix(self) -> str:

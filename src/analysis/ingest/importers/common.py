@@ -80,3 +80,114 @@ def check_date(date: dt.date) -> dt.date:
     if date < EARLIEST:
         raise IngestError("bad-date", f"date {date.isoformat()} is before {EARLIEST.year}")
     return date
+
+
+# --- facts from a source profile, a file's name and its first lines ------------------------------
+
+PATTERN_SECONDS = 0.5  # a user's pattern may take this long on one line, no more
+PROFILE_ONLY = ("file_name", "header")  # profile keys that describe how to read facts, not facts
+
+
+def user_pattern(pattern: object, key: str):
+    """A regular expression from metadata, compiled by the ``regex`` module (matched with a time limit)."""
+    import regex
+
+    if not isinstance(pattern, str):
+        raise IngestError("bad-metadata", f"metadata {key!r} must be a regular expression (text), got {pattern!r}")
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise IngestError("bad-metadata", f"{key} {pattern!r} is not a regular expression: {exc}") from exc
+
+
+def match_limited(compiled, text: str, key: str, *, search: bool = False, where: str = ""):
+    """``compiled.match`` (or ``.search``) with the time limit; :class:`IngestError` when it runs over."""
+    try:
+        run = compiled.search if search else compiled.match
+        return run(text, timeout=PATTERN_SECONDS)
+    except TimeoutError as exc:
+        at = f" {where}" if where else ""
+        raise IngestError(
+            "bad-metadata", f"{key} {compiled.pattern!r} took longer than {PATTERN_SECONDS:g} s{at}: simplify it"
+        ) from exc
+
+
+def facts_from_name(profile: dict, name: str) -> dict:
+    """Named groups of the profile's ``file_name`` pattern, searched in the file's name."""
+    pattern = profile.get("file_name")
+    if pattern is None:
+        return {}
+    m = match_limited(user_pattern(pattern, "file_name"), name, "file_name", search=True)
+    if m is None:
+        raise IngestError("bad-metadata", f"the file name does not match the profile's file_name {pattern!r}")
+    return {k: v for k, v in m.groupdict().items() if v is not None}
+
+
+def facts_from_header(profile: dict, text: str) -> tuple[dict, str]:
+    """Facts on the file's first lines (the profile's ``header`` patterns), and the text without them.
+
+    Lines are read from the top while each (after blank lines) matches one of the patterns.
+    """
+    patterns = profile.get("header")
+    if not patterns:
+        return {}, text
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    compiled = [user_pattern(p, "header") for p in patterns]
+    facts: dict = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if not line:
+            i += 1
+            continue
+        m = next((m for c in compiled if (m := match_limited(c, line, "header")) is not None), None)
+        if m is None:
+            break
+        facts.update({k: v.strip() for k, v in m.groupdict().items() if v is not None})
+        i += 1
+    return facts, "\n".join(lines[i:])
+
+
+_SMALL_WORDS = frozenset(
+    """
+    a an and as at by for from in of on or the to vs with
+    """.split()
+)
+_MONTHS = "january february march april may june july august september october november december".split()
+
+
+def title_from_slug(slug: str) -> str:
+    """``address-west-point-graduation`` -> "Address West Point Graduation"."""
+    words = [w for w in slug.replace("_", "-").split("-") if w]
+    return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def fill_template(template: str, meta: dict, date: dt.date, stem: str) -> str:
+    """A ``source_url`` template filled from the statement's facts: ``{year}``, ``{month}`` (its English
+    name, lower case), ``{month_number}``, ``{day}`` (no leading zero), ``{stem}`` and any named group."""
+    fields = {
+        **{k: str(v) for k, v in meta.items() if isinstance(v, (str, int))},
+        "year": str(date.year),
+        "month": _MONTHS[date.month - 1],
+        "month_number": f"{date.month:02d}",
+        "day": str(date.day),
+        "stem": stem,
+    }
+    try:
+        return template.format_map(fields)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise IngestError("bad-metadata", f"source_url template {template!r}: no value for {exc}") from exc
+
+
+def statement_facts(source, text: str) -> tuple[dict, str]:
+    """A statement's metadata from its profile (defaults), file name, first lines and sidecar (in that
+    order, later ones winning), and its text without the header lines."""
+    profile = dict(source.profile or {})
+    meta = {k: v for k, v in profile.items() if k not in PROFILE_ONLY}
+    meta.update(facts_from_name(profile, source.name))
+    header, body = facts_from_header(profile, text)
+    meta.update(header)
+    meta.update(source.sidecar or {})
+    return meta, body

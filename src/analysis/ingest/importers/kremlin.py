@@ -38,6 +38,7 @@ from analysis.text import count_words, normalize_ws
 SOURCE = "en.kremlin.ru"
 LICENCE = "CC BY 4.0 (content of the President of Russia website, http://en.kremlin.ru)"
 URL_TEMPLATE = "http://en.kremlin.ru/events/president/news/{id}"
+OFFICE = "President of Russia"  # whose site this is: unlabelled first-person pages are his
 
 _REMOVE = (
     ".slider, .read__bottommeta, .read__tooltip, .masha-ignore, .read__cut, script, style, "
@@ -321,12 +322,12 @@ def _attribute_unlabelled(
                 f"({first_person:.1%}); kept as narration, attributed to nobody"
             )
         return
-    named = registry.named_in(title)
+    named = registry.named_in(title, office=OFFICE)
     speaker: str | None
     if named:
         speaker, how = named[0], "title"
     else:
-        speaker, how = registry.in_office(date), "in-office"
+        speaker, how = registry.in_office(date, office=OFFICE), "in-office"
     if speaker is None:
         return
     for p in body:

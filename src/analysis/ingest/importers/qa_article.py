@@ -14,37 +14,13 @@ Square-bracketed insertions stay in the text for display; the counting layer dro
 
 from __future__ import annotations
 
-import regex
-
 from analysis.errors import IngestError
 from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
-from analysis.ingest.importers.common import check_text_fields, meta_date, require
+from analysis.ingest.importers.common import check_text_fields, match_limited, meta_date, require, user_pattern
 from analysis.speakers import SpeakerRegistry
 from analysis.text import normalize_ws
 
 _PREAMBLE_ROLES = {"headline", "lead", "boilerplate", "narration", "editorial"}
-
-
-PATTERN_SECONDS = 0.5  # a user's heading pattern may take this long on one line, no more
-
-
-def _heading_pattern(pattern: str):
-    """The sidecar's heading pattern, compiled by the ``regex`` module (matched with a time limit)."""
-    try:
-        return regex.compile(pattern)
-    except regex.error as exc:
-        raise IngestError("bad-metadata", f"heading_pattern {pattern!r} is not a regular expression: {exc}") from exc
-
-
-def _heads(heading_re, line: str, i: int) -> bool:
-    try:
-        return heading_re.match(line, timeout=PATTERN_SECONDS) is not None
-    except TimeoutError as exc:
-        raise IngestError(
-            "bad-metadata",
-            f"heading_pattern {heading_re.pattern!r} took longer than "
-            f"{PATTERN_SECONDS:g} s on line {i + 1}: simplify it",
-        ) from exc
 
 
 def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str, registry: SpeakerRegistry) -> Document:
@@ -66,7 +42,7 @@ def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str, 
     if not resolved.known:
         warnings.append(f"speaker {speaker_name!r} is not in config/speakers.yaml; stored as given")
     speaker = resolved.speaker or speaker_name
-    heading_re = _heading_pattern(meta.get("heading_pattern") or r"^On\s+\S.{0,100}$")
+    heading_re = user_pattern(meta.get("heading_pattern") or r"^On\s+\S.{0,100}$", "heading_pattern")
     preamble = list(meta.get("preamble") or [])
     bad = [r for r in preamble if r not in _PREAMBLE_ROLES]
     if bad:
@@ -74,7 +50,10 @@ def parse_qa_article(raw: bytes, *, meta: dict, raw_path: str, raw_sha256: str, 
 
     paragraphs: list[Paragraph] = []
     section: str | None = None
-    is_heading = [_heads(heading_re, line, i) for i, line in enumerate(lines)]
+    is_heading = [
+        match_limited(heading_re, line, "heading_pattern", where=f"on line {i + 1}") is not None
+        for i, line in enumerate(lines)
+    ]
     first_heading = next((i for i, yes in enumerate(is_heading) if yes), None)
     if first_heading is None:
         raise IngestError("no-headings", f"no line matches the heading pattern {heading_re.pattern!r}")

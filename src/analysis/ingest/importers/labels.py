@@ -1,0 +1,365 @@
+"""Speaker labels of plain-text transcripts: which line opens a turn, and whose turn it is.
+
+Recognised without configuration: ``Name:``, ``NAME:``, ``Title Name:``, ``[Name]:``,
+``**Name:**``/``**Name**:``, ``THE PRESIDENT:`` (whoever held the office on the date), ``Q``,
+``Q.``, ``Q:``, ``Question:``, ``Interviewer:``, ``AUDIENCE:`` (anonymous), ``A:``, ``A.``,
+``Answer:`` (the statement's own speaker). With ``full_stop=True`` also labels closed by a full
+stop, as the Public Papers and Hansard print them ("The President.", "Mr. Lehrer.", "President
+Gorbachev."): a title and a name, a known speaker, a bare office or an anonymous role, never a
+one-word sentence ("Second.").
+
+Not labels: a quotation after the colon ("France: “…”"), a sentence ("And a question for the
+President: …"), a salutation ("Gentlemen of the Congress:", "My fellow citizens:", "Sir:"), and a
+title with no name standing alone on its line (a letter's "The PRESIDENT:").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from analysis.names import clean_label, decapitalise, squash, strip_asides
+from analysis.speakers import SENTENCE_STARTERS, Resolution, SpeakerRegistry, page_resolver
+
+_COLON_RE = re.compile(r"^(?:\*\*)?\[?(?P<label>[A-Za-z][\w.,'\u2019 ()&-]{0,120}?)\]?(?:\*\*)?\s*:(?:\*\*)?(?:\s+|$)")
+_QA_RE = re.compile(r"^(?:\*\*)?(?P<label>[QA])\.(?:\*\*)?\s+(?=\S)|^(?P<q>Q)(?=\s+\S)")
+_STOP_RE = re.compile(r"\.\s+(?=\S)")
+_QUOTE_OPENERS = ("“", '"', "«", "„", "‘")
+SALUTATIONS = frozenset(
+    """
+    gentlemen ladies fellow fellow-citizens citizens countrymen my dear sir sirs madam madame brothers
+    brother sisters friends members senators to your excellency excellencies honorable honourable
+    """.split()
+)
+INTERJECTIONS = frozenset(
+    {"audience", "audiencemember", "audiencemembers", "crowd", "voice", "voices", "voicefromtheaudience"}
+)
+_SENTENCE_BREAK_RE = re.compile(r"\b([A-Za-z]{2,})\.\s+\S")
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr st jr sr gen sen rep gov lt col capt adm sgt prof rev hon messrs mt ft
+    """.split()
+)
+_PERSON_TITLES = frozenset(
+    """
+    president vice secretary attorney attorney-general first chairman chairwoman speaker chief director
+    administrator ambassador governor mayor general deputy acting under press surgeon moderator prime
+    minister secretary-general attorney-general chancellor senator representative commissioner counsel
+    solicitor treasurer postmaster king queen
+    """.split()
+)
+_ROMAN_RE = re.compile(r"[IVXivx]{1,5}")
+_STRUCTURE = frozenset(
+    """
+    article art part section schedule chapter title table annex appendix item no number
+    """.split()
+)
+_NOT_NAMES = SENTENCE_STARTERS | {"from", "by", "into", "upon", "over", "under", "about", "after", "before"}
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "madam", "miss"})
+_SENTENCE_WORD_RE = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you|and|but)\b")
+_VOCATIVE = frozenset({"mr", "mister", "madam", "madame", "monsieur"})
+
+
+def _last(text: str) -> str:
+    return squash(text.split()[-1]) if text.split() else ""
+
+
+class LabelReader:
+    """Reads the labels of one transcript: the registry, the statement's date and speaker, the
+    metadata's label map and office, and whether labels may end with a full stop."""
+
+    def __init__(
+        self,
+        registry: SpeakerRegistry,
+        *,
+        date: dt.date,
+        mapping: dict[str, str] | None = None,
+        statement_speaker: str | None = None,
+        office: str | None = None,
+        full_stop: bool = False,
+        warnings: list[str],
+    ) -> None:
+        self.registry = registry
+        self.date = date
+        self.mapping = {squash(clean_label(k)): v for k, v in (mapping or {}).items()}
+        self.statement_speaker = statement_speaker
+        self.office = office
+        if office is not None and office not in registry.offices:
+            raise ValueError(f"office {office!r} is not in config/speakers.yaml (known: {', '.join(registry.offices)})")
+        self.full_stop = full_stop
+        self.warnings = warnings
+        # surnames of the people this transcript names in full: "Medvedev:" after "President Dmitry Medvedev:"
+        self.surnames = {squash(n.split()[-1]) for n in (statement_speaker, *(mapping or {}).values()) if n}
+        self.weak_ok = True  # labels of a bare name are read only in a transcript with labels of its own (prepare)
+
+    def prepare(self, lines: list[str]) -> None:
+        """Read the transcript's titled and full-name labels first, so that a surname alone ("Shoigu:")
+        or a moderator's bare name ("Jim Lehrer." beside "Mr. Lehrer.") is a label too."""
+        strong = 0
+        for line in lines:
+            line = line.strip()
+            if _QA_RE.match(line):
+                strong += 1
+                continue
+            m = _COLON_RE.match(line)
+            if m and self._strong(m.group("label"), line[m.end() :]):
+                strong += 1
+            found = None
+            if (
+                m
+                and len(clean_label(m.group("label")).split()) >= 2
+                and self.is_label(m.group("label"), line[m.end() :], colon=True)
+            ):
+                found = m.group("label")
+            elif self.full_stop:
+                hit = self._full_stop_label(line)
+                found = hit[0] if hit else None
+            if found:
+                strong += 1
+                name = self.registry.resolve(clean_label(found)).speaker
+                if name and len(name.split()[-1]) > 1:
+                    self.surnames.add(squash(name.split()[-1]))
+        # "CJ: Great work." in a State of the Union is the President speaking to CJ, not CJ speaking
+        self.weak_ok = strong >= 2
+
+    def _strong(self, label: str, rest: str) -> bool:
+        """A label no speech would print by chance: the map's, a known person's, an anonymous role's, an office's."""
+        cleaned = clean_label(label)
+        if squash(cleaned) in self.mapping:
+            return True
+        res = self.registry.resolve(cleaned)
+        return (res.known or res.role != "speech" or bool(self.registry.office_label(cleaned))) and self.is_label(
+            label, rest, colon=True
+        )
+
+    # --- which lines open with a label --------------------------------------------------------
+
+    def opens_with_label(self, line: str) -> bool:
+        """A cheap test: does the line start like a label (it is then a paragraph of its own)?"""
+        if _QA_RE.match(line):
+            return True
+        m = _COLON_RE.match(line)
+        if m and self.is_label(m.group("label"), line[m.end() :], colon=True):
+            return True
+        return self.full_stop and self._full_stop_label(line) is not None
+
+    def read(self, block: str) -> tuple[str | None, str]:
+        """(the label as printed, the text after it), or (None, block) when the block opens with none."""
+        m = _QA_RE.match(block)
+        if m:
+            return (m.group("label") or m.group("q")), block[m.end() :].lstrip()
+        stop = self._full_stop_label(block) if self.full_stop else None
+        m = _COLON_RE.match(block)
+        colon = m is not None and self.is_label(m.group("label"), block[m.end() :], colon=True)
+        if m and colon and (stop is None or len(stop[0]) >= m.end()):
+            return m.group("label").strip(), block[m.end() :]
+        if stop is not None:
+            return stop
+        return None, block
+
+    def _full_stop_label(self, block: str) -> tuple[str, str] | None:
+        for stop in _STOP_RE.finditer(block[:90]):
+            candidate = block[: stop.start()]
+            if len(candidate.split()) > 6:
+                break
+            if self.is_label(candidate, block[stop.end() :], colon=False):
+                return candidate, block[stop.end() :]
+        return None
+
+    def is_label(self, label: str, rest: str, *, colon: bool) -> bool:
+        """True when ``label`` (followed by ``rest``) names who speaks next."""
+        cleaned = clean_label(label)
+        key = squash(cleaned)
+        if not cleaned or not key:
+            return False
+        if key in self.mapping:
+            return True
+        if rest.startswith(_QUOTE_OPENERS):
+            return False  # a quotation: "France: “…”"
+        printed = strip_asides(label)
+        if "(" in label and ")" not in label:
+            return False  # "The Senator from Alabama (Mr" of "… (Mr. Morgan) said": cut inside a parenthesis
+        if any(m.group(1).lower() not in _ABBREVIATIONS for m in _SENTENCE_BREAK_RE.finditer(printed)):
+            return False  # "THE PRESIDENT. My fellow Americans:": a sentence ends inside it
+        parts = [p.strip() for p in printed.split(",") if p.strip()]
+        if any(p.replace("-", " ").lower().split()[0] in SALUTATIONS for p in parts) or self._greeting(cleaned):
+            return False  # "Gentlemen of the Congress:", "Chairman McCormack, my fellow Americans:"
+        res = self.registry.resolve(cleaned)
+        if res.role != "speech" or self.registry.office_label(cleaned):
+            return bool(rest.strip()) or colon  # "Q.", "AUDIENCE:", "THE PRESIDENT:"
+        if self._office_only(cleaned):
+            return bool(rest.strip())  # "The Attorney General." / "THE VICE PRESIDENT:"; alone on a line: a salutation
+        if not colon:  # "Mr. Lehrer.", "President Gorbachev.": strict, a sentence may end with a name
+            if len(parts) > 1:
+                return False
+            if res.known:
+                return len(cleaned.split()) <= 6
+            titled = self.registry.split(decapitalise(cleaned))[1] is not None
+            surname = _last(cleaned)
+            if surname and surname in squash(" ".join(rest.split()[:6])):
+                return False  # "Mr. Warren Wiggins. Mr. Wiggins is 42 years old": an announcement, not a turn
+            return self._person_label(cleaned, strict=True) and (titled or surname in self.surnames)
+        if len(parts) > 1:  # "BILL SHADEL, MODERATOR:", "Valeriya Korableva, reporter at Channel One:"
+            if _SENTENCE_WORD_RE.search(printed) or not all(self._role_like(p) for p in parts[1:]):
+                return False
+            return res.known or (len(parts[0].split()) >= 2 and self._person_label(parts[0], strict=False))
+        if res.known:
+            return len(cleaned.split()) <= 8
+        if len(cleaned.split()) == 1:  # "JONES:", or a surname printed in full elsewhere ("Shoigu:"), not "Now:"
+            if cleaned.lower().strip(".") in self.registry.names.role_words:
+                return False  # "GENERAL:", "SIR:": a letter's salutation
+            return key in self.surnames or (
+                self.weak_ok and cleaned.isupper() and sum(c.isalpha() for c in cleaned) >= 2
+            )
+        if not self.weak_ok and self.registry.split(decapitalise(cleaned))[1] is None:
+            return False  # a bare name ("Ryan and Rebecca:") in a speech with no labels of its own
+        return self._person_label(cleaned, strict=False)
+
+    def _greeting(self, cleaned: str) -> bool:
+        """ "Mr. President", "Mr. Chief Justice", "Madam Speaker": how a speech greets, not who speaks."""
+        words = cleaned.lower().split()
+        return (
+            len(words) >= 2
+            and words[0].strip(".") in _VOCATIVE
+            and words[1].strip(".,")
+            in _PERSON_TITLES
+            | {
+                "chief",
+                "justice",
+            }
+        )
+
+    def _role_like(self, part: str) -> bool:
+        """The part of a label after its comma that describes the person ("reporter at Channel One")."""
+        words = part.split()
+        role_words, particles = self.registry.names.role_words, self.registry.name_particles
+        return 0 < len(words) <= 10 and all(
+            w[:1].isupper() or w.lower().strip(".") in role_words or w.lower() in particles for w in words
+        )
+
+    def _person_label(self, text: str, *, strict: bool) -> bool:
+        """A person as a label prints one: a name of capitalised words (two at least, or one after a title)
+        at the end, before it nothing but a title ("Shipyard director Igor Obrubov", "SECRETARY
+        MNUCHIN", "Mr. Lehrer"); ``strict``: no lower-case word at all. Not a sentence, a table
+        heading ("Fiscal Year From"), a document's part ("Schedule L", "Part II") or an initial."""
+        text = decapitalise(text)
+        if _SENTENCE_WORD_RE.search(text) or any(c.isdigit() for c in text):
+            return False
+        tokens = text.split()
+        if not tokens or len(tokens) > 20 or tokens[0].lower().strip(".") in _STRUCTURE:
+            return False
+        if tokens[0].lower() in _NOT_NAMES:  # "In my annual message …", "By order of …", "And V.A"
+            return False
+        particles = self.registry.name_particles
+        if strict and not all(t[:1].isupper() or t.lower() in particles for t in tokens):
+            return False
+        name, title = self.registry.split(text)
+        words = name.split()
+        if not words or len(words) > 5 or not all(t[:1].isupper() or t.lower() in particles for t in words):
+            return False
+        last = words[-1].strip("'’")
+        if len(last) < 2 or "." in last or _ROMAN_RE.fullmatch(last) or last.lower() in _HONORIFICS:
+            return False  # "General Ulysses S", "Part II", "Governor and Mrs"
+        if any(w.lower() in _NOT_NAMES for w in words):
+            return False
+        if not title:
+            return len(words) >= 2
+        title_words = title.split()
+        if title_words[-1].lower() in particles:  # "Secretary of War": an office, not a person called War
+            return False
+        role_words = self.registry.names.role_words
+        return any(w.lower().strip(".,'’") in role_words for w in title_words)
+
+    def _office_only(self, cleaned: str) -> bool:
+        """A printed office with no name: "The Attorney General", "THE VICE PRESIDENT", "The Secretary of
+        Transportation" (a title word after "The", words capitalised), or a title the registry finds no
+        name in."""
+        words = cleaned.split()
+        particles = self.registry.name_particles
+        if not 2 <= len(words) <= 6 or not all(w[:1].isupper() or w.lower() in particles for w in words):
+            return False
+        if words[0].lower() == "the":
+            return words[1].lower().strip(".") in _PERSON_TITLES
+        role_words = self.registry.names.role_words
+        return (
+            words[0].lower().strip(".") in role_words
+            and words[-1].lower() not in _HONORIFICS
+            and all(w.lower().strip(".") in role_words or w.lower() in particles for w in words)
+        )
+
+    def is_office_holder(self, name: str) -> bool:
+        """True when ``name`` held an office on the statement's date (who "Mr. President" is)."""
+        return self.registry.office_of(name, self.date) is not None
+
+    def is_interjection(self, label: str) -> bool:
+        """An audience's interjection ("AUDIENCE: USA!", "CROWD:"): it does not take the floor."""
+        return squash(clean_label(label)) in INTERJECTIONS
+
+    # --- whose turn a label opens -------------------------------------------------------------
+
+    def page(self, labels: list[str]) -> Callable[[str], Resolution]:
+        """A resolver for this transcript's labels (one name per person on it; see page_resolver)."""
+        named = [label for label in labels if not self._special(label)]
+        first = [self.statement_speaker] if self.statement_speaker else []
+        resolve = page_resolver(first + named, self.registry, self.warnings)
+        warned: set[str] = set()
+
+        def answer(label: str) -> Resolution:
+            special = self._special(label)
+            if special is not None:
+                return special
+            res = resolve(label)
+            if res.role == "speech" and res.speaker and self._office_only(clean_label(label)):
+                res = Resolution(_title_case(clean_label(label)), "speech", False, res.label, None)
+            unknown = res.role == "speech" and not res.known and res.speaker != self.statement_speaker
+            if unknown and res.speaker not in warned:
+                warned.add(res.speaker or "")
+                self.warnings.append(f"unknown speaker label {label!r}; kept as speaker {res.speaker!r}")
+            return res
+
+        return answer
+
+    def _special(self, label: str) -> Resolution | None:
+        """A label the map, the office or the statement decides: None when the registry does."""
+        cleaned = clean_label(label)
+        key = squash(cleaned)
+        if key in self.mapping:
+            person = self.mapping[key]
+            return Resolution(person, "speech", True, cleaned, None)
+        res = self.registry.resolve(cleaned)
+        if res.role == "answer":
+            if self.statement_speaker:
+                return Resolution(self.statement_speaker, "speech", True, cleaned, None)
+            self.warnings.append(f"answer label {label!r} but the metadata names no `speaker`: kept as a questioner's")
+            return Resolution(None, "question", True, cleaned, None)
+        if self.registry.office_label(cleaned):
+            holder = self._holder(cleaned)
+            if holder:
+                return Resolution(holder, "speech", True, cleaned, _title_case(cleaned))
+            self.warnings.append(
+                f"label {label!r}: no office holder known on {self.date.isoformat()} "
+                "(add `office:` to the metadata); kept as an unknown speaker"
+            )
+            return Resolution(_title_case(cleaned), "speech", False, cleaned, None)
+        return None
+
+    def _holder(self, cleaned: str) -> str | None:
+        """Who held the office a bare label names on the statement's date: the metadata's ``office`` when
+        the label is one of its labels, else the statement speaker's own office, else the one office
+        with that label."""
+        offices = self.registry.offices_with_label(cleaned)
+        if self.office in offices:
+            return self.registry.in_office(self.date, office=self.office)
+        if self.statement_speaker:
+            held = self.registry.office_of(self.statement_speaker, self.date)
+            if held in offices:
+                return self.statement_speaker
+        holders = {self.registry.in_office(self.date, office=o) for o in offices}
+        holders.discard(None)
+        return holders.pop() if len(holders) == 1 else None
+
+
+def _title_case(text: str) -> str:
+    """ "THE VICE PRESIDENT" -> "The Vice President" (labels printed in capitals)."""
+    return " ".join(w.capitalize() if w.isupper() else w for w in text.split())

@@ -295,7 +295,7 @@ def _read_metadata(f: RawFile, ctx: _Context, data: bytes | None = None) -> None
     elif name.endswith(META_SUFFIXES):
         stem = f.name[: -len(".meta.yaml")] if name.endswith(".meta.yaml") else f.name[: -len(".meta.yml")]
         ctx.sidecars[(f.parent, stem)] = data
-    elif (companion := companion_of(f.name)) is not None:
+    elif (companion := companion_of(f.name)) is not None and companion.scope != "none":
         ctx.data[f.rel] = data
         if companion.scope == "folder":
             ctx.folder_companions.setdefault(f.parent, []).append(f.rel)

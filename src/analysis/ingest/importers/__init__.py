@@ -48,7 +48,8 @@ class Importer(Protocol):
 class Companion(NamedTuple):
     """A metadata file an importer reads alongside documents (see :func:`companion_of`)."""
 
-    scope: str  # "folder": every document of the folder; "document": the one whose name starts with ``stem``
+    # "folder": every document of the folder and below; "document": the one named ``stem``; "none": listed only
+    scope: str
     stem: str  # for scope "document": the document's file name without its suffix
     what: str  # for the ingest report ("ParlaMint person list")
 

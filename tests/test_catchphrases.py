@@ -90,11 +90,10 @@ FORMULAS = [
 
 def test_politeness_formulas_are_not_catchphrases_on_the_kremlin_archive(default_corpus):
     """The issue's top ten of formulas: none of them is in the top ten now (they were before)."""
-    turns = default_corpus.select(Selection.of(speaker="Putin", source="en.kremlin.ru")).turns
+    selection = Selection.of(speaker="Putin", source="en.kremlin.ru")
+    turns = default_corpus.select(selection).turns
     publisher = default_corpus.turns[default_corpus.turns["role"].isin(PUBLISHER_ROLES)]
-    found = discover(
-        turns, publisher_turns=publisher, reference_turns=reference(default_corpus.turns, "Vladimir Putin"), top=10
-    )
+    found = discover(turns, publisher_turns=publisher, reference_turns=reference(default_corpus, selection), top=10)
     assert len(found) == 10 and not set(found["phrase"]) & set(FORMULAS)
     assert (found["log_ratio"] >= 1).all() and (found["log_ratio_low"] > 0).all()
     assert found["statements"].is_monotonic_decreasing

@@ -14,6 +14,7 @@ from analysis.measures.keyness import COLUMNS as KEYNESS_COLUMNS
 from tests.conftest import FIXTURES
 
 COUNT_COLUMNS = [
+    "speaker",
     "period",
     "phrase",
     "count",
@@ -81,7 +82,8 @@ def test_count_csv(processed):
     )
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(io.StringIO(res.stdout))
-    assert list(table.columns[:6]) == ["period", "phrase", "count", "documents", "speaker_words", "per_10k"]
+    assert list(table.columns[:7]) == ["speaker", "period", "phrase", "count", "documents", "speaker_words", "per_10k"]
+    assert set(table["speaker"]) == {"Vladimir Putin"}
     assert table.groupby("phrase")["count"].sum().to_dict() == {"That's all there is to it": 2, "legally impossible": 1}
 
 
@@ -155,6 +157,7 @@ def test_count_family_with_breakdown(processed):
         (
             ["catchphrases", "--min-statements", "2"],
             [
+                "speaker",
                 "phrase",
                 "n_words",
                 "statements",
@@ -172,6 +175,7 @@ def test_count_family_with_breakdown(processed):
         (
             ["topics", "--by", "year"],
             [
+                "speaker",
                 "period",
                 "topic",
                 "topic_paragraphs",
@@ -193,15 +197,15 @@ def test_count_family_with_breakdown(processed):
         (["rhetoric", "--by", "year"], COUNT_COLUMNS),
         (
             ["rhetoric", "--precision"],
-            ["category", "hits", "labelled", "true", "precision", "precision_low", "precision_high"],
+            ["speaker", "category", "hits", "labelled", "true", "precision", "precision_low", "precision_high"],
         ),
         (
             ["rhetoric", "--sample", "2"],
-            ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"],
+            ["speaker", "hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"],
         ),
         (
             ["keyness", "--split", "2020-01-01", "--min-freq", "1", "--top", "3"],
-            list(KEYNESS_COLUMNS),
+            ["speaker", *KEYNESS_COLUMNS],
         ),
     ],
 )
@@ -333,6 +337,7 @@ def test_catchphrases_finds_the_one_recurring_phrase(processed, capsys):
     record = table.drop(columns=["reference_per_10k", "log_ratio", "log_ratio_low"]).to_dict("records")
     assert record == [
         {
+            "speaker": "Vladimir Putin",
             "phrase": "i would like to stress",
             "n_words": 5,
             "statements": 2,

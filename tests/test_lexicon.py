@@ -18,6 +18,10 @@ PHRASE_FAMILIES = [
     ("legally-impossible", ["legally impossible", "lost his legitimacy"]),
     ("our-partners", ["our partners", "our Western partners"]),
     ("as-i-said", ["as I said", "I have said this many times"]),
+    ("terrorism", ["terroris*", "war on terror"]),
+    ("sovereignty", ["sovereign*"]),
+    ("threat-of-force", ["use of force", "all options are on the table"]),
+    ("our-allies", ["our allies", "our NATO allies"]),
 ]
 RHETORIC_CATEGORIES = [
     ("force", ["by military means", "retaliatory measures"]),
@@ -42,7 +46,7 @@ TOPICS = [
 @pytest.mark.parametrize(
     "kind, label, entries",
     [
-        ("phrases", "phrases.yaml v2", PHRASE_FAMILIES),
+        ("phrases", "phrases.yaml v3", PHRASE_FAMILIES),
         ("rhetoric", "rhetoric.yaml v3", RHETORIC_CATEGORIES),
         ("topics", "topics.yaml v2", TOPICS),
     ],

@@ -21,6 +21,7 @@ REPORTS = [
     ("kremlin-topics", "03-track-topics.ipynb"),
     ("kremlin-rhetoric", "04-mark-rhetoric.ipynb"),
     ("putin-before-after-2014", "05-compare-periods.ipynb"),
+    ("putin-us-presidents", "07-compare-leaders.ipynb"),
     ("seed-profile", "06-profile-statement.ipynb"),
 ]
 SPECS = {spec.name: spec for spec in load_specs()}
@@ -63,6 +64,12 @@ def test_report_parameters_are_declared_in_its_notebook(name):
             ["emphasis", "our-partners", "as-i-said", "finality", "legally-impossible"],
             [],
         ),
+        (
+            "putin-us-presidents",
+            "phrases",
+            ["our-partners", "terrorism", "sovereignty", "threat-of-force", "finality"],
+            [],
+        ),
     ],
 )
 def test_report_phrases_name_existing_families(name, key, families, ad_hoc):
@@ -87,3 +94,15 @@ def test_seed_reports_point_at_the_seed_statement(default_corpus):
     }
     # 7,085 pages of the archive, less 171 with an empty body and 6 duplicates of another page
     assert (docs["source"] == "en.kremlin.ru").sum() == 6908
+
+
+def test_the_leaders_report_compares_putin_with_the_us_presidents(default_corpus):
+    """Its sides are a speaker and a group of config/speakers.yaml, both with words in its dates."""
+    from analysis.selection import Selection
+
+    params = SPECS["putin-us-presidents"].parameters
+    assert params["speakers"] == ["Vladimir Putin", "US presidents"]
+    members = default_corpus.expand_speakers(["US presidents"])
+    base = Selection.of(start=params["start"], end=params["end"])
+    speaking = [m for m in members if not default_corpus.select(base.with_(speaker=m)).turns.empty]
+    assert speaking == ["Bill Clinton", "George W. Bush", "Barack Obama", "Donald Trump"]

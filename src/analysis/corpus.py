@@ -78,6 +78,11 @@ class Corpus:
         return pd.read_parquet(self._turns_path, columns=columns, filters=filters)
 
     @property
+    def registry(self):
+        """The speaker registry (config/speakers.yaml) names and groups are resolved with."""
+        return default_registry()
+
+    @property
     def version(self) -> str:
         return str(self.info.get("corpus_version", "unknown"))
 
@@ -112,6 +117,40 @@ class Corpus:
         out = out.reset_index().sort_values(["words", "speaker"], ascending=[False, True], kind="stable")
         return out[["speaker", "words", "statements", "first_date", "last_date", "roles"]].reset_index(drop=True)
 
+    def sources(self) -> pd.DataFrame:
+        """What the corpus holds, per source: documents, dates, the words of named speakers, the leaders
+        among them (most words first) and how the files were read."""
+        speech = self._read_turns(columns=["doc_id", "speaker", "role", "n_words"], filters=[("role", "==", "speech")])
+        speech = speech.dropna(subset=["speaker"]).merge(self.documents[["doc_id", "source"]], on="doc_id")
+        leaders = set(self.registry.leaders)
+        rows = []
+        for source, docs in self.documents.groupby("source", sort=True):
+            words = speech[speech["source"] == source].groupby("speaker")["n_words"].sum()
+            top = words[words.index.isin(leaders)].sort_values(ascending=False, kind="stable")
+            rows.append(
+                {
+                    "source": source,
+                    "documents": len(docs),
+                    "first_date": docs["date"].min().strftime("%Y-%m-%d"),
+                    "last_date": docs["date"].max().strftime("%Y-%m-%d"),
+                    "speaker_words": int(words.sum()),
+                    "speakers": int((words > 0).sum()),
+                    "leaders": len(top),
+                    "top_leaders": "; ".join(f"{name} ({int(n):,})" for name, n in top.head(5).items()),
+                    "importers": "; ".join(sorted(set(docs["importer"]))),
+                    "licence": "; ".join(sorted(set(docs["licence"].dropna())))[:200],
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def groups(self) -> pd.DataFrame:
+        """The named groups of config/speakers.yaml, with their members who have words in this corpus."""
+        rows = []
+        for name in self.registry.groups:
+            members = [m for m in self.registry.group(name) or [] if m in self.known_speakers]
+            rows.append({"group": name, "members_with_words": len(members), "members": "; ".join(members)})
+        return pd.DataFrame(rows)
+
     @property
     def known_speakers(self) -> frozenset[str]:
         """Everyone with words of their own in the corpus (computed once)."""
@@ -139,6 +178,22 @@ class Corpus:
             raise CorpusError(f"speaker {name!r} is ambiguous: {', '.join(matches[:8])}")
         top = ", ".join(self.speakers()["speaker"].head(5))
         raise CorpusError(f"speaker {name!r} has no words in this corpus (top speakers: {top})")
+
+    def expand_speakers(self, names: list[str]) -> list[str]:
+        """Canonical speakers for ``names``, in order and once each; a group of config/speakers.yaml
+        ("US presidents") stands for its members who have words in this corpus."""
+        registry = self.registry
+        out: list[str] = []
+        for name in names:
+            members = registry.group(name)
+            if members is None:
+                out.append(self.resolve_speaker(name))
+                continue
+            present = [m for m in members if m in self.known_speakers]
+            if not present:
+                raise CorpusError(f"group {name!r}: none of its {len(members)} members has words in this corpus")
+            out += present
+        return list(dict.fromkeys(out))
 
     def select(self, selection: Selection) -> Selected:
         """The selection's words and text index, resolved once and kept (treat them as read-only)."""

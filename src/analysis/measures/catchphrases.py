@@ -26,8 +26,10 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import config, safe_yaml
+from analysis.corpus import Corpus
 from analysis.measures.match import find_matches
 from analysis.measures.stats import log_ratio
+from analysis.selection import Selection
 from analysis.text import chunks, spoken
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
@@ -102,9 +104,18 @@ def _maximal(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
     return {g: c for g, c in freq.items() if g not in covered}
 
 
-def reference(corpus_turns: pd.DataFrame, speaker: str) -> pd.DataFrame:
-    """Everyone else's own words in the corpus: the reference a speaker's catchphrases are measured against."""
-    return corpus_turns[(corpus_turns["role"] == "speech") & (corpus_turns["speaker"] != speaker)]
+def reference(corpus: Corpus, selection: Selection) -> pd.DataFrame:
+    """Everyone else's own words in the selection's source (all sources when it names none): the
+    reference a speaker's catchphrases and rhetoric are measured against. Kremlin transcripts are
+    measured against the ministers, journalists and other leaders of the same transcripts, not
+    against another collection's speeches."""
+    speaker = corpus.select(selection).speaker
+    turns = corpus.turns
+    others = turns[(turns["role"] == "speech") & (turns["speaker"] != speaker)]
+    if selection.source:
+        docs = corpus.documents.loc[corpus.documents["source"] == selection.source, "doc_id"]
+        others = others[others["doc_id"].isin(docs)]
+    return others
 
 
 def stop_phrases(path: Path | None = None) -> tuple[int, list[frozenset[str]]]:

@@ -25,6 +25,7 @@ LOW_COUNT = 5
 PER = 10_000
 
 COUNT_COLUMNS = [
+    "speaker",
     "period",
     "phrase",
     "count",
@@ -82,6 +83,8 @@ def count_phrases(
 ) -> pd.DataFrame:
     """One row per period (``selection.period``) and phrase: count, statements, speaker's words and rates.
 
+    The ``speaker`` column names whose words they are (the selection's speaker, canonical).
+
     ``phrases`` may name families from the phrase lexicon; their rows carry the family name, and
     with ``breakdown=True`` there is one row per surface form too (column ``form``). Every period
     in which the speaker has words appears, with zero counts where a phrase is absent.
@@ -89,7 +92,9 @@ def count_phrases(
     terms = resolve_terms(phrases, lexicon)
     sel = corpus.select(selection)
     ev = find_matches(sel.turns, terms, index=sel.index, context_chars=0)  # the evidence rows, without quotes
-    return aggregate(sel.turns, ev, terms, by=selection.period, breakdown=breakdown)
+    out = aggregate(sel.turns, ev, terms, by=selection.period, breakdown=breakdown)
+    out.insert(0, "speaker", sel.speaker)
+    return out
 
 
 def aggregate(
@@ -130,7 +135,7 @@ def aggregate(
     order = {c: i for i, c in enumerate(combos)}
     out["_order"] = [order[tuple(r)] for r in out[keys[1:]].itertuples(index=False)]
     out = out.sort_values(["period", "_order"], kind="stable")
-    columns = COUNT_COLUMNS[:2] + (["form"] if breakdown else []) + COUNT_COLUMNS[2:]
+    columns = COUNT_COLUMNS[1:3] + (["form"] if breakdown else []) + COUNT_COLUMNS[3:]
     return out[columns].reset_index(drop=True)
 
 

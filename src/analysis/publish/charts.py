@@ -193,8 +193,10 @@ def line_chart(
     source: str,
     percent: bool = False,
     min_words: int = MIN_PERIOD_WORDS,
+    colours: dict[str, str] | None = None,
 ):
-    """One line per series on a real time axis, with a direct label at its last point (no legend).
+    """One line per series on a real time axis, with a direct label at its last point (no legend);
+    ``colours`` fixes a series' colour (the same speaker in the same colour on every chart).
 
     With a ``speaker_words`` column, points resting on fewer than ``min_words`` words are drawn
     hollow and said so under the chart."""
@@ -209,7 +211,7 @@ def line_chart(
     step = min((b - a for a, b in zip(sorted(positions), sorted(positions)[1:], strict=False)), default=1.0)
     ends: list[tuple[float, float, str, str]] = []
     for i, (name, d) in enumerate(data.groupby(series, sort=False)):
-        color = PALETTE[i % len(PALETTE)]
+        color = (colours or {}).get(str(name), PALETTE[i % len(PALETTE)])
         px = [pos[v] for v in d[x]]
         # a gap in the periods is a gap in the line, not a straight segment across it
         lx: list[float] = []

@@ -19,6 +19,7 @@ from analysis.publish.html import escape
 SOURCES = {
     "en.kremlin.ru": "en.kremlin.ru transcripts (CC BY 4.0)",
     "Meduza (English edition)": "Meduza translation",
+    "Miller Center, University of Virginia": "Miller Center transcripts (public domain)",
 }
 
 

@@ -265,6 +265,83 @@ def keyness_table(terms: pd.DataFrame, label_a: str, label_b: str) -> str:
 
 
 #: The functions a published headline may come from (``report.json``: ``finding_from.function``).
+def leaders(totals: pd.DataFrame) -> str:
+    """Which side says each phrase clearly more often (the rate ratio's 95% interval clear of 1), with
+    both rates and counts; "no clear difference" otherwise; a side with few words, and a rate resting
+    mostly on one statement, said so."""
+    sides = list(dict.fromkeys(totals["side"]))
+    plural = dict(zip(totals["side"], totals["members"] > 1, strict=True))
+    whose = {s: (f"the {s}'" if plural[s] and s.endswith("s") else f"{s}'s") for s in sides}
+    if totals["count"].sum() == 0:
+        return f"None of the {totals['phrase'].nunique()} phrases occurs in the words of {_and(sides)}"
+    rows = {(r.side, r.phrase): r for r in totals.itertuples()}
+    phrases = list(dict.fromkeys(totals["phrase"]))
+    clauses = []
+    for side in sides:
+        others = [s for s in sides if s != side]
+        more = sorted(
+            (p for p in phrases if rows[(side, p)].clearly == "more"), key=lambda p: -rows[(side, p)].ratio_to_others
+        )
+        if not more:
+            continue
+        items = []
+        for p in more:
+            r = rows[(side, p)]
+            if len(others) == 1:
+                o = rows[(others[0], p)]
+                times = (
+                    f"{r.ratio_to_others:.1f} times" if r.ratio_to_others != float("inf") else "never in the other's"
+                )
+                items.append(
+                    f"{_q(p)} ({r.per_10k:.2f} vs {o.per_10k:.2f} per 10,000 words, {int(r.count)} vs "
+                    f"{int(o.count)} uses, {times}{_one_statement(r)})"
+                )
+            else:
+                items.append(f"{_q(p)} ({r.per_10k:.2f} per 10,000 words, {int(r.count)} uses{_one_statement(r)})")
+        than = whose[others[0]] if len(others) == 1 else "the others'"
+        clauses.append(f"clearly more often in {whose[side]} words than in {than}: {_and(items)}")
+    same = [p for p in phrases if all(rows[(s, p)].clearly == "no clear difference" for s in sides)]
+    if same:
+        clauses.append(f"no clear difference: {_and([_q(p) for p in same])}")
+    few = [s for s in sides if rows[(s, phrases[0])].few_words]
+    if few:
+        words = _and([f"{rows[(s, phrases[0])].side_words:,}" for s in few])
+        clauses.append(f"few words of {_and(few)} ({words}): read with care")
+    text = "; ".join(clauses)
+    span = str(totals["periods"].iloc[0]) if "periods" in totals.columns else ""
+    text = (f"In {span}, the years every side has words: " if span else "") + text
+    return text[:1].upper() + text[1:]
+
+
+def leaders_title(totals: pd.DataFrame) -> str:
+    """The chart's title: the phrase with the largest clear ratio, and how many others differ."""
+    clear = totals[totals["clearly"] == "more"].sort_values("ratio_to_others", ascending=False, kind="stable")
+    if clear.empty:
+        return "No phrase is clearly more frequent for one side than for the others"
+    top = clear.iloc[0]
+    others = [s for s in dict.fromkeys(totals["side"]) if s != top["side"]]
+    than = (
+        f"the {others[0]}"
+        if len(others) == 1 and others[0].endswith("s")
+        else (others[0] if len(others) == 1 else "the others")
+    )
+    verb = "say" if top["members"] > 1 else "says"
+    if top["ratio_to_others"] == float("inf"):
+        head = f"Only {top['side']} {'use' if top['members'] > 1 else 'uses'} {_q(top['phrase'])}"
+    else:
+        head = f"{top['side']} {verb} {_q(top['phrase'])} {top['ratio_to_others']:.1f} times as often as {than}"
+    rest = len(clear) - 1
+    return head + (
+        f"; {rest} more phrase{'s' if rest > 1 else ''} clearly differ{'' if rest > 1 else 's'}" if rest else ""
+    )
+
+
+def _one_statement(row) -> str:
+    if row.top_statement_share > 0.5 and row.count >= 2 and row.statements_with_use >= 1:
+        return f"; {int(row.top_statement_uses)} of {int(row.count)} in one statement, {row.top_statement_date}"
+    return ""
+
+
 PUBLISHED: dict[str, Callable[..., str]] = {
     "phrase_rates": phrase_rates,
     "headings": headings,
@@ -272,6 +349,7 @@ PUBLISHED: dict[str, Callable[..., str]] = {
     "topic_shares": topic_shares,
     "rhetoric": rhetoric,
     "keyness": keyness_table,
+    "leaders": leaders,
 }
 
 

@@ -172,10 +172,8 @@ def header(corpus: Corpus, *, title: str, measured: str, parameters: dict, rep: 
 def _words_line(rep: Report | None) -> str:
     if rep is None or not rep.words_from:
         return ""
-    return (
-        f" {escape(str(rep.speaker))}'s words measured here run from {escape(rep.words_from)} to "
-        f"{escape(str(rep.words_to))}."
-    )
+    whose = f"The words of {rep.speaker}" if " and " in str(rep.speaker) else f"{rep.speaker}'s words"
+    return f" {escape(whose)} measured here run from {escape(rep.words_from)} to {escape(str(rep.words_to))}."
 
 
 def method(rep: Report | None = None) -> HTML:

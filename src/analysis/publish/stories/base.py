@@ -31,14 +31,19 @@ class Story:
         title: str,
         processed_dir: str | Path = "",
         reports_dir: str | Path = "",
+        select: bool = True,
     ) -> None:
+        """``select=False``: the story selects its own words (several speakers) and sets ``speaker``,
+        ``turns`` and ``src`` itself, then calls ``rep.measured``."""
         self.corpus, self.rep = rp.start(name, title, processed_dir=processed_dir, reports_dir=reports_dir)
         self.title = title
         self.selection = selection
+        self.parameters = parameters
+        if not select:
+            return
         self.selected = self.corpus.select(selection)
         self.speaker = self.selected.speaker
         self.turns = self.selected.turns
-        self.parameters = parameters
         self.src = source_line(self.turns["source"]) if len(self.turns) else source_line([])
         self.rep.measured(self.speaker, self.turns["date"])
 
@@ -54,9 +59,9 @@ class Story:
         """ "12 statements": the number of statements in the selection."""
         return plural(int(self.turns["doc_id"].nunique()), "statement")
 
-    def evidence_block(self, ev: pd.DataFrame, *, max_rows: int) -> HTML:
+    def evidence_block(self, ev: pd.DataFrame, *, max_rows: int, filename: str = "evidence.csv") -> HTML:
         """The evidence rows as a downloadable CSV and an escaped table (the first ``max_rows``)."""
-        link = self.rep.table_file(ev.drop(columns=["char_start"]), "evidence.csv")
+        link = self.rep.table_file(ev.drop(columns=["char_start"]), filename)
         return HTML(
             f'<p>{plural(len(ev), "match", "matches")}. <a href="{link}">Download the evidence (CSV)</a>.</p>'
             + evidence_html(ev, max_rows=max_rows)

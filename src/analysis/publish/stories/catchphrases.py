@@ -49,7 +49,7 @@ class CatchphrasesStory(Story):
         self.found = discover(
             self.turns,
             publisher_turns=publisher,
-            reference_turns=reference(self.corpus.turns, self.speaker),
+            reference_turns=reference(self.corpus, selection),
             min_n=min_words,
             max_n=max_words,
             min_docs=min_statements,

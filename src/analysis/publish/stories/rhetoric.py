@@ -55,13 +55,7 @@ class RhetoricStory(Story):
         )
         self.lex, self.cats, self.per, self.min_statement_words = lex, cats, per, min_statement_words
         self.counts = count_phrases(self.corpus, selection, cats, lexicon=lex)
-        others = reference(self.corpus.turns, self.speaker)  # everyone else's own words: the baseline
-        if selection.source:
-            others = others[
-                others["doc_id"].isin(
-                    self.corpus.documents.loc[self.corpus.documents["source"] == selection.source, "doc_id"]
-                )
-            ]
+        others = reference(self.corpus, selection)  # everyone else's own words in the source: the baseline
         self.baseline = rhetoric.baseline(others, lex, cats)
 
     def opening(self) -> HTML:

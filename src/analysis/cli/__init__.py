@@ -1,5 +1,5 @@
-"""Command line: ``python -m analysis {ingest,count,kwic,catchphrases,topics,rhetoric,keyness,speakers,audit,
-score-attribution,build,render}``.
+"""Command line: ``python -m analysis {ingest,count,kwic,catchphrases,topics,rhetoric,keyness,profile,speakers,
+sources,families,audit,score-attribution,docs,build,render}``.
 
 Scripts and CI use the same functions the notebooks call; errors go to stderr with exit code 2.
 """
@@ -11,13 +11,20 @@ import sys
 from pathlib import Path
 
 from analysis import config
+from analysis.cli import queries
+from analysis.cli.queries import analyse, concat, listing, write
+
+SPEAKER_HELP = (
+    f"speaker name or alias, or a group of config/speakers.yaml (e.g. 'US presidents'); repeat for several "
+    f"(default: {config.DEFAULT_SPEAKER}); output has a speaker column and each speaker's rates use his own words"
+)
 
 
 def _add_query_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--processed", type=Path, default=config.PROCESSED_DIR, help="processed corpus folder (default: data/processed)"
     )
-    p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker name (default: %(default)s)")
+    p.add_argument("--speaker", action="append", help=SPEAKER_HELP)
     p.add_argument(
         "--phrase",
         action="append",
@@ -36,7 +43,7 @@ def _add_scope_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--processed", type=Path, default=config.PROCESSED_DIR, help="processed corpus folder (default: data/processed)"
     )
-    p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker name (default: %(default)s)")
+    p.add_argument("--speaker", action="append", help=SPEAKER_HELP)
     p.add_argument("--start", help="first date, YYYY-MM-DD (inclusive)")
     p.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
     p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
@@ -122,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("keyness", help="terms over-used in one period or speaker against another (G², log ratio)")
     p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
-    p.add_argument("--speaker", default=config.DEFAULT_SPEAKER, help="speaker of side A (and B)")
+    p.add_argument("--speaker", action="append", help="speaker of side A (and B); repeat, or a group, for several")
     p.add_argument("--speaker-b", help="compare with this speaker over the same dates (--a-start/--a-end)")
     p.add_argument("--split", help="A: before this date; B: from this date on (YYYY-MM-DD)")
     p.add_argument("--a-start")
@@ -150,6 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
     p.add_argument("--source", help="only documents from this outlet (e.g. en.kremlin.ru)")
     p.add_argument("--min-words", type=int, default=0, help="only speakers with at least this many words")
+    p.add_argument("--groups", action="store_true", help="list the named groups (--speaker 'US presidents') instead")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
+    p = sub.add_parser("sources", help="what the corpus holds: per source, documents, dates, words, leaders")
+    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
+    p = sub.add_parser("families", help="what can be counted: phrase families, rhetoric categories, topics")
+    p.add_argument("--kind", choices=["phrases", "rhetoric", "topics"], default="phrases")
+    p.add_argument("--lexicon", type=Path, help="lexicon file (default: the kind's file in config/lexicons/)")
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
@@ -203,14 +222,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _write(text: str, out: Path | None) -> None:
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-
-
 def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis.ingest import ingest
@@ -224,8 +235,11 @@ def _run(args: argparse.Namespace) -> int:
 
         corpus = Corpus.load(args.processed)
         lexicon = load(args.lexicon)
+        selections = queries.selections(args, corpus)
         if args.command == "count":
-            table = count_phrases(corpus, _selection(args), args.phrases, lexicon=lexicon, breakdown=args.breakdown)
+            table = concat(
+                [count_phrases(corpus, s, args.phrases, lexicon=lexicon, breakdown=args.breakdown) for s in selections]
+            )
             text = (
                 table.to_csv(index=False, lineterminator="\n")
                 if args.format == "csv"
@@ -234,16 +248,23 @@ def _run(args: argparse.Namespace) -> int:
         else:
             from analysis.publish.evidence import evidence_csv, evidence_html
 
-            ev = evidence(corpus, _selection(args), args.phrases, lexicon=lexicon)
+            ev = concat([evidence(corpus, s, args.phrases, lexicon=lexicon) for s in selections])
+            if len(selections) > 1:
+                ev = ev.sort_values(["date", "doc_id", "para_no", "char_start"], kind="stable").reset_index(drop=True)
             text = evidence_csv(ev) if args.format == "csv" else evidence_html(ev)
-        _write(text, args.out)
+        write(text, args.out)
         return 0
     if args.command in ("catchphrases", "topics", "rhetoric", "keyness"):
         from analysis.corpus import Corpus
 
         corpus = Corpus.load(args.processed)
-        table = _analyse(args, corpus)
-        _write(table.to_csv(index=False, lineterminator="\n"), args.out)
+        tables = []
+        for selection in queries.selections(args, corpus):
+            table = analyse(args, corpus, selection)
+            if "speaker" not in table.columns:
+                table.insert(0, "speaker", selection.speaker)
+            tables.append(table)
+        write(concat(tables).to_csv(index=False, lineterminator="\n"), args.out)
         return 0
     if args.command == "profile":
         from analysis.corpus import Corpus
@@ -251,23 +272,38 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.measures.statement import DEFAULT_FAMILIES, heading_profile
 
         corpus = Corpus.load(args.processed)
+        selections = queries.selections(args, corpus)
+        if len(selections) > 1:
+            raise ValueError("profile takes one --speaker (the statement's speaker)")
         table = heading_profile(
-            corpus, _selection(args), args.doc_id, args.families or DEFAULT_FAMILIES, lexicon=load(args.lexicon)
+            corpus, selections[0], args.doc_id, args.families or DEFAULT_FAMILIES, lexicon=load(args.lexicon)
         )
-        _write(table.to_csv(index=False, lineterminator="\n"), args.out)
+        write(table.to_csv(index=False, lineterminator="\n"), args.out)
         return 0
     if args.command == "speakers":
         from analysis.corpus import Corpus
 
         if args.min_words < 0:
             raise ValueError("--min-words must be 0 or more")
-        table = Corpus.load(args.processed).speakers(source=args.source)
-        table = table[table["words"] >= args.min_words]
-        if args.format == "csv":
-            _write(table.to_csv(index=False, lineterminator="\n"), args.out)
-        else:  # a terminal-width table: long lists of titles are cut (the CSV has them whole)
-            shown = table.assign(roles=table["roles"].map(lambda r: r if len(r) <= 60 else r[:59] + "…"))
-            _write(shown.to_string(index=False) + "\n", args.out)
+        corpus = Corpus.load(args.processed)
+        if args.groups:
+            listing(corpus.groups(), args, cut="members")
+            return 0
+        table = corpus.speakers(source=args.source)
+        listing(table[table["words"] >= args.min_words], args, cut="roles")
+        return 0
+    if args.command == "sources":
+        from analysis.corpus import Corpus
+
+        listing(Corpus.load(args.processed).sources(), args, cut="top_leaders")
+        return 0
+    if args.command == "families":
+        from analysis.measures import lexicon as lexicons
+
+        lex = lexicons.load(args.lexicon, kind=args.kind)
+        table = lexicons.describe(lex.entries).assign(forms=[len(t.patterns) for t in lex.entries])
+        table.insert(0, "lexicon", lex.label())
+        listing(table[["lexicon", "name", "forms", "description", "patterns"]], args, cut="patterns")
         return 0
     if args.command == "audit":
         from analysis.corpus import Corpus
@@ -277,14 +313,14 @@ def _run(args: argparse.Namespace) -> int:
         hits = audit(corpus.turns, corpus.documents)
         counts = summary(hits)
         if args.summary:
-            _write(counts.to_csv(index=False, lineterminator="\n"), args.out)
+            write(counts.to_csv(index=False, lineterminator="\n"), args.out)
             return 0
         print(
             f"audit: {len(hits)} paragraph(s) flagged: "
             + ", ".join(f"{r.kind} {r.paragraphs}" for r in counts.itertuples()),
             file=sys.stderr,
         )
-        _write(hits.to_csv(index=False, lineterminator="\n"), args.out)
+        write(hits.to_csv(index=False, lineterminator="\n"), args.out)
         return 0
     if args.command == "score-attribution":
         import json
@@ -292,7 +328,7 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.quality.attribution import format_summary, score
 
         result = score(args.gold, leader=args.leader)
-        _write(
+        write(
             format_summary(result) if args.format == "text" else json.dumps(result, indent=1, default=str) + "\n", None
         )
         return 0
@@ -315,74 +351,3 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1 if failures else 0
     raise AssertionError(args.command)
-
-
-def _selection(args: argparse.Namespace, **changes):
-    """The command's :class:`~analysis.selection.Selection`, built as the notebooks build theirs."""
-    from analysis.selection import Selection
-
-    params = {
-        "speaker": args.speaker,
-        "start": getattr(args, "start", None),
-        "end": getattr(args, "end", None),
-        "source": args.source,
-        "period": getattr(args, "by", None),
-    }
-    return Selection.of(**{**params, **changes})
-
-
-def _analyse(args: argparse.Namespace, corpus):
-    """The table for the catchphrases, topics, rhetoric and keyness commands."""
-    from analysis.measures import lexicon
-
-    if args.command == "keyness":
-        import pandas as pd
-
-        from analysis.measures.keyness import compare, sides
-
-        if args.split or args.speaker_b:
-            a, b, _, _ = sides(
-                corpus, _selection(args, start=args.a_start, end=args.a_end), split=args.split, speaker_b=args.speaker_b
-            )
-        elif (args.a_start or args.a_end) and (args.b_start or args.b_end):
-            a = corpus.select(_selection(args, start=args.a_start, end=args.a_end)).turns
-            b = corpus.select(_selection(args, start=args.b_start, end=args.b_end)).turns
-        else:
-            raise ValueError(
-                "say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and --b-start/--b-end"
-            )
-        result = compare(a, b, ngram=args.ngram, min_freq=args.min_freq, top=args.top)
-        return pd.concat([result["a"], result["b"]], ignore_index=True)
-    selection = _selection(args)
-    turns = corpus.select(selection).turns
-    if args.command == "catchphrases":
-        from analysis.measures.catchphrases import PUBLISHER_ROLES, discover, reference
-
-        publisher = corpus.turns[corpus.turns["role"].isin(PUBLISHER_ROLES)]
-        return discover(
-            turns,
-            publisher_turns=publisher,
-            reference_turns=reference(corpus.turns, corpus.select(selection).speaker)
-            if args.reference == "others"
-            else None,
-            min_n=args.min_n,
-            max_n=args.max_n,
-            min_docs=args.min_statements,
-            top=args.top,
-        )
-    if args.command == "topics":
-        from analysis.measures import topics
-
-        if args.discover is not None:
-            return topics.discover(turns, n_topics=args.discover, by=args.by, seed=args.seed)["terms"]
-        return topics.lexicon_shares(turns, lexicon.load(args.lexicon, kind="topics"), by=args.by)
-    from analysis.measures import rhetoric
-    from analysis.measures.count import count_phrases, evidence
-
-    lex = lexicon.load(args.lexicon, kind="rhetoric")
-    if args.sample or args.precision:
-        ev = evidence(corpus, selection, lex.names, lexicon=lex)
-        if args.sample:
-            return rhetoric.sample_for_labelling(ev, per_category=args.sample)
-        return rhetoric.precision(ev, rhetoric.read_labels(args.labels or rhetoric.LABELS_FILE), lex.names)
-    return count_phrases(corpus, selection, lex.names, lexicon=lex)

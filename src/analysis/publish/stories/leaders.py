@@ -1,0 +1,204 @@
+"""Notebook 07, compare leaders: the same phrases in several leaders' own words, on one time axis."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.measures import leaders, lexicon
+from analysis.measures.count import evidence
+from analysis.publish import findings
+from analysis.publish.charts import line_chart, source_line
+from analysis.publish.html import HTML, paragraph, plural, show, table
+from analysis.publish.overlay import overlay_chart, speaker_colours
+from analysis.publish.stories.base import Story
+from analysis.selection import Selection
+
+
+class LeadersStory(Story):
+    """Phrases and families counted for each side (a speaker, or a group pooled), each in its own words."""
+
+    def __init__(
+        self,
+        *,
+        speakers: list,
+        phrases: list,
+        start: str,
+        end: str,
+        source: str,
+        period: str,
+        min_words: int,
+        evidence_rows: int,
+        **report,
+    ) -> None:
+        if not isinstance(speakers, list) or len(speakers) < 2:
+            raise ValueError(f"speakers: name two sides or more (a speaker or a group); got {speakers!r}")
+        base = Selection.of(start=start, end=end, source=source, period=period)
+        self.lex = lexicon.load()
+        self.phrases, self.min_words, self.evidence_rows = phrases, min_words, evidence_rows
+        super().__init__(
+            base,
+            select=False,
+            parameters=dict(
+                speakers=speakers,
+                phrases=phrases,
+                start=start,
+                end=end,
+                source=source,
+                period=period,
+                min_words=min_words,
+                evidence_rows=evidence_rows,
+            ),
+            **report,
+        )
+        self.selection = base
+        self.sides = leaders.sides_of(self.corpus, speakers, base)
+        self.labels = list(self.sides)
+        self.turns = pd.concat(
+            [self.corpus.select(s).turns for sels in self.sides.values() for s in sels], ignore_index=True
+        )
+        self.speaker = " and ".join(self.labels)
+        self.src = source_line(self.turns["source"])
+        self.rep.measured(self.speaker, self.turns["date"])
+        self.counts = leaders.counts_by_speaker(self.corpus, self.sides, phrases, lexicon=self.lex)
+        self.common = leaders.common_periods(self.counts, min_words=min_words)
+        self.totals = leaders.totals(self.counts, periods=self.common)
+        self.coverage = leaders.coverage(self.counts, min_words=min_words)
+        self.colours = speaker_colours([s.speaker for sels in self.sides.values() for s in sels])
+
+    def opening(self) -> HTML:
+        """The header (shown) and the finding (returned)."""
+        terms = lexicon.resolve_terms(self.phrases, self.lex)
+        show(
+            self.header(
+                f"Uses of {plural(len(terms), 'phrase or family', 'phrases or families')} in the own words of "
+                f"{' and '.join(self.labels)}, per {self.selection.period}, each rate over the speaker's own words "
+                f"({self.lex.label()})."
+            )
+        )
+        return self.rep.finding(function="leaders", tables={"totals": self.totals})
+
+    def terms_table(self) -> HTML:
+        return table(lexicon.describe(lexicon.resolve_terms(self.phrases, self.lex)))
+
+    def sides_sentence(self) -> HTML:
+        """Who is on each side, with their words, statements and dates."""
+        parts = []
+        for side, sels in self.sides.items():
+            turns = pd.concat([self.corpus.select(s).turns for s in sels], ignore_index=True)
+            who = f" ({', '.join(s.speaker for s in sels)})" if len(sels) > 1 or sels[0].speaker != side else ""
+            parts.append(
+                f"{side}{who}: {int(turns['n_words'].sum()):,} words of their own in "
+                f"{plural(int(turns['doc_id'].nunique()), 'statement')}, "
+                f"{turns['date'].min():%Y-%m-%d} to {turns['date'].max():%Y-%m-%d}"
+            )
+        return paragraph("; ".join(parts) + ".")
+
+    def coverage_chart(self) -> HTML:
+        """Each speaker's own words per period: the denominators, and where they are thin."""
+        cov = self.coverage
+        fig = line_chart(
+            cov.rename(columns={"speaker_words": "words"}),
+            colours=self.colours,
+            x="period",
+            y="words",
+            series="speaker",
+            title=_coverage_title(cov, self.min_words),
+            xlabel="Year" if self.selection.period == "year" else "Period",
+            ylabel="Words (each speaker's own)",
+            source=self.src,
+        )
+        return self.rep.chart(
+            fig,
+            cov,
+            "words_per_speaker",
+            title="Each speaker's words per period",
+            alt="Line chart of each speaker's own words per period: "
+            + "; ".join(
+                f"{s}: {int(g['speaker_words'].sum()):,} words in {g['period'].min()}–{g['period'].max()}"
+                for s, g in cov.groupby("speaker", sort=False)
+            ),
+        )
+
+    def thin_sentence(self) -> HTML:
+        """The periods where a speaker's words are too few for a rate, said plainly."""
+        thin = self.coverage[self.coverage["too_few"]]
+        if thin.empty:
+            return paragraph(f"Every speaker has at least {self.min_words:,} words in every period drawn.")
+        per = "; ".join(f"{s} in {', '.join(g['period'])}" for s, g in thin.groupby("speaker", sort=False) if len(g))
+        return paragraph(
+            f"Too few words (under {self.min_words:,} of the speaker's own in the period) for a rate to be drawn: "
+            f"{per}. Those periods are left out of the lines below; the totals count them."
+        )
+
+    def totals_sentence(self) -> HTML:
+        """Which periods the totals add up, and why."""
+        return paragraph(
+            f"The totals compare the {self.selection.period}s in which every side has at least "
+            f"{self.min_words:,} words of its own: {leaders.spans(self.common)}. Other years would weigh on "
+            "one side only."
+        )
+
+    def totals_table(self) -> HTML:
+        """The totals, shown compactly (rates and ratios with their intervals); every column is in the
+        finding's table, finding_totals.csv."""
+        t = self.totals
+
+        def ci(cols: list[str]) -> list[str]:
+            return [f"{v:.2f} ({lo:.2f}–{hi:.2f})" for v, lo, hi in t[cols].itertuples(index=False)]
+
+        shown = pd.DataFrame(
+            {
+                "side": t["side"],
+                "phrase": t["phrase"],
+                "uses": t["count"],
+                "words": t["side_words"].map("{:,}".format),
+                "per 10k (95%)": ci(["per_10k", "per_10k_low", "per_10k_high"]),
+                "ratio (95%)": ci(["ratio_to_others", "ratio_low", "ratio_high"]),
+                "clearly": t["clearly"],
+            }
+        )
+        return table(shown)
+
+    def overlay(self) -> HTML:
+        fig = overlay_chart(
+            self.counts, title=findings.leaders_title(self.totals), source=self.src, min_words=self.min_words
+        )
+        return self.rep.chart(
+            fig,
+            self.counts,
+            "rates_by_speaker",
+            title=f"Uses per 10,000 words per {self.selection.period}, one line per speaker",
+            alt="Small multiples, one per phrase, of uses per 10,000 words per period, one line per speaker: "
+            + "; ".join(
+                f"“{p}”: "
+                + ", ".join(f"{s} {int(n)}" for s, n in g.groupby("speaker", sort=False)["count"].sum().items())
+                for p, g in self.counts.groupby("phrase", sort=False)
+            ),
+        )
+
+    def counts_table(self) -> HTML:
+        shown = self.counts[self.counts["count"] > 0]
+        return table(shown[["side", "speaker", "period", "phrase", "count", "speaker_words", "per_10k", "documents"]])
+
+    def evidence(self) -> None:
+        """Every use counted, by side; the counts above are computed from these very rows."""
+        for side, sels in self.sides.items():
+            ev = pd.concat([evidence(self.corpus, s, self.phrases, lexicon=self.lex) for s in sels], ignore_index=True)
+            expected = int(self.counts.loc[self.counts["side"] == side, "count"].sum())
+            if len(ev) != expected:
+                raise RuntimeError(f"{side}: evidence rows ({len(ev)}) differ from the count ({expected})")
+            slug = "".join(c if c.isalnum() else "-" for c in side.lower()).strip("-")
+            show(
+                paragraph(f"{side}:"),
+                self.evidence_block(ev, max_rows=self.evidence_rows, filename=f"evidence-{slug}.csv"),
+            )
+
+
+def _coverage_title(cov: pd.DataFrame, min_words: int) -> str:
+    thin = cov[cov["too_few"]]
+    total = cov.groupby("speaker", sort=False)["speaker_words"].sum()
+    top = total.idxmax()
+    head = f"{top} has the most words here ({int(total.max()):,})"
+    if thin.empty:
+        return head
+    return f"{head}; {plural(len(thin), 'speaker-year')} under {min_words:,} words are not compared year by year"

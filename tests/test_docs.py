@@ -117,3 +117,12 @@ def test_readme_commands_exist_in_the_makefile():
         assert f"make {target}" in readme
         assert f"\n{target}:" in makefile
     assert "make test" in (config.PROJ_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_says_what_the_default_corpus_holds(default_corpus):
+    """The README's corpus table is made from the data (python -m analysis docs --readme)."""
+    from analysis.publish import holdings
+
+    assert holdings.readme_section() == holdings.markdown(default_corpus), (
+        "README.md's corpus section is out of date: run `python -m analysis docs --readme`"
+    )

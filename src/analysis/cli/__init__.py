@@ -195,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("docs", help="write docs/data-dictionary.md from docs/columns.yaml (the column schema)")
     p.add_argument("--out", type=Path, help="write here instead of docs/data-dictionary.md")
+    p.add_argument(
+        "--readme",
+        action="store_true",
+        help="also rewrite README.md's section on what the corpus holds, from --processed",
+    )
+    p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
 
     p = sub.add_parser("build", help="rebuild everything from data/raw and publish into reports/ (ingest + render)")
     p.add_argument("--raw", type=Path, default=config.RAW_DIR)
@@ -336,6 +342,11 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.publish.columns import write_markdown
 
         print(f"docs: wrote {write_markdown(args.out)}", file=sys.stderr)
+        if args.readme:
+            from analysis.corpus import Corpus
+            from analysis.publish.holdings import update_readme
+
+            print(f"docs: wrote {update_readme(Corpus.load(args.processed))}", file=sys.stderr)
         return 0
     if args.command == "build":
         from analysis.ingest import ingest

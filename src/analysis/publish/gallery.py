@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from analysis import config
-from analysis.publish.html import escape
+from analysis.publish.html import escape, possessive_words
 from analysis.publish.pages import page
 
 
@@ -26,7 +26,7 @@ def read_meta(reports_dir: Path, name: str) -> dict:
         return {}
 
 
-def index_page(specs, reports_dir: Path, corpus: dict) -> str:
+def index_page(specs, reports_dir: Path, corpus: dict, holdings: str = "") -> str:
     """The gallery: one card per published report (thumbnail, title, finding, data range)."""
     e = escape
     cards = []
@@ -45,7 +45,7 @@ def index_page(specs, reports_dir: Path, corpus: dict) -> str:
         finding = meta.get("finding") or spec.summary
         # the report's own selection, as it recorded it when it was rendered (not today's corpus)
         if meta.get("words_from"):
-            who = f"{meta.get('speaker')}'s words" if meta.get("speaker") else "Words"
+            who = possessive_words(meta["speaker"]) if meta.get("speaker") else "Words"
             data = f"{who}: {meta['words_from']} to {meta['words_to']}"
         else:
             data = f"Data: {corpus.get('date_min')} to {corpus.get('date_max')}"
@@ -56,7 +56,7 @@ def index_page(specs, reports_dir: Path, corpus: dict) -> str:
     body = (
         "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "
         "leader's own words are counted; every number links to the quotes behind it.</p>\n"
-        f'<ul class="gallery">{"".join(cards)}</ul>'
+        f'<ul class="gallery">{"".join(cards)}</ul>\n{holdings}'
     )
     return page(title="Refrain reports", body=body, corpus=corpus, home=True)
 
@@ -65,5 +65,13 @@ def write_index(specs, reports_dir: Path, processed_dir: Path | str = config.PRO
     """reports/index.html: a gallery card for every report whose HTML exists."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / "index.html"
-    path.write_text(index_page(specs, reports_dir, corpus_info(processed_dir)), encoding="utf-8")
+    holdings = ""
+    try:
+        from analysis.corpus import Corpus
+        from analysis.publish.holdings import html
+
+        holdings = html(Corpus.load(processed_dir))
+    except (ValueError, OSError):  # no corpus (a failed ingest): the gallery is still written
+        pass
+    path.write_text(index_page(specs, reports_dir, corpus_info(processed_dir), holdings), encoding="utf-8")
     return path

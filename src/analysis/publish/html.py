@@ -82,3 +82,8 @@ def show(*items) -> None:
         return
     for item in items:
         display(item)
+
+
+def possessive_words(speaker: str) -> str:
+    """ "Vladimir Putin's words"; "The words of Vladimir Putin and US presidents" for several."""
+    return f"The words of {speaker}" if " and " in speaker else f"{speaker}'s words"

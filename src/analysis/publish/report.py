@@ -18,7 +18,7 @@ from analysis import config
 from analysis.corpus import Corpus
 from analysis.publish import findings
 from analysis.publish.figures import SavedChart, save_chart
-from analysis.publish.html import HTML, escape
+from analysis.publish.html import HTML, escape, possessive_words
 
 METHOD_HTML = (
     """
@@ -38,8 +38,9 @@ intervals; counts under 5 are flagged as low. No smoothing.</li>
 (track a family of forms). Speaker labels on older pages are inconsistent; the ingest report lists
 every page that needed a guess, and who-said-what is measured against a hand-checked gold set of
 transcripts (<code>python -m analysis score-attribution</code>). """
-    """The development sample is small and not a random sample of all
-statements.</li></ul></section>
+    """Each source is what its publisher chose to publish (the Kremlin's transcripts,
+the Miller Center's selection of speeches), not a random sample of everything a leader said; a
+comparison of leaders compares those selections.</li></ul></section>
 """
 )
 
@@ -172,7 +173,7 @@ def header(corpus: Corpus, *, title: str, measured: str, parameters: dict, rep: 
 def _words_line(rep: Report | None) -> str:
     if rep is None or not rep.words_from:
         return ""
-    whose = f"The words of {rep.speaker}" if " and " in str(rep.speaker) else f"{rep.speaker}'s words"
+    whose = possessive_words(str(rep.speaker))
     return f" {escape(whose)} measured here run from {escape(rep.words_from)} to {escape(str(rep.words_to))}."
 
 

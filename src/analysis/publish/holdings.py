@@ -1,0 +1,77 @@
+"""What the corpus holds, from the data: sources, documents, years, leaders and their words.
+
+One table, made from :meth:`analysis.corpus.Corpus.sources`, for the gallery page and for the
+README's section between ``<!-- corpus:start -->`` and ``<!-- corpus:end -->`` (``python -m
+analysis docs --readme`` rewrites it; a test fails when it no longer matches the default corpus).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analysis import config
+from analysis.corpus import Corpus
+from analysis.publish.html import escape
+
+START, END = "<!-- corpus:start -->", "<!-- corpus:end -->"
+
+
+def _rows(corpus: Corpus) -> list[tuple[str, str, str, str, str]]:
+    out = []
+    for r in corpus.sources().itertuples(index=False):
+        leaders = r.top_leaders or "none"
+        out.append(
+            (
+                str(r.source),
+                f"{r.documents:,}",
+                f"{r.first_date[:4]}–{r.last_date[:4]}",
+                f"{r.speaker_words:,} of {r.speakers:,} named speakers",
+                f"{r.leaders} leader(s): {leaders}",
+            )
+        )
+    return out
+
+
+def markdown(corpus: Corpus) -> str:
+    """The README's table of what the default corpus holds."""
+    lines = [
+        START,
+        f"_Made from the processed corpus by `python -m analysis docs --readme`: {len(corpus.documents):,} "
+        "documents; words are the speakers' own (nobody's headlines, questions or stage directions)._",
+        "",
+        "| source | documents | dated | own words | leaders (most words first) |",
+        "| --- | ---: | --- | ---: | --- |",
+    ]
+    lines += [f"| {' | '.join(row)} |" for row in _rows(corpus)]
+    return "\n".join([*lines, END])
+
+
+def html(corpus: Corpus) -> str:
+    """The same table for the gallery page (escaped)."""
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in _rows(corpus)
+    )
+    return (
+        '<table class="holdings"><caption>What the corpus holds</caption><thead><tr><th>source</th>'
+        "<th>documents</th><th>dated</th><th>own words</th><th>leaders</th></tr></thead>"
+        f"<tbody>{cells}</tbody></table>"
+    )
+
+
+def update_readme(corpus: Corpus, readme: Path | None = None) -> Path:
+    """Rewrite the README's corpus section (between the markers) from ``corpus``."""
+    path = Path(readme or config.PROJ_ROOT / "README.md")
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"{path} has no {START} … {END} section to rewrite")
+    path.write_text(pattern.sub(lambda _: markdown(corpus), text), encoding="utf-8")
+    return path
+
+
+def readme_section(readme: Path | None = None) -> str:
+    """The corpus section the README has now."""
+    text = Path(readme or config.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(re.escape(START) + r".*?" + re.escape(END), text, re.S)
+    return m.group(0) if m else ""

@@ -49,9 +49,7 @@ def markdown(corpus: Corpus) -> str:
 
 def html(corpus: Corpus) -> str:
     """The same table for the gallery page (escaped)."""
-    cells = "".join(
-        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in _rows(corpus)
-    )
+    cells = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in _rows(corpus))
     return (
         '<table class="holdings"><caption>What the corpus holds</caption><thead><tr><th>source</th>'
         "<th>documents</th><th>dated</th><th>own words</th><th>leaders</th></tr></thead>"

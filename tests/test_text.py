@@ -58,3 +58,16 @@ def test_count_words(text, n):
 
 def test_bracketed_words_are_not_counted():
     assert count_words(spoken("this [peace] framework")) == 2
+
+
+@pytest.mark.parametrize(
+    "display, words",
+    [
+        ("We won. (Applause.) Great.", "We won. Great."),
+        ("We won. (BOOING) Great.", "We won. Great."),  # rally transcripts print directions in capitals
+        ("Thank you. (CROWD CHANTING) Thank you.", "Thank you. Thank you."),
+        ("Our partners (NATO) agreed.", "Our partners (NATO) agreed."),  # an acronym in brackets stays words
+    ],
+)
+def test_stage_directions_are_not_the_speakers_words(display, words):
+    assert spoken(display) == words

@@ -26,7 +26,8 @@ import numpy as np
 _BRACKET_RE = re.compile(
     r"\[[^\[\]]*\]"
     # stage directions and editor's notes in parentheses: never the speaker's words
-    r"|\((?:applause|laughter|laughs|laughing|inaudible|indistinct|crosstalk|pause|noise|animation|"
+    r"|\((?:applause|laughter|laughs|laughing|inaudible|indistinct|crosstalk|pause|noise|animation|booing|boos|"
+    r"cheers|cheering|chanting|crowd \w+|music|singing|whistling|"
     r"remark(?:s)? from the (?:audience|floor)|voice from the audience|without (?:a )?microphone|off[- ]mic\w*|"
     r"speaks? in \w+|in \w+|retranslated|translated)\b[^()]{0,80}\)"
     r"|\((?:Mr|Ms|Mrs|Dr)\.? [A-Z][\w’'-]+ (?:went on|continued|then|spoke|also spoke|outlined|described|"

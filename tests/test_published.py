@@ -19,6 +19,7 @@ import yaml
 from analysis import config
 from analysis.publish import findings
 from analysis.publish.columns import undocumented_columns
+from analysis.publish.html import possessive_words
 from analysis.publish.render import load_specs, render_all
 
 pytestmark = pytest.mark.notebook
@@ -150,13 +151,17 @@ def test_gallery_cards_state_each_reports_own_selection(published, default_corpu
         if params.get("doc_id"):
             docs = default_corpus.documents.set_index("doc_id")
             dates = [docs.loc[params["doc_id"], "date"]]
+        elif params.get("speakers"):  # several sides: every member's words in the report's dates
+            base = Selection.of(start=params.get("start"), end=params.get("end"), source=params.get("source"))
+            members = default_corpus.expand_speakers(params["speakers"])
+            dates = [d for m in members for d in default_corpus.select(base.with_(speaker=m)).turns["date"]]
         else:
             keys = ("speaker", "start", "end", "source")
             dates = list(default_corpus.select(Selection.of(**{k: params.get(k) for k in keys})).turns["date"])
         first, last = min(dates).strftime("%Y-%m-%d"), max(dates).strftime("%Y-%m-%d")
         meta = json.loads((published / spec.name / "report.json").read_text(encoding="utf-8"))
         assert (meta["words_from"], meta["words_to"]) == (first, last), spec.name
-        assert f"{meta['speaker']}'s words: {first} to {last}" in unescape(index), spec.name
+        assert f"{possessive_words(meta['speaker'])}: {first} to {last}" in unescape(index), spec.name
 
 
 # --- a hostile statement ------------------------------------------------------------------------

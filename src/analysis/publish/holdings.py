@@ -51,9 +51,9 @@ def html(corpus: Corpus) -> str:
     """The same table for the gallery page (escaped)."""
     cells = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in _rows(corpus))
     return (
-        '<table class="holdings"><caption>What the corpus holds</caption><thead><tr><th>source</th>'
+        '<div class="scroll"><table class="holdings"><caption>What the corpus holds</caption><thead><tr><th>source</th>'
         "<th>documents</th><th>dated</th><th>own words</th><th>leaders</th></tr></thead>"
-        f"<tbody>{cells}</tbody></table>"
+        f"<tbody>{cells}</tbody></table></div>"
     )
 
 

@@ -37,6 +37,7 @@ caption{text-align:left;font-weight:600;padding:.25rem 0}
 mark{background:#ffe08a}
 code{font-size:.9em;overflow-wrap:anywhere}
 details{margin:.5rem 0}
+.scroll{max-width:100%;overflow-x:auto}
 section.method{border:1px solid var(--rule);border-radius:6px;padding:.25rem 1rem 1rem;margin-top:2.5rem;
 background:#fafafa}
 .gallery{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1.25rem}

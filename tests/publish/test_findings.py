@@ -113,6 +113,28 @@ def test_phrase_rates_says_most_only_when_the_interval_supports_it_and_names_a_c
     )
 
 
+def test_a_period_of_too_few_words_is_no_rival_of_the_peak():
+    cols = ["period", "phrase", "count", "per_10k", "per_10k_low", "per_10k_high", "speaker_words"]
+    rows = [
+        ("2019", "as-i-said", 30, 3.0, 2.0, 4.3, 100_000),
+        ("2020", "as-i-said", 129, 6.5, 5.4, 7.7, 198_000),
+        ("2015", "as-i-said", 1, 24.4, 0.6, 136.0, 410),  # 410 words: its interval covers everything
+    ]
+    sentence = findings.phrase_rates(pd.DataFrame(rows, columns=cols), PUTIN)
+    assert sentence.endswith("most in 2020 (129, 6.5 per 10,000 words)")  # not "not clearly more than in 2015"
+
+
+def test_rhetoric_names_the_category_most_clearly_more_frequent_not_the_largest_ratio():
+    counts = pd.DataFrame(
+        [("2019", "finality", 8, 100_000), ("2019", "dismissal", 300, 100_000)],
+        columns=["period", "phrase", "count", "speaker_words"],
+    )
+    baseline = pd.DataFrame({"category": ["finality", "dismissal"], "hits": [0, 100], "words": [100_000] * 2})
+    sentence = findings.rhetoric(counts, PUTIN, baseline)
+    assert sentence.startswith("Dismissal markers are 3.0 times as frequent")  # finality: 8 against 0, a wide interval
+    assert "others 10.0" in sentence
+
+
 def test_a_single_phrase_is_not_called_the_most_used():
     counts = frame(COUNTS, ("2019", "soviet", 3, 1.0))
     assert (
@@ -226,9 +248,9 @@ def test_topic_shares_of_one_topic():
 def test_topic_shares_names_a_peak_that_rests_on_one_statement():
     shares = frame(
         SHARES,
-        ("2019", "war and ceasefire", 10, 100),
-        ("2020", "war and ceasefire", 50, 200),
-        ("2020", "economy", 8, 200),
+        ("2019", "war and ceasefire", 1000, 10_000),
+        ("2020", "war and ceasefire", 5000, 20_000),
+        ("2020", "economy", 800, 20_000),
     ).assign(
         share_of_words=[0.1, 0.25, 0.04],
         topic_hits=[10, 97, 9],
@@ -247,6 +269,9 @@ def test_topic_shares_names_a_peak_that_rests_on_one_statement():
     )
     spread = shares.assign(top_statement_share=[0.3, 0.4, 0.5])  # no statement carries more than half
     assert "peak" not in findings.topic_shares(spread, PUTIN)
+    # a year of too few words (under 5,000 of his: the charts do not draw it) has no peak to name
+    thin = shares.assign(speaker_words=[10_000, 4_000, 4_000], topic_words=[1000, 1000, 160])
+    assert "2020 peak" not in findings.topic_shares(thin, PUTIN)
 
 
 # --- nmf_shares --------------------------------------------------------------------------------

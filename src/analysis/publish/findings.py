@@ -69,7 +69,7 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     same = rows[rows["count"] == peak["count"]]
     if len(same) > 1:
         return f"{head}; {subject} in {_and(list(same['period']))} ({int(peak['count'])} each){_concentration(peak)}"
-    others = rows.iloc[1:]
+    others = _measured(rows.iloc[1:])  # a period of too few words is not drawn, nor compared with
     where = f"{subject} in {peak['period']} ({int(peak['count'])}, {peak['per_10k']:.1f} per 10,000 words)"
     rivals = others[others["per_10k_high"] >= peak["per_10k_low"]] if "per_10k_low" in rows else others.iloc[0:0]
     if len(rivals):
@@ -78,6 +78,16 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     if len(ranked) == 1:
         sep = ", "
     return head + sep + where + _concentration(peak)
+
+
+def _measured(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose period has enough of the speaker's words for a rate (the charts' floor)."""
+    if "speaker_words" not in rows.columns or rows.empty:
+        return rows
+    from analysis.publish.timeaxis import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS
+
+    floor = MIN_STATEMENT_WORDS if rows["period"].astype(str).str.contains(" ").any() else MIN_PERIOD_WORDS
+    return rows[rows["speaker_words"] >= floor]
 
 
 def _clearly_more(n1: int, n2: int) -> bool:
@@ -172,7 +182,7 @@ def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
     if "top_statement_share" not in shares.columns or shares["period"].nunique() < 2:
         return ""
     peaks = (
-        shares[shares["topic_hits"] > 0]
+        _measured(shares[shares["topic_hits"] > 0])  # a period of too few words has no peak worth naming
         .sort_values(["share_of_words", "period"], ascending=[False, True])
         .drop_duplicates("topic")
     )
@@ -213,15 +223,22 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     ref_words = int(baseline["words"].iloc[0])
     cats = [c for c in totals.index if c in base.index]
     value, low, _ = log_ratio([totals[c] for c in cats], words, [base.loc[c, "hits"] for c in cats], ref_words)
-    clear = [(v, c) for v, lo, c in zip(value, low, cats, strict=True) if lo > 0 and totals[c] > 0]
+    # the category most clearly more frequent: the highest lower bound, not the largest ratio (a
+    # handful of hits against none elsewhere makes a large ratio and proves little)
+    clear = [(lo, v, c) for v, lo, c in zip(value, low, cats, strict=True) if lo > 0 and totals[c] > 0]
     if not clear:
         return f"No rhetoric category is clearly more frequent in {speaker}'s words than in other speakers'; {most}"
-    v, cat = max(clear)
+    _, v, cat = max(clear)
     return (
         f"{cat[:1].upper() + cat[1:]} markers are {2**v:.1f} times as frequent in {speaker}'s words as in "
-        f"other speakers' ({int(totals[cat])} hits, {totals[cat] / words * 10_000:.1f} per 10,000 words; "
-        f"others {base.loc[cat, 'hits'] / ref_words * 10_000:.1f})"
+        f"other speakers' ({int(totals[cat])} hits, {_rate(totals[cat] / words * 10_000)} per 10,000 words; "
+        f"others {_rate(base.loc[cat, 'hits'] / ref_words * 10_000)})"
     )
+
+
+def _rate(value: float) -> str:
+    """A rate per 10,000 words with the decimals it needs (0.03, not 0.0)."""
+    return f"{value:.1f}" if value >= 0.95 or value == 0 else f"{value:.2f}"
 
 
 def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str:

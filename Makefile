@@ -59,9 +59,10 @@ bench: setup
 	@command -v rg >/dev/null || { echo "installing ripgrep (Debian package)"; apt-get install -y -qq ripgrep; }
 	$(BIN)/python benchmarks/run.py --runs 3 --write
 
-## Open JupyterLab on the notebooks
+## Open JupyterLab at the project root, the notebooks folder open (a notebook run there writes to build/runs/)
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 ## Remove generated files (processed corpus, reports, build folder, test screenshots, caches)
 clean:

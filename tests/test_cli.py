@@ -434,3 +434,56 @@ def test_profile_of_an_unknown_statement_is_one_line_and_exit_2(processed):
     res = run("profile", "--processed", str(processed), "--doc-id", "no-such-doc")
     assert res.returncode == 2 and res.stderr.startswith("error:") and "no-such-doc" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+INFLECTED = """---
+title: On partners
+date: 2021-06-01
+speaker: Vladimir Putin
+source: Test fixture
+source_url: https://example.org/partners
+---
+Our partner said so. Our partners, our partners and again our partners. A partnership with partners is what
+partners want; partnerships too. Partnered, partners, partners.
+"""
+
+
+@pytest.fixture(scope="module")
+def inflected(tmp_path_factory):
+    from analysis.ingest import ingest
+
+    root = tmp_path_factory.mktemp("inflected")
+    (root / "raw").mkdir()
+    (root / "raw" / "partners.md").write_text(INFLECTED, encoding="utf-8")
+    ingest(root / "raw", root / "processed", quiet=True)
+    return root / "processed"
+
+
+@pytest.mark.parametrize("command", ["count", "kwic"])
+def test_a_phrase_with_many_more_inflected_uses_gets_a_hint(inflected, capsys, command):
+    res = call(capsys, command, "--processed", str(inflected), "--phrase", "partner")
+    assert res.returncode == 0
+    hints = [line for line in res.stderr.splitlines() if line.startswith("hint: ")]
+    assert hints == [
+        "hint: “partner”: 1 use; “partner*”: 11 (partners 7, partnership 1, partnerships 1, partnered 1): "
+        "ask for “partner*” to count every word that starts so"
+    ]
+
+
+@pytest.mark.parametrize("phrase", ["partners", "partner*", "our partners"])
+def test_no_hint_when_the_phrase_already_counts_most_forms(inflected, capsys, phrase):
+    res = call(capsys, "count", "--processed", str(inflected), "--phrase", phrase)
+    assert res.returncode == 0 and "hint:" not in res.stderr
+
+
+def test_kwic_html_is_a_page_that_says_what_was_searched(inflected, capsys, tmp_path):
+    out = tmp_path / "quotes.html"
+    res = call(
+        capsys, "kwic", "--processed", str(inflected), "--phrase", "partner", "--format", "html", "--out", str(out)
+    )
+    assert res.returncode == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<title>Quotes of “partner” · Refrain</title>" in page
+    assert "Searched for “partner” in Vladimir Putin, all dates: 1 quote in 1 statement" in page
+    assert "Hint: “partner”: 1 use; “partner*”: 11" in page
+    assert page.count('<li class="quote">') == 1 and "<mark>partner</mark>" in page

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 
 import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.ingest import ingest
+from analysis.ingest import build, ingest
 from analysis.ingest.schema import STATE_FILE
 from tests.conftest import FIXTURES, kremlin_page
 
@@ -176,3 +177,42 @@ def test_default_corpus_has_seed_and_sample(default_corpus):
     assert (docs["importer"] == "qa_article").sum() == 1
     assert (docs["importer"] == "kremlin").sum() == 6908
     assert (docs["source"] == "Miller Center, University of Virginia").sum() == 1003
+
+
+def test_known_problems_are_summarised_by_kind_on_a_rerun(messy_raw, tmp_path, capsys):
+    ingest(messy_raw, tmp_path / "p")
+    capsys.readouterr()
+    ingest(messy_raw, tmp_path / "p")  # nothing new: no file is named, the problems are counted
+    err = capsys.readouterr().err
+    assert "skipped 10003.html" not in err and "warning 10005.html" not in err
+    assert re.search(r"^  \d+ skipped files: .*no-date", err, re.M), err
+    assert re.search(r"^  \d+ warnings: .*invalid UTF-N", err, re.M), err
+    assert "ingest_report.csv" in err and "--verbose" in err
+    ingest(messy_raw, tmp_path / "p", verbose=True)  # every one, named
+    err = capsys.readouterr().err
+    assert "skipped 10003.html: no-date" in err and "warning 10005.html: invalid UTF-8" in err
+
+
+def test_many_new_problems_are_counted_by_kind_not_listed(raw_dir, tmp_path, capsys):
+    for i in range(build.LIST_AT_MOST + 3):
+        (raw_dir / f"empty-{i:02d}.md").write_bytes(b"")
+    ingest(raw_dir, tmp_path / "p")
+    err = capsys.readouterr().err
+    assert "empty-00.md" not in err
+    assert f"  {build.LIST_AT_MOST + 3} skipped files: {build.LIST_AT_MOST + 3} empty" in err, err
+
+
+@pytest.mark.parametrize(
+    "message, kind",
+    [
+        ("unknown speaker label 'DR. BIRX'; kept as speaker 'Birx'", "unknown speaker label …"),
+        ("no read__published date; date taken from the page's publication status", "no read__published date"),
+        ("invalid UTF-8 at byte 1204; decoded as cp1252", "invalid UTF-N at byte N"),
+        (
+            "filed under Transcripts but has no speaker labels (0.0%)",
+            "filed under Transcripts but has no speaker labels …",
+        ),
+    ],
+)
+def test_problem_kind_drops_the_particulars(message, kind):
+    assert build.problem_kind(message) == kind

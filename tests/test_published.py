@@ -38,7 +38,13 @@ CHROMIUM_ARGS = [
 
 
 def pages(folder: Path) -> list[Path]:
+    """The report pages and the gallery."""
     return sorted(folder.glob("*.html"))
+
+
+def evidence_pages(folder: Path) -> list[Path]:
+    """The pages of quotes each report's numbers link to."""
+    return sorted(folder.glob("*/evidence/*.html"))
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -46,7 +52,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_every_page_is_offline_and_self_contained(published):
-    for page in pages(published):
+    assert evidence_pages(published)
+    for page in pages(published) + evidence_pages(published):
         text = page.read_text(encoding="utf-8")
         assert "<script" not in text, page.name
         assert not re.search(r'<(?:link|img|script|iframe)[^>]+(?:src|href)="(?:https?:)?//', text), page.name
@@ -239,13 +246,15 @@ def parse(path: Path) -> _Tags:
 
 
 def test_source_text_is_escaped_in_the_html(hostile_report):
-    for page in pages(hostile_report):
+    assert evidence_pages(hostile_report)  # the quotes, with the hostile text in them
+    for page in pages(hostile_report) + evidence_pages(hostile_report):
         p = parse(page)
         assert not [t for t, _ in p.tags if t == "script"], page.name
         assert not [a for _, a in p.tags if any(k.startswith("on") for k in a)], page.name
         assert not [a for t, a in p.tags if t == "img" and a.get("src") == "x"], page.name
         assert not [a for t, a in p.tags if t == "a" and (a.get("href") or "").lower().startswith("javascript")]
-    text = " ".join(parse(hostile_report / "hostile.html").text)
+    quoted = sorted((hostile_report / "hostile" / "evidence").glob("*.html"))
+    text = " ".join(t for page in quoted for t in parse(page).text)
     assert "<script>alert('body')</script>" in text  # shown to the reader as text
     assert "<img src=x onerror=alert('img')>" in text
     index = " ".join(parse(hostile_report / "index.html").text)
@@ -267,7 +276,41 @@ def browser():
         b.close()
 
 
-def check_page(browser, path: Path, *, width: int, shot: Path | None) -> dict:
+# How small the text of a chart is as drawn on screen: its font size in the SVG's units times the
+# scale from those units to CSS pixels (the viewBox fitted to the page, any rotation).
+SVG_TEXT_PX = """() => [...document.querySelectorAll('svg text')].flatMap(t => {
+  const r = t.getBoundingClientRect(), m = t.getScreenCTM();
+  if (!r.width || !r.height || !m) return [];
+  return [{text: t.textContent.slice(0, 40), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)}];
+})"""
+# A cell or a quote whose content is cut: wider than its own box, or reaching past an ancestor that
+# hides what overflows, or past the page when nothing scrolls it; and text set to break inside words.
+CLIPPED = """() => {
+  const bad = [], width = document.documentElement.clientWidth;
+  for (const c of document.querySelectorAll('td, th, li.quote')) {
+    const r = c.getBoundingClientRect(), what = c.tagName + ' ' + c.textContent.trim().slice(0, 40);
+    if (!r.width) continue;
+    if (c.scrollWidth > c.clientWidth + 1) { bad.push('wider than its box: ' + what); continue; }
+    let a = c.parentElement, scrolled = false;
+    for (; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible') continue;
+      const box = a.getBoundingClientRect();
+      scrolled = s.overflowX === 'auto' || s.overflowX === 'scroll';
+      if (!scrolled && (r.right > box.right + 1 || r.left < box.left - 1)) bad.push('clipped: ' + what);
+      break;
+    }
+    if (!scrolled && r.right > width + 1) bad.push('off the page: ' + what);
+    const s = getComputedStyle(c);
+    if (s.overflowWrap === 'anywhere' || s.wordBreak === 'break-all') bad.push('breaks words: ' + what);
+  }
+  return bad;
+}"""
+
+
+def check_page(
+    browser, path: Path, *, width: int, shot: Path | None, fragment: str = "", full_page: bool = True
+) -> dict:
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     problems: list[str] = []
@@ -275,17 +318,52 @@ def check_page(browser, path: Path, *, width: int, shot: Path | None) -> dict:
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.goto(path.as_uri(), wait_until="load")
+    page.goto(path.as_uri() + fragment, wait_until="load")
     images = page.eval_on_selector_all(
         "img", "els => els.map(e => ({src: e.getAttribute('src').slice(0, 60), w: e.naturalWidth, alt: e.alt}))"
     )
-    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    charts = page.eval_on_selector_all(
+        "figure.chart svg",
+        "els => els.filter(e => e.getBoundingClientRect().width > 0)"
+        ".map(e => ({label: e.getAttribute('aria-label'), w: e.getBoundingClientRect().width}))",
+    )
+    links = page.eval_on_selector_all(  # an SVG link's href is not a string: resolve its attribute
+        "a[href]", "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
+    )
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    target = page.evaluate(
+        "() => { const t = document.querySelector(':target'); if (!t) return null; const r = t.getBoundingClientRect();"
+        " return {top: r.top, quotes: t.querySelectorAll('.quote').length, count: +t.dataset.count,"
+        " shown: [...t.querySelectorAll('.quote')].filter(q => q.getBoundingClientRect().height > 0).length}; }"
+    )
+    result = {
+        "problems": problems,
+        "images": images,
+        "charts": charts,
+        "links": links,
+        "overflow": overflow,
+        "svg_text": page.evaluate(SVG_TEXT_PX),
+        "clipped": page.evaluate(CLIPPED),
+        "target": target,
+    }
     if shot is not None:
         shot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shot), full_page=True)
+        page.screenshot(path=str(shot), full_page=full_page)
     context.close()
-    return {"problems": problems, "images": images, "links": links, "overflow": overflow}
+    return result
+
+
+def _links_resolve(name: str, links: list[str]) -> None:
+    for href in links:
+        url = urlparse(href)
+        if url.scheme == "file":
+            target = Path(unquote(url.path))
+            assert target.exists(), (name, href)
+        else:
+            assert url.scheme in ("http", "https"), (name, href)
+
+
+PHONE_MIN_TEXT_PX = 11
 
 
 @pytest.mark.browser
@@ -294,19 +372,41 @@ def test_pages_in_chromium(browser, published, width):
     for path in pages(published):
         r = check_page(browser, path, width=width, shot=SHOTS / f"{path.stem}-{width}.png")
         assert r["problems"] == [], (path.name, r["problems"])
-        assert r["images"], f"{path.name} has no images"
+        assert r["images"] or r["charts"], f"{path.name} has no charts"
         for img in r["images"]:
             assert img["w"] > 0, (path.name, img["src"])
             assert img["alt"].strip(), (path.name, img["src"])
-        for href in r["links"]:
-            url = urlparse(href)
-            if url.scheme == "file":
-                target = Path(unquote(url.path))
-                assert target.exists(), (path.name, href)
-            else:
-                assert url.scheme in ("http", "https"), (path.name, href)
+        for chart in r["charts"]:  # one drawing of each chart is shown, labelled for screen readers
+            assert chart["label"] and chart["label"].strip(), path.name
+        if path.name != "index.html":
+            assert len(r["charts"]) == len(list((published / path.stem).glob("fig*.svg"))), path.name
+        _links_resolve(path.name, r["links"])
+        assert r["clipped"] == [], (path.name, width, r["clipped"][:5])
         if width == 375:
             assert r["overflow"] <= 0, f"{path.name} scrolls sideways by {r['overflow']} px at 375 px"
+            small = [t for t in r["svg_text"] if t["px"] < PHONE_MIN_TEXT_PX - 0.05]
+            assert r["svg_text"] or path.name == "index.html", path.name
+            assert small == [], (path.name, sorted(small, key=lambda t: t["px"])[:5])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_link_to_quotes_opens_its_group_in_chromium(browser, published, width):
+    """From each report, its first evidence page opened at its first group: the group is at the top of
+    the window, open, with its count of quotes shown, none cut off."""
+    for spec in load_specs():
+        path = sorted((published / spec.name / "evidence").glob("*.html"))[0]
+        first = parse(path)
+        ident = next(a["id"] for t, a in first.tags if "data-count" in a)
+        shot = SHOTS / f"evidence-{spec.name}-{width}.png"  # the window the link opens, not the whole page
+        r = check_page(browser, path, width=width, shot=shot, fragment=f"#{ident}", full_page=False)
+        assert r["problems"] == [], (path.name, r["problems"])
+        assert r["target"] is not None, (path.name, ident)
+        assert abs(r["target"]["top"]) < 40, (path.name, r["target"])  # scrolled to it
+        assert r["target"]["count"] == r["target"]["quotes"] == r["target"]["shown"] > 0, (path.name, r["target"])
+        assert r["clipped"] == [], (path.name, width, r["clipped"][:5])
+        assert r["overflow"] <= 0, (path.name, r["overflow"])
+        _links_resolve(path.name, r["links"])
 
 
 @pytest.mark.browser

@@ -18,6 +18,7 @@ CONFIG_DIR: Path = PROJ_ROOT / "config"
 NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
 REPORTS_DIR: Path = PROJ_ROOT / "reports"
 BUILD_DIR: Path = PROJ_ROOT / "build"
+RUNS_DIR: Path = BUILD_DIR / "runs"  # a notebook run by hand (JupyterLab, papermill) writes its report's files here
 
 SPEAKERS_FILE: Path = CONFIG_DIR / "speakers.yaml"
 REPORTS_FILE: Path = CONFIG_DIR / "reports.yaml"

@@ -35,3 +35,12 @@ class GoldError(ValueError):
 
 class RenderError(RuntimeError):
     """A report that could not be rendered (its notebook failed, or its parameters are wrong)."""
+
+
+class ParameterError(ValueError):
+    """A notebook parameter that is unknown or of the wrong kind (a misspelt ``-p`` name, a word for a number)."""
+
+
+# Errors whose message is the whole story: the papermill command line prints them as one line
+# (:mod:`analysis.publish.engine`), without the kernel's traceback.
+USER_ERRORS = ("ParameterError", "CorpusError", "PhraseError", "LexiconError")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import itertools
+import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from analysis.publish import charts
-from analysis.publish.charts import PALETTE, SavedChart, save_chart, source_line, wrap
+from analysis.publish.charts import PALETTE, save_chart, source_line, wrap
 
 SOURCE = "Source: test. Analysis: Refrain."
 LONG_TITLE = "Putin says “That's all there is to it” most often in 2020: three times in his own words"
@@ -30,8 +30,8 @@ def tick_labels(axis) -> list[str]:
 
 
 def figure_texts(fig) -> list[str]:
-    """Texts placed on the figure (the source line), not its suptitle."""
-    return [t.get_text() for t in fig.texts if t is not fig._suptitle]
+    """Texts placed on the figure (the source line, its wrapping undone), not its suptitle."""
+    return [" ".join(t.get_text().split()) for t in fig.texts if t is not fig._suptitle]
 
 
 # --- source_line, wrap -------------------------------------------------------------------------
@@ -371,41 +371,71 @@ def small_chart():
 DATA = pd.DataFrame({"period": ["2019", "2020"], "words": [3, 5]})
 
 
-def test_save_chart_writes_png_svg_csv_and_closes_the_figure(tmp_path):
-    fig = small_chart()
-    saved = save_chart(fig, DATA, tmp_path / "out" / "fig1_words", alt="Bars: 3 in 2019, 5 in 2020", title="Words")
+def test_save_chart_writes_png_svg_csv_and_closes_the_figures(tmp_path):
+    before = set(plt.get_fignums())
+    saved = save_chart(
+        small_chart, DATA, tmp_path / "out" / "fig1_words", alt="Bars: 3 in 2019, 5 in 2020", title="Words", report="r"
+    )
     assert saved.files() == [tmp_path / "out" / f"fig1_words.{s}" for s in ("png", "svg", "csv")]
     assert all(p.is_file() and p.stat().st_size > 0 for p in saved.files())
     assert (tmp_path / "out" / "fig1_words.csv").read_text(encoding="utf-8") == "period,words\n2019,3\n2020,5\n"
     assert saved.files()[0].read_bytes().startswith(b"\x89PNG")
-    assert not plt.fignum_exists(fig.number)
+    assert set(plt.get_fignums()) == before  # both drawings closed
 
 
 def test_save_chart_is_deterministic(tmp_path):
-    one = save_chart(small_chart(), DATA, tmp_path / "a" / "fig1", alt="a", title="t")
-    two = save_chart(small_chart(), DATA, tmp_path / "b" / "fig1", alt="a", title="t")
+    one = save_chart(small_chart, DATA, tmp_path / "a" / "fig1", alt="a", title="t", report="r")
+    two = save_chart(small_chart, DATA, tmp_path / "b" / "fig1", alt="a", title="t", report="r")
     for a, b in zip(one.files(), two.files(), strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+    assert one.wide_svg == two.wide_svg and one.phone_svg == two.phone_svg
     svg = one.files()[1].read_text(encoding="utf-8")
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg  # no date, no creator
     assert b"Software" not in one.files()[0].read_bytes()
 
 
 def test_saved_chart_html_escapes_alt_text_and_links_the_files(tmp_path):
-    saved = save_chart(small_chart(), DATA, tmp_path / "fig2_x", alt='3 < 5 & "quoted"', title="Words <b>now</b>")
-    html = saved.html("my-report")
-    png = base64.b64encode((tmp_path / "fig2_x.png").read_bytes()).decode("ascii")
-    assert f'<img src="data:image/png;base64,{png}"' in html
-    assert 'alt="3 &lt; 5 &amp; &quot;quoted&quot;"' in html
+    alt, title = '3 < 5 & "quoted"', "Words <b>now</b>"
+    saved = save_chart(small_chart, DATA, tmp_path / "fig2_x", alt=alt, title=title, report="r")
+    html = saved.html("my-report", "fig2")
+    assert html.startswith('<figure class="chart" id="fig2">') and html.endswith("</figcaption></figure>")
+    assert html.count('aria-label="3 &lt; 5 &amp; &quot;quoted&quot;"') == 2  # the wide and the phone drawing
+    assert '<div class="chart-wide"><svg ' in html and '<div class="chart-narrow"><svg ' in html
     assert "Words &lt;b&gt;now&lt;/b&gt;" in html and "<b>" not in html
     assert '<a href="my-report/fig2_x.csv">data (CSV)</a>' in html
     assert '<a href="my-report/fig2_x.svg">SVG</a>' in html and '<a href="my-report/fig2_x.png">PNG</a>' in html
-    assert html.startswith('<figure class="chart">') and html.endswith("</figcaption></figure>")
+    assert "<?xml" not in html and "<metadata>" not in html
 
 
 def test_saved_chart_html_escapes_the_link_prefix(tmp_path):
-    saved = save_chart(small_chart(), DATA, tmp_path / "fig1", alt="a", title="t")
-    assert '<a href="a&quot;b/fig1.csv">' in SavedChart(saved.stem, "a", "t").html('a"b')
+    saved = save_chart(small_chart, DATA, tmp_path / "fig1", alt="a", title="t", report="r")
+    assert '<a href="a&quot;b/fig1.csv">' in saved.html('a"b', "fig1")
+
+
+def test_the_two_drawings_of_a_page_share_no_id(tmp_path):
+    one = save_chart(small_chart, DATA, tmp_path / "fig1", alt="a", title="t", report="r")
+    two = save_chart(small_chart, DATA, tmp_path / "fig2", alt="a", title="t", report="r")
+    drawings = (one.wide_svg, one.phone_svg, two.wide_svg, two.phone_svg)
+    ids = [i for svg in drawings for i in re.findall(r'\bid="([^"]+)"', svg)]
+    assert ids and len(ids) == len(set(ids))
+    for svg in (one.wide_svg, one.phone_svg):  # every reference points at an id of the same drawing
+        own = set(re.findall(r'\bid="([^"]+)"', svg))
+        assert set(re.findall(r"url\(#([^)]+)\)", svg)) <= own
+
+
+def test_marks_with_uses_link_to_their_quotes_in_the_page_and_the_svg_file(tmp_path):
+    data = pd.DataFrame({"period": ["2019", "2020"], "count": [3, 0], "evidence": ["r/evidence/p.html#q-2019", ""]})
+
+    def draw():
+        return charts.bar_chart(
+            ["2019", "2020"], [3, 0], title="T", xlabel="Year", ylabel="n", source=SOURCE, links=list(data["evidence"])
+        )
+
+    saved = save_chart(draw, data, tmp_path / "fig1", alt="a", title="t", report="r")
+    for svg in (saved.wide_svg, saved.phone_svg):
+        assert re.findall(r'<a href="([^"]+)"', svg) == ["r/evidence/p.html#q-2019"]
+    in_file = saved.files()[1].read_text(encoding="utf-8")  # the SVG file sits in the report's folder
+    assert re.findall(r'<a xlink:href="([^"]+)"', in_file) == ["evidence/p.html#q-2019"]
 
 
 def test_dot_timeline_sizes_by_rate_and_writes_the_count():
@@ -432,3 +462,57 @@ def test_bar_chart_of_years_keeps_the_gaps():
     assert [p.get_x() + p.get_width() / 2 for p in ax.patches] == pytest.approx([2012, 2013, 2016])
     assert tick_labels(ax.xaxis) == ["2012", "2013", "2014", "2015", "2016"]
     assert [t.get_text() for t in ax.texts] == ["100", "3,000", "500"]
+
+
+# --- the phone drawing -------------------------------------------------------------------------
+
+LONG_LABELS = ["what is happening in the world today", "by the way", "i have already said that", "let me remind you"]
+PHONE_BOX_PX = 343  # a 375 px screen less the page's margins
+
+
+def _phone_charts():
+    left = pd.DataFrame({"term": ["partners", "economy"], "log_ratio": [-2.0, -1.0], "n": ["12 vs 1", "8 vs 2"]})
+    right = pd.DataFrame(
+        {"term": ["denazification of ukraine", "sanctions"], "log_ratio": [3.0, 2.5], "n": ["0 vs 9"] * 2}
+    )
+    dots = pd.DataFrame({"year": ["2019", "2020"] * 2, "phrase": LONG_LABELS[:2] * 2, "statements": [4, 2, 1, 3]})
+    return {
+        "rates": lambda: charts.phrase_rate_chart(rate_counts(), title=LONG_TITLE, source=SOURCE),
+        "bars": lambda: charts.bar_chart(
+            LONG_LABELS,
+            [10, 200, 3_000, 40_000],
+            horizontal=True,
+            title=LONG_TITLE,
+            xlabel="Uses",
+            ylabel="",
+            source=SOURCE,
+        ),
+        "dots": lambda: charts.dot_timeline(
+            dots, x="year", y="phrase", size="statements", title=LONG_TITLE, source=SOURCE
+        ),
+        "diverging": lambda: charts.diverging_bars(
+            left,
+            right,
+            label="term",
+            value="log_ratio",
+            note="n",
+            title=LONG_TITLE,
+            left_name="before",
+            right_name="after",
+            source=SOURCE,
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(_phone_charts()))
+def test_phone_drawing_has_no_text_under_11_css_px_at_375(kind, tmp_path):
+    saved = save_chart(_phone_charts()[kind], DATA, tmp_path / "fig1", alt="a", title="t", report="r")
+    svg = saved.phone_svg
+    natural = float(re.search(r"max-width:([\d.]+)px", svg).group(1))
+    view = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1))
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
+    assert sizes
+    shown = min(PHONE_BOX_PX, natural)  # the page scales a drawing down to its box, never up
+    assert min(sizes) * shown / view >= 11, (kind, min(sizes), natural)
+    wide = saved.wide_svg  # the desktop drawing keeps its own, smaller text
+    assert float(re.search(r"max-width:([\d.]+)px", wide).group(1)) > natural

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.publish import html as h
-from analysis.publish.evidence import EVIDENCE_COLUMNS, evidence_csv, evidence_html
+from analysis.publish.evidence import EVIDENCE_COLUMNS, evidence_csv, kwic_page, quote_list
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -68,10 +68,10 @@ def test_evidence_csv_of_no_rows_is_the_header():
     assert evidence_csv(pd.DataFrame(columns=EVIDENCE_COLUMNS)) == ",".join(EVIDENCE_COLUMNS) + "\n"
 
 
-# --- evidence_html -----------------------------------------------------------------------------
+# --- quote_list, kwic_page ---------------------------------------------------------------------
 
 
-def test_evidence_html_escapes_source_text():
+def test_quote_list_escapes_source_text():
     ev = evidence(
         title=[SCRIPT, "ok"],
         left=["<b>bold</b> ", "a & b "],
@@ -79,31 +79,27 @@ def test_evidence_html_escapes_source_text():
         right=[SCRIPT, ""],
         section=['"quoted" <section>', None],
     )
-    out = evidence_html(ev, caption="Caption <with> markup")
+    out = quote_list(ev)
     assert "<script>" not in out and "<b>" not in out and "<i>" not in out and "<section>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in out  # the title, as the link's text
     assert (
-        "<td>&lt;b&gt;bold&lt;/b&gt; <mark>&lt;i&gt;it&lt;/i&gt;</mark>&lt;script&gt;alert(1)&lt;/script&gt;</td>"
-        in out
+        "<p>&lt;b&gt;bold&lt;/b&gt; <mark>&lt;i&gt;it&lt;/i&gt;</mark>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in out
     )
-    assert "<td>a &amp; b <mark>x</mark></td>" in out
-    assert "<small>&quot;quoted&quot; &lt;section&gt;</small>" in out
-    assert "<caption>Caption &lt;with&gt; markup</caption>" in out
+    assert "<p>a &amp; b <mark>x</mark></p>" in out
+    assert " · &quot;quoted&quot; &lt;section&gt; · " in out
 
 
-def test_evidence_html_rows():
-    out = evidence_html(evidence())
-    assert out.startswith('<table class="evidence">\n<thead><tr><th>Date</th><th>Statement</th>')
-    assert out.count("<tr>") == 3  # header + 2 rows
+def test_quote_list_items():
+    out = quote_list(evidence())
+    assert out.startswith('<ol class="quotes"><li class="quote">') and out.endswith("</li></ol>")
+    assert out.count('<li class="quote">') == 2
     assert (
-        '<tr><td>2019-12-19</td><td><a href="http://en.kremlin.ru/events/president/news/90001">Test news conference'
-        "</a><br><small>kremlin-90001</small></td>"
-        "<td>finality<br><small>that&#x27;s all there is to it</small></td>"  # the form, when not the phrase
-        "<td>We will not give up. <mark>That’s all there is to it</mark>.</td></tr>"
+        '<li class="quote"><p class="cite">2019-12-19 · <a href="http://en.kremlin.ru/events/president/news/90001">'
+        "Test news conference</a>"
     ) in out
-    assert "<td>finality</td>" in out  # form == phrase: not repeated
-    assert "<br><small>On testing</small>" in out  # the section under the title
-    assert "<caption>" not in out and "more rows" not in out
+    assert " · that&#x27;s all there is to it</p>" in out  # the form, when not the phrase
+    assert "<p>We will not give up. <mark>That’s all there is to it</mark>.</p>" in out
+    assert " · On testing · " in out  # the section after the title
 
 
 @pytest.mark.parametrize(
@@ -120,31 +116,32 @@ def test_evidence_html_rows():
         (None, None),
     ],
 )
-def test_evidence_html_links_only_http_urls(url, linked):
-    out = evidence_html(evidence(title=["T", "U"], source_url=[url, None]).head(1))
+def test_quotes_link_only_http_urls(url, linked):
+    out = quote_list(evidence(title=["T", "U"], source_url=[url, None]).head(1))
     if linked:
         assert linked in out
     else:
-        assert "<a " not in out and "<td>T<br><small>kremlin-90001</small></td>" in out
+        assert "<a " not in out and '<p class="cite">2019-12-19 · T · ' in out
 
 
-@pytest.mark.parametrize(
-    "max_rows, rows_shown, note",
-    [
-        (None, 2, None),
-        (1, 1, "<p>1 more rows in the CSV.</p>"),
-        (0, 0, "<p>2 more rows in the CSV.</p>"),
-        (2, 2, None),
-        (5, 2, None),
-    ],
-)
-def test_evidence_html_max_rows(max_rows, rows_shown, note):
-    out = evidence_html(evidence(), max_rows=max_rows)
-    assert out.count("<tr>") - 1 == rows_shown
-    if note:
-        assert out.endswith("</tbody></table>\n" + note + "\n")
-    else:
-        assert out.endswith("</tbody></table>\n") and "more rows" not in out
+def test_kwic_page_says_what_was_searched_and_holds_every_quote():
+    ev = evidence(title=[SCRIPT, "U"])
+    out = kwic_page(
+        ev,
+        phrases=["finality", "<b>x</b>"],
+        searched=["Vladimir Putin, all dates"],
+        corpus={"corpus_version": "abc123", "documents": 3, "sources": {"en.kremlin.ru": {}}},
+        hints=["“Nazi”: 1 use; “Nazi*”: 9"],
+    )
+    assert out.startswith("<!DOCTYPE html>") and out.endswith("</html>\n")
+    assert "<title>Quotes of “finality”, “&lt;b&gt;x&lt;/b&gt;” · Refrain</title>" in out
+    assert (
+        "Searched for “finality”, “&lt;b&gt;x&lt;/b&gt;” in Vladimir Putin, all dates: 2 quotes in 2 statements" in out
+    )
+    assert "corpus version <code>abc123</code>" in out
+    assert '<p class="finding">Hint: “Nazi”: 1 use; “Nazi*”: 9.</p>' in out
+    assert out.count('<li class="quote">') == 2 and "<script>" not in out
+    assert "All reports" not in out  # a page on its own: no link to a gallery that is not beside it
 
 
 # --- analysis.publish.html ---------------------------------------------------------------------
@@ -193,13 +190,22 @@ def test_table_escapes_and_keeps_columns():
     df = pd.DataFrame({"phrase": [SCRIPT, "b & c"], "count": [3, None]})
     out = h.table(df, caption="Counts <all>")
     assert isinstance(out, h.HTML) and str(out) == out._repr_html_() == out.data
-    assert out.data.startswith('<table class="dataframe data"><caption>Counts &lt;all&gt;</caption>')
+    start = '<div class="scroll"><table class="dataframe data"><caption>Counts &lt;all&gt;</caption>'
+    assert out.data.startswith(start)
+    assert out.data.endswith("</table></div>")  # a wide table scrolls in its own box, never the page
     assert "<script>" not in out.data and "&lt;script&gt;alert(1)&lt;/script&gt;" in out.data
     assert "<td>b &amp; c</td>" in out.data
     assert "<th>phrase</th>" in out.data and "<th>count</th>" in out.data
     assert "<td></td>" in out.data  # missing shown empty, not NaN
     assert 'border="0"' not in out.data and "text-align" not in out.data
     assert "more rows" not in out.data
+
+
+def test_table_links_a_column_to_its_quotes_and_hides_the_link_column():
+    df = pd.DataFrame({"phrase": ["a", "b"], "count": [2, 0], "evidence": ['r/evidence/a.html#q-"a', ""]})
+    out = h.table(df, links={"count": "evidence"}).data
+    assert '<td><a href="r/evidence/a.html#q-&quot;a">2</a></td>' in out and "<td>0</td>" in out
+    assert "<th>evidence</th>" not in out and "r/evidence" not in out.replace('href="r/evidence/a.html', "")
 
 
 @pytest.mark.parametrize("n, max_rows, shown, note", [(5, 2, 2, "<p>3 more rows in the CSV.</p>"), (2, 2, 2, None)])

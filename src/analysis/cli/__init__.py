@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR, help="processed folder (default: data/processed)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--verbose", action="store_true", help="list every skipped file and warning, not a summary")
     p.add_argument("--full", action="store_true", help="ignore the previous run: re-parse every file")
     p.add_argument("--jobs", type=_positive, help="parallel parsing processes (default: all cores)")
     p.add_argument(
@@ -206,12 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", type=Path, default=config.RAW_DIR)
     p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
     p.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
-    p.add_argument("--full", action="store_true", help="re-parse every raw file")
+    p.add_argument("--build-dir", type=Path, default=config.BUILD_DIR, help="executed notebooks and render state")
+    p.add_argument("--full", action="store_true", help="re-parse every raw file and render every report")
 
     p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports")
     p.add_argument("--config", type=Path, default=config.REPORTS_FILE, help="report list (YAML)")
     p.add_argument("--only", action="append", help="render only this report (repeatable)")
+    p.add_argument("--full", action="store_true", help="render every report, not only those whose inputs changed")
     p.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
+    p.add_argument("--build-dir", type=Path, default=config.BUILD_DIR, help="executed notebooks and render state")
     p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
     return parser
 
@@ -232,16 +236,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis.ingest import ingest
 
-        ingest(args.raw, args.out, quiet=args.quiet, full=args.full, jobs=args.jobs, wait=args.wait)
+        ingest(
+            args.raw, args.out, quiet=args.quiet, full=args.full, jobs=args.jobs, wait=args.wait, verbose=args.verbose
+        )
         return 0
     if args.command in ("count", "kwic"):
         from analysis.corpus import Corpus
-        from analysis.measures.count import count_phrases, evidence
+        from analysis.measures.count import count_phrases, evidence, inflection_hints
         from analysis.measures.lexicon import load
 
         corpus = Corpus.load(args.processed)
         lexicon = load(args.lexicon)
         selections = queries.selections(args, corpus)
+        hints = inflection_hints(corpus, selections, args.phrases, lexicon=lexicon)
+        for hint in hints:
+            print(f"hint: {hint}", file=sys.stderr)
         if args.command == "count":
             table = concat(
                 [count_phrases(corpus, s, args.phrases, lexicon=lexicon, breakdown=args.breakdown) for s in selections]
@@ -252,12 +261,16 @@ def _run(args: argparse.Namespace) -> int:
                 else table.to_json(orient="records", indent=1) + "\n"
             )
         else:
-            from analysis.publish.evidence import evidence_csv, evidence_html
+            from analysis.publish.evidence import evidence_csv, kwic_page
 
             ev = concat([evidence(corpus, s, args.phrases, lexicon=lexicon) for s in selections])
             if len(selections) > 1:
                 ev = ev.sort_values(["date", "doc_id", "para_no", "char_start"], kind="stable").reset_index(drop=True)
-            text = evidence_csv(ev) if args.format == "csv" else evidence_html(ev)
+            if args.format == "csv":
+                text = evidence_csv(ev)
+            else:
+                searched = [s.describe() for s in selections]
+                text = kwic_page(ev, phrases=args.phrases, searched=searched, corpus=corpus.info, hints=hints)
         write(text, args.out)
         return 0
     if args.command in ("catchphrases", "topics", "rhetoric", "keyness"):
@@ -353,12 +366,20 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.publish.render import render_all
 
         ingest(args.raw, args.processed, full=args.full)
-        return 1 if render_all(reports_dir=args.reports_dir, processed_dir=args.processed) else 0
+        failures = render_all(
+            reports_dir=args.reports_dir, processed_dir=args.processed, build_dir=args.build_dir, full=args.full
+        )
+        return 1 if failures else 0
     if args.command == "render":
         from analysis.publish.render import render_all
 
         failures = render_all(
-            config_path=args.config, only=args.only, reports_dir=args.reports_dir, processed_dir=args.processed
+            config_path=args.config,
+            only=args.only,
+            reports_dir=args.reports_dir,
+            processed_dir=args.processed,
+            build_dir=args.build_dir,
+            full=args.full,
         )
         return 1 if failures else 0
     raise AssertionError(args.command)

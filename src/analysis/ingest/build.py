@@ -26,8 +26,10 @@ machines is typical); small batches are parsed in-process.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 from analysis import config
@@ -53,10 +55,13 @@ def ingest(
     full: bool = False,
     progress: bool | None = None,
     wait: float = 0.0,
+    verbose: bool = False,
 ) -> IngestResult:
     """Read every file under ``raw_dir`` (a folder or a tar archive); update ``out_dir``.
 
-    ``full=True`` ignores what a previous run left and rebuilds everything. The folder is locked
+    ``full=True`` ignores what a previous run left and rebuilds everything. The summary on stderr
+    names each file with a problem when there are few new ones (or ``verbose``), else counts the
+    problems by kind; the ingest report lists every file with its reason and warnings. The folder is locked
     while the new generation is written (a second ingest waits up to ``wait`` seconds, then fails);
     readers keep seeing the previous generation until the new one is complete.
     """
@@ -101,9 +106,10 @@ def ingest(
         parsed=sum(r.parsed for r in results),
         reused=sum(not r.parsed and r.status not in ("metadata", "archive") for r in results),
         parts_written=parts,
+        fresh=frozenset(r.path for r in results if r.parsed),
     )
     if not quiet:
-        _print_summary(result, out_dir)
+        _print_summary(result, out_dir, verbose=verbose)
     return result
 
 
@@ -127,7 +133,18 @@ def _progress(total: int | None):
     return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, mininterval=0.5)
 
 
-def _print_summary(result: IngestResult, out_dir: Path) -> None:
+LIST_AT_MOST = 12  # more new problems than this are counted by kind, not listed one by one
+
+
+def problem_kind(message: str) -> str:
+    """A message without its particulars: "unknown speaker label 'DR. BIRX'; kept as speaker 'Birx'"
+    -> "unknown speaker label …" (quoted names, numbers and what follows a ';' or ':' dropped)."""
+    text = re.sub(r"'[^']*'|“[^”]*”|\"[^\"]*\"|\([^)]*\)", "…", message)
+    text = re.sub(r"\d[\d.,%]*", "N", text)
+    return re.split(r"[;:]", text, maxsplit=1)[0].strip()
+
+
+def _print_summary(result: IngestResult, out_dir: Path, *, verbose: bool = False) -> None:
     info = result.info
     print(
         f"ingest: {info['files']} files -> {info['documents']} documents "
@@ -136,8 +153,30 @@ def _print_summary(result: IngestResult, out_dir: Path) -> None:
         f"corpus {info['corpus_version']}, {info['date_min']} to {info['date_max']}; wrote {out_dir}",
         file=sys.stderr,
     )
-    for row in result.report:
-        if row["status"] == "skipped":
-            print(f"  skipped {row['path']}: {row['reason']}", file=sys.stderr)
-        for w in filter(None, row["warnings"].split(" | ")):
-            print(f"  warning {row['path']}: {w}", file=sys.stderr)
+    problems = [
+        (row["path"], kind, text)
+        for row in result.report
+        for kind, text in [("skipped", row["reason"])] * (row["status"] == "skipped")
+        + [("warning", w) for w in filter(None, row["warnings"].split(" | "))]
+    ]
+    new = [p for p in problems if p[0] in result.fresh]
+    listed = problems if verbose else new if len(new) <= LIST_AT_MOST else []
+    for path, kind, text in listed:
+        print(f"  {kind} {path}: {text}", file=sys.stderr)
+    rest = [p for p in problems if p not in listed]
+    if not rest:
+        return
+    for kind in ("skipped", "warning"):
+        counts = Counter(problem_kind(text) for _, k, text in rest if k == kind)
+        if counts:
+            top = "; ".join(f"{n} {what}" for what, n in counts.most_common(4))
+            more = f"; {sum(counts.values()) - sum(n for _, n in counts.most_common(4))} of other kinds" * (
+                len(counts) > 4
+            )
+            label = "skipped files" if kind == "skipped" else "warnings"
+            print(f"  {sum(counts.values())} {label}: {top}{more}", file=sys.stderr)
+    print(
+        f"  each file's reason and warnings: {out_dir / config.INGEST_REPORT_FILE} "
+        "(or list them here: python -m analysis ingest --verbose)",
+        file=sys.stderr,
+    )

@@ -147,6 +147,7 @@ class IngestResult:
     parsed: int  # files parsed in this run
     reused: int  # files taken unchanged from the previous run
     parts_written: int  # turn parts (re)written
+    fresh: frozenset[str] = frozenset()  # paths of the files parsed in this run (their messages are new)
 
 
 def document_rows(doc: Document) -> tuple[dict, pa.Table]:

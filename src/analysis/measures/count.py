@@ -11,12 +11,15 @@ counts under :data:`LOW_COUNT` are flagged.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.measures.lexicon import Lexicon, Term, resolve_terms
+from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.match import find_matches
 from analysis.measures.stats import poisson_interval, share_interval
 from analysis.selection import PERIODS, Selection
@@ -186,3 +189,39 @@ def words_by_period(corpus: Corpus, selection: Selection) -> pd.DataFrame:
     by = selection.period
     turns = turns.assign(period=period_of(turns["date"], turns["doc_id"], by))
     return turns.groupby("period").agg(documents=("doc_id", "nunique"), speaker_words=("n_words", "sum")).reset_index()
+
+
+INFLECTION_RATIO = 1.5  # a prefix form with at least this many times the uses (and 5 more) is worth a hint
+
+
+def inflection_hints(
+    corpus: Corpus, selections: Sequence[Selection], phrases: Sequence[str], *, lexicon: Lexicon | None = None
+) -> list[str]:
+    """A sentence for each ad-hoc phrase whose last word, as a prefix (``Nazi*``), has many more uses
+    than the phrase itself in the same words: "“Nazi”: 24 uses; “Nazi*”: 53 (nazis 20, nazism 9, …)".
+    Families and phrases that already end in ``*`` get none."""
+    asked = [p for p in dict.fromkeys(phrases) if isinstance(p, str) and p.strip()]
+    lexicon = lexicon if lexicon is not None else load_lexicon()
+    asked = [p for p in asked if lexicon.get(p) is None]
+    asked = [p for p in asked if re.fullmatch(r"[^\W\d_]{2,}", p.split()[-1])]
+    hints = []
+    for phrase in asked:
+        wider = f"{phrase}*"
+        exact = wide = 0
+        forms: Counter[str] = Counter()
+        for selection in selections:
+            sel = corpus.select(selection)
+            terms = resolve_terms([phrase, wider], lexicon)
+            ev = find_matches(sel.turns, terms, index=sel.index, context_chars=0)
+            exact += int((ev["phrase"] == phrase).sum())
+            got = ev[ev["phrase"] == wider]
+            wide += len(got)
+            forms.update(m.lower() for m in got["match"])
+        if wide >= max(exact * INFLECTION_RATIO, exact + 5):
+            others = [f"{f} {n:,}" for f, n in forms.most_common() if f != phrase.lower()][:4]
+            hints.append(
+                f"“{phrase}”: {exact:,} use{'s' if exact != 1 else ''}; “{wider}”: {wide:,} "
+                f"({', '.join(others)}{', …' if len(forms) > len(others) + 1 else ''}): "
+                f"ask for “{wider}” to count every word that starts so"
+            )
+    return hints

@@ -2,26 +2,21 @@
 
 Each chart is saved as PNG and SVG with the CSV of its data beside it (``figN_name.*``), carries
 a title, axis labels and a source line, and is shown in the report with alt text generated from
-its data and a link to the CSV. Saving is deterministic: no timestamps, fixed SVG ids.
+its data and a link to the CSV. Every chart is drawn for the layout in force
+(:func:`~analysis.publish.figures.layout`: wide, or phone width with no small text), and a mark
+that stands for uses (a bar, a dot) links to their quotes when its data has an ``evidence`` column.
+Saving is deterministic: no timestamps, fixed SVG ids.
 """
 
 from __future__ import annotations
 
-import matplotlib
 import matplotlib.ticker
-from cycler import cycler
+import pandas as pd
 
-from analysis.publish.figures import SOURCES, SavedChart, save_chart, source_line, wrap
-from analysis.publish.timeaxis import (
-    MIN_PERIOD_WORDS,
-    MIN_STATEMENT_WORDS,
-    label_ends,
-    time_axis,
-    time_positions,
-)
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from analysis.publish.figures import SOURCES, SavedChart, fs, layout, save_chart, source_line, wrap, wrap_label
+from analysis.publish.ratechart import phrase_rate_chart
+from analysis.publish.style import PALETTE, evidence_links, link_bars, plt
+from analysis.publish.timeaxis import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS, label_ends, time_axis, time_positions
 
 __all__ = [
     "MIN_PERIOD_WORDS",
@@ -39,146 +34,16 @@ __all__ = [
     "time_positions",
     "wrap",
 ]
-import pandas as pd
-
-# Okabe-Ito: a colour-blind-safe qualitative palette.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-STYLE = {
-    "figure.dpi": 100,
-    "savefig.dpi": 150,
-    "font.size": 10,
-    "axes.titlesize": 12,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.prop_cycle": cycler(color=PALETTE),
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "grid.color": "#dddddd",
-    "svg.hashsalt": "refrain",
-    "svg.fonttype": "none",
-}
-plt.rcParams.update(STYLE)  # type: ignore[arg-type]
 
 
 def _finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> None:
-    ax.set_title(wrap(title))
+    if layout().narrow:  # from the figure's edge, not the axes' (long tick labels push those right)
+        fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=fs(11))
+    else:
+        ax.set_title(wrap(title))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    fig.text(0.01, -0.02, source, fontsize=8, color="#555555", ha="left", va="top")
-
-
-def phrase_rate_chart(
-    counts: pd.DataFrame,
-    *,
-    title: str,
-    source: str,
-    per: str = "words",
-    smoothed: str | None = None,
-    min_words: int | None = None,
-):
-    """Small multiples, one panel per phrase, on one shared scale: the chosen rate per period as bars
-    on a real time axis (a gap in the data is a gap on the axis), its 95% interval as whiskers and the
-    raw count written above; an optional smoothed line.
-
-    ``per`` is a key of :data:`analysis.count.DENOMINATORS`: ``words`` (per 10,000 of the
-    speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts). A rate
-    resting on fewer than ``min_words`` of the speaker's words (default :data:`MIN_PERIOD_WORDS`,
-    :data:`MIN_STATEMENT_WORDS` per document) is not drawn (the period is marked "too few words")
-    when there is more than one period to compare."""
-    from analysis.measures.count import DENOMINATORS
-
-    value, low, high, ylabel = DENOMINATORS[per]
-    phrases = list(dict.fromkeys(counts["phrase"]))
-    periods = list(dict.fromkeys(counts["period"]))
-    positions, width, is_time = time_positions(periods)
-    labels = [str(p) for p in periods]
-    per_document = is_time and not all(p.is_integer() for p in positions) and not all(len(lab) == 7 for lab in labels)
-    if min_words is None:
-        min_words = MIN_STATEMENT_WORDS if per_document else MIN_PERIOD_WORDS
-    if "speaker_words" in counts.columns and len(periods) > 1 and per != "raw":
-        words = counts.drop_duplicates("period").set_index("period").reindex(periods)["speaker_words"].fillna(0)
-        thin = (words < min_words).to_numpy()
-    else:
-        thin = pd.Series(False, index=range(len(periods))).to_numpy()
-    n = len(phrases)
-    fig, axes = plt.subplots(n, 1, figsize=(7.5, 1.9 * n + 1.2), sharex=True, sharey=True, squeeze=False)
-    many = len(periods) > 40  # per-document bars: counts would overprint each other
-    for i, (phrase, ax) in enumerate(zip(phrases, axes[:, 0], strict=True)):
-        d = counts[counts["phrase"] == phrase].set_index("period").reindex(periods)
-        rate = d[value].fillna(0).astype(float).where(~thin, 0.0)
-        color = PALETTE[i % len(PALETTE)]
-        if many:  # dozens of statements: stems and dots stay visible where bars would be hairlines
-            drawn = [(p, r) for p, r, t in zip(positions, rate, thin, strict=True) if not t]
-            ax.vlines([p for p, _ in drawn], 0, [r for _, r in drawn], color=color, linewidth=1)
-            ax.scatter([p for p, _ in drawn], [r for _, r in drawn], s=10, color=color, zorder=3)
-        else:
-            ax.bar(positions, rate, color=color, width=width)
-        tops = rate
-        if low and high and not many:
-            err_lo = (rate - d[low].fillna(0)).clip(lower=0).where(~thin, 0.0)
-            err_hi = (d[high].fillna(0) - rate).clip(lower=0).where(~thin, 0.0)
-            ax.errorbar(positions, rate, yerr=[err_lo, err_hi], fmt="none", ecolor="#444444", elinewidth=0.8, capsize=2)
-            tops = d[high].fillna(0).where(~thin, 0.0)
-        if smoothed and smoothed in d:
-            ax.plot(positions, d[smoothed].where(~thin), color="#000000", linewidth=1.2, label="smoothed")
-        for xi, c, top, small in zip(positions, d["count"].fillna(0).astype(int), tops, thin, strict=True):
-            if small and many:
-                ax.plot([xi], [0], marker="|", color="#999999", markersize=6)
-            elif small:
-                ax.annotate(
-                    "too few words",
-                    (xi, 0),
-                    xytext=(0, 2),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    rotation=90,
-                    fontsize=6.5,
-                    color="#777777",
-                )
-            elif not many:
-                ax.annotate(
-                    f"n={c}",
-                    (xi, top),
-                    xytext=(0, 2),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    fontsize=7,
-                    color="#333333",
-                )
-        ax.set_title(f"“{phrase}”", fontsize=10, loc="left")
-        ax.set_ylabel(ylabel if len(ylabel) < 18 else ylabel.split(" of ")[0], fontsize=8)
-        ax.margins(y=0.25)
-    time_axis(axes[-1, 0], positions, labels, is_time)
-    axes[-1, 0].set_xlabel("Date" if is_time and not all(p.is_integer() for p in positions) else "Period")
-    fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=12)
-    notes = [f"{'Dots' if many else 'Bars'}: {ylabel}"]
-    if low and not many:
-        notes.append("whiskers: 95% interval")
-    elif low:
-        notes.append("95% intervals in the CSV")
-    if not many:
-        notes.append("n: raw count")
-    if n > 1:
-        notes.append("all panels share one scale")
-    if thin.any():
-        mark = "grey ticks" if many else "“too few words”"
-        notes.append(f"{mark}: under {min_words:,} of his words in the period, rate not drawn")
-    fig.text(
-        0.01,
-        -0.01,
-        f"{source} " + "; ".join(notes) + ".",
-        fontsize=7.5,
-        color="#555555",
-        ha="left",
-        va="top",
-        wrap=True,
-    )
-    fig.tight_layout()
-    return fig
+    fig.text(0.01, -0.02, wrap(source, layout().note_wrap), fontsize=fs(8), color="#555555", ha="left", va="top")
 
 
 def line_chart(
@@ -200,7 +65,8 @@ def line_chart(
 
     With a ``speaker_words`` column, points resting on fewer than ``min_words`` words are drawn
     hollow and said so under the chart."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    lay = layout()
+    fig, ax = plt.subplots(figsize=(lay.width, 4.2))
     xs = list(dict.fromkeys(data[x]))
     positions, _, is_time = time_positions(xs)
     pos = dict(zip(xs, positions, strict=True))
@@ -224,7 +90,10 @@ def line_chart(
             ly.append(float(v))
         ax.plot(lx, ly, color=color, linewidth=1.5)
         small = d[x].isin(thin_periods).to_numpy()
-        ax.scatter([p for p, t in zip(px, small, strict=True) if not t], d[y][~small], s=12, color=color, zorder=3)
+        dots = ax.scatter(
+            [p for p, t in zip(px, small, strict=True) if not t], d[y][~small], s=12, color=color, zorder=3
+        )
+        dots.set_urls([u for u, t in zip(evidence_links(d, len(d)), small, strict=True) if not t])
         if small.any():
             ax.scatter(
                 [p for p, t in zip(px, small, strict=True) if t],
@@ -234,7 +103,7 @@ def line_chart(
                 edgecolors=color,
                 zorder=3,
             )
-        ends.append((float(list(d[y])[-1]), px[-1], str(name), color))
+        ends.append((float(list(d[y])[-1]), px[-1], wrap_label(str(name)) if lay.narrow else str(name), color))
     label_ends(ax, ends)
     time_axis(ax, positions, [str(v) for v in xs], is_time)
     if percent:
@@ -266,23 +135,25 @@ def dot_timeline(
     cols = sorted(dict.fromkeys(data[x]), key=str)
     positions, _, is_time = time_positions(cols)
     where = dict(zip(cols, positions, strict=True))
-    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.6))
+    lay = layout()
+    fig, ax = plt.subplots(figsize=(lay.width, (0.5 if lay.narrow else 0.38) * len(rows) + 1.6))
     biggest = max(float(data[size].max()), 1e-9)
     text = label or size
     for r, name in enumerate(rows):
         d = data[data[y] == name]
-        for c, v, t in zip(d[x], d[size], d[text], strict=True):
+        for c, v, t, u in zip(d[x], d[size], d[text], evidence_links(d, len(d)), strict=True):
             if v > 0:
-                ax.scatter(where[c], r, s=20 + 380 * v / biggest, color=PALETTE[0], alpha=0.7)
+                dot = ax.scatter(where[c], r, s=20 + 380 * v / biggest, color=PALETTE[0], alpha=0.7)
+                dot.set_urls([u])
                 ax.annotate(
                     f"{int(t)}" if float(t).is_integer() else f"{t:.1f}",
                     (where[c], r),
                     ha="center",
                     va="center",
-                    fontsize=6.5,
+                    fontsize=fs(6.5),
                     color="white" if v / biggest > 0.3 else "#333333",
                 )
-    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_yticks(range(len(rows)), [wrap_label(r) for r in rows], fontsize=fs(8))
     time_axis(ax, positions, [str(c) for c in cols], is_time)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
@@ -307,10 +178,11 @@ def diverging_bars(
 ):
     """Terms over-used on each side as horizontal bars (left side negative), annotated."""
     rows = pd.concat([right.iloc[::-1], left.iloc[::-1]], ignore_index=True)
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(rows) + 1.6))
+    lay = layout()
+    fig, ax = plt.subplots(figsize=(lay.width, (0.42 if lay.narrow else 0.3) * len(rows) + 1.6))
     colors = [PALETTE[5]] * len(right) + [PALETTE[0]] * len(left)
-    ax.barh(range(len(rows)), rows[value], color=colors)
-    ax.set_yticks(range(len(rows)), rows[label], fontsize=8)
+    link_bars(ax.barh(range(len(rows)), rows[value], color=colors), evidence_links(rows, len(rows)))
+    ax.set_yticks(range(len(rows)), rows[label], fontsize=fs(8))
     for i, (v, n) in enumerate(zip(rows[value], rows[note], strict=True)):
         ax.annotate(
             n,
@@ -319,13 +191,13 @@ def diverging_bars(
             textcoords="offset points",
             va="center",
             ha="left" if v >= 0 else "right",
-            fontsize=6.5,
+            fontsize=fs(6.5),
             color="#333333",
         )
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    lim = max(abs(rows[value]).max(), 1) * 1.35
+    lim = max(abs(rows[value]).max(), 1) * (1.9 if lay.narrow else 1.35)
     ax.set_xlim(-lim, lim)
     _finish(
         fig,
@@ -333,7 +205,11 @@ def diverging_bars(
         title=title,
         ylabel="",
         source=source,
-        xlabel=f"← over-used {right_name}    log ratio (+1 = twice as frequent)    over-used {left_name} →",
+        xlabel=(
+            f"← {right_name}   log ratio   {left_name} →"
+            if lay.narrow
+            else f"← over-used {right_name}    log ratio (+1 = twice as frequent)    over-used {left_name} →"
+        ),
     )
     fig.tight_layout()
     return fig
@@ -349,25 +225,32 @@ def bar_chart(
     source: str,
     annotate: bool = True,
     horizontal: bool = False,
+    links=None,
 ):
-    """A single-series bar chart with direct value labels."""
+    """A single-series bar chart with direct value labels; ``links``: a bar's link to its quotes."""
     labels, values = list(labels), list(values)
+    links = list(links) if links is not None else [None] * len(values)
+    lay = layout()
     if horizontal:
-        fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(labels) + 1.4))
-        ax.barh(range(len(labels)), values, color=PALETTE[0])
-        ax.set_yticks(range(len(labels)), labels)
+        shown = [wrap_label(lab) for lab in labels] if lay.narrow else labels
+        lines = max((str(lab).count("\n") + 1 for lab in shown), default=1)
+        fig, ax = plt.subplots(figsize=(lay.width, (0.35 + 0.16 * (lines - 1)) * len(labels) + 1.4))
+        link_bars(ax.barh(range(len(labels)), values, color=PALETTE[0]), links)
+        ax.set_yticks(range(len(labels)), shown)
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         if annotate:
             for i, v in enumerate(values):
-                ax.annotate(f"{v:,}", (v, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+                ax.annotate(f"{v:,}", (v, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=fs(8))
+        if annotate:
+            ax.set_xlim(0, max(values, default=1) * (1.35 if lay.narrow else 1.15))
     else:
-        fig, ax = plt.subplots(figsize=(7.5, 3.6))
+        fig, ax = plt.subplots(figsize=(lay.width, 3.6))
         positions, width, is_time = time_positions(labels)  # years on a real time axis: gaps stay gaps
         if not is_time:
             positions, width = [float(i) for i in range(len(labels))], 0.8
-        ax.bar(positions, values, color=PALETTE[0], width=width)
+        link_bars(ax.bar(positions, values, color=PALETTE[0], width=width), links)
         if is_time:
             time_axis(ax, positions, [str(v) for v in labels], True)
         else:
@@ -376,8 +259,9 @@ def bar_chart(
                 ax.set_xlim(-1.5, 1.5)  # one bar, not a wall
         if annotate:
             for x, v in zip(positions, values, strict=True):
+                label = f"{v / 1000:,.0f}k" if lay.narrow and v >= 10_000 else f"{v:,}"
                 ax.annotate(
-                    f"{v:,}", (x, v), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8
+                    label, (x, v), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=fs(8)
                 )
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()

@@ -159,14 +159,19 @@ def write_markdown(path: Path | str | None = None) -> Path:
     return out
 
 
-def write_column_dictionary(folder: Path, *, notebook: str, title: str, parameters: dict, corpus: dict) -> Path:
-    """``README.md`` in a report's folder: which notebook made it, and every CSV's columns."""
+def write_column_dictionary(folder: Path, *, notebook: str | None, title: str, parameters: dict, corpus: dict) -> Path:
+    """``README.md`` in a report's folder: which notebook made it, and every CSV's columns
+    (``notebook`` None: a notebook run by hand)."""
     schema = load_schema()
+    made = (
+        f"Made by `notebooks/{notebook}` (rendered with papermill by `python -m analysis render`)"
+        if notebook
+        else "Made by a notebook run by hand (JupyterLab or papermill; not published)"
+    )
     lines = [
         f"# {title}",
         "",
-        f"Made by `notebooks/{notebook}` (rendered with papermill by "
-        "`python -m analysis render`) on corpus version "
+        f"{made} on corpus version "
         f"`{corpus.get('corpus_version')}` ({corpus.get('date_min')} to {corpus.get('date_max')}).",
         "",
         "Parameters:",

@@ -1,12 +1,24 @@
-"""A chart as published: saved deterministically as PNG, SVG and the CSV of its data, and shown as an
-escaped figure element with alt text and links (:mod:`analysis.publish.charts` draws the charts)."""
+"""A chart as published: a wide and a phone-width drawing, each inline SVG whose points link to their
+quotes, the PNG for thumbnails and the CSV of its data beside it (:mod:`analysis.publish.charts`
+draws the charts).
+
+A chart is drawn twice from one function: at :data:`WIDE` and, inside :func:`narrow`, at phone width
+with no text under :data:`PHONE_MIN_FONT` points, so that at 375 CSS pixels no text of the drawing
+shown there is under 11 pixels. The page shows one or the other by its width (no script). Saving is
+deterministic: no timestamps, fixed SVG ids (prefixed per drawing, so that two drawings never share
+an id in one page).
+"""
 
 from __future__ import annotations
 
-import base64
+import contextlib
+import dataclasses
+import re
 import textwrap
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -23,6 +35,68 @@ SOURCES = {
 }
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How wide a chart is drawn and the smallest text it may hold."""
+
+    width: float  # inches
+    min_font: float  # points; 0: as the chart asks
+    wrap: int  # characters of a title line
+    note_wrap: int  # characters of a line of the source note under the chart
+    label_wrap: int  # characters of a tick label line
+    max_ticks: int  # year ticks at most
+    narrow: bool
+
+
+WIDE = Layout(7.5, 0, 64, 104, 60, 12, False)
+PHONE = Layout(3.8, 9.5, 34, 44, 18, 5, True)
+PHONE_MIN_FONT = PHONE.min_font
+# At 375 CSS px a chart gets 343 px (the page's margins); a drawing no wider than this is scaled to
+# at most that, so its smallest text (PHONE_MIN_FONT points: 12.7 px) shows at 11 px or more.
+PHONE_MAX_WIDTH = 4.0  # inches
+_CURRENT: list[Layout] = [WIDE]
+_PHONE_RC: dict = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+}
+
+
+def layout() -> Layout:
+    """The layout a chart is being drawn in."""
+    return _CURRENT[-1]
+
+
+def fs(points: float) -> float:
+    """A font size no smaller than the layout allows."""
+    return max(points, layout().min_font)
+
+
+@contextlib.contextmanager
+def narrow(width: float | None = None) -> Iterator[None]:
+    """Draw at phone width (``width`` inches instead of :data:`PHONE`'s): charts read :func:`layout`
+    and :func:`fs`."""
+    _CURRENT.append(PHONE if width is None else dataclasses.replace(PHONE, width=width))
+    try:
+        with plt.rc_context(_PHONE_RC):
+            yield
+    finally:
+        _CURRENT.pop()
+
+
+def wrap(title: str, width: int | None = None) -> str:
+    """Titles state findings and can be long: wrap them to the layout's width."""
+    return textwrap.fill(title, width=width or layout().wrap, break_long_words=False)
+
+
+def wrap_label(label: str) -> str:
+    """A tick label wrapped to the layout's label width (long headings, phrases)."""
+    return textwrap.fill(str(label), width=layout().label_wrap, break_long_words=False)
+
+
 def source_line(sources) -> str:
     """ "Source: …" naming each outlet the chart's data came from."""
     names = [SOURCES.get(s, s) for s in sorted(set(sources))]
@@ -34,34 +108,101 @@ class SavedChart:
     stem: Path  # path without suffix
     alt: str
     title: str
+    wide_svg: str  # inline SVG (ids prefixed, links relative to the report page)
+    phone_svg: str
 
     def files(self) -> list[Path]:
         return [self.stem.with_suffix(s) for s in (".png", ".svg", ".csv")]
 
-    def html(self, link_prefix: str) -> str:
-        """A figure element with the PNG inline (data URI), alt text and links to CSV and SVG."""
-        png = base64.b64encode(self.stem.with_suffix(".png").read_bytes()).decode("ascii")
+    def html(self, link_prefix: str, anchor: str) -> str:
+        """A figure: the wide drawing, the phone drawing (the page shows one by its width), the caption
+        with links to the data (CSV) and the files."""
         name = self.stem.name
         e = escape
         return (
-            f'<figure class="chart"><img src="data:image/png;base64,{png}" alt="{e(self.alt, quote=True)}" '
-            f'style="max-width:100%;height:auto">'
+            f'<figure class="chart" id="{e(anchor)}">'
+            f'<div class="chart-wide">{self.wide_svg}</div><div class="chart-narrow">{self.phone_svg}</div>'
             f'<figcaption>{e(self.title)} — <a href="{e(link_prefix)}/{e(name)}.csv">data (CSV)</a>, '
             f'<a href="{e(link_prefix)}/{e(name)}.svg">SVG</a>, '
-            f'<a href="{e(link_prefix)}/{e(name)}.png">PNG</a></figcaption></figure>'
+            f'<a href="{e(link_prefix)}/{e(name)}.png">PNG</a>. Points with uses link to their quotes.'
+            "</figcaption></figure>"
         )
 
 
-def save_chart(fig, data: pd.DataFrame, stem: Path, *, alt: str, title: str) -> SavedChart:
-    """Write ``stem``.png/.svg/.csv deterministically and close the figure."""
+def save_chart(
+    draw: Callable[[], Any], data: pd.DataFrame, stem: Path, *, alt: str, title: str, report: str
+) -> SavedChart:
+    """Draw ``draw()`` wide and at phone width; write ``stem``.png/.svg/.csv (the SVG file's links
+    relative to the report folder) and return both drawings for the page."""
     stem.parent.mkdir(parents=True, exist_ok=True)
+    fig = draw()
     fig.savefig(stem.with_suffix(".png"), metadata={"Software": None}, bbox_inches="tight")
-    fig.savefig(stem.with_suffix(".svg"), metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    wide = _svg(fig)
     plt.close(fig)
+    fig = _phone_drawing(draw)
+    phone = _svg(fig)
+    plt.close(fig)
+    prefix = f"{report}/"
+    stem.with_suffix(".svg").write_text(wide.replace(f'xlink:href="{prefix}', 'xlink:href="'), encoding="utf-8")
     data.to_csv(stem.with_suffix(".csv"), index=False, lineterminator="\n")
-    return SavedChart(stem, alt, title)
+    return SavedChart(
+        stem,
+        alt,
+        title,
+        inline_svg(wide, prefix=f"{stem.name}-w", label=alt),
+        inline_svg(phone, prefix=f"{stem.name}-p", label=alt),
+    )
 
 
-def wrap(title: str, width: int = 64) -> str:
-    """Titles state findings and can be long: wrap them so they fit a phone-width image."""
-    return textwrap.fill(title, width=width, break_long_words=False)
+def _phone_drawing(draw: Callable[[], Any]):
+    """The phone drawing, no wider as saved than :data:`PHONE_MAX_WIDTH`: labels that reach past the
+    axes (long tick labels, notes) would widen it and the page would scale its text down, so the
+    chart is drawn again on a narrower figure until it fits (labels keep their size; axes shrink)."""
+    width = PHONE.width
+    for _ in range(4):
+        with narrow(width):
+            fig = draw()
+            saved = _saved_width(fig)
+        if saved <= PHONE_MAX_WIDTH or width <= PHONE.width / 2:
+            return fig
+        plt.close(fig)
+        width = max(PHONE.width / 2, width - (saved - PHONE_MAX_WIDTH) - 0.05)
+    return fig
+
+
+def _saved_width(fig) -> float:
+    """The width in inches ``savefig(bbox_inches="tight")`` gives the figure."""
+    return fig.get_tightbbox().width + 2 * plt.rcParams["savefig.pad_inches"]
+
+
+def _svg(fig) -> str:
+    import io
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+
+
+def inline_svg(svg: str, *, prefix: str, label: str) -> str:
+    """An SVG document as an element of an HTML page: no XML prolog or metadata, every id prefixed
+    (and every reference to it), links as plain ``href``, scaled to its box, labelled for readers."""
+    svg = re.sub(r"\A.*?(?=<svg\b)", "", svg, flags=re.S)
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    ids = set(_ID_RE.findall(svg))
+    for ident in sorted(ids, key=len, reverse=True):
+        new = f"{prefix}-{ident}"
+        svg = svg.replace(f'id="{ident}"', f'id="{new}"')
+        svg = svg.replace(f"url(#{ident})", f"url(#{new})").replace(f'href="#{ident}"', f'href="#{new}"')
+    svg = svg.replace("xlink:href=", "href=").replace(' target="_blank"', "")  # quotes open in the same tab
+    svg = re.sub(r'\s+xmlns:xlink="[^"]*"', "", svg, count=1)
+    svg = re.sub(
+        r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\sheight="([\d.]+)pt"',
+        lambda m: f'<svg{m.group(1)} style="max-width:{float(m.group(2)) * 4 / 3:.0f}px"',
+        svg,
+        count=1,
+    )
+    svg = svg.replace("<svg ", f'<svg aria-label="{escape(label, quote=True)}" ', 1)
+    return svg.strip()

@@ -15,6 +15,17 @@ import pandas as pd
 escape = html.escape
 
 
+_REBASE: list[tuple[str, str]] = []  # (link prefix as published, the same files from where the notebook runs)
+
+
+def rebase_links(published: str, here: str) -> None:
+    """Show links that start with ``published`` (``"track-phrases/"``, relative to the reports folder)
+    as starting with ``here`` instead (``"../build/runs/track-phrases/"``, relative to the notebook), so
+    that a notebook run by hand links to files that exist. Set by the report a notebook opens (one per
+    kernel); the files written keep the published links."""
+    _REBASE[:] = [(published, here)]
+
+
 class HTML:
     """Minimal rich-display object (works with or without IPython)."""
 
@@ -22,7 +33,10 @@ class HTML:
         self.data = data
 
     def _repr_html_(self) -> str:
-        return self.data
+        data = self.data
+        for published, here in _REBASE:
+            data = data.replace(f'href="{escape(published)}', f'href="{escape(here)}')
+        return data
 
     def __str__(self) -> str:
         return self.data
@@ -47,21 +61,47 @@ def link(text: str, url) -> str:
     return f'<a href="{html.escape(href, quote=True)}">{label}</a>'
 
 
-def table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200) -> HTML:
-    """An escaped HTML table (text from sources never becomes markup)."""
+def table(
+    df: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200, links: dict[str, str] | None = None
+) -> HTML:
+    """An escaped HTML table (text from sources never becomes markup), in a box that scrolls sideways
+    on a narrow screen. ``links`` maps a shown column to the column holding each cell's link (the
+    ``count`` cells to their quotes: ``{"count": "evidence"}``); link columns are not shown."""
+    links = {k: v for k, v in (links or {}).items() if k in df.columns and v in df.columns}
+    columns = [c for c in df.columns if c not in set(links.values())]
     shown = df.head(max_rows)
-    out = shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
-    out = out.replace('<table border="0" class="dataframe data">', '<table class="dataframe data">', 1)
-    out = out.replace('<tr style="text-align: right;">', "<tr>")
-    if caption:
-        out = out.replace(
-            '<table class="dataframe data">',
-            f'<table class="dataframe data"><caption>{html.escape(caption)}</caption>',
-            1,
-        )
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = []
+    for _, row in shown.iterrows():
+        cells = []
+        for c in columns:
+            text = html.escape(_cell(row[c]))
+            href = row[links[c]] if c in links else None
+            if isinstance(href, str) and href:
+                text = f'<a href="{html.escape(href, quote=True)}">{text}</a>'
+            cells.append(f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    out = (
+        f'<div class="scroll"><table class="dataframe data">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
     if len(df) > max_rows:
         out += f"<p>{len(df) - max_rows} more rows in the CSV.</p>"
     return HTML(out)
+
+
+def _cell(value) -> str:
+    """A cell as text: empty for missing values, floats without trailing zeros."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.6f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else str(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
 def paragraph(text: str) -> HTML:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.publish.charts import PALETTE, plt
-from analysis.publish.figures import wrap
+from analysis.publish.figures import fs, layout, wrap
 from analysis.publish.timeaxis import MIN_PERIOD_WORDS, time_axis, time_positions
 
 # Okabe-Ito without the sky blue that sits too close to the blue beside it; then grey.
@@ -15,6 +15,13 @@ LINE_COLOURS = [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5], PALE
 def speaker_colours(speakers: list[str]) -> dict[str, str]:
     """One colour per speaker, the same in every panel and chart of a report."""
     return {s: LINE_COLOURS[i] if i < len(LINE_COLOURS) else "#777777" for i, s in enumerate(speakers)}
+
+
+def _points(d: pd.DataFrame, where: dict, min_words: int):
+    """The drawn points of one speaker's rows: (x, rate, row), periods of too few words left out."""
+    for row in d.itertuples():
+        if row.speaker_words >= min_words:
+            yield where[row.period], float(row.per_10k), row
 
 
 def overlay_chart(counts: pd.DataFrame, *, title: str, source: str, min_words: int = MIN_PERIOD_WORDS):
@@ -29,8 +36,9 @@ def overlay_chart(counts: pd.DataFrame, *, title: str, source: str, min_words: i
     where = dict(zip(periods, positions, strict=True))
     colours = speaker_colours(speakers)
     n = len(phrases)
-    height = 1.9 * n + 2.0
-    fig, axes = plt.subplots(n, 1, figsize=(7.5, height), sharex=True, squeeze=False)
+    lay = layout()
+    height = 1.9 * n + 2.0 + (0.8 if lay.narrow else 0)
+    fig, axes = plt.subplots(n, 1, figsize=(lay.width, height), sharex=True, squeeze=False)
     hidden = False
     for phrase, ax in zip(phrases, axes[:, 0], strict=True):
         for speaker in speakers:
@@ -53,9 +61,12 @@ def overlay_chart(counts: pd.DataFrame, *, title: str, source: str, min_words: i
                 xs.append(x)
                 ys.append(float(row.per_10k))
                 previous = x
-            ax.plot(xs, ys, color=colours[speaker], linewidth=1.6, marker="o", markersize=3, label=speaker)
-        ax.set_title(f"“{phrase}”", fontsize=10, loc="left")
-        ax.set_ylabel("per 10,000 words", fontsize=8)
+            ax.plot(xs, ys, color=colours[speaker], linewidth=1.6, label=speaker)
+            marks = list(_points(d, where, min_words))
+            dots = ax.scatter([m[0] for m in marks], [m[1] for m in marks], s=9, color=colours[speaker], zorder=3)
+            dots.set_urls([getattr(r, "evidence", None) or None for _, _, r in marks])
+        ax.set_title(f"“{phrase}”", fontsize=fs(10), loc="left")
+        ax.set_ylabel("per 10,000 words", fontsize=fs(8))
         ax.set_ylim(bottom=0)
         ax.margins(y=0.2)
     time_axis(axes[-1, 0], positions, [str(p) for p in periods], is_time)
@@ -70,16 +81,16 @@ def overlay_chart(counts: pd.DataFrame, *, title: str, source: str, min_words: i
         [s for s in speakers if s in seen],
         loc="lower left",
         bbox_to_anchor=(0.01, 0.0),
-        ncol=min(3, len(seen)),
-        fontsize=8,
+        ncol=min(2 if lay.narrow else 3, len(seen)),
+        fontsize=fs(8),
         frameon=False,
     )
-    fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=fs(12))
     notes = ["Lines: uses per 10,000 of each speaker's own words", "each panel has its own scale"]
     if hidden:
         notes.append(f"a year with under {min_words:,} of a speaker's words is not drawn (the line breaks)")
-    note = f"{source} " + "; ".join(notes) + "."
-    fig.text(0.01, -0.01, note, fontsize=7.5, color="#555555", ha="left", va="top", wrap=True)
-    rows = -(-len(seen) // 3)
+    note = wrap(f"{source} " + "; ".join(notes) + ".", lay.note_wrap)
+    fig.text(0.01, -0.01, note, fontsize=fs(7.5), color="#555555", ha="left", va="top")
+    rows = -(-len(seen) // (2 if lay.narrow else 3))
     fig.tight_layout(rect=(0, (0.25 + 0.22 * rows) / height, 1, 1))
     return fig

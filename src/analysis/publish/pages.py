@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from analysis.publish.figures import SOURCES
 from analysis.publish.html import escape
 
 CSS = """
@@ -31,12 +32,23 @@ figure.chart figcaption{font-size:.85rem;color:var(--muted)}
 .output_area,.output_wrapper,.output,.cell,.inner_cell{max-width:100%;min-width:0}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 th,td{border-bottom:1px solid var(--rule);padding:.3rem .5rem;text-align:left;vertical-align:top}
-td{overflow-wrap:anywhere}
-table.evidence td:last-child{min-width:14rem}
+td{overflow-wrap:normal;word-break:normal;hyphens:manual}
+td a{display:inline-block;min-width:1.5rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 mark{background:#ffe08a}
-code{font-size:.9em;overflow-wrap:anywhere}
+code{font-size:.9em;overflow-wrap:break-word}
 details{margin:.5rem 0}
+svg{display:block;width:100%;height:auto}
+.chart-narrow{display:none}
+@media (max-width:40rem){.chart-wide{display:none}.chart-narrow{display:block}}
+details.group{border:1px solid var(--rule);border-radius:6px;padding:.25rem .75rem;scroll-margin-top:1rem}
+details.group>summary{cursor:pointer;font-weight:600}
+details.group:target{border-color:var(--accent);box-shadow:0 0 0 2px #cfe3f2}
+nav.contents ul{columns:16rem;font-size:.85rem;padding-left:1.2rem}
+ol.quotes{padding-left:1.5rem}
+li.quote{margin:.6rem 0;overflow-wrap:break-word}
+li.quote p{margin:.15rem 0}
+p.cite{color:var(--muted);font-size:.85rem}
 .scroll{max-width:100%;overflow-x:auto}
 section.method{border:1px solid var(--rule);border-radius:6px;padding:.25rem 1rem 1rem;margin-top:2.5rem;
 background:#fafafa}
@@ -49,10 +61,11 @@ background:#fafafa}
 """
 
 
-def page(*, title: str, body: str, corpus: dict, home: bool = False) -> str:
-    """A complete, valid HTML5 document around ``body`` (already escaped HTML)."""
+def page(*, title: str, body: str, corpus: dict, home: bool = False, root: str = "") -> str:
+    """A complete, valid HTML5 document around ``body`` (already escaped HTML); ``root`` is the way
+    from the page to the reports folder ("../../" for an evidence page)."""
     e = escape
-    nav = "" if home else '<a href="index.html">← All reports</a>'
+    nav = "" if home else f'<a href="{e(root)}index.html">← All reports</a>'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -60,9 +73,15 @@ def page(*, title: str, body: str, corpus: dict, home: bool = False) -> str:
         f'<header class="site">{nav}</header>\n<main>\n{body}\n</main>\n'
         f'<footer class="site">Refrain · corpus version {e(str(corpus.get("corpus_version", "unknown")))}, '
         f"{e(str(corpus.get('documents', '?')))} documents, {e(str(corpus.get('date_min')))} to "
-        f"{e(str(corpus.get('date_max')))}. Sources: en.kremlin.ru (CC BY 4.0); Meduza.</footer>\n"
+        f"{e(str(corpus.get('date_max')))}.{e(_sources(corpus))}</footer>\n"
         "</body>\n</html>\n"
     )
+
+
+def _sources(corpus: dict) -> str:
+    """ " Sources: Meduza translation; Miller Center transcripts (public domain)." from the corpus."""
+    names = [SOURCES.get(s, s) for s in sorted(corpus.get("sources") or {})]
+    return f" Sources: {'; '.join(names)}." if names else ""
 
 
 def clean_body(body: str) -> str:

@@ -11,6 +11,8 @@ parameters). For each report:
 
 ``reports/index.html`` links every report that rendered. A failing notebook makes the command
 exit non-zero with the notebook's name and the error; the other reports are still rendered.
+A report whose inputs have not changed since it was last rendered is not rendered again
+(:mod:`analysis.publish.incremental`), and a report the list no longer names is removed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +33,7 @@ from analysis.publish.columns import write_column_dictionary
 from analysis.publish.gallery import corpus_info as _corpus_info
 from analysis.publish.gallery import read_meta as pages_meta
 from analysis.publish.gallery import write_index
+from analysis.publish.incremental import RenderState, fingerprint, remove_unlisted, shared_inputs
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
 HIDDEN_TAGS = (NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters")  # parameters are in the header
@@ -156,6 +160,7 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
                 cwd=str(config.NOTEBOOKS_DIR),
                 progress_bar=False,
                 log_output=False,
+                config=_kernel_config(),
             )
         except pm.PapermillExecutionError as exc:
             raise RenderError(
@@ -188,6 +193,15 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _kernel_config():
+    """The kernel talks to papermill over local sockets (IPC), not unencrypted TCP ports."""
+    from traitlets.config import Config
+
+    c = Config()
+    c.KernelManager.transport = "ipc"
+    return c
+
+
 def _publish(staging: Path, name: str, reports_dir: Path) -> None:
     """Move a finished report into place, replacing the old one."""
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -206,23 +220,38 @@ def render_all(
     reports_dir: Path | str = config.REPORTS_DIR,
     processed_dir: Path | str = config.PROCESSED_DIR,
     build_dir: Path | str = config.BUILD_DIR,
+    full: bool = False,
 ) -> list[str]:
-    """Render every report (or ``only`` those named); write the index. Returns the failures."""
+    """Render every report (or ``only`` those named) whose inputs changed since it was last rendered
+    into ``reports_dir`` (all of them with ``full``); remove reports the list no longer names; write
+    the index. Returns the failures."""
     all_specs = specs = load_specs(config_path)
     if only:
         unknown = sorted(set(only) - {s.name for s in specs})
         if unknown:
             raise ValueError(f"no report named {', '.join(unknown)} in {config_path}")
         specs = [s for s in specs if s.name in only]
-    reports_dir, build_dir = Path(reports_dir), Path(build_dir)
+    reports_dir, build_dir, processed_dir = Path(reports_dir), Path(build_dir), Path(processed_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
+    state = RenderState.load(build_dir, reports_dir)
+    shared = shared_inputs(processed_dir)
     failures: list[str] = []
+    unchanged: list[str] = []
     try:
+        if not only:
+            for name in remove_unlisted(reports_dir, {s.name for s in all_specs}):
+                state.forget(name)
+                print(f"render: removed {name} (config/reports.yaml no longer lists it)", file=sys.stderr)
         for spec in specs:
-            print(f"render: {spec.name} ({spec.notebook})", file=sys.stderr)
+            inputs = fingerprint(spec, shared)
+            if not full and state.is_current(spec.name, inputs):
+                unchanged.append(spec.name)
+                continue
+            began = time.monotonic()
             try:
-                render_one(spec, reports_dir=reports_dir, processed_dir=Path(processed_dir), build_dir=build_dir)
+                render_one(spec, reports_dir=reports_dir, processed_dir=processed_dir, build_dir=build_dir)
             except Exception as exc:  # a failed notebook, a dead kernel, a bad parameter: this report only
+                state.forget(spec.name)
                 message = (
                     str(exc)
                     if isinstance(exc, (RenderError, ValueError))
@@ -230,6 +259,13 @@ def render_all(
                 )
                 failures.append(message)
                 print(f"render: FAILED {message}", file=sys.stderr)
+                continue
+            state.record(spec.name, inputs)
+            print(f"render: {spec.name} ({spec.notebook}) in {time.monotonic() - began:.1f} s", file=sys.stderr)
     finally:  # the gallery is written even when a report, or the run, fails
-        write_index(all_specs, reports_dir, Path(processed_dir))
+        state.save()
+        write_index(all_specs, reports_dir, processed_dir)
+    if unchanged:
+        print(f"render: {len(unchanged)} unchanged since last rendered: {', '.join(unchanged)}", file=sys.stderr)
+    print(f"reports: {(reports_dir / 'index.html').resolve()}", file=sys.stderr)
     return failures

@@ -8,9 +8,12 @@ with alt text and data links. Nothing here reads the clock: the same inputs give
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -18,7 +21,9 @@ from analysis import config
 from analysis.corpus import Corpus
 from analysis.publish import findings
 from analysis.publish.figures import SavedChart, save_chart
-from analysis.publish.html import HTML, escape, possessive_words
+from analysis.publish.groups import EvidenceBook
+from analysis.publish.html import HTML, escape, possessive_words, rebase_links
+from analysis.publish.pages import page
 
 METHOD_HTML = (
     """
@@ -55,7 +60,7 @@ class Report:
 
     name: str
     title: str
-    reports_dir: Path = config.REPORTS_DIR
+    reports_dir: Path = config.RUNS_DIR
     charts: list[dict] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
     headline: str | None = None
@@ -63,25 +68,36 @@ class Report:
     words_to: str | None = None
     speaker: str | None = None
     finding_from: dict | None = None  # how the headline is regenerated from the published CSVs
+    by_hand: bool = False  # run by hand (JupyterLab, papermill), not by the render step
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.name):
             raise ValueError(f"report name {self.name!r}: use lower-case letters, digits, '-' and '_'")
         self.reports_dir = Path(self.reports_dir)
         self.asset_dir.mkdir(parents=True, exist_ok=True)
+        self.book = EvidenceBook(self.name, self.asset_dir)
         self._save()
+
+    def set_corpus(self, info: dict) -> None:
+        """The corpus the report measures (its evidence pages name it in their footer)."""
+        self.book.page_html = lambda title, body: page(title=title, body=body, corpus=info, root="../../")
 
     @property
     def asset_dir(self) -> Path:
         return self.reports_dir / self.name
 
-    def chart(self, fig, data: pd.DataFrame, slug: str, *, alt: str, title: str) -> HTML:
-        """Save the next numbered figure (PNG, SVG, CSV) and return it as displayable HTML."""
-        stem = self.asset_dir / f"fig{len(self.charts) + 1}_{slug}"
-        saved: SavedChart = save_chart(fig, data, stem, alt=alt, title=title)
+    def chart(self, draw: Callable[[], Any], data: pd.DataFrame, slug: str, *, alt: str, title: str) -> HTML:
+        """Draw the next numbered chart (``draw()`` makes the figure; it is called for the wide and the
+        phone drawing), save it (PNG, SVG, CSV) and return it as displayable HTML. The figure's id is
+        ``slug`` (evidence groups link back to ``#slug``)."""
+        n = len(self.charts) + 1
+        stem = self.asset_dir / f"fig{n}_{slug}"
+        saved: SavedChart = save_chart(draw, data, stem, alt=alt, title=title, report=self.name)
         self.charts.append({"file": f"{stem.name}.png", "csv": f"{stem.name}.csv", "title": title, "alt": alt})
         self._save()
-        return HTML(saved.html(self.name))
+        used = [c["csv"].split("_", 1)[1].removesuffix(".csv") for c in self.charts[:-1]]
+        anchor = slug if slug not in used else f"{slug}-{n}"
+        return HTML(saved.html(self.name, anchor=anchor))
 
     def table_file(self, data: pd.DataFrame, filename: str) -> str:
         """Write a CSV table under the report folder; return its link (relative to the report)."""
@@ -148,9 +164,14 @@ class Report:
 def start(
     name: str, title: str, *, processed_dir: str | Path = "", reports_dir: str | Path = ""
 ) -> tuple[Corpus, Report]:
-    """What every notebook does first: load the corpus and open its report (empty path = default)."""
+    """What every notebook does first: load the corpus and open its report. An empty ``reports_dir``
+    (a notebook run by hand, not by the render step) writes to ``build/runs/``, never to ``reports/``."""
     corpus = Corpus.load(processed_dir or config.PROCESSED_DIR)
-    return corpus, Report(name, title, Path(reports_dir or config.REPORTS_DIR))
+    rep = Report(name, title, Path(reports_dir or config.RUNS_DIR), by_hand=not reports_dir)
+    rep.set_corpus(corpus.info)
+    if not reports_dir:  # run by hand: the notebook's links lead from notebooks/ to build/runs/<name>/
+        rebase_links(f"{name}/", os.path.relpath(rep.asset_dir, config.NOTEBOOKS_DIR) + "/")
+    return corpus, rep
 
 
 def header(corpus: Corpus, *, title: str, measured: str, parameters: dict, rep: Report | None = None) -> HTML:

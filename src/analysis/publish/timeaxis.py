@@ -6,6 +6,8 @@ from __future__ import annotations
 import matplotlib.transforms
 import pandas as pd
 
+from analysis.publish.figures import fs, layout
+
 #: Below this many of the speaker's words a period's rate is not drawn: its interval would be the
 #: tallest thing on the chart and draw the eye to the least-measured period.
 MIN_PERIOD_WORDS = 5_000
@@ -38,13 +40,14 @@ def time_axis(ax, positions: list[float], labels: list[str], is_time: bool) -> N
     """Year ticks on a time axis (gaps stay gaps); the labels themselves otherwise (cut to 28 characters)."""
     if is_time:
         first, last = int(min(positions)), int(max(positions))
-        step = max(1, (last - first) // 12 + 1)
+        step = max(1, (last - first) // layout().max_ticks + 1)
         ticks = list(range(first, last + 1, step))
         centred = all(float(p).is_integer() for p in positions)  # year periods: a tick under each bar
         ax.set_xticks(ticks, [str(t) for t in ticks])
         ax.set_xlim(first - 0.6, last + (0.6 if centred else 1.1))
     else:
-        short = [lab if len(lab) <= 28 else lab[:27] + "…" for lab in labels]
+        cut = 16 if layout().narrow else 28
+        short = [lab if len(lab) <= cut else lab[: cut - 1] + "…" for lab in labels]
         crowded = len(labels) > 12 or (len(labels) > 3 and max(map(len, short)) > 8)
         ax.set_xticks(positions, short, rotation=90 if crowded else 0)
         if len(labels) == 1:
@@ -62,5 +65,5 @@ def label_ends(ax, ends: list[tuple[float, float, str, str]]) -> None:
         placed.append(max(y, placed[-1] + gap) if placed else y)
     shifted = matplotlib.transforms.offset_copy(ax.transData, fig=ax.figure, x=4, units="points")
     for (_, x, name, color), at in zip(sorted(ends), placed, strict=True):
-        ax.text(x, at, name, transform=shifted, va="center", ha="left", fontsize=7.5, color=color)
+        ax.text(x, at, name, transform=shifted, va="center", ha="left", fontsize=fs(7.5), color=color)
     ax.set_ylim(low, max(high, placed[-1] + gap))

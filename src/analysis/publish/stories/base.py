@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.measures.count import period_of
 from analysis.publish import findings
 from analysis.publish import report as rp
 from analysis.publish.charts import bar_chart, source_line
-from analysis.publish.evidence import evidence_html
-from analysis.publish.html import HTML, paragraph, plural, show, table
+from analysis.publish.columns import write_column_dictionary
+from analysis.publish.html import HTML, escape, paragraph, plural, show, table
+from analysis.publish.parameters import from_namespace
 from analysis.selection import Selection
+
+_KEYWORDS = {"report_name": "name", "report_title": "title"}  # notebook parameter -> story keyword
 
 
 class Story:
@@ -47,24 +51,58 @@ class Story:
         self.src = source_line(self.turns["source"]) if len(self.turns) else source_line([])
         self.rep.measured(self.speaker, self.turns["date"])
 
+    @classmethod
+    def from_parameters(cls, namespace: dict):
+        """The story of a notebook's parameters, read from its namespace (``globals()``): unknown names
+        fail, values given on papermill's command line become the declared types
+        (:func:`analysis.publish.parameters.from_namespace`)."""
+        values = from_namespace(namespace)
+        return cls(**{_KEYWORDS.get(k, k): v for k, v in values.items()})
+
     def header(self, measured: str) -> HTML:
         """What the report measured, on which corpus version, with which parameters."""
         return rp.header(self.corpus, title=self.title, measured=measured, parameters=self.parameters, rep=self.rep)
 
     def method(self) -> HTML:
-        """The methodology box with links to every data file of the report."""
+        """The methodology box with links to every data file of the report (run by hand, the
+        report's folder gets its column dictionary here; the render step writes it otherwise)."""
+        if self.rep.by_hand:
+            write_column_dictionary(
+                self.rep.asset_dir, notebook=None, title=self.title, parameters=self.parameters, corpus=self.corpus.info
+            )
         return rp.method(self.rep)
 
     def statements(self) -> str:
         """ "12 statements": the number of statements in the selection."""
         return plural(int(self.turns["doc_id"].nunique()), "statement")
 
-    def evidence_block(self, ev: pd.DataFrame, *, max_rows: int, filename: str = "evidence.csv") -> HTML:
-        """The evidence rows as a downloadable CSV and an escaped table (the first ``max_rows``)."""
-        link = self.rep.table_file(ev.drop(columns=["char_start"]), filename)
+    def linked(
+        self,
+        table: pd.DataFrame,
+        ev: pd.DataFrame,
+        *,
+        back: str,
+        keys: tuple[str, ...] = ("speaker", "phrase", "period"),
+        count: str = "count",
+        period: str | None = None,
+    ) -> pd.DataFrame:
+        """``table`` with an ``evidence`` column: for every row with uses (``count`` > 0), the link of
+        the group of its quotes, made from the evidence rows ``ev`` (a ``period`` computed from each
+        quote's date as the table's periods were, ``self.selection.period`` unless given). ``back``
+        is the anchor of the chart or table that counts them ("#phrase_rates")."""
+        if "period" in keys and "period" not in ev.columns:
+            ev = ev.assign(period=period_of(ev["date"], ev["doc_id"], period or self.selection.period))
+        if "speaker" in keys and "speaker" not in ev.columns:
+            ev = ev.assign(speaker=self.speaker)
+        links = self.rep.book.add(ev, list(keys), back=back, label=lambda k: _label(dict(zip(keys, k, strict=True))))
+        return table.assign(evidence=self.rep.book.link_column(table, links, list(keys), count))
+
+    def evidence_block(self, ev: pd.DataFrame, *, filename: str = "evidence.csv") -> HTML:
+        """Every quote as a downloadable CSV, and the evidence pages the report's numbers link to."""
+        link = self.rep.table_file(ev.drop(columns=["char_start"], errors="ignore"), filename)
         return HTML(
-            f'<p>{plural(len(ev), "match", "matches")}. <a href="{link}">Download the evidence (CSV)</a>.</p>'
-            + evidence_html(ev, max_rows=max_rows)
+            f'<p>{plural(len(ev), "quote")} counted. <a href="{escape(link)}">Download them all (CSV)</a>. '
+            "Every count above links to its own quotes; by phrase:</p>" + self.rep.book.index_html()
         )
 
     def heading_bars(self, heads: pd.DataFrame, *, none: str, with_table: bool = True) -> None:
@@ -73,17 +111,16 @@ class Story:
         if heads.empty:
             show(paragraph(none))
             return
-        fig = bar_chart(
-            heads["heading"],
-            heads["speaker_words"],
-            horizontal=True,
-            title=findings.headings(heads),
-            xlabel="Words (speaker's own)",
-            ylabel="",
-            source=self.src,
-        )
         chart = self.rep.chart(
-            fig,
+            lambda: bar_chart(
+                heads["heading"],
+                heads["speaker_words"],
+                horizontal=True,
+                title=findings.headings(heads),
+                xlabel="Words (speaker's own)",
+                ylabel="",
+                source=self.src,
+            ),
             heads,
             "words_per_heading",
             title="Words per topic heading",
@@ -94,3 +131,13 @@ class Story:
             show(chart, table(heads))
         else:
             show(chart)
+
+
+def _label(key: dict) -> str:
+    """ "2016 · “our-partners” (our Western partners) · Vladimir Putin": a group of quotes' name on its page."""
+    parts = [str(key[k]) for k in ("period", "section") if key.get(k) not in (None, "")]
+    if key.get("phrase") not in (None, ""):
+        form = f" ({key['form']})" if key.get("form") not in (None, "", key.get("phrase")) else ""
+        parts.append(f"“{key['phrase']}”{form}")
+    parts += [str(key[k]) for k in ("speaker", "side") if key.get(k) not in (None, "")]
+    return " · ".join(parts)

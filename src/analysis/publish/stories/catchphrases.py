@@ -84,19 +84,23 @@ class CatchphrasesStory(Story):
         found = self.found
         if not len(found):
             return
+        quotes = evidence(self.corpus, self.selection, list(found["phrase"]))
+        found = found.assign(speaker=self.speaker, period="all periods")
+        found = self.linked(found, quotes.assign(period="all periods"), back="#catchphrases", count="uses")
+        found = found.drop(columns=["speaker", "period"])
         shown = found.head(15)
-        fig = bar_chart(
-            shown["phrase"],
-            shown["statements"],
-            horizontal=True,
-            title=findings.catchphrases(found, self.speaker),
-            xlabel="Statements containing the phrase",
-            ylabel="",
-            source=self.src,
-        )
         show(
             self.rep.chart(
-                fig,
+                lambda: bar_chart(
+                    shown["phrase"],
+                    shown["statements"],
+                    horizontal=True,
+                    title=findings.catchphrases(found, self.speaker),
+                    xlabel="Statements containing the phrase",
+                    ylabel="",
+                    source=self.src,
+                    links=shown["evidence"],
+                ),
                 found,
                 "catchphrases",
                 title="Catchphrases by number of statements",
@@ -105,7 +109,7 @@ class CatchphrasesStory(Story):
                     f"“{p}” in {s} statements" for p, s in shown[["phrase", "statements"]].itertuples(index=False)
                 ),
             ),
-            table(found),
+            table(found, links={"uses": "evidence"}),
         )
 
     def timeline(self) -> None:
@@ -114,20 +118,22 @@ class CatchphrasesStory(Story):
         if not follow:
             return
         yearly = count_phrases(self.corpus, self.selection.with_(period="year"), follow)
-        fig = dot_timeline(
-            yearly,
-            x="period",
-            y="phrase",
-            size="per_10k",
-            label="count",
-            size_name="uses per 10,000 of his words in the year",
-            source=self.src,
-            title=f"When he says them: uses per 10,000 words, per year, of the {len(follow)} most widespread phrases",
-        )
+        ev = evidence(self.corpus, self.selection, follow)
+        yearly = self.linked(yearly, ev, back="#catchphrase_timeline", period="year")
         totals = yearly.groupby("phrase", sort=False)["count"].sum()
         show(
             self.rep.chart(
-                fig,
+                lambda: dot_timeline(
+                    yearly,
+                    x="period",
+                    y="phrase",
+                    size="per_10k",
+                    label="count",
+                    size_name="uses per 10,000 of his words in the year",
+                    source=self.src,
+                    title=f"When he says them: uses per 10,000 words, per year, of the {len(follow)} most "
+                    "widespread phrases",
+                ),
                 yearly,
                 "catchphrase_timeline",
                 title="Catchphrases year by year",
@@ -140,4 +146,4 @@ class CatchphrasesStory(Story):
         """Every use of the phrases followed, oldest first (shown when there are any)."""
         if not self.follow:
             return
-        show(self.evidence_block(evidence(self.corpus, self.selection, self.follow), max_rows=200))
+        show(self.evidence_block(evidence(self.corpus, self.selection, self.follow)))

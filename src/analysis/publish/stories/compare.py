@@ -8,7 +8,6 @@ from analysis.measures.keyness import compare, sides
 from analysis.measures.match import find_matches
 from analysis.publish import findings
 from analysis.publish.charts import diverging_bars, source_line
-from analysis.publish.evidence import evidence_html
 from analysis.publish.html import HTML, paragraph, plural, show, table
 from analysis.publish.stories.base import Story
 from analysis.selection import Selection
@@ -62,7 +61,21 @@ class CompareStory(Story):
         self.src = source_line(list(self.turns_a["source"]) + list(self.turns_b["source"]))
         self.rep.measured(self.speaker, list(self.turns_a["date"]) + list(self.turns_b["date"]))
         self.result = compare(self.turns_a, self.turns_b, ngram=ngram, min_freq=min_freq, top=top)
-        self.a, self.b = _noted(self.result["a"]), _noted(self.result["b"])
+        self.a, self.b = self._quoted(_noted(self.result["a"]), "A"), self._quoted(_noted(self.result["b"]), "B")
+
+    def _quoted(self, terms: pd.DataFrame, side: str) -> pd.DataFrame:
+        """The terms over-used on ``side`` with ``count``, the phrase matcher's uses of each in that side's
+        words (the quotes: the tokenizer's ``freq_a``/``freq_b`` may differ by a contraction), linked."""
+        turns = self.turns_a if side == "A" else self.turns_b
+        ev = find_matches(turns, list(terms["term"])) if len(terms) else find_matches(turns.iloc[0:0], ["x"])
+        ev = ev.assign(side=side)
+        self.matches = pd.concat([getattr(self, "matches", ev.iloc[0:0]), ev], ignore_index=True)
+        counts = ev.groupby("phrase").size()
+        terms = terms.assign(side=side, count=[int(counts.get(t, 0)) for t in terms["term"]])
+        linked = self.linked(
+            terms.rename(columns={"term": "phrase"}), ev, back="#keyness", keys=("side", "phrase")
+        ).rename(columns={"phrase": "term"})
+        return linked.drop(columns=["side"])
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
@@ -85,20 +98,19 @@ class CompareStory(Story):
     def keyness_chart(self) -> HTML:
         """Diverging bars of the log ratio of the top terms of each side, labelled with G² and frequencies."""
         a, b = self.a, self.b
-        fig = diverging_bars(
-            a,
-            b,
-            label="term",
-            value="log_ratio",
-            note="note",
-            left_name=self.label_a,
-            right_name=self.label_b,
-            title=findings.keyness(a, b, self.label_a, self.label_b),
-            source=self.src,
-        )
         both = pd.concat([a.assign(side="A"), b.assign(side="B")], ignore_index=True)
         return self.rep.chart(
-            fig,
+            lambda: diverging_bars(
+                a,
+                b,
+                label="term",
+                value="log_ratio",
+                note="note",
+                left_name=self.label_a,
+                right_name=self.label_b,
+                title=findings.keyness(a, b, self.label_a, self.label_b),
+                source=self.src,
+            ),
             both.drop(columns=["note"]),
             "keyness",
             title="Keyness: over-used terms on each side",
@@ -111,23 +123,15 @@ class CompareStory(Story):
     def tables(self) -> None:
         """The over-used terms of side A, then of side B (shown)."""
         show(
-            table(self.a.drop(columns=["note"]), caption=f"Over-used in A ({self.label_a})"),
-            table(self.b.drop(columns=["note"]), caption=f"Over-used in B ({self.label_b})"),
+            table(
+                self.a.drop(columns=["note"]), caption=f"Over-used in A ({self.label_a})", links={"count": "evidence"}
+            ),
+            table(
+                self.b.drop(columns=["note"]), caption=f"Over-used in B ({self.label_b})", links={"count": "evidence"}
+            ),
         )
 
     def evidence(self) -> None:
-        """Quotes for the strongest terms of each side, from that side's words (shown when there are any)."""
-        rows = []
-        for side, terms, turns in (("A", self.a, self.turns_a), ("B", self.b, self.turns_b)):
-            strongest = list(terms["term"].head(self.evidence_terms))
-            if strongest:  # the phrase matcher over the same side's words
-                rows.append(find_matches(turns, strongest).assign(side=side))
-        ev = pd.concat(rows, ignore_index=True) if rows else None
-        if ev is not None and len(ev):
-            link = self.rep.table_file(ev.drop(columns=["char_start"]), "evidence.csv")
-            show(
-                HTML(
-                    f'<p>{plural(len(ev), "quote")}. <a href="{link}">Download the evidence (CSV)</a>. '
-                    f"The first 200:</p>" + evidence_html(ev, max_rows=200)
-                )
-            )
+        """Every use of the terms shown, by side (shown when there are any): the CSV and the pages of quotes."""
+        if len(self.matches):
+            show(self.evidence_block(self.matches))

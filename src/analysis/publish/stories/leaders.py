@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures import leaders, lexicon
-from analysis.measures.count import evidence
+from analysis.measures.count import evidence, period_of
 from analysis.publish import findings
 from analysis.publish.charts import line_chart, source_line
 from analysis.publish.html import HTML, paragraph, plural, show, table
@@ -27,14 +27,13 @@ class LeadersStory(Story):
         source: str,
         period: str,
         min_words: int,
-        evidence_rows: int,
         **report,
     ) -> None:
         if not isinstance(speakers, list) or len(speakers) < 2:
             raise ValueError(f"speakers: name two sides or more (a speaker or a group); got {speakers!r}")
         base = Selection.of(start=start, end=end, source=source, period=period)
         self.lex = lexicon.load()
-        self.phrases, self.min_words, self.evidence_rows = phrases, min_words, evidence_rows
+        self.phrases, self.min_words = phrases, min_words
         super().__init__(
             base,
             select=False,
@@ -46,7 +45,6 @@ class LeadersStory(Story):
                 source=source,
                 period=period,
                 min_words=min_words,
-                evidence_rows=evidence_rows,
             ),
             **report,
         )
@@ -59,9 +57,22 @@ class LeadersStory(Story):
         self.speaker = " and ".join(self.labels)
         self.src = source_line(self.turns["source"])
         self.rep.measured(self.speaker, self.turns["date"])
-        self.counts = leaders.counts_by_speaker(self.corpus, self.sides, phrases, lexicon=self.lex)
+        self.ev = pd.concat(  # every use, by speaker: the quotes each count adds up
+            [
+                evidence(self.corpus, s, phrases, lexicon=self.lex).assign(side=side)
+                for side, sels in self.sides.items()
+                for s in sels
+            ],
+            ignore_index=True,
+        )
+        counts = leaders.counts_by_speaker(self.corpus, self.sides, phrases, lexicon=self.lex)
+        self.counts = self.linked(counts, self.ev, back="#rates_by_speaker")
         self.common = leaders.common_periods(self.counts, min_words=min_words)
-        self.totals = leaders.totals(self.counts, periods=self.common)
+        self.totals = leaders.totals(self.counts.drop(columns=["evidence"]), periods=self.common)
+        in_common = self.ev[period_of(self.ev["date"], self.ev["doc_id"], period).isin(self.common)]
+        self.totals_linked = self.linked(
+            self.totals, in_common.assign(period="totals"), back="#totals", keys=("side", "phrase")
+        )
         self.coverage = leaders.coverage(self.counts, min_words=min_words)
         self.colours = speaker_colours([s.speaker for sels in self.sides.values() for s in sels])
 
@@ -96,19 +107,18 @@ class LeadersStory(Story):
     def coverage_chart(self) -> HTML:
         """Each speaker's own words per period: the denominators, and where they are thin."""
         cov = self.coverage
-        fig = line_chart(
-            cov.rename(columns={"speaker_words": "words"}),
-            colours=self.colours,
-            x="period",
-            y="words",
-            series="speaker",
-            title=_coverage_title(cov, self.min_words),
-            xlabel="Year" if self.selection.period == "year" else "Period",
-            ylabel="Words (each speaker's own)",
-            source=self.src,
-        )
         return self.rep.chart(
-            fig,
+            lambda: line_chart(
+                cov.rename(columns={"speaker_words": "words"}),
+                colours=self.colours,
+                x="period",
+                y="words",
+                series="speaker",
+                title=_coverage_title(cov, self.min_words),
+                xlabel="Year" if self.selection.period == "year" else "Period",
+                ylabel="Words (each speaker's own)",
+                source=self.src,
+            ),
             cov,
             "words_per_speaker",
             title="Each speaker's words per period",
@@ -127,7 +137,8 @@ class LeadersStory(Story):
         per = "; ".join(f"{s} in {', '.join(g['period'])}" for s, g in thin.groupby("speaker", sort=False) if len(g))
         return paragraph(
             f"Too few words (under {self.min_words:,} of the speaker's own in the period) for a rate to be drawn: "
-            f"{per}. Those periods are left out of the lines below; the totals count them."
+            f"{per}. Those periods are left out of the lines below; the totals add them in when they fall in a "
+            "year the totals compare."
         )
 
     def totals_sentence(self) -> HTML:
@@ -141,7 +152,7 @@ class LeadersStory(Story):
     def totals_table(self) -> HTML:
         """The totals, shown compactly (rates and ratios with their intervals); every column is in the
         finding's table, finding_totals.csv."""
-        t = self.totals
+        t = self.totals_linked
 
         def ci(cols: list[str]) -> list[str]:
             return [f"{v:.2f} ({lo:.2f}–{hi:.2f})" for v, lo, hi in t[cols].itertuples(index=False)]
@@ -155,16 +166,16 @@ class LeadersStory(Story):
                 "per 10k (95%)": ci(["per_10k", "per_10k_low", "per_10k_high"]),
                 "ratio (95%)": ci(["ratio_to_others", "ratio_low", "ratio_high"]),
                 "clearly": t["clearly"],
+                "evidence": t["evidence"],
             }
         )
-        return table(shown)
+        return HTML('<div id="totals"></div>' + str(table(shown, links={"uses": "evidence"})))
 
     def overlay(self) -> HTML:
-        fig = overlay_chart(
-            self.counts, title=findings.leaders_title(self.totals), source=self.src, min_words=self.min_words
-        )
         return self.rep.chart(
-            fig,
+            lambda: overlay_chart(
+                self.counts, title=findings.leaders_title(self.totals), source=self.src, min_words=self.min_words
+            ),
             self.counts,
             "rates_by_speaker",
             title=f"Uses per 10,000 words per {self.selection.period}, one line per speaker",
@@ -178,20 +189,17 @@ class LeadersStory(Story):
 
     def counts_table(self) -> HTML:
         shown = self.counts[self.counts["count"] > 0]
-        return table(shown[["side", "speaker", "period", "phrase", "count", "speaker_words", "per_10k", "documents"]])
+        cols = ["side", "speaker", "period", "phrase", "count", "speaker_words", "per_10k", "documents", "evidence"]
+        return table(shown[cols], links={"count": "evidence"})
 
     def evidence(self) -> None:
         """Every use counted, by side; the counts above are computed from these very rows."""
-        for side, sels in self.sides.items():
-            ev = pd.concat([evidence(self.corpus, s, self.phrases, lexicon=self.lex) for s in sels], ignore_index=True)
+        for side in self.sides:
+            ev = self.ev[self.ev["side"] == side]
             expected = int(self.counts.loc[self.counts["side"] == side, "count"].sum())
             if len(ev) != expected:
                 raise RuntimeError(f"{side}: evidence rows ({len(ev)}) differ from the count ({expected})")
-            slug = "".join(c if c.isalnum() else "-" for c in side.lower()).strip("-")
-            show(
-                paragraph(f"{side}:"),
-                self.evidence_block(ev, max_rows=self.evidence_rows, filename=f"evidence-{slug}.csv"),
-            )
+        show(self.evidence_block(self.ev))
 
 
 def _coverage_title(cov: pd.DataFrame, min_words: int) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from analysis.errors import ParameterError
 from analysis.measures import lexicon
 from analysis.measures import topics as tp
 from analysis.measures.count import DENOMINATORS, count_phrases, evidence, smooth, words_by_period
 from analysis.publish import findings
 from analysis.publish.charts import bar_chart, phrase_rate_chart
-from analysis.publish.html import HTML, paragraph, plural, show, table
+from analysis.publish.html import HTML, escape, paragraph, plural, show, table
 from analysis.publish.stories.base import Story
 from analysis.selection import Selection
 
@@ -30,7 +31,7 @@ class PhrasesStory(Story):
         **report,
     ) -> None:
         if per not in DENOMINATORS:
-            raise ValueError(f"per must be one of {', '.join(DENOMINATORS)}; got {per!r}")
+            raise ParameterError(f"per must be one of {', '.join(DENOMINATORS)}; got {per!r}")
         selection = Selection.of(speaker=speaker, start=start, end=end, source=source, period=period)
         super().__init__(
             selection,
@@ -50,9 +51,11 @@ class PhrasesStory(Story):
         self.phrases, self.per, self.breakdown, self.smooth_periods = phrases, per, breakdown, smooth_periods
         self.lex = lexicon.load()
         self.terms = lexicon.resolve_terms(phrases, self.lex)
-        self.counts = smooth(
+        self.ev = evidence(self.corpus, selection, phrases, lexicon=self.lex)  # the quotes every count adds up
+        counts = smooth(
             count_phrases(self.corpus, selection, phrases, lexicon=self.lex), smooth_periods, DENOMINATORS[per][0]
         )
+        self.counts = self.linked(counts, self.ev, back="#phrase_rates")
         self.glance = words_by_period(self.corpus, selection.with_(period="year"))
         self.totals = self.counts.groupby("phrase", sort=False)["count"].sum()
 
@@ -78,16 +81,15 @@ class PhrasesStory(Story):
 
     def glance_chart(self) -> HTML:
         g = self.glance
-        fig = bar_chart(
-            g["period"],
-            g["speaker_words"],
-            title=findings.words_per_year(g, self.speaker),
-            xlabel="Year",
-            ylabel="Words (speaker's own)",
-            source=self.src,
-        )
         return self.rep.chart(
-            fig,
+            lambda: bar_chart(
+                g["period"],
+                g["speaker_words"],
+                title=findings.words_per_year(g, self.speaker),
+                xlabel="Year",
+                ylabel="Words (speaker's own)",
+                source=self.src,
+            ),
             g,
             "words_per_year",
             title="Speaker's words per year",
@@ -99,22 +101,26 @@ class PhrasesStory(Story):
         )
 
     def totals_sentence(self) -> HTML:
-        return paragraph(
-            "Totals over the selection: " + "; ".join(f"“{p}”: {int(n)}" for p, n in self.totals.items()) + "."
-        )
+        """The totals, each linked to all its quotes."""
+        totals = self.totals.reset_index().assign(speaker=self.speaker, period="all periods")
+        totals = self.linked(totals, self.ev.assign(period="all periods"), back="#phrase_rates")
+        parts = [
+            f"“{escape(p)}”: " + (f'<a href="{escape(u, quote=True)}">{int(n)}</a>' if u else f"{int(n)}")
+            for p, n, u in totals[["phrase", "count", "evidence"]].itertuples(index=False)
+        ]
+        return HTML(f"<p>Totals over the selection: {'; '.join(parts)}.</p>")
 
     def rates_chart(self) -> HTML:
         column, _, _, label = DENOMINATORS[self.per]
         smoothed = f"{column}_smoothed" if self.smooth_periods >= 2 else None
-        fig = phrase_rate_chart(
-            self.counts,
-            title=findings.phrase_rates(self.counts, self.speaker),
-            source=self.src,
-            per=self.per,
-            smoothed=smoothed,
-        )
         return self.rep.chart(
-            fig,
+            lambda: phrase_rate_chart(
+                self.counts,
+                title=findings.phrase_rates(self.counts, self.speaker),
+                source=self.src,
+                per=self.per,
+                smoothed=smoothed,
+            ),
             self.counts,
             "phrase_rates",
             title=f"Phrases per {self.selection.period}: {label}",
@@ -123,7 +129,7 @@ class PhrasesStory(Story):
         )
 
     def rates_table(self) -> HTML:
-        return table(self.counts)
+        return table(self.counts, links={"count": "evidence"})
 
     def forms(self) -> None:
         """Uses by surface form (shown only when the parameters ask for a breakdown)."""
@@ -131,9 +137,13 @@ class PhrasesStory(Story):
             return
         forms = count_phrases(self.corpus, self.selection, self.phrases, lexicon=self.lex, breakdown=True)
         forms = forms[forms["count"] > 0]
+        forms = self.linked(forms, self.ev, back="#forms", keys=("speaker", "phrase", "form", "period"))
         show(
-            paragraph("Uses by surface form (periods with at least one use):"),
-            table(forms[["period", "phrase", "form", "count", "per_10k", "documents_with_match"]]),
+            HTML('<p id="forms">Uses by surface form (periods with at least one use):</p>'),
+            table(
+                forms[["period", "phrase", "form", "count", "per_10k", "documents_with_match", "evidence"]],
+                links={"count": "evidence"},
+            ),
         )
 
     def headings(self) -> None:
@@ -142,7 +152,7 @@ class PhrasesStory(Story):
 
     def evidence(self) -> HTML:
         """Every use counted above; the counts are computed from these very rows."""
-        ev = evidence(self.corpus, self.selection, self.phrases, lexicon=self.lex)
+        ev = self.ev
         if len(ev) != int(self.counts["count"].sum()):
             raise RuntimeError(f"evidence rows ({len(ev)}) differ from the count ({int(self.counts['count'].sum())})")
-        return self.evidence_block(ev, max_rows=300)
+        return self.evidence_block(ev)

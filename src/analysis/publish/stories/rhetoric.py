@@ -11,8 +11,7 @@ from analysis.measures.catchphrases import reference
 from analysis.measures.count import DENOMINATORS, count_phrases, evidence
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
-from analysis.publish.evidence import evidence_html
-from analysis.publish.html import HTML, plural, show, table
+from analysis.publish.html import HTML, show, table
 from analysis.publish.stories.base import Story
 from analysis.selection import Selection
 
@@ -54,7 +53,9 @@ class RhetoricStory(Story):
             **report,
         )
         self.lex, self.cats, self.per, self.min_statement_words = lex, cats, per, min_statement_words
-        self.counts = count_phrases(self.corpus, selection, cats, lexicon=lex)
+        self.counts = self.linked(
+            count_phrases(self.corpus, selection, cats, lexicon=lex), self.hits, back="#rhetoric_rates"
+        )
         others = reference(self.corpus, selection)  # everyone else's own words in the source: the baseline
         self.baseline = rhetoric.baseline(others, lex, cats)
 
@@ -77,12 +78,11 @@ class RhetoricStory(Story):
     def rates_chart(self) -> HTML:
         """Small multiples of each category's rate per period."""
         counts, period = self.counts, self.selection.period
-        fig = phrase_rate_chart(
-            counts, title=findings.rhetoric(counts, self.speaker, self.baseline), source=self.src, per=self.per
-        )
         totals = counts.groupby("phrase", sort=False)["count"].sum()
         return self.rep.chart(
-            fig,
+            lambda: phrase_rate_chart(
+                counts, title=findings.rhetoric(counts, self.speaker, self.baseline), source=self.src, per=self.per
+            ),
             counts,
             "rhetoric_rates",
             title=f"Rhetoric markers per {period}",
@@ -92,19 +92,21 @@ class RhetoricStory(Story):
 
     def rates_table(self) -> HTML:
         """The counts and rates behind the chart."""
-        return table(self.counts)
+        return table(self.counts, links={"count": "evidence"})
 
     def per_statement(self) -> HTML:
         """The three statements with the highest rate per category (all of them in a CSV)."""
         per_doc = count_phrases(self.corpus, self.selection.with_(period="document"), self.cats, lexicon=self.lex)
         per_doc = per_doc[per_doc["speaker_words"] >= self.min_statement_words]
+        per_doc = self.linked(per_doc, self.hits, back="#per_statement", period="document")
         self.rep.table_file(per_doc, "rhetoric_per_statement.csv")
         top_docs = (
             per_doc.sort_values(["phrase", "per_10k", "period"], ascending=[True, False, True])
             .groupby("phrase")
             .head(3)
         )
-        return table(top_docs[["phrase", "period", "count", "speaker_words", "per_10k", "low_count"]])
+        cols = ["phrase", "period", "count", "speaker_words", "per_10k", "low_count", "evidence"]
+        return HTML('<div id="per_statement"></div>' + str(table(top_docs[cols], links={"count": "evidence"})))
 
     @cached_property
     def hits(self) -> pd.DataFrame:
@@ -118,10 +120,5 @@ class RhetoricStory(Story):
         return table(prec)
 
     def evidence(self) -> HTML:
-        """Every hit counted above: a downloadable CSV and the first 300 as a table."""
-        ev = self.hits
-        link = self.rep.table_file(ev.drop(columns=["char_start"]), "evidence.csv")
-        return HTML(
-            f'<p>{plural(len(ev), "hit")}. <a href="{link}">Download the evidence (CSV)</a>. The first 300:</p>'
-            + evidence_html(ev, max_rows=300)
-        )
+        """Every hit counted above: a downloadable CSV and the pages of the quotes."""
+        return self.evidence_block(self.hits)

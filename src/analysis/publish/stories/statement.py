@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analysis.measures import lexicon
 from analysis.measures import statement as st
+from analysis.measures.count import evidence
 from analysis.publish.charts import source_line
 from analysis.publish.html import HTML, escape, link, paragraph, plural, show, table
 from analysis.publish.stories.base import Story
@@ -57,17 +58,29 @@ class StatementStory(Story):
     def markers_table(self) -> HTML:
         """Uses of each phrase family and rhetoric category per heading (the long table is written as a CSV)."""
         long = st.markers_by_heading(self.ev)
+        ev = self.ev.assign(section=self.ev["section"].fillna(st.NO_HEADING))
+        long = self.linked(long, ev, back="#markers", keys=("section", "phrase"))
         self.rep.table_file(long, "markers_by_heading.csv")
-        return table(st.marker_grid(long))
+        grid = st.marker_grid(long)
+        links = long.set_index(["section", "phrase"])["evidence"]
+        for marker in [c for c in grid.columns if c != "section"]:
+            grid[f"evidence:{marker}"] = [links.get((h, marker), "") for h in grid["section"]]
+        markers = [c for c in grid.columns if c != "section" and not c.startswith("evidence:")]
+        return HTML('<div id="markers"></div>' + str(table(grid, links={m: f"evidence:{m}" for m in markers})))
 
     def shared_table(self) -> HTML:
         """The statement's phrases that recur in his other statements (also written as a CSV)."""
         shared = st.shared_phrases(self.corpus, self.selection, self.doc_id, min_words=self.min_words)
+        if not len(shared):
+            self.rep.table_file(shared, "shared_phrases.csv")
+            return paragraph("No phrase of this statement recurs elsewhere in the corpus.")
+        quotes = evidence(self.corpus, self.selection, list(shared["phrase"])).assign(period="all statements")
+        shared = self.linked(
+            shared.assign(speaker=self.speaker, period="all statements"), quotes, back="#shared", count="uses"
+        ).drop(columns=["speaker", "period"])
         self.rep.table_file(shared, "shared_phrases.csv")
-        if len(shared):
-            return table(shared)
-        return paragraph("No phrase of this statement recurs elsewhere in the corpus.")
+        return HTML('<div id="shared"></div>' + str(table(shared, links={"uses": "evidence"})))
 
     def evidence(self) -> HTML:
-        """Every family and rhetoric match in the statement, in text order."""
-        return self.evidence_block(self.ev, max_rows=len(self.ev))
+        """Every family and rhetoric match in the statement, in text order: the CSV and the pages of quotes."""
+        return self.evidence_block(self.ev)

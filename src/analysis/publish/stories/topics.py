@@ -10,8 +10,7 @@ from analysis.measures import lexicon
 from analysis.measures import topics as tp
 from analysis.publish import findings
 from analysis.publish.charts import line_chart
-from analysis.publish.evidence import evidence_html
-from analysis.publish.html import HTML, plural, show, table
+from analysis.publish.html import HTML, show, table
 from analysis.publish.stories.base import Story
 from analysis.selection import Selection
 
@@ -32,7 +31,14 @@ class TopicsStory(Story):
         )
         self.n_topics, self.seed = n_topics, seed
         self.lex = lexicon.load(kind="topics")
-        self.shares = tp.lexicon_shares(self.turns, self.lex, by=self.selection.period)
+        self.term_matches = tp.lexicon_evidence(self.turns, self.lex)  # the quotes behind every share
+        shares = tp.lexicon_shares(self.turns, self.lex, by=self.selection.period).assign(speaker=self.speaker)
+        ev = self.term_matches.assign(speaker=self.speaker)
+        self.shares = (
+            self.linked(shares.rename(columns={"topic": "phrase"}), ev, back="#topic_shares", count="topic_hits")
+            .rename(columns={"phrase": "topic"})
+            .drop(columns=["speaker"])
+        )
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
@@ -55,20 +61,19 @@ class TopicsStory(Story):
     def shares_chart(self) -> HTML:
         """Each topic's share of the speaker's words per period, as lines."""
         period = self.selection.period
-        fig = line_chart(
-            self.shares,
-            x="period",
-            y="share_of_words",
-            series="topic",
-            percent=True,
-            title=findings.topic_shares(self.shares, self.speaker),
-            xlabel=period.capitalize(),
-            ylabel="Share of his words",
-            source=self.src,
-        )
         last = self.shares[self.shares["period"] == self.shares["period"].max()]
         return self.rep.chart(
-            fig,
+            lambda: line_chart(
+                self.shares,
+                x="period",
+                y="share_of_words",
+                series="topic",
+                percent=True,
+                title=findings.topic_shares(self.shares, self.speaker),
+                xlabel=period.capitalize(),
+                ylabel="Share of his words",
+                source=self.src,
+            ),
             self.shares,
             "topic_shares",
             title="Topic shares per period",
@@ -77,16 +82,11 @@ class TopicsStory(Story):
         )
 
     def shares_table(self) -> HTML:
-        return table(self.shares)
+        return table(self.shares, links={"topic_hits": "evidence"})
 
     def lexicon_evidence(self) -> HTML:
-        """The term matches behind the shares: all as CSV, the first 100 as a table."""
-        ev = tp.lexicon_evidence(self.turns, self.lex)
-        link = self.rep.table_file(ev.drop(columns=["char_start"]), "topic_evidence.csv")
-        return HTML(
-            f"<p>The shares above rest on {plural(len(ev), 'term match', 'term matches')}: "
-            f'<a href="{link}">download them all (CSV)</a>. The first 100:</p>' + evidence_html(ev, max_rows=100)
-        )
+        """The term matches behind the shares: all as CSV, and the pages of the quotes by topic."""
+        return self.evidence_block(self.term_matches, filename="topic_evidence.csv")
 
     @cached_property
     def found(self) -> dict[str, pd.DataFrame]:
@@ -107,19 +107,18 @@ class TopicsStory(Story):
     def nmf_chart(self) -> HTML:
         """Each suggested topic's share of the speaker's words per period, as lines."""
         shares, period = self.found["shares"], self.selection.period
-        fig = line_chart(
-            shares,
-            x="period",
-            y="share_of_words",
-            series="topic",
-            percent=True,
-            title=findings.nmf_shares(shares),
-            xlabel=period.capitalize(),
-            ylabel="Share of his words",
-            source=self.src,
-        )
         return self.rep.chart(
-            fig,
+            lambda: line_chart(
+                shares,
+                x="period",
+                y="share_of_words",
+                series="topic",
+                percent=True,
+                title=findings.nmf_shares(shares),
+                xlabel=period.capitalize(),
+                ylabel="Share of his words",
+                source=self.src,
+            ),
             shares,
             "nmf_shares",
             title="NMF topic shares per period",

@@ -1,0 +1,188 @@
+"""Evidence groups: every number of a report opens exactly the quotes behind it.
+
+A group is the quotes of one key, usually (speaker, phrase, period): the rows of
+:func:`analysis.measures.count.evidence` that a count adds up. Groups are written as pages under
+the report folder, ``<report>/evidence/<phrase>.html`` (split by period when a phrase has very many
+quotes), each group an open ``<details id=… data-count="N">`` holding N ``class="quote"`` elements, with a
+link back to the chart or table that counts it. No script: a link to ``…#id`` scrolls to the group
+(every browser shows it; the page's style outlines the targeted one), and a reader can fold groups.
+
+The contract (``tests/test_published.py`` walks it): the CSV of every chart with counts has an
+``evidence`` column whose value, for every row with a non-zero count, is the group's link
+(``<report>/evidence/<page>.html#<id>``, relative to the reports folder), and the group holds
+exactly that row's count of quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.publish.evidence import quote_list
+from analysis.publish.html import escape
+
+PAGE_QUOTES = 1500  # a phrase with more quotes than this gets one page per period
+
+
+def slug(value: object) -> str:
+    """ "Vladimir Putin" -> "vladimir-putin"; letters of any script kept, other runs become "-"."""
+    text = re.sub(r"[^\w]+", "-", str(value).lower(), flags=re.UNICODE).strip("-_")
+    return text or "x"
+
+
+@dataclass
+class Group:
+    key: tuple
+    label: str
+    rows: pd.DataFrame
+    back: str  # the report page's anchor that counts it ("#fig2")
+    page: str = ""
+
+    @property
+    def ident(self) -> str:
+        return "q-" + "-".join(slug(k) for k in self.key)
+
+
+@dataclass
+class EvidenceBook:
+    """The groups of one report and the pages they are written on."""
+
+    report_name: str
+    folder: Path  # the report's folder (reports/<name>/)
+    page_html: object = None  # callable(title, body) -> a complete page (set by the report)
+    groups: dict[str, Group] = field(default_factory=dict)
+    split: set[str] = field(default_factory=set)  # phrases whose quotes are on one page per year
+
+    def add(
+        self,
+        ev: pd.DataFrame,
+        keys: Sequence[str],
+        *,
+        back: str,
+        label=None,
+        page_key: str = "phrase",
+    ) -> dict[tuple, str]:
+        """Groups of ``ev`` by ``keys`` (its columns); their links by key. ``label(key)`` names a group
+        ("2016 · “our partners” · Vladimir Putin: 35 quotes" by default)."""
+        links: dict[tuple, str] = {}
+        if ev.empty:
+            return links
+        touched = set()
+        fresh: list[Group] = []
+        for key, rows in ev.groupby(list(keys), sort=True, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            key = tuple("" if pd.isna(k) else k for k in key)
+            group = Group(key, label(key) if label else " · ".join(str(k) for k in key if k != ""), rows, back)
+            old = self.groups.get(group.ident)
+            if old is not None:
+                if len(old.rows) != len(rows):
+                    raise RuntimeError(f"evidence group {group.ident} asked for twice with different quotes")
+                links[key] = old.ident
+                continue
+            anchor = rows[page_key].iloc[0] if page_key in rows.columns else "quotes"
+            group.page = slug(anchor)
+            fresh.append(group)
+            links[key] = group.ident
+        for base in {g.page for g in fresh}:  # a page once given out never moves; a full phrase goes on by year
+            new = [g for g in fresh if g.page == base]
+            held = sum(len(g.rows) for g in self.groups.values() if _base(g.page) == base)
+            if base in self.split or held + sum(len(g.rows) for g in new) > PAGE_QUOTES:
+                self.split.add(base)
+                for g in new:
+                    period = next((str(k) for k in g.key if re.fullmatch(r"\d{4}.*", str(k))), "all")
+                    g.page = f"{base}--{slug(period)[:4]}"
+            touched.add(base)
+        for g in fresh:
+            self.groups[g.ident] = g
+        out = {key: f"{self.report_name}/evidence/{self.groups[i].page}.html#{i}" for key, i in links.items()}
+        self._write(touched)
+        return out
+
+    def index_html(self) -> str:
+        """A list of the report's evidence pages, each with its quotes (for the report's last section)."""
+        pages: dict[str, list[Group]] = {}
+        for g in self.groups.values():
+            pages.setdefault(g.page, []).append(g)
+        items = []
+        for page, groups in sorted(pages.items()):
+            phrase = groups[0].rows["phrase"].iloc[0] if "phrase" in groups[0].rows else page
+            period = f" ({page.split('--')[1]})" if "--" in page else ""
+            items.append(
+                f'<li><a href="{escape(self.report_name)}/evidence/{escape(page)}.html">“{escape(str(phrase))}”'
+                f"{escape(period)}</a>: {len(groups)} group{'s' if len(groups) != 1 else ''}</li>"
+            )
+        return f'<ul class="evidence-pages">{"".join(items)}</ul>'
+
+    def link_column(
+        self, table: pd.DataFrame, links: dict[tuple, str], keys: Sequence[str], count: str = "count"
+    ) -> pd.Series:
+        """The ``evidence`` column of ``table``: the group's link where ``count`` is non-zero, else empty."""
+        values = []
+        for row in table[list(keys)].itertuples(index=False):
+            key = tuple("" if pd.isna(k) else k for k in row)
+            values.append(links.get(key, ""))
+        out = pd.Series(values, index=table.index, dtype=object)
+        missing = table[(table[count] > 0) & (out == "")]
+        if len(missing):
+            raise RuntimeError(f"{len(missing)} row(s) with uses have no evidence group: {missing[list(keys)].head(3)}")
+        out = out.where(table[count] > 0, "")
+        for href, n in zip(out, table[count], strict=True):  # a number opens exactly its quotes
+            if href and len(self.groups[href.rsplit("#", 1)[1]].rows) != int(n):
+                raise RuntimeError(
+                    f"evidence group {href} holds {len(self.groups[href.rsplit('#', 1)[1]].rows)} "
+                    f"quotes for a count of {int(n)}"
+                )
+        return out
+
+    def _write(self, pages: set[str]) -> None:
+        """(Re)write the pages of the phrases ``pages`` (a page's groups in key order)."""
+        folder = self.folder / "evidence"
+        folder.mkdir(parents=True, exist_ok=True)
+        by_page: dict[str, list[Group]] = {}
+        for g in self.groups.values():
+            if _base(g.page) in pages:
+                by_page.setdefault(g.page, []).append(g)
+        for base in pages:  # a page split since it was last written leaves no stale file
+            for old in [folder / f"{base}.html", *folder.glob(f"{base}--*.html")]:
+                if old.exists() and old.stem not in by_page:
+                    old.unlink()
+        for page, groups in by_page.items():
+            phrase = groups[0].rows["phrase"].iloc[0] if "phrase" in groups[0].rows else page
+            title = f"Quotes: {phrase}" + (f", {page.split('--', 1)[1]}" if "--" in page else "")
+            body = [
+                f"<h1>{escape(title)}</h1>",
+                f'<p><a href="../../{escape(self.report_name)}.html">← Back to the report</a>. Each group holds '
+                "the quotes one number of the report counts; a link from the report opens its group.</p>",
+            ]
+            ordered = sorted(groups, key=lambda g: [str(k) for k in g.key])
+            if len(ordered) > 1:  # a contents list: every group of the page with its count
+                body.append(
+                    '<nav class="contents"><ul>'
+                    + "".join(
+                        f'<li><a href="#{escape(g.ident)}">{escape(g.label)}</a>: {len(g.rows)}</li>' for g in ordered
+                    )
+                    + "</ul></nav>"
+                )
+            body += [_group_html(g, self.report_name) for g in ordered]
+            html = self.page_html(title, "\n".join(body)) if callable(self.page_html) else "\n".join(body)
+            (folder / f"{page}.html").write_text(html, encoding="utf-8")
+
+
+def _base(page: str) -> str:
+    return page.split("--")[0]
+
+
+def _group_html(group: Group, report: str) -> str:
+    n = len(group.rows)
+    e = escape
+    return (
+        f'<details class="group" id="{e(group.ident)}" data-count="{n}" open><summary>{e(group.label)}: '
+        f"{n:,} quote{'s' if n != 1 else ''}</summary>"
+        f"{quote_list(group.rows)}"
+        f'<p class="back"><a href="../../{e(report)}.html{e(group.back)}">↑ Back to the number in the report</a></p>'
+        "</details>"
+    )

@@ -1,0 +1,125 @@
+"""Incremental publishing: a report is rendered again only when something it is made from changed.
+
+A report's inputs are its entry in ``config/reports.yaml``, its notebook, the processed corpus's
+``corpus.json`` (corpus, schema and speaker-registry versions), the configuration it reads (the
+lexicons, the speaker registry, stop phrases: everything in ``config/`` but the report list), the
+library's code and the pinned requirements. Their SHA-256 is the report's fingerprint. After a
+report is published, ``build/render-state.json`` records its fingerprint and the SHA-256 of every
+file it published; the next run skips it when both still hold (so a deleted or edited output is
+rendered again). Rendering is deterministic, so a skipped report is byte-identical to what a full
+render would write (``tests/test_incremental_render.py`` proves it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis import config
+
+STATE_FILE = "render-state.json"
+LIBRARY = Path(__file__).resolve().parents[1]  # src/analysis
+
+
+def _digest(h, path: Path, root: Path) -> None:
+    h.update(path.relative_to(root).as_posix().encode() + b"\0")
+    h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def shared_inputs(processed_dir: Path) -> str:
+    """The SHA-256 of what every report is made from: corpus versions, configuration, code, pins."""
+    h = hashlib.sha256()
+    info = Path(processed_dir) / config.CORPUS_INFO_FILE
+    h.update(info.read_bytes() if info.is_file() else b"no corpus")
+    files = [p for p in sorted(config.CONFIG_DIR.rglob("*")) if p.is_file() and p != config.REPORTS_FILE]
+    for path in files:
+        _digest(h, path, config.CONFIG_DIR)
+    for path in sorted(LIBRARY.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            _digest(h, path, LIBRARY.parent)
+    for path in (config.PROJ_ROOT / "requirements.txt", config.PROJ_ROOT / "pyproject.toml"):
+        if path.is_file():
+            _digest(h, path, config.PROJ_ROOT)
+    return h.hexdigest()
+
+
+def fingerprint(spec, shared: str) -> str:
+    """One report's fingerprint: its entry in the report list, its notebook, and the shared inputs."""
+    h = hashlib.sha256(shared.encode())
+    h.update(json.dumps(dataclasses.asdict(spec), sort_keys=True, default=str, ensure_ascii=False).encode())
+    notebook = config.NOTEBOOKS_DIR / spec.notebook
+    h.update(notebook.read_bytes() if notebook.is_file() else b"no notebook")
+    return h.hexdigest()
+
+
+def published_files(reports_dir: Path, name: str) -> dict[str, str]:
+    """SHA-256 of every file a report published: ``<name>.html`` and everything under ``<name>/``."""
+    files = [reports_dir / f"{name}.html", *sorted((reports_dir / name).rglob("*"))]
+    return {
+        p.relative_to(reports_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()
+    }
+
+
+@dataclass
+class RenderState:
+    """What was last rendered into one reports folder, kept under ``build/``."""
+
+    path: Path
+    reports_dir: Path
+    reports: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, build_dir: Path, reports_dir: Path) -> RenderState:
+        path = Path(build_dir) / STATE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        key = str(Path(reports_dir).resolve())
+        mine = data.get(key) if isinstance(data, dict) else None
+        return cls(path, Path(reports_dir), dict(mine) if isinstance(mine, dict) else {})
+
+    def is_current(self, name: str, inputs: str) -> bool:
+        """True when the report was rendered from these inputs and its files are as published."""
+        entry = self.reports.get(name)
+        if not isinstance(entry, dict) or entry.get("inputs") != inputs:
+            return False
+        return bool(entry.get("files")) and published_files(self.reports_dir, name) == entry["files"]
+
+    def record(self, name: str, inputs: str) -> None:
+        self.reports[name] = {"inputs": inputs, "files": published_files(self.reports_dir, name)}
+
+    def forget(self, name: str) -> None:
+        self.reports.pop(name, None)
+
+    def save(self) -> None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        data = data if isinstance(data, dict) else {}
+        data[str(self.reports_dir.resolve())] = self.reports
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(self.path)
+
+
+def remove_unlisted(reports_dir: Path, listed: set[str]) -> list[str]:
+    """Remove each report in ``reports_dir`` that the list no longer names; return their names. A
+    report is a ``<name>/report.json`` folder (with its ``<name>.html``): nothing else is touched."""
+    removed: list[str] = []
+    if not reports_dir.is_dir():
+        return removed
+    for meta in sorted(reports_dir.glob("*/report.json")):
+        name = meta.parent.name
+        if name in listed:
+            continue
+        shutil.rmtree(meta.parent)
+        (reports_dir / f"{name}.html").unlink(missing_ok=True)
+        removed.append(name)
+    return removed

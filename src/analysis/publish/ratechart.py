@@ -1,0 +1,117 @@
+"""The phrase-rate chart: small multiples of one rate per period, with intervals and raw counts."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.publish.figures import fs, layout, wrap
+from analysis.publish.style import PALETTE, evidence_links, link_bars
+from analysis.publish.timeaxis import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS, time_axis, time_positions
+
+
+def phrase_rate_chart(
+    counts: pd.DataFrame,
+    *,
+    title: str,
+    source: str,
+    per: str = "words",
+    smoothed: str | None = None,
+    min_words: int | None = None,
+):
+    """Small multiples, one panel per phrase, on one shared scale: the chosen rate per period as bars
+    on a real time axis (a gap in the data is a gap on the axis), its 95% interval as whiskers and the
+    raw count written above; an optional smoothed line.
+
+    ``per`` is a key of :data:`analysis.count.DENOMINATORS`: ``words`` (per 10,000 of the
+    speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts). A rate
+    resting on fewer than ``min_words`` of the speaker's words (default :data:`MIN_PERIOD_WORDS`,
+    :data:`MIN_STATEMENT_WORDS` per document) is not drawn (the period is marked "too few words")
+    when there is more than one period to compare."""
+    from analysis.measures.count import DENOMINATORS
+
+    value, low, high, ylabel = DENOMINATORS[per]
+    phrases = list(dict.fromkeys(counts["phrase"]))
+    periods = list(dict.fromkeys(counts["period"]))
+    positions, width, is_time = time_positions(periods)
+    labels = [str(p) for p in periods]
+    per_document = is_time and not all(p.is_integer() for p in positions) and not all(len(lab) == 7 for lab in labels)
+    if min_words is None:
+        min_words = MIN_STATEMENT_WORDS if per_document else MIN_PERIOD_WORDS
+    if "speaker_words" in counts.columns and len(periods) > 1 and per != "raw":
+        words = counts.drop_duplicates("period").set_index("period").reindex(periods)["speaker_words"].fillna(0)
+        thin = (words < min_words).to_numpy()
+    else:
+        thin = pd.Series(False, index=range(len(periods))).to_numpy()
+    n = len(phrases)
+    lay = layout()
+    fig, axes = plt.subplots(n, 1, figsize=(lay.width, 1.9 * n + 1.2), sharex=True, sharey=True, squeeze=False)
+    many = len(periods) > (20 if lay.narrow else 40)  # per-document bars: counts would overprint each other
+    for i, (phrase, ax) in enumerate(zip(phrases, axes[:, 0], strict=True)):
+        d = counts[counts["phrase"] == phrase].set_index("period").reindex(periods)
+        rate = d[value].fillna(0).astype(float).where(~thin, 0.0)
+        links = [u if c else None for u, c in zip(evidence_links(d, len(d)), d["count"].fillna(0) > 0, strict=True)]
+        color = PALETTE[i % len(PALETTE)]
+        if many:  # dozens of statements: stems and dots stay visible where bars would be hairlines
+            drawn = [(p, r, u) for p, r, t, u in zip(positions, rate, thin, links, strict=True) if not t]
+            ax.vlines([p for p, _, _ in drawn], 0, [r for _, r, _ in drawn], color=color, linewidth=1)
+            dots = ax.scatter([p for p, _, _ in drawn], [r for _, r, _ in drawn], s=10, color=color, zorder=3)
+            dots.set_urls([u for _, _, u in drawn])
+        else:
+            link_bars(ax.bar(positions, rate, color=color, width=width), links)
+        tops = rate
+        if low and high and not many:
+            err_lo = (rate - d[low].fillna(0)).clip(lower=0).where(~thin, 0.0)
+            err_hi = (d[high].fillna(0) - rate).clip(lower=0).where(~thin, 0.0)
+            ax.errorbar(positions, rate, yerr=[err_lo, err_hi], fmt="none", ecolor="#444444", elinewidth=0.8, capsize=2)
+            tops = d[high].fillna(0).where(~thin, 0.0)
+        if smoothed and smoothed in d:
+            ax.plot(positions, d[smoothed].where(~thin), color="#000000", linewidth=1.2, label="smoothed")
+        for xi, c, top, small in zip(positions, d["count"].fillna(0).astype(int), tops, thin, strict=True):
+            if small and many:
+                ax.plot([xi], [0], marker="|", color="#999999", markersize=6)
+            elif small:
+                ax.annotate(
+                    "too few words",
+                    (xi, 0),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    rotation=90,
+                    fontsize=fs(6.5),
+                    color="#777777",
+                )
+            elif not many:
+                ax.annotate(
+                    f"{c}" if lay.narrow else f"n={c}",
+                    (xi, top),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=fs(7),
+                    color="#333333",
+                )
+        ax.set_title(f"“{phrase}”", fontsize=fs(10), loc="left")
+        ax.set_ylabel(ylabel if len(ylabel) < 18 else ylabel.split(" of ")[0], fontsize=fs(8))
+        ax.margins(y=0.25)
+    time_axis(axes[-1, 0], positions, labels, is_time)
+    axes[-1, 0].set_xlabel("Date" if is_time and not all(p.is_integer() for p in positions) else "Period")
+    fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=fs(12))
+    notes = [f"{'Dots' if many else 'Bars'}: {ylabel}"]
+    if low and not many:
+        notes.append("whiskers: 95% interval")
+    elif low:
+        notes.append("95% intervals in the CSV")
+    if not many:
+        notes.append("the number above a bar: raw count" if lay.narrow else "n: raw count")
+    if n > 1:
+        notes.append("all panels share one scale")
+    if thin.any():
+        mark = "grey ticks" if many else "“too few words”"
+        notes.append(f"{mark}: under {min_words:,} of his words in the period, rate not drawn")
+    note = wrap(f"{source} " + "; ".join(notes) + ".", lay.note_wrap)
+    fig.text(0.01, -0.01, note, fontsize=fs(7.5), color="#555555", ha="left", va="top")
+    fig.tight_layout()
+    return fig

@@ -74,15 +74,20 @@ def document_suffixes() -> frozenset[str]:
     return frozenset().union(*(i.suffixes for i in importers()))
 
 
-def read_sidecar(data: bytes) -> dict:
-    """A ``.meta.yaml`` sidecar as a mapping; :class:`IngestError` when it is not one."""
+def _metadata(data: bytes, what: str) -> dict:
+    """A metadata file (sidecar or profile) as a mapping; :class:`IngestError` naming ``what`` otherwise."""
     try:
-        meta = safe_yaml.load(data, what="its .meta.yaml sidecar", max_bytes=SIDECAR_MAX_BYTES) or {}
+        meta = safe_yaml.load(data, what=what, max_bytes=SIDECAR_MAX_BYTES) or {}
     except safe_yaml.YamlError as exc:
         raise IngestError("bad-metadata", str(exc)) from exc
     if not isinstance(meta, dict):
-        raise IngestError("bad-metadata", "its .meta.yaml sidecar must be a mapping of keys to values")
+        raise IngestError("bad-metadata", f"{what} must be a mapping of keys to values")
     return meta
+
+
+def read_sidecar(data: bytes) -> dict:
+    """A ``.meta.yaml`` sidecar as a mapping; :class:`IngestError` when it is not one."""
+    return _metadata(data, "its .meta.yaml sidecar")
 
 
 def companion_of(name: str) -> Companion | None:
@@ -99,12 +104,7 @@ def read_profiles(profiles: tuple[bytes, ...]) -> dict:
     """The defaults of the ``profile.yaml`` files that apply to a file (outermost first, the closest wins)."""
     merged: dict = {}
     for data in profiles:
-        try:
-            meta = safe_yaml.load(data, what="the profile.yaml of its folder", max_bytes=SIDECAR_MAX_BYTES) or {}
-        except safe_yaml.YamlError as exc:
-            raise IngestError("bad-metadata", str(exc)) from exc
-        if not isinstance(meta, dict):
-            raise IngestError("bad-metadata", "the profile.yaml of its folder must be a mapping of keys to values")
+        meta = _metadata(data, "the profile.yaml of its folder")
         merged.update(meta)
     return merged
 

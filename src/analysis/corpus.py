@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -30,32 +31,49 @@ class Corpus:
     generation: Path | None = None  # the generation folder the corpus was read from
     _turns: pd.DataFrame | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
+    _reader: Any = field(default=None, repr=False)  # the shared lock on the generation (generations.Reader)
 
     @classmethod
-    def load(cls, processed_dir: Path | str = config.PROCESSED_DIR, *, verify: bool = False) -> Corpus:
-        """The current generation of a processed folder, checked against its manifest.
+    def load(cls, processed_dir: Path | str = config.PROCESSED_DIR, *, verify: bool = True) -> Corpus:
+        """The current generation of a processed folder (or the generation folder given), held for as
+        long as the corpus is open (no ingest removes it) and checked against its manifest.
 
-        Sizes are always checked; ``verify=True`` also checks every file's SHA-256.
+        Sizes are always checked; with ``verify`` (the default) every file's SHA-256 too, once per
+        generation (cached by file status), so a damaged file is an error naming it, never data.
         """
         from analysis.ingest import generations
 
         processed_dir = Path(processed_dir)
-        gen = generations.current(processed_dir)
-        if gen is None:
+        if (processed_dir / generations.MANIFEST).is_file():  # a generation itself: pinned by the caller
+            reader = generations.hold_generation(processed_dir)
+            if reader is None:
+                raise CorpusError(f"{processed_dir}: the generation was removed; run the command again")
+        elif generations.current(processed_dir) is None:
             if (processed_dir / config.DOCUMENTS_FILE).is_file():
                 raise CorpusError(f"{processed_dir} was written by an older version: run `python -m analysis ingest`")
             raise CorpusError(f"no processed corpus in {processed_dir}: run `python -m analysis ingest` first")
+        else:
+            reader = generations.hold(processed_dir)
+        gen = reader.generation
         problems = [p for p in generations.verify(gen, hashes=verify) if "not in the manifest" not in p]
         if problems:
-            raise CorpusError(f"{gen} does not match its manifest ({'; '.join(problems[:3])}): run ingest again")
+            reader.close()
+            raise CorpusError(f"{gen} does not match its manifest ({'; '.join(problems[:3])})")
         parts = generations.files(gen, config.TURNS_FILE + "/")
         if not parts:
+            reader.close()
             raise CorpusError(f"{processed_dir} has no {config.TURNS_FILE}: run `python -m analysis ingest` again")
         documents = pd.read_parquet(gen / config.DOCUMENTS_FILE)
         info_path = gen / config.CORPUS_INFO_FILE
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
         documents["date"] = pd.to_datetime(documents["date"])
-        return cls(documents, info, processed_dir, parts=parts, generation=gen)
+        return cls(documents, info, processed_dir, parts=parts, generation=gen, _reader=reader)
+
+    def close(self) -> None:
+        """Let go of the generation (an ingest may then remove it once it is two generations old)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     @property
     def turns(self) -> pd.DataFrame:

@@ -2,45 +2,153 @@
 
 Every YAML file the project reads (sidecars, front matter, the registry, lexicons, the report
 list) goes through :func:`load`: at most ``max_bytes`` of text, at most ``max_aliases`` alias
-references (a few hundred bytes of nested aliases can otherwise expand to gigabytes), safe types
-only, and libyaml's C parser where it is installed. Errors are :class:`YamlError`, a ``ValueError``
-whose message names what was being read.
+references, and at most ``max_nodes`` values once every alias is expanded (a few hundred bytes of
+nested aliases, each level under the alias limit, can otherwise expand to gigabytes). The document
+is first *composed* (aliases stay shared references, nothing is expanded), its expanded size is
+counted on that graph, and only then is it turned into Python values. Safe types only, libyaml's
+C parser where it is installed. Errors are :class:`YamlError`, a ``ValueError`` whose message names
+what was being read and never embeds more than :data:`SHOWN` characters of a value.
 """
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 2_000_000
 MAX_ALIASES = 100
+MAX_NODES = 200_000  # values after alias expansion: far more than any configuration file holds
+SHOWN = 80  # characters of a value an error message may quote
+
+_short = reprlib.Repr()
+_short.maxstring = SHOWN
+_short.maxother = SHOWN
+_short.maxlist = _short.maxtuple = _short.maxdict = _short.maxset = 4
+_short.maxlevel = 2
+
+
+def shorten(value: object) -> str:
+    """``repr(value)`` cut to a few dozen characters (lists and mappings to their first items)."""
+    text = _short.repr(value)
+    return text if len(text) <= 2 * SHOWN else text[:SHOWN] + "…"
 
 
 class YamlError(ValueError):
     """YAML that is malformed, too large, or expands too much."""
 
 
-def load(text: str | bytes, *, what: str, max_bytes: int = MAX_BYTES, max_aliases: int = MAX_ALIASES) -> Any:
+class _Loader(_BASE):  # type: ignore[misc, valid-type]
+    """The safe loader, whose dates say which value could not be read."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            line = f" (line {node.start_mark.line + 1})" if node.start_mark else ""
+            raise YamlError(f"not valid YAML: {exc}: {shorten(node.value)}{line} is not a date") from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """Values in the document once aliases are expanded (counting stops past ``limit``).
+
+    Aliases are shared node objects in the composed graph: each node's size is computed once and
+    reused, so the count costs the size of the graph, not of its expansion. A node that contains
+    itself (a recursive alias) counts as more than the limit.
+    """
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = _children(node)
+        if done:
+            busy.discard(key)
+            sizes[key] = min(limit + 1, 1 + sum(sizes[id(c)] for c in children))
+            continue
+        if key in busy:
+            return limit + 1
+        busy.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+MAX_DEPTH = 100  # nesting of lists and mappings (libyaml's composer recurses: deeper can crash the process)
+
+
+def _check_events(text: str, what: str, max_aliases: int) -> None:
+    """One pass over the parser's events (no recursion, nothing built): aliases and nesting counted."""
+    aliases = depth = 0
+    for event in yaml.parse(text, Loader=_BASE):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(f"{what}: lists or mappings nested more than {MAX_DEPTH} deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    if aliases > max_aliases:
+        raise YamlError(
+            f"{what}: {aliases} YAML aliases, more than the limit of {max_aliases} "
+            "(nested aliases can expand without bound)"
+        )
+
+
+def load(
+    text: str | bytes,
+    *,
+    what: str,
+    max_bytes: int = MAX_BYTES,
+    max_aliases: int = MAX_ALIASES,
+    max_nodes: int = MAX_NODES,
+) -> Any:
     """The YAML document in ``text``; :class:`YamlError` naming ``what`` when it cannot be read safely."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise YamlError(f"{what}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    if len(text.encode("utf-8")) > max_bytes:
-        raise YamlError(f"{what}: {len(text.encode('utf-8')):,} bytes of YAML, more than the limit of {max_bytes:,}")
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > max_bytes:
+        raise YamlError(f"{what}: {size:,} bytes of YAML, more than the limit of {max_bytes:,}")
     try:
-        if "*" in text or "&" in text:
-            aliases = sum(1 for event in yaml.parse(text, Loader=_LOADER) if isinstance(event, yaml.AliasEvent))
-            if aliases > max_aliases:
+        _check_events(text, what, max_aliases)
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return None
+            if _expanded_size(root, max_nodes) > max_nodes:
                 raise YamlError(
-                    f"{what}: {aliases} YAML aliases, more than the limit of {max_aliases} "
-                    "(nested aliases can expand without bound)"
+                    f"{what}: its aliases expand to more than {max_nodes:,} values (nested aliases multiply); "
+                    "write the values out, or fewer of them"
                 )
-        return yaml.load(text, Loader=_LOADER)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date like 2021-02-30
-        if isinstance(exc, YamlError):
+            return loader.construct_document(root)
+        finally:
+            loader.dispose()
+    except YamlError as exc:
+        if str(exc).startswith(what):
             raise
-        raise YamlError(f"{what}: not valid YAML: {' '.join(str(exc).split())}") from exc
+        raise YamlError(f"{what}: {exc}") from None
+    except RecursionError:
+        raise YamlError(f"{what}: nested too deeply to be read") from None
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+        raise YamlError(f"{what}: not valid YAML: {' '.join(str(exc).split())[:300]}") from None

@@ -26,7 +26,7 @@ def parse(path: Path, *, sidecar: bytes | None = None, profile: bytes | None = N
     if sidecar is None and side.exists():
         sidecar = side.read_bytes()
     prof = path.with_name("profile.yaml")
-    profiles = (profile,) if profile is not None else ((prof.read_bytes(),) if prof.exists() else ())
+    profiles = (("", profile),) if profile is not None else ((("", prof.read_bytes()),) if prof.exists() else ())
     found = parse_raw(
         path.name, raw, sha=hashlib.sha256(raw).hexdigest(), registry=REG, sidecar=sidecar, profiles=profiles
     )

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis import config
+from analysis import config, csvout
 from analysis.cli import queries
 from analysis.cli.queries import analyse, concat, listing, write
 
@@ -256,7 +256,7 @@ def _run(args: argparse.Namespace) -> int:
                 [count_phrases(corpus, s, args.phrases, lexicon=lexicon, breakdown=args.breakdown) for s in selections]
             )
             text = (
-                table.to_csv(index=False, lineterminator="\n")
+                (csvout.to_csv(table) or "")
                 if args.format == "csv"
                 else table.to_json(orient="records", indent=1) + "\n"
             )
@@ -283,7 +283,7 @@ def _run(args: argparse.Namespace) -> int:
             if "speaker" not in table.columns:
                 table.insert(0, "speaker", selection.speaker)
             tables.append(table)
-        write(concat(tables).to_csv(index=False, lineterminator="\n"), args.out)
+        write(csvout.to_csv(concat(tables)) or "", args.out)
         return 0
     if args.command == "profile":
         from analysis.corpus import Corpus
@@ -297,7 +297,7 @@ def _run(args: argparse.Namespace) -> int:
         table = heading_profile(
             corpus, selections[0], args.doc_id, args.families or DEFAULT_FAMILIES, lexicon=load(args.lexicon)
         )
-        write(table.to_csv(index=False, lineterminator="\n"), args.out)
+        write((csvout.to_csv(table) or ""), args.out)
         return 0
     if args.command == "speakers":
         from analysis.corpus import Corpus
@@ -332,14 +332,14 @@ def _run(args: argparse.Namespace) -> int:
         hits = audit(corpus.turns, corpus.documents)
         counts = summary(hits)
         if args.summary:
-            write(counts.to_csv(index=False, lineterminator="\n"), args.out)
+            write(csvout.to_csv(counts) or "", args.out)
             return 0
         print(
             f"audit: {len(hits)} paragraph(s) flagged: "
             + ", ".join(f"{r.kind} {r.paragraphs}" for r in counts.itertuples()),
             file=sys.stderr,
         )
-        write(hits.to_csv(index=False, lineterminator="\n"), args.out)
+        write(csvout.to_csv(hits) or "", args.out)
         return 0
     if args.command == "score-attribution":
         import json

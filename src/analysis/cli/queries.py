@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis import config
+from analysis import config, csvout
 
 
 def listing(table, args: argparse.Namespace, *, cut: str) -> None:
     """A listing as CSV, or as a terminal-width table whose long ``cut`` column is shortened (the CSV has it whole)."""
     if args.format == "csv":
-        write(table.to_csv(index=False, lineterminator="\n"), args.out)
+        write(csvout.to_csv(table) or "", args.out)
         return
     shown = (
         table.assign(**{cut: table[cut].map(lambda r: r if len(r) <= 60 else r[:59] + "…")}) if len(table) else table
@@ -116,5 +116,12 @@ def analyse(args: argparse.Namespace, corpus, selection):
         ev = evidence(corpus, selection, lex.names, lexicon=lex)
         if args.sample:
             return rhetoric.sample_for_labelling(ev, per_category=args.sample)
-        return rhetoric.precision(ev, rhetoric.read_labels(args.labels or rhetoric.LABELS_FILE), lex.names)
+        return rhetoric.precision(ev, rhetoric.read_labels(_existing(args.labels) or rhetoric.LABELS_FILE), lex.names)
     return count_phrases(corpus, selection, lex.names, lexicon=lex)
+
+
+def _existing(path: Path | None) -> Path | None:
+    """A file named on the command line: it must exist (a typo must not quietly mean "no labels")."""
+    if path is not None and not path.is_file():
+        raise ValueError(f"{path} does not exist")
+    return path

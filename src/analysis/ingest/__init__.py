@@ -15,7 +15,6 @@ from analysis.ingest.schema import (
     STATE_SCHEMA,
     TURN_SCHEMA,
     IngestResult,
-    document_rows,
 )
 from analysis.ingest.state import parser_fingerprint
 from analysis.ingest.store import n_parts, part_of
@@ -27,7 +26,6 @@ __all__ = [
     "STATE_SCHEMA",
     "TURN_SCHEMA",
     "IngestResult",
-    "document_rows",
     "ingest",
     "n_parts",
     "parse_raw",

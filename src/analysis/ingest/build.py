@@ -25,23 +25,27 @@ machines is typical); small batches are parsed in-process.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
 import sys
+import tempfile
+import threading
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
+
 from analysis import config
 from analysis.ingest import generations
-from analysis.ingest.parse import parse_tasks, reparse
-from analysis.ingest.scan import reread, scan
-from analysis.ingest.schema import (
-    FileResult,
-    IngestResult,
-)
+from analysis.ingest.documents import deduplicate, gather
+from analysis.ingest.parse import reparse
+from analysis.ingest.scan import reread, scan, settle_damaged
+from analysis.ingest.schema import FileResult, IngestResult
 from analysis.ingest.state import load_state, parser_fingerprint
-from analysis.ingest.store import corpus_info, deduplicate, write_outputs
+from analysis.ingest.store import corpus_info, write_outputs, write_report
+from analysis.ingest.workers import parse_tasks
 from analysis.speakers import SpeakerRegistry, default_registry
 
 
@@ -63,54 +67,85 @@ def ingest(
     names each file with a problem when there are few new ones (or ``verbose``), else counts the
     problems by kind; the ingest report lists every file with its reason and warnings. The folder is locked
     while the new generation is written (a second ingest waits up to ``wait`` seconds, then fails);
-    readers keep seeing the previous generation until the new one is complete.
+    readers keep seeing the previous generation until the new one is complete. ``out_dir`` must be
+    new, empty, or written by an earlier ingest (:func:`~analysis.ingest.generations.claim`).
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"--out {out_dir} is a file, not a folder")
     if not raw_dir.exists():
         raise FileNotFoundError(f"raw folder {raw_dir} does not exist (nor is it a .tar archive)")
+    generations.claim(out_dir, raw_dir)
     speakers = registry or default_registry()
     jobs = max(1, jobs or os.cpu_count() or 1)
     if progress is None:
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
     with generations.Lock(out_dir, wait=wait):
-        old_gen = generations.current(out_dir)
-        previous = {} if full or old_gen is None else load_state(old_gen)
-        scanned = scan(
-            raw_dir, previous, fingerprint=parser_fingerprint(speakers), progress=_progress if progress else _NoBar
-        )
+        old_gen = None if full else _usable(out_dir, quiet=quiet)
+        previous = {} if old_gen is None else load_state(old_gen)
+        scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
         results = scanned.results
-        parse_tasks(scanned.tasks, previous, registry=speakers, jobs=jobs, companions=scanned.companions)
-        kept = deduplicate(results)
-        report = [row for r in sorted(results, key=lambda r: r.path) for row in r.report_rows()]
-        info = corpus_info(kept, results, speakers, report)
-
-        def again(res: FileResult):
-            raw, res.aux, companions = reread(raw_dir, res.path, scanned)
-            return reparse(raw, res, speakers, companions)
-
-        tmp = generations.begin(out_dir)
-        try:
-            parts, reused = write_outputs(
-                results, kept, info, report, tmp, old_dir=None if full else old_gen, reparse=again
+        bar = _progress(None) if progress else _NoBar()
+        with tempfile.TemporaryDirectory(prefix="refrain-spill-") as spill:
+            segments = parse_tasks(
+                scanned.tasks,
+                previous,
+                registry=speakers,
+                jobs=jobs,
+                spill_dir=spill,
+                companions=scanned.companions,
+                tick=bar.update,
             )
-            generations.commit(out_dir, tmp, reused=reused)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            bar.close()
+            settle_damaged(scanned)
+            numbered = max((r.number for r in results), default=-1) + 1
+            for r in results:
+                if r.number < 0:
+                    r.number, numbered = numbered, numbered + 1
+            run = gather(results, segments, old_gen)
+            keep, reasons = deduplicate(run)
+
+            reparsed: dict[str, pa.Table] = {}
+            lock = threading.Lock()
+
+            def again(res: FileResult) -> pa.Table:  # a file's paragraphs, parsed again once (parts share it)
+                with lock:
+                    if res.path not in reparsed:
+                        raw, res.aux, companions = reread(raw_dir, res.path, scanned)
+                        reparsed[res.path] = reparse(raw, res, speakers, companions)[1]
+                    return reparsed[res.path]
+
+            tmp = generations.begin(out_dir)
+            try:
+                statuses = write_report(results, run, reasons, tmp / config.INGEST_REPORT_FILE)
+                info = corpus_info(run, keep, results, speakers, statuses)
+                parts, reused = write_outputs(run, keep, results, segments, info, tmp, old_dir=old_gen, reparse=again)
+                final = generations.commit(out_dir, tmp, reused=reused)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
     result = IngestResult(
-        documents=[doc for _, doc in kept],
-        report=report,
         info=info,
         parsed=sum(r.parsed for r in results),
         reused=sum(not r.parsed and r.status not in ("metadata", "archive") for r in results),
         parts_written=parts,
+        generation=final,
         fresh=frozenset(r.path for r in results if r.parsed),
     )
     if not quiet:
         _print_summary(result, out_dir, verbose=verbose)
     return result
+
+
+def _usable(out_dir: Path, *, quiet: bool) -> Path | None:
+    """The current generation, if an incremental run may build on it: its files must match their hashes."""
+    gen = generations.current(out_dir)
+    if gen is None:
+        return None
+    problems = generations.verify(gen, hashes=True)
+    if problems:
+        if not quiet:
+            print(f"ingest: the current generation is damaged ({problems[0]}): rebuilding in full", file=sys.stderr)
+        return None
+    return gen
 
 
 # --- progress and summary -----------------------------------------------------------------------
@@ -153,30 +188,46 @@ def _print_summary(result: IngestResult, out_dir: Path, *, verbose: bool = False
         f"corpus {info['corpus_version']}, {info['date_min']} to {info['date_max']}; wrote {out_dir}",
         file=sys.stderr,
     )
-    problems = [
-        (row["path"], kind, text)
-        for row in result.report
-        for kind, text in [("skipped", row["reason"])] * (row["status"] == "skipped")
-        + [("warning", w) for w in filter(None, row["warnings"].split(" | "))]
-    ]
-    new = [p for p in problems if p[0] in result.fresh]
-    listed = problems if verbose else new if len(new) <= LIST_AT_MOST else []
+    listed, counts = _problems(result, verbose=verbose)
     for path, kind, text in listed:
         print(f"  {kind} {path}: {text}", file=sys.stderr)
-    rest = [p for p in problems if p not in listed]
-    if not rest:
+    if not any(counts.values()):
         return
     for kind in ("skipped", "warning"):
-        counts = Counter(problem_kind(text) for _, k, text in rest if k == kind)
-        if counts:
-            top = "; ".join(f"{n} {what}" for what, n in counts.most_common(4))
-            more = f"; {sum(counts.values()) - sum(n for _, n in counts.most_common(4))} of other kinds" * (
-                len(counts) > 4
+        found = counts[kind]
+        if found:
+            top = "; ".join(f"{n} {what}" for what, n in found.most_common(4))
+            more = f"; {sum(found.values()) - sum(n for _, n in found.most_common(4))} of other kinds" * (
+                len(found) > 4
             )
             label = "skipped files" if kind == "skipped" else "warnings"
-            print(f"  {sum(counts.values())} {label}: {top}{more}", file=sys.stderr)
+            print(f"  {sum(found.values())} {label}: {top}{more}", file=sys.stderr)
     print(
         f"  each file's reason and warnings: {out_dir / config.INGEST_REPORT_FILE} "
         "(or list them here: python -m analysis ingest --verbose)",
         file=sys.stderr,
     )
+
+
+def _problems(result: IngestResult, *, verbose: bool) -> tuple[list[tuple[str, str, str]], dict[str, Counter]]:
+    """The problems to list one by one (all with ``verbose``; else those of files parsed in this run
+    when there are at most :data:`LIST_AT_MOST`), and the others counted by kind. The report is read
+    as a stream (with ``verbose``, each problem is printed as it is read)."""
+    new: list[tuple[str, str, str]] = []
+    counts: dict[str, Counter] = {"skipped": Counter(), "warning": Counter()}
+    with open(result.generation / config.INGEST_REPORT_FILE, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            problems = [("skipped", row["reason"])] * (row["status"] == "skipped")
+            problems += [("warning", w) for w in filter(None, row["warnings"].split(" | "))]
+            for kind, text in problems:
+                if verbose:
+                    print(f"  {kind} {row['path']}: {text}", file=sys.stderr)
+                    continue
+                counts[kind][problem_kind(text)] += 1
+                if row["path"] in result.fresh and len(new) <= LIST_AT_MOST:
+                    new.append((row["path"], kind, text))
+    if verbose or len(new) > LIST_AT_MOST:
+        return [], counts
+    for _path, kind, text in new:  # listed: not counted again
+        counts[kind][problem_kind(text)] -= 1
+    return new, {k: +c for k, c in counts.items()}

@@ -13,9 +13,13 @@ writes a new generation in ``generations/gNNNNNN.tmp`` (reusing unchanged turn p
 current one by hard link), writes its ``manifest.json`` (every file with its size and SHA-256)
 last, renames the folder and switches ``current`` with one atomic rename. A run killed at any
 point leaves the previous generation current; its ``.tmp`` folder is removed by the next run and
-never read. Readers resolve ``current`` once and read only the files its manifest names, after
-checking them (:func:`verify`). The generation before the current one is kept for readers still
-on it; older ones are removed.
+never read. Readers resolve ``current`` once, hold a shared lock on the generation they read
+(:func:`hold`) and read only the files its manifest names, after checking their hashes once
+(:func:`verify`, cached by file status in ``.verified.json``). A generation is removed only when it
+is neither current nor the one before, and no reader holds it.
+
+The folder is the project's: ``.refrain-processed`` marks it, and an ingest refuses a folder that
+holds files it did not write (:func:`claim`), the working directory and the raw folder.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
@@ -36,6 +41,9 @@ CURRENT = "current"
 GENERATIONS = "generations"
 LOCK_FILE = ".lock"
 MANIFEST = "manifest.json"
+MARKER = ".refrain-processed"
+READERS = ".readers"  # in each generation: readers hold a shared lock on it
+VERIFIED = ".verified.json"
 PUBLISHED = (config.DOCUMENTS_FILE, config.TURNS_FILE, config.INGEST_REPORT_FILE, config.CORPUS_INFO_FILE)
 
 
@@ -49,8 +57,11 @@ class Lock:
     A POSIX record lock (``lockf``): held by this process only, not by the parse workers it forks.
     """
 
-    def __init__(self, out_dir: Path, *, wait: float = 0.0) -> None:
-        self.path = out_dir / LOCK_FILE
+    def __init__(self, out_dir: Path, *, wait: float = 0.0, what: str = "ingest", name: str = LOCK_FILE) -> None:
+        if not isinstance(wait, (int, float)) or not math.isfinite(wait) or wait < 0:
+            raise ValueError(f"--wait must be a number of seconds, 0 or more; got {wait!r}")
+        self.what = what
+        self.path = out_dir / name
         self.wait = wait
         self._fh: Any = None
 
@@ -68,7 +79,7 @@ class Lock:
                     holder = fh.read().strip() or "another process"
                     fh.close()
                     raise Busy(
-                        f"another ingest is writing {self.path.parent} ({holder}); wait for it to finish "
+                        f"another {self.what} is writing {self.path.parent} ({holder}); wait for it to finish "
                         "(or pass --wait SECONDS)"
                     ) from None
                 time.sleep(0.2)
@@ -88,12 +99,106 @@ class Lock:
             self._fh = None
 
 
+def claim(out_dir: Path, raw_dir: Path) -> None:
+    """Make sure ``out_dir`` may be written and cleaned by an ingest; mark it as the project's.
+
+    Refused: the working directory, the raw folder, a folder inside the raw folder (its outputs would
+    be read as raw files) or one that holds the raw folder, and a folder with files the project did
+    not write (only an empty or new folder, or one marked by an earlier ingest, is used)."""
+    out, raw = Path(os.path.abspath(out_dir)), Path(os.path.abspath(raw_dir))
+    if not str(out_dir).strip() or out == Path.cwd():
+        raise ValueError(f"--out {str(out_dir)!r} is the working directory: name a folder for the processed corpus")
+    if out == raw or raw in out.parents or out in raw.parents:
+        raise ValueError(
+            f"--out {out_dir} and --raw {raw_dir} overlap: the processed corpus must live outside the raw folder"
+        )
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out_dir} is a file, not a folder")
+    if out.is_dir() and not (out / MARKER).exists():
+        entries = sorted(p.name for p in out.iterdir())
+        ours = {CURRENT, GENERATIONS, LOCK_FILE, *PUBLISHED}
+        if entries and not (
+            set(entries) <= ours and (out / GENERATIONS).is_dir()
+        ):  # an older ingest's folder is adopted
+            shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
+            raise ValueError(
+                f"--out {out_dir} holds files Refrain did not write ({shown}): name an empty or new folder"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / MARKER).exists():
+        (out / MARKER).write_text(
+            "A processed corpus written by Refrain (python -m analysis ingest).\n", encoding="utf-8"
+        )
+
+
 def current(out_dir: Path) -> Path | None:
-    """The current generation's folder (resolved once), or None before the first ingest."""
+    """The current generation's folder (resolved once), or None before the first ingest (or when
+    ``current`` is not a link to a complete generation)."""
     link = out_dir / CURRENT
-    if not link.exists():
+    if not link.is_symlink():
         return None
-    return link.resolve()
+    gen = link.resolve()
+    return gen if (gen / MANIFEST).is_file() else None
+
+
+class Reader:
+    """A shared lock on one generation: while held, no ingest removes it (see :func:`hold`)."""
+
+    def __init__(self, gen: Path, fd: int) -> None:
+        self.generation = gen
+        self._fd: int | None = fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def hold(out_dir: Path) -> Reader:
+    """The current generation, held for reading (a shared lock on its ``.readers``)."""
+    for _attempt in range(20):
+        gen = current(out_dir)
+        if gen is None:
+            raise CorpusError(f"no processed corpus in {out_dir}: run `python -m analysis ingest` first")
+        reader = hold_generation(gen)
+        if reader is not None:
+            return reader
+    raise CorpusError(f"{out_dir}: its generations changed 20 times while it was opened; try again")
+
+
+def hold_generation(gen: Path) -> Reader | None:
+    """``gen`` held for reading, or None when it is gone (removed while it was being opened)."""
+    try:
+        fd = os.open(gen / READERS, os.O_RDONLY)
+    except FileNotFoundError:
+        if not (gen / MANIFEST).is_file():
+            return None
+        fd = os.open(gen / MANIFEST, os.O_RDONLY)  # a generation from before readers' locks
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    if not (gen / MANIFEST).is_file():  # removed between finding it and locking it
+        os.close(fd)
+        return None
+    return Reader(gen, fd)
+
+
+def _held(gen: Path) -> bool:
+    """True while a reader holds ``gen``."""
+    for name in (READERS, MANIFEST):
+        try:
+            fd = os.open(gen / name, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+    return False
 
 
 def begin(out_dir: Path) -> Path:
@@ -102,7 +207,6 @@ def begin(out_dir: Path) -> Path:
     gens.mkdir(parents=True, exist_ok=True)
     for leftover in gens.glob("*.tmp"):
         shutil.rmtree(leftover, ignore_errors=True)
-    _migrate_old_layout(out_dir)
     numbers = [int(p.name[1:]) for p in gens.iterdir() if p.name[1:].isdigit()]
     tmp = gens / f"g{max(numbers, default=0) + 1:06d}.tmp"
     tmp.mkdir()
@@ -112,26 +216,34 @@ def begin(out_dir: Path) -> Path:
 def commit(out_dir: Path, tmp: Path, *, reused: dict[str, dict] | None = None) -> Path:
     """Write the manifest, publish the generation and make it current; return its folder."""
     write_manifest(tmp, reused or {})
+    (tmp / READERS).touch()
     final = tmp.with_name(tmp.name.removesuffix(".tmp"))
     os.replace(tmp, final)
     _fsync_dir(final.parent)
     link_tmp = out_dir / (CURRENT + ".tmp")
     if link_tmp.is_symlink() or link_tmp.exists():
-        link_tmp.unlink()
+        _remove(link_tmp)
     os.symlink(os.path.join(GENERATIONS, final.name), link_tmp)
     current_path = out_dir / CURRENT
-    if current_path.exists() and not current_path.is_symlink():  # a copied folder: a real directory
-        shutil.rmtree(current_path)
+    if current_path.exists() and not current_path.is_symlink():  # a copied folder or a file: the project's name
+        _remove(current_path)
     os.replace(link_tmp, current_path)  # the switch: atomic
     _fsync_dir(out_dir)
     for name in PUBLISHED:
         alias = out_dir / name
         if not alias.is_symlink():
             if alias.exists():
-                shutil.rmtree(alias) if alias.is_dir() else alias.unlink()
+                _remove(alias)
             os.symlink(os.path.join(CURRENT, name), alias)
     _prune(out_dir, keep={final.name})
     return final
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def write_manifest(gen: Path, reused: dict[str, dict]) -> dict:
@@ -166,17 +278,33 @@ def read_manifest(gen: Path) -> dict:
 
 
 def verify(gen: Path, *, hashes: bool = False) -> list[str]:
-    """What is wrong with a generation: files missing, of the wrong size (or hash), or not in the manifest."""
+    """What is wrong with a generation: files missing, of the wrong size (or hash), or not in the manifest.
+
+    With ``hashes``, every file's SHA-256 is checked, once: files whose status (size, mtime, ctime,
+    inode) is as when they last passed are not hashed again (``.verified.json`` beside the
+    generations, written when the folder is writable)."""
     manifest = read_manifest(gen)
     problems = []
+    cache_path = gen.parent.parent / VERIFIED
+    cache = _read_cache(cache_path).get(gen.name, {}) if hashes else {}
+    passed: dict[str, list[int]] = {}
     for rel, meta in manifest["files"].items():
         path = gen / rel
+        try:
+            st = path.stat()
+        except OSError:
+            problems.append(f"{rel}: missing")
+            continue
         if not path.is_file():
             problems.append(f"{rel}: missing")
-        elif path.stat().st_size != meta["bytes"]:
-            problems.append(f"{rel}: {path.stat().st_size} bytes, the manifest says {meta['bytes']}")
-        elif hashes and _sha256(path) != meta["sha256"]:
-            problems.append(f"{rel}: content differs from the manifest")
+        elif st.st_size != meta["bytes"]:
+            problems.append(f"{rel}: {st.st_size} bytes, the manifest says {meta['bytes']}")
+        elif hashes:
+            status = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            if cache.get(rel) != status and _sha256(path) != meta["sha256"]:
+                problems.append(f"{rel}: content differs from the manifest (a damaged file); run ingest again")
+            else:
+                passed[rel] = status
     extra = sorted(
         p.relative_to(gen).as_posix()
         for p in gen.rglob("*.parquet")
@@ -184,7 +312,28 @@ def verify(gen: Path, *, hashes: bool = False) -> list[str]:
         if p.relative_to(gen).as_posix() not in manifest["files"]
     )
     problems += [f"{rel}: not in the manifest (never read)" for rel in extra]
+    if hashes and not problems and passed != cache:
+        _write_cache(cache_path, gen.name, passed)
     return problems
+
+
+def _read_cache(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(path: Path, name: str, passed: dict[str, list[int]]) -> None:
+    data = {k: v for k, v in _read_cache(path).items() if (path.parent / GENERATIONS / k).is_dir()}
+    data[name] = passed
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a read-only folder: verified again next time
+        tmp.unlink(missing_ok=True)
 
 
 def files(gen: Path, prefix: str) -> list[Path]:
@@ -193,19 +342,11 @@ def files(gen: Path, prefix: str) -> list[Path]:
 
 
 def _prune(out_dir: Path, *, keep: set[str]) -> None:
-    """Remove every generation but the current and the one before it."""
+    """Remove every generation but the current one, the one before it, and those a reader holds."""
     gens = sorted((p for p in (out_dir / GENERATIONS).iterdir() if p.name[1:].isdigit()), key=lambda p: p.name)
     for old in gens[:-2]:
-        if old.name not in keep:
+        if old.name not in keep and not _held(old):
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _migrate_old_layout(out_dir: Path) -> None:
-    """Outputs of an older version written straight into the folder: generated, so removed."""
-    for name in (*PUBLISHED, ".state.parquet"):
-        path = out_dir / name
-        if path.exists() and not path.is_symlink():
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def _sha256(path: Path) -> str:

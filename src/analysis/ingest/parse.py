@@ -1,34 +1,41 @@
-"""Parse the files a scan left to parse: read, hash and run the importer, on several processes.
+r"""Parse one file: read, hash and run its importer, and spill what it gives (in a worker process).
 
-A :class:`Parser` is a picklable callable holding the speaker registry, the companion files'
-bytes and the spill folder; the pool sends it to each worker with the tasks (no module globals).
-Workers return small tuples; the paragraph tables of large batches go through a spill (Arrow IPC
-streams appended to a file per worker process, memory-mapped by the parent) instead of being
-pickled one by one.
+A :class:`Parser` gathers the documents of a batch column by column
+(:class:`~analysis.ingest.schema.DocumentBatch`) and appends them to its worker's own spill file as
+Arrow IPC streams: one for the document rows, one per bucket (``crc32(doc_id) mod 64``) for the
+paragraphs, so the store can write each turn part from its own buckets. The ingest receives small
+outcomes and the spill :class:`Segment`\ s; it never holds a file's paragraphs in memory. A table
+of a million rows streams through the same way, a few thousand documents at a time. A file's
+parse may take :data:`FILE_SECONDS` (an alarm in the worker); the pool is :mod:`.workers`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
+import itertools
 import os
-import tempfile
+import signal
+import zlib
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.errors import IngestError
-from analysis.ingest.importers import RawSource, parse_source, read_profiles, read_sidecar
+from analysis.ingest.importers import RawSource, inherited_role_labels, parse_source, read_profiles, read_sidecar
 from analysis.ingest.importers.base import Collection
-from analysis.ingest.scan import Aux, Task
-from analysis.ingest.schema import TURN_SCHEMA, FileResult, document_rows
+from analysis.ingest.metadata import Aux
+from analysis.ingest.schema import KEY, SPILL_DOCS_SCHEMA, SPILL_TURNS_SCHEMA, DocumentBatch, FileResult, bounded
 from analysis.ingest.state import restore
 from analysis.speakers import SpeakerRegistry
 
-PARALLEL_MIN = 64  # fewer files to parse than this: parse in-process
+BUCKETS = 64  # paragraph buckets in the spill; every number of turn parts divides it
+FILE_SECONDS = float(os.environ.get("REFRAIN_PARSE_SECONDS", "120"))  # one file's parse, at most
+FLUSH_PARAGRAPHS = 50_000  # a worker writes its gathered documents out at this many paragraphs
 
-# (tag, sha256, ...): ("ok", sha, doc rows, turns or spill location, file warnings, rejected),
-# ("skip", sha, reason), ("unchanged", sha), ("unreadable", "", reason)
+# (tag, sha256, ...): ("ok", sha, n_docs, file warnings, rejected), ("skip", sha, reason),
+# ("unchanged", sha), ("unreadable", "", reason)
 Outcome = tuple
 
 
@@ -40,26 +47,74 @@ def parse_raw(
     registry: SpeakerRegistry,
     manifest_row: dict | None = None,
     sidecar: bytes | None = None,
-    profiles: tuple[bytes, ...] = (),
+    profiles: tuple[tuple[str, bytes], ...] = (),
     companions: dict[str, bytes] | None = None,
+    stream: bool = False,
 ) -> Collection:
-    """Pick the importer for one raw file and run it: its documents (:class:`IngestError` when it cannot)."""
+    """Pick the importer for one raw file and run it: its documents (:class:`IngestError` when it cannot).
+
+    ``profiles`` are the ``(folder, bytes)`` of the profile.yaml files from the raw folder down to the
+    file's own (see :func:`~analysis.ingest.importers.read_profiles` for how they combine). With
+    ``stream``, a file of many statements may give its documents as an iterator (read it once)."""
     meta = read_sidecar(sidecar) if sidecar is not None else None
-    profile = read_profiles(profiles) if profiles else None
+    notes: list[str] = []
+    profile = None
+    if profiles:
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        profile, origin, notes = read_profiles(profiles, folder)
+        dropped = inherited_role_labels(profile, origin, folder, registry)
+        if dropped:
+            profile["speakers"] = {k: v for k, v in profile["speakers"].items() if str(k) not in dropped}
+            notes.append(
+                f"profile speakers: {', '.join(map(repr, dropped))} mapped to a person in "
+                f"{origin['speakers'] or 'the raw folder'}/profile.yaml not applied here (an anonymous role is "
+                "re-attributed only by a file's own metadata or its own folder's profile)"
+            )
     source = RawSource(rel, raw, sha, manifest_row, meta, profile, dict(companions or {}))
-    return parse_source(source, registry=registry)
+    found = parse_source(source, registry=registry)
+    if not stream and not isinstance(found.documents, list):
+        found.documents = list(found.documents)
+    found.warnings[:0] = notes
+    return found
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One Arrow IPC stream in a spill file: document rows (``bucket`` -1) or one bucket's paragraphs."""
+
+    path: str
+    offset: int
+    length: int
+    bucket: int
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout
 
 
 @dataclass
 class Parser:
-    """Parses one task into an :data:`Outcome`; picklable, so a process pool can run it."""
+    """Parses the work items of a batch; picklable, so a process pool can run it."""
 
     registry: SpeakerRegistry
-    spill_dir: str | None = None
-    companions: dict[str, bytes] | None = None  # companion files' bytes by path (see scan.Aux)
+    spill_dir: str
+    companions: dict[str, bytes] | None = None  # companion files' bytes by path (see metadata.Aux)
+    file_seconds: float = FILE_SECONDS
 
-    def __call__(self, task: tuple) -> Outcome:
-        rel, source, old_sha, aux = task
+    def run(self, items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
+        batch = DocumentBatch()
+        segments: list[Segment] = []
+        outcomes = [self.one(item, batch, segments) for item in items]
+        if len(batch):
+            segments += self._spill(batch)
+        return outcomes, segments
+
+    def one(self, item: tuple, batch: DocumentBatch, segments: list[Segment]) -> Outcome:
+        number, rel, source, old_sha, aux = item
         aux = aux or Aux()
         if isinstance(source, str):
             try:
@@ -75,6 +130,11 @@ class Parser:
         if not raw.strip():
             return ("skip", sha, "empty file")
         companions = {path: (self.companions or {})[path] for path, _ in aux.companions}
+        timed = self.file_seconds > 0 and _main_thread()
+        if timed:
+            previous = signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.file_seconds)
+        n = 0
         try:
             found = parse_raw(
                 rel,
@@ -85,167 +145,86 @@ class Parser:
                 sidecar=aux.sidecar,
                 profiles=aux.profiles,
                 companions=companions,
+                stream=True,
             )
+            for doc in found.documents:
+                batch.add(doc, (number << 32) | n)
+                n += 1
+                if batch.paragraphs >= FLUSH_PARAGRAPHS:
+                    segments += self._spill(batch)
+        except _Timeout:
+            return ("skip", sha, f"parse-timeout: parsing took longer than {self.file_seconds:g} s; it was stopped")
         except IngestError as exc:
-            return ("skip", sha, f"{exc.code}: {exc.message}")
-        except Exception as exc:  # a parser bug must not stop the other files
-            return ("skip", sha, f"parse-error: {type(exc).__name__}: {exc}")
-        if not found.documents:
+            return ("skip", sha, bounded(f"{exc.code}: {exc.message}"))
+        except RecursionError:
+            return ("skip", sha, "parse-error: nested too deeply to be read")
+        except Exception as exc:  # a parser bug, or MemoryError at the worker's limit: this file only
+            return ("skip", sha, bounded(f"parse-error: {type(exc).__name__}: {exc}"))
+        finally:
+            if timed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        if not n:
             reasons = "; ".join(f"{row}: {why}" for row, why in found.rejected[:3])
-            return ("skip", sha, f"no-documents: nothing in the file became a statement ({reasons or 'empty'})")
-        rows, tables = zip(*(document_rows(doc) for doc in found.documents), strict=True)
-        turns = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-        spilled = self._spill(turns) if self.spill_dir else turns
-        return ("ok", sha, list(rows), spilled, list(found.warnings), list(found.rejected))
+            return (
+                "skip",
+                sha,
+                bounded(f"no-documents: nothing in the file became a statement ({reasons or 'empty'})"),
+            )
+        warnings = [bounded(w) for w in found.warnings]
+        return ("ok", sha, n, warnings, [(row, bounded(why)) for row, why in found.rejected])
 
-    def _spill(self, table: pa.Table) -> tuple[str, int, int]:
-        """Append a table, as a complete Arrow IPC stream, to this process's spill file."""
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, TURN_SCHEMA) as writer:
-            writer.write_table(table)
-        buf = sink.getvalue()
-        path = os.path.join(self.spill_dir or "", f"worker-{os.getpid()}.arrows")
-        with open(path, "ab") as handle:  # complete on disk before the task's result is sent
-            offset = handle.tell()
-            handle.write(buf)
-        return (path, offset, buf.size)
-
-
-def _read_spill(outcomes: list[Outcome]) -> list[Outcome]:
-    """Replace spill locations in the outcomes by the tables they point to (copied into memory)."""
-    maps: dict[str, pa.MemoryMappedFile] = {}
-    out = []
-    for o in outcomes:
-        if o[0] == "ok" and isinstance(o[3], tuple):
-            path, offset, length = o[3]
-            mm = maps.get(path) or maps.setdefault(path, pa.memory_map(path))
-            table = pa.ipc.open_stream(pa.py_buffer(mm.read_at(length, offset))).read_all()
-            o = (*o[:3], table, *o[4:])
-        out.append(o)
-    for mm in maps.values():
-        mm.close()
-    return out
+    def _spill(self, batch: DocumentBatch) -> list[Segment]:
+        """Append the batch, as complete Arrow IPC streams, to this process's spill file."""
+        docs, turns = batch.tables()
+        path = os.path.join(self.spill_dir, f"worker-{os.getpid()}.arrows")
+        out = []
+        with open(path, "ab") as handle:  # complete on disk before the batch's outcome is sent
+            out.append(_append(handle, path, docs, -1))
+            if turns.num_rows:
+                buckets = bucket_array(turns["doc_id"])
+                order = pc.sort_indices(buckets)
+                turns, buckets = turns.take(order), buckets.take(order)
+                values = buckets.to_numpy()
+                edges = [0, *(np.flatnonzero(np.diff(values)) + 1).tolist(), len(values)]
+                for lo, hi in itertools.pairwise(edges):
+                    out.append(_append(handle, path, turns.slice(lo, hi - lo), int(values[lo])))
+        return out
 
 
-FILE_SECONDS = float(os.environ.get("REFRAIN_PARSE_SECONDS", "120"))  # one file's parse, at most
-WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
+def bucket_array(doc_ids: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """``crc32(doc_id) mod 64`` of every row (computed once per distinct id)."""
+    ids = doc_ids.to_pylist()
+    memo: dict[str, int] = {}
+    return pa.array([memo.get(d) if d in memo else memo.setdefault(d, zlib.crc32(d.encode()) % BUCKETS) for d in ids])
 
 
-def parse_tasks(
-    tasks: list[Task],
-    previous: dict[str, dict],
-    *,
-    registry: SpeakerRegistry,
-    jobs: int,
-    companions: dict[str, bytes] | None = None,
-) -> None:
-    """Read (where needed), hash and parse files, on ``jobs`` processes when there are many.
-
-    A worker that dies (killed, out of memory, a crash in a C library) or a file whose parse takes
-    longer than :data:`FILE_SECONDS` never stops or hangs the run: the batch is parsed again one
-    file at a time in a fresh worker, and the file that kills or stalls its worker is listed as
-    skipped (``parse-crash`` / ``parse-timeout``) with the rest of the corpus intact.
-    """
-    work = [(t.result.path, t.source, t.old_sha, t.result.aux) for t in tasks]
-    if jobs > 1 and len(work) >= PARALLEL_MIN:
-        with tempfile.TemporaryDirectory(prefix="refrain-spill-") as spill:
-            outcomes = _pooled(Parser(registry, spill, companions), work, jobs)
-            outcomes = _read_spill(outcomes)
-    else:
-        parser = Parser(registry, None, companions)
-        outcomes = [parser(w) for w in work]
-    for task, outcome in zip(tasks, outcomes, strict=True):
-        _apply(task.result, outcome, previous)
+def _append(handle, path: str, table: pa.Table, bucket: int) -> Segment:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    buf = sink.getvalue()
+    offset = handle.tell()
+    handle.write(buf)
+    return Segment(path, offset, buf.size, bucket)
 
 
-def _pooled(parser: Parser, work: list[tuple], jobs: int) -> list[Outcome]:
-    """Outcomes of ``work`` parsed in batches on ``jobs`` processes; dead or stuck batches redone alone."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    size = max(1, len(work) // (jobs * 16))
-    batches = [list(range(i, min(i + size, len(work)))) for i in range(0, len(work), size)]
-    outcomes: list[Outcome | None] = [None] * len(work)
-    failed: list[int] = []
-    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_limit_memory)
-    try:
-        futures = {pool.submit(_run_batch, parser, [work[i] for i in b]): b for b in batches}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=FILE_SECONDS * size, return_when=FIRST_COMPLETED)
-            if not done:  # nothing finished in time: a stuck worker
-                failed += [i for f in pending for i in futures[f]]
-                break
-            for f in done:
-                try:
-                    for i, outcome in zip(futures[f], f.result(), strict=True):
-                        outcomes[i] = outcome
-                except BrokenProcessPool:  # a worker died: every unfinished batch is redone alone
-                    failed += futures[f]
-    finally:
-        _stop(pool)
-    for i in sorted(set(failed)):
-        outcomes[i] = _alone(parser, work[i])
-    return [o if o is not None else ("unreadable", "", "unreadable: not parsed") for o in outcomes]
+def read_segment(segment: Segment) -> pa.Table:
+    """The table of one spill segment (read into memory: a mapped file would count its pages as the
+    process's own)."""
+    with open(segment.path, "rb") as fh:
+        fh.seek(segment.offset)
+        data = fh.read(segment.length)
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
 
 
-def _alone(parser: Parser, item: tuple) -> Outcome:
-    """One file in a fresh worker of its own, with a time limit: the outcome, or why it has none."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import TimeoutError as FutureTimeout
-    from concurrent.futures.process import BrokenProcessPool
+def _main_thread() -> bool:
+    import threading
 
-    pool = ProcessPoolExecutor(1, mp_context=_context(), initializer=_limit_memory)
-    try:
-        alone = Parser(parser.registry, None, parser.companions)
-        return pool.submit(_run_batch, alone, [item]).result(timeout=FILE_SECONDS)[0]
-    except BrokenProcessPool:
-        return (
-            "skip",
-            "",
-            "parse-crash: the worker parsing this file died (killed, out of memory or a crash); "
-            "the rest of the corpus is intact",
-        )
-    except FutureTimeout:
-        return ("skip", "", f"parse-timeout: parsing took longer than {FILE_SECONDS:g} s; the worker was stopped")
-    finally:
-        _stop(pool)
+    return threading.current_thread() is threading.main_thread()
 
 
-def _run_batch(parser: Parser, items: list[tuple]) -> list[Outcome]:
-    return [parser(item) for item in items]
-
-
-def _context():
-    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-
-
-def _limit_memory() -> None:
-    """In a worker: cap its address space, so a runaway parse fails with MemoryError, not the machine."""
-    import resource
-
-    try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ValueError, OSError):  # not allowed here: run without the cap
-        pass
-
-
-def _stop(pool) -> None:
-    """Shut a pool down without waiting for stuck workers (they are terminated)."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        if proc.is_alive():
-            proc.terminate()
-    for proc in processes:
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-
-
-def _apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None:
+def apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None:
     tag, res.sha256 = outcome[0], outcome[1]
     if tag == "unreadable":
         res.reason, res.key = outcome[2], ""
@@ -253,27 +232,31 @@ def _apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None
         restore(res, previous[res.path])
         res.sha256 = outcome[1]
     elif tag == "ok":
-        _, _, res.docs, turns, res.warnings, res.rejected = outcome
-        res.turns = split_turns(turns, [d["doc_id"] for d in res.docs])
-        res.status, res.reason, res.parsed = "ingested", "", True
+        _, _, res.n_docs, res.warnings, res.rejected = outcome
+        res.status, res.reason, res.parsed, res.restored = "ingested", "", True, False
     else:
         res.status, res.reason, res.parsed = "skipped", outcome[2], True
 
 
-def split_turns(turns: pa.Table, doc_ids: list[str]) -> dict[str, pa.Table]:
-    """A file's paragraphs by document (most files hold one)."""
-    if len(doc_ids) == 1:
-        return {doc_ids[0]: turns}
-    import pyarrow.compute as pc
-
-    return {d: turns.filter(pc.equal(turns["doc_id"], d)) for d in doc_ids}
-
-
-def reparse(
-    source: bytes, res: FileResult, registry: SpeakerRegistry, companions: dict[str, bytes] | None = None
-) -> dict[str, pa.Table]:
-    """Paragraphs (by document) of a file that is new to the output but was not parsed in this run."""
-    outcome = Parser(registry, None, companions)((res.path, source, None, res.aux))
-    if outcome[0] != "ok":
+def reparse(source: bytes, res: FileResult, registry: SpeakerRegistry, companions: dict[str, bytes] | None = None):
+    """Document rows and paragraphs (``SPILL_*`` tables) of a file that is new to the output but was not
+    parsed in this run (e.g. a document that was a duplicate before), parsed here."""
+    aux = res.aux or Aux()
+    found = parse_raw(
+        res.path,
+        source,
+        sha=hashlib.sha256(source).hexdigest(),
+        registry=registry,
+        manifest_row=aux.manifest_row,
+        sidecar=aux.sidecar,
+        profiles=aux.profiles,
+        companions={path: (companions or {})[path] for path, _ in aux.companions},
+    )
+    batch = DocumentBatch()
+    for n, doc in enumerate(found.documents):
+        batch.add(doc, (res.number << 32) | n)
+    if not len(batch):
         raise RuntimeError(f"cannot re-read {res.path} to rebuild its paragraphs; run ingest with --full")
-    return split_turns(outcome[3], [d["doc_id"] for d in outcome[2]])
+    docs, turns = batch.tables()
+    assert docs.schema == SPILL_DOCS_SCHEMA and turns.schema == SPILL_TURNS_SCHEMA
+    return docs.drop_columns([KEY]), turns

@@ -15,8 +15,9 @@ import pyarrow as pa
 from analysis.ingest.importers.base import Document
 from analysis.text import count_words, spoken
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STATE_FILE = ".state.parquet"
+STATE_DOCS_FILE = ".state-docs.parquet"
 
 DOCUMENT_SCHEMA = pa.schema(
     [
@@ -69,12 +70,30 @@ STATE_SCHEMA = pa.schema(
         ("status", pa.string()),
         ("reason", pa.string()),
         ("warnings", pa.string()),
-        ("documents", pa.string()),  # JSON: the document rows the parse gave (before de-duplication)
         ("rejected", pa.string()),  # JSON: [[row, reason], …] parts of the file that became no document
     ]
 )
 
+# What a parse gives per document: its row of documents.parquet but for the two columns that are its
+# file's (raw_path, raw_sha256: filled in when written), and its warnings. The state keeps them
+# (.state-docs.parquet) with the raw path and the document's place in its file.
+FILE_COLUMNS = ("raw_path", "raw_sha256")
+DOC_ROWS_SCHEMA = pa.schema(
+    [f for f in DOCUMENT_SCHEMA if f.name not in FILE_COLUMNS] + [pa.field("warnings", pa.list_(pa.string()))]
+)
+STATE_DOCS_SCHEMA = DOC_ROWS_SCHEMA.append(pa.field("path", pa.string())).append(pa.field("seq", pa.int32()))
+KEY = "_doc"  # within one run: (file number << 32) | the document's place in its file
+SPILL_DOCS_SCHEMA = DOC_ROWS_SCHEMA.append(pa.field(KEY, pa.int64()))
+SPILL_TURNS_SCHEMA = TURN_SCHEMA.append(pa.field(KEY, pa.int64()))
+
 REPORT_FIELDS = ["path", "row", "status", "doc_id", "reason", "warnings", "bytes", "sha256"]
+MESSAGE_MAX = 1_000  # characters of one reason or warning in the report (a value quoted in it is cut)
+WARNINGS_MAX = 8_000  # characters of one line's warnings
+
+
+def bounded(message: str, limit: int = MESSAGE_MAX) -> str:
+    """A message cut to ``limit`` characters (a value from a file can be arbitrarily long)."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 @dataclass
@@ -82,8 +101,9 @@ class FileResult:
     """What one raw file became in this build.
 
     ``status``/``reason`` are the parse's outcome (``ingested``, ``skipped``, ``metadata`` or
-    ``archive``); de-duplication, decided anew on every run, is recorded apart in ``duplicates``.
-    A file of many statements (a table) has several ``docs`` and may have ``rejected`` rows.
+    ``archive``). Its documents are not held here but in the run's document table (one row per
+    document, with the key ``(number << 32) | place``; :mod:`analysis.ingest.store`); ``n_docs``
+    says how many it gave. A file of many statements (a table) may have ``rejected`` rows.
     """
 
     path: str
@@ -95,43 +115,12 @@ class FileResult:
     status: str = "skipped"
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
-    docs: list[dict] = field(default_factory=list)  # document rows (DOCUMENT_SCHEMA, plus "_warnings")
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (row, reason)
-    duplicates: dict[str, str] = field(default_factory=dict)  # doc_id -> why it was not kept
-    aux: Any = None  # what the parse depends on besides the bytes (scan.Aux)
-    turns: dict[str, pa.Table] | None = None  # paragraphs by doc_id, only for files parsed in this run
-    parsed: bool = False  # parsed in this run (not reused from the state)
-
-    @property
-    def kept(self) -> list[dict]:
-        """The documents that go into the corpus."""
-        return [d for d in self.docs if d["doc_id"] not in self.duplicates] if self.status == "ingested" else []
-
-    def report_rows(self) -> list[dict]:
-        """This file's lines of the ingest report: one, or one per statement and rejected row of a table."""
-        base = {"path": self.path, "bytes": max(self.size, 0) if self.sha256 else 0, "sha256": self.sha256}
-        if self.status != "ingested" or not self.docs:
-            line = {"row": "", "status": self.status, "doc_id": "", "reason": self.reason}
-            return [{**base, **line, "warnings": " | ".join(self.warnings)}]
-        rows = []
-        for d in self.docs:
-            dup = self.duplicates.get(d["doc_id"])
-            rows.append(
-                {
-                    **base,
-                    "row": d.get("raw_row") or "",
-                    "status": "skipped" if dup else "ingested",
-                    "doc_id": "" if dup else d["doc_id"],
-                    "reason": dup or "",
-                    "warnings": " | ".join(d.get("_warnings") or []),
-                }
-            )
-        for row, reason in self.rejected:
-            rows.append({**base, "row": row, "status": "skipped", "doc_id": "", "reason": reason, "warnings": ""})
-        rows.sort(key=lambda r: _row_order(str(r["row"])))
-        if self.warnings:  # about the file as a whole: on its first line
-            rows[0]["warnings"] = " | ".join([*self.warnings, *filter(None, [rows[0]["warnings"]])])
-        return rows
+    n_docs: int = 0
+    number: int = -1  # this file's number in the run (the high half of its documents' keys)
+    aux: Any = None  # what the parse depends on besides the bytes (metadata.Aux)
+    parsed: bool = False  # parsed in this run (not restored from the state)
+    restored: bool = False  # its documents come from the previous run's state
 
 
 def _row_order(row: str) -> tuple[int, str]:
@@ -141,61 +130,100 @@ def _row_order(row: str) -> tuple[int, str]:
 
 @dataclass
 class IngestResult:
-    documents: list[dict]  # document rows, sorted by date and id
-    report: list[dict]  # ingest report rows, sorted by path
+    """What an ingest did; ``documents`` and ``report`` are read from the generation it wrote when asked."""
+
     info: dict
     parsed: int  # files parsed in this run
     reused: int  # files taken unchanged from the previous run
     parts_written: int  # turn parts (re)written
+    generation: Any = None  # the generation folder written (a Path)
     fresh: frozenset[str] = frozenset()  # paths of the files parsed in this run (their messages are new)
 
+    @property
+    def documents(self) -> list[dict]:
+        """The corpus's document rows, by date and id (dates as ISO text)."""
+        import pyarrow.parquet as pq
 
-def document_rows(doc: Document) -> tuple[dict, pa.Table]:
-    """The document's row (with its ``_warnings``) and its paragraphs as a table (TURN_SCHEMA)."""
-    paras = doc.paragraphs
-    turn_nos, turn_no = [], 0
-    for i, p in enumerate(paras):
-        if p.new_turn or i == 0:
-            turn_no += 1
-        turn_nos.append(turn_no)
-    n_words = [count_words(spoken(p.text) if "[" in p.text or "(" in p.text else p.text) for p in paras]
-    speakers = sorted({p.speaker for p in paras if p.role == "speech" and p.speaker})
-    table = pa.Table.from_arrays(
-        [
-            pa.array([doc.doc_id] * len(paras), pa.string()),
-            pa.array(range(len(paras)), pa.int32()),
-            pa.array(turn_nos, pa.int32()),
-            pa.array([p.speaker for p in paras], pa.string()),
-            pa.array([p.speaker_label for p in paras], pa.string()),
-            pa.array([p.speaker_role for p in paras], pa.string()),
-            pa.array([p.role for p in paras], pa.string()),
-            pa.array([p.section for p in paras], pa.string()),
-            pa.array([p.attribution for p in paras], pa.string()),
-            pa.array([p.text for p in paras], pa.string()),
-            pa.array(n_words, pa.int32()),
-        ],
-        schema=TURN_SCHEMA,
-    )
-    doc_row = {
-        "doc_id": doc.doc_id,
-        "date": doc.date.isoformat(),
-        "title": doc.title,
-        "source": doc.source,
-        "source_url": doc.source_url,
-        "language": doc.language,
-        "kind": doc.kind,
-        "licence": doc.licence,
-        "place": doc.place,
-        "translated_from": doc.translated_from,
-        "sections": doc.sections,
-        "importer": doc.importer,
-        "raw_path": doc.raw_path,
-        "raw_sha256": doc.raw_sha256,
-        "raw_row": doc.raw_row,
-        "body_sha256": doc.body_sha256,
-        "n_paragraphs": len(paras),
-        "n_words": sum(n_words),
-        "speakers": "; ".join(speakers),
-        "_warnings": list(doc.warnings),
-    }
-    return doc_row, table
+        rows = pq.read_table(self.generation / "documents.parquet").to_pylist()
+        for row in rows:
+            row["date"] = row["date"].isoformat()
+        return rows
+
+    @property
+    def report(self) -> list[dict]:
+        """The ingest report's rows (every value as text, as in the CSV)."""
+        import csv
+
+        with open(self.generation / "ingest_report.csv", encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+
+class DocumentBatch:
+    """Documents gathered column by column, then turned into two tables at once: their rows
+    (:data:`SPILL_DOCS_SCHEMA`) and their paragraphs (:data:`SPILL_TURNS_SCHEMA`). Building one
+    small table per document costs far more than the rows themselves."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, list] = {f.name: [] for f in SPILL_DOCS_SCHEMA}
+        self.turns: dict[str, list] = {f.name: [] for f in SPILL_TURNS_SCHEMA}
+
+    def __len__(self) -> int:
+        return len(self.docs[KEY])
+
+    @property
+    def paragraphs(self) -> int:
+        return len(self.turns[KEY])
+
+    def add(self, doc: Document, key: int) -> None:
+        paras = doc.paragraphs
+        t = self.turns
+        turn_no = 0
+        words_total = 0
+        for i, p in enumerate(paras):
+            if p.new_turn or i == 0:
+                turn_no += 1
+            n = count_words(spoken(p.text) if "[" in p.text or "(" in p.text else p.text)
+            words_total += n
+            t["doc_id"].append(doc.doc_id)
+            t["para_no"].append(i)
+            t["turn_no"].append(turn_no)
+            t["speaker"].append(p.speaker)
+            t["speaker_label"].append(p.speaker_label)
+            t["speaker_role"].append(p.speaker_role)
+            t["role"].append(p.role)
+            t["section"].append(p.section)
+            t["attribution"].append(p.attribution)
+            t["text"].append(p.text)
+            t["n_words"].append(n)
+            t[KEY].append(key)
+        speakers = sorted({p.speaker for p in paras if p.role == "speech" and p.speaker})
+        row = {
+            "doc_id": doc.doc_id,
+            "date": doc.date,
+            "title": doc.title,
+            "source": doc.source,
+            "source_url": doc.source_url,
+            "language": doc.language,
+            "kind": doc.kind,
+            "licence": doc.licence,
+            "place": doc.place,
+            "translated_from": doc.translated_from,
+            "sections": doc.sections,
+            "importer": doc.importer,
+            "raw_row": doc.raw_row,
+            "body_sha256": doc.body_sha256,
+            "n_paragraphs": len(paras),
+            "n_words": words_total,
+            "speakers": "; ".join(speakers),
+            "warnings": [bounded(w) for w in doc.warnings],
+            KEY: key,
+        }
+        for name, value in row.items():
+            self.docs[name].append(value)
+
+    def tables(self) -> tuple[pa.Table, pa.Table]:
+        """The rows and paragraphs gathered so far (and the batch emptied)."""
+        docs = pa.Table.from_pydict(self.docs, schema=SPILL_DOCS_SCHEMA)
+        turns = pa.Table.from_pydict(self.turns, schema=SPILL_TURNS_SCHEMA)
+        self.__init__()  # type: ignore[misc]
+        return docs, turns

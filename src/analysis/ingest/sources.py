@@ -14,14 +14,41 @@ ingest report. A folder and a tar archive of it give the same entries.
 
 from __future__ import annotations
 
+import lzma
 import os
 import stat
 import tarfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2")
+MAX_FILE_BYTES = int(os.environ.get("REFRAIN_MAX_FILE_BYTES", str(1 << 30)))  # one raw file (or member), at most
+
+
+class ArchiveDamaged(Exception):
+    """An archive that could not be read to its end (truncated, corrupt, a broken member header).
+
+    Raised by :func:`iter_archive` after the members it could read: a compressed archive's checksum
+    is only checked at its end, so those members cannot be trusted either."""
+
+
+def too_large(size: int) -> str | None:
+    """The reason a file of ``size`` bytes is not read, or None."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return f"too large: {size / 1e6:,.1f} MB, more than the limit of {MAX_FILE_BYTES / 1e6:,.0f} MB per file"
+
+
+def _bad_name(rel: str) -> tuple[str, str | None]:
+    """A path as it can be shown and stored (UTF-8), and why it is not read when it is not UTF-8."""
+    try:
+        rel.encode("utf-8")
+        return rel, None
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return shown, "file name is not UTF-8 (shown with \\x escapes): rename it to read it"
 
 
 @dataclass
@@ -85,7 +112,10 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
             entries.append(_skipped(prefix.rstrip("/") or ".", f"unreadable folder: {exc.strerror or exc}"))
             continue
         for entry in listing:
-            rel = prefix + entry.name
+            rel, bad = _bad_name(prefix + entry.name)
+            if bad:
+                entries.append(_skipped(rel, bad))
+                continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
@@ -103,6 +133,8 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
                 entries.append(_skipped(rel, f"not a regular file: {kind}"))
             elif entry.name.startswith("."):
                 entries.append(_skipped(rel, "hidden file (its name starts with '.'): not read"))
+            elif (big := too_large(st.st_size)) is not None:
+                entries.append(RawFile(rel, st.st_size, st.st_mtime_ns, _never, ctime_ns=st.st_ctime_ns, skip=big))
             else:
                 entries.append(
                     RawFile(rel, st.st_size, st.st_mtime_ns, _reader(entry.path), entry.path, ctime_ns=st.st_ctime_ns)
@@ -126,46 +158,95 @@ def iter_archive(path: Path, *, prefix: str = "") -> Iterator[RawFile]:
     """Every member of a tar archive, in archive order (one streaming pass), with the folder's rules.
 
     Members are named ``prefix + member path`` (an archive inside the raw folder gives its own path
-    and a ``/`` as the prefix)."""
+    and a ``/`` as the prefix); a later member with the name of an earlier one is listed as
+    ``<name>#2`` and not read. A member larger than :data:`MAX_FILE_BYTES` is listed, not read.
+    Raises :class:`ArchiveDamaged` (after the members it could read) when the archive cannot be read
+    to its end: truncated, corrupt, or with an unreadable member header followed by more data.
+    """
     hidden_folders: set[str] = set()
-    with tarfile.open(path, mode="r|*") as tar:
-        for member in tar:
-            inner = member.name.removeprefix("./").strip("/")
-            if not inner or inner == ".":
-                continue
-            rel = prefix + inner
-            parts = inner.split("/")
-            if ".." in parts or member.name.startswith("/"):
-                yield _skipped(rel, "unsafe path in the archive (absolute, or with '..'): not read")
-                continue
-            hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
-            if (hidden is not None and hidden < len(parts) - 1) or (hidden is not None and member.isdir()):
-                folder = prefix + "/".join(parts[: (hidden + 1)]) + "/"
-                if folder not in hidden_folders:
-                    hidden_folders.add(folder)
-                    yield _skipped(folder, "hidden folder (its name starts with '.'): not read")
-                continue
-            if member.isdir():
-                continue
-            if member.issym() or member.islnk():
-                yield _skipped(rel, "symbolic link: not followed (a link in the archive)")
-                continue
-            if not member.isfile():
-                kind = "a FIFO (named pipe)" if member.isfifo() else "a device" if member.isdev() else "not a file"
-                yield _skipped(rel, f"not a regular file: {kind}")
-                continue
-            if hidden is not None:
-                yield _skipped(rel, "hidden file (its name starts with '.'): not read")
-                continue
-            handle = tar.extractfile(member)
+    seen: dict[str, int] = {}
+    try:
+        with tarfile.open(path, mode="r|*") as tar:
+            for member in tar:
+                yield from _member(tar, member, prefix, hidden_folders, seen)
+            _check_end(tar)
+    except ArchiveDamaged:
+        raise
+    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
+        raise ArchiveDamaged(f"the archive cannot be read to its end ({type(exc).__name__}: {exc})") from None
 
-            def read(handle=handle) -> bytes:
-                if handle is None:
-                    raise OSError("unreadable archive member")
-                return handle.read()
 
-            mtime = int(member.mtime) * 1_000_000_000
-            yield RawFile(rel, member.size, mtime, read, ctime_ns=mtime)
+def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, prefix: str, hidden_folders: set[str], seen: dict):
+    inner = member.name.removeprefix("./").strip("/")
+    if not inner or inner == ".":
+        return
+    inner, bad = _bad_name(inner)
+    rel = prefix + inner
+    if bad:
+        yield _skipped(rel, bad)
+        return
+    parts = inner.split("/")
+    if ".." in parts or member.name.startswith("/"):
+        yield _skipped(rel, "unsafe path in the archive (absolute, or with '..'): not read")
+        return
+    hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+    if (hidden is not None and hidden < len(parts) - 1) or (hidden is not None and member.isdir()):
+        folder = prefix + "/".join(parts[: (hidden + 1)]) + "/"
+        if folder not in hidden_folders:
+            hidden_folders.add(folder)
+            yield _skipped(folder, "hidden folder (its name starts with '.'): not read")
+        return
+    if member.isdir():
+        return
+    if rel in seen:
+        seen[rel] += 1
+        yield _skipped(
+            f"{rel}#{seen[rel]}",
+            f"duplicate member name: member {seen[rel]} named {inner} in this archive (only the first is read)",
+        )
+        return
+    seen[rel] = 1
+    if member.issym() or member.islnk():
+        yield _skipped(rel, "symbolic link: not followed (a link in the archive)")
+        return
+    if not member.isfile():
+        kind = "a FIFO (named pipe)" if member.isfifo() else "a device" if member.isdev() else "not a file"
+        yield _skipped(rel, f"not a regular file: {kind}")
+        return
+    if hidden is not None:
+        yield _skipped(rel, "hidden file (its name starts with '.'): not read")
+        return
+    mtime = int(member.mtime) * 1_000_000_000
+    big = too_large(member.size)
+    if big is not None:
+        yield RawFile(rel, member.size, mtime, _never, ctime_ns=mtime, skip=big)
+        return
+    handle = tar.extractfile(member)
+
+    def read(handle=handle, size=member.size) -> bytes:
+        if handle is None:
+            raise OSError("unreadable archive member")
+        data = handle.read()
+        if len(data) != size:
+            raise ArchiveDamaged(f"member {inner} ends after {len(data):,} of its {size:,} bytes")
+        return data
+
+    yield RawFile(rel, member.size, mtime, read, ctime_ns=mtime)
+
+
+def _check_end(tar: tarfile.TarFile) -> None:
+    """After the last member: only zero padding may follow (tarfile stops quietly at a broken header),
+    and reading to the end checks a compressed archive's checksum."""
+    stream = tar.fileobj
+    while True:
+        block = stream.read(1 << 16)
+        if not block:
+            return
+        if block.count(0) != len(block):
+            raise ArchiveDamaged(
+                f"an unreadable member header after {tar.offset:,} bytes, with more data after it "
+                "(the members after it could not be read)"
+            )
 
 
 def iter_raw(root: Path) -> Iterator[RawFile]:

@@ -1,9 +1,11 @@
 """What the last ingest saw of each raw file, so the next run re-parses only what changed.
 
-``.state.parquet`` in the processed folder holds, per raw file, its size, mtime, content hash, the
-key of what its parse depended on (the parsing code, the speaker registry, its manifest row and
-sidecar) and the parse result. A file whose key is unchanged and whose size and mtime match is
-restored from the state; one whose bytes hash the same is restored after hashing.
+Two tables in each generation: ``.state.parquet`` holds, per raw file, its size, mtime, ctime,
+content hash, the key of what its parse depended on (the parsing code, the speaker registry, its
+manifest row, sidecar, profiles and companions) and the parse's outcome; ``.state-docs.parquet``
+holds the documents the parse gave (before de-duplication), with their warnings. A file whose key
+is unchanged and whose size, mtime and ctime match is restored from the state; one whose bytes
+hash the same is restored after hashing. Both are safe to delete: the next ingest is then full.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.ingest.schema import SCHEMA_VERSION, STATE_FILE, STATE_SCHEMA, FileResult
+from analysis.ingest.schema import (
+    SCHEMA_VERSION,
+    STATE_DOCS_FILE,
+    STATE_DOCS_SCHEMA,
+    STATE_FILE,
+    STATE_SCHEMA,
+    FileResult,
+)
 from analysis.speakers import SpeakerRegistry
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -39,21 +48,22 @@ def parser_fingerprint(registry: SpeakerRegistry) -> str:
 
 
 def aux_hash(aux) -> str:
-    """A short hash of what a file's parse depends on besides its own bytes (``scan.Aux``, or None)."""
+    """A short hash of what a file's parse depends on besides its own bytes (``metadata.Aux``, or None)."""
     if aux is None or aux.empty:
         return "-"
     h = hashlib.sha256(json.dumps(aux.manifest_row, sort_keys=True).encode())
-    for part in (aux.sidecar or b"", *aux.profiles):
-        h.update(hashlib.sha256(part).digest())
+    h.update(hashlib.sha256(aux.sidecar or b"").digest())
+    for folder, data in aux.profiles:
+        h.update(folder.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(data).digest())
     for name, sha in aux.companions:
         h.update(f"{name}\0{sha}\n".encode())
     return h.hexdigest()[:12]
 
 
-def load_state(out_dir: Path) -> dict[str, dict]:
+def load_state(gen: Path) -> dict[str, dict]:
     """The previous run's rows by raw path (empty when there is none or it is of another version)."""
-    path = out_dir / STATE_FILE
-    if not path.exists():
+    path = gen / STATE_FILE
+    if not path.exists() or not (gen / STATE_DOCS_FILE).exists():
         return {}
     try:
         table = pq.ParquetFile(path).read()
@@ -64,13 +74,27 @@ def load_state(out_dir: Path) -> dict[str, dict]:
     return {row["path"]: row for row in table.to_pylist()}
 
 
+def load_state_docs(gen: Path | None, paths: set[str]) -> pa.Table:
+    """The documents the previous run's parse gave for ``paths`` (in file order), :data:`STATE_DOCS_SCHEMA`."""
+    if gen is None or not paths:
+        return STATE_DOCS_SCHEMA.empty_table()
+    table = pq.read_table(gen / STATE_DOCS_FILE)
+    if table.schema != STATE_DOCS_SCHEMA:
+        raise RuntimeError(f"{gen / STATE_DOCS_FILE} is of another version; run ingest with --full")
+    import pyarrow.compute as pc
+
+    return table.filter(pc.is_in(table["path"], value_set=pa.array(sorted(paths), pa.string())))
+
+
 def restore(res: FileResult, old: dict) -> None:
-    """Take a file's result from the previous run (de-duplication is decided again)."""
+    """Take a file's result from the previous run (its documents are read from the state's document
+    table by the build; de-duplication is decided again)."""
     res.sha256, res.key = old["sha256"], old["key"]
     res.status, res.reason = old["status"], old["reason"]
     res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
-    res.docs = json.loads(old["documents"] or "[]")
     res.rejected = [tuple(r) for r in json.loads(old["rejected"] or "[]")]
+    res.restored = res.status == "ingested"
+    res.parsed = False
 
 
 def state_table(results: Iterable[FileResult]) -> pa.Table:
@@ -86,7 +110,6 @@ def state_table(results: Iterable[FileResult]) -> pa.Table:
             "status": r.status,
             "reason": r.reason,
             "warnings": "\n".join(r.warnings),
-            "documents": json.dumps(r.docs, sort_keys=True, ensure_ascii=False) if r.docs else "",
             "rejected": json.dumps(r.rejected, ensure_ascii=False) if r.rejected else "",
         }
         for r in sorted(results, key=lambda r: r.path)

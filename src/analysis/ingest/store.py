@@ -1,4 +1,7 @@
-"""Store a build: de-duplicate documents, assign turn parts, write the processed folder.
+"""Store a build: the ingest report, ``corpus.json``, the documents and turn parts of a new generation.
+
+Everything is written from the run's documents (:class:`~analysis.ingest.documents.RunDocs`) column
+by column and a chunk at a time, so a table of a million statements is never a million dicts.
 
 Same inputs give byte-identical outputs, whether built at once or incrementally: rows are sorted,
 no timestamp is written, and the incremental path assembles exactly the tables a full build would
@@ -7,9 +10,9 @@ no timestamp is written, and the incremental path assembles exactly the tables a
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import hashlib
+import heapq
+import itertools
 import json
 import math
 import os
@@ -19,45 +22,29 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analysis import config
-from analysis.ingest.schema import DOCUMENT_SCHEMA, REPORT_FIELDS, SCHEMA_VERSION, STATE_FILE, TURN_SCHEMA, FileResult
+from analysis import config, csvout
+from analysis.ingest.documents import RunDocs
+from analysis.ingest.parse import Segment, read_segment
+from analysis.ingest.schema import (
+    DOCUMENT_SCHEMA,
+    KEY,
+    REPORT_FIELDS,
+    SCHEMA_VERSION,
+    STATE_DOCS_FILE,
+    STATE_DOCS_SCHEMA,
+    STATE_FILE,
+    TURN_SCHEMA,
+    WARNINGS_MAX,
+    FileResult,
+    bounded,
+)
 from analysis.ingest.state import state_table
 from analysis.speakers import SpeakerRegistry
-
-
-def deduplicate(results: list[FileResult]) -> list[tuple[FileResult, dict]]:
-    """Keep the earliest of documents with the same body (or id); record why the others are not kept.
-
-    Returns the kept documents with their files, by date and id. A file's ``duplicates`` is decided
-    anew on every run (so an incremental run decides it as a full one would).
-    """
-    kept: list[tuple[FileResult, dict]] = []
-    by_body: dict[str, tuple[FileResult, dict]] = {}
-    by_id: dict[str, tuple[FileResult, dict]] = {}
-    docs = [(r, d) for r in results if r.status == "ingested" for d in r.docs]
-    for r in results:
-        r.duplicates = {}
-    for r, doc in sorted(docs, key=lambda rd: (rd[1]["date"], rd[1]["doc_id"], rd[0].path, rd[1].get("raw_row", ""))):
-        first = by_id.get(doc["doc_id"])
-        if first is not None:
-            r.duplicates[doc["doc_id"]] = f"duplicate-id: id {doc['doc_id']} is already used by {_where(*first)}"
-            continue
-        first = by_body.get(doc["body_sha256"])
-        if first is not None:
-            r.duplicates[doc["doc_id"]] = f"duplicate-body: same body text as {first[1]['doc_id']} ({_where(*first)})"
-            continue
-        by_body[doc["body_sha256"]] = by_id[doc["doc_id"]] = (r, doc)
-        kept.append((r, doc))
-    return kept
-
-
-def _where(r: FileResult, doc: dict) -> str:
-    return f"{r.path} row {doc['raw_row']}" if doc.get("raw_row") else r.path
-
 
 DOCS_PER_PART = 100
 MAX_PARTS = 64
@@ -76,8 +63,78 @@ def part_of(doc_id: str, parts: int) -> int:
     return zlib.crc32(doc_id.encode("utf-8")) % parts
 
 
+def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str], path: Path) -> dict[str, int]:
+    """``ingest_report.csv``: a line per file, or per statement and rejected row of a table; returns
+    the number of lines per status. Streamed: a table of a million rows is never a million dicts."""
+    order = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
+    rows = _rows_in_order(run.table, order, reasons)  # files in path order take their documents in turn
+    statuses: dict[str, int] = {}
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csvout.writer(fh)
+        writer.writerow(REPORT_FIELDS)
+        for r in sorted(results, key=lambda r: r.path):
+            mine = itertools.islice(rows, r.n_docs) if r.status == "ingested" else iter(())
+            for line in _report_lines(r, mine):
+                statuses[line[2]] = statuses.get(line[2], 0) + 1
+                writer.writerow(line)
+    return dict(sorted(statuses.items()))
+
+
+def _rows_in_order(docs: pa.Table, order: np.ndarray, reasons: dict[int, str]):
+    """``(doc_id, raw_row, warnings, why it was not kept)`` of the documents in ``order``, a chunk at a time."""
+    columns = docs.select(["doc_id", "raw_row", "warnings"])
+    for lo in range(0, len(order), CHUNK):
+        chunk = order[lo : lo + CHUNK]
+        part = columns.take(pa.array(chunk)).to_pydict()
+        for i, doc_id, raw_row, warnings in zip(
+            chunk.tolist(), part["doc_id"], part["raw_row"], part["warnings"], strict=True
+        ):
+            yield doc_id, raw_row, warnings, reasons.get(i)
+
+
+def _report_lines(r: FileResult, docs):
+    size = max(r.size, 0) if r.sha256 else 0
+    if r.status != "ingested" or not r.n_docs:
+        yield [r.path, "", r.status, "", r.reason, _warnings(r.warnings), size, r.sha256]
+        return
+    rejected = sorted(((row, why) for row, why in r.rejected), key=lambda rw: _row_order(str(rw[0])))
+    lines = heapq.merge(
+        (
+            [
+                r.path,
+                raw_row or "",
+                "skipped" if dup else "ingested",
+                "" if dup else doc_id,
+                dup or "",
+                _warnings(warnings or []),
+                size,
+                r.sha256,
+            ]
+            for doc_id, raw_row, warnings, dup in docs
+        ),
+        ([r.path, row, "skipped", "", why, "", size, r.sha256] for row, why in rejected),
+        key=lambda line: _row_order(str(line[1])),
+    )
+    for k, line in enumerate(lines):
+        if k == 0 and r.warnings:  # about the file as a whole: on its first line
+            line[5] = _warnings([*r.warnings, *([str(line[5])] if line[5] else [])])
+        yield line
+
+
+CHUNK = 50_000  # rows taken at a time when a table is written out in order
+
+
+def _warnings(warnings: list[str]) -> str:
+    return bounded(" | ".join(warnings), WARNINGS_MAX)
+
+
+def _row_order(row: str) -> tuple[int, str]:
+    head = row.split("-", 1)[0].split(",", 1)[0]
+    return (int(head) if head.isdigit() else -1, row)
+
+
 def corpus_info(
-    kept: list[tuple[FileResult, dict]], results: list[FileResult], registry: SpeakerRegistry, report: list[dict]
+    run: RunDocs, keep: np.ndarray, results: list[FileResult], registry: SpeakerRegistry, statuses: dict[str, int]
 ) -> dict:
     """``corpus.json``: the corpus version (a hash of every raw file), counts (statuses count the
     ingest report's lines: a table's rows one by one), the sources and layout."""
@@ -85,40 +142,44 @@ def corpus_info(
     for r in sorted(results, key=lambda r: r.path):
         digest.update(f"{r.path}\0{r.sha256}\n".encode())
     digest.update(f"speakers:{registry.version}\nschema:{SCHEMA_VERSION}\n".encode())
-    statuses: dict[str, int] = {}
-    for row in report:
-        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
-    dates = [doc["date"] for _, doc in kept]
+    kept = run.table.select(["source", "date", "doc_id"]).filter(pa.array(keep))
     sources: dict[str, dict] = {}
-    for _, doc in kept:
-        s = sources.setdefault(doc["source"], {"documents": 0, "date_min": doc["date"], "date_max": doc["date"]})
-        s["documents"] += 1
-        s["date_min"], s["date_max"] = min(s["date_min"], doc["date"]), max(s["date_max"], doc["date"])
+    if kept.num_rows:
+        grouped = kept.group_by("source").aggregate([("doc_id", "count"), ("date", "min"), ("date", "max")])
+        for row in grouped.to_pylist():
+            sources[row["source"]] = {
+                "documents": row["doc_id_count"],
+                "date_min": row["date_min"].isoformat(),
+                "date_max": row["date_max"].isoformat(),
+            }
+    dates = pc.min_max(kept["date"]).as_py() if kept.num_rows else {"min": None, "max": None}
     return {
         "corpus_version": digest.hexdigest()[:12],
         "schema_version": SCHEMA_VERSION,
         "speakers_version": registry.version,
         "files": len(results),
-        "statuses": dict(sorted(statuses.items())),
-        "documents": len(kept),
-        "date_min": min(dates) if dates else None,
-        "date_max": max(dates) if dates else None,
+        "statuses": statuses,
+        "documents": kept.num_rows,
+        "date_min": dates["min"].isoformat() if dates["min"] else None,
+        "date_max": dates["max"].isoformat() if dates["max"] else None,
         "sources": dict(sorted(sources.items())),
-        "turn_parts": n_parts(len(kept)),
+        "turn_parts": n_parts(kept.num_rows),
     }
 
 
 def write_outputs(
+    run: RunDocs,
+    keep: np.ndarray,
     results: list[FileResult],
-    kept: list[tuple[FileResult, dict]],
+    segments: list[Segment],
     info: dict,
-    report: list[dict],
     gen_dir: Path,
     *,
     old_dir: Path | None,
-    reparse: Callable[[FileResult], dict[str, pa.Table]],
+    reparse: Callable[[FileResult], pa.Table],
 ) -> tuple[int, dict[str, dict]]:
-    """Write a new generation in ``gen_dir``: documents, turn parts, report, corpus.json and state.
+    """Write a new generation in ``gen_dir``: documents, turn parts, corpus.json and the state (the
+    ingest report is written before, by :func:`write_report`).
 
     Turn parts no document of which changed are hard links to ``old_dir``'s (the current
     generation; None for a full build). Returns the parts (re)written and the manifest entries of
@@ -131,16 +192,18 @@ def write_outputs(
     old_docs = _read_old_documents(old_dir) if old_dir and old_info.get("turn_parts") == parts else None
     old_manifest = _read_json(old_dir / "manifest.json").get("files", {}) if old_dir else {}
 
-    new_ids = {doc["doc_id"]: (r, doc) for r, doc in kept}
-    part_members: dict[int, list[str]] = {}
-    for d in sorted(new_ids):
-        part_members.setdefault(part_of(d, parts), []).append(d)
+    kept = np.flatnonzero(keep)
+    ids = run.table["doc_id"].take(pa.array(kept)).combine_chunks() if len(kept) else pa.array([], pa.string())
+    files = [run.files[n] for n in run.numbers[kept].tolist()]
+    fresh = np.array([f.parsed for f in files], dtype=bool)
+    part = np.array([zlib.crc32(d.encode("utf-8")) % parts for d in ids.to_pylist()], dtype=np.int64)
+    same = _same_as_old(ids, [f.sha256 for f in files], old_docs)
     if old_docs is None:
         dirty = set(range(parts))
     else:
-        changed = {d for d, (r, doc) in new_ids.items() if r.parsed or old_docs.get(d) != doc["raw_sha256"]}
-        removed = set(old_docs) - set(new_ids)
-        dirty = {part_of(d, parts) for d in changed | removed}
+        dirty = set(part[fresh | ~same].tolist())
+        gone = pc.invert(pc.is_in(old_docs["doc_id"], value_set=ids))
+        dirty |= {part_of(d, parts) for d in old_docs["doc_id"].filter(gone).to_pylist()}
     reused: dict[str, dict] = {}
     for k in sorted(set(range(parts)) - dirty):  # unchanged: the old part, linked
         name = f"part-{k:03d}.parquet"
@@ -148,38 +211,83 @@ def write_outputs(
         _link_or_copy(old_dir / config.TURNS_FILE / name, turns_dir / name)  # type: ignore[operator]
         if rel in old_manifest:
             reused[rel] = old_manifest[rel]
+    by_bucket: dict[int, list[Segment]] = {}
+    for seg in segments:
+        if seg.bucket >= 0:
+            by_bucket.setdefault(seg.bucket % parts, []).append(seg)
+    keys = run.table[KEY].take(pa.array(kept)).to_numpy() if len(kept) else np.zeros(0, np.int64)
 
     def build_part(k: int) -> None:
-        members = part_members.get(k, [])
-        old_part = _read_part(old_dir / config.TURNS_FILE, k) if old_dir and old_docs is not None else None
-        tables, reuse = [], []
-        for d in members:
-            r, doc = new_ids[d]
-            if r.turns is not None:
-                tables.append(r.turns[d])
-            elif old_part is not None and old_docs is not None and old_docs.get(d) == doc["raw_sha256"]:
-                reuse.append(d)  # unchanged: its rows are taken from the old part below
-            else:  # e.g. a document that was a duplicate before: parse it again
-                tables.append(reparse(r)[d])
-        if reuse and old_part is not None:
-            tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=pa.array(reuse, pa.string()))))
-        table = pa.concat_tables(tables).combine_chunks() if tables else TURN_SCHEMA.empty_table()
+        mine = part == k
+        fresh_keys = pa.array(keys[mine & fresh])
+        tables = []
+        for seg in by_bucket.get(k, []):
+            t = read_segment(seg)
+            t = t.filter(pc.is_in(t[KEY], value_set=fresh_keys))
+            if t.num_rows:
+                tables.append(t.drop_columns([KEY]))
+        reuse = ids.filter(pa.array(mine & ~fresh & same))
+        for i in np.flatnonzero(mine & ~fresh & ~same).tolist():  # e.g. a document that was a duplicate before
+            turns = reparse(files[i])
+            tables.append(turns.filter(pc.equal(turns["doc_id"], ids[i])).drop_columns([KEY]))
+        if len(reuse):
+            old_part = pq.read_table(old_dir / config.TURNS_FILE / f"part-{k:03d}.parquet")  # type: ignore[operator]
+            tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=reuse)))
+        table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
         table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")])
-        write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
+        write_parquet(table.combine_chunks(), turns_dir / f"part-{k:03d}.parquet")
 
-    # Arrow releases the GIL while it sorts, encodes and compresses: write parts on every core.
+    # Arrow releases the GIL while it filters, sorts, encodes and compresses: write parts on every core.
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         list(pool.map(build_part, sorted(dirty)))
 
-    rows = [_typed(doc) for _, doc in sorted(kept, key=lambda rd: (rd[1]["date"], rd[1]["doc_id"]))]
-    write_parquet(pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA), gen_dir / config.DOCUMENTS_FILE)
-    with (gen_dir / config.INGEST_REPORT_FILE).open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=REPORT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(report)
+    order = (
+        kept[
+            pc.sort_indices(
+                pa.table({"date": run.table["date"].take(pa.array(kept)), "doc_id": ids}),
+                sort_keys=[("date", "ascending"), ("doc_id", "ascending")],
+            ).to_numpy()
+        ]
+        if len(kept)
+        else kept
+    )
+    _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE)
     (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     write_parquet(state_table(results), gen_dir / STATE_FILE)
+    everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
+    _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE)
     return len(dirty), reused
+
+
+def _same_as_old(ids: pa.Array, shas: list[str], old_docs: pa.Table | None) -> np.ndarray:
+    """For each kept document, True when the old generation has it from the same raw bytes."""
+    if old_docs is None or not len(ids):
+        return np.zeros(len(ids), dtype=bool)
+    new = pa.table({"doc_id": ids, "sha": pa.array(shas, pa.string()), "i": pa.array(np.arange(len(ids)))})
+    joined = new.join(old_docs.rename_columns(["doc_id", "old_sha"]), "doc_id", join_type="inner")
+    match = joined.filter(pc.equal(joined["sha"], joined["old_sha"]))["i"].to_numpy()
+    same = np.zeros(len(ids), dtype=bool)
+    same[match] = True
+    return same
+
+
+def _write_rows(run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path) -> None:
+    """Rows ``rows`` of the run's documents, in that order, as a Parquet file of ``schema`` (the file
+    columns filled in from each row's file), written a chunk at a time."""
+    tmp = path.with_name(path.name + ".tmp")
+    with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=True) as writer:
+        for lo in range(0, max(len(rows), 1), CHUNK * 4):
+            chunk = rows[lo : lo + CHUNK * 4]
+            t = run.table.take(pa.array(chunk, pa.int64()))
+            columns = {
+                "raw_path": run.file_column("path", chunk),
+                "raw_sha256": run.file_column("sha256", chunk),
+                "path": run.file_column("path", chunk),
+                "seq": pa.array(run.seq[chunk], pa.int32()) if len(chunk) else pa.array([], pa.int32()),
+            }
+            arrays = [(t[f.name] if f.name in t.column_names else columns[f.name]).cast(f.type) for f in schema]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+    tmp.replace(path)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -195,10 +303,6 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     tmp.replace(path)
 
 
-def _typed(doc: dict) -> dict:
-    return {**doc, "date": dt.date.fromisoformat(doc["date"])}
-
-
 def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -206,14 +310,8 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def _read_old_documents(out_dir: Path) -> dict[str, str] | None:
+def _read_old_documents(out_dir: Path) -> pa.Table | None:
     path = out_dir / config.DOCUMENTS_FILE
     if not path.exists():
         return None
-    t = pq.ParquetFile(path).read(columns=["doc_id", "raw_sha256"])
-    return dict(zip(t["doc_id"].to_pylist(), t["raw_sha256"].to_pylist(), strict=True))
-
-
-def _read_part(turns_dir: Path, k: int) -> pa.Table | None:
-    path = turns_dir / f"part-{k:03d}.parquet"
-    return pq.ParquetFile(path).read() if path.exists() else None
+    return pq.ParquetFile(path).read(columns=["doc_id", "raw_sha256"])

@@ -54,11 +54,19 @@ class Lexicon:
             data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path)) or {}
         except safe_yaml.YamlError as exc:
             raise LexiconError(f"{path.name}: not valid YAML: {exc}") from exc
-        key = next((k for k in _LIST_KEYS if k in data), None)
+        key = next((k for k in _LIST_KEYS if k in data), None) if isinstance(data, dict) else None
         if key is None:
             raise LexiconError(f"{path.name}: no list of {' / '.join(_LIST_KEYS)}")
+        if not isinstance(data[key] or [], list):
+            raise LexiconError(
+                f"{path.name}: {key} must be a list of entries (- name: …, patterns: […]), not a mapping"
+            )
         entries, seen = [], set()
         for i, item in enumerate(data[key] or []):
+            if not isinstance(item, dict):
+                raise LexiconError(f"{path.name}: entry #{i + 1} of {key} must be a mapping with a name and patterns")
+            if not isinstance(item.get("patterns") or [], list):
+                raise LexiconError(f"{path.name}: entry #{i + 1}: patterns must be a list")
             name = str(item.get("name") or "").strip()
             patterns = tuple(str(p).strip() for p in (item.get("patterns") or []) if str(p).strip())
             if not name:

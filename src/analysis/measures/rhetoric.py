@@ -55,7 +55,7 @@ def sample_for_labelling(ev: pd.DataFrame, *, per_category: int = 20) -> pd.Data
 
 
 def read_labels(path: Path | str = LABELS_FILE) -> pd.DataFrame:
-    """The labels file; a missing file means no labels. Bad label values are an error."""
+    """The labels file; a missing file means no labels (yet). Bad label values are an error."""
     path = Path(path)
     if not path.exists():
         return pd.DataFrame(columns=LABEL_COLUMNS)

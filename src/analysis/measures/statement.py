@@ -92,7 +92,10 @@ def markers(
     ev_rh = evidence(corpus, selection, rh_lex.names, lexicon=rh_lex)
     ev_fam, ev_rh = ev_fam[ev_fam["doc_id"] == doc_id], ev_rh[ev_rh["doc_id"] == doc_id]
     return pd.concat(
-        [ev_fam.assign(phrase="family: " + ev_fam["phrase"]), ev_rh.assign(phrase="rhetoric: " + ev_rh["phrase"])],
+        [
+            ev_fam.assign(phrase="family: " + ev_fam["phrase"].astype(str)),
+            ev_rh.assign(phrase="rhetoric: " + ev_rh["phrase"].astype(str)),
+        ],
         ignore_index=True,
     )
 

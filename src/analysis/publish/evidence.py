@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import csvout
 from analysis.publish.html import escape, link
 
 EVIDENCE_COLUMNS = [
@@ -38,7 +39,7 @@ def tidy(ev: pd.DataFrame) -> pd.DataFrame:
 
 def evidence_csv(ev: pd.DataFrame) -> str:
     """The evidence rows as CSV (one row per match), in the order given (``count.evidence`` sorts oldest first)."""
-    return tidy(ev).to_csv(index=False, lineterminator="\n")
+    return csvout.to_csv(tidy(ev)) or ""
 
 
 def quote_item(r) -> str:

@@ -26,6 +26,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis import csvout
 from analysis.publish.html import escape
 
 SOURCES = {
@@ -144,7 +145,7 @@ def save_chart(
     plt.close(fig)
     prefix = f"{report}/"
     stem.with_suffix(".svg").write_text(wide.replace(f'xlink:href="{prefix}', 'xlink:href="'), encoding="utf-8")
-    data.to_csv(stem.with_suffix(".csv"), index=False, lineterminator="\n")
+    csvout.to_csv(data, stem.with_suffix(".csv"))
     return SavedChart(
         stem,
         alt,

@@ -15,6 +15,7 @@ exactly that row's count of quotes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,10 +29,20 @@ from analysis.publish.html import escape
 PAGE_QUOTES = 1500  # a phrase with more quotes than this gets one page per period
 
 
+SLUG_MAX = 40  # characters of a slug in an id or a file name
+
+
 def slug(value: object) -> str:
-    """ "Vladimir Putin" -> "vladimir-putin"; letters of any script kept, other runs become "-"."""
+    """ "Vladimir Putin" -> "vladimir-putin"; letters of any script kept, other runs become "-"; at most
+    :data:`SLUG_MAX` characters."""
     text = re.sub(r"[^\w]+", "-", str(value).lower(), flags=re.UNICODE).strip("-_")
-    return text or "x"
+    return text[:SLUG_MAX].rstrip("-_") or "x"
+
+
+def tag(value: object) -> str:
+    """Eight hex digits that tell apart values whose slugs are alike ("U.S." and "U S", "café" in NFC
+    and NFD, two phrases that differ after the slug's length)."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 @dataclass
@@ -44,7 +55,7 @@ class Group:
 
     @property
     def ident(self) -> str:
-        return "q-" + "-".join(slug(k) for k in self.key)
+        return "q-" + "-".join(slug(k) for k in self.key) + "-" + tag(self.key)
 
 
 @dataclass
@@ -84,7 +95,7 @@ class EvidenceBook:
                 links[key] = old.ident
                 continue
             anchor = rows[page_key].iloc[0] if page_key in rows.columns else "quotes"
-            group.page = slug(anchor)
+            group.page = f"{slug(anchor)}-{tag(anchor)}"
             fresh.append(group)
             links[key] = group.ident
         for base in {g.page for g in fresh}:  # a page once given out never moves; a full phrase goes on by year

@@ -8,11 +8,22 @@ absolute ``http``/``https`` URL, so a ``javascript:`` URL in a source shows as t
 from __future__ import annotations
 
 import html
-from urllib.parse import urlparse
+import re
+from urllib.parse import quote, urlparse
 
 import pandas as pd
 
-escape = html.escape
+# Bidirectional controls (U+202A–U+202E, U+2066–U+2069, marks): in a quote they would reverse the text
+# around them on screen. They are shown as what they are, "[U+202E]", never obeyed.
+_BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Text from a source as HTML: markup escaped, bidirectional controls made visible."""
+    escaped = html.escape(text, quote=quote)
+    if _BIDI_RE.search(escaped) is None:
+        return escaped
+    return _BIDI_RE.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", escaped)
 
 
 _REBASE: list[tuple[str, str]] = []  # (link prefix as published, the same files from where the notebook runs)
@@ -42,23 +53,28 @@ class HTML:
         return self.data
 
 
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
 def safe_url(url) -> str | None:
-    """The URL if it is an absolute http(s) URL, else None (never a javascript: link)."""
+    """The URL if it is an absolute http(s) URL, percent-encoded where it holds spaces, quotes or other
+    characters a URL may not (so the page stays valid), else None (never a javascript: link)."""
     if not isinstance(url, str) or not url:
         return None
-    parsed = urlparse(url.strip())
+    url = url.strip()
+    parsed = urlparse(url)
     if parsed.scheme in ("http", "https") and parsed.netloc:
-        return url.strip()
+        return quote(url, safe=_URL_SAFE)
     return None
 
 
 def link(text: str, url) -> str:
     """An escaped link, or escaped text when the URL is missing or unsafe."""
-    label = html.escape(str(text))
+    label = escape(str(text))
     href = safe_url(url)
     if href is None:
         return label
-    return f'<a href="{html.escape(href, quote=True)}">{label}</a>'
+    return f'<a href="{escape(href)}">{label}</a>'
 
 
 def table(
@@ -70,18 +86,18 @@ def table(
     links = {k: v for k, v in (links or {}).items() if k in df.columns and v in df.columns}
     columns = [c for c in df.columns if c not in set(links.values())]
     shown = df.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
     body = []
     for _, row in shown.iterrows():
         cells = []
         for c in columns:
-            text = html.escape(_cell(row[c]))
+            text = escape(_cell(row[c]))
             href = row[links[c]] if c in links else None
             if isinstance(href, str) and href:
-                text = f'<a href="{html.escape(href, quote=True)}">{text}</a>'
+                text = f'<a href="{escape(href, quote=True)}">{text}</a>'
             cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     out = (
         f'<div class="scroll"><table class="dataframe data">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
@@ -106,7 +122,7 @@ def _cell(value) -> str:
 
 def paragraph(text: str) -> HTML:
     """A sentence of narrative built from data, escaped."""
-    return HTML(f"<p>{html.escape(text)}</p>")
+    return HTML(f"<p>{escape(text)}</p>")
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

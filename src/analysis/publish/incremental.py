@@ -109,17 +109,17 @@ class RenderState:
         tmp.replace(self.path)
 
 
-def remove_unlisted(reports_dir: Path, listed: set[str]) -> list[str]:
-    """Remove each report in ``reports_dir`` that the list no longer names; return their names. A
-    report is a ``<name>/report.json`` folder (with its ``<name>.html``): nothing else is touched."""
+def remove_unlisted(reports_dir: Path, listed: set[str], state: RenderState) -> list[str]:
+    """Remove each report in ``reports_dir`` that the list no longer names; return their names. Only a
+    report this folder's render state says was rendered here (a ``<name>/report.json`` folder and its
+    ``<name>.html``) is removed: nothing else is touched."""
     removed: list[str] = []
     if not reports_dir.is_dir():
         return removed
-    for meta in sorted(reports_dir.glob("*/report.json")):
-        name = meta.parent.name
-        if name in listed:
-            continue
-        shutil.rmtree(meta.parent)
-        (reports_dir / f"{name}.html").unlink(missing_ok=True)
-        removed.append(name)
+    for name in sorted(set(state.reports) - listed):
+        folder = reports_dir / name
+        if (folder / "report.json").is_file() and not folder.is_symlink():
+            shutil.rmtree(folder)
+            (reports_dir / f"{name}.html").unlink(missing_ok=True)
+            removed.append(name)
     return removed

@@ -18,6 +18,7 @@ A report whose inputs have not changed since it was last rendered is not rendere
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -27,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config, safe_yaml
-from analysis.errors import RenderError
+from analysis.errors import CorpusError, RenderError
+from analysis.ingest import generations
 from analysis.publish import pages as publish
 from analysis.publish.columns import write_column_dictionary
 from analysis.publish.gallery import corpus_info as _corpus_info
@@ -143,6 +145,7 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
     executed = build_dir / "executed" / f"{spec.name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{spec.name}-", dir=build_dir))
+    sockets = Path(tempfile.mkdtemp(prefix="refrain-kernel-"))
     try:
         params = {
             **spec.parameters,
@@ -160,7 +163,7 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
                 cwd=str(config.NOTEBOOKS_DIR),
                 progress_bar=False,
                 log_output=False,
-                config=_kernel_config(),
+                config=_kernel_config(sockets),
             )
         except pm.PapermillExecutionError as exc:
             raise RenderError(
@@ -191,26 +194,58 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
         _publish(staging, spec.name, reports_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
-def _kernel_config():
-    """The kernel talks to papermill over local sockets (IPC), not unencrypted TCP ports."""
+def _kernel_config(sockets: Path):
+    """The kernel talks to papermill over local sockets (IPC), not unencrypted TCP ports, in a folder of
+    this render's own (two renders at once never pick the same socket names)."""
     from traitlets.config import Config
 
     c = Config()
     c.KernelManager.transport = "ipc"
+    c.KernelManager.ip = str(sockets / "kernel")
     return c
 
 
 def _publish(staging: Path, name: str, reports_dir: Path) -> None:
-    """Move a finished report into place, replacing the old one."""
+    """Put a finished report in place of the old one, all or nothing: its files are first copied next to
+    the old ones (a full disk fails here, the old report whole), then the folder and the page are
+    switched by renames, and only then is the old folder removed."""
     reports_dir.mkdir(parents=True, exist_ok=True)
-    target_dir = reports_dir / name
-    if target_dir.exists():
-        shutil.rmtree(target_dir)
-    if (staging / name).exists():
-        shutil.move(str(staging / name), str(target_dir))
-    shutil.move(str(staging / f"{name}.html"), str(reports_dir / f"{name}.html"))
+    tag = f"{os.getpid()}-{time.monotonic_ns()}"
+    incoming, outgoing = reports_dir / f".incoming-{name}-{tag}", reports_dir / f".outgoing-{name}-{tag}"
+    page = reports_dir / f".incoming-{name}-{tag}.html"
+    try:
+        if (staging / name).exists():
+            shutil.copytree(staging / name, incoming)
+        shutil.copyfile(staging / f"{name}.html", page)
+        for path in (incoming, page):  # on disk before the switch
+            if path.exists():
+                _fsync(path)
+    except OSError as exc:
+        shutil.rmtree(incoming, ignore_errors=True)
+        page.unlink(missing_ok=True)
+        raise RenderError(
+            f"report {name!r}: could not write it into {reports_dir} ({exc}); the old report is unchanged"
+        ) from exc
+    target = reports_dir / name
+    if target.exists():
+        os.replace(target, outgoing)
+    if incoming.exists():
+        os.replace(incoming, target)
+    os.replace(page, reports_dir / f"{name}.html")
+    shutil.rmtree(outgoing, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    for p in files:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def render_all(
@@ -221,25 +256,52 @@ def render_all(
     processed_dir: Path | str = config.PROCESSED_DIR,
     build_dir: Path | str = config.BUILD_DIR,
     full: bool = False,
+    wait: float = 0.0,
 ) -> list[str]:
     """Render every report (or ``only`` those named) whose inputs changed since it was last rendered
     into ``reports_dir`` (all of them with ``full``); remove reports the list no longer names; write
-    the index. Returns the failures."""
+    the index. Returns the failures.
+
+    One render at a time writes a reports folder (a second fails at once, or waits ``wait`` seconds),
+    and every report of a run reads the same corpus generation (held until the run ends, so that an
+    ingest meanwhile changes nothing it shows)."""
     all_specs = specs = load_specs(config_path)
     if only:
         unknown = sorted(set(only) - {s.name for s in specs})
         if unknown:
             raise ValueError(f"no report named {', '.join(unknown)} in {config_path}")
         specs = [s for s in specs if s.name in only]
-    reports_dir, build_dir, processed_dir = Path(reports_dir), Path(build_dir), Path(processed_dir)
+    reports_dir, build_dir = Path(reports_dir), Path(build_dir)
+    claim_reports(reports_dir, processed_dir=Path(processed_dir))
     build_dir.mkdir(parents=True, exist_ok=True)
+    with generations.Lock(reports_dir, wait=wait, what="render", name=RENDER_LOCK):
+        reader = _pin(Path(processed_dir))
+        try:
+            return _render(all_specs, specs, only, reports_dir, reader.generation, build_dir, full)
+        finally:
+            reader.close()
+
+
+def _pin(processed_dir: Path):
+    if (processed_dir / generations.MANIFEST).is_file():
+        reader = generations.hold_generation(processed_dir)
+        if reader is None:
+            raise ValueError(f"{processed_dir}: the generation was removed; run the command again")
+        return reader
+    try:
+        return generations.hold(processed_dir)
+    except CorpusError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Path, full: bool) -> list[str]:
     state = RenderState.load(build_dir, reports_dir)
-    shared = shared_inputs(processed_dir)
+    shared = shared_inputs(gen)
     failures: list[str] = []
     unchanged: list[str] = []
     try:
         if not only:
-            for name in remove_unlisted(reports_dir, {s.name for s in all_specs}):
+            for name in remove_unlisted(reports_dir, {s.name for s in all_specs}, state):
                 state.forget(name)
                 print(f"render: removed {name} (config/reports.yaml no longer lists it)", file=sys.stderr)
         for spec in specs:
@@ -249,7 +311,7 @@ def render_all(
                 continue
             began = time.monotonic()
             try:
-                render_one(spec, reports_dir=reports_dir, processed_dir=processed_dir, build_dir=build_dir)
+                render_one(spec, reports_dir=reports_dir, processed_dir=gen, build_dir=build_dir)
             except Exception as exc:  # a failed notebook, a dead kernel, a bad parameter: this report only
                 state.forget(spec.name)
                 message = (
@@ -264,8 +326,44 @@ def render_all(
             print(f"render: {spec.name} ({spec.notebook}) in {time.monotonic() - began:.1f} s", file=sys.stderr)
     finally:  # the gallery is written even when a report, or the run, fails
         state.save()
-        write_index(all_specs, reports_dir, processed_dir)
+        write_index(all_specs, reports_dir, gen)
     if unchanged:
         print(f"render: {len(unchanged)} unchanged since last rendered: {', '.join(unchanged)}", file=sys.stderr)
     print(f"reports: {(reports_dir / 'index.html').resolve()}", file=sys.stderr)
     return failures
+
+
+RENDER_LOCK = ".refrain-render.lock"
+REPORTS_MARKER = ".refrain-reports"
+
+
+def claim_reports(reports_dir: Path, *, processed_dir: Path) -> None:
+    """Make sure ``reports_dir`` may be written (and cleaned of reports the list no longer names): not
+    the working directory, the raw or processed folder or the project's own folders, and not a folder
+    holding files the project did not write; mark it as the project's."""
+    out = Path(os.path.abspath(reports_dir))
+    if not str(reports_dir).strip() or out == Path.cwd():
+        raise ValueError(f"--reports-dir {str(reports_dir)!r} is the working directory: name a folder for the reports")
+    forbidden = {
+        Path(os.path.abspath(p))
+        for p in (config.PROJ_ROOT, config.DATA_DIR, config.RAW_DIR, config.CONFIG_DIR, config.NOTEBOOKS_DIR)
+    } | {Path(os.path.abspath(processed_dir))}
+    raw = Path(os.path.abspath(config.RAW_DIR))
+    if out in forbidden or raw in out.parents or Path.home() == out:
+        raise ValueError(
+            f"--reports-dir {reports_dir} is one of the project's own folders: name a folder for the reports"
+        )
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--reports-dir {reports_dir} is a file, not a folder")
+    if out.is_dir() and not (out / REPORTS_MARKER).exists():
+        entries = sorted(p.name for p in out.iterdir())
+        if entries and "index.html" not in entries:  # a gallery written before markers is adopted
+            shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
+            raise ValueError(
+                f"--reports-dir {reports_dir} holds files Refrain did not write ({shown}): name an empty or new folder"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / REPORTS_MARKER).exists():
+        (out / REPORTS_MARKER).write_text(
+            "Reports published by Refrain (python -m analysis render).\n", encoding="utf-8"
+        )

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, csvout
 from analysis.corpus import Corpus
 from analysis.publish import findings
 from analysis.publish.figures import SavedChart, save_chart
@@ -102,7 +102,7 @@ class Report:
     def table_file(self, data: pd.DataFrame, filename: str) -> str:
         """Write a CSV table under the report folder; return its link (relative to the report)."""
         path = self.asset_dir / filename
-        data.to_csv(path, index=False, lineterminator="\n")
+        csvout.to_csv(data, path)
         if filename not in self.tables:
             self.tables.append(filename)
             self._save()

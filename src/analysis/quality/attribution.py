@@ -66,7 +66,7 @@ def parse_document(raw_path: Path, *, registry: SpeakerRegistry | None = None) -
         if side.exists():
             sidecar = side.read_bytes()
     profile = raw_path.with_name("profile.yaml")  # a gold folder of one source carries a copy of its profile
-    profiles = (profile.read_bytes(),) if profile.exists() else ()
+    profiles = (("", profile.read_bytes()),) if profile.exists() else ()
     found = parse_raw(
         raw_path.name, raw, sha=hashlib.sha256(raw).hexdigest(), registry=registry, sidecar=sidecar, profiles=profiles
     )

@@ -100,13 +100,43 @@ def companion_of(name: str) -> Companion | None:
     return None
 
 
-def read_profiles(profiles: tuple[bytes, ...]) -> dict:
-    """The defaults of the ``profile.yaml`` files that apply to a file (outermost first, the closest wins)."""
+def read_profiles(profiles: tuple[tuple[str, bytes], ...], folder: str) -> tuple[dict, dict[str, str], list[str]]:
+    """The ``profile.yaml`` files that apply to a file in ``folder``, merged: ``(profiles, folder)`` pairs
+    from the outermost folder in, the nearest winning key by key (a key's whole value: a nearer
+    ``speakers`` replaces a farther one, it is not merged). Returns the merged defaults, the folder
+    each key came from, and a warning for each key a nearer profile sets to another value."""
     merged: dict = {}
-    for data in profiles:
-        meta = _metadata(data, "the profile.yaml of its folder")
-        merged.update(meta)
-    return merged
+    origin: dict[str, str] = {}
+    warnings: list[str] = []
+    for where, data in profiles:
+        meta = _metadata(data, f"the profile.yaml of {where or 'the raw folder'}")
+        for key, value in meta.items():
+            if key in merged and merged[key] != value:
+                warnings.append(
+                    f"profile {key!r}: {_profile_name(where)} overrides {_profile_name(origin[key])} "
+                    "(the nearest profile wins)"
+                )
+            merged[key], origin[key] = value, where
+    return merged, origin, warnings
+
+
+def _profile_name(folder: str) -> str:
+    return f"{folder}/profile.yaml" if folder else "profile.yaml"
+
+
+def inherited_role_labels(profile: dict, origin: dict[str, str], folder: str, registry: SpeakerRegistry) -> list[str]:
+    """Labels of anonymous roles ("Question", "Q", "Moderator") that a profile of a *parent* folder maps
+    to a person. Turning a questioner into someone's words is a decision for a file's own metadata or
+    the profile of its own folder: the ingest drops these entries (with a warning) for files below."""
+    speakers = profile.get("speakers")
+    if not isinstance(speakers, dict) or origin.get("speakers", folder) == folder:
+        return []
+    out = []
+    for label in speakers:
+        res = registry.resolve(str(label))
+        if res.known and res.role != "speech":
+            out.append(str(label))
+    return out
 
 
 def importer_for(source: RawSource) -> Importer:

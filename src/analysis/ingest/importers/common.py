@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from analysis.errors import IngestError
+from analysis.safe_yaml import shorten
 
 EARLIEST = dt.date(1700, 1, 1)  # no statement of a modern leader is older
 TEXT_KEYS = (
@@ -45,10 +47,10 @@ def text_value(meta: dict, key: str) -> str | None:
         return None
     if isinstance(value, (bool, list, dict, set, tuple)):
         kind = type(value).__name__
-        raise IngestError("bad-metadata", f"metadata {key!r} must be text, got a {kind}: {value!r}")
+        raise IngestError("bad-metadata", f"metadata {key!r} must be text, got a {kind}: {shorten(value)}")
     text = str(value).strip()
     if any(ord(c) < 32 for c in text):
-        raise IngestError("bad-metadata", f"metadata {key!r} contains control characters: {text!r}")
+        raise IngestError("bad-metadata", f"metadata {key!r} contains control characters: {shorten(text)}")
     return text
 
 
@@ -70,7 +72,7 @@ def meta_date(meta: dict) -> dt.date:
     try:
         return check_date(dt.date.fromisoformat(str(value).strip()))
     except ValueError as exc:
-        raise IngestError("bad-date", f"unreadable date {value!r} (expected YYYY-MM-DD)") from exc
+        raise IngestError("bad-date", f"unreadable date {shorten(value)} (expected YYYY-MM-DD)") from exc
 
 
 def check_date(date: dt.date) -> dt.date:
@@ -93,7 +95,9 @@ def user_pattern(pattern: object, key: str):
     import regex
 
     if not isinstance(pattern, str):
-        raise IngestError("bad-metadata", f"metadata {key!r} must be a regular expression (text), got {pattern!r}")
+        raise IngestError(
+            "bad-metadata", f"metadata {key!r} must be a regular expression (text), got {shorten(pattern)}"
+        )
     try:
         return regex.compile(pattern)
     except regex.error as exc:
@@ -164,21 +168,40 @@ def title_from_slug(slug: str) -> str:
     return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+URL_MAX = 2_000  # characters of a filled source_url: a link, not a document
+
+
 def fill_template(template: str, meta: dict, date: dt.date, stem: str) -> str:
     """A ``source_url`` template filled from the statement's facts: ``{year}``, ``{month}`` (its English
-    name, lower case), ``{month_number}``, ``{day}`` (no leading zero), ``{stem}`` and any named group."""
+    name, lower case), ``{month_number}``, ``{day}`` (no leading zero), ``{stem}`` and any named group.
+
+    Placeholders are plain names, nothing else: no attribute or index access, no width or format
+    (``{title.__class__}``, ``{year:>300000000}`` are refused), and the result is at most
+    :data:`URL_MAX` characters."""
     fields = {
-        **{k: str(v) for k, v in meta.items() if isinstance(v, (str, int))},
+        **{k: str(v) for k, v in meta.items() if isinstance(k, str) and isinstance(v, (str, int))},
         "year": str(date.year),
         "month": _MONTHS[date.month - 1],
         "month_number": f"{date.month:02d}",
         "day": str(date.day),
         "stem": stem,
     }
-    try:
-        return template.format_map(fields)
-    except (KeyError, ValueError, IndexError) as exc:
-        raise IngestError("bad-metadata", f"source_url template {template!r}: no value for {exc}") from exc
+    where = f"source_url template {shorten(template)}"
+
+    def value(m: re.Match) -> str:
+        name = m.group(1)
+        if not _NAME_RE.fullmatch(name):
+            raise IngestError("bad-metadata", f"{where}: {{{shorten(name)[1:-1]}}} is not a plain placeholder {{name}}")
+        if name not in fields:
+            raise IngestError("bad-metadata", f"{where}: no value for {{{name}}}")
+        return fields[name]
+
+    filled = _PLACEHOLDER_RE.sub(value, template)
+    if len(filled) > URL_MAX:
+        raise IngestError("bad-metadata", f"{where}: gives {len(filled):,} characters, more than {URL_MAX:,}")
+    return filled
 
 
 def statement_facts(source, text: str) -> tuple[dict, str]:

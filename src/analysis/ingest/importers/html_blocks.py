@@ -9,6 +9,7 @@ at the start of the paragraph" without the HTML. Block quotes are flagged (pull-
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -32,16 +33,25 @@ def blocks(body: LexborNode) -> list[Block]:
     return out
 
 
-def _collect(node: LexborNode, out: list[Block], *, in_quote: bool) -> None:
-    loose: list[str] = []  # text directly inside a container, outside any block element
-    for child in node.iter(include_text=True):
+def _collect(root: LexborNode, out: list[Block], *, in_quote: bool) -> None:
+    """Walk the containers below ``root`` with a stack, not recursion: a page may nest thousands of
+    ``<div>`` elements."""
+    # each frame: the container's children still to walk, whether it is quoted, its loose text
+    stack: list[tuple[Iterator[LexborNode], bool, list[str]]] = [(root.iter(include_text=True), in_quote, [])]
+    while stack:
+        children, quoted, loose = stack[-1]
+        child = next(children, None)
+        if child is None:  # the container is done: text directly inside it, outside any block element
+            _flush(loose, out, quoted)
+            stack.pop()
+            continue
         tag = child.tag
         if tag in BLOCK_TAGS and not _has_block_child(child):
-            _flush(loose, out, in_quote)
+            _flush(loose, out, quoted)
             pieces: list[str] = []
             _inline(child, pieces)
             for segment in "".join(pieces).split(BREAK):
-                _append(out, segment, in_quote)
+                _append(out, segment, quoted)
         elif tag == "-text":
             loose.append(child.text_content or "")
         elif tag in ("b", "strong", "i", "em", "a", "span", "br", "sup", "sub", "u"):
@@ -49,9 +59,8 @@ def _collect(node: LexborNode, out: list[Block], *, in_quote: bool) -> None:
         elif tag in ("-comment",):
             continue
         else:
-            _flush(loose, out, in_quote)
-            _collect(child, out, in_quote=in_quote or tag == "blockquote")
-    _flush(loose, out, in_quote)
+            _flush(loose, out, quoted)
+            stack.append((child.iter(include_text=True), quoted or tag == "blockquote", []))
 
 
 def _flush(loose: list[str], out: list[Block], in_quote: bool) -> None:
@@ -71,9 +80,18 @@ def _has_block_child(node: LexborNode) -> bool:
     return any(c.tag in BLOCK_TAGS or c.tag in ("div", "blockquote", "ul", "ol", "table") for c in node.iter())
 
 
-def _inline(node: LexborNode, out: list[str], *, bold: bool = False, italic: bool = False) -> None:
-    """Inline text with bold/italic markers; a bold inside a bold is one run ("<b><b>V </b>P</b>")."""
-    for child in node.iter(include_text=True):
+def _inline(node: LexborNode, out: list[str]) -> None:
+    """Inline text with bold/italic markers; a bold inside a bold is one run ("<b><b>V </b>P</b>").
+    Walked with a stack, not recursion (inline elements may nest deeply too)."""
+    # each frame: children still to walk, bold and italic within it, the marker to write when it ends
+    stack: list[tuple[Iterator[LexborNode], bool, bool, str]] = [(node.iter(include_text=True), False, False, "")]
+    while stack:
+        children, bold, italic, close = stack[-1]
+        child = next(children, None)
+        if child is None:
+            out.append(close)
+            stack.pop()
+            continue
         tag = child.tag
         if tag == "-text":
             out.append(child.text_content or "")
@@ -82,19 +100,15 @@ def _inline(node: LexborNode, out: list[str], *, bold: bool = False, italic: boo
         elif tag in ("b", "strong"):
             if not bold:
                 out.append(B_OPEN)
-            _inline(child, out, bold=True, italic=italic)
-            if not bold:
-                out.append(B_CLOSE)
+            stack.append((child.iter(include_text=True), True, italic, "" if bold else B_CLOSE))
         elif tag in ("i", "em"):
             if not italic:
                 out.append(I_OPEN)
-            _inline(child, out, bold=bold, italic=True)
-            if not italic:
-                out.append(I_CLOSE)
+            stack.append((child.iter(include_text=True), bold, True, "" if italic else I_CLOSE))
         elif tag in ("-comment", "img", "script", "style"):
             continue
         else:
-            _inline(child, out, bold=bold, italic=italic)
+            stack.append((child.iter(include_text=True), bold, italic, ""))
 
 
 def strip_marks(marked: str) -> str:

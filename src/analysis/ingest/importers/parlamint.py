@@ -196,31 +196,39 @@ def parse_sitting(source: RawSource, *, registry: SpeakerRegistry) -> Document:
     warnings: list[str] = []
     lang = _lang(root)
     date = _date(header, source.name, warnings)
-    names = persons(header, lang=lang, date=date)
+    names = _names(source, header, lang=lang, date=date, warnings=warnings)
     meta: dict[str, str] = {}
-    for path, data in sorted(source.companions.items()):
+    for path, data in source.companions.items():
         if path.endswith(".tsv"):
             meta.update(meta_speakers(data))
-        else:
-            names = {**persons(_parse_xml(data, path), lang=lang, date=date), **names}
     paragraphs: list[Paragraph] = []
     unnamed: set[str] = set()
     body = root.find(f"{_T}text/{_T}body")
     if body is None:
         raise IngestError("empty-body", "no text/body")
     section = None
+    nested = outside = 0
     for node in body.iter(_T + "u", _T + "head", *COMMENTS):
         if node.tag == _T + "head":
             section = _text(node)
             paragraphs.append(Paragraph(section, "heading", section=section, new_turn=True))
         elif node.tag == _T + "u":
-            paragraphs += _utterance(node, names, meta, section, unnamed)
+            nested += _inside_u(node)
+            turn, lost = _utterance(node, names, meta, section, unnamed)
+            paragraphs += turn
+            outside += lost
         elif node.getparent() is not None and node.getparent().tag in (_T + "div", _T + "u"):
             desc = _text(node)  # between utterances or segments: the transcriber's, kept for display
             if desc:
                 paragraphs.append(Paragraph(f"[{desc}]", "editorial", section=section))
     if not any(p.role in ("speech", "question") for p in paragraphs):
         raise IngestError("empty-body", "the sitting has no utterances (<u>)")
+    if nested:
+        warnings.append(f"{nested} utterance(s) <u> inside another <u>: each read as a turn of its own speaker")
+    if outside:
+        warnings.append(
+            f"{outside} piece(s) of text inside <u> but outside any <seg>: read as paragraphs of that utterance"
+        )
     if unnamed:
         warnings.append(
             f"{len(unnamed)} speaker(s) known only by their ids ({', '.join(sorted(unnamed)[:5])}): "
@@ -249,7 +257,60 @@ def parse_sitting(source: RawSource, *, registry: SpeakerRegistry) -> Document:
     )
 
 
-def _utterance(u, names: dict[str, str], meta: dict[str, str], section: str | None, unnamed: set[str]) -> list:
+def _names(source: RawSource, header, *, lang: str | None, date: dt.date, warnings: list[str]) -> dict[str, str]:
+    """Person ids -> names: the person lists of the folders above (outermost first, as the scan gives
+    them), then the sitting's own header; the nearest list wins, and a person it names otherwise than
+    a farther list is reported once."""
+    names: dict[str, str] = {}
+    where: dict[str, str] = {}
+    lists = [(path, _parse_xml(data, path)) for path, data in source.companions.items() if not path.endswith(".tsv")]
+    lists.append(("the sitting's header", header))
+    conflicts = []
+    for path, root in lists:
+        for pid, name in persons(root, lang=lang, date=date).items():
+            if pid in names and names[pid] != name:
+                conflicts.append(f"{pid}: {name!r} ({path}) over {names[pid]!r} ({where[pid]})")
+            names[pid], where[pid] = name, path
+    if conflicts:
+        more = f" and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
+        warnings.append(f"person lists disagree, the nearest wins: {'; '.join(conflicts[:3])}{more}")
+    return names
+
+
+def _inside_u(u) -> int:
+    parent = u.getparent()
+    while parent is not None:
+        if parent.tag == _T + "u":
+            return 1
+        parent = parent.getparent()
+    return 0
+
+
+def _own_parts(u) -> list:
+    """What ``u`` itself says, in reading order: its ``<seg>`` elements, and any text that lies outside
+    them (as strings). An utterance nested in it is a turn of its own; comments are shown apart."""
+    parts: list = []
+    if (u.text or "").strip():
+        parts.append(u.text)
+    stack: list = list(reversed(u))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        if (item.tail or "").strip():
+            stack.append(item.tail)
+        if item.tag == _T + "seg":
+            parts.append(item)
+        elif item.tag != _T + "u" and item.tag not in COMMENTS:
+            stack.extend(reversed(item))
+            if (item.text or "").strip():
+                stack.append(item.text)
+    return parts
+
+
+def _utterance(u, names: dict[str, str], meta: dict[str, str], section: str | None, unnamed: set[str]):
+    """The paragraphs of one utterance, and how many pieces of its text lay outside any ``<seg>``."""
     who = (u.get("who") or "").lstrip("#")
     uid = u.get(f"{{{XML}}}id") or ""
     speaker = names.get(who) or meta.get(uid)
@@ -258,9 +319,11 @@ def _utterance(u, names: dict[str, str], meta: dict[str, str], section: str | No
         unnamed.add(who)
     ana = u.get("ana") or ""
     title = "Chair" if "#chair" in ana else "Guest" if "#guest" in ana else None
+    parts = _own_parts(u)
+    loose = sum(isinstance(p, str) for p in parts)
+    texts = [normalize_ws(p) if isinstance(p, str) else seg_text(p) for p in parts]
     out: list[Paragraph] = []
-    for seg in u.iter(_T + "seg"):
-        text = seg_text(seg)
+    for text in texts:
         if text:
             out.append(
                 Paragraph(
@@ -274,7 +337,7 @@ def _utterance(u, names: dict[str, str], meta: dict[str, str], section: str | No
                     new_turn=not out,
                 )
             )
-    return out
+    return out, loose
 
 
 class ParlaMintImporter:

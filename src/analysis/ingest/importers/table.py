@@ -11,116 +11,49 @@ A table is read when its sidecar (``name.meta.yaml``) or its folder's profile sa
 ``columns`` maps a field to the table's column; a field left out is read from a column of its own
 name when there is one (``text``, ``speaker``, ``date``, ``title``, ``source_url``, ``source``,
 ``id``, ``place``, ``language``). ``defaults`` (and the sidecar's own ``source``, ``licence``,
-``language``, …) fill what a row lacks. Without ``group_by`` every row is one statement (its id is
-the ``id`` column, else ``<file>-r<row>``).
+``language``, …) fill what a row lacks. Without ``group_by`` every row is one statement: its id is
+its own ``id`` cell (letters, digits, ``.``, ``_`` and ``-`` kept, anything else a ``-``), else
+``<file>-r<row>``; rows whose ids collide are listed as duplicates, never merged.
 
-A row with no text, no date (after the defaults) or a date that cannot be read is listed in the
-ingest report with its row number (the first row after the header is row 1) and the reason; the
-rest go in. Encoding damage (U+FFFD in the text) and rows with no speaker are reported as warnings.
+A row with no text, no date (after the defaults), a date that cannot be read, or a cell of the wrong
+kind (a list, a mapping, NaN or infinity where text belongs; a cell of more than
+:data:`FIELD_MAX` characters) is listed in the ingest report with its row number (the first row
+after the header is row 1) and the reason; the rest go in. Encoding damage (U+FFFD in the text)
+and rows with no speaker are reported as warnings.
+
+Rows are read as a stream and, without ``group_by``, become documents as they are read: a table of
+a million rows is never held whole (with ``group_by``, the rows of the table are grouped in memory).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
+import math
 import re
+from collections.abc import Iterator
 
 from analysis.errors import IngestError
-from analysis.ingest.importers.base import Collection, Document, Paragraph, RawSource, decode_utf8
-from analysis.ingest.importers.common import check_date, text_value
+from analysis.ingest.importers.base import Collection, Document, Paragraph, RawSource, strip_controls
+from analysis.ingest.importers.common import check_date
+from analysis.ingest.importers.tabular import FIELD_MAX, NonFinite, Row, read_rows, without_controls
 from analysis.ingest.importers.transcript import doc_id_from_path
+from analysis.safe_yaml import shorten
 from analysis.speakers import SpeakerRegistry
 from analysis.text import normalize_ws
 
 FIELDS = ("text", "speaker", "date", "title", "source_url", "source", "id", "place", "language")
-FIELD_MAX = 10_000_000  # characters in one cell: a long speech, not a runaway file
+ID_MAX = 200  # characters of a statement id
 _PARAGRAPH_RE = re.compile(r"\n\s*\n|\r?\n")
 _ISO_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.+\-Z]*)?$")
-
-
-def read_rows(source: RawSource, warnings: list[str]) -> tuple[list[str], list[tuple[int, dict | str]]]:
-    """The table's columns and its rows as (row number, values), or (row number, why it is unreadable)."""
-    suffix = source.suffix
-    if suffix == ".parquet":
-        return _parquet_rows(source.raw)
-    text = decode_utf8(source.raw, warnings)
-    if suffix in (".jsonl", ".ndjson"):
-        return _json_rows(text)
-    return _delimited_rows(text, "\t" if suffix == ".tsv" else ",")
-
-
-def _delimited_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, dict | str]]]:
-    csv.field_size_limit(FIELD_MAX)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise IngestError(
-            "bad-table", f"not a readable {'TSV' if delimiter == chr(9) else 'CSV'} table: {exc}"
-        ) from exc
-    records = [r for r in records if any(cell.strip() for cell in r)]
-    if not records:
-        raise IngestError("empty-body", "the table is empty: no header, no rows")
-    header = [h.strip() for h in records[0]]
-    _check_header(header)
-    rows: list[tuple[int, dict | str]] = []
-    for n, record in enumerate(records[1:], start=1):
-        if len(record) > len(header):
-            rows.append((n, f"bad-row: {len(record)} fields but the header has {len(header)} (an unquoted separator?)"))
-        else:
-            rows.append((n, dict(zip(header, record + [""] * (len(header) - len(record)), strict=True))))
-    return header, rows
-
-
-def _json_rows(text: str) -> tuple[list[str], list[tuple[int, dict | str]]]:
-    header: list[str] = []
-    rows: list[tuple[int, dict | str]] = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rows.append((n, f"bad-row: not JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(value, dict):
-            rows.append((n, f"bad-row: a JSON {type(value).__name__}, not an object"))
-            continue
-        header += [k for k in value if k not in header]
-        rows.append((n, value))
-    if not rows:
-        raise IngestError("empty-body", "the table is empty: no rows")
-    return header, rows
-
-
-def _parquet_rows(raw: bytes) -> tuple[list[str], list[tuple[int, dict | str]]]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(pa.BufferReader(raw))
-    except (pa.ArrowException, OSError) as exc:
-        raise IngestError("bad-table", f"not a readable Parquet file: {exc}") from exc
-    header = table.column_names
-    _check_header(header)
-    if table.num_rows == 0:
-        raise IngestError("empty-body", "the table is empty: no rows")
-    return header, list(enumerate(table.to_pylist(), start=1))
-
-
-def _check_header(header: list[str]) -> None:
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise IngestError("bad-table", f"the header names column(s) {', '.join(map(repr, dupes))} more than once")
+_ID_RE = re.compile(r"[^\w.\-]+")
 
 
 def _plan(meta: dict, header: list[str]) -> dict[str, str]:
     """Field -> column: the metadata's ``columns``, else a column of the field's own name."""
     columns = meta.get("columns") or {}
     if not isinstance(columns, dict):
-        raise IngestError("bad-metadata", f"metadata 'columns' must map fields to columns, got {columns!r}")
-    unknown = sorted(set(columns) - set(FIELDS) - {"statement"})
+        raise IngestError("bad-metadata", f"metadata 'columns' must map fields to columns, got {shorten(columns)}")
+    unknown = sorted(set(map(str, columns)) - set(FIELDS) - {"statement"})
     if unknown:
         raise IngestError(
             "bad-metadata", f"columns: unknown field(s) {', '.join(unknown)} (known: {', '.join(FIELDS)})"
@@ -153,130 +86,227 @@ def _date(value) -> dt.date:
             raise ValueError(value)
         return check_date(dt.date.fromisoformat(m.group(1)))
     except ValueError as exc:
-        raise IngestError("bad-date", f"unreadable date {value!r} (expected YYYY-MM-DD)") from exc
+        raise IngestError("bad-date", f"unreadable date {shorten(value)} (expected YYYY-MM-DD)") from exc
 
 
-def _value(row: dict, plan: dict[str, str], field: str, defaults: dict):
-    column = plan.get(field)
-    value = row.get(column) if column else None
-    if value is None or (isinstance(value, str) and not value.strip()):
-        value = defaults.get(field)
+class _Cell:
+    """Reads a row's fields through the plan, checking each value's kind (the ``row`` it names)."""
+
+    def __init__(self, plan: dict[str, str], defaults: dict) -> None:
+        self.plan = plan
+        self.defaults = defaults
+
+    def __call__(self, row: dict, field: str, *, default: bool = True):
+        column = self.plan.get(field)
+        value = row.get(column) if column else None
+        if column and value is not None:
+            value = _checked(value, column, field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            value = self.defaults.get(field) if default else None
+        return value
+
+
+def _checked(value, column: str, field: str):
+    """A cell's value if it is of a kind the field can hold; :class:`IngestError` naming the column otherwise."""
+    if isinstance(value, NonFinite) or (isinstance(value, float) and not math.isfinite(value)):
+        raise IngestError("bad-cell", f"column {column!r} holds {value!r}, not a value")
+    if isinstance(value, (list, tuple, dict, set)):
+        kind = "a mapping (a struct)" if isinstance(value, dict) else "a list"
+        raise IngestError("bad-cell", f"column {column!r} holds {kind}, not a single value: {shorten(value)}")
+    if isinstance(value, (bytes, bytearray)):
+        raise IngestError("bad-cell", f"column {column!r} holds binary data, not text")
+    if isinstance(value, bool):
+        raise IngestError("bad-cell", f"column {column!r} holds {value}, not text")
+    if isinstance(value, str) and len(value) > FIELD_MAX:
+        raise IngestError("bad-cell", f"column {column!r} holds {len(value):,} characters, more than {FIELD_MAX:,}")
+    if isinstance(value, (dt.date, dt.datetime)) and field != "date":
+        return value.isoformat()[:10]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     return value
 
 
+def statement_id(value: str) -> str:
+    """A row's id as a document id: letters, digits, ``.``, ``_``, ``-`` kept; other runs become ``-``;
+    no leading dots or dashes (``../../etc/passwd`` -> ``etc-passwd``); :class:`IngestError` when
+    nothing is left."""
+    ident = _ID_RE.sub("-", normalize_ws(value)).lstrip(".-").rstrip("-")
+    if not ident:
+        raise IngestError("bad-id", f"id {shorten(value)} has no letters or digits")
+    if len(ident) > ID_MAX:
+        raise IngestError("bad-id", f"id {shorten(value)} is {len(ident):,} characters long (at most {ID_MAX})")
+    return ident
+
+
 def parse_table(source: RawSource, *, registry: SpeakerRegistry) -> Collection:
-    """Every statement of a table, and every row that became none (with its number and reason)."""
+    """Every statement of a table (a stream of documents without ``group_by``), and every row that
+    became none (with its number and reason), filled in as the documents are read."""
     meta = {**(source.profile or {}), **(source.sidecar or {})}
     warnings: list[str] = []
     header, rows = read_rows(source, warnings)
     plan = _plan(meta, header)
     defaults = {k: meta[k] for k in ("source", "licence", "language", "kind", "place", "title") if meta.get(k)}
-    defaults.update(meta.get("defaults") or {})
-    mapping = {str(k).casefold(): str(v) for k, v in (meta.get("speakers") or {}).items()}
-    group_by = meta.get("group_by") or (["id"] if "id" in plan else [])
+    extra = meta.get("defaults") or {}
+    if not isinstance(extra, dict):
+        raise IngestError("bad-metadata", f"metadata 'defaults' must map fields to values, got {shorten(extra)}")
+    defaults.update(extra)
+    speakers = meta.get("speakers") or {}
+    if not isinstance(speakers, dict):
+        raise IngestError("bad-metadata", f"metadata 'speakers' must map values to names, got {shorten(speakers)}")
+    mapping = {str(k).casefold(): str(v) for k, v in speakers.items()}
+    group_by = meta.get("group_by") or []
     if isinstance(group_by, str):
         group_by = [group_by]
+    if not isinstance(group_by, list) or not all(isinstance(g, str) for g in group_by):
+        raise IngestError("bad-metadata", f"metadata 'group_by' must list fields, got {shorten(group_by)}")
+    unknown = sorted(set(group_by) - set(plan))
+    if unknown:
+        raise IngestError("bad-metadata", f"group_by: {', '.join(unknown)} not among the table's fields")
     file_id = doc_id_from_path(re.split(r"\.(?:tar(?:\.\w+)?|tgz|txz|tbz2)/", source.rel)[-1])
-    rejected: list[tuple[str, str]] = []
-    groups: dict[tuple, list[tuple[int, dict]]] = {}
-    for n, row in rows:
+    reader = _Reader(source, _Cell(plan, defaults), mapping, file_id, registry)
+    out = Collection([], [], warnings)
+    # a stream (read once): parse_raw makes it a list unless its caller streams it
+    out.documents = reader.documents(rows, group_by, out.rejected)  # type: ignore[assignment]
+    return out
+
+
+class _Reader:
+    """Rows to documents, one statement at a time."""
+
+    def __init__(self, source: RawSource, cell: _Cell, mapping: dict[str, str], file_id: str, registry) -> None:
+        self.source, self.cell, self.mapping, self.file_id, self.registry = source, cell, mapping, file_id, registry
+
+    def documents(self, rows: Iterator[Row], group_by: list[str], rejected: list) -> Iterator[Document]:
+        if not group_by:
+            for n, row in rows:
+                member = self._checked_row(n, row, rejected)
+                if member is not None:
+                    doc = self._document([member], rejected)
+                    if doc is not None:
+                        yield doc
+            return
+        groups: dict[tuple, list[tuple[int, dict]]] = {}
+        for n, row in rows:
+            member = self._checked_row(n, row, rejected)
+            if member is None:
+                continue
+            try:
+                key = tuple(str(self.cell(member[1], f) or "") for f in group_by)
+            except IngestError as exc:
+                rejected.append((str(n), f"{exc.code}: {exc.message}"))
+                continue
+            groups.setdefault(key, []).append(member)
+        for members in groups.values():
+            doc = self._document(members, rejected)
+            if doc is not None:
+                yield doc
+
+    def _checked_row(self, n: int, row, rejected: list) -> tuple[int, dict] | None:
         if isinstance(row, str):
             rejected.append((str(n), row))
-            continue
-        text = _value(row, plan, "text", {})
-        if text is None or not str(text).strip():
-            rejected.append((str(n), "no-text: the row has no text"))
-            continue
-        date = _value(row, plan, "date", defaults)
-        if date is None:
-            rejected.append((str(n), "no-date: no date in the row and no default date"))
-            continue
+            return None
         try:
+            text = self.cell(row, "text", default=False)
+            if text is None or not str(text).strip():
+                rejected.append((str(n), "no-text: the row has no text"))
+                return None
+            date = self.cell(row, "date")
+            if date is None:
+                rejected.append((str(n), "no-date: no date in the row and no default date"))
+                return None
             row["__date"] = _date(date)
         except IngestError as exc:
             rejected.append((str(n), f"{exc.code}: {exc.message}"))
-            continue
-        key = tuple(str(_value(row, plan, f, defaults) or "") for f in group_by) if group_by else (n,)
-        groups.setdefault(key, []).append((n, row))
-    documents = []
-    for members in groups.values():
+            return None
+        return n, row
+
+    def _document(self, members: list[tuple[int, dict]], rejected: list) -> Document | None:
         try:
-            documents.append(
-                _document(
-                    source, members, plan=plan, defaults=defaults, mapping=mapping, file_id=file_id, registry=registry
+            return self._build(members)
+        except IngestError as exc:  # a cell of the wrong kind: that statement's rows only
+            rejected.extend((str(n), f"{exc.code}: {exc.message}") for n, _ in members)
+            return None
+
+    def _build(self, members: list[tuple[int, dict]]) -> Document:
+        source, cell = self.source, self.cell
+        first_n, first = members[0]
+        numbers = [n for n, _ in members]
+        rows = str(first_n) if len(numbers) == 1 else _ranges(numbers)
+        warnings: list[str] = []
+        paragraphs: list[Paragraph] = []
+        for n, row in members:
+            text = strip_controls(str(cell(row, "text", default=False)), warnings, what=f"row {n}'s text")
+            if "\ufffd" in text:
+                warnings.append(
+                    f"row {n}: encoding damage: {text.count(chr(0xFFFD))} replacement character(s) (U+FFFD)"
                 )
-            )
-        except IngestError as exc:  # a cell of the wrong kind (a list for a URL): that statement's rows only
-            rejected += [(str(n), f"{exc.code}: {exc.message}") for n, _ in members]
-    return Collection(documents, rejected, warnings)
-
-
-def _document(
-    source: RawSource,
-    members: list[tuple[int, dict]],
-    *,
-    plan: dict[str, str],
-    defaults: dict,
-    mapping: dict[str, str],
-    file_id: str,
-    registry: SpeakerRegistry,
-) -> Document:
-    first_n, first = members[0]
-    numbers = [n for n, _ in members]
-    rows = str(first_n) if len(numbers) == 1 else _ranges(numbers)
-    warnings: list[str] = []
-    paragraphs: list[Paragraph] = []
-    for n, row in members:
-        text = str(_value(row, plan, "text", {}))
-        if "\ufffd" in text:
-            warnings.append(f"row {n}: encoding damage: {text.count(chr(0xFFFD))} replacement character(s) (U+FFFD)")
-        printed = _value(row, plan, "speaker", defaults)
-        speaker, role = None, "narration"
-        if printed is not None and str(printed).strip():
-            printed = normalize_ws(str(printed))
-            res = registry.resolve(printed)
-            if printed.casefold() not in mapping and res.known and res.role != "speech":
-                role = res.role  # "Question", "Moderator": anonymous
-            else:
-                speaker = mapping.get(printed.casefold()) or (res.speaker if res.known else None) or printed
-                role = "speech"
+            speaker, role, printed = self._speaker(cell(row, "speaker"), n, warnings)
+            for i, para in enumerate(p for p in (normalize_ws(x) for x in _PARAGRAPH_RE.split(text)) if p):
+                paragraphs.append(
+                    Paragraph(
+                        para,
+                        role,
+                        speaker=speaker,
+                        speaker_label=printed or None,
+                        attribution="row" if speaker else "none",
+                        new_turn=i == 0,
+                    )
+                )
+        title = cell(first, "title")
+        if not title:
+            title = f"{source.name}, row {rows}"
+            warnings.append(f"row {rows}: no title: {shorten(title)}")
+        ident = cell(first, "id", default=False)
+        if ident not in (None, ""):
+            doc_id = statement_id(str(ident))
+            if doc_id != str(ident):
+                warnings.append(f"row {rows}: id {shorten(str(ident))} stored as {doc_id!r}")
         else:
+            doc_id = f"{self.file_id}-r{first_n}"
+        speakers = {p.speaker for p in paragraphs if p.speaker}
+        return Document(
+            doc_id=doc_id,
+            date=first["__date"],
+            title=_text(title, "title"),
+            source=_text(cell(first, "source") or source.name, "source"),
+            source_url=_optional(cell(first, "source_url"), "source_url"),
+            language=_text(cell(first, "language") or "en", "language"),
+            kind=_text(cell.defaults.get("kind") or ("transcript" if len(speakers) > 1 else "statement"), "kind"),
+            licence=_optional(cell.defaults.get("licence"), "licence"),
+            importer="table",
+            raw_path=source.rel,
+            raw_sha256=source.sha256,
+            paragraphs=paragraphs,
+            place=_optional(cell(first, "place"), "place"),
+            warnings=warnings,
+            raw_row=rows,
+        )
+
+    def _speaker(self, printed, n: int, warnings: list[str]) -> tuple[str | None, str, str | None]:
+        if printed is None or not str(printed).strip():
             warnings.append(f"row {n}: no speaker: its words belong to nobody")
-        for i, para in enumerate(p for p in (normalize_ws(x) for x in _PARAGRAPH_RE.split(text)) if p):
-            paragraphs.append(
-                Paragraph(
-                    para,
-                    role,
-                    speaker=speaker,
-                    speaker_label=printed or None,
-                    attribution="row" if speaker else "none",
-                    new_turn=i == 0,
-                )
-            )
-    title = _value(first, plan, "title", defaults)
-    if not title:
-        title = f"{source.name}, row {rows}"
-        warnings.append(f"row {rows}: no title: {title!r}")
-    ident = _value(first, plan, "id", {})
-    doc_id = doc_id_from_path(str(ident)) if ident not in (None, "") else f"{file_id}-r{first_n}"
-    speakers = {p.speaker for p in paragraphs if p.speaker}
-    return Document(
-        doc_id=doc_id,
-        date=first["__date"],
-        title=normalize_ws(str(title)),
-        source=str(_value(first, plan, "source", defaults) or source.name),
-        source_url=text_value({"u": _value(first, plan, "source_url", defaults)}, "u"),
-        language=str(_value(first, plan, "language", defaults) or "en"),
-        kind=str(defaults.get("kind") or ("transcript" if len(speakers) > 1 else "statement")),
-        licence=text_value({"licence": defaults.get("licence")}, "licence"),
-        importer="table",
-        raw_path=source.rel,
-        raw_sha256=source.sha256,
-        paragraphs=paragraphs,
-        place=text_value({"p": _value(first, plan, "place", defaults)}, "p"),
-        warnings=warnings,
-        raw_row=rows,
-    )
+            return None, "narration", None
+        printed = normalize_ws(str(printed))
+        res = self.registry.resolve(printed)
+        if printed.casefold() not in self.mapping and res.known and res.role != "speech":
+            return None, res.role, printed  # "Question", "Moderator": anonymous
+        return (
+            self.mapping.get(printed.casefold()) or (res.speaker if res.known else None) or printed,
+            "speech",
+            printed,
+        )
+
+
+def _text(value, what: str) -> str:
+    return normalize_ws(without_controls(str(value))[0])
+
+
+def _optional(value, what: str) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (list, tuple, dict, set, bool)):
+        raise IngestError("bad-metadata", f"{what} must be text, got {shorten(value)}")
+    return _text(value, what)
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -1,0 +1,122 @@
+"""The run's documents: one Arrow table of every document this ingest has, and who is kept.
+
+:func:`gather` reads the rows the parse workers spilled for the files parsed in this run and the
+state's rows for the files restored unchanged; :func:`deduplicate` keeps the earliest of documents
+with the same id or body. Both work column by column, so a table of a million statements costs
+memory in proportion to its columns, not a Python object per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.ingest.parse import Segment, read_segment
+from analysis.ingest.schema import DOC_ROWS_SCHEMA, KEY, FileResult, bounded
+from analysis.ingest.state import load_state_docs
+
+RUN_SCHEMA = DOC_ROWS_SCHEMA.append(pa.field(KEY, pa.int64()))  # the run's documents
+_SEQ = 0xFFFFFFFF
+
+
+@dataclass
+class RunDocs:
+    """The run's documents (:data:`RUN_SCHEMA`, possibly in chunks) and, per row, its file: ``numbers``
+    (the file's number in the run) and ``rank`` (the file's place in path order)."""
+
+    table: pa.Table
+    files: list[FileResult]  # by number
+    numbers: np.ndarray
+    rank: np.ndarray
+
+    @property
+    def seq(self) -> np.ndarray:
+        return (self.table[KEY].to_numpy() & _SEQ).astype(np.int64) if self.table.num_rows else np.zeros(0, np.int64)
+
+    def file_column(self, attr: str, rows: np.ndarray) -> pa.Array:
+        """A column of the files' ``attr`` ("path", "sha256") for ``rows``, as a dictionary array."""
+        values = pa.array([getattr(r, attr) for r in self.files], pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array(self.numbers[rows], pa.int32()), values)
+
+
+def gather(results: list[FileResult], segments: list[Segment], old_gen: Path | None) -> RunDocs:
+    """Every document this run has: spilled by the parse, or restored from the state. Every result has
+    a number (its documents' keys' high half) by now."""
+    files = sorted(results, key=lambda r: r.number)
+    assert [r.number for r in files] == list(range(len(files))), "results must be numbered 0..n-1"
+    wanted = pa.array([r.number for r in files if r.parsed and r.status == "ingested"], pa.int64())
+    tables = []
+    for seg in segments:
+        if seg.bucket == -1:
+            t = read_segment(seg)
+            t = t.filter(pc.is_in(pc.shift_right(t[KEY], 32), value_set=wanted))
+            if t.num_rows:
+                tables.append(t)
+    restored = {r.path: r for r in results if r.restored and r.status == "ingested"}
+    old = load_state_docs(old_gen, set(restored))
+    if old.num_rows:
+        high = pa.array([restored[p].number << 32 for p in old["path"].to_pylist()], pa.int64())
+        old = old.append_column(KEY, pc.add(high, pc.cast(old["seq"], pa.int64())))
+        tables.append(old.select(RUN_SCHEMA.names))
+    table = pa.concat_tables([t.cast(RUN_SCHEMA) for t in tables]) if tables else RUN_SCHEMA.empty_table()
+    numbers = (table[KEY].to_numpy() >> 32).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
+    counts = np.bincount(numbers, minlength=len(files))
+    for r in files:
+        if r.status == "ingested":
+            r.n_docs = int(counts[r.number])
+            if not r.n_docs:  # restored, but the state lost its rows: parse it again next time
+                r.status, r.reason, r.key = "skipped", "unreadable: its documents are missing from the state", ""
+    by_path = np.empty(len(files), np.int64)
+    by_path[[r.number for r in sorted(files, key=lambda r: r.path)]] = np.arange(len(files))
+    return RunDocs(table, files, numbers, by_path[numbers])
+
+
+def deduplicate(run: RunDocs) -> tuple[np.ndarray, dict[int, str]]:
+    """Keep the earliest of documents with the same body (or id); say why the others are not kept.
+
+    Returns a mask of the kept rows and the reason per dropped row. Decided anew on every run, so an
+    incremental run decides it as a full one would.
+    """
+    docs = run.table
+    n = docs.num_rows
+    keep = np.zeros(n, dtype=bool)
+    reasons: dict[int, str] = {}
+    if not n:
+        return keep, reasons
+    keys = pa.table(
+        {"date": docs["date"], "doc_id": docs["doc_id"], "rank": pa.array(run.rank), "raw_row": docs["raw_row"]}
+    )
+    order = pc.sort_indices(keys, sort_keys=[(c, "ascending") for c in keys.column_names]).to_numpy()
+    ids = pc.dictionary_encode(docs["doc_id"]).combine_chunks().indices.to_numpy()
+    bodies = pc.dictionary_encode(docs["body_sha256"]).combine_chunks().indices.to_numpy()
+    by_id = np.full(ids.max() + 1, -1, dtype=np.int64)
+    by_body = np.full(bodies.max() + 1, -1, dtype=np.int64)
+    dropped: list[tuple[int, str, int]] = []
+    for i in order.tolist():
+        first = by_id[ids[i]]
+        if first >= 0:
+            dropped.append((i, "id", int(first)))
+            continue
+        first = by_body[bodies[i]]
+        if first >= 0:
+            dropped.append((i, "body", int(first)))
+            continue
+        by_id[ids[i]] = by_body[bodies[i]] = i
+        keep[i] = True
+    for i, why, first in dropped:
+        doc_id, first_id = docs["doc_id"][i].as_py(), docs["doc_id"][first].as_py()
+        where = _where(run, first)
+        if why == "id":
+            reasons[i] = bounded(f"duplicate-id: id {doc_id} is already used by {where}")
+        else:
+            reasons[i] = bounded(f"duplicate-body: same body text as {first_id} ({where})")
+    return keep, reasons
+
+
+def _where(run: RunDocs, i: int) -> str:
+    path, row = run.files[run.numbers[i]].path, run.table["raw_row"][i].as_py()
+    return f"{path} row {row}" if row else path

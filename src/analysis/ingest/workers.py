@@ -1,0 +1,198 @@
+"""The parse's worker processes: a pool fed as a stream, limits on each worker, and what happens when
+one dies or hangs.
+
+Files are parsed in batches on a pool of worker processes (one at least, so that every file has a
+time and memory limit, and a crash in a C library ends a worker, not the ingest). At most two
+batches per worker are in flight, so an archive streamed through here is never held in memory
+whole. A worker's address space is capped at :data:`WORKER_MEMORY`; a batch whose worker dies, or
+that runs far past the per-file limit, is parsed again one file at a time in a fresh worker, and
+the file that kills or stalls its worker is listed as ``parse-crash`` or ``parse-timeout``.
+Workers die with the ingest that started them (a parent-death signal), so a killed ingest leaves
+no process behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from analysis.ingest import parse
+from analysis.ingest.parse import Outcome, Parser, Segment, apply
+from analysis.ingest.scan import Task
+from analysis.speakers import SpeakerRegistry
+
+WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
+BATCH_FILES = 48  # files sent to a worker at once
+BATCH_BYTES = 16 << 20  # bytes of archive members sent to a worker at once
+
+
+def _run_batch(parser: Parser, items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
+    return parser.run(items)
+
+
+def _context():
+    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+
+
+def _worker_init() -> None:
+    """In a worker: die with the parent, ignore Ctrl-C (the parent stops the pool), cap the address
+    space so a runaway parse fails with MemoryError, not the machine."""
+    import ctypes
+    import resource
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the ingest that forked it dies
+    except (OSError, AttributeError):  # not Linux: the pool's own checks remain
+        pass
+    if os.getppid() == 1:  # the parent died before the signal was armed
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # not allowed here: run without the cap
+        pass
+
+
+def _stop(pool) -> None:
+    """Shut a pool down without waiting for stuck workers (they are terminated)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+
+
+def _batches(tasks: Iterable[Task]) -> Iterator[list[Task]]:
+    batch: list[Task] = []
+    size = 0
+    for task in tasks:
+        batch.append(task)
+        size += len(task.source) if isinstance(task.source, bytes) else 0
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def parse_tasks(
+    tasks: Iterable[Task],
+    previous: dict[str, dict],
+    *,
+    registry: SpeakerRegistry,
+    jobs: int,
+    spill_dir: str,
+    companions: dict[str, bytes] | None = None,
+    tick: Callable[[int], None] = lambda n: None,
+) -> list[Segment]:
+    """Read (where needed), hash and parse the stream of ``tasks`` on ``jobs`` worker processes; fill in
+    each task's result and return the spill segments of the documents parsed.
+
+    At most two batches per worker are in flight, so an archive streamed through here is never held
+    in memory whole. A batch whose worker dies, or that runs past the per-file limit times its size
+    plus a minute, is parsed again one file at a time in a fresh worker.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    parser = Parser(registry, spill_dir, companions, parse.FILE_SECONDS)  # read now: tests may change it
+    segments: list[Segment] = []
+    failed: list[Task] = []
+    pool = ProcessPoolExecutor(max(1, jobs), mp_context=_context(), initializer=_worker_init)
+    running: dict = {}
+    stream = _batches(tasks)
+    number = 0
+
+    def submit(batch: list[Task]) -> None:
+        nonlocal number
+        items = []
+        for task in batch:
+            task.result.number = number
+            number += 1
+            items.append((task.result.number, task.result.path, task.source, task.old_sha, task.result.aux))
+        future = pool.submit(_run_batch, parser, items)
+        running[future] = (batch, time.monotonic())
+
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(running) < 2 * max(1, jobs):
+                batch = next(stream, None)
+                if batch is None:
+                    exhausted = True
+                else:
+                    submit(batch)
+            if not running:
+                break
+            done, _ = wait(list(running), timeout=5, return_when=FIRST_COMPLETED)
+            for future in done:
+                batch, _began = running.pop(future)
+                try:
+                    outcomes, segs = future.result()
+                except BrokenProcessPool:  # a worker died: its batch (and the pool's others) redone alone
+                    failed += batch
+                    continue
+                segments += segs
+                for task, outcome in zip(batch, outcomes, strict=True):
+                    apply(task.result, outcome, previous)
+                    task.source = b""
+                tick(len(batch))
+            now = time.monotonic()
+            stuck = any(now - began > 2 * parser.file_seconds * len(b) + 60 for b, began in running.values())
+            if stuck or _broken(pool):  # a hung or dead worker: what is still running is redone alone
+                for batch, _began in running.values():
+                    failed += batch
+                running.clear()
+                _stop(pool)
+                pool = ProcessPoolExecutor(max(1, jobs), mp_context=_context(), initializer=_worker_init)
+    finally:
+        _stop(pool)
+    for task in failed:
+        outcome, segs = _alone(parser, task)
+        segments += segs
+        apply(task.result, outcome, previous)
+        task.source = b""
+        tick(1)
+    return segments
+
+
+def _broken(pool) -> bool:
+    return bool(getattr(pool, "_broken", False))
+
+
+def _alone(parser: Parser, task: Task) -> tuple[Outcome, list[Segment]]:
+    """One file in a fresh worker of its own, with a time limit: the outcome, or why it has none."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    item = (task.result.number, task.result.path, task.source, task.old_sha, task.result.aux)
+    pool = ProcessPoolExecutor(1, mp_context=_context(), initializer=_worker_init)
+    try:
+        outcomes, segs = pool.submit(_run_batch, parser, [item]).result(timeout=parser.file_seconds + 30)
+        return outcomes[0], segs
+    except BrokenProcessPool:
+        return (
+            "skip",
+            "",
+            "parse-crash: the worker parsing this file died (killed, out of memory or a crash); "
+            "the rest of the corpus is intact",
+        ), []
+    except FutureTimeout:
+        return (
+            "skip",
+            "",
+            f"parse-timeout: parsing took longer than {parser.file_seconds:g} s; the worker was stopped",
+        ), []
+    finally:
+        _stop(pool)

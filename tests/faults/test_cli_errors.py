@@ -26,6 +26,15 @@ def cases(processed, tmp_path):
     bad_yaml.write_text("reports: [unclosed\n", encoding="utf-8")
     a_file = tmp_path / "a-file"
     a_file.write_text("x", encoding="utf-8")
+    broken = tmp_path / "broken.tar.xz"
+    broken.write_bytes(b"\xfd7zXZ\x00" + b"\x00" * 100)  # an xz header, then nothing readable
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("families: {our-partners: [our partners]}\n", encoding="utf-8")
+    word = tmp_path / "word.yaml"
+    word.write_text("hello\n", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "about.html").write_text("mine", encoding="utf-8")
     p = str(processed)
     return [
         (["kwic", "--processed", p, "--phrase", "stress", "--out", str(tmp_path)], "Is a directory"),
@@ -40,6 +49,13 @@ def cases(processed, tmp_path):
         (["count", "--processed", p, "--phrase", "x", "--speaker", "Nobody Atall"], "has no words in this corpus"),
         (["ingest", "--raw", str(tmp_path / "missing"), "--out", str(tmp_path / "o")], "does not exist"),
         (["nosuchcommand"], "invalid choice"),
+        (["ingest", "--raw", str(broken), "--out", str(tmp_path / "o2")], "is damaged"),
+        (["count", "--processed", p, "--phrase", "x", "--lexicon", str(mapping)], "must be a list of entries"),
+        (["count", "--processed", p, "--phrase", "x", "--lexicon", str(word)], "no list of families"),
+        (["ingest", "--raw", str(FIXTURES / "raw"), "--out", str(tmp_path / "o3"), "--wait", "nan"], "--wait must be"),
+        (["rhetoric", "--processed", p, "--precision", "--labels", str(tmp_path / "no.csv")], "does not exist"),
+        (["ingest", "--raw", str(FIXTURES / "raw"), "--out", ""], "is the working directory"),
+        (["render", "--processed", p, "--reports-dir", str(site)], "holds files Refrain did not write"),
     ]
 
 
@@ -51,3 +67,11 @@ def test_each_error_is_one_line_and_exit_2(processed, tmp_path):
         assert len(lines) == 1 and "error:" in lines[0] and message in lines[0], (args[0], lines)
         assert "Traceback" not in res.stderr
     assert not (tmp_path / "r").exists()  # the bad report list wrote nothing
+
+
+def test_a_phrase_that_is_no_family_profiles_as_zero_uses(processed):
+    res = run(
+        "profile", "--processed", str(processed), "--doc-id", "statements-2021-06-01-test-remarks", "--family", "nope"
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0].startswith("heading,paragraphs,speaker_words")

@@ -209,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--build-dir", type=Path, default=config.BUILD_DIR, help="executed notebooks and render state")
     p.add_argument("--full", action="store_true", help="re-parse every raw file and render every report")
+    p.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another ingest or render"
+    )
 
     p = sub.add_parser("render", help="execute the notebooks with papermill and write HTML reports")
     p.add_argument("--config", type=Path, default=config.REPORTS_FILE, help="report list (YAML)")
@@ -217,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--build-dir", type=Path, default=config.BUILD_DIR, help="executed notebooks and render state")
     p.add_argument("--processed", type=Path, default=config.PROCESSED_DIR)
+    p.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="if another render is writing --reports-dir, wait"
+    )
     return parser
 
 
@@ -365,9 +371,13 @@ def _run(args: argparse.Namespace) -> int:
         from analysis.ingest import ingest
         from analysis.publish.render import render_all
 
-        ingest(args.raw, args.processed, full=args.full)
+        ingest(args.raw, args.processed, full=args.full, wait=args.wait)
         failures = render_all(
-            reports_dir=args.reports_dir, processed_dir=args.processed, build_dir=args.build_dir, full=args.full
+            reports_dir=args.reports_dir,
+            processed_dir=args.processed,
+            build_dir=args.build_dir,
+            full=args.full,
+            wait=args.wait,
         )
         return 1 if failures else 0
     if args.command == "render":
@@ -380,6 +390,7 @@ def _run(args: argparse.Namespace) -> int:
             processed_dir=args.processed,
             build_dir=args.build_dir,
             full=args.full,
+            wait=args.wait,
         )
         return 1 if failures else 0
     raise AssertionError(args.command)

@@ -23,7 +23,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.errors import IngestError
-from analysis.ingest.importers import RawSource, inherited_role_labels, parse_source, read_profiles, read_sidecar
+from analysis.ingest.importers import (
+    RawSource,
+    inherited_role_labels,
+    parse_source,
+    profile_name,
+    read_profiles,
+    read_sidecar,
+)
 from analysis.ingest.importers.base import Collection
 from analysis.ingest.metadata import Aux
 from analysis.ingest.schema import KEY, SPILL_DOCS_SCHEMA, SPILL_TURNS_SCHEMA, DocumentBatch, FileResult, bounded
@@ -67,7 +74,7 @@ def parse_raw(
             profile["speakers"] = {k: v for k, v in profile["speakers"].items() if str(k) not in dropped}
             notes.append(
                 f"profile speakers: {', '.join(map(repr, dropped))} mapped to a person in "
-                f"{origin['speakers'] or 'the raw folder'}/profile.yaml not applied here (an anonymous role is "
+                f"{profile_name(origin['speakers'])} not applied here (an anonymous role is "
                 "re-attributed only by a file's own metadata or its own folder's profile)"
             )
     source = RawSource(rel, raw, sha, manifest_row, meta, profile, dict(companions or {}))
@@ -164,15 +171,12 @@ class Parser:
             if timed:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
-        if not n:
+        rejected = [(row, bounded(why)) for row, why in found.rejected]
+        if not n:  # a file of many statements none of which could be read: each row is listed too
             reasons = "; ".join(f"{row}: {why}" for row, why in found.rejected[:3])
-            return (
-                "skip",
-                sha,
-                bounded(f"no-documents: nothing in the file became a statement ({reasons or 'empty'})"),
-            )
-        warnings = [bounded(w) for w in found.warnings]
-        return ("ok", sha, n, warnings, [(row, bounded(why)) for row, why in found.rejected])
+            why = f"no-documents: nothing in the file became a statement ({reasons or 'empty'})"
+            return ("skip", sha, bounded(why), rejected)
+        return ("ok", sha, n, [bounded(w) for w in found.warnings], rejected)
 
     def _spill(self, batch: DocumentBatch) -> list[Segment]:
         """Append the batch, as complete Arrow IPC streams, to this process's spill file."""
@@ -236,6 +240,7 @@ def apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None:
         res.status, res.reason, res.parsed, res.restored = "ingested", "", True, False
     else:
         res.status, res.reason, res.parsed = "skipped", outcome[2], True
+        res.rejected = list(outcome[3]) if len(outcome) > 3 else []
 
 
 def reparse(source: bytes, res: FileResult, registry: SpeakerRegistry, companions: dict[str, bytes] | None = None):

@@ -197,6 +197,9 @@ def _read_members(path: Path, prefix: str, tasks: dict[str, Task], out: Scan) ->
             if task.old_sha == sha:  # same bytes, same key: the previous result stands
                 restore(task.result, out.previous[f.rel])
                 continue
+            if not data.strip():  # nothing to parse: no need for a worker
+                task.result.sha256, task.result.reason, task.result.parsed = sha, "empty file", True
+                continue
             task.source = data
             yield task
     except ArchiveDamaged as exc:

@@ -14,6 +14,8 @@ ingest report. A folder and a tar archive of it give the same entries.
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import lzma
 import os
 import stat
@@ -166,14 +168,30 @@ def iter_archive(path: Path, *, prefix: str = "") -> Iterator[RawFile]:
     hidden_folders: set[str] = set()
     seen: dict[str, int] = {}
     try:
-        with tarfile.open(path, mode="r|*") as tar:
+        with _decompressed(path) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
                 yield from _member(tar, member, prefix, hidden_folders, seen)
-            _check_end(tar)
+                tar.members.clear()  # type: ignore[attr-defined]  # a stream needs no earlier member: keep none
+            _check_end(stream, tar)
     except ArchiveDamaged:
         raise
     except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
         raise ArchiveDamaged(f"the archive cannot be read to its end ({type(exc).__name__}: {exc})") from None
+
+
+def _decompressed(path: Path):
+    """The archive's tar stream. Compressed archives are read with :mod:`gzip`, :mod:`lzma` or :mod:`bz2`,
+    which check the data's checksum at the end and fail on a truncated file (``tarfile``'s own stream
+    reader does neither)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(6)
+    if magic.startswith(b"\x1f\x8b"):
+        return gzip.open(path, "rb")
+    if magic.startswith(b"\xfd7zXZ\x00"):
+        return lzma.open(path, "rb")
+    if magic.startswith(b"BZh"):
+        return bz2.open(path, "rb")
+    return open(path, "rb")
 
 
 def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, prefix: str, hidden_folders: set[str], seen: dict):
@@ -221,9 +239,9 @@ def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, prefix: str, hidden_f
     if big is not None:
         yield RawFile(rel, member.size, mtime, _never, ctime_ns=mtime, skip=big)
         return
-    handle = tar.extractfile(member)
 
-    def read(handle=handle, size=member.size) -> bytes:
+    def read(size=member.size) -> bytes:  # while the member is current: the archive is read as a stream
+        handle = tar.extractfile(member)
         if handle is None:
             raise OSError("unreadable archive member")
         data = handle.read()
@@ -234,10 +252,9 @@ def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, prefix: str, hidden_f
     yield RawFile(rel, member.size, mtime, read, ctime_ns=mtime)
 
 
-def _check_end(tar: tarfile.TarFile) -> None:
+def _check_end(stream, tar: tarfile.TarFile) -> None:
     """After the last member: only zero padding may follow (tarfile stops quietly at a broken header),
-    and reading to the end checks a compressed archive's checksum."""
-    stream = tar.fileobj
+    and reading the stream to its end checks a compressed archive's checksum and length."""
     while True:
         block = stream.read(1 << 16)
         if not block:

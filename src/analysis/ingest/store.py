@@ -96,6 +96,8 @@ def _report_lines(r: FileResult, docs):
     size = max(r.size, 0) if r.sha256 else 0
     if r.status != "ingested" or not r.n_docs:
         yield [r.path, "", r.status, "", r.reason, _warnings(r.warnings), size, r.sha256]
+        for row, why in sorted(r.rejected, key=lambda rw: _row_order(str(rw[0]))):  # none became a statement
+            yield [r.path, row, "skipped", "", why, "", size, r.sha256]
         return
     rejected = sorted(((row, why) for row, why in r.rejected), key=lambda rw: _row_order(str(rw[0])))
     lines = heapq.merge(

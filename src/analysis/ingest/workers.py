@@ -29,17 +29,27 @@ BATCH_FILES = 48  # files sent to a worker at once
 BATCH_BYTES = 16 << 20  # bytes of archive members sent to a worker at once
 
 
-def _run_batch(parser: Parser, items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
-    return parser.run(items)
+_PARSER: list[Parser] = []  # in a worker: the parser its pool was started with (sent once, not per batch)
+
+
+def _run_batch(items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
+    return _PARSER[0].run(items)
+
+
+def _pool(parser: Parser, jobs: int):
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max(1, jobs), mp_context=_context(), initializer=_worker_init, initargs=(parser,))
 
 
 def _context():
     return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
 
 
-def _worker_init() -> None:
-    """In a worker: die with the parent, ignore Ctrl-C (the parent stops the pool), cap the address
-    space so a runaway parse fails with MemoryError, not the machine."""
+def _worker_init(parser: Parser) -> None:
+    """In a worker: keep the parser, die with the parent, ignore Ctrl-C (the parent stops the pool), cap
+    the address space so a runaway parse fails with MemoryError, not the machine."""
+    _PARSER[:] = [parser]
     import ctypes
     import resource
 
@@ -102,13 +112,13 @@ def parse_tasks(
     in memory whole. A batch whose worker dies, or that runs past the per-file limit times its size
     plus a minute, is parsed again one file at a time in a fresh worker.
     """
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     parser = Parser(registry, spill_dir, companions, parse.FILE_SECONDS)  # read now: tests may change it
     segments: list[Segment] = []
     failed: list[Task] = []
-    pool = ProcessPoolExecutor(max(1, jobs), mp_context=_context(), initializer=_worker_init)
+    pool = _pool(parser, jobs)
     running: dict = {}
     stream = _batches(tasks)
     number = 0
@@ -120,7 +130,7 @@ def parse_tasks(
             task.result.number = number
             number += 1
             items.append((task.result.number, task.result.path, task.source, task.old_sha, task.result.aux))
-        future = pool.submit(_run_batch, parser, items)
+        future = pool.submit(_run_batch, items)
         running[future] = (batch, time.monotonic())
 
     try:
@@ -154,7 +164,7 @@ def parse_tasks(
                     failed += batch
                 running.clear()
                 _stop(pool)
-                pool = ProcessPoolExecutor(max(1, jobs), mp_context=_context(), initializer=_worker_init)
+                pool = _pool(parser, jobs)
     finally:
         _stop(pool)
     for task in failed:
@@ -172,14 +182,13 @@ def _broken(pool) -> bool:
 
 def _alone(parser: Parser, task: Task) -> tuple[Outcome, list[Segment]]:
     """One file in a fresh worker of its own, with a time limit: the outcome, or why it has none."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures import TimeoutError as FutureTimeout
     from concurrent.futures.process import BrokenProcessPool
 
     item = (task.result.number, task.result.path, task.source, task.old_sha, task.result.aux)
-    pool = ProcessPoolExecutor(1, mp_context=_context(), initializer=_worker_init)
+    pool = _pool(parser, 1)
     try:
-        outcomes, segs = pool.submit(_run_batch, parser, [item]).result(timeout=parser.file_seconds + 30)
+        outcomes, segs = pool.submit(_run_batch, [item]).result(timeout=parser.file_seconds + 30)
         return outcomes[0], segs
     except BrokenProcessPool:
         return (

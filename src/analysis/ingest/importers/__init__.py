@@ -113,14 +113,15 @@ def read_profiles(profiles: tuple[tuple[str, bytes], ...], folder: str) -> tuple
         for key, value in meta.items():
             if key in merged and merged[key] != value:
                 warnings.append(
-                    f"profile {key!r}: {_profile_name(where)} overrides {_profile_name(origin[key])} "
+                    f"profile {key!r}: {profile_name(where)} overrides {profile_name(origin[key])} "
                     "(the nearest profile wins)"
                 )
             merged[key], origin[key] = value, where
     return merged, origin, warnings
 
 
-def _profile_name(folder: str) -> str:
+def profile_name(folder: str) -> str:
+    """How a folder's profile is named in messages: ``a/b/profile.yaml``, or ``profile.yaml`` at the top."""
     return f"{folder}/profile.yaml" if folder else "profile.yaml"
 
 

@@ -1,0 +1,118 @@
+"""Published files under attack: no CSV cell is a formula, evidence ids never collide, file names are
+bounded, links stay valid, and bidirectional controls are shown, not obeyed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import csvout
+from analysis.corpus import Corpus
+from analysis.ingest import ingest
+from analysis.publish.stories.phrases import PhrasesStory
+
+TEXT = (
+    "Zorblat gronk is here. Zorblat, gronk again. The U.S. and the U S agree. "
+    "A café and a cafe\u0301 too. Our partners, as always."
+)
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("raw")
+    (raw / "a.md").write_text(
+        '---\ntitle: \'=HYPERLINK("http://evil.example","click")\'\ndate: 2021-03-01\nspeaker: Vladimir Putin\n'
+        "source_url: 'https://example.org/a b\"c<d>'\n---\n" + TEXT + "\n",
+        encoding="utf-8",
+    )
+    (raw / "b.md").write_text(
+        "---\ntitle: Second\ndate: 2022-03-01\nspeaker: Vladimir Putin\n---\n"
+        "=cmd|' /C calc'!A0 our partners \u202eriddle reversed\u202c here.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path_factory.mktemp("processed")
+    ingest(raw, out, quiet=True, jobs=1)
+    return out
+
+
+def test_no_csv_cell_is_a_formula():
+    frame = pd.DataFrame(
+        {"text": ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "plain", "-3.5", "1e5"], "n": [1, 2, 3, 4, 5, 6, 7, 8]}
+    )
+    out = csvout.to_csv(frame) or ""
+    cells = [line.split(",")[0] for line in out.strip().split("\n")[1:]]
+    assert cells == ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)", "'\tx", "plain", "-3.5", "1e5"]
+
+
+def test_kwic_csv_and_the_ingest_report_are_neutralised(processed):
+    res = subprocess.run(
+        [sys.executable, "-m", "analysis", "kwic", "--processed", str(processed), "--phrase", "our partners"],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr
+    kwic = pd.read_csv(__import__("io").StringIO(res.stdout), dtype=str, keep_default_na=False)
+    assert set(kwic["title"]) == {'\'=HYPERLINK("http://evil.example","click")', "Second"}
+    assert "'=cmd|' /C calc'!A0 " in set(kwic["left"])
+    assert not any(str(v).startswith(("=", "+", "@")) for v in kwic.to_numpy().ravel())
+
+
+def story(processed, reports, phrases):
+    return PhrasesStory(
+        speaker="Vladimir Putin",
+        start="",
+        end="",
+        source="",
+        phrases=phrases,
+        period="year",
+        per="words",
+        breakdown=False,
+        smooth_periods=0,
+        name="attack",
+        title="Attack",
+        processed_dir=str(processed),
+        reports_dir=str(reports),
+    )
+
+
+def test_phrases_that_slug_alike_open_their_own_quotes(processed, tmp_path):
+    nfc, nfd = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    long = "zorblat " * 36 + "gronk gronk"  # 299 characters
+    phrases = ["zorblat gronk", "zorblat, gronk", "U.S.", "U S", nfc, nfd, long, "our partners"]
+    s = story(processed, tmp_path, phrases)
+    counts = s.counts
+    assert counts["evidence"].where(counts["count"] > 0, "").str.len().gt(0).eq(counts["count"] > 0).all()
+    links = counts.loc[counts["count"] > 0, "evidence"]
+    assert links.is_unique  # every count opens a group of its own
+    for href, n in zip(counts["evidence"], counts["count"], strict=True):
+        if not n:
+            continue
+        page, ident = href.split("#")
+        html = (tmp_path / page).read_text(encoding="utf-8")
+        group = re.search(
+            rf'<details class="group" id="{re.escape(ident)}" data-count="(\d+)".*?</details>', html, re.S
+        )
+        assert group and int(group.group(1)) == n and group.group(0).count('class="quote"') == n
+    names = [p.name for p in (tmp_path / "attack" / "evidence").iterdir()]
+    assert max(len(n) for n in names) <= 60
+
+
+def test_links_stay_valid_and_bidi_controls_are_shown(processed, tmp_path):
+    story(processed, tmp_path, ["our partners", "here"])
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "attack" / "evidence").glob("*.html"))
+    hrefs = re.findall(r'href="([^"]*)"', pages)
+    assert "https://example.org/a%20b%22c%3Cd%3E" in hrefs
+    assert not [h for h in hrefs if " " in h or "<" in h]
+    assert "\u202e" not in pages and "[U+202E]" in pages
+
+
+def test_the_corpus_keeps_the_text_as_it_was(processed):
+    corpus = Corpus.load(processed)
+    assert corpus.documents["title"].str.startswith("=HYPERLINK").any()  # only published CSVs are neutralised
+    corpus.close()

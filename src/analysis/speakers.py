@@ -57,6 +57,7 @@ class SpeakerRegistry:
     offices: dict[str, set[str]] = field(default_factory=dict)  # office -> squashed bare labels ("thepresident")
     groups: dict[str, dict] = field(default_factory=dict)  # group name -> {office: …} or {members: […]}
     heads_of_state: frozenset[str] = frozenset()  # offices marked `head_of_state` (the audit's)
+    _near: dict = field(default_factory=dict, repr=False, compare=False)  # near_miss, by squashed last word
     _compiled: list[tuple[str, list[re.Pattern]]] = field(default_factory=list, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)  # label -> answer: labels repeat across pages
 
@@ -204,9 +205,17 @@ class SpeakerRegistry:
         if not words:
             return None
         last = squash(words[-1])
+        if last not in self._near:  # a label's last word recurs on every page: compared once
+            self._near[last] = self._near_surname(last)
+        return self._near[last]
+
+    def _near_surname(self, last: str) -> str | None:
         for name in self.leaders:
             surname = squash(name.split()[-1])
-            if last != surname and difflib.SequenceMatcher(None, last, surname).ratio() >= 0.8:
+            if last == surname or 2 * min(len(last), len(surname)) < 0.8 * (len(last) + len(surname)):
+                continue  # the ratio cannot reach 0.8 when the lengths differ this much
+            matcher = difflib.SequenceMatcher(None, last, surname)
+            if matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
                 return name
         return None
 

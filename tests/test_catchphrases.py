@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.measures.catchphrases import PUBLISHER_ROLES, discover, reference
+from analysis.measures.catchphrases import discover, discover_in, publisher_scope, reference_scope
 from analysis.selection import Selection
 from analysis.text import chunks
 
@@ -91,13 +91,13 @@ FORMULAS = [
 def test_politeness_formulas_are_not_catchphrases_on_the_kremlin_archive(default_corpus):
     """The issue's top ten of formulas: none of them is in the top ten now (they were before)."""
     selection = Selection.of(speaker="Putin", source="en.kremlin.ru")
-    turns = default_corpus.select(selection).turns
-    publisher = default_corpus.turns[default_corpus.turns["role"].isin(PUBLISHER_ROLES)]
-    found = discover(turns, publisher_turns=publisher, reference_turns=reference(default_corpus, selection), top=10)
+    scope, index = default_corpus.scope(selection), default_corpus.index
+    publisher = publisher_scope(default_corpus)
+    found = discover_in(index, scope, publisher=publisher, reference=reference_scope(default_corpus, selection), top=10)
     assert len(found) == 10 and not set(found["phrase"]) & set(FORMULAS)
     assert (found["log_ratio"] >= 1).all() and (found["log_ratio_low"] > 0).all()
     assert found["statements"].is_monotonic_decreasing
-    plain = discover(turns, publisher_turns=publisher, top=10, stop_list=[])  # no list, no reference
+    plain = discover_in(index, scope, publisher=publisher, top=10, stop_list=[])  # no list, no reference
     # without the list and the reference, formulas lead (on the whole archive: "thank you very much for",
     # "thank you for your attention", "ladies and gentlemen", "i would like to ask")
     assert any(p.startswith(("thank you", "ladies and gentlemen", "i would like to")) for p in plain["phrase"])

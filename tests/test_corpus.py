@@ -236,7 +236,10 @@ def test_select_resolves_the_speaker_and_keeps_only_his_speech(fixture_corpus):
     # joined with the metadata of its document
     assert turns["title"].iloc[0] == "Test news conference"
     assert turns["source_url"].iloc[-1] == "https://example.org/test-remarks"
-    assert selected.index.n == len(turns)
+    from analysis.measures.search import search  # the index selects the same paragraphs, in the same order
+
+    found = search(fixture_corpus.index, selected.scope, None)
+    assert len(found.par_row) == len(turns) and found.par_words.tolist() == turns["n_words"].tolist()
 
 
 def test_select_another_speaker(fixture_corpus):

@@ -57,12 +57,16 @@ def test_compare_needs_both_sides(default_corpus):
 
 def test_sides_by_split_date_and_by_speaker(fixture_corpus):
     from analysis.measures.keyness import sides
+    from analysis.measures.search import paragraphs, search
+
+    def side(scope):
+        return paragraphs(search(fixture_corpus.index, scope, None))
 
     a, b, la, lb = sides(fixture_corpus, Selection.of(speaker="Putin"), split="2020-03-02")
-    assert set(a["doc_id"]) == {"kremlin-90001"} and set(b["doc_id"]) >= {"kremlin-90002"}
+    assert set(side(a)["doc_id"]) == {"kremlin-90001"} and set(side(b)["doc_id"]) >= {"kremlin-90002"}
     assert (la, lb) == ("before 2020-03-02", "from 2020-03-02")
     a, b, la, lb = sides(fixture_corpus, Selection.of(speaker="Putin"), speaker_b="Testov")
-    assert (la, lb) == ("Vladimir Putin", "Ivan Testov") and set(b["speaker"]) == {lb}
+    assert (la, lb) == ("Vladimir Putin", "Ivan Testov") and set(side(b)["speaker"]) == {lb}
     with pytest.raises(ValueError, match="not both"):
         sides(fixture_corpus, Selection.of(speaker="Putin"), split="2020-01-01", speaker_b="Testov")
 

@@ -1,7 +1,7 @@
 """The house's layout: stages import only from earlier stages, no cycles, no module over 400 lines.
 
-Stages, in order: shared (config, errors, safe_yaml, csvout, text, names, speakers, selection) → ingest → processed
-(corpus) → measures → quality → publish → cli. A module may import from its own stage and from
+Stages, in order: shared (config, errors, safe_yaml, csvout, text, tokens, names, speakers, selection) → ingest →
+processed (corpus, index) → measures → quality → publish → cli. A module may import from its own stage and from
 earlier ones, never from a later one.
 """
 
@@ -16,7 +16,7 @@ from analysis import config
 
 PACKAGE = config.PROJ_ROOT / "src" / "analysis"
 STAGES = ["shared", "ingest", "processed", "measures", "quality", "publish", "cli"]
-SHARED = {"config", "errors", "safe_yaml", "csvout", "text", "names", "speakers", "selection", "__init__"}
+SHARED = {"config", "errors", "safe_yaml", "csvout", "text", "tokens", "names", "speakers", "selection", "__init__"}
 
 
 def stage_of(module: str) -> str:
@@ -24,7 +24,7 @@ def stage_of(module: str) -> str:
     head = parts[1] if len(parts) > 1 else "__init__"
     if head in SHARED:
         return "shared"
-    if head == "corpus":
+    if head in ("corpus", "index"):
         return "processed"
     if head in ("cli", "__main__"):
         return "cli"

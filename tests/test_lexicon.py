@@ -8,7 +8,8 @@ import pytest
 from analysis.measures import lexicon
 from analysis.measures.count import count_phrases, evidence
 from analysis.measures.lexicon import Lexicon, LexiconError, Term, resolve_terms
-from analysis.measures.match import PhraseMatcher, find_matches
+from analysis.measures.match import PhraseMatcher
+from analysis.measures.search import find_matches
 from analysis.selection import Selection
 
 PHRASE_FAMILIES = [

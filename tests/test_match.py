@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.measures.match import PhraseError, PhraseMatcher, find_matches
+from analysis.measures.match import PhraseError, PhraseMatcher
+from analysis.measures.search import find_matches
 from analysis.text import normalize_ws
 
 

@@ -27,5 +27,18 @@ DOCUMENTS_FILE = "documents.parquet"
 TURNS_FILE = "turns.parquet"
 INGEST_REPORT_FILE = "ingest_report.csv"
 CORPUS_INFO_FILE = "corpus.json"
+INDEX_DIR = "index"  # the persisted index of a generation: index/part-NNN.arrow, index/documents.arrow
+INDEX_DOCUMENTS = f"{INDEX_DIR}/documents.arrow"
+
+
+def index_part(k: int) -> str:
+    """A part's index file, relative to its generation."""
+    return f"{INDEX_DIR}/part-{k:03d}.arrow"
+
+
+def index_postings(k: int) -> str:
+    """A part's postings (token positions grouped by token), relative to its generation."""
+    return f"{INDEX_DIR}/post-{k:03d}.arrow"
+
 
 DEFAULT_SPEAKER = "Vladimir Putin"

@@ -1,20 +1,30 @@
-"""Load the processed corpus and select a speaker's own words."""
+"""Load the processed corpus and select a speaker's own words.
+
+:meth:`Corpus.load` opens one generation (held for as long as the corpus is open, checked against
+its manifest) and its persisted index (:class:`analysis.index.CorpusIndex`). Opening it imports no
+pandas: the measures that count and quote read the index with NumPy and Arrow. The tables of
+documents and paragraphs as pandas DataFrames (``documents``, ``turns``, a selection's ``turns``) are
+read when first asked for.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from analysis import config
 from analysis.errors import CorpusError
+from analysis.index import CorpusIndex, Scope
 from analysis.selection import Selection
 from analysis.speakers import default_registry
-from analysis.text import TextIndex, normalize_ws
+from analysis.text import normalize_ws
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # What a selection keeps of each paragraph (its role is "speech" and its speaker the selection's).
 SELECTED_COLUMNS = ("doc_id", "para_no", "turn_no", "speaker", "role", "section", "text", "n_words")
@@ -22,14 +32,14 @@ SELECTED_COLUMNS = ("doc_id", "para_no", "turn_no", "speaker", "role", "section"
 
 @dataclass
 class Corpus:
-    """The processed corpus: one row per document, one row per paragraph, and its version info."""
+    """The processed corpus: its generation, index and version info; its tables when asked for."""
 
-    documents: pd.DataFrame
     info: dict
     path: Path | None = None  # the processed folder
     parts: list[Path] = field(default_factory=list, repr=False)  # turn parts, as the generation's manifest names them
     generation: Path | None = None  # the generation folder the corpus was read from
-    _turns: pd.DataFrame | None = field(default=None, repr=False)
+    index: CorpusIndex = field(default=None, repr=False)  # type: ignore[assignment]  # set by load()
+    _turns: Any = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
     _reader: Any = field(default=None, repr=False)  # the shared lock on the generation (generations.Reader)
 
@@ -63,11 +73,14 @@ class Corpus:
         if not parts:
             reader.close()
             raise CorpusError(f"{processed_dir} has no {config.TURNS_FILE}: run `python -m analysis ingest` again")
-        documents = pd.read_parquet(gen / config.DOCUMENTS_FILE)
         info_path = gen / config.CORPUS_INFO_FILE
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
-        documents["date"] = pd.to_datetime(documents["date"])
-        return cls(documents, info, processed_dir, parts=parts, generation=gen, _reader=reader)
+        try:
+            index = CorpusIndex(gen)
+        except CorpusError:
+            reader.close()
+            raise
+        return cls(info, processed_dir, parts=parts, generation=gen, index=index, _reader=reader)
 
     def close(self) -> None:
         """Let go of the generation (an ingest may then remove it once it is two generations old)."""
@@ -75,10 +88,21 @@ class Corpus:
             self._reader.close()
             self._reader = None
 
+    @cached_property
+    def documents(self) -> pd.DataFrame:
+        """One row per document (``documents.parquet``), dates as timestamps."""
+        import pandas as pd
+
+        documents = pd.read_parquet(self.generation / config.DOCUMENTS_FILE)  # type: ignore[operator]
+        documents["date"] = pd.to_datetime(documents["date"])
+        return documents
+
     @property
     def turns(self) -> pd.DataFrame:
         """Every paragraph (``turns.parquet``), read on first use: a query reads only its speaker's rows."""
         if self._turns is None:
+            import pandas as pd
+
             self._turns = pd.read_parquet(self._turns_path)
         return self._turns
 
@@ -88,6 +112,8 @@ class Corpus:
 
     def _read_turns(self, *, columns: list[str] | None = None, filters: list | None = None) -> pd.DataFrame:
         """Some columns or rows of the paragraphs, without reading the rest (or from memory if read)."""
+        import pandas as pd
+
         if self._turns is not None:
             out = self._turns
             for column, _, value in filters or []:
@@ -110,6 +136,8 @@ class Corpus:
         ``roles`` lists every printed title the person was introduced with ("Defence Minister;
         Minister of Defence"), most frequent first.
         """
+        import pandas as pd
+
         speech = self.turns[self.turns["role"] == "speech"].dropna(subset=["speaker"])
         meta = self.documents[["doc_id", "date", "source"]]
         speech = speech.merge(meta, on="doc_id", how="left")
@@ -121,15 +149,11 @@ class Corpus:
             first_date=("date", "min"),
             last_date=("date", "max"),
         )
-        roles_col = "speaker_role" if "speaker_role" in speech.columns else None
-        if roles_col:
-            titled = speech.dropna(subset=[roles_col]).drop_duplicates(["speaker", "doc_id", roles_col])
-            roles = titled.groupby("speaker")[roles_col].agg(
-                lambda s: "; ".join(s.value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
-            )
-            out["roles"] = roles.reindex(out.index).fillna("")
-        else:
-            out["roles"] = ""
+        titled = speech.dropna(subset=["speaker_role"]).drop_duplicates(["speaker", "doc_id", "speaker_role"])
+        roles = titled.groupby("speaker")["speaker_role"].agg(
+            lambda s: "; ".join(s.value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
+        )
+        out["roles"] = roles.reindex(out.index).fillna("")
         for col in ("first_date", "last_date"):
             out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
         out = out.reset_index().sort_values(["words", "speaker"], ascending=[False, True], kind="stable")
@@ -138,6 +162,8 @@ class Corpus:
     def sources(self) -> pd.DataFrame:
         """What the corpus holds, per source: documents, dates, the words of named speakers, the leaders
         among them (most words first) and how the files were read."""
+        import pandas as pd
+
         speech = self._read_turns(columns=["doc_id", "speaker", "role", "n_words"], filters=[("role", "==", "speech")])
         speech = speech.dropna(subset=["speaker"]).merge(self.documents[["doc_id", "source"]], on="doc_id")
         leaders = set(self.registry.leaders)
@@ -163,6 +189,8 @@ class Corpus:
 
     def groups(self) -> pd.DataFrame:
         """The named groups of config/speakers.yaml, with their members who have words in this corpus."""
+        import pandas as pd
+
         rows = []
         for name in self.registry.groups:
             members = [m for m in self.registry.group(name) or [] if m in self.known_speakers]
@@ -171,12 +199,12 @@ class Corpus:
 
     @property
     def known_speakers(self) -> frozenset[str]:
-        """Everyone with words of their own in the corpus (computed once)."""
-        if "known" not in self._cache:
-            # documents.parquet lists each document's named speakers: no need to read the paragraphs
-            names = self.documents["speakers"].dropna().str.split("; ").explode()
-            self._cache["known"] = frozenset(names[names.astype(bool)])
-        return self._cache["known"]
+        """Everyone with words of their own in the corpus."""
+        return self.index.speakers
+
+    @property
+    def source_names(self) -> list[str]:
+        return self.index.sources
 
     def resolve_speaker(self, name: str) -> str:
         """Canonical name for ``name`` ("Putin" -> "Vladimir Putin"); error if nobody speaks so."""
@@ -194,7 +222,7 @@ class Corpus:
             return matches[0]
         if matches:
             raise CorpusError(f"speaker {name!r} is ambiguous: {', '.join(matches[:8])}")
-        top = ", ".join(self.speakers()["speaker"].head(5))
+        top = ", ".join(self.index.top_speakers(5))
         raise CorpusError(f"speaker {name!r} has no words in this corpus (top speakers: {top})")
 
     def expand_speakers(self, names: list[str]) -> list[str]:
@@ -213,21 +241,31 @@ class Corpus:
             out += present
         return list(dict.fromkeys(out))
 
+    def check_source(self, source: str | None) -> None:
+        if source and source not in self.source_names:
+            sources = ", ".join(sorted(self.source_names))
+            raise CorpusError(f"source {source!r} is not in this corpus (sources: {sources})")
+
+    def scope(self, selection: Selection, speakers=None) -> Scope:
+        """The index scope of a selection (its speaker, or ``speakers``), resolved and checked."""
+        self.check_source(selection.source)
+        names = speakers if speakers is not None else [self.resolve_speaker(selection.speaker)]
+        return Scope.of(names, selection.start, selection.end, selection.source)
+
     def select(self, selection: Selection) -> Selected:
-        """The selection's words and text index, resolved once and kept (treat them as read-only)."""
+        """The selection with its speaker resolved (its paragraphs read when asked for); kept."""
         if selection not in self._cache:
             resolved = selection.with_(speaker=self.resolve_speaker(selection.speaker))
-            if selection.source and selection.source not in set(self.documents["source"]):
-                sources = ", ".join(sorted(set(self.documents["source"])))
-                raise CorpusError(f"source {selection.source!r} is not in this corpus (sources: {sources})")
-            turns = self._turns_of(resolved)
+            self.check_source(selection.source)
             if len(self._cache) >= 24:
-                self._cache.pop(next(k for k in self._cache if k != "known"))
-            self._cache[selection] = Selected(resolved, turns, TextIndex.of_displays(turns["text"].tolist()))
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[selection] = Selected(resolved, self)
         return self._cache[selection]
 
     def _turns_of(self, sel: Selection) -> pd.DataFrame:
         """The speaker's own paragraphs (role ``speech``) in the selection, joined with document metadata."""
+        import pandas as pd
+
         t = self._read_turns(
             columns=list(SELECTED_COLUMNS), filters=[("role", "==", "speech"), ("speaker", "==", sel.speaker)]
         )
@@ -242,14 +280,24 @@ class Corpus:
         return out.sort_values(["date", "doc_id", "para_no"]).reset_index(drop=True)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Selected:
-    """A resolved selection (canonical speaker), its paragraphs and their text index."""
+    """A resolved selection (canonical speaker); its paragraphs as a DataFrame when asked for."""
 
     selection: Selection
-    turns: pd.DataFrame
-    index: TextIndex
+    corpus: Corpus = field(repr=False)
+    _turns: Any = field(default=None, repr=False)
 
     @property
     def speaker(self) -> str:
         return self.selection.speaker
+
+    @property
+    def scope(self) -> Scope:
+        return self.corpus.scope(self.selection)
+
+    @property
+    def turns(self) -> pd.DataFrame:
+        if self._turns is None:
+            self._turns = self.corpus._turns_of(self.selection)
+        return self._turns

@@ -7,6 +7,7 @@ A :class:`NameSplitter` knows the words of titles (``role_words``), countries an
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -248,3 +249,11 @@ def clean_label(label: str) -> str:
 def squash(label: str) -> str:
     """Lower-case letters only: the form registry patterns are written against."""
     return _NON_LETTER_RE.sub("", label.lower())
+
+
+def close_surname(last: str, surname: str) -> bool:
+    """A surname the label's last word resembles (a ratio of 0.8 or more; never the same word)."""
+    if last == surname or 2 * min(len(last), len(surname)) < 0.8 * (len(last) + len(surname)):
+        return False  # the same word, or lengths too different for the ratio to reach 0.8
+    matcher = difflib.SequenceMatcher(None, last, surname)
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis import config, safe_yaml
-from analysis.names import NameSplitter, clean_label, places, squash, strip_asides, title_before
+from analysis.names import NameSplitter, clean_label, close_surname, places, squash, strip_asides, title_before
 
 _SENTENCE_RE = re.compile(r"[?!;“”\"«»]|\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you)\b")
 _INITIAL_RE = re.compile(r"[A-Z]\.?")
@@ -206,18 +206,8 @@ class SpeakerRegistry:
             return None
         last = squash(words[-1])
         if last not in self._near:  # a label's last word recurs on every page: compared once
-            self._near[last] = self._near_surname(last)
+            self._near[last] = next((n for n in self.leaders if close_surname(last, squash(n.split()[-1]))), None)
         return self._near[last]
-
-    def _near_surname(self, last: str) -> str | None:
-        for name in self.leaders:
-            surname = squash(name.split()[-1])
-            if last == surname or 2 * min(len(last), len(surname)) < 0.8 * (len(last) + len(surname)):
-                continue  # the ratio cannot reach 0.8 when the lengths differ this much
-            matcher = difflib.SequenceMatcher(None, last, surname)
-            if matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
-                return name
-        return None
 
     def in_office(self, date: dt.date, *, office: str) -> str | None:
         """Who held ``office`` on ``date`` according to the registry's terms, if anyone."""

@@ -73,30 +73,30 @@ def analyse(args: argparse.Namespace, corpus, selection):
     if args.command == "keyness":
         import pandas as pd
 
-        from analysis.measures.keyness import compare, sides
+        from analysis.measures.keyness import compare_scopes, sides
 
         if args.split or args.speaker_b:
             a, b, _, _ = sides(
                 corpus, selection.with_(start=args.a_start, end=args.a_end), split=args.split, speaker_b=args.speaker_b
             )
         elif (args.a_start or args.a_end) and (args.b_start or args.b_end):
-            a = corpus.select(selection.with_(start=args.a_start, end=args.a_end)).turns
-            b = corpus.select(selection.with_(start=args.b_start, end=args.b_end)).turns
+            a = corpus.scope(selection.with_(start=args.a_start, end=args.a_end))
+            b = corpus.scope(selection.with_(start=args.b_start, end=args.b_end))
         else:
             raise ValueError(
                 "say what to compare: --split DATE, --speaker-b NAME, or --a-start/--a-end and --b-start/--b-end"
             )
-        result = compare(a, b, ngram=args.ngram, min_freq=args.min_freq, top=args.top)
+        result = compare_scopes(corpus.index, a, b, ngram=args.ngram, min_freq=args.min_freq, top=args.top)
         return pd.concat([result["a"], result["b"]], ignore_index=True)
     turns = corpus.select(selection).turns
     if args.command == "catchphrases":
-        from analysis.measures.catchphrases import PUBLISHER_ROLES, discover, reference
+        from analysis.measures.catchphrases import discover_in, publisher_scope, reference_scope
 
-        publisher = corpus.turns[corpus.turns["role"].isin(PUBLISHER_ROLES)]
-        return discover(
-            turns,
-            publisher_turns=publisher,
-            reference_turns=reference(corpus, selection) if args.reference == "others" else None,
+        return discover_in(
+            corpus.index,
+            corpus.scope(selection),
+            publisher=publisher_scope(corpus),
+            reference=reference_scope(corpus, selection) if args.reference == "others" else None,
             min_n=args.min_n,
             max_n=args.max_n,
             min_docs=args.min_statements,
@@ -107,7 +107,8 @@ def analyse(args: argparse.Namespace, corpus, selection):
 
         if args.discover is not None:
             return topics.discover(turns, n_topics=args.discover, by=args.by, seed=args.seed)["terms"]
-        return topics.lexicon_shares(turns, lexicon.load(args.lexicon, kind="topics"), by=args.by)
+        lex = lexicon.load(args.lexicon, kind="topics")
+        return topics.lexicon_shares_in(corpus.index, corpus.scope(selection), lex, by=args.by)
     from analysis.measures import rhetoric
     from analysis.measures.count import count_phrases, evidence
 

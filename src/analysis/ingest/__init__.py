@@ -1,34 +1,36 @@
 """Stage 1, raw → processed: read raw files with the importers and write the processed corpus.
 
-``scan`` classifies every raw file and decides what to parse, ``parse`` runs the importers (on
-several processes), ``store`` de-duplicates and writes the Parquet tables of a new generation,
-``generations`` switches to it atomically under a lock, ``state`` remembers what each file was so
-the next run re-parses only what changed; ``build.ingest`` runs them in turn.
+``scan`` classifies every raw file and decides what to parse, ``parse`` runs the importers (in
+worker processes, ``workers``), ``store`` de-duplicates and writes the Parquet tables and the index
+of a new generation, ``generations`` switches to it atomically under a lock, ``state`` remembers
+what each file was so the next run re-parses only what changed; ``build.ingest`` runs them in turn.
+
+The names below are imported when first used, so that a reader that needs only
+:mod:`analysis.ingest.generations` does not load the whole ingest.
 """
 
-from analysis.ingest.build import ingest
-from analysis.ingest.parse import parse_raw
-from analysis.ingest.schema import (
-    DOCUMENT_SCHEMA,
-    REPORT_FIELDS,
-    SCHEMA_VERSION,
-    STATE_SCHEMA,
-    TURN_SCHEMA,
-    IngestResult,
-)
-from analysis.ingest.state import parser_fingerprint
-from analysis.ingest.store import n_parts, part_of
+from __future__ import annotations
 
-__all__ = [
-    "DOCUMENT_SCHEMA",
-    "REPORT_FIELDS",
-    "SCHEMA_VERSION",
-    "STATE_SCHEMA",
-    "TURN_SCHEMA",
-    "IngestResult",
-    "ingest",
-    "n_parts",
-    "parse_raw",
-    "parser_fingerprint",
-    "part_of",
-]
+import importlib
+
+_EXPORTS = {
+    "ingest": "analysis.ingest.build",
+    "parse_raw": "analysis.ingest.parse",
+    "DOCUMENT_SCHEMA": "analysis.ingest.schema",
+    "REPORT_FIELDS": "analysis.ingest.schema",
+    "SCHEMA_VERSION": "analysis.ingest.schema",
+    "STATE_SCHEMA": "analysis.ingest.schema",
+    "TURN_SCHEMA": "analysis.ingest.schema",
+    "IngestResult": "analysis.ingest.schema",
+    "parser_fingerprint": "analysis.ingest.state",
+    "n_parts": "analysis.ingest.store",
+    "part_of": "analysis.ingest.store",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'analysis.ingest' has no attribute {name!r}")

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from analysis import config, csvout
 from analysis.ingest.documents import RunDocs
+from analysis.ingest.index import write_documents, write_index
 from analysis.ingest.parse import Segment, read_segment
 from analysis.ingest.schema import (
     DOCUMENT_SCHEMA,
@@ -189,6 +190,7 @@ def write_outputs(
     """
     turns_dir = gen_dir / config.TURNS_FILE
     turns_dir.mkdir(parents=True, exist_ok=True)
+    (gen_dir / config.INDEX_DIR).mkdir(parents=True, exist_ok=True)
     parts = info["turn_parts"]
     old_info = _read_json(old_dir / config.CORPUS_INFO_FILE) if old_dir else {}
     old_docs = _read_old_documents(old_dir) if old_dir and old_info.get("turn_parts") == parts else None
@@ -207,12 +209,19 @@ def write_outputs(
         gone = pc.invert(pc.is_in(old_docs["doc_id"], value_set=ids))
         dirty |= {part_of(d, parts) for d in old_docs["doc_id"].filter(gone).to_pylist()}
     reused: dict[str, dict] = {}
-    for k in sorted(set(range(parts)) - dirty):  # unchanged: the old part, linked
+    for k in sorted(set(range(parts)) - dirty):  # unchanged: the old part and its index, linked
         name = f"part-{k:03d}.parquet"
         rel = f"{config.TURNS_FILE}/{name}"
         _link_or_copy(old_dir / config.TURNS_FILE / name, turns_dir / name)  # type: ignore[operator]
         if rel in old_manifest:
             reused[rel] = old_manifest[rel]
+        index_files = (config.index_part(k), config.index_postings(k))
+        if all(f in old_manifest and (old_dir / f).is_file() for f in index_files):  # type: ignore[operator]
+            for f in index_files:
+                _link_or_copy(old_dir / f, gen_dir / f)  # type: ignore[operator]
+                reused[f] = old_manifest[f]
+        else:  # a generation from before the index: index the part now
+            write_index(pq.read_table(turns_dir / name), *(gen_dir / f for f in index_files))
     by_bucket: dict[int, list[Segment]] = {}
     for seg in segments:
         if seg.bucket >= 0:
@@ -236,8 +245,9 @@ def write_outputs(
             old_part = pq.read_table(old_dir / config.TURNS_FILE / f"part-{k:03d}.parquet")  # type: ignore[operator]
             tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=reuse)))
         table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
-        table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")])
-        write_parquet(table.combine_chunks(), turns_dir / f"part-{k:03d}.parquet")
+        table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")]).combine_chunks()
+        write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
+        write_index(table, gen_dir / config.index_part(k), gen_dir / config.index_postings(k))
 
     # Arrow releases the GIL while it filters, sorts, encodes and compresses: write parts on every core.
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
@@ -254,6 +264,7 @@ def write_outputs(
         else kept
     )
     _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE)
+    write_documents(pq.read_table(gen_dir / config.DOCUMENTS_FILE), gen_dir / config.INDEX_DOCUMENTS)
     (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     write_parquet(state_table(results), gen_dir / STATE_FILE)
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)

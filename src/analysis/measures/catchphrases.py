@@ -1,11 +1,12 @@
 """Catchphrase discovery: what a speaker repeats across statements without being told.
 
-1. The speaker's spoken text is cut into *chunks* at punctuation, so an n-gram never spans a
-   sentence or clause break, and every n-gram appears in the text exactly as its words joined by
-   single spaces (the phrase matcher can find it again).
+1. The speaker's words are read from the index (:mod:`analysis.measures.ngrams`): a *word* is an
+   atom, or atoms joined by an apostrophe or a hyphen ("that's"); a phrase is words with single
+   spaces between them, so it never spans a sentence or clause break and appears in the text
+   exactly as it is written (the phrase matcher finds it again).
 2. Word n-grams of ``min_n``…``max_n`` words are counted by the number of distinct statements
    they occur in, growing n level by level (an (n+1)-gram is only counted where both of its
-   n-grams are frequent enough), so memory stays proportional to what repeats.
+   n-grams are frequent enough), with NumPy on hashes of the words' ids.
 3. Dropped: n-grams made only of stop words; n-grams that the *publisher's* own text (leads,
    narration, headings, editor's notes) also uses in ``min_docs`` or more documents (site
    boilerplate, not the speaker's); and non-maximal n-grams (one word shorter than a longer
@@ -17,37 +18,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+import pyarrow as pa
 
 from analysis import config, safe_yaml
 from analysis.corpus import Corpus
-from analysis.measures.match import find_matches
+from analysis.index import CorpusIndex, Scope
+from analysis.measures.match import Query
+from analysis.measures.ngrams import Level, Vocabulary, Words, frequent, prune, seen_in
+from analysis.measures.search import search
 from analysis.measures.stats import log_ratio
+from analysis.measures.stopwords import STOP_WORDS
 from analysis.selection import Selection
-from analysis.text import chunks, spoken
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
-    "s",
-    "t",
-    "don't",
-    "it's",
-    "that's",
-    "i'm",
-    "we're",
-    "i've",
-    "we've",
-    "didn't",
-    "doesn't",
-    "isn't",
-    "let's",
-    "there's",
-}
 PUBLISHER_ROLES = ("lead", "narration", "heading", "headline", "editorial", "boilerplate")
 COLUMNS = [
     "phrase", "n_words", "statements", "years", "uses", "per_10k", "reference_per_10k", "log_ratio",
@@ -58,64 +45,19 @@ NESTED = 0.8  # a phrase inside a longer one found in at least this share of its
 STOP_PHRASES_FILE = config.CONFIG_DIR / "lexicons" / "stop-phrases.yaml"
 
 
-def _doc_chunks(turns: pd.DataFrame) -> list[list[list[str]]]:
-    docs: dict[str, list[list[str]]] = {}
-    for doc_id, text in zip(turns["doc_id"], turns["text"], strict=True):
-        docs.setdefault(doc_id, []).extend(chunks(spoken(text)))
-    return list(docs.values())
+def reference_scope(corpus: Corpus, selection: Selection) -> Scope:
+    """Everyone else's own words in the selection's source (all sources when it names none), at any
+    date: the reference a speaker's catchphrases and rhetoric are measured against. Kremlin
+    transcripts are measured against the ministers, journalists and other leaders of the same
+    transcripts, not against another collection's speeches."""
+    speaker = corpus.resolve_speaker(selection.speaker)
+    corpus.check_source(selection.source)
+    return Scope.of(None, source=selection.source, exclude=[speaker])
 
 
-def _ngrams(chunk_list: list[list[str]], n: int, keep_prefix: set | None) -> set[tuple[str, ...]]:
-    found = set()
-    for toks in chunk_list:
-        for i in range(len(toks) - n + 1):
-            gram = tuple(toks[i : i + n])
-            if keep_prefix is None or (gram[:-1] in keep_prefix and gram[1:] in keep_prefix):
-                found.add(gram)
-    return found
-
-
-def frequent_ngrams(
-    doc_chunks: list[list[list[str]]], *, min_n: int, max_n: int, min_docs: int
-) -> dict[tuple[str, ...], int]:
-    """Every n-gram (min_n ≤ n ≤ max_n) found in at least ``min_docs`` documents, with that number."""
-    result: dict[tuple[str, ...], int] = {}
-    keep: set | None = None
-    if min_n > 1:  # seed the level-wise growth with frequent (min_n - 1)-grams
-        df = Counter(g for doc in doc_chunks for g in _ngrams(doc, min_n - 1, None))
-        keep = {g for g, c in df.items() if c >= min_docs}
-    for n in range(min_n, max_n + 1):
-        df = Counter(g for doc in doc_chunks for g in _ngrams(doc, n, keep))
-        level = {g: c for g, c in df.items() if c >= min_docs}
-        if not level:
-            break
-        result.update(level)
-        keep = set(level)
-    return result
-
-
-def _maximal(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
-    """Drop an n-gram when an (n+1)-gram extending it occurs in as many documents."""
-    covered = set()
-    for gram, df in freq.items():
-        for sub in (gram[:-1], gram[1:]):
-            if freq.get(sub) == df:
-                covered.add(sub)
-    return {g: c for g, c in freq.items() if g not in covered}
-
-
-def reference(corpus: Corpus, selection: Selection) -> pd.DataFrame:
-    """Everyone else's own words in the selection's source (all sources when it names none): the
-    reference a speaker's catchphrases and rhetoric are measured against. Kremlin transcripts are
-    measured against the ministers, journalists and other leaders of the same transcripts, not
-    against another collection's speeches."""
-    speaker = corpus.select(selection).speaker
-    turns = corpus.turns
-    others = turns[(turns["role"] == "speech") & (turns["speaker"] != speaker)]
-    if selection.source:
-        docs = corpus.documents.loc[corpus.documents["source"] == selection.source, "doc_id"]
-        others = others[others["doc_id"].isin(docs)]
-    return others
+def publisher_scope(corpus: Corpus) -> Scope:
+    """The publishers' own text (leads, narration, headings, editor's notes) of the whole corpus."""
+    return Scope.of(None, roles=PUBLISHER_ROLES)
 
 
 def stop_phrases(path: Path | None = None) -> tuple[int, list[frozenset[str]]]:
@@ -145,6 +87,36 @@ def _collapse_nested(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], 
     return {g: c for g, c in freq.items() if g not in covered}
 
 
+def _maximal(freq: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], int]:
+    """Drop an n-gram when an (n+1)-gram extending it occurs in as many documents."""
+    covered = set()
+    for gram, df in freq.items():
+        for sub in (gram[:-1], gram[1:]):
+            if freq.get(sub) == df:
+                covered.add(sub)
+    return {g: c for g, c in freq.items() if g not in covered}
+
+
+def _ranked(words: Words, levels: dict[int, Level], keep: dict[int, np.ndarray], stop, stops, limit: int) -> list[str]:
+    """The first ``limit`` phrases by statements, then length, then text, that are not only stop words
+    nor a formula of the stop-phrase list."""
+    n_all = np.concatenate([np.full(int(keep[n].sum()), n) for n in levels]) if levels else np.zeros(0, int)
+    df_all = np.concatenate([levels[n].df[keep[n]] for n in levels]) if levels else np.zeros(0, int)
+    pos_all = np.concatenate([levels[n].position[keep[n]] for n in levels]) if levels else np.zeros(0, int)
+    order = np.lexsort((-n_all, -df_all))
+    out: list[str] = []
+    i = 0
+    while i < len(order) and len(out) < limit:  # one (statements, length) group at a time, by text
+        j = i
+        while j < len(order) and (df_all[order[j]], n_all[order[j]]) == (df_all[order[i]], n_all[order[i]]):
+            j += 1
+        group = sorted(words.gram(int(pos_all[k]), int(n_all[k])) for k in order[i:j])
+        texts = sorted(" ".join(g) for g in group if not all(t in stop for t in g) and _content(g) not in stops)
+        out += texts
+        i = j
+    return out[:limit]
+
+
 def discover(
     speaker_turns: pd.DataFrame,
     *,
@@ -157,12 +129,47 @@ def discover(
     reference_turns: pd.DataFrame | None = None,
     stop_list: list[frozenset[str]] | None = None,
 ) -> pd.DataFrame:
-    """Recurring phrases of one speaker, most widespread first (see the module docstring).
+    """:func:`discover_in` for paragraphs given as tables (not from a corpus): an index of them is made
+    in memory and searched as a corpus's would be."""
+    bodies = {"speaker": speaker_turns}
+    if publisher_turns is not None and len(publisher_turns):
+        bodies["publisher"] = publisher_turns
+    if reference_turns is not None and len(reference_turns):
+        bodies["reference"] = reference_turns
+    index = CorpusIndex.in_memory(bodies)
+    return discover_in(
+        index,
+        Scope.of(["speaker"]),
+        publisher=Scope.of(["publisher"]) if "publisher" in bodies else None,
+        reference=Scope.of(["reference"]) if "reference" in bodies else None,
+        min_n=min_n,
+        max_n=max_n,
+        min_docs=min_docs,
+        top=top,
+        stop_words=stop_words,
+        stop_list=stop_list,
+    )
 
-    With ``reference_turns`` (other speakers' words), only phrases distinctive of the speaker are
-    kept: at least twice as frequent as in the reference, and clearly so (the log ratio's 95%
-    interval above 0).
-    ``stop_list`` (default: ``config/lexicons/stop-phrases.yaml``) leaves out formulas.
+
+def discover_in(
+    index: CorpusIndex,
+    scope: Scope,
+    *,
+    publisher: Scope | None = None,
+    reference: Scope | None = None,
+    min_n: int = 3,
+    max_n: int = 8,
+    min_docs: int = 2,
+    top: int = 50,
+    stop_words: Iterable[str] = STOP_WORDS,
+    stop_list: list[frozenset[str]] | None = None,
+) -> pd.DataFrame:
+    """Recurring phrases of the words ``scope`` selects, most widespread first (see the module docstring).
+
+    With a ``reference`` (other speakers' words), only phrases distinctive of the speaker are kept:
+    at least twice as frequent as in the reference, and clearly so (the log ratio's 95% interval
+    above 0). ``publisher`` is the text whose recurring phrases are boilerplate. ``stop_list``
+    (default: ``config/lexicons/stop-phrases.yaml``) leaves out formulas.
     """
     if not 1 <= min_n <= max_n <= 12:
         raise ValueError(f"need 1 <= min_n <= max_n <= 12; got min_n={min_n}, max_n={max_n}")
@@ -171,25 +178,39 @@ def discover(
     if top < 1:
         raise ValueError("top must be at least 1")
     stop = frozenset(stop_words)
-    freq = frequent_ngrams(_doc_chunks(speaker_turns), min_n=min_n, max_n=max_n, min_docs=min_docs)
-    freq = _collapse_nested(_maximal(freq))
+    vocab = Vocabulary(index) if index._memory is None else Vocabulary.of_part(index.part(0))
+    words = Words(index, vocab, scope)
+    levels = frequent(words, min_n=min_n, max_n=max_n, min_docs=min_docs)
+    keep = prune(words, levels, NESTED)
+    if publisher is not None and levels:
+        boiler = Words(index, vocab, publisher)
+        for n, level in levels.items():
+            keep[n] &= ~seen_in(boiler, n, level.hashes[keep[n]], keep[n], min_docs)
     stops = set(stop_list if stop_list is not None else stop_phrases()[1])
-    freq = {g: c for g, c in freq.items() if not all(t in stop for t in g) and _content(g) not in stops}
-    if publisher_turns is not None and len(publisher_turns):
-        boiler = frequent_ngrams(_doc_chunks(publisher_turns), min_n=min_n, max_n=max_n, min_docs=min_docs)
-        freq = {g: c for g, c in freq.items() if g not in boiler}
-    ranked = sorted(freq.items(), key=lambda kv: (-kv[1], -len(kv[0]), " ".join(kv[0])))
-    candidates = [" ".join(g) for g, _ in ranked[: top * 4]]
+    candidates = _ranked(words, levels, keep, stop, stops, top * 4)
     if not candidates:
         return pd.DataFrame(columns=COLUMNS)
-    found = summarise(speaker_turns, candidates, reference_turns=reference_turns)
-    if reference_turns is not None and len(reference_turns):
+    found = summarise_in(index, scope, candidates, reference=reference)
+    if reference is not None:
         found = found[(found["log_ratio_low"] > 0) & (found["log_ratio"] >= DISTINCT)]
     return found.head(top).reset_index(drop=True)
 
 
 def summarise(
     speaker_turns: pd.DataFrame, phrases: list[str], *, reference_turns: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """:func:`summarise_in` for paragraphs given as tables."""
+    bodies = {"speaker": speaker_turns}
+    if reference_turns is not None and len(reference_turns):
+        bodies["reference"] = reference_turns
+    index = CorpusIndex.in_memory(bodies)
+    return summarise_in(
+        index, Scope.of(["speaker"]), phrases, reference=Scope.of(["reference"]) if "reference" in bodies else None
+    )
+
+
+def summarise_in(
+    index: CorpusIndex, scope: Scope, phrases: list[str], *, reference: Scope | None = None
 ) -> pd.DataFrame:
     """Statements, years, uses, rates and first/last date of each phrase, from the evidence matcher itself.
 
@@ -198,10 +219,23 @@ def summarise(
     """
     if not phrases:
         return pd.DataFrame(columns=COLUMNS)
-    ev = find_matches(speaker_turns, phrases, context_chars=0)
-    if ev.empty:
+    query = Query(phrases)
+    mine = search(index, scope, query, chars=False)
+    if not mine.n_hits:
         return pd.DataFrame(columns=COLUMNS)
-    g = ev.groupby("phrase")
+    doc = mine.par_doc[mine.hit_par]
+    hits = pd.DataFrame(
+        {
+            "phrase": [query.terms[t].name for t in mine.hit_term.tolist()],
+            "doc": doc,
+            "day": index.doc_days[doc],
+            "doc_id": index.doc_ids.take(pa.array(doc)).to_pylist(),
+            "order": np.arange(len(doc)),
+        }
+    ).sort_values(["day", "doc_id", "order"], kind="stable")
+    dates = pd.to_datetime(hits["day"], unit="D")
+    hits = hits.assign(date=dates)
+    g = hits.groupby("phrase", sort=False)
     out = pd.DataFrame(
         {
             "statements": g["doc_id"].nunique(),
@@ -212,12 +246,14 @@ def summarise(
             "example_doc_id": g["doc_id"].first(),
         }
     ).reset_index()
-    words = max(int(speaker_turns["n_words"].sum()), 1)
+    words = max(int(mine.par_words.sum()), 1)
     out["per_10k"] = (out["uses"] / words * 10_000).round(3)
-    if reference_turns is not None and len(reference_turns):
-        ref_words = max(int(reference_turns["n_words"].sum()), 1)
-        ref = find_matches(reference_turns, list(out["phrase"]), context_chars=0)["phrase"].value_counts()
-        r = out["phrase"].map(ref).fillna(0).astype(float)
+    if reference is not None:
+        ref = search(index, reference, query, chars=False)
+        ref_words = max(int(ref.par_words.sum()), 1)
+        counts = np.bincount(ref.hit_term, minlength=len(query.terms))
+        by_name = {t.name: int(c) for t, c in zip(query.terms, counts, strict=True)}
+        r = out["phrase"].map(by_name).fillna(0).astype(float)
         lr, low, _ = log_ratio(out["uses"], words, r, ref_words)
         out["reference_per_10k"] = (r / ref_words * 10_000).round(3)
         out["log_ratio"], out["log_ratio_low"] = np.round(lr, 3), np.round(low, 3)

@@ -11,18 +11,25 @@ counts under :data:`LOW_COUNT` are flagged.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
+import pyarrow as pa
 
 from analysis.corpus import Corpus
 from analysis.measures.lexicon import Lexicon, Term, resolve_terms
 from analysis.measures.lexicon import load as load_lexicon
-from analysis.measures.match import find_matches
+from analysis.measures.match import Query
+from analysis.measures.search import Search, evidence_rows, search
 from analysis.measures.stats import poisson_interval, share_interval
 from analysis.selection import PERIODS, Selection
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LOW_COUNT = 5
 PER = 10_000
@@ -67,12 +74,64 @@ def period_of(dates: pd.Series, doc_ids: pd.Series, by: str) -> pd.Series:
     raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {by!r}")
 
 
+def periods(index, docs: np.ndarray, by: str) -> list[str]:
+    """The period label of each document row of ``index.documents`` in ``docs`` (as :func:`period_of`)."""
+    if by not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}; got {by!r}")
+    days = index.doc_days[docs]
+    labels: dict[int, str] = {}
+    out = []
+    ids = index.doc_ids if by == "document" else None
+    for day, doc in zip(days.tolist(), docs.tolist(), strict=True):
+        if by == "document":
+            out.append(f"{_iso(day)} {ids[doc].as_py()}")  # type: ignore[index]
+            continue
+        if day not in labels:
+            iso = _iso(day)
+            labels[day] = iso[:4] if by == "year" else iso[:7]
+        out.append(labels[day])
+    return out
+
+
+def _iso(day: int) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()
+
+
+def found(
+    corpus: Corpus,
+    selections: Sequence[Selection],
+    phrases: Sequence,
+    lexicon: Lexicon | None = None,
+    *,
+    chars: bool = True,
+):
+    """The index search behind counts and quotes: every selection's speaker searched in one pass."""
+    terms = resolve_terms(phrases, lexicon)
+    first = selections[0]
+    speakers = [corpus.resolve_speaker(s.speaker) for s in selections]
+    query = Query(terms)
+    return search(corpus.index, corpus.scope(first, speakers=speakers), query, chars=chars), terms
+
+
 def evidence(
-    corpus: Corpus, selection: Selection, phrases: Sequence[str], *, lexicon: Lexicon | None = None
+    corpus: Corpus, selection: Selection, phrases: Sequence, *, lexicon: Lexicon | None = None
 ) -> pd.DataFrame:
     """Every match of ``phrases`` (family names or phrases) in the selection's words, oldest first."""
-    sel = corpus.select(selection)
-    ev = find_matches(sel.turns, resolve_terms(phrases, lexicon), index=sel.index)
+    hits, _ = found(corpus, [selection], phrases, lexicon)
+    return evidence_frame(hits)
+
+
+def evidence_in(index, scope, phrases: Sequence, *, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """:func:`evidence` for the words of an index scope (a side of a comparison, say)."""
+    return evidence_frame(search(index, scope, Query(resolve_terms(phrases, lexicon))))
+
+
+def evidence_frame(hits: Search) -> pd.DataFrame:
+    """The quotes of a search as a DataFrame, oldest first (then by document, paragraph, position)."""
+    import pandas as pd
+
+    ev = evidence_rows(hits).to_pandas()
+    ev["date"] = pd.to_datetime(ev["date"])
     return ev.sort_values(["date", "doc_id", "para_no", "char_start", "phrase"], kind="stable").reset_index(drop=True)
 
 
@@ -92,77 +151,98 @@ def count_phrases(
     with ``breakdown=True`` there is one row per surface form too (column ``form``). Every period
     in which the speaker has words appears, with zero counts where a phrase is absent.
     """
-    terms = resolve_terms(phrases, lexicon)
-    sel = corpus.select(selection)
-    ev = find_matches(sel.turns, terms, index=sel.index, context_chars=0)  # the evidence rows, without quotes
-    out = aggregate(sel.turns, ev, terms, by=selection.period, breakdown=breakdown)
-    out.insert(0, "speaker", sel.speaker)
-    return out
+    return count_table(corpus, [selection], phrases, lexicon=lexicon, breakdown=breakdown).to_pandas()
 
 
-def aggregate(
-    turns: pd.DataFrame, ev: pd.DataFrame, terms: Sequence[Term], *, by: str, breakdown: bool = False
-) -> pd.DataFrame:
-    """Aggregate evidence rows into counts per period (the denominators come from ``turns``)."""
-    turns = turns.assign(period=period_of(turns["date"], turns["doc_id"], by))
-    base = turns.groupby("period").agg(documents=("doc_id", "nunique"), speaker_words=("n_words", "sum"))
-    keys = ["period", "phrase", "form"] if breakdown else ["period", "phrase"]
+def count_table(
+    corpus: Corpus,
+    selections: Sequence[Selection],
+    phrases: Sequence[str],
+    *,
+    lexicon: Lexicon | None = None,
+    breakdown: bool = False,
+) -> pa.Table:
+    """:func:`count_phrases` for several selections (the same but for the speaker) in one pass over the
+    index: a block of rows per speaker, in the order asked."""
+    hits, terms = found(corpus, selections, phrases, lexicon, chars=False)
+    by = selections[0].period
+    blocks = [
+        tally(hits, terms, speaker=corpus.resolve_speaker(s.speaker), by=by, breakdown=breakdown) for s in selections
+    ]
+    return pa.concat_tables(blocks) if len(blocks) > 1 else blocks[0]
+
+
+def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakdown: bool = False) -> pa.Table:
+    """The count rows of one speaker of a search: per period (every period with his words) and term
+    (or term and form): uses, statements, words, rates with intervals, share of statements, and the
+    statement with most uses. Every number adds up the search's matches."""
+    code = found.speakers.index(speaker) if speaker in found.speakers else -2
+    mine = np.flatnonzero(found.par_speaker == code)
+    index = found.index
+    label = dict(zip(mine.tolist(), periods(index, found.par_doc[mine], by), strict=True))
+    words: dict[str, int] = {}
+    docs: dict[str, set[int]] = {}
+    for p, w in zip(mine.tolist(), found.par_words[mine].tolist(), strict=True):
+        per = label[p]
+        words[per] = words.get(per, 0) + w
+        docs.setdefault(per, set()).add(int(found.par_doc[p]))
     combos = [(t.name, f) for t in terms for f in t.patterns] if breakdown else [(t.name,) for t in terms]
-    grid = pd.MultiIndex.from_tuples([(p, *c) for p in base.index for c in combos], names=keys)
-    if len(ev):
-        ev = ev.assign(period=period_of(ev["date"], ev["doc_id"], by))
-        hits = ev.groupby(keys).agg(count=("doc_id", "size"), documents_with_match=("doc_id", "nunique"))
-    else:
-        hits = pd.DataFrame(columns=["count", "documents_with_match"], index=pd.MultiIndex.from_tuples([], names=keys))
-    out = hits.reindex(grid, fill_value=0).reset_index()
-    out = out.merge(base.reset_index(), on="period", how="left")
-    out["count"] = out["count"].astype(int)
-    out["documents_with_match"] = out["documents_with_match"].astype(int)
-    low, high = poisson_interval(out["count"])
-    words = out["speaker_words"].where(out["speaker_words"] > 0)
-    out["per_10k"] = (out["count"] / words * PER).round(3)
-    out["per_10k_low"] = (low / words * PER).round(3)
-    out["per_10k_high"] = (high / words * PER).round(3)
-    n = out["documents"]
-    x = out["documents_with_match"]
-    out["share_of_statements"] = (x / n.where(n > 0)).round(4)
-    share_low, share_high = share_interval(x, n)
-    out["share_low"], out["share_high"] = share_low.round(4), share_high.round(4)
-    out["low_count"] = out["count"] < LOW_COUNT
-    out = out.merge(top_statements(ev, keys), on=keys, how="left")
-    out["top_statement_uses"] = out["top_statement_uses"].fillna(0).astype(int)
-    out["top_statement_share"] = (out["top_statement_uses"] / out["count"].where(out["count"] > 0)).round(3).fillna(0.0)
-    for col in ("top_statement", "top_statement_date", "top_statement_title"):
-        out[col] = out[col].fillna("")
-    # keep the order the terms (and their forms) were asked in, periods ascending
     order = {c: i for i, c in enumerate(combos)}
-    out["_order"] = [order[tuple(r)] for r in out[keys[1:]].itertuples(index=False)]
-    out = out.sort_values(["period", "_order"], kind="stable")
-    columns = COUNT_COLUMNS[1:3] + (["form"] if breakdown else []) + COUNT_COLUMNS[3:]
-    return out[columns].reset_index(drop=True)
+    forms = [p.form for p in found.query.patterns] if found.query else []
+    names = [t.name for t in terms]
+    uses: dict[tuple, dict[int, int]] = {}  # (period, combo) -> {doc: uses}
+    for p, t, f in zip(found.hit_par.tolist(), found.hit_term.tolist(), found.hit_pattern.tolist(), strict=True):
+        if p not in label:
+            continue
+        combo = (names[t], forms[f]) if breakdown else (names[t],)
+        per_doc = uses.setdefault((label[p], combo), {})
+        doc = int(found.par_doc[p])
+        per_doc[doc] = per_doc.get(doc, 0) + 1
+    rows = [(per, c) for per in sorted(words) for c in sorted(combos, key=order.__getitem__)]
+    count = np.array([sum(uses.get(r, {}).values()) for r in rows], dtype=np.int64)
+    n_docs = np.array([len(docs[per]) for per, _ in rows], dtype=np.int64)
+    n_words = np.array([words[per] for per, _ in rows], dtype=np.int64)
+    with_use = np.array([len(uses.get(r, {})) for r in rows], dtype=np.int64)
+    top = [_top(uses.get(r, {}), index) for r in rows]
+    low, high = poisson_interval(count)
+    per_words = np.where(n_words > 0, n_words, np.nan)
+    share_low, share_high = share_interval(with_use, n_docs)
+    top_uses = np.array([t[3] for t in top], dtype=np.int64)
+    columns = {
+        "speaker": pa.array([speaker] * len(rows), pa.string()),
+        "period": pa.array([per for per, _ in rows], pa.string()),
+        "phrase": pa.array([c[0] for _, c in rows], pa.string()),
+    }
+    if breakdown:
+        columns["form"] = pa.array([c[1] for _, c in rows], pa.string())
+    columns |= {
+        "count": count,
+        "documents": n_docs,
+        "speaker_words": n_words,
+        "per_10k": np.round(count / per_words * PER, 3),
+        "per_10k_low": np.round(low / per_words * PER, 3),
+        "per_10k_high": np.round(high / per_words * PER, 3),
+        "documents_with_match": with_use,
+        "share_of_statements": np.round(with_use / np.where(n_docs > 0, n_docs, np.nan), 4),
+        "share_low": np.round(share_low, 4),
+        "share_high": np.round(share_high, 4),
+        "low_count": count < LOW_COUNT,
+        "top_statement": pa.array([t[0] for t in top], pa.string()),
+        "top_statement_date": pa.array([t[1] for t in top], pa.string()),
+        "top_statement_title": pa.array([t[2] for t in top], pa.string()),
+        "top_statement_uses": top_uses,
+        "top_statement_share": np.nan_to_num(np.round(top_uses / np.where(count > 0, count, np.nan), 3), nan=0.0),
+    }
+    return pa.table(columns)
 
 
-def top_statements(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per key (period, phrase[, form]) of the matches ``ev`` (with date and title): the statement with
-    the most uses (the earliest on a tie), and its uses."""
-    columns = [*keys, "top_statement", "top_statement_date", "top_statement_title", "top_statement_uses"]
-    if not len(ev):
-        return pd.DataFrame(columns=columns)
-    per_doc = (
-        ev.groupby([*keys, "doc_id"], sort=False)
-        .agg(top_statement_uses=("doc_id", "size"), date=("date", "first"), title=("title", "first"))
-        .reset_index()
-        .sort_values(
-            [*keys, "top_statement_uses", "date", "doc_id"], ascending=[True] * len(keys) + [False, True, True]
-        )
-    )
-    top = per_doc.groupby(keys, sort=False).head(1)
-    top = top.assign(
-        top_statement=top["doc_id"],
-        top_statement_date=pd.to_datetime(top["date"]).dt.strftime("%Y-%m-%d"),
-        top_statement_title=top["title"].fillna(""),
-    )
-    return top[columns]
+def _top(per_doc: dict[int, int], index) -> tuple[str, str, str, int]:
+    """The statement with most uses (the earliest, then the first by id, on a tie): id, date, title, uses."""
+    if not per_doc:
+        return ("", "", "", 0)
+    best = min(per_doc, key=lambda d: (-per_doc[d], int(index.doc_days[d]), index.doc_ids[d].as_py()))
+    title = index.documents["title"][best].as_py() or ""
+    return (index.doc_ids[best].as_py(), _iso(int(index.doc_days[best])), title, per_doc[best])
 
 
 def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.DataFrame:
@@ -185,10 +265,11 @@ def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.Da
 
 def words_by_period(corpus: Corpus, selection: Selection) -> pd.DataFrame:
     """The speaker's statements and words per period (``selection.period``): the corpus at a glance."""
-    turns = corpus.select(selection).turns
-    by = selection.period
-    turns = turns.assign(period=period_of(turns["date"], turns["doc_id"], by))
-    return turns.groupby("period").agg(documents=("doc_id", "nunique"), speaker_words=("n_words", "sum")).reset_index()
+    import pandas as pd
+
+    table = count_table(corpus, [selection], ["x"]).to_pandas()  # a phrase is needed: only its denominators are kept
+    out = table[["period", "documents", "speaker_words"]].drop_duplicates("period").reset_index(drop=True)
+    return pd.DataFrame(out)
 
 
 INFLECTION_RATIO = 1.5  # a prefix form with at least this many times the uses (and 5 more) is worth a hint
@@ -207,16 +288,11 @@ def inflection_hints(
     hints = []
     for phrase in asked:
         wider = f"{phrase}*"
-        exact = wide = 0
-        forms: Counter[str] = Counter()
-        for selection in selections:
-            sel = corpus.select(selection)
-            terms = resolve_terms([phrase, wider], lexicon)
-            ev = find_matches(sel.turns, terms, index=sel.index, context_chars=0)
-            exact += int((ev["phrase"] == phrase).sum())
-            got = ev[ev["phrase"] == wider]
-            wide += len(got)
-            forms.update(m.lower() for m in got["match"])
+        search_, _ = found(corpus, selections, [phrase, wider], lexicon)
+        exact = int((search_.hit_term == 0).sum())
+        wide = int((search_.hit_term == 1).sum())
+        got = evidence_rows(search_, np.flatnonzero(search_.hit_term == 1), context_chars=0) if wide else None
+        forms: Counter[str] = Counter(m.lower() for m in (got["match"].to_pylist() if got is not None else []))
         if wide >= max(exact * INFLECTION_RATIO, exact + 5):
             others = [f"{f} {n:,}" for f, n in forms.most_common() if f != phrase.lower()][:4]
             hints.append(

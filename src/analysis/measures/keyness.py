@@ -22,15 +22,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import CorpusError
-from analysis.measures.catchphrases import STOP_WORDS
+from analysis.index import Scope
+from analysis.measures.ngrams import (
+    BREAK,
+    Stream,
+    Vocabulary,
+    gather,
+    stream,
+    term_keys,
+    term_positions,
+    term_text,
+    units,
+)
 from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio
+from analysis.measures.stopwords import STOP_WORDS
 from analysis.selection import Selection, iso_date
-from analysis.text import chunks, spoken
 
 COLUMNS = [
     "term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "p_adjusted", "log_ratio",
@@ -41,31 +53,79 @@ MIN_STATEMENTS = 3
 CONCENTRATED = 0.5
 
 
-def term_counts(turns: pd.DataFrame, *, ngram: int = 1, drop_stop_words: bool = True, by_doc: bool = False) -> tuple:
-    """Term frequencies of the spoken text of ``turns`` and its number of tokens (words).
+@dataclass
+class Terms:
+    """The terms of one side: each term's uses, the side's words, and per term its statements and
+    the share of its uses in its top statement."""
 
-    With ``by_doc=True`` also each term's uses per statement (``{term: Counter(doc_id: uses)}``).
-    """
+    counts: Counter
+    words: int
+    spread: dict[str, tuple[int, float]]
+    by_doc: dict[str, Counter] | None = None
+
+
+def side_terms(index, scope: Scope, *, ngram: int = 1, drop_stop_words: bool = True, vocab=None) -> Terms:
+    """The terms of the words ``scope`` selects, counted on the index (see :mod:`analysis.measures.ngrams`);
+    the side's words are the speakers' own words (the denominator of every rate)."""
+    vocab = vocab or Vocabulary(index)
+    return count_terms(stream(index, vocab, scope), vocab, ngram=ngram, drop_stop_words=drop_stop_words)
+
+
+def term_counts(turns: pd.DataFrame, *, ngram: int = 1, drop_stop_words: bool = True, by_doc: bool = False) -> tuple:
+    """Term frequencies of paragraphs given as a table (not from a corpus) and their atoms; with
+    ``by_doc=True`` also each term's uses per statement (``{term: Counter(doc_id: uses)}``)."""
+    from analysis.index import PartIndex
+
+    docs = turns["doc_id"].astype(str).tolist() if "doc_id" in turns.columns else [""] * len(turns)
+    part = PartIndex.of_texts(turns["text"].tolist())
+    vocab = Vocabulary.of_part(part)
+    ids, spans = gather(part.values, part.offsets, np.arange(part.n))
+    mapped = vocab.maps[0][np.maximum(ids, 0)] if len(part.values) else np.full(len(ids), BREAK)
+    s = Stream(np.where(ids >= 0, mapped, BREAK), np.repeat(np.arange(part.n), spans), 0)
+    terms = count_terms(s, vocab, ngram=ngram, drop_stop_words=drop_stop_words, doc_names=docs)
+    words = int(np.sum((s.ids >= 0) & vocab.is_atom[np.maximum(s.ids, 0)])) if len(s.ids) else 0
+    return (terms.counts, words, terms.by_doc) if by_doc else (terms.counts, words)
+
+
+def count_terms(s: Stream, vocab: Vocabulary, *, ngram: int, drop_stop_words: bool = True, doc_names=None) -> Terms:
+    """Terms of a stream: atoms (and abbreviations such as "u.s.") for ``ngram`` 1, two or three atoms
+    with single spaces between for 2 and 3; without terms made only of stop words or holding a number.
+    With ``doc_names`` (a name per document of the stream), each term's uses per statement too."""
     if ngram not in (1, 2, 3):
         raise ValueError(f"ngram must be 1, 2 or 3; got {ngram}")
-    counts: Counter = Counter()
-    docs: dict[str, Counter] = {}
-    tokens = 0
-    doc_ids = turns["doc_id"] if "doc_id" in turns.columns else [""] * len(turns)
-    for doc_id, text in zip(doc_ids, turns["text"], strict=True):
-        for toks in chunks(spoken(text)):
-            tokens += len(toks)
-            for i in range(len(toks) - ngram + 1):
-                gram = toks[i : i + ngram]
-                if drop_stop_words and all(t in STOP_WORDS for t in gram):
-                    continue
-                if any(t.isdigit() for t in gram):
-                    continue
-                term = " ".join(gram)
-                counts[term] += 1
-                if by_doc:
-                    docs.setdefault(term, Counter())[doc_id] += 1
-    return (counts, tokens, docs) if by_doc else (counts, tokens)
+    texts: list[str] = []
+    if ngram == 1:
+        positions, flat, texts = units(s, vocab)
+        keys = flat[:, None]
+    else:
+        positions = term_positions(s, vocab, ngram)
+        keys = term_keys(s, positions, ngram)
+    if len(positions):
+        atoms, is_atom = np.maximum(keys, 0), keys >= 0
+        keep = ~(vocab.is_digit[atoms] & is_atom).any(axis=1)
+        if drop_stop_words:
+            keep &= ~(vocab.mask_of(STOP_WORDS)[atoms] & is_atom).all(axis=1)
+        positions, keys = positions[keep], keys[keep]
+    docs = s.doc[positions]
+    if len(keys):
+        unique, which, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        pairs, pair_counts = np.unique(np.stack([which.ravel(), docs], axis=1), axis=0, return_counts=True)
+    else:
+        unique, counts = np.zeros((0, keys.shape[1]), np.int64), np.zeros(0, np.int64)
+        pairs, pair_counts = np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
+    names = [texts[-1 - int(u[0])] if u[0] < 0 else term_text(vocab, u) for u in unique]
+    statements = np.bincount(pairs[:, 0], minlength=len(unique))
+    top = np.zeros(len(unique), dtype=np.int64)
+    np.maximum.at(top, pairs[:, 0], pair_counts)
+    spread = {
+        n: (int(st), round(int(t) / int(c), 3)) for n, st, t, c in zip(names, statements, top, counts, strict=True)
+    }
+    out = Terms(Counter(dict(zip(names, counts.tolist(), strict=True))), s.words, spread)
+    if doc_names is not None:
+        out.by_doc = {}
+        for (term, doc), n in zip(pairs.tolist(), pair_counts.tolist(), strict=True):
+            out.by_doc.setdefault(names[term], Counter())[doc_names[doc]] += n
+    return out
 
 
 def keyness(
@@ -75,8 +135,8 @@ def keyness(
     total_b: int,
     *,
     min_freq: int = 5,
-    docs_a: dict[str, Counter] | None = None,
-    docs_b: dict[str, Counter] | None = None,
+    docs_a: dict | None = None,
+    docs_b: dict | None = None,
 ) -> pd.DataFrame:
     """G², log ratio with its interval, spread and the threshold of every term; strongest G² first."""
     if total_a <= 0 or total_b <= 0:
@@ -117,35 +177,70 @@ def keyness(
 
 
 def _spread(term: str, side: str, docs_a, docs_b) -> tuple[int, float]:
-    """Statements with the term on its over-used side, and the share of its uses in the top one."""
+    """Statements with the term on its over-used side, and the share of its uses in the top one (from
+    ``{term: Counter(doc: uses)}``, or already as ``{term: (statements, share)}``)."""
     docs = (docs_a if side == "A" else docs_b if side == "B" else None) or {}
     uses = docs.get(term)
     if not uses:
         return 0, 0.0
+    if isinstance(uses, tuple):
+        return uses
     return len(uses), round(max(uses.values()) / sum(uses.values()), 3)
 
 
 def sides(corpus, selection: Selection, *, split: str | None = None, speaker_b: str | None = None):
-    """The two sides of a comparison and their labels: (turns_a, turns_b, label_a, label_b).
+    """The two sides of a comparison as index scopes, and their labels: (scope_a, scope_b, label_a, label_b).
 
-    With ``speaker_b``: the selection's speaker against ``speaker_b`` over the same dates and source.
-    With ``split``: the selection before that date against the selection from that date on.
+    With ``speaker_b`` (a speaker or a group): the selection's speaker against it over the same dates
+    and source. With ``split``: the selection before that date against the selection from that date on.
     """
     if speaker_b and split:
         raise ValueError("compare by a split date or with a second speaker, not both")
-    a = corpus.select(selection)
+    a = corpus.scope(selection)
+    label_a = corpus.resolve_speaker(selection.speaker)
     if speaker_b:
-        b = corpus.select(selection.with_(speaker=speaker_b))
-        return a.turns, b.turns, a.speaker, b.speaker
+        members = corpus.expand_speakers([speaker_b])
+        group = corpus.registry.group(speaker_b) is not None
+        b = corpus.scope(selection, speakers=members)
+        return a, b, label_a, speaker_b if group else members[0]
     if not split:
         raise ValueError("say what to compare: a split date or a second speaker")
     split = iso_date(split, "split")
     day_before = (dt.date.fromisoformat(split) - dt.timedelta(days=1)).isoformat()
     if (selection.start and selection.start > day_before) or (selection.end and selection.end < split):
         raise CorpusError(f"the split date {split} is outside the selection ({selection.describe()})")
-    before = corpus.select(selection.with_(end=day_before))
-    after = corpus.select(selection.with_(start=split))
-    return before.turns, after.turns, f"before {split}", f"from {split}"
+    before = corpus.scope(selection.with_(end=day_before))
+    after = corpus.scope(selection.with_(start=split))
+    return before, after, f"before {split}", f"from {split}"
+
+
+def compare_scopes(
+    index,
+    scope_a: Scope,
+    scope_b: Scope,
+    *,
+    ngram: int = 1,
+    min_freq: int = 5,
+    top: int = 30,
+    drop_stop_words: bool = True,
+) -> dict[str, pd.DataFrame | int]:
+    """The ``top`` terms over-used in A and in B (by G²), with the words of each side and terms tested,
+    counted on the index."""
+    if top < 1:
+        raise ValueError("top must be at least 1")
+    vocab = Vocabulary(index)
+    a = side_terms(index, scope_a, ngram=ngram, drop_stop_words=drop_stop_words, vocab=vocab)
+    b = side_terms(index, scope_b, ngram=ngram, drop_stop_words=drop_stop_words, vocab=vocab)
+    if not a.words or not b.words:
+        raise ValueError("one side of the comparison has no words: check the dates or speakers")
+    table = keyness(a.counts, a.words, b.counts, b.words, min_freq=min_freq, docs_a=a.spread, docs_b=b.spread)
+    return {
+        "a": table[table["overused_in"] == "A"].head(top).reset_index(drop=True),
+        "b": table[table["overused_in"] == "B"].head(top).reset_index(drop=True),
+        "tokens_a": a.words,
+        "tokens_b": b.words,
+        "tested": len(table),
+    }
 
 
 def compare(
@@ -157,7 +252,7 @@ def compare(
     top: int = 30,
     drop_stop_words: bool = True,
 ) -> dict[str, pd.DataFrame | int]:
-    """The ``top`` terms over-used in A and in B (by G²), with the token totals and terms tested."""
+    """:func:`compare_scopes` for paragraphs given as tables (not from a corpus)."""
     if top < 1:
         raise ValueError("top must be at least 1")
     if turns_a.empty or turns_b.empty:

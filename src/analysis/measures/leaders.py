@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus import Corpus
-from analysis.measures.count import PER, count_phrases
+from analysis.measures.count import PER, count_table
 from analysis.measures.lexicon import Lexicon
 from analysis.measures.stats import poisson_interval, share_interval
 from analysis.selection import Selection
@@ -52,13 +52,14 @@ def sides_of(corpus: Corpus, names: Sequence[str], base: Selection) -> dict[str,
     """Each side's member selections: a group's members who have words in ``base``'s dates and source,
     or the one speaker."""
     out: dict[str, list[Selection]] = {}
+    words = _words_by_member(corpus, names, base)
     for name in names:
         members = corpus.expand_speakers([name])
         selections = [base.with_(speaker=m) for m in members]
         if corpus.registry.group(name) is not None:
-            selections = [s for s in selections if not corpus.select(s).turns.empty]
+            selections = [s for s in selections if words.get(s.speaker, 0)]
         label = name if corpus.registry.group(name) is not None else members[0]
-        if not selections or all(corpus.select(s).turns.empty for s in selections):
+        if not selections or not any(words.get(s.speaker, 0) for s in selections):
             raise ValueError(f"{name!r} has no words in {base.describe()}")
         out[label] = selections
     if len(out) < 2:
@@ -66,16 +67,26 @@ def sides_of(corpus: Corpus, names: Sequence[str], base: Selection) -> dict[str,
     return out
 
 
+def _words_by_member(corpus: Corpus, names: Sequence[str], base: Selection) -> dict[str, int]:
+    """The words of every speaker the sides name (groups expanded) in ``base``'s dates and source, in one pass."""
+    from analysis.measures.search import search
+
+    members = [m for name in names for m in corpus.expand_speakers([name])]
+    found = search(corpus.index, corpus.scope(base, speakers=members), None)
+    totals = np.bincount(found.par_speaker, weights=found.par_words, minlength=len(found.speakers))
+    return {name: int(n) for name, n in zip(found.speakers, totals, strict=False)}
+
+
 def counts_by_speaker(
     corpus: Corpus, sides: dict[str, list[Selection]], phrases: Sequence[str], *, lexicon: Lexicon | None = None
 ) -> pd.DataFrame:
-    """One row per side, speaker, period and phrase (the count table of each member, with its side)."""
+    """One row per side, speaker, period and phrase (the count table of each member, with its side): a
+    side's members counted in one pass over the index."""
     tables = []
     for side, selections in sides.items():
-        for sel in selections:
-            t = count_phrases(corpus, sel, phrases, lexicon=lexicon)
-            t.insert(0, "side", side)
-            tables.append(t)
+        t = count_table(corpus, selections, phrases, lexicon=lexicon).to_pandas()
+        t.insert(0, "side", side)
+        tables.append(t)
     return pd.concat(tables, ignore_index=True)
 
 

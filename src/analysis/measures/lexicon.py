@@ -108,11 +108,14 @@ def load(path: Path | str | None = None, *, kind: str = "phrases") -> Lexicon:
     return Lexicon.load(path or default)
 
 
-def resolve_terms(asked: Iterable[str], lexicon: Lexicon | None = None) -> list[Term]:
+def resolve_terms(asked: Iterable, lexicon: Lexicon | None = None) -> list[Term]:
     """Family names become their families; anything else is an ad-hoc phrase."""
     lexicon = lexicon if lexicon is not None else load()
     out: list[Term] = []
     for item in dict.fromkeys(asked):
+        if isinstance(item, Term):
+            out.append(item)
+            continue
         family = lexicon.get(item) if isinstance(item, str) else None
         out.append(family if family is not None else Term(item, (item,)))
     return out

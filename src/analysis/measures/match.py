@@ -1,10 +1,22 @@
-"""Phrase matching: the one code path behind every count and every evidence row.
+"""Phrase matching on the persisted index: the one code path behind every count and every quote.
 
-A term is a family of patterns (see :mod:`analysis.lexicon`) or one phrase. Patterns are matched
-case-insensitively, as whole phrases (a match may not start or end inside a
-word), against the *spoken* text of a paragraph (translator's ``[insertions]`` removed) after
-folding typographic quotes, so "that's all there is to it" finds "That’s all there is to it".
-All phrases are found in one pass over each paragraph with an Aho-Corasick automaton.
+A term is a family of patterns (see :mod:`analysis.measures.lexicon`) or one phrase. Patterns are
+matched case-insensitively, as whole phrases (a match may not start or end inside a word), in the
+*spoken* text of a paragraph (translator's ``[insertions]`` and stage directions removed), folded
+(typographic quotes and dashes as ASCII), so "that's all there is to it" finds "That’s all there is
+to it".
+
+On the index a paragraph is a sequence of tokens, runs of letters or digits (atoms) and runs of
+anything else (separators) (:mod:`analysis.tokens`). A literal pattern is tokenized the same way; it
+occurs where its atoms and inner separators occur in sequence, and where its leading (trailing)
+separator, if it has one, ends (begins) the separator before (after) them: exactly the places where
+its text occurs with no letter or digit on either side. Those positions are found with NumPy on the
+token ids of the selected paragraphs. A pattern with ``*`` (one word) or ``word*`` (a prefix) is a
+regular expression: the index gives the paragraphs that hold its fixed words (or a word with its
+prefix), and the expression runs on those paragraphs' text only.
+
+Within a term, overlapping matches count once (the earliest, then the longest); different terms may
+overlap ("all there is" and "there is to it" both in "all there is to it").
 """
 
 from __future__ import annotations
@@ -14,20 +26,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import ahocorasick
 import numpy as np
-import pandas as pd
 
+from analysis import tokens as tk
 from analysis.errors import PhraseError
-from analysis.text import TextIndex, fold, normalize_ws
+from analysis.text import fold, normalize_ws
 
 if TYPE_CHECKING:
+    from analysis.index import PartIndex
     from analysis.measures.lexicon import Term
 
 CONTEXT_CHARS = 120
-
-
 MAX_PHRASE_CHARS = 300
+_WORD = r"[^\W_]+(?:['\-][^\W_]+)*"
 
 
 def phrase_key(phrase: str) -> str:
@@ -40,17 +51,6 @@ def phrase_key(phrase: str) -> str:
     if not any(c.isalnum() for c in key):
         raise PhraseError(f"phrase {phrase!r} has no letters or digits")
     return key
-
-
-@dataclass(frozen=True)
-class Match:
-    term: str  # the family or phrase as asked
-    form: str  # the pattern (surface form) that matched
-    start: int  # offsets in the spoken text
-    end: int
-
-
-_WORD = r"[^\W_]+(?:['\-][^\W_]+)*"
 
 
 def is_wildcard(pattern: str) -> bool:
@@ -70,132 +70,241 @@ def wildcard_regex(pattern: str) -> re.Pattern:
     return re.compile(r"(?<![^\W_])" + " ".join(parts) + r"(?![^\W_])")
 
 
-class PhraseMatcher:
-    """Find many terms (families of patterns, or single phrases) in one pass per paragraph.
+@dataclass(frozen=True)
+class Pattern:
+    """One surface form of a term, compiled: its core tokens (atom first and last), the separator it
+    must end or begin with, or, for a wildcard, its expression and the atoms it needs."""
 
-    Literal patterns go into one Aho-Corasick automaton; wildcard patterns are regexes. Within a
-    term, overlapping matches count once (the earliest, then longest); different terms may
-    overlap ("all there is" and "there is to it" are both found in "all there is to it").
-    """
+    term: int  # the term's position in the query
+    form: str
+    core: tuple[str, ...] = ()
+    lead: str = ""
+    trail: str = ""
+    regex: re.Pattern | None = None
+    needs: tuple[str, ...] = ()  # atoms a paragraph must hold (wildcards)
+    prefixes: tuple[str, ...] = ()  # and an atom starting with each of these
+
+    @classmethod
+    def compile(cls, term: int, form: str) -> Pattern:
+        if is_wildcard(form):
+            needs, prefixes = [], []
+            for word in phrase_key(form).split(" "):
+                if word == "*":
+                    continue
+                atoms = [t for t in tk.split(word.rstrip("*")) if tk.is_atom(t)]
+                if word.endswith("*") and atoms and word.rstrip("*")[-1:].isalnum():
+                    prefixes.append(atoms.pop())
+                needs += atoms
+            return cls(term, form, regex=wildcard_regex(form), needs=tuple(needs), prefixes=tuple(prefixes))
+        toks = tk.split(phrase_key(form))
+        lead = toks.pop(0) if not tk.is_atom(toks[0]) else ""
+        trail = toks.pop() if not tk.is_atom(toks[-1]) else ""
+        return cls(term, form, core=tuple(toks), lead=lead, trail=trail)
+
+
+class Query:
+    """Terms compiled once, matched part by part."""
 
     def __init__(self, terms: Sequence[Term | str]):
         from analysis.measures.lexicon import Term
 
         if not terms:
             raise PhraseError("at least one phrase is needed")
-        self.terms = [t if isinstance(t, Term) else Term(t, (t,)) for t in terms]
-        self.terms = list({t.name: t for t in self.terms}.values())
-        self._automaton = ahocorasick.Automaton()
-        owners: dict[str, list[tuple[str, str]]] = {}
-        self._regexes: list[tuple[re.Pattern, str, str]] = []
-        for term in self.terms:
+        listed = [t if isinstance(t, Term) else Term(t, (t,)) for t in terms]
+        self.terms = list({t.name: t for t in listed}.values())
+        self.patterns: list[Pattern] = []
+        for i, term in enumerate(self.terms):
             if not term.patterns:
                 raise PhraseError(f"{term.name!r} has no patterns")
-            for pattern in term.patterns:
-                if is_wildcard(pattern):
-                    self._regexes.append((wildcard_regex(pattern), term.name, pattern))
-                else:
-                    owners.setdefault(phrase_key(pattern), []).append((term.name, pattern))
-        for key, who in owners.items():
-            self._automaton.add_word(key, (key, tuple(who)))
-        self._has_literals = bool(owners)
-        if self._has_literals:
-            self._automaton.make_automaton()
+            self.patterns += [Pattern.compile(i, p) for p in term.patterns]
+        self.tokens = sorted({t for p in self.patterns for t in (*p.core, *p.needs)})
 
-    def find(self, spoken_text: str) -> list[Match]:
-        """All whole-phrase matches in one spoken text, in order of position."""
-        return [m for _, m in self.find_all([spoken_text])]
+    @property
+    def by_tokens(self) -> bool:
+        """True when matches can be told apart by token positions alone (no wildcard, no pattern that
+        begins or ends inside a separator): a count then needs no character offsets."""
+        return all(p.regex is None and not p.lead and not p.trail for p in self.patterns)
 
-    def find_all(self, texts: Sequence[str] | TextIndex) -> list[tuple[int, Match]]:
-        """Matches in many texts at once: (index of the text, match), in text and position order.
+    def match(self, part: PartIndex, rows: np.ndarray, *, chars: bool = True) -> Hits:
+        """Every match in ``rows`` of ``part``, overlaps within a term resolved, in row and position order.
 
-        The texts are folded and joined with newlines (never part of a phrase) into one string,
-        which the automaton and the wildcard regexes scan once; offsets are mapped back per text.
-        A :class:`TextIndex` holds that joined string ready, for repeated queries.
-        """
-        index = texts if isinstance(texts, TextIndex) else TextIndex.of_spoken(list(texts))
-        if not index.n:
-            return []
-        joined, starts = index.joined, index.starts
-        raw: list[tuple[str, str, int, int]] = []
-        if self._has_literals:
-            for end_idx, (key, who) in self._automaton.iter(joined):
-                start, end = end_idx - len(key) + 1, end_idx + 1
-                if start > 0 and key[0].isalnum() and joined[start - 1].isalnum():
-                    continue
-                if end < len(joined) and key[-1].isalnum() and joined[end].isalnum():
-                    continue
-                raw.extend((term, form, start, end) for term, form in who)
-        for regex, term, form in self._regexes:
-            raw.extend((term, form, m.start(), m.end()) for m in regex.finditer(joined))
-        if not raw:
-            return []
-        raw.sort(key=lambda r: (r[0], r[2], -(r[3] - r[2]), r[1]))
-        out: list[tuple[int, Match]] = []
-        last_end: dict[str, int] = {}
-        rows = np.searchsorted(starts, [r[2] for r in raw], side="right") - 1
-        for (term, form, start, end), row in zip(raw, rows, strict=True):
-            if start < last_end.get(term, -1):
-                continue  # overlaps a longer or earlier form of the same term
-            last_end[term] = end
-            base = int(starts[row])
-            out.append((int(row), Match(term, form, start - base, end - base)))
-        out.sort(key=lambda rm: (rm[0], rm[1].start, rm[1].end, rm[1].term))
-        return out
+        Spans are character offsets in the paragraph's spoken, folded text; with ``chars=False`` (and a
+        query :attr:`by_tokens`) token offsets instead, which order and overlap the same way."""
+        ctx = _Context(part, rows, self.tokens, chars=chars or not self.by_tokens)
+        raw = [_literal(ctx, p) if p.regex is None else _wildcard(ctx, p) for p in self.patterns]
+        return _resolve(raw, self.patterns, [t.name for t in self.terms])
 
 
-def find_matches(
-    turns: pd.DataFrame,
-    phrases: Sequence[Term | str],
-    *,
-    context_chars: int = CONTEXT_CHARS,
-    index: TextIndex | None = None,
-) -> pd.DataFrame:
-    """One row per match of any phrase in the ``text`` of ``turns`` (with its metadata columns).
+class _Context:
+    """What every pattern's search in one part shares: the selected rows, and the ids of the patterns'
+    tokens in the part's vocabulary (looked up once)."""
 
-    Context is quoted from the display text, so translator's [insertions] are shown, while the
-    match itself was found in the spoken text. ``index`` (built from the same ``turns``) skips the
-    preparation of the texts.
-    """
-    matcher = PhraseMatcher(phrases)
-    keep = [c for c in ("doc_id", "para_no", "date", "title", "source_url", "speaker", "section") if c in turns.columns]
-    if index is None:
-        index = TextIndex.of_displays(turns["text"].tolist())
-    elif index.n != len(turns):
-        raise ValueError("the text index was built for other turns")
-    displays, spoken_maps = index.displays, index.spoken_maps
-    found = matcher.find_all(index)
-    cols: dict[str, list] = {k: [] for k in ("phrase", "form", "left", "match", "right", "char_start")}
-    rows = []
-    for row, m in found:
-        display = displays[row]
-        offsets = spoken_maps[row][1]
-        d_start = offsets[m.start] if offsets else m.start
-        d_end = (offsets[m.end - 1] + 1) if offsets else m.end
-        rows.append(row)
-        cols["phrase"].append(m.term)
-        cols["form"].append(m.form)
-        cols["left"].append(_left(display, d_start, context_chars) if context_chars else "")
-        cols["match"].append(display[d_start:d_end])
-        cols["right"].append(_right(display, d_end, context_chars) if context_chars else "")
-        cols["char_start"].append(d_start)
-    meta = turns[keep].iloc[rows].reset_index(drop=True)
-    return pd.concat([meta, pd.DataFrame(cols)], axis=1)
+    def __init__(self, part: PartIndex, rows: np.ndarray, tokens: list[str], *, chars: bool = True) -> None:
+        self.part, self.rows, self.chars = part, rows, chars
+        self.selected = np.zeros(part.n + 1, dtype=bool)
+        self.selected[rows] = True
+        self.ids = dict(zip(tokens, part.token_ids(tokens), strict=True))
+
+    def chars_before(self, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Characters of the tokens of each ``rows[i]`` before token ``positions[i]`` (summed over the
+        matched paragraphs' tokens only)."""
+        part = self.part
+        unique, which = np.unique(rows, return_inverse=True)
+        starts = part.offsets[unique]
+        lengths = part.offsets[unique + 1] - starts
+        base = np.cumsum(lengths) - lengths
+        within = np.arange(int(lengths.sum())) - np.repeat(base, lengths)
+        chars = part.char_lengths[part.values[np.repeat(starts, lengths) + within]]
+        cumulative = np.concatenate([[0], np.cumsum(chars)])
+        at = base[which] + (positions - starts[which])
+        return cumulative[at] - cumulative[base[which]]
+
+    def rows_with(self, candidates: np.ndarray, ids) -> np.ndarray:
+        """The rows among ``candidates`` that hold one of the token ``ids``."""
+        positions = np.concatenate([self.part.positions(i) for i in ids]) if len(ids) else np.zeros(0, np.int64)
+        return np.intersect1d(candidates, self.part.rows_of(positions))
 
 
-def _left(text: str, start: int, n: int) -> str:
-    lo = max(0, start - n)
-    if lo > 0:
-        space = text.find(" ", lo, start)
-        lo = space + 1 if space != -1 else lo
-        return "…" + text[lo:start]
-    return text[:start]
+@dataclass
+class Hits:
+    """Matches in one part: paragraph row, term, form (pattern index), and the span in the paragraph's
+    spoken, folded text (character offsets)."""
+
+    row: np.ndarray
+    term: np.ndarray
+    pattern: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.row)
 
 
-def _right(text: str, end: int, n: int) -> str:
-    hi = min(len(text), end + n)
-    if hi < len(text):
-        space = text.rfind(" ", end, hi)
-        hi = space if space > end else hi
-        return text[end:hi] + "…"
-    return text[end:]
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _literal(ctx: _Context, p: Pattern):
+    part = ctx.part
+    ids = [ctx.ids[t] for t in p.core]
+    if min(ids) < 0:
+        return (_EMPTY, _EMPTY, _EMPTY)
+    values, k = part.values, len(ids)
+    # anchor on the rarest atom of the phrase: its positions come from the postings, no scan
+    anchor = min(range(0, k, 2), key=lambda j: part.frequency(ids[j]))
+    pos = part.positions(ids[anchor]) - anchor
+    pos = pos[(pos >= 0) & (pos + k <= len(values))]
+    for j in range(k):
+        if j != anchor and len(pos):
+            pos = pos[values[pos + j] == ids[j]]
+    row = part.rows_of(pos)
+    ok = (part.rows_of(pos + k - 1) == row) & ctx.selected[row]  # within one selected paragraph
+    pos, row = pos[ok], row[ok]
+    first, last = part.offsets[row], part.offsets[row + 1]
+    if p.lead:  # the separator before the match must end with the pattern's leading one
+        ok = pos > first
+        ok[ok] = part.ends_with(p.lead)[values[pos[ok] - 1]]
+        pos, row, first, last = pos[ok], row[ok], first[ok], last[ok]
+    if p.trail:  # the separator after it must begin with the pattern's trailing one
+        ok = pos + k < last
+        ok[ok] = _starts_with(part, p.trail)[values[pos[ok] + k]]
+        pos, row = pos[ok], row[ok]
+    if not len(pos):
+        return (_EMPTY, _EMPTY, _EMPTY)
+    if not ctx.chars:
+        start = pos - part.offsets[row]
+        return (row.astype(np.int64), start, start + k)
+    start = ctx.chars_before(row, pos)
+    length = sum(part.char_lengths[values[pos + j]] for j in range(k))
+    return (row.astype(np.int64), start - len(p.lead), start + length + len(p.trail))
+
+
+def _starts_with(part: PartIndex, text: str) -> np.ndarray:
+    mask = np.zeros(len(part.vocab_list), dtype=bool)
+    ids = part.prefix_ids(text)
+    mask[ids.start : ids.stop] = True
+    return mask
+
+
+def _wildcard(ctx: _Context, p: Pattern):
+    assert p.regex is not None
+    part, candidates = ctx.part, ctx.rows
+    for atom in p.needs:
+        if ctx.ids[atom] < 0:
+            return (_EMPTY, _EMPTY, _EMPTY)
+        candidates = ctx.rows_with(candidates, [ctx.ids[atom]])
+    for prefix in p.prefixes:
+        ids = part.prefix_ids(prefix)
+        if not len(ids):
+            return (_EMPTY, _EMPTY, _EMPTY)
+        candidates = ctx.rows_with(candidates, ids)
+    out_row, out_start, out_end = [], [], []
+    for row, text in zip(candidates.tolist(), part.text(candidates), strict=True):
+        for m in p.regex.finditer(text):
+            out_row.append(row)
+            out_start.append(m.start())
+            out_end.append(m.end())
+    return (np.array(out_row, dtype=np.int64), np.array(out_start, dtype=np.int64), np.array(out_end, dtype=np.int64))
+
+
+def _resolve(raw: list[tuple[np.ndarray, np.ndarray, np.ndarray]], patterns: list[Pattern], names: list[str]) -> Hits:
+    """Per term, the earliest then longest of overlapping matches (then the form first by its text), and
+    the matches ordered by paragraph, position, end and term name."""
+    row, start, end = (np.concatenate([r[i] for r in raw]) for i in range(3))
+    pat = np.concatenate([np.full(len(r[0]), i, dtype=np.int64) for i, r in enumerate(raw)])
+    term = np.array([p.term for p in patterns], dtype=np.int64)[pat]
+    if not len(row):
+        return Hits(row, term, pat, start, end)
+    form_rank = _ranks([p.form for p in patterns])[pat]
+    order = np.lexsort((form_rank, -(end - start), start, row, term))
+    keep = np.zeros(len(row), dtype=bool)
+    last: dict[tuple[int, int], int] = {}
+    for i in order.tolist():
+        key = (int(term[i]), int(row[i]))
+        if start[i] < last.get(key, -1):
+            continue  # overlaps a longer or earlier form of the same term
+        last[key] = int(end[i])
+        keep[i] = True
+    row, term, pat, start, end = row[keep], term[keep], pat[keep], start[keep], end[keep]
+    order = np.lexsort((_ranks(names)[term], end, start, row))
+    return Hits(row[order], term[order], pat[order], start[order], end[order])
+
+
+def _ranks(keys: list[str]) -> np.ndarray:
+    """Each key's rank in sorted order (ties keep their order)."""
+    ranked = sorted(range(len(keys)), key=lambda i: keys[i])
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[ranked] = np.arange(len(keys))
+    return ranks
+
+
+# --- paragraphs given as text, not from a corpus ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str  # the family or phrase as asked
+    form: str  # the pattern (surface form) that matched
+    start: int  # offsets in the spoken, folded text
+    end: int
+
+
+class PhraseMatcher:
+    """The matcher for texts at hand (a sentence, a notebook's own strings): the same :class:`Query`,
+    on an index of the texts made in memory."""
+
+    def __init__(self, terms: Sequence[Term | str]):
+        self.query = Query(terms)
+
+    def find(self, text: str) -> list[Match]:
+        """All whole-phrase matches in one display text, in order of position."""
+        from analysis.index import PartIndex
+
+        part = PartIndex.of_texts([text])
+        hits = self.query.match(part, np.arange(part.n))
+        terms, forms = self.query.terms, self.query.patterns
+        return [
+            Match(terms[t].name, forms[f].form, s, e)
+            for t, f, s, e in zip(
+                hits.term.tolist(), hits.pattern.tolist(), hits.start.tolist(), hits.end.tolist(), strict=True
+            )
+        ]

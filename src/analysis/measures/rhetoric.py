@@ -97,19 +97,21 @@ def precision(ev: pd.DataFrame, labels: pd.DataFrame, categories: list[str]) -> 
     return pd.DataFrame(rows)
 
 
-def baseline(reference_turns: pd.DataFrame, lexicon, categories: list[str]) -> pd.DataFrame:
-    """Hits of each category in the reference (other speakers' words) and the reference's words.
+def baseline(corpus, scope, lexicon, categories: list[str]) -> pd.DataFrame:
+    """Hits of each category in the reference ``scope`` (other speakers' words) and the reference's words.
 
     The rhetoric finding compares the speaker's rate with this one: a category matters when it is
     clearly more frequent in the speaker's words than in everyone else's, not when it is frequent.
     """
-    from analysis.measures.lexicon import resolve_terms
-    from analysis.measures.match import find_matches
+    import numpy as np
 
-    words = int(reference_turns["n_words"].sum()) if len(reference_turns) else 0
-    hits = (
-        find_matches(reference_turns, resolve_terms(categories, lexicon), context_chars=0)["phrase"].value_counts()
-        if words
-        else pd.Series(dtype=int)
-    )
-    return pd.DataFrame({"category": categories, "hits": [int(hits.get(c, 0)) for c in categories], "words": words})
+    from analysis.measures.lexicon import resolve_terms
+    from analysis.measures.match import Query
+    from analysis.measures.search import search
+
+    query = Query(resolve_terms(categories, lexicon))
+    found = search(corpus.index, scope, query, chars=False)
+    words = int(found.par_words.sum())
+    hits = np.bincount(found.hit_term, minlength=len(query.terms)) if words else np.zeros(len(query.terms), int)
+    by_name = {t.name: int(h) for t, h in zip(query.terms, hits, strict=True)}
+    return pd.DataFrame({"category": categories, "hits": [by_name.get(c, 0) for c in categories], "words": words})

@@ -27,7 +27,7 @@ from analysis.corpus import Corpus
 from analysis.errors import CorpusError
 from analysis.measures import lexicon as lx
 from analysis.measures import topics
-from analysis.measures.catchphrases import PUBLISHER_ROLES, discover, summarise
+from analysis.measures.catchphrases import discover_in, publisher_scope, summarise_in
 from analysis.measures.count import evidence
 from analysis.selection import Selection
 
@@ -127,11 +127,14 @@ def shared_phrases(
     The catchphrase finder's columns (phrase, n_words, statements, uses, first_date, last_date,
     example_doc_id) over the whole selection, most widespread first, the first ``top`` of them.
     """
-    turns = statement_turns(corpus, selection, doc_id)
-    everything = corpus.select(selection).turns
-    publisher = corpus.turns[corpus.turns["role"].isin(PUBLISHER_ROLES)]
-    shared = discover(everything, publisher_turns=publisher, min_n=min_words, max_n=max_words, min_docs=2, top=5000)
-    mine = summarise(turns, list(shared["phrase"]))
+    statement_turns(corpus, selection, doc_id)
+    scope = corpus.scope(selection)
+    shared = discover_in(
+        corpus.index, scope, publisher=publisher_scope(corpus), min_n=min_words, max_n=max_words, min_docs=2, top=5000
+    )
+    this = corpus.scope(selection)
+    this = type(this).of(this.speakers, documents=[doc_id])
+    mine = summarise_in(corpus.index, this, list(shared["phrase"]))
     return shared[shared["phrase"].isin(mine["phrase"])].head(top).reset_index(drop=True)
 
 

@@ -14,25 +14,31 @@ import numpy as np
 import pandas as pd
 
 
-def poisson_interval(counts: pd.Series, level: float = 0.95) -> tuple[pd.Series, pd.Series]:
-    """Exact (Garwood) confidence interval for Poisson counts."""
+def poisson_interval(counts, level: float = 0.95):
+    """Exact (Garwood) confidence interval for Poisson counts (arrays or Series in, the same out)."""
     from scipy.special import gammaincinv  # chi2.ppf(q, 2k) / 2 == gammaincinv(k, q)
 
     alpha = 1 - level
-    k = counts.astype(float)
-    low = pd.Series(gammaincinv(k, alpha / 2), index=counts.index).where(k > 0).fillna(0.0)
-    high = pd.Series(gammaincinv(k + 1, 1 - alpha / 2), index=counts.index)
+    k = np.asarray(counts, dtype=float)
+    low = np.where(k > 0, gammaincinv(np.maximum(k, 1), alpha / 2), 0.0)
+    high = gammaincinv(k + 1, 1 - alpha / 2)
+    if isinstance(counts, pd.Series):
+        return pd.Series(low, index=counts.index), pd.Series(high, index=counts.index)
     return low, high
 
 
-def share_interval(x: pd.Series, n: pd.Series, level: float = 0.95) -> tuple[pd.Series, pd.Series]:
+def share_interval(x, n, level: float = 0.95):
     """Exact (Clopper-Pearson) interval of the share ``x / n`` (0 and 1 where undefined)."""
     from scipy.special import betaincinv  # beta.ppf(q, a, b) == betaincinv(a, b, q)
 
     alpha = 1 - level
-    x, n = x.astype(float), n.astype(float)
-    low = pd.Series(betaincinv(x, n - x + 1, alpha / 2), index=x.index).where(x > 0).fillna(0.0)
-    high = pd.Series(betaincinv(x + 1, n - x, 1 - alpha / 2), index=x.index).where(n - x > 0).fillna(1.0)
+    xs, ns = np.asarray(x, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(xs > 0, betaincinv(np.maximum(xs, 1), ns - xs + 1, alpha / 2), 0.0)
+        high = np.where(ns - xs > 0, betaincinv(xs + 1, np.maximum(ns - xs, 1), 1 - alpha / 2), 1.0)
+    low, high = np.nan_to_num(low, nan=0.0), np.nan_to_num(high, nan=1.0)
+    if isinstance(x, pd.Series):
+        return pd.Series(low, index=x.index), pd.Series(high, index=x.index)
     return low, high
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from analysis.measures.count import period_of, top_statements
+from analysis.measures.count import evidence_in, period_of
 from analysis.measures.lexicon import Lexicon
-from analysis.measures.match import find_matches
+from analysis.measures.match import Query
+from analysis.measures.search import search
 from analysis.text import spoken
 
 
@@ -37,19 +39,48 @@ def headings(speaker_turns: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def lexicon_evidence(speaker_turns: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
-    """Every topic-pattern match in the speaker's paragraphs (``phrase`` is the topic name)."""
-    return find_matches(speaker_turns, list(lexicon.entries))
+def lexicon_evidence(turns: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """Every topic-pattern match in paragraphs given as a table (``phrase`` is the topic name)."""
+    index, scope = _in_memory(turns)
+    return evidence_in(index, scope, list(lexicon.entries), lexicon=lexicon)
 
 
-def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "year") -> pd.DataFrame:
+def lexicon_shares(turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "year") -> pd.DataFrame:
+    """:func:`lexicon_shares_in` for paragraphs given as a table (not from a corpus)."""
+    index, scope = _in_memory(turns)
+    return lexicon_shares_in(index, scope, lexicon, by=by)
+
+
+def _in_memory(turns: pd.DataFrame):
+    from analysis.index import CorpusIndex, Scope
+
+    return CorpusIndex.in_memory({"table": turns}), Scope.of(["table"])
+
+
+def lexicon_shares_in(index, scope, lexicon: Lexicon, *, by: str = "year") -> pd.DataFrame:
     """Per period and topic: paragraphs and words on the topic, and their shares of the speaker's.
 
     A paragraph counts for every topic it mentions, so shares of different topics can add up to
     more than 1.
     """
-    ev = lexicon_evidence(speaker_turns, lexicon)
-    turns = speaker_turns.assign(period=period_of(speaker_turns["date"], speaker_turns["doc_id"], by))
+    found = search(index, scope, Query(list(lexicon.entries)), chars=False)
+    index = found.index
+    docs = found.par_doc
+    days = index.doc_days[docs]
+    turns = pd.DataFrame(
+        {
+            "doc_id": index.doc_ids.take(pa.array(docs)).to_pylist(),
+            "para_no": found.par_no,
+            "n_words": found.par_words,
+            "date": pd.to_datetime(days, unit="D"),
+            "title": index.documents["title"].take(pa.array(docs)).to_pylist(),
+        }
+    )
+    turns = turns.assign(period=period_of(turns["date"], turns["doc_id"], by))
+    names = [t.name for t in found.query.terms]  # type: ignore[union-attr]
+    ev = turns.iloc[found.hit_par][["doc_id", "para_no", "date", "title"]].assign(
+        phrase=[names[t] for t in found.hit_term.tolist()]
+    )
     base = turns.groupby("period").agg(
         paragraphs=("para_no", "size"), speaker_words=("n_words", "sum"), documents=("doc_id", "nunique")
     )
@@ -58,8 +89,7 @@ def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "
     per = tagged.groupby(["period", "topic"]).agg(
         topic_paragraphs=("para_no", "size"), topic_words=("n_words", "sum"), topic_documents=("doc_id", "nunique")
     )
-    names = [t.name for t in lexicon.entries]
-    grid = pd.MultiIndex.from_product([base.index, names], names=["period", "topic"])
+    grid = pd.MultiIndex.from_product([base.index, [t.name for t in lexicon.entries]], names=["period", "topic"])
     out = per.reindex(grid, fill_value=0).reset_index().merge(base.reset_index(), on="period")
     out["share_of_paragraphs"] = (out["topic_paragraphs"] / out["paragraphs"]).round(4)
     out["share_of_words"] = (out["topic_words"] / out["speaker_words"]).round(4)
@@ -70,7 +100,7 @@ def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "
     out["top_statement_share"] = (out["top_statement_uses"] / hits).round(3).fillna(0.0)
     for col in ("top_statement", "top_statement_date", "top_statement_title"):
         out[col] = out[col].fillna("")
-    order = {n: i for i, n in enumerate(names)}
+    order = {t.name: i for i, t in enumerate(lexicon.entries)}
     out = out.sort_values(["period", "topic"], key=lambda s: s.map(order) if s.name == "topic" else s)
     return out[
         [
@@ -95,24 +125,33 @@ def lexicon_shares(speaker_turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "
 
 
 def _concentration(ev: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
-    """Per (period, topic): term matches (``topic_hits``) and the statement with the most of them."""
+    """Per (period, topic): term matches (``topic_hits``) and the statement with the most of them (the
+    earliest on a tie)."""
     keys = ["period", "topic"]
+    columns = [*keys, "topic_hits", "top_statement", "top_statement_date", "top_statement_title", "top_statement_uses"]
     if not len(ev):
-        return pd.DataFrame(
-            columns=[
-                *keys,
-                "topic_hits",
-                "top_statement",
-                "top_statement_date",
-                "top_statement_title",
-                "top_statement_uses",
-            ]
-        )
+        return pd.DataFrame(columns=columns)
     hits = ev.rename(columns={"phrase": "topic"}).merge(
         turns[["doc_id", "para_no", "period"]], on=["doc_id", "para_no"]
     )
     counted = hits.groupby(keys).size().rename("topic_hits").reset_index()
-    return counted.merge(top_statements(hits, keys), on=keys, how="left")
+    per_doc = (
+        hits.groupby([*keys, "doc_id"], sort=False)
+        .agg(top_statement_uses=("doc_id", "size"), date=("date", "first"), title=("title", "first"))
+        .reset_index()
+        .sort_values([*keys, "top_statement_uses", "date", "doc_id"], ascending=[True, True, False, True, True])
+    )
+    top = per_doc.groupby(keys, sort=False).head(1)
+    top = top.assign(
+        top_statement=top["doc_id"],
+        top_statement_date=pd.to_datetime(top["date"]).dt.strftime("%Y-%m-%d"),
+        top_statement_title=top["title"].fillna(""),
+    )
+    return counted.merge(
+        top[[*keys, "top_statement", "top_statement_date", "top_statement_title", "top_statement_uses"]],
+        on=keys,
+        how="left",
+    )
 
 
 def discover(

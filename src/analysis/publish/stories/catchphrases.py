@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.measures.catchphrases import PUBLISHER_ROLES, discover, reference
+from analysis.measures.catchphrases import discover_in, publisher_scope, reference_scope
 from analysis.measures.count import count_phrases, evidence
 from analysis.publish import findings
 from analysis.publish.charts import bar_chart, dot_timeline
@@ -45,11 +45,11 @@ class CatchphrasesStory(Story):
             **report,
         )
         self.min_words, self.max_words, self.min_statements = min_words, max_words, min_statements
-        publisher = self.corpus.turns[self.corpus.turns["role"].isin(PUBLISHER_ROLES)]
-        self.found = discover(
-            self.turns,
-            publisher_turns=publisher,
-            reference_turns=reference(self.corpus, selection),
+        self.found = discover_in(
+            self.corpus.index,
+            self.corpus.scope(selection),
+            publisher=publisher_scope(self.corpus),
+            reference=reference_scope(self.corpus, selection),
             min_n=min_words,
             max_n=max_words,
             min_docs=min_statements,

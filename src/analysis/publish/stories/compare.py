@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.keyness import compare, sides
-from analysis.measures.match import find_matches
+from analysis.measures.count import evidence_in
+from analysis.measures.keyness import compare_scopes, sides
+from analysis.measures.search import paragraphs, search
 from analysis.publish import findings
 from analysis.publish.charts import diverging_bars, source_line
 from analysis.publish.html import HTML, paragraph, plural, show, table
@@ -55,20 +56,23 @@ class CompareStory(Story):
             **report,
         )
         self.evidence_terms = evidence_terms
-        self.turns_a, self.turns_b, self.label_a, self.label_b = sides(
+        self.scope_a, self.scope_b, self.label_a, self.label_b = sides(
             self.corpus, selection, split=None if speaker_b else split, speaker_b=speaker_b or None
         )
+        index = self.corpus.index
+        self.turns_a = paragraphs(search(index, self.scope_a, None))
+        self.turns_b = paragraphs(search(index, self.scope_b, None))
         self.src = source_line(list(self.turns_a["source"]) + list(self.turns_b["source"]))
         self.rep.measured(self.speaker, list(self.turns_a["date"]) + list(self.turns_b["date"]))
-        self.result = compare(self.turns_a, self.turns_b, ngram=ngram, min_freq=min_freq, top=top)
+        self.result = compare_scopes(index, self.scope_a, self.scope_b, ngram=ngram, min_freq=min_freq, top=top)
         self.a, self.b = self._quoted(_noted(self.result["a"]), "A"), self._quoted(_noted(self.result["b"]), "B")
 
     def _quoted(self, terms: pd.DataFrame, side: str) -> pd.DataFrame:
         """The terms over-used on ``side`` with ``count``, the phrase matcher's uses of each in that side's
         words (the quotes: the tokenizer's ``freq_a``/``freq_b`` may differ by a contraction), linked."""
-        turns = self.turns_a if side == "A" else self.turns_b
-        ev = find_matches(turns, list(terms["term"])) if len(terms) else find_matches(turns.iloc[0:0], ["x"])
-        ev = ev.assign(side=side)
+        scope = self.scope_a if side == "A" else self.scope_b
+        ev = evidence_in(self.corpus.index, scope, list(terms["term"]) or ["x"])
+        ev = (ev if len(terms) else ev.iloc[0:0]).assign(side=side)
         self.matches = pd.concat([getattr(self, "matches", ev.iloc[0:0]), ev], ignore_index=True)
         counts = ev.groupby("phrase").size()
         terms = terms.assign(side=side, count=[int(counts.get(t, 0)) for t in terms["term"]])

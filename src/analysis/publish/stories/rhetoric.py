@@ -7,7 +7,7 @@ from functools import cached_property
 import pandas as pd
 
 from analysis.measures import lexicon, rhetoric
-from analysis.measures.catchphrases import reference
+from analysis.measures.catchphrases import reference_scope
 from analysis.measures.count import DENOMINATORS, count_phrases, evidence
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
@@ -56,8 +56,8 @@ class RhetoricStory(Story):
         self.counts = self.linked(
             count_phrases(self.corpus, selection, cats, lexicon=lex), self.hits, back="#rhetoric_rates"
         )
-        others = reference(self.corpus, selection)  # everyone else's own words in the source: the baseline
-        self.baseline = rhetoric.baseline(others, lex, cats)
+        others = reference_scope(self.corpus, selection)  # everyone else's own words in the source: the baseline
+        self.baseline = rhetoric.baseline(self.corpus, others, lex, cats)
 
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.measures import lexicon
 from analysis.measures import topics as tp
+from analysis.measures.count import evidence_in
 from analysis.publish import findings
 from analysis.publish.charts import line_chart
 from analysis.publish.html import HTML, show, table
@@ -31,8 +32,9 @@ class TopicsStory(Story):
         )
         self.n_topics, self.seed = n_topics, seed
         self.lex = lexicon.load(kind="topics")
-        self.term_matches = tp.lexicon_evidence(self.turns, self.lex)  # the quotes behind every share
-        shares = tp.lexicon_shares(self.turns, self.lex, by=self.selection.period).assign(speaker=self.speaker)
+        index, scope = self.corpus.index, self.corpus.scope(selection)
+        self.term_matches = evidence_in(index, scope, list(self.lex.entries))  # the quotes behind every share
+        shares = tp.lexicon_shares_in(index, scope, self.lex, by=self.selection.period).assign(speaker=self.speaker)
         ev = self.term_matches.assign(speaker=self.speaker)
         self.shares = (
             self.linked(shares.rename(columns={"topic": "phrase"}), ev, back="#topic_shares", count="topic_hits")

@@ -1,0 +1,391 @@
+"""The persisted index of a corpus generation, read without pandas: which paragraphs a question selects,
+and their tokens.
+
+Each turn part has an index part (``index/part-NNN.arrow``, written by :mod:`analysis.ingest.index`):
+one row per paragraph with its document, speaker, role, words and tokens (ids into the part's sorted
+vocabulary). The files are memory-mapped, so opening the index costs nothing and a query touches only
+the parts and pages it reads; nothing holds the corpus in memory. ``index/documents.arrow`` holds the
+documents' dates, sources and titles in the same form.
+
+:class:`Scope` is what a question selects (speakers, dates, a source, roles); :meth:`CorpusIndex.rows`
+turns it into the selected paragraph rows of one part, and :class:`PartIndex` gives their tokens.
+Everything here is NumPy and Arrow: a whole command (``analysis count``) runs without importing pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from analysis import config
+from analysis.errors import CorpusError
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def read_arrow(path: Path) -> pa.Table:
+    """An Arrow IPC file, memory-mapped (zero-copy)."""
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The paragraphs a question reads: whose words (None: everyone's), between which dates (days since
+    1970, inclusive), from which source, in which roles."""
+
+    speakers: frozenset[str] | None = None
+    start: int | None = None
+    end: int | None = None
+    source: str | None = None
+    roles: frozenset[str] = frozenset({"speech"})
+    exclude: frozenset[str] = frozenset()  # speakers left out (everyone else's words: ``speakers`` None)
+    documents: frozenset[str] | None = None  # only these statements (doc ids)
+
+    @classmethod
+    def of(
+        cls,
+        speakers=None,
+        start: str | None = None,
+        end: str | None = None,
+        source: str | None = None,
+        roles=("speech",),
+        exclude=(),
+        documents=None,
+    ) -> Scope:
+        return cls(
+            frozenset(speakers) if speakers is not None else None,
+            _days(start) if start else None,
+            _days(end) if end else None,
+            source or None,
+            frozenset(roles),
+            frozenset(exclude),
+            frozenset(documents) if documents is not None else None,
+        )
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "date") and callable(value.date):  # a pandas Timestamp or a datetime
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _days(iso: str) -> int:
+    return (dt.date.fromisoformat(str(iso)[:10]) - EPOCH).days
+
+
+class PartIndex:
+    """One part's index: paragraph columns and the flat token ids with their offsets."""
+
+    def __init__(self, path: Path | None, table: pa.Table | None = None, postings: Path | None = None) -> None:
+        self.path = path
+        self.postings_path = postings
+        if table is None:
+            table = read_arrow(path)  # type: ignore[arg-type]
+        self.n = table.num_rows
+        tokens = table["tokens"].combine_chunks() if table.num_rows else None
+        if tokens is None or not len(tokens):
+            self.offsets = np.zeros(self.n + 1, dtype=np.int64)
+            self.values = np.zeros(0, dtype=np.int32)
+            self.vocab = pa.array([], pa.string())
+        else:
+            self.offsets = tokens.offsets.to_numpy().astype(np.int64)
+            values = tokens.values
+            self.values = values.indices.to_numpy()
+            self.vocab = values.dictionary
+        self.table = table
+        self.doc_rows: np.ndarray | None = None  # each row's document in the corpus index (set by it)
+
+    @classmethod
+    def of_texts(cls, texts: list[str], *, speakers=None, doc_ids=None, n_words=None) -> PartIndex:
+        """An index part in memory for paragraphs that are not in a corpus (display texts): tokens as the
+        ingest makes them, so that a measure runs on them exactly as on a corpus."""
+        from analysis.ingest.index import build_index
+
+        n = len(texts)
+        table = pa.table(
+            {
+                "doc_id": pa.array(doc_ids if doc_ids is not None else ["" for _ in texts], pa.string()),
+                "para_no": pa.array(range(n), pa.int32()),
+                "speaker": pa.array(speakers if speakers is not None else [None] * n, pa.string()),
+                "role": pa.array(["speech"] * n, pa.string()),
+                "n_words": pa.array(n_words if n_words is not None else [0] * n, pa.int32()),
+                "text": pa.array(texts, pa.string()),
+            }
+        )
+        return cls(None, build_index(table))
+
+    def column(self, name: str) -> pa.Array:
+        col = self.table[name]
+        return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+
+    @cached_property
+    def vocab_list(self) -> list[str]:
+        return self.vocab.to_pylist()
+
+    @cached_property
+    def char_lengths(self) -> np.ndarray:
+        import pyarrow.compute as pc
+
+        return pc.utf8_length(self.vocab).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    @cached_property
+    def _postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(positions grouped by token id, where each token's positions start)."""
+        if self.postings_path is not None and self.postings_path.is_file():
+            table = read_arrow(self.postings_path)
+            return (
+                table["position"].combine_chunks().values.to_numpy(),
+                table["start"].combine_chunks().values.to_numpy(),
+            )
+        order = np.argsort(self.values, kind="stable")
+        start = np.zeros(len(self.vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.values, minlength=len(self.vocab)), out=start[1:])
+        return order, start
+
+    def positions(self, token: int) -> np.ndarray:
+        """Where token ``token`` occurs in the part (positions in :attr:`values`, ascending)."""
+        order, start = self._postings
+        return order[start[token] : start[token + 1]].astype(np.int64)
+
+    def frequency(self, token: int) -> int:
+        _, start = self._postings
+        return int(start[token + 1] - start[token])
+
+    def rows_of(self, positions: np.ndarray) -> np.ndarray:
+        """The paragraph row of each token position."""
+        return np.searchsorted(self.offsets, positions, side="right") - 1
+
+    def token_ids(self, tokens: list[str]) -> list[int]:
+        """The ids of ``tokens`` in this part's vocabulary (-1 for a token it does not have)."""
+        import pyarrow.compute as pc
+
+        if not tokens:
+            return []
+        found = pc.index_in(pa.array(tokens, pa.string()), value_set=self.vocab)
+        return [-1 if i is None else int(i) for i in found.to_pylist()]
+
+    def token_id(self, token: str) -> int:
+        """The id of ``token`` in this part's vocabulary, or -1."""
+        return self.token_ids([token])[0]
+
+    def prefix_ids(self, prefix: str) -> range:
+        """Ids of the tokens that start with ``prefix`` (a range: the vocabulary is sorted)."""
+        vocab = self.vocab
+        lo, hi = 0, len(vocab)
+        while lo < hi:  # first token >= prefix
+            mid = (lo + hi) // 2
+            if vocab[mid].as_py() < prefix:
+                lo = mid + 1
+            else:
+                hi = mid
+        first, hi = lo, len(vocab)
+        while lo < hi:  # first token that does not start with prefix
+            mid = (lo + hi) // 2
+            if vocab[mid].as_py().startswith(prefix):
+                lo = mid + 1
+            else:
+                hi = mid
+        return range(first, lo)
+
+    def ends_with(self, text: str) -> np.ndarray:
+        """For each token id, whether the token ends with ``text``."""
+        import pyarrow.compute as pc
+
+        return pc.ends_with(self.vocab, text).to_numpy(zero_copy_only=False)
+
+    def codes(self, column: str) -> tuple[np.ndarray, list]:
+        """A dictionary column as codes (-1 where empty) and the values they stand for."""
+        col = self.column(column)
+        codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, col.dictionary.to_pylist()
+
+    def code_of(self, column: str, values) -> np.ndarray:
+        """For each row, whether its value in a dictionary column is one of ``values``."""
+        codes, dictionary = self.codes(column)
+        wanted = np.array([i for i, v in enumerate(dictionary) if v in values], dtype=np.int64)
+        return np.isin(codes, wanted)
+
+    def text(self, rows: np.ndarray) -> list[str]:
+        """The folded spoken text of ``rows`` (their tokens joined)."""
+        words = self.vocab_list
+        return ["".join(words[t] for t in self.values[self.offsets[r] : self.offsets[r + 1]]) for r in rows]
+
+
+class CorpusIndex:
+    """A generation's index: its parts, its documents, and the rows a :class:`Scope` selects."""
+
+    def __init__(self, generation: Path) -> None:
+        from analysis.ingest.generations import read_manifest
+
+        self._memory: tuple | None = None  # (part, texts, sections) of an index built in memory
+        self.generation = generation
+        files = sorted(read_manifest(generation)["files"])
+        self.part_paths = [generation / f for f in files if f.startswith(f"{config.INDEX_DIR}/part-")]
+        if not self.part_paths or config.INDEX_DOCUMENTS not in files:
+            raise CorpusError(f"{generation} has no index: run `python -m analysis ingest --full` once")
+        docs = read_arrow(generation / config.INDEX_DOCUMENTS)
+        self.doc_ids = docs["doc_id"].combine_chunks()
+        self.doc_days = docs["date"].combine_chunks().cast(pa.int32()).to_numpy()
+        sources = docs["source"].combine_chunks().dictionary_encode()
+        self.sources = sources.dictionary.to_pylist()
+        self.doc_source = sources.indices.to_numpy(zero_copy_only=False)
+        self.documents = docs
+        info = generation / config.CORPUS_INFO_FILE
+        self.info = json.loads(info.read_text(encoding="utf-8")) if info.is_file() else {}
+
+    @classmethod
+    def in_memory(cls, bodies: dict[str, Any]) -> CorpusIndex:
+        """An index of paragraphs given as tables, not from a corpus (for a measure run on them as on a
+        corpus): one part, every table's rows spoken by its key (``{"speaker": turns, "others": …}``).
+        A table has ``text`` and, when it has them, ``doc_id``, ``date``, ``title``, ``source_url``,
+        ``section`` and ``n_words``."""
+        rows: dict[str, list] = {k: [] for k in ("text", "speaker", "doc_id", "n_words", "section")}
+        docs: dict[str, tuple] = {}
+        for name, frame in bodies.items():
+            n = len(frame)
+            ids = [str(d) for d in frame["doc_id"]] if "doc_id" in frame else [f"{name}-{i}" for i in range(n)]
+            dates = list(frame["date"]) if "date" in frame else [None] * n
+            titles = list(frame["title"]) if "title" in frame else [None] * n
+            urls = list(frame["source_url"]) if "source_url" in frame else [None] * n
+            for i, text in enumerate(frame["text"]):
+                rows["text"].append(str(text))
+                rows["speaker"].append(name)
+                rows["doc_id"].append(ids[i])
+                rows["n_words"].append(int(frame["n_words"].iloc[i]) if "n_words" in frame else 0)
+                rows["section"].append(frame["section"].iloc[i] if "section" in frame else None)
+                day = dates[i]
+                docs.setdefault(ids[i], (_as_date(day), titles[i], urls[i]))
+        self = cls.__new__(cls)
+        self.generation = None  # type: ignore[assignment]
+        self.part_paths = []
+        self.info = {}
+        doc_ids = list(docs)
+        self.documents = pa.table(
+            {
+                "doc_id": pa.array(doc_ids, pa.string()),
+                "date": pa.array([docs[d][0] for d in doc_ids], pa.date32()),
+                "title": pa.array([docs[d][1] for d in doc_ids], pa.string()),
+                "source": pa.array(["(given)"] * len(doc_ids), pa.string()),
+                "source_url": pa.array([docs[d][2] for d in doc_ids], pa.string()),
+            }
+        )
+        self.doc_ids = self.documents["doc_id"].combine_chunks()
+        self.doc_days = self.documents["date"].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False)
+        self.sources, self.doc_source = ["(given)"], np.zeros(len(doc_ids), dtype=np.int64)
+        self._memory = (
+            PartIndex.of_texts(rows["text"], speakers=rows["speaker"], doc_ids=rows["doc_id"], n_words=rows["n_words"]),
+            rows["text"],
+            rows["section"],
+        )
+        return self
+
+    def __len__(self) -> int:
+        return 1 if self._memory else len(self.part_paths)
+
+    def display(self, k: int, rows: np.ndarray) -> tuple[list[str], list]:
+        """The display text and section of ``rows`` of part ``k`` (from its turn part)."""
+        if self._memory:
+            _, texts, sections = self._memory
+            return [texts[r] for r in rows.tolist()], [sections[r] for r in rows.tolist()]
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(
+            self.generation / config.TURNS_FILE / f"part-{k:03d}.parquet", columns=["text", "section"]
+        )
+        taken = pa.array(rows)
+        return table["text"].take(taken).to_pylist(), table["section"].take(taken).to_pylist()
+
+    def part(self, k: int) -> PartIndex:
+        if self._memory:
+            return self._memory[0]
+        path = self.part_paths[k]
+        return PartIndex(path, postings=path.with_name(path.name.replace("part-", "post-")))
+
+    @cached_property
+    def doc_position(self) -> dict[str, int]:
+        return {d: i for i, d in enumerate(self.doc_ids.to_pylist())}
+
+    def doc_rows(self, part: PartIndex) -> np.ndarray:
+        """For each paragraph of ``part``, its document's row in :attr:`documents`."""
+        if part.doc_rows is None:
+            pos = self.doc_position
+            ids = part.column("doc_id")
+            lookup = np.array([pos[d] for d in ids.dictionary.to_pylist()], dtype=np.int64)
+            part.doc_rows = lookup[ids.indices.to_numpy(zero_copy_only=False)]
+        return part.doc_rows
+
+    def rows(self, part: PartIndex, scope: Scope) -> np.ndarray:
+        """The rows of ``part`` that ``scope`` selects, in order."""
+        if not part.n:
+            return np.zeros(0, dtype=np.int64)
+        keep = part.code_of("role", scope.roles)
+        if scope.speakers is not None:
+            keep &= part.code_of("speaker", scope.speakers)
+        if scope.exclude:
+            keep &= ~part.code_of("speaker", scope.exclude) & (part.codes("speaker")[0] >= 0)
+        if scope.documents is not None:
+            wanted = np.array([self.doc_position[d] for d in scope.documents if d in self.doc_position], dtype=np.int64)
+            keep &= np.isin(self.doc_rows(part), wanted)
+        if scope.start is not None or scope.end is not None or scope.source:
+            docs = self.doc_rows(part)
+            if scope.start is not None:
+                keep &= self.doc_days[docs] >= scope.start
+            if scope.end is not None:
+                keep &= self.doc_days[docs] <= scope.end
+            if scope.source:
+                code = self.sources.index(scope.source) if scope.source in self.sources else -1
+                keep &= self.doc_source[docs] == code
+        return np.flatnonzero(keep)
+
+    def scan(self, scope: Scope) -> Iterator[tuple[int, PartIndex, np.ndarray]]:
+        """Each part with rows in ``scope``: (part number, part, rows)."""
+        for k in range(len(self)):
+            part = self.part(k)
+            rows = self.rows(part, scope)
+            if len(rows):
+                yield k, part, rows
+
+    def words(self, scope: Scope) -> int:
+        """The words of the paragraphs ``scope`` selects."""
+        return sum(
+            int(part.column("n_words").to_numpy(zero_copy_only=False)[rows].sum()) for _, part, rows in self.scan(scope)
+        )
+
+    @cached_property
+    def words_by_speaker(self) -> dict[str, int]:
+        """Each speaker's own words (paragraphs in the role ``speech``) in the whole corpus."""
+        totals: dict[str, int] = {}
+        for k in range(len(self)):
+            part = self.part(k)
+            if not part.n:
+                continue
+            codes, names = part.codes("speaker")
+            speech = part.code_of("role", {"speech"}) & (codes >= 0)
+            words = part.column("n_words").to_numpy(zero_copy_only=False)
+            sums = np.bincount(codes[speech], weights=words[speech], minlength=len(names))
+            for name, n in zip(names, sums.tolist(), strict=True):
+                if name and n:
+                    totals[name] = totals.get(name, 0) + int(n)
+        return totals
+
+    @property
+    def speakers(self) -> frozenset[str]:
+        """Everyone with words of their own in the corpus."""
+        return frozenset(self.words_by_speaker)
+
+    def top_speakers(self, n: int) -> list[str]:
+        ranked = sorted(self.words_by_speaker.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [name for name, _ in ranked[:n]]

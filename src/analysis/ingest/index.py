@@ -1,0 +1,123 @@
+"""Write the persisted index of one turn part: every paragraph's tokens, beside its speaker and role.
+
+``index/part-NNN.arrow`` (Arrow IPC, uncompressed, so that readers map it instead of reading it) has
+one row per paragraph of ``turns.parquet/part-NNN.parquet``, in the same order: ``doc_id``,
+``para_no``, ``speaker``, ``role``, ``n_words`` and ``tokens``, the paragraph's spoken text (translator's
+insertions and stage directions removed, folded) as a list of ids into the part's own vocabulary
+(the dictionary of the column). Tokens are those of :func:`analysis.tokens.tokenize`. A part's index
+is rewritten only when its turn part is (unchanged parts are linked from the previous generation),
+and the vocabulary is sorted, so the file depends on nothing but its part's paragraphs: a full and
+an incremental build write the same bytes. ``index/post-NNN.arrow`` lists the part's token positions
+grouped by token (postings): where an atom occurs, without scanning the part.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.text import fold, spoken
+from analysis.tokens import BREAK, tokenize
+
+TOKENS = pa.list_(pa.dictionary(pa.int32(), pa.string()))
+INDEX_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.dictionary(pa.int32(), pa.string())),
+        ("para_no", pa.int32()),
+        ("speaker", pa.dictionary(pa.int32(), pa.string())),
+        ("role", pa.dictionary(pa.int32(), pa.string())),
+        ("n_words", pa.int32()),
+        ("tokens", TOKENS),
+    ]
+)
+
+
+def folded(display: str) -> str:
+    """The text a paragraph is matched in: its spoken words (no [insertions], no stage directions), folded."""
+    return fold(spoken(display) if "[" in display or "(" in display else display)
+
+
+def build_index(turns: pa.Table) -> pa.Table:
+    """The index rows of a turn part (:data:`INDEX_SCHEMA`)."""
+    if not turns.num_rows:
+        return INDEX_SCHEMA.empty_table()
+    texts = [folded(t) for t in turns["text"].to_pylist()]
+    tokens = tokenize(texts)
+    ids, vocab = _sorted_ids(tokens)
+    breaks = np.flatnonzero(pc.equal(tokens, BREAK).to_numpy(zero_copy_only=False)).astype(np.int64)
+    keep = np.ones(len(tokens), dtype=bool)
+    keep[breaks] = False
+    sizes = np.diff(np.concatenate([[-1], breaks, [len(tokens)]])) - 1  # tokens of each paragraph
+    offsets = np.zeros(len(texts) + 1, dtype=np.int32)
+    np.cumsum(sizes, out=offsets[1:])
+    values = pa.DictionaryArray.from_arrays(pa.array(ids[keep], pa.int32()), vocab)
+    return pa.Table.from_arrays(
+        [
+            pc.dictionary_encode(turns["doc_id"]),
+            turns["para_no"],
+            pc.dictionary_encode(turns["speaker"]),
+            pc.dictionary_encode(turns["role"]),
+            turns["n_words"],
+            pa.ListArray.from_arrays(pa.array(offsets), values),
+        ],
+        schema=INDEX_SCHEMA,
+    )
+
+
+def _sorted_ids(tokens: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Token ids into a sorted vocabulary (the same tokens always give the same file)."""
+    if not len(tokens):
+        return np.zeros(0, dtype=np.int32), pa.array([], pa.string())
+    encoded = pc.dictionary_encode(tokens)
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank[encoded.indices.to_numpy()], encoded.dictionary.take(pa.array(order))
+
+
+DOCUMENT_COLUMNS = ("doc_id", "date", "title", "source", "source_url")
+
+
+def write_documents(documents: pa.Table, path: Path) -> None:
+    """``index/documents.arrow``: each document's id, date, title, source and URL, in the order of
+    ``documents.parquet`` (what a query needs of the documents, without reading Parquet)."""
+    write_arrow(documents.select(list(DOCUMENT_COLUMNS)), path)
+
+
+def write_arrow(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with pa.ipc.new_file(tmp, table.schema) as writer:
+        writer.write_table(table.combine_chunks() if table.num_rows else table)
+    tmp.replace(path)
+
+
+POSTINGS_SCHEMA = pa.schema([("position", pa.list_(pa.int32())), ("start", pa.list_(pa.int32()))])
+
+
+def postings(index: pa.Table) -> pa.Table:
+    """Every token position of an index part grouped by token id (positions ascending within a
+    token), and where each token's positions start: one row. A phrase's candidates are the positions
+    of its rarest atom, found without a scan."""
+    if index.num_rows:
+        tokens = index["tokens"].combine_chunks()
+        values, vocab = tokens.values.indices.to_numpy(), len(tokens.values.dictionary)
+    else:
+        values, vocab = np.zeros(0, np.int32), 0
+    order = np.argsort(values, kind="stable").astype(np.int32)
+    start = np.zeros(vocab + 1, dtype=np.int32)
+    np.cumsum(np.bincount(values, minlength=vocab), out=start[1:])
+    return pa.table(
+        {"position": pa.array([order], pa.list_(pa.int32())), "start": pa.array([start], pa.list_(pa.int32()))},
+        schema=POSTINGS_SCHEMA,
+    )
+
+
+def write_index(turns: pa.Table, path: Path, postings_path: Path) -> None:
+    """Write the index of a turn part and its postings (through temporary files)."""
+    table = build_index(turns)
+    write_arrow(table, path)
+    write_arrow(postings(table), postings_path)

@@ -387,7 +387,7 @@ def cold_command(processed: Path, runs: int) -> dict:
         str(processed),
         "--phrase",
         "our partners",
-        "--by",
+        "--period",
         "year",
     ]
     times = []
@@ -403,8 +403,9 @@ def attribution_figures(processed: Path) -> str:
     sys.path.insert(0, str(ROOT / "src"))
     import pandas as pd
 
-    from analysis.quality.attribution import format_summary, score
+    from analysis.quality.attribution import score
     from analysis.quality.audit import audit, summary
+    from analysis.quality.score_attribution import format_summary
 
     lines = ["## Attribution", "", "Gold sets (`python -m analysis score-attribution --gold …`):", ""]
     gold = ROOT / "tests" / "gold"

@@ -58,7 +58,7 @@ def call(capsys, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli")
-    res = run("ingest", "--raw", str(FIXTURES / "raw"), "--out", str(out))
+    res = run("ingest", "--raw", str(FIXTURES / "raw"), "--processed", str(out))
     assert res.returncode == 0, res.stderr
     assert "3 documents" in res.stderr
     return out
@@ -75,7 +75,7 @@ def test_count_csv(processed):
         "That's all there is to it",
         "--phrase",
         "legally impossible",
-        "--by",
+        "--period",
         "year",
         "--format",
         "csv",
@@ -124,7 +124,7 @@ def test_kwic_html_escapes_source_text(processed):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--by", "week"], "invalid choice"),
+        (["--period", "week"], "period must be one of year, month, document"),
         (["--speaker", "Nobody Atall"], "no words in this corpus"),
         (["--start", "yesterday"], "ISO date"),
         (["--phrase", "   "], "no letters or digits"),
@@ -143,7 +143,7 @@ def test_missing_corpus(tmp_path):
 
 
 def test_count_family_with_breakdown(processed):
-    res = run("count", "--processed", str(processed), "--phrase", "finality", "--breakdown", "--by", "year")
+    res = run("count", "--processed", str(processed), "--phrase", "finality", "--breakdown", "--period", "year")
     assert res.returncode == 0, res.stderr
     table = pd.read_csv(io.StringIO(res.stdout))
     assert "form" in table.columns
@@ -173,7 +173,7 @@ def test_count_family_with_breakdown(processed):
             ],
         ),
         (
-            ["topics", "--by", "year"],
+            ["topics", "--period", "year"],
             [
                 "speaker",
                 "period",
@@ -194,13 +194,13 @@ def test_count_family_with_breakdown(processed):
                 "top_statement_share",
             ],
         ),
-        (["rhetoric", "--by", "year"], COUNT_COLUMNS),
+        (["rhetoric", "--period", "year"], COUNT_COLUMNS),
         (
-            ["rhetoric", "--precision"],
+            ["rhetoric-precision"],
             ["speaker", "category", "hits", "labelled", "true", "precision", "precision_low", "precision_high"],
         ),
         (
-            ["rhetoric", "--sample", "2"],
+            ["rhetoric-sample", "--per-category", "2"],
             ["speaker", "hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"],
         ),
         (
@@ -282,7 +282,7 @@ def test_count_json_has_one_record_per_year(processed, capsys):
 
 
 def test_rhetoric_counts_per_year_and_category(processed, capsys):
-    table = csv_of(call(capsys, "rhetoric", "--by", "year", "--processed", str(processed)))
+    table = csv_of(call(capsys, "rhetoric", "--period", "year", "--processed", str(processed)))
     categories = ["force", "delegitimising", "dismissal", "hedging", "finality", "us-them"]
     assert table["period"].tolist() == [y for y in (2019, 2020, 2021) for _ in categories]
     assert table["phrase"].tolist() == categories * 3
@@ -296,7 +296,7 @@ def test_rhetoric_counts_per_year_and_category(processed, capsys):
 
 
 def test_rhetoric_precision_counts_hits_and_labels(processed, capsys):
-    table = csv_of(call(capsys, "rhetoric", "--precision", "--processed", str(processed))).set_index("category")
+    table = csv_of(call(capsys, "rhetoric-precision", "--processed", str(processed))).set_index("category")
     assert table["hits"].to_dict() == {
         "force": 0,
         "delegitimising": 1,
@@ -312,7 +312,7 @@ def test_rhetoric_precision_counts_hits_and_labels(processed, capsys):
 
 def test_rhetoric_sample_takes_up_to_n_hits_per_category(processed, capsys):
     table = pd.read_csv(
-        io.StringIO(call(capsys, "rhetoric", "--sample", "2", "--processed", str(processed)).stdout),
+        io.StringIO(call(capsys, "rhetoric-sample", "--per-category", "2", "--processed", str(processed)).stdout),
         dtype=str,
         keep_default_na=False,
     )
@@ -354,7 +354,7 @@ def test_catchphrases_finds_the_one_recurring_phrase(processed, capsys):
 
 
 def test_topics_per_year_on_a_corpus_without_topic_words(processed, capsys):
-    table = csv_of(call(capsys, "topics", "--by", "year", "--processed", str(processed)))
+    table = csv_of(call(capsys, "topics", "--period", "year", "--processed", str(processed)))
     assert len(table) == 3 * 8  # years x topics of topics.yaml
     assert table["topic"].tolist()[:8] == [
         "war and ceasefire",
@@ -376,7 +376,7 @@ def test_topics_per_year_on_a_corpus_without_topic_words(processed, capsys):
 
 
 def test_topics_discover_needs_enough_long_paragraphs(processed, capsys):
-    res = call(capsys, "topics", "--discover", "2", "--processed", str(processed))
+    res = call(capsys, "nmf-topics", "--n-topics", "2", "--processed", str(processed))
     assert res.returncode == 2
     assert "0 paragraphs of 20+ words: too few for 2 topics" in res.stderr
 
@@ -405,13 +405,14 @@ def test_speakers_table_format_and_min_words(processed, capsys):
     assert lines[0].split() == ["speaker", "words", "statements", "first_date", "last_date", "roles"]
     assert lines[1].split() == ["Vladimir", "Putin", "85", "3", "2019-12-19", "2021-06-01"]
     assert lines[2].split() == ["Ivan", "Testov", "8", "1", "2020-03-02", "2020-03-02", "Minister"]
-    table = csv_of(call(capsys, "speakers", "--processed", str(processed), "--format", "csv", "--min-words", "10"))
+    args = ("--format", "csv", "--min-speaker-words", "10")
+    table = csv_of(call(capsys, "speakers", "--processed", str(processed), *args))
     assert table["speaker"].tolist() == ["Vladimir Putin"]  # Ivan Testov has 8 words
 
 
 def test_speakers_negative_min_words_is_an_error(processed, capsys):
-    res = call(capsys, "speakers", "--processed", str(processed), "--min-words", "-1")
-    assert res.returncode == 2 and "--min-words must be 0 or more" in res.stderr
+    res = call(capsys, "speakers", "--processed", str(processed), "--min-speaker-words", "-1")
+    assert res.returncode == 2 and "min_speaker_words must be at least 0; got -1" in res.stderr
 
 
 def test_audit_without_summary_reports_counts_on_stderr(processed, capsys):

@@ -6,7 +6,7 @@ from analysis import config
 from analysis.ingest import DOCUMENT_SCHEMA, REPORT_FIELDS, TURN_SCHEMA
 from analysis.measures import catchphrases, keyness, rhetoric
 from analysis.measures.count import COUNT_COLUMNS
-from analysis.measures.statement import PROFILE_COLUMNS
+from analysis.measures.profile import PROFILE_COLUMNS
 from analysis.publish import columns
 from analysis.publish.evidence import EVIDENCE_COLUMNS
 from analysis.quality.attribution import GOLD_COLUMNS

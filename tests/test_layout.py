@@ -1,8 +1,8 @@
 """The house's layout: stages import only from earlier stages, no cycles, no module over 400 lines.
 
-Stages, in order: shared (config, errors, safe_yaml, csvout, text, tokens, names, speakers, selection) → ingest →
-processed (corpus, index) → measures → quality → publish → cli. A module may import from its own stage and from
-earlier ones, never from a later one.
+Stages, in order: shared (config, errors, safe_yaml, csvout, text, tokens, names, speakers, params,
+selection) → ingest → processed (corpus, index) → measures → quality → publish → cli. A module may import from
+its own stage and from earlier ones, never from a later one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,19 @@ from analysis import config
 
 PACKAGE = config.PROJ_ROOT / "src" / "analysis"
 STAGES = ["shared", "ingest", "processed", "measures", "quality", "publish", "cli"]
-SHARED = {"config", "errors", "safe_yaml", "csvout", "text", "tokens", "names", "speakers", "selection", "__init__"}
+SHARED = {
+    "config",
+    "errors",
+    "safe_yaml",
+    "csvout",
+    "text",
+    "tokens",
+    "names",
+    "speakers",
+    "selection",
+    "params",
+    "__init__",
+}
 
 
 def stage_of(module: str) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import CorpusError
-from analysis.measures import statement as st
+from analysis.measures import profile as st
 from analysis.selection import Selection
 
 SEED = "meduza-2025-11-27-putin-bishkek"

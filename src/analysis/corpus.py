@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from analysis import config
 from analysis.errors import CorpusError
-from analysis.index import CorpusIndex, Scope
-from analysis.selection import Selection
-from analysis.speakers import default_registry
+from analysis.index import CorpusIndex
+from analysis.selection import Scope, Selection
 from analysis.text import normalize_ws
 
 if TYPE_CHECKING:
@@ -123,7 +122,10 @@ class Corpus:
 
     @property
     def registry(self):
-        """The speaker registry (config/speakers.yaml) names and groups are resolved with."""
+        """The speaker registry (config/speakers.yaml) names and groups are resolved with (read when a name
+        is not one the corpus has as it is)."""
+        from analysis.speakers import default_registry
+
         return default_registry()
 
     @property
@@ -210,8 +212,10 @@ class Corpus:
         """Canonical name for ``name`` ("Putin" -> "Vladimir Putin"); error if nobody speaks so."""
         if not name or not name.strip():
             raise CorpusError("speaker must be a non-empty name")
-        canonical = default_registry().resolve(name).speaker or name
         known = self.known_speakers
+        if name.strip() in known:  # a name as the corpus has it: nothing to resolve
+            return name.strip()
+        canonical = self.registry.canonical(name) or self.registry.resolve(name).speaker or name
         for candidate in (canonical, name.strip()):
             if candidate in known:
                 return candidate
@@ -228,10 +232,12 @@ class Corpus:
     def expand_speakers(self, names: list[str]) -> list[str]:
         """Canonical speakers for ``names``, in order and once each; a group of config/speakers.yaml
         ("US presidents") stands for its members who have words in this corpus."""
-        registry = self.registry
         out: list[str] = []
         for name in names:
-            members = registry.group(name)
+            if name in self.known_speakers:  # a speaker as the corpus names him, not a group
+                out.append(name)
+                continue
+            members = self.registry.group(name)
             if members is None:
                 out.append(self.resolve_speaker(name))
                 continue
@@ -240,6 +246,23 @@ class Corpus:
                 raise CorpusError(f"group {name!r}: none of its {len(members)} members has words in this corpus")
             out += present
         return list(dict.fromkeys(out))
+
+    def selections(self, params) -> list[Selection]:
+        """One selection per speaker a measure's parameters name (:class:`~analysis.selection.SelectionParams`),
+        in order and once each; a group stands for its members with words in the selection's dates and source."""
+        base = params.selection()
+        self.check_source(base.source)
+        speakers: list[str] = []
+        for name in params.speakers:
+            found = self.expand_speakers([name])
+            group = name not in self.known_speakers and self.registry.group(name) is not None
+            if group:  # its members who say nothing in these dates and source are left out
+                words = self.index.words_by_speaker_in(self.scope(base, speakers=found))
+                found = [s for s in found if words.get(s)]
+                if not found:
+                    raise CorpusError(f"group {name!r} has no words in {base.with_(speaker=name).describe()}")
+            speakers += [s for s in found if s not in speakers]
+        return [base.with_(speaker=s) for s in speakers]
 
     def check_source(self, source: str | None) -> None:
         if source and source not in self.source_names:

@@ -9,11 +9,16 @@ injection); a plain number ("-3.5") is left as it is.
 from __future__ import annotations
 
 import csv
+import io
+import json
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -28,6 +33,8 @@ def neutralise(value):
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with every text cell neutralised (numbers, dates and booleans untouched)."""
+    import pandas as pd
+
     out = df
     for column in df.columns:
         series = df[column]
@@ -39,9 +46,50 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv(df: pd.DataFrame, path: Path | str | None = None) -> str | None:
-    """``df`` as CSV (no index, ``\\n`` line ends), text cells neutralised; written to ``path`` if given."""
-    return safe_frame(df).to_csv(path, index=False, lineterminator="\n")
+def to_csv(df: Any, path: Path | str | None = None) -> str | None:
+    """``df`` (a DataFrame or an Arrow table) as CSV (no index, ``\\n`` line ends), text cells
+    neutralised; written to ``path`` if given. An Arrow table is written without pandas, cell for
+    cell as pandas writes the same table (floats as ``repr``, missing values empty)."""
+    if not _arrow(df):
+        return safe_frame(df).to_csv(path, index=False, lineterminator="\n")
+    out = io.StringIO()
+    w = writer(out)
+    w.writerow(df.column_names)
+    columns = [[_cell(v) for v in column.to_pylist()] for column in df.columns]
+    w.writerows(zip(*columns, strict=True))
+    if path is None:
+        return out.getvalue()
+    Path(path).write_text(out.getvalue(), encoding="utf-8")
+    return None
+
+
+def to_json(df: Any) -> str:
+    """``df`` (a DataFrame or an Arrow table) as a JSON list of records (missing numbers as ``null``)."""
+    rows = df.to_pylist() if _arrow(df) else df.to_dict(orient="records")
+    clean = [{k: _json_value(v) for k, v in row.items()} for row in rows]
+    return json.dumps(clean, indent=1, default=str) + "\n"
+
+
+def _arrow(table: Any) -> bool:
+    return type(table).__module__.startswith("pyarrow")
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # a NumPy scalar
+        return _json_value(value.item())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def writer(fh) -> _SafeWriter:

@@ -7,8 +7,9 @@ vocabulary). The files are memory-mapped, so opening the index costs nothing and
 the parts and pages it reads; nothing holds the corpus in memory. ``index/documents.arrow`` holds the
 documents' dates, sources and titles in the same form.
 
-:class:`Scope` is what a question selects (speakers, dates, a source, roles); :meth:`CorpusIndex.rows`
-turns it into the selected paragraph rows of one part, and :class:`PartIndex` gives their tokens.
+:class:`~analysis.selection.Scope` is what a question selects (speakers, dates, a source, roles);
+:meth:`CorpusIndex.rows` turns it into the selected paragraph rows of one part, and :class:`PartIndex`
+gives their tokens.
 Everything here is NumPy and Arrow: a whole command (``analysis count``) runs without importing pandas.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -27,49 +27,22 @@ import pyarrow as pa
 
 from analysis import config
 from analysis.errors import CorpusError
+from analysis.selection import Scope
 
 EPOCH = dt.date(1970, 1, 1)
+
+
+def _flat(column: pa.ChunkedArray) -> np.ndarray:
+    """The values of a one-row list column as a NumPy view of the mapped file (no copy)."""
+    values = column.chunk(0).values
+    data = np.frombuffer(values.buffers()[1], dtype=values.type.to_pandas_dtype())
+    return data[values.offset : values.offset + len(values)]
 
 
 def read_arrow(path: Path) -> pa.Table:
     """An Arrow IPC file, memory-mapped (zero-copy)."""
     with pa.memory_map(str(path)) as source:
         return pa.ipc.open_file(source).read_all()
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The paragraphs a question reads: whose words (None: everyone's), between which dates (days since
-    1970, inclusive), from which source, in which roles."""
-
-    speakers: frozenset[str] | None = None
-    start: int | None = None
-    end: int | None = None
-    source: str | None = None
-    roles: frozenset[str] = frozenset({"speech"})
-    exclude: frozenset[str] = frozenset()  # speakers left out (everyone else's words: ``speakers`` None)
-    documents: frozenset[str] | None = None  # only these statements (doc ids)
-
-    @classmethod
-    def of(
-        cls,
-        speakers=None,
-        start: str | None = None,
-        end: str | None = None,
-        source: str | None = None,
-        roles=("speech",),
-        exclude=(),
-        documents=None,
-    ) -> Scope:
-        return cls(
-            frozenset(speakers) if speakers is not None else None,
-            _days(start) if start else None,
-            _days(end) if end else None,
-            source or None,
-            frozenset(roles),
-            frozenset(exclude),
-            frozenset(documents) if documents is not None else None,
-        )
 
 
 def _as_date(value) -> dt.date | None:
@@ -82,10 +55,6 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _days(iso: str) -> int:
-    return (dt.date.fromisoformat(str(iso)[:10]) - EPOCH).days
-
-
 class PartIndex:
     """One part's index: paragraph columns and the flat token ids with their offsets."""
 
@@ -95,7 +64,8 @@ class PartIndex:
         if table is None:
             table = read_arrow(path)  # type: ignore[arg-type]
         self.n = table.num_rows
-        tokens = table["tokens"].combine_chunks() if table.num_rows else None
+        column = table["tokens"]
+        tokens = (column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()) if table.num_rows else None
         if tokens is None or not len(tokens):
             self.offsets = np.zeros(self.n + 1, dtype=np.int64)
             self.values = np.zeros(0, dtype=np.int32)
@@ -145,11 +115,8 @@ class PartIndex:
     def _postings(self) -> tuple[np.ndarray, np.ndarray]:
         """(positions grouped by token id, where each token's positions start)."""
         if self.postings_path is not None and self.postings_path.is_file():
-            table = read_arrow(self.postings_path)
-            return (
-                table["position"].combine_chunks().values.to_numpy(),
-                table["start"].combine_chunks().values.to_numpy(),
-            )
+            table = read_arrow(self.postings_path)  # one row of two lists: read in place, not copied
+            return (_flat(table["position"]), _flat(table["start"]))
         order = np.argsort(self.values, kind="stable")
         start = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.values, minlength=len(self.vocab)), out=start[1:])
@@ -169,29 +136,30 @@ class PartIndex:
         return np.searchsorted(self.offsets, positions, side="right") - 1
 
     def token_ids(self, tokens: list[str]) -> list[int]:
-        """The ids of ``tokens`` in this part's vocabulary (-1 for a token it does not have)."""
-        import pyarrow.compute as pc
+        """The ids of ``tokens`` in this part's vocabulary (-1 for a token it does not have): a binary
+        search each (the vocabulary is sorted), no hash table of the whole vocabulary."""
+        out = []
+        for token in tokens:
+            i = self._first_at_least(token)
+            out.append(i if i < len(self.vocab) and self.vocab[i].as_py() == token else -1)
+        return out
 
-        if not tokens:
-            return []
-        found = pc.index_in(pa.array(tokens, pa.string()), value_set=self.vocab)
-        return [-1 if i is None else int(i) for i in found.to_pylist()]
-
-    def token_id(self, token: str) -> int:
-        """The id of ``token`` in this part's vocabulary, or -1."""
-        return self.token_ids([token])[0]
+    def _first_at_least(self, text: str) -> int:
+        vocab = self.vocab
+        lo, hi = 0, len(vocab)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if vocab[mid].as_py() < text:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     def prefix_ids(self, prefix: str) -> range:
         """Ids of the tokens that start with ``prefix`` (a range: the vocabulary is sorted)."""
         vocab = self.vocab
-        lo, hi = 0, len(vocab)
-        while lo < hi:  # first token >= prefix
-            mid = (lo + hi) // 2
-            if vocab[mid].as_py() < prefix:
-                lo = mid + 1
-            else:
-                hi = mid
-        first, hi = lo, len(vocab)
+        lo = first = self._first_at_least(prefix)
+        hi = len(vocab)
         while lo < hi:  # first token that does not start with prefix
             mid = (lo + hi) // 2
             if vocab[mid].as_py().startswith(prefix):
@@ -256,18 +224,15 @@ class CorpusIndex:
         docs: dict[str, tuple] = {}
         for name, frame in bodies.items():
             n = len(frame)
+            col = {c: list(frame[c]) if c in frame else [None] * n for c in ("date", "title", "source_url", "section")}
             ids = [str(d) for d in frame["doc_id"]] if "doc_id" in frame else [f"{name}-{i}" for i in range(n)]
-            dates = list(frame["date"]) if "date" in frame else [None] * n
-            titles = list(frame["title"]) if "title" in frame else [None] * n
-            urls = list(frame["source_url"]) if "source_url" in frame else [None] * n
-            for i, text in enumerate(frame["text"]):
-                rows["text"].append(str(text))
-                rows["speaker"].append(name)
-                rows["doc_id"].append(ids[i])
-                rows["n_words"].append(int(frame["n_words"].iloc[i]) if "n_words" in frame else 0)
-                rows["section"].append(frame["section"].iloc[i] if "section" in frame else None)
-                day = dates[i]
-                docs.setdefault(ids[i], (_as_date(day), titles[i], urls[i]))
+            rows["text"] += [str(t) for t in frame["text"]]
+            rows["speaker"] += [name] * n
+            rows["doc_id"] += ids
+            rows["n_words"] += [int(w) for w in frame["n_words"]] if "n_words" in frame else [0] * n
+            rows["section"] += col["section"]
+            for i, doc in enumerate(ids):
+                docs.setdefault(doc, (_as_date(col["date"][i]), col["title"][i], col["source_url"][i]))
         self = cls.__new__(cls)
         self.generation = None  # type: ignore[assignment]
         self.part_paths = []
@@ -366,16 +331,30 @@ class CorpusIndex:
 
     @cached_property
     def words_by_speaker(self) -> dict[str, int]:
-        """Each speaker's own words (paragraphs in the role ``speech``) in the whole corpus."""
+        """Each speaker's own words (paragraphs in the role ``speech``) in the whole corpus: the sums the
+        ingest wrote in each part's metadata (counted here for an index made in memory)."""
+        from analysis.ingest.index import SPEAKER_WORDS_KEY
+
+        if self._memory is not None:
+            return self.words_by_speaker_in(Scope())
         totals: dict[str, int] = {}
         for k in range(len(self)):
-            part = self.part(k)
-            if not part.n:
-                continue
+            meta = self.part(k).table.schema.metadata or {}
+            if SPEAKER_WORDS_KEY not in meta:
+                return self.words_by_speaker_in(Scope())
+            for name, n in json.loads(meta[SPEAKER_WORDS_KEY]).items():
+                totals[name] = totals.get(name, 0) + n
+        return totals
+
+    def words_by_speaker_in(self, scope: Scope) -> dict[str, int]:
+        """Each speaker's words in the paragraphs ``scope`` selects (one pass, any number of speakers)."""
+        totals: dict[str, int] = {}
+        for _, part, rows in self.scan(scope):
             codes, names = part.codes("speaker")
-            speech = part.code_of("role", {"speech"}) & (codes >= 0)
-            words = part.column("n_words").to_numpy(zero_copy_only=False)
-            sums = np.bincount(codes[speech], weights=words[speech], minlength=len(names))
+            mine = codes[rows]
+            named = mine >= 0
+            words = part.column("n_words").to_numpy(zero_copy_only=False)[rows]
+            sums = np.bincount(mine[named], weights=words[named], minlength=len(names))
             for name, n in zip(names, sums.tolist(), strict=True):
                 if name and n:
                     totals[name] = totals.get(name, 0) + int(n)

@@ -135,6 +135,13 @@ class SpeakerRegistry:
             self._memo[key] = self._resolve(label)
         return self._memo[key]
 
+    def canonical(self, name: str) -> str | None:
+        """The registry's name for one of its names or aliases as a user types it (no label to take apart)."""
+        return self._match(squash(clean_label(name)))
+
+    def _match(self, key: str) -> str | None:
+        return next((c for c, patterns in self._compiled if any(p.search(key) for p in patterns)), None)
+
     def _resolve(self, label: str) -> Resolution:
         """Resolve a printed label (without its colon) to a :class:`Resolution`.
 
@@ -148,10 +155,9 @@ class SpeakerRegistry:
                 return Resolution(None, role, True, cleaned)
         name, title = self.split(label)
         for candidate in (cleaned, name):
-            ckey = squash(candidate)
-            for canonical, patterns in self._compiled:
-                if any(p.search(ckey) for p in patterns):
-                    return Resolution(canonical, "speech", True, cleaned, title or title_before(cleaned, canonical))
+            canonical = self._match(squash(candidate))
+            if canonical is not None:
+                return Resolution(canonical, "speech", True, cleaned, title or title_before(cleaned, canonical))
         return Resolution(name or cleaned, "speech", False, cleaned, title)
 
     def looks_like_name(self, label: str) -> bool:

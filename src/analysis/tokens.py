@@ -17,14 +17,19 @@ folded spoken text never holds a line break).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
 
-_BMP = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
-_BYTE = np.zeros(256, dtype=bool)
-_BYTE[:128] = _BMP[:128]
+_BYTE = np.array([chr(c).isalnum() for c in range(128)] + [False] * 128, dtype=bool)  # ASCII letters, digits
 BREAK = "\n"  # the token between two texts
+
+
+@cache
+def _bmp() -> np.ndarray:
+    """Whether each character of the Basic Multilingual Plane is a letter or digit (made when first needed)."""
+    return np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
 
 
 def tokenize(texts: Sequence[str]) -> pa.StringArray:
@@ -70,7 +75,7 @@ def _classify_multibyte(b: np.ndarray, leads: np.ndarray, alnum: np.ndarray) -> 
             ((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
         ),
     )
-    cls = _BMP[np.minimum(cp, 0xFFFF)]
+    cls = _bmp()[np.minimum(cp, 0xFFFF)]
     for i in np.flatnonzero(cp >= 0x10000):  # outside the Basic Multilingual Plane: rare
         cls[i] = chr(int(cp[i])).isalnum()
     width = np.where(two, 2, np.where(three, 3, 4))

@@ -10,14 +10,14 @@ import pytest
 from tests.conftest import FIXTURES
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True)
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli-errors")
-    assert run("ingest", "--raw", str(FIXTURES / "raw"), "--out", str(out), "--quiet").returncode == 0
+    assert run("ingest", "--raw", str(FIXTURES / "raw"), "--processed", str(out), "--quiet").returncode == 0
     return out
 
 
@@ -38,30 +38,30 @@ def cases(processed, tmp_path):
     p = str(processed)
     return [
         (["kwic", "--processed", p, "--phrase", "stress", "--out", str(tmp_path)], "Is a directory"),
-        (["ingest", "--raw", str(FIXTURES / "raw"), "--out", str(a_file)], "is a file, not a folder"),
-        (["render", "--config", str(bad_yaml), "--reports-dir", str(tmp_path / "r")], "not valid YAML"),
+        (["ingest", "--raw", str(FIXTURES / "raw"), "--processed", str(a_file)], "is a file, not a folder"),
+        (["render", "--reports-config", str(bad_yaml), "--reports-dir", str(tmp_path / "r")], "not valid YAML"),
         (["count", "--processed", p, "--phrase", "x", "--start", "2020-01-01garbage"], "is not an ISO date"),
-        (["topics", "--processed", p, "--discover", "0"], "must be at least 1, got 0"),
-        (["topics", "--processed", p, "--discover", "1"], "n_topics must be between 2 and 50"),
-        (["keyness", "--processed", p, "--split", "2020-01-01", "--min-freq", "-1"], "must be at least 1, got -1"),
+        (["nmf-topics", "--processed", p, "--n-topics", "0"], "n_topics must be at least 2; got 0"),
+        (["nmf-topics", "--processed", p, "--n-topics", "51"], "n_topics must be between 2 and 50"),
+        (["keyness", "--processed", p, "--split", "2020-01-01", "--min-freq", "-1"], "min_freq must be at least 1"),
         (["count", "--processed", p, "--phrase", "word " * 20_000], "at most 300"),
         (["count", "--processed", str(tmp_path / "none"), "--phrase", "x"], "no processed corpus"),
         (["count", "--processed", p, "--phrase", "x", "--speaker", "Nobody Atall"], "has no words in this corpus"),
-        (["ingest", "--raw", str(tmp_path / "missing"), "--out", str(tmp_path / "o")], "does not exist"),
+        (["ingest", "--raw", str(tmp_path / "missing"), "--processed", str(tmp_path / "o")], "does not exist"),
         (["nosuchcommand"], "invalid choice"),
-        (["ingest", "--raw", str(broken), "--out", str(tmp_path / "o2")], "is damaged"),
-        (["count", "--processed", p, "--phrase", "x", "--lexicon", str(mapping)], "must be a list of entries"),
-        (["count", "--processed", p, "--phrase", "x", "--lexicon", str(word)], "no list of families"),
-        (["ingest", "--raw", str(FIXTURES / "raw"), "--out", str(tmp_path / "o3"), "--wait", "nan"], "--wait must be"),
-        (["rhetoric", "--processed", p, "--precision", "--labels", str(tmp_path / "no.csv")], "does not exist"),
-        (["ingest", "--raw", str(FIXTURES / "raw"), "--out", ""], "is the working directory"),
+        (["ingest", "--raw", str(broken), "--processed", str(tmp_path / "o2")], "is damaged"),
+        (["count", "--processed", p, "--phrase", "x", "--phrase-lexicon", str(mapping)], "must be a list of entries"),
+        (["count", "--processed", p, "--phrase", "x", "--phrase-lexicon", str(word)], "no list of families"),
+        (["ingest", "--raw", str(FIXTURES / "raw"), "--processed", str(tmp_path / "o3"), "--wait", "nan"], "wait must"),
+        (["rhetoric-precision", "--processed", p, "--labels", str(tmp_path / "no.csv")], "does not exist"),
+        (["ingest", "--raw", str(FIXTURES / "raw"), "--processed", "."], "is the working directory"),
         (["render", "--processed", p, "--reports-dir", str(site)], "holds files Refrain did not write"),
     ]
 
 
 def test_each_error_is_one_line_and_exit_2(processed, tmp_path):
     for args, message in cases(processed, tmp_path):
-        res = run(*args)
+        res = run(*args, cwd=tmp_path)  # "." is tmp_path: nothing is written into the project
         lines = res.stderr.strip().splitlines()
         assert res.returncode == 2, (args[0], res.stderr[-500:])
         assert len(lines) == 1 and "error:" in lines[0] and message in lines[0], (args[0], lines)

@@ -32,7 +32,7 @@ def pages(tmp_path):
 
 def start_ingest(raw, out, *extra):
     return subprocess.Popen(
-        [sys.executable, "-m", "analysis", "ingest", "--raw", str(raw), "--out", str(out), "--quiet", *extra],
+        [sys.executable, "-m", "analysis", "ingest", "--raw", str(raw), "--processed", str(out), "--quiet", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

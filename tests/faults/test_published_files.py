@@ -15,7 +15,7 @@ import pytest
 from analysis import csvout
 from analysis.corpus import Corpus
 from analysis.ingest import ingest
-from analysis.publish.stories.phrases import PhrasesStory
+from analysis.publish.stories.phrases import PhrasesParams, PhrasesStory
 
 TEXT = (
     "Zorblat gronk is here. Zorblat, gronk again. The U.S. and the U S agree. "
@@ -65,19 +65,13 @@ def test_kwic_csv_and_the_ingest_report_are_neutralised(processed):
 
 def story(processed, reports, phrases):
     return PhrasesStory(
-        speaker="Vladimir Putin",
-        start="",
-        end="",
-        source="",
-        phrases=phrases,
-        period="year",
-        per="words",
-        breakdown=False,
-        smooth_periods=0,
-        name="attack",
-        title="Attack",
-        processed_dir=str(processed),
-        reports_dir=str(reports),
+        PhrasesParams(
+            phrases=phrases,
+            report_name="attack",
+            report_title="Attack",
+            processed_dir=str(processed),
+            reports_dir=str(reports),
+        )
     )
 
 

@@ -87,7 +87,7 @@ def render_config(tmp_path: Path) -> Path:
 def start_render(cfg: Path, processed: Path, reports: Path, build: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
-            *(sys.executable, "-m", "analysis", "render", "--config", str(cfg), "--processed", str(processed)),
+            *(sys.executable, "-m", "analysis", "render", "--reports-config", str(cfg), "--processed", str(processed)),
             *("--reports-dir", str(reports), "--build-dir", str(build), "--full", "--wait", "600"),
         ],
         stdout=subprocess.PIPE,
@@ -149,7 +149,7 @@ def test_a_render_during_ingests_publishes_one_corpus_version(pages, tmp_path):
         while render.poll() is None:
             subprocess.run(
                 [
-                    *(sys.executable, "-m", "analysis", "ingest", "--raw", str(raws[k % 2]), "--out", str(out)),
+                    *(sys.executable, "-m", "analysis", "ingest", "--raw", str(raws[k % 2]), "--processed", str(out)),
                     *("--quiet", "--wait", "60"),
                 ],
                 check=True,

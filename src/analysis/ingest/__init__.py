@@ -12,6 +12,10 @@ The names below are imported when first used, so that a reader that needs only
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
+
+from analysis import config
+from analysis.params import Command, CorpusParams, RunParams, param
 
 _EXPORTS = {
     "ingest": "analysis.ingest.build",
@@ -34,3 +38,22 @@ def __getattr__(name: str):
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'analysis.ingest' has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class IngestParams(RunParams, CorpusParams):
+    raw_dir: str = param("", "raw folder or .tar(.xz/.gz/.bz2) archive; empty for data/raw")
+    quiet: bool = param(False, "print nothing but errors")
+    verbose: bool = param(False, "list every skipped file and warning, not a summary")
+    jobs: int = param(0, "parallel parsing processes; 0 for all cores", minimum=0)
+
+
+def _run(p: IngestParams) -> int:
+    from analysis.ingest.build import ingest
+
+    raw, out = p.raw_dir or config.RAW_DIR, p.processed_dir or config.PROCESSED_DIR
+    ingest(raw, out, quiet=p.quiet, full=p.full, jobs=p.jobs or None, wait=p.wait, verbose=p.verbose)
+    return 0
+
+
+COMMAND = Command("ingest", "build the processed corpus from a raw folder", IngestParams, _run)

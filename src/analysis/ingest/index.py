@@ -13,6 +13,7 @@ grouped by token (postings): where an atom occurs, without scanning the part.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -116,8 +117,21 @@ def postings(index: pa.Table) -> pa.Table:
     )
 
 
+SPEAKER_WORDS_KEY = b"refrain.speaker_words"  # schema metadata of a part: each speaker's own words in it
+
+
+def speaker_words(turns: pa.Table) -> dict[str, int]:
+    """Each named speaker's words in the paragraphs of role ``speech`` (who can be asked about)."""
+    speech = turns.filter(pc.and_(pc.equal(turns["role"], "speech"), pc.is_valid(turns["speaker"])))
+    sums = speech.group_by("speaker").aggregate([("n_words", "sum")])
+    return {s: int(n) for s, n in zip(sums["speaker"].to_pylist(), sums["n_words_sum"].to_pylist(), strict=True) if n}
+
+
 def write_index(turns: pa.Table, path: Path, postings_path: Path) -> None:
-    """Write the index of a turn part and its postings (through temporary files)."""
+    """Write the index of a turn part (with its speakers' words in the schema metadata) and its postings
+    (through temporary files)."""
     table = build_index(turns)
+    words = json.dumps(dict(sorted(speaker_words(turns).items())), ensure_ascii=False)
+    table = table.replace_schema_metadata({SPEAKER_WORDS_KEY: words.encode("utf-8")})
     write_arrow(table, path)
     write_arrow(postings(table), postings_path)

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,13 +28,15 @@ import pyarrow as pa
 
 from analysis import config, safe_yaml
 from analysis.corpus import Corpus
-from analysis.index import CorpusIndex, Scope
+from analysis.index import CorpusIndex
+from analysis.measures import Measure, Result, per_speaker
 from analysis.measures.match import Query
 from analysis.measures.ngrams import Level, Vocabulary, Words, frequent, prune, seen_in
 from analysis.measures.search import search
 from analysis.measures.stats import log_ratio
 from analysis.measures.stopwords import STOP_WORDS
-from analysis.selection import Selection
+from analysis.params import TopParams, param
+from analysis.selection import Scope, Selection, SelectionParams
 
 PUBLISHER_ROLES = ("lead", "narration", "heading", "headline", "editorial", "boilerplate")
 COLUMNS = [
@@ -43,6 +46,53 @@ COLUMNS = [
 DISTINCT = 1.0  # at least twice as frequent (log2 ratio 1) as in the other speakers' words, clearly (interval > 0)
 NESTED = 0.8  # a phrase inside a longer one found in at least this share of its statements is the longer one
 STOP_PHRASES_FILE = config.CONFIG_DIR / "lexicons" / "stop-phrases.yaml"
+
+
+@dataclass(frozen=True)
+class CatchphrasesParams(TopParams, SelectionParams):
+    """Which recurring phrases: their length, spread and number, and what they are measured against."""
+
+    min_phrase_words: int = param(3, "shortest phrase, in words", minimum=1)
+    max_phrase_words: int = param(8, "longest phrase, in words (at most 12)", minimum=1)
+    min_statements: int = param(2, "a phrase must occur in at least this many statements", minimum=2)
+    reference: str = param(
+        "others",
+        "keep phrases distinctive against the other speakers' words of the same source (others), or every "
+        "recurring one (none)",
+        choices=("others", "none"),
+    )
+
+    def validate(self) -> None:
+        super().validate()
+        if not self.min_phrase_words <= self.max_phrase_words <= 12:
+            raise ValueError(
+                f"need min_phrase_words <= max_phrase_words <= 12; got {self.min_phrase_words} and "
+                f"{self.max_phrase_words}"
+            )
+
+
+def compute(corpus: Corpus, params: CatchphrasesParams) -> Result:
+    """The ``catchphrases`` measure for each speaker asked for."""
+    publisher = publisher_scope(corpus)
+    return per_speaker(
+        corpus,
+        params,
+        lambda selection: discover_in(
+            corpus.index,
+            corpus.scope(selection),
+            publisher=publisher,
+            reference=reference_scope(corpus, selection) if params.reference == "others" else None,
+            min_n=params.min_phrase_words,
+            max_n=params.max_phrase_words,
+            min_docs=params.min_statements,
+            top=params.top,
+        ),
+    )
+
+
+MEASURE = Measure(
+    "catchphrases", "recurring phrases of a speaker across statements", CatchphrasesParams, "catchphrases.csv", compute
+)
 
 
 def reference_scope(corpus: Corpus, selection: Selection) -> Scope:

@@ -15,18 +15,21 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
 from analysis.corpus import Corpus
+from analysis.measures import Measure, Result
 from analysis.measures.lexicon import Lexicon, Term, resolve_terms
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.match import Query
-from analysis.measures.search import Search, evidence_rows, search
+from analysis.measures.search import EVIDENCE_ORDER, Search, evidence_rows, search
 from analysis.measures.stats import poisson_interval, share_interval
-from analysis.selection import PERIODS, Selection
+from analysis.params import param
+from analysis.selection import PERIODS, PeriodParams, Selection, SelectionParams
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,6 +64,56 @@ DENOMINATORS = {  # what a journalist can chart: column, interval columns, axis 
     "statements": ("share_of_statements", "share_low", "share_high", "share of statements with a use"),
     "raw": ("count", None, None, "uses (raw count)"),
 }
+
+
+@dataclass(frozen=True)
+class PhraseParams(SelectionParams):
+    """What to look for in the selected words: phrases or families of the phrase lexicon."""
+
+    phrases: list[str] = param(
+        [],
+        "phrases (case-insensitive, whole words; 'sanction*' for every word that starts so, '*' for any one "
+        "word), or family names of the phrase lexicon",
+        one="phrase",
+        required=True,
+    )
+    phrase_lexicon: str = param("", "phrase lexicon file; empty for config/lexicons/phrases.yaml")
+
+
+@dataclass(frozen=True)
+class CountParams(PeriodParams, PhraseParams):
+    """:class:`PhraseParams` per period."""
+
+    breakdown: bool = param(False, "also count each surface form of a family separately")
+
+
+def compute(corpus: Corpus, params: CountParams) -> Result:
+    """The ``count`` measure: :func:`count_table` for every speaker asked for, in one pass; its quotes are
+    the same search's matches (:func:`evidence`); hints name ad-hoc phrases whose prefix form is far
+    more common (from the same pass)."""
+    lexicon = load_lexicon(params.phrase_lexicon or None)
+    selections = corpus.selections(params)
+    wider = _hint_candidates(params.phrases, lexicon)
+    hits, terms = found(corpus, selections, [*params.phrases, *(f"{p}*" for p in wider)], lexicon, chars=False)
+    asked = terms[: len(terms) - len(wider)]
+    blocks = [tally(hits, asked, speaker=s.speaker, by=params.period, breakdown=params.breakdown) for s in selections]
+    notes = _hints(corpus, selections, hits, terms, wider, lexicon)
+    return Result(
+        pa.concat_tables(blocks) if len(blocks) > 1 else blocks[0],
+        quotes=lambda: evidence_frame(found(corpus, selections, params.phrases, lexicon)[0]),
+        hints=notes,
+        searched=[s.describe() for s in selections],
+    )
+
+
+MEASURE = Measure(
+    "count",
+    "phrase counts per period in a speaker's own words, with rates and intervals",
+    CountParams,
+    "figN_phrase_rates.csv",
+    compute,
+    lean=True,
+)
 
 
 def period_of(dates: pd.Series, doc_ids: pd.Series, by: str) -> pd.Series:
@@ -132,7 +185,7 @@ def evidence_frame(hits: Search) -> pd.DataFrame:
 
     ev = evidence_rows(hits).to_pandas()
     ev["date"] = pd.to_datetime(ev["date"])
-    return ev.sort_values(["date", "doc_id", "para_no", "char_start", "phrase"], kind="stable").reset_index(drop=True)
+    return ev.sort_values(EVIDENCE_ORDER, kind="stable").reset_index(drop=True)
 
 
 def count_phrases(
@@ -166,9 +219,8 @@ def count_table(
     index: a block of rows per speaker, in the order asked."""
     hits, terms = found(corpus, selections, phrases, lexicon, chars=False)
     by = selections[0].period
-    blocks = [
-        tally(hits, terms, speaker=corpus.resolve_speaker(s.speaker), by=by, breakdown=breakdown) for s in selections
-    ]
+    speakers = [corpus.resolve_speaker(s.speaker) for s in selections]
+    blocks = [tally(hits, terms, speaker=s, by=by, breakdown=breakdown) for s in speakers]
     return pa.concat_tables(blocks) if len(blocks) > 1 else blocks[0]
 
 
@@ -179,28 +231,34 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
     code = found.speakers.index(speaker) if speaker in found.speakers else -2
     mine = np.flatnonzero(found.par_speaker == code)
     index = found.index
-    label = dict(zip(mine.tolist(), periods(index, found.par_doc[mine], by), strict=True))
-    words: dict[str, int] = {}
-    docs: dict[str, set[int]] = {}
-    for p, w in zip(mine.tolist(), found.par_words[mine].tolist(), strict=True):
-        per = label[p]
-        words[per] = words.get(per, 0) + w
-        docs.setdefault(per, set()).add(int(found.par_doc[p]))
+    labels, par_code = _period_codes(found, by)
+    mine_codes = par_code[mine]
+    present = np.unique(mine_codes)
+    names_sorted = [labels[c] for c in present.tolist()]  # the labels sort as their codes do
+    local = np.full(len(labels) + 1, -1, dtype=np.int64)
+    local[present] = np.arange(len(present))
+    par_period = np.full(len(found.par_doc), -1, dtype=np.int64)  # each paragraph's period (-1: not his)
+    par_period[mine] = local[mine_codes]
+    word_sums = np.bincount(par_period[mine], weights=found.par_words[mine], minlength=len(present))
+    pairs = np.unique(par_period[mine] * (len(index.doc_ids) + 1) + found.par_doc[mine])
+    doc_counts = np.bincount(pairs // (len(index.doc_ids) + 1), minlength=len(present))
+    words = {name: int(w) for name, w in zip(names_sorted, word_sums.tolist(), strict=True)}
+    docs = {name: int(n) for name, n in zip(names_sorted, doc_counts.tolist(), strict=True)}
     combos = [(t.name, f) for t in terms for f in t.patterns] if breakdown else [(t.name,) for t in terms]
     order = {c: i for i, c in enumerate(combos)}
     forms = [p.form for p in found.query.patterns] if found.query else []
     names = [t.name for t in terms]
     uses: dict[tuple, dict[int, int]] = {}  # (period, combo) -> {doc: uses}
     for p, t, f in zip(found.hit_par.tolist(), found.hit_term.tolist(), found.hit_pattern.tolist(), strict=True):
-        if p not in label:
+        if par_period[p] < 0 or t >= len(names):  # another speaker's, or a term counted for a hint only
             continue
         combo = (names[t], forms[f]) if breakdown else (names[t],)
-        per_doc = uses.setdefault((label[p], combo), {})
+        per_doc = uses.setdefault((names_sorted[par_period[p]], combo), {})
         doc = int(found.par_doc[p])
         per_doc[doc] = per_doc.get(doc, 0) + 1
     rows = [(per, c) for per in sorted(words) for c in sorted(combos, key=order.__getitem__)]
     count = np.array([sum(uses.get(r, {}).values()) for r in rows], dtype=np.int64)
-    n_docs = np.array([len(docs[per]) for per, _ in rows], dtype=np.int64)
+    n_docs = np.array([docs[per] for per, _ in rows], dtype=np.int64)
     n_words = np.array([words[per] for per, _ in rows], dtype=np.int64)
     with_use = np.array([len(uses.get(r, {})) for r in rows], dtype=np.int64)
     top = [_top(uses.get(r, {}), index) for r in rows]
@@ -234,6 +292,20 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
         "top_statement_share": np.nan_to_num(np.round(top_uses / np.where(count > 0, count, np.nan), 3), nan=0.0),
     }
     return pa.table(columns)
+
+
+def _period_codes(found: Search, by: str) -> tuple[list[str], np.ndarray]:
+    """The period labels of a search's paragraphs, sorted, and each paragraph's code into them (made
+    once per search and period: a group of speakers shares them)."""
+    key = ("periods", by)
+    if key not in found.memo:
+        unique_docs, doc_of = np.unique(found.par_doc, return_inverse=True)
+        doc_labels = periods(found.index, unique_docs, by)
+        labels = sorted(set(doc_labels))
+        code = {label: i for i, label in enumerate(labels)}
+        doc_codes = np.array([code[x] for x in doc_labels], dtype=np.int64)
+        found.memo[key] = (labels, doc_codes[doc_of] if len(doc_of) else np.zeros(0, dtype=np.int64))
+    return found.memo[key]
 
 
 def _top(per_doc: dict[int, int], index) -> tuple[str, str, str, int]:
@@ -275,29 +347,42 @@ def words_by_period(corpus: Corpus, selection: Selection) -> pd.DataFrame:
 INFLECTION_RATIO = 1.5  # a prefix form with at least this many times the uses (and 5 more) is worth a hint
 
 
+def _hint_candidates(phrases: Sequence[str], lexicon: Lexicon) -> list[str]:
+    """The ad-hoc phrases (not families, not ending in ``*``) whose last word could be a prefix."""
+    asked = [p for p in dict.fromkeys(phrases) if isinstance(p, str) and p.strip() and lexicon.get(p) is None]
+    return [p for p in asked if re.fullmatch(r"[^\W\d_]{2,}", p.split()[-1]) and f"{p}*" not in phrases]
+
+
+def _hints(corpus, selections, hits: Search, terms: list[Term], wider: list[str], lexicon) -> list[str]:
+    """A sentence for each ad-hoc phrase whose last word, as a prefix (``Nazi*``), has many more uses
+    than the phrase itself in the same words: "“Nazi”: 24 uses; “Nazi*”: 53 (nazis 20, nazism 9, …)".
+    The uses come from the count's own search; the forms are quoted only when a hint is given."""
+    names = [t.name for t in terms]
+    out = []
+    for phrase in wider:
+        exact = int((hits.hit_term == names.index(phrase)).sum())
+        wide = int((hits.hit_term == names.index(f"{phrase}*")).sum())
+        if wide < max(exact * INFLECTION_RATIO, exact + 5):
+            continue
+        quoted, _ = found(corpus, selections, [f"{phrase}*"], lexicon)
+        got = evidence_rows(quoted, context_chars=0)
+        forms: Counter[str] = Counter(m.lower() for m in got["match"].to_pylist())
+        others = [f"{f} {n:,}" for f, n in forms.most_common() if f != phrase.lower()][:4]
+        out.append(
+            f"“{phrase}”: {exact:,} use{'s' if exact != 1 else ''}; “{phrase}*”: {wide:,} "
+            f"({', '.join(others)}{', …' if len(forms) > len(others) + 1 else ''}): "
+            f"ask for “{phrase}*” to count every word that starts so"
+        )
+    return out
+
+
 def inflection_hints(
     corpus: Corpus, selections: Sequence[Selection], phrases: Sequence[str], *, lexicon: Lexicon | None = None
 ) -> list[str]:
-    """A sentence for each ad-hoc phrase whose last word, as a prefix (``Nazi*``), has many more uses
-    than the phrase itself in the same words: "“Nazi”: 24 uses; “Nazi*”: 53 (nazis 20, nazism 9, …)".
-    Families and phrases that already end in ``*`` get none."""
-    asked = [p for p in dict.fromkeys(phrases) if isinstance(p, str) and p.strip()]
+    """The hints of :func:`compute` for ``phrases`` (see :func:`_hints`)."""
     lexicon = lexicon if lexicon is not None else load_lexicon()
-    asked = [p for p in asked if lexicon.get(p) is None]
-    asked = [p for p in asked if re.fullmatch(r"[^\W\d_]{2,}", p.split()[-1])]
-    hints = []
-    for phrase in asked:
-        wider = f"{phrase}*"
-        search_, _ = found(corpus, selections, [phrase, wider], lexicon)
-        exact = int((search_.hit_term == 0).sum())
-        wide = int((search_.hit_term == 1).sum())
-        got = evidence_rows(search_, np.flatnonzero(search_.hit_term == 1), context_chars=0) if wide else None
-        forms: Counter[str] = Counter(m.lower() for m in (got["match"].to_pylist() if got is not None else []))
-        if wide >= max(exact * INFLECTION_RATIO, exact + 5):
-            others = [f"{f} {n:,}" for f, n in forms.most_common() if f != phrase.lower()][:4]
-            hints.append(
-                f"“{phrase}”: {exact:,} use{'s' if exact != 1 else ''}; “{wider}”: {wide:,} "
-                f"({', '.join(others)}{', …' if len(forms) > len(others) + 1 else ''}): "
-                f"ask for “{wider}” to count every word that starts so"
-            )
-    return hints
+    wider = _hint_candidates(phrases, lexicon)
+    if not wider:
+        return []
+    hits, terms = found(corpus, selections, [*wider, *(f"{p}*" for p in wider)], lexicon, chars=False)
+    return _hints(corpus, selections, hits, terms, wider, lexicon)

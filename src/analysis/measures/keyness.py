@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import CorpusError
-from analysis.index import Scope
+from analysis.measures import Measure, Result
 from analysis.measures.ngrams import (
     BREAK,
     Stream,
@@ -42,7 +42,8 @@ from analysis.measures.ngrams import (
 )
 from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio
 from analysis.measures.stopwords import STOP_WORDS
-from analysis.selection import Selection, iso_date
+from analysis.params import TopParams, like, param
+from analysis.selection import Scope, Selection, SelectionParams, iso_date
 
 COLUMNS = [
     "term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "p_adjusted", "log_ratio",
@@ -212,6 +213,57 @@ def sides(corpus, selection: Selection, *, split: str | None = None, speaker_b: 
     before = corpus.scope(selection.with_(end=day_before))
     after = corpus.scope(selection.with_(start=split))
     return before, after, f"before {split}", f"from {split}"
+
+
+@dataclass(frozen=True)
+class KeynessParams(TopParams, SelectionParams):
+    """What to compare (a split date, a second speaker, or two date ranges) and which terms to keep."""
+
+    split: str = param("", "side A is before this date, side B from this date on (YYYY-MM-DD)")
+    speaker_b: str = param("", "compare with this speaker (or group) over the same dates, instead of a split")
+    a_start: str = param("", "side A's first date, with --b-start/--b-end (instead of a split)")
+    a_end: str = param("", "side A's last date")
+    b_start: str = param("", "side B's first date")
+    b_end: str = param("", "side B's last date")
+    ngram: int = param(1, "1 for words, 2 for two-word phrases, 3 for three-word phrases", choices=(1, 2, 3))
+    min_freq: int = param(5, "ignore terms used fewer times than this in A and B together", minimum=1)
+    top: int = like(TopParams, "top", 30)
+
+    def validate(self) -> None:
+        super().validate()
+        ranges = (self.a_start or self.a_end) and (self.b_start or self.b_end)
+        if not (self.split or self.speaker_b or ranges):
+            raise ValueError("say what to compare: split DATE, speaker_b NAME, or a_start/a_end and b_start/b_end")
+
+    def scopes(self, corpus, selection: Selection) -> tuple[Scope, Scope, str, str]:
+        """The two sides for one speaker's selection, and their labels."""
+        if self.split or self.speaker_b:
+            picked = selection.with_(start=self.a_start or selection.start, end=self.a_end or selection.end)
+            return sides(corpus, picked, split=self.split or None, speaker_b=self.speaker_b or None)
+        a = corpus.scope(selection.with_(start=self.a_start or selection.start, end=self.a_end or selection.end))
+        b = corpus.scope(selection.with_(start=self.b_start or selection.start, end=self.b_end or selection.end))
+        return a, b, "A", "B"
+
+
+def compute(corpus, params: KeynessParams) -> Result:
+    """The ``keyness`` measure: for each speaker asked for, the terms over-used in A, then in B."""
+    from analysis.measures import per_speaker
+
+    def one(selection: Selection) -> pd.DataFrame:
+        a, b, _, _ = params.scopes(corpus, selection)
+        result = compare_scopes(corpus.index, a, b, ngram=params.ngram, min_freq=params.min_freq, top=params.top)
+        return pd.concat([result["a"], result["b"]], ignore_index=True)
+
+    return per_speaker(corpus, params, one)
+
+
+MEASURE = Measure(
+    "keyness",
+    "terms over-used in one period or speaker against another (G², log ratio)",
+    KeynessParams,
+    "figN_keyness.csv",
+    compute,
+)
 
 
 def compare_scopes(

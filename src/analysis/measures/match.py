@@ -83,9 +83,16 @@ class Pattern:
     regex: re.Pattern | None = None
     needs: tuple[str, ...] = ()  # atoms a paragraph must hold (wildcards)
     prefixes: tuple[str, ...] = ()  # and an atom starting with each of these
+    prefix_last: bool = False  # the last core atom is a prefix ("sanction*"): matched on tokens
 
     @classmethod
     def compile(cls, term: int, form: str) -> Pattern:
+        key = phrase_key(form)
+        words = key.split(" ")
+        if words[-1].endswith("*") and words[-1][:-1][-1:].isalnum() and not is_wildcard(key[:-1]):
+            toks = tk.split(key[:-1])  # "our partner*": the phrase, its last word a prefix
+            lead = toks.pop(0) if not tk.is_atom(toks[0]) else ""
+            return cls(term, form, core=tuple(toks), lead=lead, prefix_last=True)
         if is_wildcard(form):
             needs, prefixes = [], []
             for word in phrase_key(form).split(" "):
@@ -117,7 +124,9 @@ class Query:
             if not term.patterns:
                 raise PhraseError(f"{term.name!r} has no patterns")
             self.patterns += [Pattern.compile(i, p) for p in term.patterns]
-        self.tokens = sorted({t for p in self.patterns for t in (*p.core, *p.needs)})
+        exact = [p.core[:-1] if p.prefix_last else p.core for p in self.patterns]
+        self.tokens = sorted({t for p, core in zip(self.patterns, exact, strict=True) for t in (*core, *p.needs)})
+        self.tokens += [t for t in _JOINERS if t not in self.tokens]
 
     @property
     def by_tokens(self) -> bool:
@@ -181,45 +190,77 @@ class Hits:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_JOINERS = ("'", "-")  # a prefix's word goes on across these ("nazi-era", "partners'"), as the regex's does
 
 
 def _literal(ctx: _Context, p: Pattern):
     part = ctx.part
-    ids = [ctx.ids[t] for t in p.core]
-    if min(ids) < 0:
+    k = len(p.core)
+    ids = [ctx.ids[t] for t in (p.core[:-1] if p.prefix_last else p.core)]
+    prefix = part.prefix_ids(p.core[-1]) if p.prefix_last else None
+    if (ids and min(ids) < 0) or (prefix is not None and not len(prefix)):
         return (_EMPTY, _EMPTY, _EMPTY)
-    values, k = part.values, len(ids)
+    values = part.values
     # anchor on the rarest atom of the phrase: its positions come from the postings, no scan
-    anchor = min(range(0, k, 2), key=lambda j: part.frequency(ids[j]))
-    pos = part.positions(ids[anchor]) - anchor
+    exact = range(0, len(ids), 2)
+    if len(exact):
+        anchor = min(exact, key=lambda j: part.frequency(ids[j]))
+        pos = part.positions(ids[anchor]) - anchor
+    else:  # a prefix alone: the positions of every word it begins
+        anchor = k - 1
+        pos = np.sort(np.concatenate([part.positions(i) for i in prefix])) - anchor  # type: ignore[union-attr]
     pos = pos[(pos >= 0) & (pos + k <= len(values))]
-    for j in range(k):
+    for j in range(len(ids)):
         if j != anchor and len(pos):
             pos = pos[values[pos + j] == ids[j]]
+    if prefix is not None and len(pos):
+        v = values[pos + k - 1]
+        pos = pos[(v >= prefix.start) & (v < prefix.stop)]
     row = part.rows_of(pos)
     ok = (part.rows_of(pos + k - 1) == row) & ctx.selected[row]  # within one selected paragraph
     pos, row = pos[ok], row[ok]
+    end = pos + k
+    if prefix is not None and len(pos):
+        end = _joined(ctx, end, part.offsets[row + 1])
     first, last = part.offsets[row], part.offsets[row + 1]
     if p.lead:  # the separator before the match must end with the pattern's leading one
         ok = pos > first
         ok[ok] = part.ends_with(p.lead)[values[pos[ok] - 1]]
-        pos, row, first, last = pos[ok], row[ok], first[ok], last[ok]
+        pos, row, first, last, end = pos[ok], row[ok], first[ok], last[ok], end[ok]
     if p.trail:  # the separator after it must begin with the pattern's trailing one
         ok = pos + k < last
         ok[ok] = _starts_with(part, p.trail)[values[pos[ok] + k]]
-        pos, row = pos[ok], row[ok]
+        pos, row, end = pos[ok], row[ok], end[ok]
     if not len(pos):
         return (_EMPTY, _EMPTY, _EMPTY)
     if not ctx.chars:
         start = pos - part.offsets[row]
-        return (row.astype(np.int64), start, start + k)
+        return (row.astype(np.int64), start, start + (end - pos))
     start = ctx.chars_before(row, pos)
-    length = sum(part.char_lengths[values[pos + j]] for j in range(k))
-    return (row.astype(np.int64), start - len(p.lead), start + length + len(p.trail))
+    stop = ctx.chars_before(row, end)
+    return (row.astype(np.int64), start - len(p.lead), stop + len(p.trail))
+
+
+def _joined(ctx: _Context, end: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """The ends of prefix matches carried over every apostrophe or hyphen followed by a word, within
+    the paragraph (``limit``: the first token after it)."""
+    part, values = ctx.part, ctx.part.values
+    joiners = [ctx.ids[t] for t in _JOINERS if ctx.ids[t] >= 0]
+    if not joiners:
+        return end
+    while True:
+        go = end + 1 < limit
+        go[go] = np.isin(values[end[go]], joiners)
+        if go.any():  # and a word after the joiner (its first character a letter or digit)
+            after = values[end[go] + 1]
+            go[go] = [part.vocab[int(i)].as_py()[:1].isalnum() for i in after]
+        if not go.any():
+            return end
+        end = end + 2 * go
 
 
 def _starts_with(part: PartIndex, text: str) -> np.ndarray:
-    mask = np.zeros(len(part.vocab_list), dtype=bool)
+    mask = np.zeros(len(part.vocab), dtype=bool)
     ids = part.prefix_ids(text)
     mask[ids.start : ids.stop] = True
     return mask

@@ -20,7 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.index import CorpusIndex, Scope
+from analysis.index import CorpusIndex
+from analysis.selection import Scope
 
 BREAK = -1  # between paragraphs in a stream: no term spans it
 

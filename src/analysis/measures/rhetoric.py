@@ -14,17 +14,60 @@ are candidates, not verdicts, so:
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
+from analysis.measures import Measure, Result
 from analysis.measures.stats import wilson
+from analysis.params import param
+from analysis.selection import PeriodParams, SelectionParams
 
 LABELS_FILE = config.CONFIG_DIR / "labels" / "rhetoric-labels.csv"
 LABEL_COLUMNS = ["hit_id", "category", "form", "date", "doc_id", "left", "match", "right", "label", "note"]
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
+
+
+@dataclass(frozen=True)
+class RhetoricParams(PeriodParams, SelectionParams):
+    """Which rhetoric markers, from which lexicon."""
+
+    categories: list[str] = param([], "rhetoric categories of the rhetoric lexicon; empty for all", one="category")
+    rhetoric_lexicon: str = param("", "rhetoric lexicon file; empty for config/lexicons/rhetoric.yaml")
+
+    def lexicon_and_names(self):
+        """The rhetoric lexicon and the categories asked for (all of them when none is)."""
+        from analysis.errors import LexiconError
+        from analysis.measures.lexicon import load
+
+        lex = load(self.rhetoric_lexicon or None, kind="rhetoric")
+        unknown = [c for c in self.categories if lex.get(c) is None]
+        if unknown:
+            raise LexiconError(
+                f"unknown rhetoric categor{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}; "
+                f"the lexicon's: {', '.join(lex.names)}"
+            )
+        return lex, list(self.categories or lex.names)
+
+
+def compute(corpus, params: RhetoricParams) -> Result:
+    """The ``rhetoric`` measure: each category's counts per period, every speaker in one pass."""
+    from analysis.measures.count import count_table
+
+    lex, names = params.lexicon_and_names()
+    return Result(count_table(corpus, corpus.selections(params), names, lexicon=lex))
+
+
+MEASURE = Measure(
+    "rhetoric",
+    "rhetoric-marker counts per period, with rates and intervals",
+    RhetoricParams,
+    "figN_phrase_rates.csv",
+    compute,
+)
 
 
 def hit_ids(ev: pd.DataFrame) -> pd.Series:

@@ -15,10 +15,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from analysis.index import CorpusIndex, Scope
+from analysis.index import CorpusIndex
 from analysis.measures.match import CONTEXT_CHARS, Query
+from analysis.selection import Scope
 
 _I64 = np.int64
+# The published columns of evidence rows (``evidence.csv``), and their order: oldest first.
+EVIDENCE_COLUMNS = ["date", "doc_id", "title", "source_url", "speaker", "section", "phrase", "form"]
+EVIDENCE_COLUMNS += ["left", "match", "right"]
+EVIDENCE_ORDER = ["date", "doc_id", "para_no", "char_start", "phrase"]
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Search:
     hit_pattern: np.ndarray = field(default_factory=lambda: np.zeros(0, _I64))
     hit_start: np.ndarray = field(default_factory=lambda: np.zeros(0, _I64))  # in the folded spoken text
     hit_end: np.ndarray = field(default_factory=lambda: np.zeros(0, _I64))
+    memo: dict = field(default_factory=dict, repr=False)  # what measures derive from it once (periods)
 
     @property
     def n_hits(self) -> int:

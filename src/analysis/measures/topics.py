@@ -12,15 +12,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from analysis.measures import Measure, Result, per_speaker
 from analysis.measures.count import evidence_in, period_of
-from analysis.measures.lexicon import Lexicon
+from analysis.measures.lexicon import Lexicon, load
 from analysis.measures.match import Query
 from analysis.measures.search import search
+from analysis.params import param
+from analysis.selection import PeriodParams, SelectionParams
 from analysis.text import spoken
+
+
+@dataclass(frozen=True)
+class TopicsParams(PeriodParams, SelectionParams):
+    """Topic-lexicon shares of the selected words, per period."""
+
+    topic_lexicon: str = param("", "topic lexicon file; empty for config/lexicons/topics.yaml")
+
+
+def compute(corpus, params: TopicsParams) -> Result:
+    """The ``topics`` measure for each speaker asked for."""
+    lex = load(params.topic_lexicon or None, kind="topics")
+    return per_speaker(
+        corpus, params, lambda s: lexicon_shares_in(corpus.index, corpus.scope(s), lex, by=params.period)
+    )
+
+
+MEASURE = Measure(
+    "topics", "topic-lexicon shares of a speaker's words per period", TopicsParams, "figN_topic_shares.csv", compute
+)
 
 
 def headings(speaker_turns: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +77,8 @@ def lexicon_shares(turns: pd.DataFrame, lexicon: Lexicon, *, by: str = "year") -
 
 
 def _in_memory(turns: pd.DataFrame):
-    from analysis.index import CorpusIndex, Scope
+    from analysis.index import CorpusIndex
+    from analysis.selection import Scope
 
     return CorpusIndex.in_memory({"table": turns}), Scope.of(["table"])
 

@@ -3,7 +3,8 @@
 The list of reports lives in ``config/reports.yaml`` (name, notebook, title, summary,
 parameters). For each report:
 
-1. its parameters are checked against the notebook's ``parameters`` cell (unknown names fail);
+1. its parameters are checked against the notebook's ``parameters`` cell and its story's parameter
+   dataclass (unknown names, wrong kinds and values out of range fail before a kernel starts);
 2. papermill executes the notebook on a real kernel into ``build/executed/<name>.ipynb`` (kept,
    so a failure can be debugged);
 3. nbconvert writes the HTML without input cells into a staging folder, which replaces
@@ -30,6 +31,7 @@ from pathlib import Path
 from analysis import config, safe_yaml
 from analysis.errors import CorpusError, RenderError
 from analysis.ingest import generations
+from analysis.params import Command, CorpusParams, ReportsDirParams, RunParams, param
 from analysis.publish import pages as publish
 from analysis.publish.columns import write_column_dictionary
 from analysis.publish.gallery import corpus_info as _corpus_info
@@ -112,6 +114,14 @@ def check_parameters(spec: ReportSpec, notebook_path: Path) -> None:
             f"report {spec.name!r}: unknown parameter(s) {', '.join(unknown)} for {notebook_path.name} "
             f"(declared: {', '.join(declared)})"
         )
+    from analysis.publish.stories import stories
+
+    story = stories().get(notebook_path.name)
+    if story is not None:  # the values too, against the story's declaration, before a kernel starts
+        try:
+            story.PARAMS.of(spec.parameters)
+        except ValueError as exc:
+            raise ValueError(f"report {spec.name!r}: {exc}") from None
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -364,6 +374,24 @@ def claim_reports(reports_dir: Path, *, processed_dir: Path) -> None:
             )
     out.mkdir(parents=True, exist_ok=True)
     if not (out / REPORTS_MARKER).exists():
-        (out / REPORTS_MARKER).write_text(
-            "Reports published by Refrain (python -m analysis render).\n", encoding="utf-8"
-        )
+        (out / REPORTS_MARKER).write_text("Reports published by Refrain (python -m analysis render).\n", "utf-8")
+
+
+@dataclass(frozen=True)
+class RenderParams(RunParams, ReportsDirParams, CorpusParams):
+    reports_config: str = param("", "the list of reports (YAML); empty for config/reports.yaml")
+    only: list[str] = param([], "render only this report", one="only")
+    build_dir: str = param("", "executed notebooks and render state; empty for build/")
+
+    def render(self) -> int:
+        """Render the reports (:func:`render_all`); the exit status (1 when a report failed)."""
+        given = dict(reports_dir=self.reports_dir or config.REPORTS_DIR, build_dir=self.build_dir or config.BUILD_DIR)
+        given |= dict(config_path=self.reports_config or config.REPORTS_FILE, only=self.only or None)
+        given |= dict(processed_dir=self.processed_dir or config.PROCESSED_DIR, full=self.full, wait=self.wait)
+        failures = render_all(**given)
+        return 1 if failures else 0
+
+
+COMMAND = Command(
+    "render", "execute the notebooks with papermill and write HTML reports", RenderParams, RenderParams.render
+)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,26 +348,3 @@ def score(gold_dir: Path, *, registry: SpeakerRegistry | None = None, leader: st
     if not scores:
         raise GoldError(f"no gold CSV files under {gold_dir}")
     return summarise(scores, leader=leader)
-
-
-def format_summary(result: dict) -> str:
-    """The scorer's printout: overall figures, then per speaker (most gold words first)."""
-    out = io.StringIO()
-    pct = lambda v: f"{v:.2%}" if v == v else "n/a"
-    out.write(f"gold set: {result['documents']} documents, {result['words']:,} words\n")
-    out.write(
-        f"{result['leader']}: precision {pct(result['leader_precision'])}, recall "
-        f"{pct(result['leader_recall'])} ({result['leader_system_words']:,} counted, "
-        f"{result['leader_gold_words']:,} true); per-statement error {pct(result['per_statement_error'])}\n"
-    )
-    out.write(
-        f"all other speakers: precision {pct(result['others_precision'])}, recall "
-        f"{pct(result['others_recall'])} ({result['others_system_words']:,} counted, "
-        f"{result['others_gold_words']:,} true)\n\nper speaker:\n"
-    )
-    for r in sorted(result["per_speaker"], key=lambda r: (-r["gold_words"], r["speaker"])):
-        out.write(
-            f"  {r['speaker'][:48]:<48} gold {r['gold_words']:>7,}  system {r['system_words']:>7,}  "
-            f"P {pct(r['precision']):>7}  R {pct(r['recall']):>7}\n"
-        )
-    return out.getvalue()

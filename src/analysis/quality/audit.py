@@ -21,9 +21,12 @@ them by kind. Run it over the whole archive before and after a change to the imp
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.measures import Measure, Result
+from analysis.params import CorpusParams, param
 from analysis.speakers import SENTENCE_STARTERS, SpeakerRegistry, default_registry
 from analysis.text import spoken
 
@@ -128,6 +131,24 @@ def summary(hits: pd.DataFrame) -> pd.DataFrame:
             "documents": [int(hits.loc[hits["kind"] == k, "doc_id"].nunique()) for k in KINDS],
         }
     )
+
+
+@dataclass(frozen=True)
+class AuditParams(CorpusParams):
+    summary: bool = param(False, "only the counts by kind")
+
+
+def compute(corpus, params: AuditParams) -> Result:
+    """The ``audit`` measure: the flagged paragraphs (or their counts by kind), and the counts as a note."""
+    hits = audit(corpus.turns, corpus.documents)
+    counts = summary(hits)
+    note = f"audit: {len(hits)} paragraph(s) flagged: " + ", ".join(
+        f"{r.kind} {r.paragraphs}" for r in counts.itertuples()
+    )
+    return Result(counts if params.summary else hits, notes=[] if params.summary else [note])
+
+
+MEASURE = Measure("audit", "paragraphs whose attribution looks wrong, by kind (CSV)", AuditParams, "audit", compute)
 
 
 _THANKS_RE = re.compile(r"\bthank(?:s| you)\b", re.I)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.measures.count import period_of
+from analysis.measures.count import DENOMINATORS, period_of
+from analysis.params import CorpusParams, Params, ReportsDirParams, param
 from analysis.publish import findings
 from analysis.publish import report as rp
 from analysis.publish.charts import bar_chart, source_line
@@ -15,37 +16,56 @@ from analysis.publish.html import HTML, escape, paragraph, plural, show, table
 from analysis.publish.parameters import from_namespace
 from analysis.selection import Selection
 
-_KEYWORDS = {"report_name": "name", "report_title": "title"}  # notebook parameter -> story keyword
+
+@dataclass(frozen=True)
+class ReportParams(ReportsDirParams, CorpusParams):
+    """Where a report goes and what it is called (a notebook's own parameters; the render step sets them)."""
+
+    report_name: str = param(
+        "report", "report name: its charts and tables go to <reports_dir>/<report_name>/", cli=False, tail=True
+    )
+    report_title: str = param("", "title of the report", cli=False, tail=True)
+
+
+@dataclass(frozen=True)
+class RateParams(Params):
+    """Which rate a report charts."""
+
+    per: str = param(
+        "words",
+        "denominator charted: words (per 10,000 of his words), statements (share of statements) or raw (counts)",
+        choices=tuple(DENOMINATORS),
+    )
 
 
 class Story:
     """A report over one :class:`~analysis.selection.Selection` of the corpus.
 
-    ``parameters`` are the notebook's own (as the reader will see them in the header), in the
-    notebook's order; ``selection`` is built from them with :meth:`Selection.of`, as the command
-    line builds its own.
+    A story module declares ``NOTEBOOK`` (the notebook that tells it) and its story class's ``PARAMS``:
+    the measure's parameter dataclass with the report's own parameters (:class:`ReportParams`). The
+    notebook's ``parameters`` cell is written from it (``python -m analysis docs``), reports.yaml
+    is checked against it, and the header shows its values.
     """
 
-    def __init__(
-        self,
-        selection: Selection,
-        *,
-        parameters: dict,
-        name: str,
-        title: str,
-        processed_dir: str | Path = "",
-        reports_dir: str | Path = "",
-        select: bool = True,
-    ) -> None:
+    PARAMS: type = ReportParams
+
+    def __init__(self, params, *, selection: Selection | None = None, select: bool = True) -> None:
         """``select=False``: the story selects its own words (several speakers) and sets ``speaker``,
         ``turns`` and ``src`` itself, then calls ``rep.measured``."""
-        self.corpus, self.rep = rp.start(name, title, processed_dir=processed_dir, reports_dir=reports_dir)
-        self.title = title
-        self.selection = selection
-        self.parameters = parameters
+        self.params = params
+        self.title = params.report_title
+        self.corpus, self.rep = rp.start(
+            params.report_name, params.report_title, processed_dir=params.processed_dir, reports_dir=params.reports_dir
+        )
+        self.selection = selection if selection is not None else params.selection()
+        if len(getattr(params, "speakers", ())) > 1 and select:
+            raise ValueError(
+                f"this report follows one speaker; got {len(params.speakers)} (07-compare-leaders compares several)"
+            )
+        self.parameters = params.measured()
         if not select:
             return
-        self.selected = self.corpus.select(selection)
+        self.selected = self.corpus.select(self.selection)
         self.speaker = self.selected.speaker
         self.turns = self.selected.turns
         self.src = source_line(self.turns["source"]) if len(self.turns) else source_line([])
@@ -56,8 +76,7 @@ class Story:
         """The story of a notebook's parameters, read from its namespace (``globals()``): unknown names
         fail, values given on papermill's command line become the declared types
         (:func:`analysis.publish.parameters.from_namespace`)."""
-        values = from_namespace(namespace)
-        return cls(**{_KEYWORDS.get(k, k): v for k, v in values.items()})
+        return cls(cls.PARAMS.of(from_namespace(namespace)))
 
     def header(self, measured: str) -> HTML:
         """What the report measured, on which corpus version, with which parameters."""

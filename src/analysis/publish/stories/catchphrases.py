@@ -2,59 +2,41 @@
 
 from __future__ import annotations
 
-from analysis.measures.catchphrases import discover_in, publisher_scope, reference_scope
+from dataclasses import dataclass
+
+from analysis.measures.catchphrases import CatchphrasesParams, compute
 from analysis.measures.count import count_phrases, evidence
+from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import bar_chart, dot_timeline
 from analysis.publish.html import HTML, paragraph, plural, show, table
-from analysis.publish.stories.base import Story
-from analysis.selection import Selection
+from analysis.publish.stories.base import ReportParams, Story
+
+NOTEBOOK = "02-find-catchphrases.ipynb"
+
+
+@dataclass(frozen=True)
+class CatchphrasesReport(CatchphrasesParams, ReportParams):
+    """The ``catchphrases`` measure's parameters, the phrases followed over time, and the report's."""
+
+    top: int = like(CatchphrasesParams, "top", 25)
+    timeline: int = param(12, "how many of the top phrases to follow year by year", minimum=0)
+    report_name: str = like(ReportParams, "report_name", "find-catchphrases")
+    report_title: str = like(ReportParams, "report_title", "What does he keep saying?")
 
 
 class CatchphrasesStory(Story):
     """What the speaker repeats: phrases ranked by the number of separate statements they occur in."""
 
-    def __init__(
-        self,
-        *,
-        speaker: str,
-        start: str,
-        end: str,
-        source: str,
-        min_words: int,
-        max_words: int,
-        min_statements: int,
-        top: int,
-        timeline: int,
-        **report,
-    ) -> None:
-        selection = Selection.of(speaker=speaker, start=start, end=end, source=source)
-        super().__init__(
-            selection,
-            parameters=dict(
-                speaker=speaker,
-                start=start,
-                end=end,
-                source=source,
-                min_words=min_words,
-                max_words=max_words,
-                min_statements=min_statements,
-                top=top,
-                timeline=timeline,
-            ),
-            **report,
-        )
-        self.min_words, self.max_words, self.min_statements = min_words, max_words, min_statements
-        self.found = discover_in(
-            self.corpus.index,
-            self.corpus.scope(selection),
-            publisher=publisher_scope(self.corpus),
-            reference=reference_scope(self.corpus, selection),
-            min_n=min_words,
-            max_n=max_words,
-            min_docs=min_statements,
-            top=top,
-        )
+    PARAMS = CatchphrasesReport
+
+    def __init__(self, params: CatchphrasesReport) -> None:
+        super().__init__(params)
+        self.min_words, self.max_words = params.min_phrase_words, params.max_phrase_words
+        self.min_statements = params.min_statements
+        self.found = compute(self.corpus, params).table
+        self.found = self.found.drop(columns=["speaker"]) if "speaker" in self.found.columns else self.found
+        timeline = params.timeline
         self.follow: list[str] = list(self.found["phrase"].head(timeline))
 
     def opening(self) -> HTML:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from analysis.measures.count import evidence_in
-from analysis.measures.keyness import compare_scopes, sides
+from analysis.measures.keyness import KeynessParams, compare_scopes
 from analysis.measures.search import paragraphs, search
+from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import diverging_bars, source_line
 from analysis.publish.html import HTML, paragraph, plural, show, table
-from analysis.publish.stories.base import Story
-from analysis.selection import Selection
+from analysis.publish.stories.base import ReportParams, Story
 
 
 def _noted(df: pd.DataFrame) -> pd.DataFrame:
@@ -20,45 +22,31 @@ def _noted(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(note=[f"G²={g:.0f} ({a}/{b})" for g, a, b in rows])
 
 
+NOTEBOOK = "05-compare-periods.ipynb"
+
+
+@dataclass(frozen=True)
+class CompareReport(KeynessParams, ReportParams):
+    """The ``keyness`` measure's parameters, how many terms are quoted, and the report's."""
+
+    split: str = like(KeynessParams, "split", "2014-03-01")
+    top: int = like(KeynessParams, "top", 20)
+    evidence_terms: int = param(5, "quotes for this many top terms of each side", minimum=0)
+    report_name: str = like(ReportParams, "report_name", "compare-periods")
+    report_title: str = like(ReportParams, "report_title", "What changed?")
+
+
 class CompareStory(Story):
     """Which terms the speaker over-uses in one period against another, or against another speaker."""
 
-    def __init__(
-        self,
-        *,
-        speaker: str,
-        split: str,
-        speaker_b: str,
-        start: str,
-        end: str,
-        source: str,
-        ngram: int,
-        min_freq: int,
-        top: int,
-        evidence_terms: int,
-        **report,
-    ) -> None:
-        selection = Selection.of(speaker=speaker, start=start, end=end, source=source)
-        super().__init__(
-            selection,
-            parameters=dict(
-                speaker=speaker,
-                split=split,
-                speaker_b=speaker_b,
-                start=start,
-                end=end,
-                source=source,
-                ngram=ngram,
-                min_freq=min_freq,
-                top=top,
-                evidence_terms=evidence_terms,
-            ),
-            **report,
-        )
-        self.evidence_terms = evidence_terms
-        self.scope_a, self.scope_b, self.label_a, self.label_b = sides(
-            self.corpus, selection, split=None if speaker_b else split, speaker_b=speaker_b or None
-        )
+    PARAMS = CompareReport
+
+    def __init__(self, params: CompareReport) -> None:
+        super().__init__(params.with_(split="") if params.speaker_b else params)
+        selection = self.selection
+        ngram, min_freq, top = params.ngram, params.min_freq, params.top
+        self.evidence_terms = params.evidence_terms
+        self.scope_a, self.scope_b, self.label_a, self.label_b = self.params.scopes(self.corpus, selection)
         index = self.corpus.index
         self.turns_a = paragraphs(search(index, self.scope_a, None))
         self.turns_b = paragraphs(search(index, self.scope_b, None))

@@ -2,53 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from analysis.errors import ParameterError
 from analysis.measures import leaders, lexicon
-from analysis.measures.count import evidence, period_of
+from analysis.measures.count import PhraseParams, evidence, period_of
+from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import line_chart, source_line
 from analysis.publish.html import HTML, paragraph, plural, show, table
 from analysis.publish.overlay import overlay_chart, speaker_colours
-from analysis.publish.stories.base import Story
-from analysis.selection import Selection
+from analysis.publish.stories.base import ReportParams, Story
+from analysis.selection import PeriodParams
+
+NOTEBOOK = "07-compare-leaders.ipynb"
+
+
+@dataclass(frozen=True)
+class LeadersReport(PeriodParams, PhraseParams, ReportParams):
+    """The ``count`` measure's parameters for two sides or more, the floor of a period drawn, and the
+    report's."""
+
+    speakers: list[str] = like(PhraseParams, "speakers", ["Vladimir Putin", "US presidents"])
+    phrases: list[str] = like(
+        PhraseParams, "phrases", ["our-partners", "terrorism", "sovereignty", "threat-of-force", "finality"]
+    )
+    min_period_words: int = param(
+        5000, "a speaker's period with fewer of his own words than this is not drawn (too few words)", minimum=0
+    )
+    report_name: str = like(ReportParams, "report_name", "compare-leaders")
+    report_title: str = like(ReportParams, "report_title", "Who says it more?")
+
+    def validate(self) -> None:
+        super().validate()
+        if len(self.speakers) < 2:
+            raise ParameterError(f"speakers: name two sides or more (a speaker or a group); got {self.speakers!r}")
+        if self.period not in ("year", "month"):
+            raise ParameterError(f"period must be year or month on a shared time axis; got {self.period!r}")
 
 
 class LeadersStory(Story):
     """Phrases and families counted for each side (a speaker, or a group pooled), each in its own words."""
 
-    def __init__(
-        self,
-        *,
-        speakers: list,
-        phrases: list,
-        start: str,
-        end: str,
-        source: str,
-        period: str,
-        min_words: int,
-        **report,
-    ) -> None:
-        if not isinstance(speakers, list) or len(speakers) < 2:
-            raise ValueError(f"speakers: name two sides or more (a speaker or a group); got {speakers!r}")
-        base = Selection.of(start=start, end=end, source=source, period=period)
-        self.lex = lexicon.load()
-        self.phrases, self.min_words = phrases, min_words
-        super().__init__(
-            base,
-            select=False,
-            parameters=dict(
-                speakers=speakers,
-                phrases=phrases,
-                start=start,
-                end=end,
-                source=source,
-                period=period,
-                min_words=min_words,
-            ),
-            **report,
-        )
-        self.selection = base
+    PARAMS = LeadersReport
+
+    def __init__(self, params: LeadersReport) -> None:
+        base = params.selection()
+        self.lex = lexicon.load(params.phrase_lexicon or None)
+        speakers, phrases, period = params.speakers, params.phrases, params.period
+        self.phrases, self.min_words = phrases, params.min_period_words
+        min_words = params.min_period_words
+        super().__init__(params, selection=base, select=False)
         self.sides = leaders.sides_of(self.corpus, speakers, base)
         self.labels = list(self.sides)
         self.turns = pd.concat(

@@ -2,54 +2,43 @@
 
 from __future__ import annotations
 
-from analysis.errors import ParameterError
+from dataclasses import dataclass
+
 from analysis.measures import lexicon
 from analysis.measures import topics as tp
-from analysis.measures.count import DENOMINATORS, count_phrases, evidence, smooth, words_by_period
+from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, evidence, smooth, words_by_period
+from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import bar_chart, phrase_rate_chart
 from analysis.publish.html import HTML, escape, paragraph, plural, show, table
-from analysis.publish.stories.base import Story
-from analysis.selection import Selection
+from analysis.publish.stories.base import RateParams, ReportParams, Story
+
+NOTEBOOK = "01-track-phrases.ipynb"
+
+
+@dataclass(frozen=True)
+class PhrasesParams(RateParams, CountParams, ReportParams):
+    """The ``count`` measure's parameters, the chart's denominator and smoothing, and the report's."""
+
+    phrases: list[str] = like(CountParams, "phrases", ["finality", "military-means", "legally-impossible"])
+    smooth_periods: int = param(
+        0, "0 for none (the default); N of 2 or more adds a centred N-period rolling mean of the rate", minimum=0
+    )
+    report_name: str = like(ReportParams, "report_name", "track-phrases")
+    report_title: str = like(ReportParams, "report_title", "How often does he say it?")
 
 
 class PhrasesStory(Story):
     """How often the speaker uses each phrase or family, per period."""
 
-    def __init__(
-        self,
-        *,
-        speaker: str,
-        start: str,
-        end: str,
-        source: str,
-        phrases: list,
-        period: str,
-        per: str,
-        breakdown: bool,
-        smooth_periods: int,
-        **report,
-    ) -> None:
-        if per not in DENOMINATORS:
-            raise ParameterError(f"per must be one of {', '.join(DENOMINATORS)}; got {per!r}")
-        selection = Selection.of(speaker=speaker, start=start, end=end, source=source, period=period)
-        super().__init__(
-            selection,
-            parameters=dict(
-                speaker=speaker,
-                phrases=phrases,
-                start=start,
-                end=end,
-                source=source,
-                period=period,
-                per=per,
-                breakdown=breakdown,
-                smooth_periods=smooth_periods,
-            ),
-            **report,
-        )
-        self.phrases, self.per, self.breakdown, self.smooth_periods = phrases, per, breakdown, smooth_periods
-        self.lex = lexicon.load()
+    PARAMS = PhrasesParams
+
+    def __init__(self, params: PhrasesParams) -> None:
+        super().__init__(params)
+        selection = self.selection
+        phrases, per, smooth_periods = params.phrases, params.per, params.smooth_periods
+        self.phrases, self.per, self.breakdown, self.smooth_periods = phrases, per, params.breakdown, smooth_periods
+        self.lex = lexicon.load(params.phrase_lexicon or None)
         self.terms = lexicon.resolve_terms(phrases, self.lex)
         self.ev = evidence(self.corpus, selection, phrases, lexicon=self.lex)  # the quotes every count adds up
         counts = smooth(

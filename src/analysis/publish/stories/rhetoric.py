@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
@@ -9,49 +10,38 @@ import pandas as pd
 from analysis.measures import lexicon, rhetoric
 from analysis.measures.catchphrases import reference_scope
 from analysis.measures.count import DENOMINATORS, count_phrases, evidence
+from analysis.measures.rhetoric import RhetoricParams
+from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
 from analysis.publish.html import HTML, show, table
-from analysis.publish.stories.base import Story
-from analysis.selection import Selection
+from analysis.publish.stories.base import RateParams, ReportParams, Story
+
+NOTEBOOK = "04-mark-rhetoric.ipynb"
+
+
+@dataclass(frozen=True)
+class RhetoricReport(RateParams, RhetoricParams, ReportParams):
+    """The ``rhetoric`` measure's parameters, the chart's denominator, the per-statement table's floor, and
+    the report's."""
+
+    min_statement_words: int = param(
+        300, "per-statement table: only statements with at least this many of his words", minimum=0
+    )
+    report_name: str = like(ReportParams, "report_name", "mark-rhetoric")
+    report_title: str = like(ReportParams, "report_title", "How does he argue?")
 
 
 class RhetoricStory(Story):
     """How often the speaker threatens, delegitimises, dismisses, hedges, closes a topic or frames 'us and them'."""
 
-    def __init__(
-        self,
-        *,
-        speaker: str,
-        start: str,
-        end: str,
-        source: str,
-        period: str,
-        categories: list,
-        per: str,
-        min_statement_words: int,
-        **report,
-    ) -> None:
-        selection = Selection.of(speaker=speaker, start=start, end=end, source=source, period=period)
-        lex = lexicon.load(kind="rhetoric")
-        unknown = sorted(set(categories) - set(lex.names))
-        if unknown:
-            raise ValueError(f"unknown rhetoric categories {unknown}; known: {lex.names}")
-        cats = categories or lex.names
-        super().__init__(
-            selection,
-            parameters=dict(
-                speaker=speaker,
-                start=start,
-                end=end,
-                source=source,
-                period=period,
-                categories=cats,
-                per=per,
-                min_statement_words=min_statement_words,
-            ),
-            **report,
-        )
+    PARAMS = RhetoricReport
+
+    def __init__(self, params: RhetoricReport) -> None:
+        lex, cats = params.lexicon_and_names()
+        super().__init__(params.with_(categories=cats))
+        selection = self.selection
+        per, min_statement_words = params.per, params.min_statement_words
         self.lex, self.cats, self.per, self.min_statement_words = lex, cats, per, min_statement_words
         self.counts = self.linked(
             count_phrases(self.corpus, selection, cats, lexicon=lex), self.hits, back="#rhetoric_rates"

@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from analysis.measures import lexicon
-from analysis.measures import statement as st
+from analysis.measures import profile as st
+from analysis.measures.catchphrases import CatchphrasesParams
 from analysis.measures.count import evidence
+from analysis.measures.profile import ProfileParams
+from analysis.params import like
 from analysis.publish.charts import source_line
 from analysis.publish.html import HTML, escape, link, paragraph, plural, show, table
-from analysis.publish.stories.base import Story
-from analysis.selection import Selection
+from analysis.publish.stories.base import ReportParams, Story
+
+NOTEBOOK = "06-profile-statement.ipynb"
+
+
+@dataclass(frozen=True)
+class StatementReport(ProfileParams, ReportParams):
+    """The ``profile`` measure's parameters, the shortest shared phrase, and the report's."""
+
+    doc_id: str = like(ProfileParams, "doc_id", "meduza-2025-11-27-putin-bishkek")
+    min_phrase_words: int = like(CatchphrasesParams, "min_phrase_words", 3)
+    report_name: str = like(ReportParams, "report_name", "profile-statement")
+    report_title: str = like(ReportParams, "report_title", "One statement, taken apart")
 
 
 class StatementStory(Story):
     """One statement taken apart: the speaker's words per heading, the markers under each, the phrases he repeats."""
 
-    def __init__(self, *, doc_id: str, speaker: str, families: list, min_words: int, **report) -> None:
-        selection = Selection.of(speaker=speaker)
-        super().__init__(
-            selection, parameters=dict(doc_id=doc_id, speaker=speaker, families=families, min_words=min_words), **report
-        )
+    PARAMS = StatementReport
+
+    def __init__(self, params: StatementReport) -> None:
+        super().__init__(params)
+        selection = self.selection
+        doc_id, families, min_words = params.doc_id, params.families, params.min_phrase_words
         self.doc_id, self.families, self.min_words = doc_id, families, min_words
         self.doc = st.document(self.corpus, doc_id)
         self.doc_turns = st.statement_turns(self.corpus, selection, doc_id)
@@ -26,7 +43,12 @@ class StatementStory(Story):
         self.src = source_line([self.doc["source"]])
         self.heads = st.words_per_heading(self.corpus, selection, doc_id)
         self.ev = st.markers(
-            self.corpus, selection, doc_id, families, lexicon=lexicon.load(), rhetoric=lexicon.load(kind="rhetoric")
+            self.corpus,
+            selection,
+            doc_id,
+            families,
+            lexicon=lexicon.load(params.phrase_lexicon or None),
+            rhetoric=lexicon.load(kind="rhetoric"),
         )
 
     def words(self) -> int:

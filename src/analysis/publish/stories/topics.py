@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
@@ -9,29 +10,35 @@ import pandas as pd
 from analysis.measures import lexicon
 from analysis.measures import topics as tp
 from analysis.measures.count import evidence_in
+from analysis.measures.nmf_topics import NmfParams
+from analysis.measures.topics import TopicsParams
+from analysis.params import like
 from analysis.publish import findings
 from analysis.publish.charts import line_chart
 from analysis.publish.html import HTML, show, table
-from analysis.publish.stories.base import Story
-from analysis.selection import Selection
+from analysis.publish.stories.base import ReportParams, Story
+
+NOTEBOOK = "03-track-topics.ipynb"
+
+
+@dataclass(frozen=True)
+class TopicsReport(NmfParams, TopicsParams, ReportParams):
+    """The ``topics`` and ``nmf-topics`` measures' parameters, and the report's."""
+
+    report_name: str = like(ReportParams, "report_name", "track-topics")
+    report_title: str = like(ReportParams, "report_title", "What does he talk about?")
 
 
 class TopicsStory(Story):
     """Which topics rise and fall in the speaker's own words, three ways."""
 
-    def __init__(
-        self, *, speaker: str, start: str, end: str, source: str, period: str, n_topics: int, seed: int, **report
-    ) -> None:
-        selection = Selection.of(speaker=speaker, start=start, end=end, source=source, period=period)
-        super().__init__(
-            selection,
-            parameters=dict(
-                speaker=speaker, start=start, end=end, source=source, period=period, n_topics=n_topics, seed=seed
-            ),
-            **report,
-        )
-        self.n_topics, self.seed = n_topics, seed
-        self.lex = lexicon.load(kind="topics")
+    PARAMS = TopicsReport
+
+    def __init__(self, params: TopicsReport) -> None:
+        super().__init__(params)
+        selection = self.selection
+        self.n_topics, self.seed = params.n_topics, params.seed
+        self.lex = lexicon.load(params.topic_lexicon or None, kind="topics")
         index, scope = self.corpus.index, self.corpus.scope(selection)
         self.term_matches = evidence_in(index, scope, list(self.lex.entries))  # the quotes behind every share
         shares = tp.lexicon_shares_in(index, scope, self.lex, by=self.selection.period).assign(speaker=self.speaker)

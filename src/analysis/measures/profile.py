@@ -20,16 +20,18 @@ profiled; dates and source bound where the shared phrases may recur) and the ``d
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.errors import CorpusError
+from analysis.measures import Measure, Result, topics
 from analysis.measures import lexicon as lx
-from analysis.measures import topics
 from analysis.measures.catchphrases import discover_in, publisher_scope, summarise_in
 from analysis.measures.count import evidence
-from analysis.selection import Selection
+from analysis.params import param
+from analysis.selection import Selection, SelectionParams
 
 DEFAULT_FAMILIES = ("finality", "military-means", "legally-impossible", "emphasis", "our-partners", "as-i-said")
 NO_HEADING = "(no heading)"
@@ -42,6 +44,36 @@ PROFILE_COLUMNS = [
     "rhetoric_uses",
     "markers",
 ]
+
+
+@dataclass(frozen=True)
+class ProfileParams(SelectionParams):
+    """Which statement, and which phrase families to look for in it."""
+
+    doc_id: str = param("", "the statement to profile (a documents.doc_id)", required=True)
+    families: list[str] = param(list(DEFAULT_FAMILIES), "phrase families (or phrases) to look for", one="family")
+    phrase_lexicon: str = param("", "phrase lexicon file; empty for config/lexicons/phrases.yaml")
+
+    def validate(self) -> None:
+        super().validate()
+        if len(self.speakers) > 1:
+            raise ValueError("profile takes one speaker (the statement's speaker)")
+
+
+def compute(corpus: Corpus, params: ProfileParams) -> Result:
+    """The ``profile`` measure: one row per heading of the statement."""
+    selection = corpus.selections(params)[0]
+    lexicon = lx.load(params.phrase_lexicon or None)
+    return Result(heading_profile(corpus, selection, params.doc_id, params.families, lexicon=lexicon))
+
+
+MEASURE = Measure(
+    "profile",
+    "one statement taken apart: words, phrase families and markers per heading",
+    ProfileParams,
+    "profile",
+    compute,
+)
 
 
 def document(corpus: Corpus, doc_id: str) -> pd.Series:

@@ -1,0 +1,113 @@
+"""The index gives the counts and quotes the matcher gave before it: 600 phrases drawn at random from the
+corpus (1–6 words, with apostrophes, hyphens, numbers, punctuation and bracketed insertions around them;
+as written, in capitals, with ``*`` and ``word*``; families), for random speakers, compared period by
+period and quote by quote with the matcher before the index (``reference_matcher``), and in Cyrillic
+on a ParlaMint sitting."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import Corpus
+from analysis.ingest import ingest
+from analysis.measures.count import count_table, evidence
+from analysis.measures.lexicon import load, resolve_terms
+from analysis.selection import Selection
+from tests.conftest import FIXTURES
+from tests.measures import reference_matcher as ref
+
+WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+SPEAKERS = ["Vladimir Putin", "Donald Trump", "Barack Obama", "Dmitry Medvedev", "Sergei Lavrov", "George W. Bush"]
+COLUMNS = ["period", "phrase", "count", "documents", "speaker_words", "documents_with_match", "top_statement"]
+
+
+def sample_phrases(texts: list[str], n: int, rng: random.Random) -> list[str]:
+    """``n`` phrases cut from random paragraphs as they are written (punctuation inside kept)."""
+    out: list[str] = []
+    bracketed = [t for t in texts if "[" in t or "(" in t]
+    while len(out) < n:
+        text = rng.choice(bracketed if len(out) % 5 == 0 and bracketed else texts)
+        words = list(WORD.finditer(text))
+        if not words:
+            continue
+        k = rng.randint(1, min(6, len(words)))
+        i = rng.randrange(len(words) - k + 1)
+        phrase = text[words[i].start() : words[i + k - 1].end()]
+        if len(phrase) > 120:
+            continue
+        variant = len(out) % 6
+        if variant == 1:
+            phrase = phrase.upper()
+        elif variant == 2 and k >= 3:  # one word as a wildcard
+            parts = phrase.split(" ")
+            if len(parts) >= 3:
+                parts[len(parts) // 2] = "*"
+                phrase = " ".join(parts)
+        elif variant == 3 and len(words[i + k - 1].group()) > 3:  # the last word as a prefix
+            phrase = text[words[i].start() : words[i + k - 1].start() + 3] + "*"
+        elif variant == 4 and i + k < len(words):  # up to the next punctuation mark
+            phrase = text[words[i].start() : words[i + k - 1].end() + 1]
+        out.append(phrase)
+    return out
+
+
+@pytest.fixture(scope="module")
+def phrases(default_corpus) -> list[str]:
+    rng = random.Random(17)
+    texts = default_corpus._read_turns(columns=["text"], filters=[("role", "==", "speech")])["text"].tolist()
+    drawn = sample_phrases(rng.sample(texts, 20_000), 560, rng)
+    numbers = [w for t in rng.sample(texts, 4000) for w in WORD.findall(t) if any(c.isdigit() for c in w)][:20]
+    families = [t.name for t in load().entries][:20]
+    return list(dict.fromkeys(drawn + numbers + families))
+
+
+def test_at_least_500_phrases_are_compared(phrases):
+    assert len(phrases) >= 500
+    assert sum("*" in p for p in phrases) >= 80 and sum(any(c.isdigit() for c in p) for p in phrases) >= 10
+
+
+@pytest.mark.parametrize("speaker", SPEAKERS)
+def test_counts_and_quotes_equal_the_matcher_before_the_index(default_corpus, phrases, speaker):
+    selection = Selection.of(speaker=speaker, period="year")
+    turns = default_corpus.select(selection).turns
+    terms = resolve_terms(phrases, load())
+    old = ref.reference_counts(turns, phrases, "year", lexicon=load())
+    new = count_table(default_corpus, [selection], phrases, lexicon=load()).to_pandas()
+    pd.testing.assert_frame_equal(
+        new[COLUMNS].reset_index(drop=True), old[COLUMNS].reset_index(drop=True), check_dtype=False
+    )
+    rates = ["per_10k", "per_10k_low", "per_10k_high", "share_of_statements", "share_low", "share_high"]
+    pd.testing.assert_frame_equal(new[rates], old[rates], check_dtype=False)
+    quotes_old = ref.find_matches(turns, terms)
+    quotes_new = evidence(default_corpus, selection, phrases, lexicon=load())
+    key = ["doc_id", "para_no", "char_start", "phrase", "match", "left", "right"]
+    assert sorted(map(tuple, quotes_new[key].astype(str).to_numpy())) == sorted(
+        map(tuple, quotes_old[key].astype(str).to_numpy())
+    )
+    assert len(quotes_new) == int(new["count"].sum())  # kwic rows equal counts
+
+
+@pytest.fixture(scope="module")
+def parlamint(tmp_path_factory) -> Corpus:
+    out = tmp_path_factory.mktemp("parlamint")
+    ingest(FIXTURES / "parlamint", out, quiet=True)
+    return Corpus.load(out)
+
+
+def test_cyrillic_phrases_equal_the_matcher_before_the_index(parlamint):
+    rng = random.Random(5)
+    turns_all = parlamint._read_turns(columns=["text", "speaker", "role"], filters=[("role", "==", "speech")])
+    cyrillic = [t for t in turns_all["text"] if re.search("[а-яіїєґ]", t, re.I)]
+    phrases = [*sample_phrases(cyrillic, 40, rng), "слава україні"]
+    for speaker in sorted(set(turns_all["speaker"].dropna()))[:6]:
+        selection = Selection.of(speaker=speaker, period="year")
+        turns = parlamint.select(selection).turns
+        old = ref.reference_counts(turns, phrases, "year")
+        new = count_table(parlamint, [selection], phrases).to_pandas()
+        pd.testing.assert_frame_equal(
+            new[COLUMNS].reset_index(drop=True), old[COLUMNS].reset_index(drop=True), check_dtype=False
+        )

@@ -17,6 +17,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +31,7 @@ con = duckdb.connect()
 rows = con.execute(f'''
   with t as (
     select doc_id, speaker, n_words,
-           lower(regexp_replace(regexp_replace(text, '\[[^\]]*\]', '', 'g'), '\s+', ' ', 'g')) as txt
+           lower(regexp_replace(text, '\[[^\]]*\]', '', 'g')) as txt
     from read_parquet('{gen}/turns.parquet/*.parquet')
     where role = 'speech' and speaker in (select unnest(?::varchar[]))),
   d as (select doc_id, strftime(date, '%Y') as year from read_parquet('{gen}/documents.parquet'))
@@ -42,15 +43,20 @@ print(json.dumps([[s, y, int(u)] for s, y, u, _, _ in rows]))
 
 
 def timed(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, the process's own peak RSS (MiB) and its standard output."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, "CI": "true"})
-    out = proc.stdout.read() if proc.stdout else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    if status != 0:
-        raise RuntimeError(f"{cmd[:4]} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024, out.decode("utf-8")
+    """Wall seconds, the process's own peak RSS (MiB, measured by GNU time: a child forked from this
+    process would inherit its high-water mark) and its standard output."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        start = time.perf_counter()
+        res = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "CI": "true"},
+        )
+        seconds = time.perf_counter() - start
+        if res.returncode != 0:
+            raise RuntimeError(f"{cmd[:4]} failed: {res.stderr[-300:]}")
+        return seconds, int(rss.read().split()[-1]) / 1024, res.stdout
 
 
 def family_regex(names: list[str]) -> str:

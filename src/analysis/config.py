@@ -29,6 +29,7 @@ INGEST_REPORT_FILE = "ingest_report.csv"
 CORPUS_INFO_FILE = "corpus.json"
 INDEX_DIR = "index"  # the persisted index of a generation: index/part-NNN.arrow, index/documents.arrow
 INDEX_DOCUMENTS = f"{INDEX_DIR}/documents.arrow"
+SPEAKER_WORDS_KEY = b"refrain.speaker_words"  # metadata of an index part: each speaker's own words in it
 
 
 def index_part(k: int) -> str:

@@ -30,6 +30,10 @@ from analysis.errors import CorpusError
 from analysis.selection import Scope
 
 EPOCH = dt.date(1970, 1, 1)
+ROW_TABLE_AFTER = 4096  # token positions looked up at once, beyond which a part's position->row table is made
+# An index up to this size keeps its parts open between the passes of one question; a larger one opens
+# each part as it is read (the mapped pages of a finished part are let go: memory stays bounded).
+CACHE_PARTS_BYTES = 512 * 2**20
 
 
 def _flat(column: pa.ChunkedArray) -> np.ndarray:
@@ -37,6 +41,17 @@ def _flat(column: pa.ChunkedArray) -> np.ndarray:
     values = column.chunk(0).values
     data = np.frombuffer(values.buffers()[1], dtype=values.type.to_pandas_dtype())
     return data[values.offset : values.offset + len(values)]
+
+
+def _with_nulls(array: pa.Array, fill: int) -> np.ndarray:
+    """A fixed-width integer array as int64 NumPy, ``fill`` where null (read from its buffers: no
+    conversion layer, no pyarrow.compute)."""
+    values = np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype())
+    out = values[array.offset : array.offset + len(array)].astype(np.int64)
+    if array.null_count:
+        bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
+        out[~bits[array.offset : array.offset + len(array)].astype(bool)] = fill
+    return out
 
 
 def read_arrow(path: Path) -> pa.Table:
@@ -77,6 +92,7 @@ class PartIndex:
             self.vocab = values.dictionary
         self.table = table
         self.doc_rows: np.ndarray | None = None  # each row's document in the corpus index (set by it)
+        self._row_of: np.ndarray | None = None  # each token position's row, made once positions are many
 
     @classmethod
     def of_texts(cls, texts: list[str], *, speakers=None, doc_ids=None, n_words=None) -> PartIndex:
@@ -132,12 +148,21 @@ class PartIndex:
         return int(start[token + 1] - start[token])
 
     def rows_of(self, positions: np.ndarray) -> np.ndarray:
-        """The paragraph row of each token position."""
-        return np.searchsorted(self.offsets, positions, side="right") - 1
+        """The paragraph row of each token position (a binary search for a few, a lookup for many)."""
+        if len(positions) < ROW_TABLE_AFTER and self._row_of is None:
+            return np.searchsorted(self.offsets, positions, side="right") - 1
+        if self._row_of is None:
+            self._row_of = np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.offsets))
+        return self._row_of[positions].astype(np.int64)
 
     def token_ids(self, tokens: list[str]) -> list[int]:
-        """The ids of ``tokens`` in this part's vocabulary (-1 for a token it does not have): a binary
-        search each (the vocabulary is sorted), no hash table of the whole vocabulary."""
+        """The ids of ``tokens`` in this part's vocabulary (-1 for a token it does not have): for a few, a
+        binary search each (the vocabulary is sorted), no hash table of the whole vocabulary."""
+        if len(tokens) > 8:  # many tokens: one hash lookup of them all beats a binary search each
+            import pyarrow.compute as pc
+
+            found = pc.index_in(pa.array(tokens, pa.string()), value_set=self.vocab)
+            return [-1 if i is None else int(i) for i in found.to_pylist()]
         out = []
         for token in tokens:
             i = self._first_at_least(token)
@@ -177,7 +202,7 @@ class PartIndex:
     def codes(self, column: str) -> tuple[np.ndarray, list]:
         """A dictionary column as codes (-1 where empty) and the values they stand for."""
         col = self.column(column)
-        codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = _with_nulls(col.indices, -1)
         return codes, col.dictionary.to_pylist()
 
     def code_of(self, column: str, values) -> np.ndarray:
@@ -200,16 +225,20 @@ class CorpusIndex:
 
         self._memory: tuple | None = None  # (part, texts, sections) of an index built in memory
         self.generation = generation
-        files = sorted(read_manifest(generation)["files"])
+        manifest = read_manifest(generation)["files"]
+        files = sorted(manifest)
         self.part_paths = [generation / f for f in files if f.startswith(f"{config.INDEX_DIR}/part-")]
+        self._parts: dict[int, PartIndex] = {}
+        size = sum(int(meta["bytes"]) for f, meta in manifest.items() if f.startswith(f"{config.INDEX_DIR}/"))
+        self.cache_parts = size <= CACHE_PARTS_BYTES
         if not self.part_paths or config.INDEX_DOCUMENTS not in files:
             raise CorpusError(f"{generation} has no index: run `python -m analysis ingest --full` once")
         docs = read_arrow(generation / config.INDEX_DOCUMENTS)
         self.doc_ids = docs["doc_id"].combine_chunks()
-        self.doc_days = docs["date"].combine_chunks().cast(pa.int32()).to_numpy()
-        sources = docs["source"].combine_chunks().dictionary_encode()
-        self.sources = sources.dictionary.to_pylist()
-        self.doc_source = sources.indices.to_numpy(zero_copy_only=False)
+        self.doc_days = _with_nulls(docs["date"].combine_chunks().view(pa.int32()), 0)  # days since 1970
+        codes: dict[str, int] = {}
+        self.doc_source = np.array([codes.setdefault(s, len(codes)) for s in docs["source"].to_pylist()], np.int64)
+        self.sources = list(codes)
         self.documents = docs
         info = generation / config.CORPUS_INFO_FILE
         self.info = json.loads(info.read_text(encoding="utf-8")) if info.is_file() else {}
@@ -236,6 +265,7 @@ class CorpusIndex:
         self = cls.__new__(cls)
         self.generation = None  # type: ignore[assignment]
         self.part_paths = []
+        self._parts, self.cache_parts = {}, False
         self.info = {}
         doc_ids = list(docs)
         self.documents = pa.table(
@@ -276,8 +306,20 @@ class CorpusIndex:
     def part(self, k: int) -> PartIndex:
         if self._memory:
             return self._memory[0]
+        if k in self._parts:
+            return self._parts[k]
         path = self.part_paths[k]
-        return PartIndex(path, postings=path.with_name(path.name.replace("part-", "post-")))
+        part = PartIndex(path, postings=path.with_name(path.name.replace("part-", "post-")))
+        if self.cache_parts:  # a small index stays open between the passes of a question
+            self._parts[k] = part
+        return part
+
+    @cached_property
+    def doc_rank(self) -> np.ndarray:
+        """Each document's place in the order of document ids (ties of a date are broken by id)."""
+        rank = np.empty(len(self.doc_ids), dtype=np.int64)
+        rank[np.argsort(np.array(self.doc_ids.to_pylist(), dtype=object), kind="stable")] = np.arange(len(rank))
+        return rank
 
     @cached_property
     def doc_position(self) -> dict[str, int]:
@@ -333,16 +375,14 @@ class CorpusIndex:
     def words_by_speaker(self) -> dict[str, int]:
         """Each speaker's own words (paragraphs in the role ``speech``) in the whole corpus: the sums the
         ingest wrote in each part's metadata (counted here for an index made in memory)."""
-        from analysis.ingest.index import SPEAKER_WORDS_KEY
-
         if self._memory is not None:
             return self.words_by_speaker_in(Scope())
         totals: dict[str, int] = {}
         for k in range(len(self)):
             meta = self.part(k).table.schema.metadata or {}
-            if SPEAKER_WORDS_KEY not in meta:
+            if config.SPEAKER_WORDS_KEY not in meta:
                 return self.words_by_speaker_in(Scope())
-            for name, n in json.loads(meta[SPEAKER_WORDS_KEY]).items():
+            for name, n in json.loads(meta[config.SPEAKER_WORDS_KEY]).items():
                 totals[name] = totals.get(name, 0) + n
         return totals
 

@@ -23,6 +23,7 @@ from analysis import config, csvout, params
 STAGES = ("analysis.ingest", "analysis.measures", "analysis.quality", "analysis.publish")
 _DECLARES = re.compile(r"^(?:MEASURE|COMMAND) = ", re.M)
 CELL_WIDTH = 60  # a terminal listing shortens longer cells (the CSV has them whole)
+LEAN_EXIT = False  # set when a lean measure has written its output: ``python -m analysis`` exits at once
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,6 +127,8 @@ def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
             result.evidence, phrases=given.phrases, searched=result.searched, corpus=corpus.info, hints=result.hints
         )
     _write(text, out)
+    global LEAN_EXIT
+    LEAN_EXIT = unit.lean
     return 0
 
 

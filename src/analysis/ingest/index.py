@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis import config
 from analysis.text import fold, spoken
 from analysis.tokens import BREAK, tokenize
 
@@ -117,9 +118,6 @@ def postings(index: pa.Table) -> pa.Table:
     )
 
 
-SPEAKER_WORDS_KEY = b"refrain.speaker_words"  # schema metadata of a part: each speaker's own words in it
-
-
 def speaker_words(turns: pa.Table) -> dict[str, int]:
     """Each named speaker's words in the paragraphs of role ``speech`` (who can be asked about)."""
     speech = turns.filter(pc.and_(pc.equal(turns["role"], "speech"), pc.is_valid(turns["speaker"])))
@@ -132,6 +130,6 @@ def write_index(turns: pa.Table, path: Path, postings_path: Path) -> None:
     (through temporary files)."""
     table = build_index(turns)
     words = json.dumps(dict(sorted(speaker_words(turns).items())), ensure_ascii=False)
-    table = table.replace_schema_metadata({SPEAKER_WORDS_KEY: words.encode("utf-8")})
+    table = table.replace_schema_metadata({config.SPEAKER_WORDS_KEY: words.encode("utf-8")})
     write_arrow(table, path)
     write_arrow(postings(table), postings_path)

@@ -39,19 +39,33 @@ class Result:
 
 
 def per_speaker(corpus: Any, params: Any, table_of: Callable[[Any], Any]) -> Result:
-    """A measure computed speaker by speaker (``table_of(selection)``, a DataFrame each), as one table
-    whose first column names the speaker."""
-    import pandas as pd
-
+    """A measure computed speaker by speaker (``table_of(selection)``, a DataFrame or an Arrow table
+    each), as one table whose first column names the speaker."""
     selections = corpus.selections(params)
-    tables = []
-    for selection in selections:
-        table = table_of(selection)
-        if "speaker" not in table.columns:
-            table.insert(0, "speaker", selection.speaker)
-        tables.append(table)
-    out = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
+    tables = [_with_speaker(table_of(s), s.speaker) for s in selections]
+    if len(tables) == 1:
+        out = tables[0]
+    elif type(tables[0]).__module__.startswith("pyarrow"):
+        import pyarrow as pa
+
+        out = pa.concat_tables(tables)
+    else:
+        import pandas as pd
+
+        out = pd.concat(tables, ignore_index=True)
     return Result(out, searched=[s.describe() for s in selections])
+
+
+def _with_speaker(table: Any, speaker: str) -> Any:
+    if type(table).__module__.startswith("pyarrow"):
+        if "speaker" in table.column_names:
+            return table
+        import pyarrow as pa
+
+        return table.add_column(0, "speaker", pa.array([speaker] * table.num_rows, pa.string()))
+    if "speaker" not in table.columns:
+        table.insert(0, "speaker", speaker)
+    return table
 
 
 @dataclass(frozen=True)

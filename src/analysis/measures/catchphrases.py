@@ -18,12 +18,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from analysis import config, safe_yaml
@@ -31,12 +32,15 @@ from analysis.corpus import Corpus
 from analysis.index import CorpusIndex
 from analysis.measures import Measure, Result, per_speaker
 from analysis.measures.match import Query
-from analysis.measures.ngrams import Level, Vocabulary, Words, frequent, prune, seen_in
-from analysis.measures.search import search
+from analysis.measures.ngrams import Level, Vocabulary, Words, boilerplate, frequent, prune
+from analysis.measures.search import search, selects, union
 from analysis.measures.stats import log_ratio
 from analysis.measures.stopwords import STOP_WORDS
 from analysis.params import TopParams, param
 from analysis.selection import Scope, Selection, SelectionParams
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PUBLISHER_ROLES = ("lead", "narration", "heading", "headline", "editorial", "boilerplate")
 COLUMNS = [
@@ -77,7 +81,7 @@ def compute(corpus: Corpus, params: CatchphrasesParams) -> Result:
     return per_speaker(
         corpus,
         params,
-        lambda selection: discover_in(
+        lambda selection: catchphrase_table(
             corpus.index,
             corpus.scope(selection),
             publisher=publisher,
@@ -91,7 +95,12 @@ def compute(corpus: Corpus, params: CatchphrasesParams) -> Result:
 
 
 MEASURE = Measure(
-    "catchphrases", "recurring phrases of a speaker across statements", CatchphrasesParams, "catchphrases.csv", compute
+    "catchphrases",
+    "recurring phrases of a speaker across statements",
+    CatchphrasesParams,
+    "catchphrases.csv",
+    compute,
+    lean=True,
 )
 
 
@@ -201,7 +210,12 @@ def discover(
     )
 
 
-def discover_in(
+def discover_in(index: CorpusIndex, scope: Scope, **options) -> pd.DataFrame:
+    """:func:`catchphrase_table` as a DataFrame."""
+    return catchphrase_table(index, scope, **options).to_pandas()
+
+
+def catchphrase_table(
     index: CorpusIndex,
     scope: Scope,
     *,
@@ -213,7 +227,7 @@ def discover_in(
     top: int = 50,
     stop_words: Iterable[str] = STOP_WORDS,
     stop_list: list[frozenset[str]] | None = None,
-) -> pd.DataFrame:
+) -> pa.Table:
     """Recurring phrases of the words ``scope`` selects, most widespread first (see the module docstring).
 
     With a ``reference`` (other speakers' words), only phrases distinctive of the speaker are kept:
@@ -233,17 +247,16 @@ def discover_in(
     levels = frequent(words, min_n=min_n, max_n=max_n, min_docs=min_docs)
     keep = prune(words, levels, NESTED)
     if publisher is not None and levels:
-        boiler = Words(index, vocab, publisher)
-        for n, level in levels.items():
-            keep[n] &= ~seen_in(boiler, n, level.hashes[keep[n]], keep[n], min_docs)
+        seen = boilerplate(Words(index, vocab, publisher), levels, keep, min_docs)
+        for n in levels:
+            keep[n] &= ~seen[n]
     stops = set(stop_list if stop_list is not None else stop_phrases()[1])
     candidates = _ranked(words, levels, keep, stop, stops, top * 4)
-    if not candidates:
-        return pd.DataFrame(columns=COLUMNS)
-    found = summarise_in(index, scope, candidates, reference=reference)
-    if reference is not None:
-        found = found[(found["log_ratio_low"] > 0) & (found["log_ratio"] >= DISTINCT)]
-    return found.head(top).reset_index(drop=True)
+    found = phrase_summary(index, scope, candidates, reference=reference)
+    if reference is not None and found.num_rows:
+        lr, low = found["log_ratio"].to_numpy(), found["log_ratio_low"].to_numpy()
+        found = found.filter(pa.array((low > 0) & (lr >= DISTINCT)))
+    return found.slice(0, top)
 
 
 def summarise(
@@ -259,56 +272,73 @@ def summarise(
     )
 
 
-def summarise_in(
-    index: CorpusIndex, scope: Scope, phrases: list[str], *, reference: Scope | None = None
-) -> pd.DataFrame:
-    """Statements, years, uses, rates and first/last date of each phrase, from the evidence matcher itself.
+def summarise_in(index: CorpusIndex, scope: Scope, phrases: list[str], *, reference: Scope | None = None):
+    """:func:`phrase_summary` as a DataFrame."""
+    return phrase_summary(index, scope, phrases, reference=reference).to_pandas()
+
+
+def phrase_summary(index: CorpusIndex, scope: Scope, phrases: list[str], *, reference: Scope | None = None) -> pa.Table:
+    """Statements, years, uses, rates and first/last date of each phrase, from the evidence matcher itself
+    (the speaker's words and the reference searched in one pass), most widespread first.
 
     ``reference_per_10k`` and ``log_ratio`` compare the speaker's rate with the reference's (other
     speakers' words), with the same size-split pseudo-count as keyness.
     """
     if not phrases:
-        return pd.DataFrame(columns=COLUMNS)
+        return _empty()
     query = Query(phrases)
-    mine = search(index, scope, query, chars=False)
-    if not mine.n_hits:
-        return pd.DataFrame(columns=COLUMNS)
-    doc = mine.par_doc[mine.hit_par]
-    hits = pd.DataFrame(
-        {
-            "phrase": [query.terms[t].name for t in mine.hit_term.tolist()],
-            "doc": doc,
-            "day": index.doc_days[doc],
-            "doc_id": index.doc_ids.take(pa.array(doc)).to_pylist(),
-            "order": np.arange(len(doc)),
-        }
-    ).sort_values(["day", "doc_id", "order"], kind="stable")
-    dates = pd.to_datetime(hits["day"], unit="D")
-    hits = hits.assign(date=dates)
-    g = hits.groupby("phrase", sort=False)
-    out = pd.DataFrame(
-        {
-            "statements": g["doc_id"].nunique(),
-            "years": g["date"].agg(lambda d: d.dt.year.nunique()),
-            "uses": g.size(),
-            "first_date": g["date"].min().dt.strftime("%Y-%m-%d"),
-            "last_date": g["date"].max().dt.strftime("%Y-%m-%d"),
-            "example_doc_id": g["doc_id"].first(),
-        }
-    ).reset_index()
-    words = max(int(mine.par_words.sum()), 1)
-    out["per_10k"] = (out["uses"] / words * 10_000).round(3)
+    found = search(index, union([scope, reference]) if reference is not None else scope, query, chars=False)
+    mine = selects(found, scope) if reference is not None else np.ones(len(found.par_doc), dtype=bool)
+    hit = np.flatnonzero(mine[found.hit_par])
+    if not len(hit):
+        return _empty()
+    doc = found.par_doc[found.hit_par[hit]]
+    term = found.hit_term[hit]
+    day = index.doc_days[doc].astype(np.int64)
+    order = np.lexsort((np.arange(len(hit)), index.doc_rank[doc], day, term))  # per phrase, oldest first
+    term, doc, day = term[order], doc[order], day[order]
+    present, first = np.unique(term, return_index=True)
+    last = np.r_[first[1:], len(term)] - 1
+    year = day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+    statements = np.array([len(np.unique(doc[a : b + 1])) for a, b in zip(first, last, strict=True)], np.int64)
+    years = np.array([len(np.unique(year[a : b + 1])) for a, b in zip(first, last, strict=True)], np.int64)
+    uses = last - first + 1
+    words = max(int(found.par_words[mine].sum()), 1)
+    names = [query.terms[t].name for t in present.tolist()]
     if reference is not None:
-        ref = search(index, reference, query, chars=False)
-        ref_words = max(int(ref.par_words.sum()), 1)
-        counts = np.bincount(ref.hit_term, minlength=len(query.terms))
-        by_name = {t.name: int(c) for t, c in zip(query.terms, counts, strict=True)}
-        r = out["phrase"].map(by_name).fillna(0).astype(float)
-        lr, low, _ = log_ratio(out["uses"], words, r, ref_words)
-        out["reference_per_10k"] = (r / ref_words * 10_000).round(3)
-        out["log_ratio"], out["log_ratio_low"] = np.round(lr, 3), np.round(low, 3)
+        theirs = selects(found, reference) & (found.par_speaker >= 0)
+        ref_words = max(int(found.par_words[theirs].sum()), 1)
+        r = np.bincount(found.hit_term[theirs[found.hit_par]], minlength=len(query.terms))[present].astype(float)
+        lr, low, _ = log_ratio(uses, words, r, ref_words)
+        reference_rate, lr, low = np.round(r / ref_words * 10_000, 3), np.round(lr, 3), np.round(low, 3)
     else:
-        out["reference_per_10k"] = out["log_ratio"] = out["log_ratio_low"] = np.nan
-    out["n_words"] = out["phrase"].str.split().str.len()
-    out = out.sort_values(["statements", "years", "n_words", "phrase"], ascending=[False, False, False, True])
-    return out[COLUMNS].reset_index(drop=True)
+        reference_rate = lr = low = np.full(len(present), np.nan)
+    n_words = np.array([len(n.split()) for n in names], dtype=np.int64)
+    table = pa.table(
+        {
+            "phrase": pa.array(names, pa.string()),
+            "n_words": n_words,
+            "statements": statements,
+            "years": years,
+            "uses": uses.astype(np.int64),
+            "per_10k": np.round(uses / words * 10_000, 3),
+            "reference_per_10k": reference_rate,
+            "log_ratio": lr,
+            "log_ratio_low": low,
+            "first_date": pa.array([_iso(d) for d in day[first].tolist()], pa.string()),
+            "last_date": pa.array([_iso(d) for d in day[last].tolist()], pa.string()),
+            "example_doc_id": index.doc_ids.take(pa.array(doc[first])),
+        }
+    )
+    ranked = sorted(range(len(names)), key=lambda i: (-statements[i], -years[i], -n_words[i], names[i]))
+    return table.take(pa.array(ranked, pa.int64()))
+
+
+def _iso(day: int) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()
+
+
+def _empty() -> pa.Table:
+    text, whole = ("phrase", "first_date", "last_date", "example_doc_id"), ("n_words", "statements", "years", "uses")
+    kinds = [(c, pa.string() if c in text else pa.int64() if c in whole else pa.float64()) for c in COLUMNS]
+    return pa.schema(kinds).empty_table()

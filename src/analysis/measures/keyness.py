@@ -109,8 +109,10 @@ def count_terms(s: Stream, vocab: Vocabulary, *, ngram: int, drop_stop_words: bo
         positions, keys = positions[keep], keys[keep]
     docs = s.doc[positions]
     if len(keys):
-        unique, which, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-        pairs, pair_counts = np.unique(np.stack([which.ravel(), docs], axis=1), axis=0, return_counts=True)
+        unique, which, counts = _unique_rows(keys)
+        span = int(docs.max()) + 1
+        pair_keys, pair_counts = np.unique(which * span + docs, return_counts=True)
+        pairs = np.stack([pair_keys // span, pair_keys % span], axis=1)
     else:
         unique, counts = np.zeros((0, keys.shape[1]), np.int64), np.zeros(0, np.int64)
         pairs, pair_counts = np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
@@ -127,6 +129,25 @@ def count_terms(s: Stream, vocab: Vocabulary, *, ngram: int, drop_stop_words: bo
         for (term, doc), n in zip(pairs.tolist(), pair_counts.tolist(), strict=True):
             out.by_doc.setdefault(names[term], Counter())[doc_names[doc]] += n
     return out
+
+
+def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(keys, axis=0, return_inverse=True, return_counts=True)``, on one integer per row
+    (the row's ids as digits of one number) instead of rows compared column by column."""
+    low = keys.min(axis=0)
+    base = int((keys - low).max()) + 1
+    if base ** keys.shape[1] >= 2**62:  # too wide to be one number: rows compared as rows
+        unique, which, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        return unique, which.ravel(), counts
+    packed = np.zeros(len(keys), dtype=np.int64)
+    for j in range(keys.shape[1]):
+        packed = packed * base + (keys[:, j] - low[j])
+    values, which, counts = np.unique(packed, return_inverse=True, return_counts=True)
+    unique = np.zeros((len(values), keys.shape[1]), dtype=keys.dtype)
+    for j in reversed(range(keys.shape[1])):
+        unique[:, j] = values % base + low[j]
+        values = values // base
+    return unique, which, counts
 
 
 def keyness(

@@ -273,6 +273,10 @@ def _documents(hashes: np.ndarray, docs: np.ndarray, positions: np.ndarray, min_
     """The hashes found in at least ``min_docs`` documents (sorted), their numbers of documents and a
     position of each: hash grouping in Arrow (no sort of the whole level)."""
     table = pa.table({"h": hashes, "d": docs, "p": positions})
+    if min_docs > 1 and len(hashes):  # most n-grams occur once: only those seen often enough are paired
+        often = table.group_by("h", use_threads=False).aggregate([("h", "count")])
+        often = often.filter(pc.greater_equal(often["h_count"], min_docs))["h"]
+        table = table.filter(pc.is_in(table["h"], value_set=often))
     pairs = table.group_by(["h", "d"], use_threads=False).aggregate([("p", "min")])
     per = pairs.group_by("h", use_threads=False).aggregate([("d", "count"), ("p_min", "min")])
     frequent = per.filter(pc.greater_equal(per["d_count"], min_docs))
@@ -285,26 +289,47 @@ def _documents(hashes: np.ndarray, docs: np.ndarray, positions: np.ndarray, min_
     )
 
 
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # multiplying by it spreads a hash over the high bits
+
+
 def member(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """For each of ``values``, whether it is in ``sorted_values`` (binary search: no sort of ``values``)."""
-    if not len(sorted_values):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    return sorted_values[at] == values
+    """For each of ``values``, whether it is in ``sorted_values`` (binary search: no sort of ``values``).
 
-
-def seen_in(words: Words, n: int, hashes: np.ndarray, mask: np.ndarray, min_docs: int) -> np.ndarray:
-    """For each n-gram of a level (``mask`` selects the ``hashes`` asked about, sorted), whether it occurs
-    in ``words`` within a clause in at least ``min_docs`` documents."""
-    out = np.zeros(len(mask), dtype=bool)
-    if len(words.key) < n or not len(hashes):
+    Many values against fewer sorted ones: a bit table of the sorted values' hashed high bits first
+    rules out most values at the cost of one lookup each; only the rest are searched."""
+    out = np.zeros(len(values), dtype=bool)
+    if not len(sorted_values) or not len(values):
         return out
-    count = len(words.key) - n + 1
-    h = _hash_at(words, np.arange(count), n)
-    at = np.flatnonzero(member(hashes, h) & (words.clause[n - 1 :] == words.clause[:count]))
-    if len(at):
-        found = _documents(h[at], words.doc[at], at, min_docs).hashes
-        out[np.flatnonzero(mask)] = member(found, hashes)
+    candidates = np.arange(len(values))
+    if len(values) > 4 * len(sorted_values):
+        bits = min(max((8 * len(sorted_values)).bit_length(), 10), 26)
+        shift = np.uint64(64 - bits)
+        table = np.zeros(1 << bits, dtype=bool)
+        table[((sorted_values.astype(np.uint64) * _FIBONACCI) >> shift).astype(np.int64)] = True
+        candidates = np.flatnonzero(table[((values.astype(np.uint64) * _FIBONACCI) >> shift).astype(np.int64)])
+    asked = values[candidates]
+    at = np.minimum(np.searchsorted(sorted_values, asked), len(sorted_values) - 1)
+    out[candidates] = sorted_values[at] == asked
+    return out
+
+
+def boilerplate(words: Words, levels: dict[int, Level], keep: dict[int, np.ndarray], min_docs: int) -> dict:
+    """Per length, a mask of the kept n-grams of the level (``keep``) that occur in ``words`` within a
+    clause in at least ``min_docs`` documents: the publisher's recurring text. The n-gram hashes of
+    ``words`` are rolled from one length to the next (each position hashed once per length)."""
+    out = {n: np.zeros(len(level.hashes), dtype=bool) for n, level in levels.items()}
+    key, clause = words.key, words.clause
+    h = key.copy()
+    for n in range(1, max(levels, default=0) + 1):
+        if n > 1:
+            h = h[:-1] * _P + key[n - 1 :]
+        if n not in levels or not keep[n].any() or not len(h):
+            continue
+        asked = levels[n].hashes[keep[n]]
+        at = np.flatnonzero(member(asked, h) & (clause[n - 1 :] == clause[: len(h)]))
+        if len(at):
+            found = _documents(h[at], words.doc[at], at, min_docs).hashes
+            out[n][np.flatnonzero(keep[n])] = member(found, asked)
     return out
 
 

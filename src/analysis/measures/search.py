@@ -91,6 +91,48 @@ def search(index: CorpusIndex, scope: Scope, query: Query | None, *, chars: bool
     return out
 
 
+def union(scopes: Sequence[Scope]) -> Scope:
+    """A scope that holds every paragraph of each of ``scopes`` (and perhaps more): several sides of a
+    question searched in one pass, told apart afterwards by :func:`selects`."""
+    first = scopes[0]
+    bounds = [(s.start, s.end) for s in scopes]
+    speakers = None if any(s.speakers is None for s in scopes) else frozenset().union(*(s.speakers for s in scopes))
+    documents = None if any(s.documents is None for s in scopes) else frozenset().union(*(s.documents for s in scopes))
+    return Scope(
+        speakers,
+        None if any(b[0] is None for b in bounds) else min(b[0] for b in bounds),
+        None if any(b[1] is None for b in bounds) else max(b[1] for b in bounds),
+        first.source if all(s.source == first.source for s in scopes) else None,
+        frozenset().union(*(s.roles for s in scopes)),
+        frozenset.intersection(*(s.exclude for s in scopes)),
+        documents,
+    )
+
+
+def selects(found: Search, scope: Scope) -> np.ndarray:
+    """For each paragraph of a search (made over a wider scope, :func:`union`), whether ``scope`` holds it.
+    The search's paragraphs are all of one role set; roles are not told apart here."""
+    index, n = found.index, len(found.par_doc)
+    names = np.array([*found.speakers, None], dtype=object)[found.par_speaker]  # code -1: the last, None
+    keep = np.ones(n, dtype=bool)
+    if scope.speakers is not None:
+        keep &= np.isin(names, list(scope.speakers))
+    if scope.exclude:
+        keep &= ~np.isin(names, list(scope.exclude)) & (found.par_speaker >= 0)
+    days = index.doc_days[found.par_doc]
+    if scope.start is not None:
+        keep &= days >= scope.start
+    if scope.end is not None:
+        keep &= days <= scope.end
+    if scope.source:
+        code = index.sources.index(scope.source) if scope.source in index.sources else -1
+        keep &= index.doc_source[found.par_doc] == code
+    if scope.documents is not None:
+        wanted = [index.doc_position[d] for d in scope.documents if d in index.doc_position]
+        keep &= np.isin(found.par_doc, wanted)
+    return keep
+
+
 # --- quotes --------------------------------------------------------------------------------------
 
 EVIDENCE_FIELDS = ("doc_id", "para_no", "date", "title", "source_url", "speaker", "section")

@@ -34,8 +34,7 @@ class CatchphrasesStory(Story):
         super().__init__(params)
         self.min_words, self.max_words = params.min_phrase_words, params.max_phrase_words
         self.min_statements = params.min_statements
-        self.found = compute(self.corpus, params).table
-        self.found = self.found.drop(columns=["speaker"]) if "speaker" in self.found.columns else self.found
+        self.found = compute(self.corpus, params).table.drop_columns(["speaker"]).to_pandas()
         timeline = params.timeline
         self.follow: list[str] = list(self.found["phrase"].head(timeline))
 

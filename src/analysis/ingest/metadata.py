@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from analysis.ingest.importers import companion_of, document_suffixes
 from analysis.ingest.schema import FileResult, bounded
@@ -83,6 +84,7 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
+@lru_cache(maxsize=1 << 16)
 def classify(name: str) -> str:
     """``metadata``, ``archive``, ``document`` (some importer may read it) or ``unsupported``."""
     low = name.lower()

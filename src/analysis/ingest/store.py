@@ -232,8 +232,9 @@ def write_outputs(
         mine = part == k
         fresh_keys = pa.array(keys[mine & fresh])
         tables = []
-        for seg in by_bucket.get(k, []):
-            t = read_segment(seg)
+        spilled = [read_segment(seg) for seg in by_bucket.get(k, [])]
+        if spilled:  # the part's spilled rows, filtered once (not segment by segment)
+            t = pa.concat_tables(spilled, promote_options="permissive")
             t = t.filter(pc.is_in(t[KEY], value_set=fresh_keys))
             if t.num_rows:
                 tables.append(t.drop_columns([KEY]))

@@ -69,6 +69,7 @@ def importers() -> tuple[Importer, ...]:
     return tuple(sorted(found, key=lambda i: (i.priority, i.name)))
 
 
+@lru_cache(maxsize=1)
 def document_suffixes() -> frozenset[str]:
     """Suffixes of files some importer may read (everything else is listed as unsupported)."""
     return frozenset().union(*(i.suffixes for i in importers()))

@@ -27,7 +27,7 @@ all: setup
 
 ## Build data/processed from data/raw (Parquet tables + ingest report)
 corpus: setup
-	$(BIN)/python -m analysis ingest --raw data/raw --out data/processed
+	$(BIN)/python -m analysis ingest --raw-dir data/raw --processed-dir data/processed
 
 ## Execute every notebook with papermill and write reports/*.html and reports/index.html
 reports: setup
@@ -54,9 +54,10 @@ test-fast: setup
 test: setup system-deps lint
 	$(BIN)/python -m pytest
 
-## Benchmarks on the 7,085-page archive in ../shared (needs Debian's ripgrep); writes benchmarks/RESULTS.md
+## Benchmarks: the 7,085-page archive, the questions beside DuckDB, 100M words on a LocalCluster; writes benchmarks/RESULTS.md
 bench: setup
 	@command -v rg >/dev/null || { echo "installing ripgrep (Debian package)"; apt-get install -y -qq ripgrep; }
+	@[ -x /usr/bin/time ] || { echo "installing GNU time (Debian package)"; apt-get install -y -qq time; }
 	$(BIN)/python benchmarks/run.py --runs 3 --write
 
 ## Open JupyterLab at the project root, the notebooks folder open (a notebook run there writes to build/runs/)

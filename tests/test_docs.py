@@ -126,3 +126,32 @@ def test_readme_says_what_the_default_corpus_holds(default_corpus):
     assert holdings.readme_section() == holdings.markdown(default_corpus), (
         "README.md's corpus section is out of date: run `python -m analysis docs --readme`"
     )
+
+
+def _documented_commands(text: str) -> list[tuple[str, list[str]]]:
+    """Each ``python -m analysis NAME --flag …`` of a text (continued lines joined): its name and flags."""
+    import re
+
+    joined = re.sub(r"\\\n\s*", " ", text)
+    found = []
+    for match in re.finditer(r"python -m analysis ([a-z][a-z-]*)([^\n`|]*)", joined):
+        rest = match.group(2).split("#")[0]
+        found.append((match.group(1), re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest)))
+    return found
+
+
+@pytest.mark.parametrize("doc", ["README.md", "src/analysis/README.md"])
+def test_every_documented_command_and_option_exists(doc):
+    """The commands and options the docs show are the registry's: a renamed flag fails here."""
+    from analysis.cli import build_parser, units
+
+    registered = units()
+    parser = build_parser(registered)
+    sub = next(a for a in parser._actions if a.dest == "command").choices
+    shown = _documented_commands((config.PROJ_ROOT / doc).read_text(encoding="utf-8"))
+    assert shown or doc != "README.md"
+    for name, flags in shown:
+        assert name in registered, f"{doc}: `python -m analysis {name}` is no command"
+        known = {o for a in sub[name]._actions for o in a.option_strings}
+        unknown = [f for f in flags if f not in known]
+        assert not unknown, f"{doc}: `{name}` has no option {unknown} (has {sorted(known)})"

@@ -1,7 +1,7 @@
 """The house's layout: stages import only from earlier stages, no cycles, no module over 400 lines.
 
 Stages, in order: shared (config, errors, safe_yaml, csvout, text, tokens, names, speakers, params,
-selection) → ingest → processed (corpus, index) → measures → quality → publish → cli. A module may import from
+engine, selection) → ingest → processed (corpus, index) → measures → quality → publish → cli. A module may import from
 its own stage and from earlier ones, never from a later one.
 """
 
@@ -27,6 +27,7 @@ SHARED = {
     "speakers",
     "selection",
     "params",
+    "engine",
     "__init__",
 }
 

@@ -210,7 +210,7 @@ def hostile_report(tmp_path_factory):
                         "name": "hostile-profile",
                         "notebook": "06-profile-statement.ipynb",
                         "title": "Hostile profile",
-                        "parameters": {"doc_id": "hostile", "min_words": 3},
+                        "parameters": {"doc_id": "hostile", "min_phrase_words": 3},
                     },
                 ]
             }

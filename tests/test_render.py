@@ -13,7 +13,7 @@ from analysis.publish.render import RenderError, ReportSpec, check_parameters, l
 
 pytestmark = pytest.mark.notebook
 
-SMALL = {"speaker": "Vladimir Putin", "phrases": ["That's all there is to it", "It shows as text"], "period": "year"}
+SMALL = {"speakers": ["Vladimir Putin"], "phrases": ["That's all there is to it", "It shows as text"], "period": "year"}
 
 
 def write_config(path, reports):
@@ -67,7 +67,7 @@ def test_failing_notebook_is_named_kept_and_not_published(fixture_corpus, tmp_pa
                 "name": "broken",
                 "notebook": "01-track-phrases.ipynb",
                 "title": "Broken",
-                "parameters": {**SMALL, "period": "week"},
+                "parameters": {**SMALL, "speakers": ["Nobody Atall"]},  # valid as declared; fails in the kernel
             },
         ],
     )
@@ -76,7 +76,7 @@ def test_failing_notebook_is_named_kept_and_not_published(fixture_corpus, tmp_pa
         config_path=cfg, reports_dir=reports, processed_dir=fixture_corpus.path, build_dir=tmp_path / "build"
     )
     assert len(failures) == 1
-    assert "01-track-phrases.ipynb" in failures[0] and "period must be one of" in failures[0]
+    assert "01-track-phrases.ipynb" in failures[0] and "no words in this corpus" in failures[0]
     assert (tmp_path / "build" / "executed" / "broken.ipynb").exists()
     assert not (reports / "broken.html").exists()
     assert not (reports / "broken").exists()
@@ -172,7 +172,7 @@ def test_notebook_options_a_journalist_may_set(fixture_corpus, tmp_path, noteboo
     "bad, message",
     [
         ({"per": "minutes"}, "per must be one of"),
-        ({"speaker": "Nobody Atall"}, "no words in this corpus"),
+        ({"speakers": ["Nobody Atall"]}, "no words in this corpus"),
         ({"start": "yesterday"}, "ISO date"),
     ],
 )

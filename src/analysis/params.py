@@ -27,6 +27,7 @@ from dataclasses import MISSING, dataclass, field
 from functools import cache
 from typing import Any
 
+from analysis import config
 from analysis.errors import ParameterError
 
 TRUE, FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off", ""}
@@ -69,7 +70,7 @@ class Params:
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
-            value = coerce(f.name, getattr(self, f.name), _kinds(type(self))[f.name])
+            value = coerce(f.name, getattr(self, f.name), _kinds(_type(self))[f.name])
             _check(f, value)
             object.__setattr__(self, f.name, value)
         self.validate()
@@ -81,7 +82,7 @@ class Params:
     def of(cls, values: Mapping[str, Any], *, where: str = "") -> Params:
         """The parameters from a mapping (a reports.yaml entry, a notebook's namespace): an unknown name
         is an error naming the closest declared one and all of them."""
-        names = list(_fields(cls))
+        names = list(_fields(_type(cls)))
         unknown = [n for n in values if n not in names]
         if unknown:
             hints = []
@@ -106,9 +107,42 @@ class Params:
         return dataclasses.replace(self, **changes)
 
 
+ENGINES = ("local", "dask")
+ENGINE_FILE = config.CONFIG_DIR / "engine.yaml"
+
+
+@cache
+def configured_engine() -> dict[str, str]:
+    """The engine and scheduler of ``config/engine.yaml`` (local, none, when the file is absent)."""
+    from analysis import safe_yaml
+
+    data = safe_yaml.load(ENGINE_FILE.read_bytes(), what=str(ENGINE_FILE)) if ENGINE_FILE.is_file() else {}
+    data = data or {}
+    return {"engine": str(data.get("engine") or "local"), "scheduler": str(data.get("scheduler") or "")}
+
+
 @dataclass(frozen=True)
-class CorpusParams(Params):
-    """Where the processed corpus is (every unit that reads it)."""
+class EngineParams(Params):
+    """Where the part-by-part work runs (:mod:`analysis.engine`); empty values: ``config/engine.yaml``'s."""
+
+    engine: str = param(
+        "",
+        "where part-by-part work runs: local (this machine) or dask (a dask.distributed cluster); "
+        "empty for config/engine.yaml's (local unless set there)",
+        choices=("", *ENGINES),
+        tail=True,
+    )
+    scheduler: str = param(
+        "",
+        "the dask scheduler's address (tcp://host:8786); empty for config/engine.yaml's, and with none there "
+        "a LocalCluster of this machine's cores",
+        tail=True,
+    )
+
+
+@dataclass(frozen=True)
+class CorpusParams(EngineParams):
+    """Where the processed corpus is (every unit that reads it), and the engine that reads it."""
 
     processed_dir: str = param("", "processed corpus folder; empty for data/processed", tail=True)
 
@@ -208,6 +242,15 @@ def ordered(cls: type) -> list[dataclasses.Field]:
     return [f for f in fields if not f.metadata.get("tail")] + [f for f in fields if f.metadata.get("tail")]
 
 
+def _type(obj: Any) -> Any:
+    """A parameter class (or an instance's) typed ``Any``: a frozen dataclass's hash confuses mypy's cache key check."""
+    return obj if isinstance(obj, type) else type(obj)
+
+
+def _default(f: dataclasses.Field) -> Any:
+    return f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
+
+
 @cache
 def _fields(cls: type) -> dict[str, dataclasses.Field]:
     return {f.name: f for f in dataclasses.fields(cls)}
@@ -241,14 +284,18 @@ def add_arguments(parser: Any, cls: type) -> None:
             continue
         kind = typing.get_origin(_kinds(cls)[name]) or _kinds(cls)[name]
         flag = "--" + (meta.get("one") or name).replace("_", "-")
-        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        default = _default(f)
         shown = meta["help"] + _default_note(default, meta)
         if kind is bool:
             parser.add_argument(flag, dest=name, action="store_true", default=None, help=shown)
         elif kind is list:
             parser.add_argument(flag, dest=name, action="append", default=None, help=shown + " (repeat for several)")
         else:
-            metavar = "{" + ",".join(map(str, meta["choices"])) + "}" if meta.get("choices") else name.upper()
+            metavar = (
+                "{" + ",".join(str(c) for c in meta["choices"] if c != "") + "}"
+                if meta.get("choices")
+                else name.upper()
+            )
             parser.add_argument(flag, dest=name, default=None, metavar=metavar, help=shown)
 
 
@@ -258,7 +305,7 @@ def _default_note(default: Any, meta: Mapping) -> str:
     return f" (default: {', '.join(default) if isinstance(default, list) else default})"
 
 
-def from_arguments(cls: type, namespace: Any) -> Any:
+def from_arguments(cls: Any, namespace: Any) -> Any:
     """The parameters of ``cls`` given on a command line (options not given keep their defaults)."""
     values = {n: getattr(namespace, n) for n in _fields(cls) if getattr(namespace, n, None) is not None}
     return cls.of(values)
@@ -270,7 +317,7 @@ def cell(cls: type) -> str:
     for f in ordered(cls):
         name = f.name
         kind = typing.get_origin(_kinds(cls)[name]) or _kinds(cls)[name]
-        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        default = _default(f)
         text = repr(default) if isinstance(default, (bool, int, float)) else json.dumps(default, ensure_ascii=False)
         lines.append(f"{name}: {kind.__name__} = {text}  # {f.metadata['help']}")
     return "\n".join(lines)

@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             message += f": {exc.filename}"
         print(f"error: {message}", file=sys.stderr)
         return 2
+    finally:
+        if "analysis.engine" in sys.modules:  # a cluster started for this command is stopped
+            sys.modules["analysis.engine"].close_all()
 
 
 def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
@@ -106,8 +109,10 @@ def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
     corpus = None
     if isinstance(given, params.CorpusParams):
         from analysis.corpus import Corpus
+        from analysis.engine import engine_for
 
         corpus = Corpus.load(given.processed_dir or config.PROCESSED_DIR)
+        corpus.index.engine = engine_for(given)
     result = unit.compute(corpus, given)
     for hint in result.hints:
         print(f"hint: {hint}", file=sys.stderr)
@@ -123,12 +128,12 @@ def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
     else:  # html: the quotes as a page saying what was searched
         from analysis.publish.evidence import kwic_page
 
-        text = kwic_page(
-            result.evidence, phrases=given.phrases, searched=result.searched, corpus=corpus.info, hints=result.hints
-        )
+        info = corpus.info if corpus is not None else {}
+        shown = dict(phrases=given.phrases, searched=result.searched, corpus=info, hints=result.hints)
+        text = kwic_page(result.evidence, **shown)
     _write(text, out)
     global LEAN_EXIT
-    LEAN_EXIT = unit.lean
+    LEAN_EXIT = unit.lean and given.engine == "local"
     return 0
 
 

@@ -49,10 +49,12 @@ class IngestParams(RunParams, CorpusParams):
 
 
 def _run(p: IngestParams) -> int:
+    from analysis.engine import engine_for
     from analysis.ingest.build import ingest
 
     raw, out = p.raw_dir or config.RAW_DIR, p.processed_dir or config.PROCESSED_DIR
-    ingest(raw, out, quiet=p.quiet, full=p.full, jobs=p.jobs or None, wait=p.wait, verbose=p.verbose)
+    engine = engine_for(p)
+    ingest(raw, out, quiet=p.quiet, full=p.full, jobs=p.jobs or None, wait=p.wait, verbose=p.verbose, engine=engine)
     return 0
 
 

@@ -19,8 +19,8 @@ One bad file never stops the build. Outputs, in the processed folder:
 
 Same inputs give byte-identical outputs, whether built at once or incrementally: rows are sorted,
 no timestamp is written, and the incremental path assembles exactly the tables a full build
-would. Parsing runs on ``jobs`` processes (default: every core, at most 2 on this project's
-machines is typical); small batches are parsed in-process.
+would. Parsing runs on ``jobs`` processes (default: every core), or on a dask cluster's workers
+(``engine``, :mod:`analysis.engine`).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def ingest(
     progress: bool | None = None,
     wait: float = 0.0,
     verbose: bool = False,
+    engine=None,
 ) -> IngestResult:
     """Read every file under ``raw_dir`` (a folder or a tar archive); update ``out_dir``.
 
@@ -75,7 +76,7 @@ def ingest(
         raise FileNotFoundError(f"raw folder {raw_dir} does not exist (nor is it a .tar archive)")
     generations.claim(out_dir, raw_dir)
     speakers = registry or default_registry()
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = engine.workers if engine is not None and not engine.local else max(1, jobs or os.cpu_count() or 1)
     if progress is None:
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
     with generations.Lock(out_dir, wait=wait):
@@ -93,6 +94,7 @@ def ingest(
                 spill_dir=spill,
                 companions=scanned.companions,
                 tick=bar.update,
+                engine=engine,
             )
             bar.close()
             settle_damaged(scanned)

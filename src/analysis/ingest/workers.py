@@ -9,6 +9,11 @@ that runs far past the per-file limit, is parsed again one file at a time in a f
 the file that kills or stalls its worker is listed as ``parse-crash`` or ``parse-timeout``.
 Workers die with the ingest that started them (a parent-death signal), so a killed ingest leaves
 no process behind.
+
+With a ``dask`` engine (:mod:`analysis.engine`) the batches go to the cluster's workers instead (the
+parser sent to each once); a batch that fails there for any reason is parsed again here, one file at a
+time in a local worker with the limits above, so a file that kills a worker is listed the same way.
+The cluster's own memory limits apply to its workers.
 """
 
 from __future__ import annotations
@@ -36,7 +41,27 @@ def _run_batch(items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
     return _PARSER[0].run(items)
 
 
-def _pool(parser: Parser, jobs: int):
+def _run_with(parser: Parser, items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
+    return parser.run(items)
+
+
+class _ClusterPool:
+    """A dask cluster's workers seen as a pool: the parser is on every worker once, batches are tasks."""
+
+    def __init__(self, engine, parser: Parser) -> None:
+        self.executor = engine.client.get_executor(pure=False)
+        self.parser = engine.client.scatter(parser, broadcast=True, hash=False)
+
+    def submit(self, _fn: Callable, items: list[tuple]):
+        return self.executor.submit(_run_with, self.parser, items)
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self.executor.shutdown(wait=wait)
+
+
+def _pool(parser: Parser, jobs: int, engine=None):
+    if engine is not None and not engine.local:
+        return _ClusterPool(engine, parser)
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(max(1, jobs), mp_context=_context(), initializer=_worker_init, initargs=(parser,))
@@ -70,7 +95,7 @@ def _worker_init(parser: Parser) -> None:
 
 
 def _stop(pool) -> None:
-    """Shut a pool down without waiting for stuck workers (they are terminated)."""
+    """Shut a pool down without waiting for stuck workers (they are terminated; a cluster's are its own)."""
     processes = list(getattr(pool, "_processes", {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
@@ -104,13 +129,15 @@ def parse_tasks(
     spill_dir: str,
     companions: dict[str, bytes] | None = None,
     tick: Callable[[int], None] = lambda n: None,
+    engine=None,
 ) -> list[Segment]:
     """Read (where needed), hash and parse the stream of ``tasks`` on ``jobs`` worker processes; fill in
     each task's result and return the spill segments of the documents parsed.
 
     At most two batches per worker are in flight, so an archive streamed through here is never held
     in memory whole. A batch whose worker dies, or that runs past the per-file limit times its size
-    plus a minute, is parsed again one file at a time in a fresh worker.
+    plus a minute, is parsed again one file at a time in a fresh worker. ``engine``: a ``dask``
+    :class:`~analysis.engine.Engine` parses the batches on its cluster (``jobs``: its workers).
     """
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -118,7 +145,8 @@ def parse_tasks(
     parser = Parser(registry, spill_dir, companions, parse.FILE_SECONDS)  # read now: tests may change it
     segments: list[Segment] = []
     failed: list[Task] = []
-    pool = _pool(parser, jobs)
+    cluster = engine is not None and not engine.local
+    pool = _pool(parser, jobs, engine)
     running: dict = {}
     stream = _batches(tasks)
     number = 0
@@ -149,7 +177,9 @@ def parse_tasks(
                 batch, _began = running.pop(future)
                 try:
                     outcomes, segs = future.result()
-                except BrokenProcessPool:  # a worker died: its batch (and the pool's others) redone alone
+                except Exception as exc:  # a worker died: its batch (and the pool's others) redone alone
+                    if not (cluster or isinstance(exc, BrokenProcessPool)):
+                        raise
                     failed += batch
                     continue
                 segments += segs
@@ -164,7 +194,7 @@ def parse_tasks(
                     failed += batch
                 running.clear()
                 _stop(pool)
-                pool = _pool(parser, jobs)
+                pool = _pool(parser, jobs, engine)
     finally:
         _stop(pool)
     for task in failed:

@@ -92,14 +92,21 @@ def stream(index: CorpusIndex, vocab: Vocabulary, scope: Scope) -> Stream:
     """The tokens of every paragraph ``scope`` selects, in corpus order, a :data:`BREAK` after each."""
     ids, docs = [], []
     words = 0
-    for k, part, rows in index.scan(scope):
-        g, spans = gather(part.values, part.offsets, rows)
+    for k, (g, doc, n_words) in index.each_part(_stream_part, scope):
         ids.append(np.where(g >= 0, vocab.maps[k][np.maximum(g, 0)] if len(vocab.maps[k]) else BREAK, BREAK))
-        docs.append(np.repeat(index.doc_rows(part)[rows], spans))
-        words += int(part.column("n_words").to_numpy(zero_copy_only=False)[rows].sum())
+        docs.append(doc)
+        words += n_words
     if not ids:
         return Stream(np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
     return Stream(np.concatenate(ids), np.concatenate(docs), words)
+
+
+def _stream_part(index: CorpusIndex, k: int, part, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """One part's share of :func:`stream`: its tokens (part ids, -1 between paragraphs), each token's
+    document, and the rows' words."""
+    g, spans = gather(part.values, part.offsets, rows)
+    doc = np.repeat(index.doc_rows(part)[rows], spans)
+    return g, doc, int(part.column("n_words").to_numpy(zero_copy_only=False)[rows].sum())
 
 
 def gather(values: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

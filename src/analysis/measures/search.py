@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from analysis.index import CorpusIndex
+from analysis.index import CorpusIndex, PartIndex
 from analysis.measures.match import CONTEXT_CHARS, Query
 from analysis.selection import Scope
 
@@ -60,24 +60,11 @@ def search(index: CorpusIndex, scope: Scope, query: Query | None, *, chars: bool
     pars: list[tuple] = []
     hits: list[tuple] = []
     n = 0
-    for k, part, rows in index.scan(scope):
-        local_codes, names = part.codes("speaker")
+    for k, (names, speaker, rows, doc, words, par_no, h) in index.each_part(_search_part, scope, query, chars):
         local = np.array([codes.setdefault(s, len(codes)) if s is not None else -1 for s in names] + [-1], dtype=_I64)
-        speaker = local[local_codes[rows]]  # an empty speaker (-1) is the last entry: -1
-        pars.append(
-            (
-                np.full(len(rows), k, dtype=_I64),
-                rows,
-                index.doc_rows(part)[rows],
-                speaker,
-                part.column("n_words").to_numpy(zero_copy_only=False)[rows].astype(_I64),
-                part.column("para_no").to_numpy(zero_copy_only=False)[rows].astype(_I64),
-            )
-        )
-        if query is not None:
-            h = query.match(part, rows, chars=chars)
-            if len(h):
-                hits.append((np.searchsorted(rows, h.row) + n, h.term, h.pattern, h.start, h.end))
+        pars.append((np.full(len(rows), k, dtype=_I64), rows, doc, local[speaker], words, par_no))
+        if h is not None:
+            hits.append((h[0] + n, *h[1:]))
         n += len(rows)
     out.speakers = list(codes)
     if pars:
@@ -91,17 +78,49 @@ def search(index: CorpusIndex, scope: Scope, query: Query | None, *, chars: bool
     return out
 
 
+def _search_part(index: CorpusIndex, k: int, part: PartIndex, rows: np.ndarray, query: Query | None, chars: bool):
+    """One part's share of :func:`search` (run where the engine runs it): the part's speaker names and
+    each selected row's code into them (an empty speaker: -1, the last entry), its row, document,
+    words and paragraph number; the matches (paragraph within ``rows``, term, pattern, start, end)."""
+    local_codes, names = part.codes("speaker")
+    speaker = np.where(local_codes[rows] >= 0, local_codes[rows], len(names)).astype(_I64)
+    found = None
+    if query is not None:
+        h = query.match(part, rows, chars=chars)
+        if len(h):
+            found = (np.searchsorted(rows, h.row), h.term, h.pattern, h.start, h.end)
+    return (
+        list(names),
+        speaker,
+        rows,
+        index.doc_rows(part)[rows],
+        part.column("n_words").to_numpy(zero_copy_only=False)[rows].astype(_I64),
+        part.column("para_no").to_numpy(zero_copy_only=False)[rows].astype(_I64),
+        found,
+    )
+
+
+def _union_of(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    """Every member of ``sets``; None (no limit) when one of them is None."""
+    out: frozenset[str] = frozenset()
+    for one in sets:
+        if one is None:
+            return None
+        out |= one
+    return out
+
+
 def union(scopes: Sequence[Scope]) -> Scope:
     """A scope that holds every paragraph of each of ``scopes`` (and perhaps more): several sides of a
     question searched in one pass, told apart afterwards by :func:`selects`."""
     first = scopes[0]
-    bounds = [(s.start, s.end) for s in scopes]
-    speakers = None if any(s.speakers is None for s in scopes) else frozenset().union(*(s.speakers for s in scopes))
-    documents = None if any(s.documents is None for s in scopes) else frozenset().union(*(s.documents for s in scopes))
+    speakers = _union_of([s.speakers for s in scopes])
+    documents = _union_of([s.documents for s in scopes])
+    starts, ends = [s.start for s in scopes], [s.end for s in scopes]
     return Scope(
         speakers,
-        None if any(b[0] is None for b in bounds) else min(b[0] for b in bounds),
-        None if any(b[1] is None for b in bounds) else max(b[1] for b in bounds),
+        None if None in starts else min(b for b in starts if b is not None),
+        None if None in ends else max(b for b in ends if b is not None),
         first.source if all(s.source == first.source for s in scopes) else None,
         frozenset().union(*(s.roles for s in scopes)),
         frozenset.intersection(*(s.exclude for s in scopes)),

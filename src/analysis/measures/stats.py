@@ -22,8 +22,8 @@ def poisson_interval(counts, level: float = 0.95):
     k = np.asarray(counts, dtype=np.int64)
     known: dict[int, tuple[float, float]] = {}
     for c in sorted(set(k.ravel().tolist())):
-        low = _poisson_mean(c - 1, 1 - alpha / 2) if c > 0 else 0.0
-        known[c] = (low, _poisson_mean(c, alpha / 2))
+        bottom = _poisson_mean(c - 1, 1 - alpha / 2) if c > 0 else 0.0
+        known[c] = (bottom, _poisson_mean(c, alpha / 2))
     low = np.array([known[c][0] for c in k.ravel().tolist()], dtype=float).reshape(k.shape)
     high = np.array([known[c][1] for c in k.ravel().tolist()], dtype=float).reshape(k.shape)
     return _like(counts, low), _like(counts, high)
@@ -42,9 +42,9 @@ def share_interval(x, n, level: float = 0.95):
         if m <= 0 or k < 0 or k > m:
             known[pair] = (0.0, 1.0)
             continue
-        low = _binomial_share(k, m, 1 - alpha / 2, at_least=k) if k > 0 else 0.0
-        high = _binomial_share(k, m, alpha / 2, at_least=None) if k < m else 1.0
-        known[pair] = (low, high)
+        bottom = _binomial_share(k, m, 1 - alpha / 2, at_least=k) if k > 0 else 0.0
+        top = _binomial_share(k, m, alpha / 2, at_least=None) if k < m else 1.0
+        known[pair] = (bottom, top)
     pairs = list(zip(xs.ravel().tolist(), ns.ravel().tolist(), strict=True))
     low = np.array([known[p][0] for p in pairs], dtype=float).reshape(xs.shape)
     high = np.array([known[p][1] for p in pairs], dtype=float).reshape(xs.shape)

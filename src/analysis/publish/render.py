@@ -121,7 +121,7 @@ def check_parameters(spec: ReportSpec, notebook_path: Path) -> None:
         try:
             story.PARAMS.of(spec.parameters)
         except ValueError as exc:
-            raise ValueError(f"report {spec.name!r}: {exc}") from None
+            raise ValueError(f"report {spec.name!r} ({notebook_path.name}): {exc}") from None
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -385,10 +385,10 @@ class RenderParams(RunParams, ReportsDirParams, CorpusParams):
 
     def render(self) -> int:
         """Render the reports (:func:`render_all`); the exit status (1 when a report failed)."""
-        given = dict(reports_dir=self.reports_dir or config.REPORTS_DIR, build_dir=self.build_dir or config.BUILD_DIR)
-        given |= dict(config_path=self.reports_config or config.REPORTS_FILE, only=self.only or None)
-        given |= dict(processed_dir=self.processed_dir or config.PROCESSED_DIR, full=self.full, wait=self.wait)
-        failures = render_all(**given)
+        folders = dict(reports_dir=self.reports_dir or config.REPORTS_DIR, build_dir=self.build_dir or config.BUILD_DIR)
+        folders |= dict(config_path=self.reports_config or config.REPORTS_FILE)
+        folders |= dict(processed_dir=self.processed_dir or config.PROCESSED_DIR)
+        failures = render_all(**folders, only=self.only or None, full=self.full, wait=self.wait)
         return 1 if failures else 0
 
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.publish.stories.base import Story
 
 
 @lru_cache(maxsize=1)
-def stories() -> dict[str, type]:
+def stories() -> dict[str, type[Story]]:
     """Each notebook's story class (a module that declares ``NOTEBOOK`` and one story class with ``PARAMS``)."""
     from analysis.publish.stories.base import Story
 

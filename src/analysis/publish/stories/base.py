@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.engine import engine_for
 from analysis.measures.count import DENOMINATORS, period_of
 from analysis.params import CorpusParams, Params, ReportsDirParams, param
 from analysis.publish import findings
@@ -47,7 +48,7 @@ class Story:
     is checked against it, and the header shows its values.
     """
 
-    PARAMS: type = ReportParams
+    PARAMS: type[ReportParams] = ReportParams
 
     def __init__(self, params, *, selection: Selection | None = None, select: bool = True) -> None:
         """``select=False``: the story selects its own words (several speakers) and sets ``speaker``,
@@ -57,6 +58,7 @@ class Story:
         self.corpus, self.rep = rp.start(
             params.report_name, params.report_title, processed_dir=params.processed_dir, reports_dir=params.reports_dir
         )
+        self.corpus.index.engine = engine_for(params)
         self.selection = selection if selection is not None else params.selection()
         if len(getattr(params, "speakers", ())) > 1 and select:
             raise ValueError(

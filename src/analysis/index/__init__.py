@@ -9,7 +9,9 @@ documents' dates, sources and titles in the same form.
 
 :class:`~analysis.selection.Scope` is what a question selects (speakers, dates, a source, roles);
 :meth:`CorpusIndex.rows` turns it into the selected paragraph rows of one part, and :class:`PartIndex`
-gives their tokens.
+gives their tokens. :meth:`CorpusIndex.each_part` runs a function on every part a scope selects,
+here or, with a ``dask`` engine (:mod:`analysis.engine`), on the cluster's workers, each opening the
+generation itself: only the function's results travel.
 Everything here is NumPy and Arrow: a whole command (``analysis count``) runs without importing pandas.
 """
 
@@ -17,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from functools import cached_property
+from collections.abc import Callable, Iterator
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,37 +29,13 @@ import pyarrow as pa
 
 from analysis import config
 from analysis.errors import CorpusError
+from analysis.index.part import PartIndex, read_arrow, with_nulls
 from analysis.selection import Scope
 
 EPOCH = dt.date(1970, 1, 1)
-ROW_TABLE_AFTER = 4096  # token positions looked up at once, beyond which a part's position->row table is made
 # An index up to this size keeps its parts open between the passes of one question; a larger one opens
 # each part as it is read (the mapped pages of a finished part are let go: memory stays bounded).
 CACHE_PARTS_BYTES = 512 * 2**20
-
-
-def _flat(column: pa.ChunkedArray) -> np.ndarray:
-    """The values of a one-row list column as a NumPy view of the mapped file (no copy)."""
-    values = column.chunk(0).values
-    data = np.frombuffer(values.buffers()[1], dtype=values.type.to_pandas_dtype())
-    return data[values.offset : values.offset + len(values)]
-
-
-def _with_nulls(array: pa.Array, fill: int) -> np.ndarray:
-    """A fixed-width integer array as int64 NumPy, ``fill`` where null (read from its buffers: no
-    conversion layer, no pyarrow.compute)."""
-    values = np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype())
-    out = values[array.offset : array.offset + len(array)].astype(np.int64)
-    if array.null_count:
-        bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
-        out[~bits[array.offset : array.offset + len(array)].astype(bool)] = fill
-    return out
-
-
-def read_arrow(path: Path) -> pa.Table:
-    """An Arrow IPC file, memory-mapped (zero-copy)."""
-    with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
 
 
 def _as_date(value) -> dt.date | None:
@@ -70,155 +48,10 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-class PartIndex:
-    """One part's index: paragraph columns and the flat token ids with their offsets."""
-
-    def __init__(self, path: Path | None, table: pa.Table | None = None, postings: Path | None = None) -> None:
-        self.path = path
-        self.postings_path = postings
-        if table is None:
-            table = read_arrow(path)  # type: ignore[arg-type]
-        self.n = table.num_rows
-        column = table["tokens"]
-        tokens = (column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()) if table.num_rows else None
-        if tokens is None or not len(tokens):
-            self.offsets = np.zeros(self.n + 1, dtype=np.int64)
-            self.values = np.zeros(0, dtype=np.int32)
-            self.vocab = pa.array([], pa.string())
-        else:
-            self.offsets = tokens.offsets.to_numpy().astype(np.int64)
-            values = tokens.values
-            self.values = values.indices.to_numpy()
-            self.vocab = values.dictionary
-        self.table = table
-        self.doc_rows: np.ndarray | None = None  # each row's document in the corpus index (set by it)
-        self._row_of: np.ndarray | None = None  # each token position's row, made once positions are many
-
-    @classmethod
-    def of_texts(cls, texts: list[str], *, speakers=None, doc_ids=None, n_words=None) -> PartIndex:
-        """An index part in memory for paragraphs that are not in a corpus (display texts): tokens as the
-        ingest makes them, so that a measure runs on them exactly as on a corpus."""
-        from analysis.ingest.index import build_index
-
-        n = len(texts)
-        table = pa.table(
-            {
-                "doc_id": pa.array(doc_ids if doc_ids is not None else ["" for _ in texts], pa.string()),
-                "para_no": pa.array(range(n), pa.int32()),
-                "speaker": pa.array(speakers if speakers is not None else [None] * n, pa.string()),
-                "role": pa.array(["speech"] * n, pa.string()),
-                "n_words": pa.array(n_words if n_words is not None else [0] * n, pa.int32()),
-                "text": pa.array(texts, pa.string()),
-            }
-        )
-        return cls(None, build_index(table))
-
-    def column(self, name: str) -> pa.Array:
-        col = self.table[name]
-        return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-
-    @cached_property
-    def vocab_list(self) -> list[str]:
-        return self.vocab.to_pylist()
-
-    @cached_property
-    def char_lengths(self) -> np.ndarray:
-        import pyarrow.compute as pc
-
-        return pc.utf8_length(self.vocab).to_numpy(zero_copy_only=False).astype(np.int64)
-
-    @cached_property
-    def _postings(self) -> tuple[np.ndarray, np.ndarray]:
-        """(positions grouped by token id, where each token's positions start)."""
-        if self.postings_path is not None and self.postings_path.is_file():
-            table = read_arrow(self.postings_path)  # one row of two lists: read in place, not copied
-            return (_flat(table["position"]), _flat(table["start"]))
-        order = np.argsort(self.values, kind="stable")
-        start = np.zeros(len(self.vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.values, minlength=len(self.vocab)), out=start[1:])
-        return order, start
-
-    def positions(self, token: int) -> np.ndarray:
-        """Where token ``token`` occurs in the part (positions in :attr:`values`, ascending)."""
-        order, start = self._postings
-        return order[start[token] : start[token + 1]].astype(np.int64)
-
-    def frequency(self, token: int) -> int:
-        _, start = self._postings
-        return int(start[token + 1] - start[token])
-
-    def rows_of(self, positions: np.ndarray) -> np.ndarray:
-        """The paragraph row of each token position (a binary search for a few, a lookup for many)."""
-        if len(positions) < ROW_TABLE_AFTER and self._row_of is None:
-            return np.searchsorted(self.offsets, positions, side="right") - 1
-        if self._row_of is None:
-            self._row_of = np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.offsets))
-        return self._row_of[positions].astype(np.int64)
-
-    def token_ids(self, tokens: list[str]) -> list[int]:
-        """The ids of ``tokens`` in this part's vocabulary (-1 for a token it does not have): for a few, a
-        binary search each (the vocabulary is sorted), no hash table of the whole vocabulary."""
-        if len(tokens) > 8:  # many tokens: one hash lookup of them all beats a binary search each
-            import pyarrow.compute as pc
-
-            found = pc.index_in(pa.array(tokens, pa.string()), value_set=self.vocab)
-            return [-1 if i is None else int(i) for i in found.to_pylist()]
-        out = []
-        for token in tokens:
-            i = self._first_at_least(token)
-            out.append(i if i < len(self.vocab) and self.vocab[i].as_py() == token else -1)
-        return out
-
-    def _first_at_least(self, text: str) -> int:
-        vocab = self.vocab
-        lo, hi = 0, len(vocab)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if vocab[mid].as_py() < text:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    def prefix_ids(self, prefix: str) -> range:
-        """Ids of the tokens that start with ``prefix`` (a range: the vocabulary is sorted)."""
-        vocab = self.vocab
-        lo = first = self._first_at_least(prefix)
-        hi = len(vocab)
-        while lo < hi:  # first token that does not start with prefix
-            mid = (lo + hi) // 2
-            if vocab[mid].as_py().startswith(prefix):
-                lo = mid + 1
-            else:
-                hi = mid
-        return range(first, lo)
-
-    def ends_with(self, text: str) -> np.ndarray:
-        """For each token id, whether the token ends with ``text``."""
-        import pyarrow.compute as pc
-
-        return pc.ends_with(self.vocab, text).to_numpy(zero_copy_only=False)
-
-    def codes(self, column: str) -> tuple[np.ndarray, list]:
-        """A dictionary column as codes (-1 where empty) and the values they stand for."""
-        col = self.column(column)
-        codes = _with_nulls(col.indices, -1)
-        return codes, col.dictionary.to_pylist()
-
-    def code_of(self, column: str, values) -> np.ndarray:
-        """For each row, whether its value in a dictionary column is one of ``values``."""
-        codes, dictionary = self.codes(column)
-        wanted = np.array([i for i, v in enumerate(dictionary) if v in values], dtype=np.int64)
-        return np.isin(codes, wanted)
-
-    def text(self, rows: np.ndarray) -> list[str]:
-        """The folded spoken text of ``rows`` (their tokens joined)."""
-        words = self.vocab_list
-        return ["".join(words[t] for t in self.values[self.offsets[r] : self.offsets[r + 1]]) for r in rows]
-
-
 class CorpusIndex:
     """A generation's index: its parts, its documents, and the rows a :class:`Scope` selects."""
+
+    engine: Any = None  # where each_part runs (an analysis.engine.Engine); None: here
 
     def __init__(self, generation: Path) -> None:
         from analysis.ingest.generations import read_manifest
@@ -235,7 +68,7 @@ class CorpusIndex:
             raise CorpusError(f"{generation} has no index: run `python -m analysis ingest --full` once")
         docs = read_arrow(generation / config.INDEX_DOCUMENTS)
         self.doc_ids = docs["doc_id"].combine_chunks()
-        self.doc_days = _with_nulls(docs["date"].combine_chunks().view(pa.int32()), 0)  # days since 1970
+        self.doc_days = with_nulls(docs["date"].combine_chunks().view(pa.int32()), 0)  # days since 1970
         codes: dict[str, int] = {}
         self.doc_source = np.array([codes.setdefault(s, len(codes)) for s in docs["source"].to_pylist()], np.int64)
         self.sources = list(codes)
@@ -365,6 +198,17 @@ class CorpusIndex:
             if len(rows):
                 yield k, part, rows
 
+    def each_part(self, fn: Callable, scope: Scope, *args: Any) -> list[tuple[int, Any]]:
+        """``(k, fn(index, k, part, rows, *args))`` for each part with rows in ``scope``, in part order.
+
+        With a ``dask`` engine each part is a task on the cluster: the worker opens this generation
+        (once per worker process) and selects the rows itself, so only ``fn``'s result is sent back;
+        ``fn`` must then be a module-level function and its arguments picklable."""
+        if self.engine is None or self.engine.local or self._memory:
+            return [(k, fn(self, k, part, rows, *args)) for k, part, rows in self.scan(scope)]
+        done = self.engine.map(_on_worker, range(len(self)), str(self.generation), fn, scope, *args)
+        return [(k, result) for k, (selected, result) in enumerate(done) if selected]
+
     def words(self, scope: Scope) -> int:
         """The words of the paragraphs ``scope`` selects."""
         return sum(
@@ -408,3 +252,18 @@ class CorpusIndex:
     def top_speakers(self, n: int) -> list[str]:
         ranked = sorted(self.words_by_speaker.items(), key=lambda kv: (-kv[1], kv[0]))
         return [name for name, _ in ranked[:n]]
+
+
+@lru_cache(maxsize=4)
+def _opened(generation: str) -> CorpusIndex:
+    """A worker's open index of ``generation`` (kept between tasks; a generation never changes)."""
+    return CorpusIndex(Path(generation))
+
+
+def _on_worker(k: int, generation: str, fn: Callable, scope: Scope, *args: Any) -> tuple[bool, Any]:
+    """Part ``k`` of ``generation``: whether ``scope`` selects rows there, and ``fn`` on them
+    (:meth:`CorpusIndex.each_part`)."""
+    index = _opened(generation)
+    part = index.part(k)
+    rows = index.rows(part, scope)
+    return (True, fn(index, k, part, rows, *args)) if len(rows) else (False, None)

@@ -50,6 +50,18 @@ def test_a_folder_an_ingest_wrote_is_used_again(raw, tmp_path):
     assert (tmp_path / "out" / generations.MARKER).is_file()
 
 
+def test_a_folder_an_older_version_wrote_is_adopted_and_rebuilt(raw, tmp_path):
+    """A folder from before the marker (and before the index): readers left ``.verified.json`` in it."""
+    out = tmp_path / "out"
+    ingest(raw, out, quiet=True)
+    (out / generations.MARKER).unlink()
+    shutil.rmtree(out / "current" / "index")  # an older generation: no index
+    (out / generations.VERIFIED).write_text("{}", encoding="utf-8")
+    assert ingest(raw, out, quiet=True).info["documents"] == 1
+    assert (out / generations.MARKER).is_file()
+    assert Corpus.load(out).index.words_by_speaker == {"Vladimir Putin": 6}  # "We will do it, our partners."
+
+
 def test_current_replaced_by_a_file_does_not_block_ingest(raw, tmp_path):
     out = tmp_path / "out"
     ingest(raw, out, quiet=True)

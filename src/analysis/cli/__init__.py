@@ -133,7 +133,7 @@ def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
         text = kwic_page(result.evidence, **shown)
     _write(text, out)
     global LEAN_EXIT
-    LEAN_EXIT = unit.lean and given.engine == "local"
+    LEAN_EXIT = unit.lean and (corpus is None or corpus.index.engine.local)
     return 0
 
 

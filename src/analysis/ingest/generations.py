@@ -107,22 +107,25 @@ def claim(out_dir: Path, raw_dir: Path) -> None:
     not write (only an empty or new folder, or one marked by an earlier ingest, is used)."""
     out, raw = Path(os.path.abspath(out_dir)), Path(os.path.abspath(raw_dir))
     if not str(out_dir).strip() or out == Path.cwd():
-        raise ValueError(f"--out {str(out_dir)!r} is the working directory: name a folder for the processed corpus")
+        raise ValueError(
+            f"--processed-dir {str(out_dir)!r} is the working directory: name a folder for the processed corpus"
+        )
     if out == raw or raw in out.parents or out in raw.parents:
         raise ValueError(
-            f"--out {out_dir} and --raw {raw_dir} overlap: the processed corpus must live outside the raw folder"
+            f"--processed-dir {out_dir} and --raw-dir {raw_dir} overlap: the processed corpus must live outside "
+            "the raw folder"
         )
     if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out_dir} is a file, not a folder")
+        raise ValueError(f"--processed-dir {out_dir} is a file, not a folder")
     if out.is_dir() and not (out / MARKER).exists():
         entries = sorted(p.name for p in out.iterdir())
-        ours = {CURRENT, GENERATIONS, LOCK_FILE, *PUBLISHED}
+        ours = {CURRENT, GENERATIONS, LOCK_FILE, VERIFIED, *PUBLISHED}
         if entries and not (
             set(entries) <= ours and (out / GENERATIONS).is_dir()
         ):  # an older ingest's folder is adopted
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
             raise ValueError(
-                f"--out {out_dir} holds files Refrain did not write ({shown}): name an empty or new folder"
+                f"--processed-dir {out_dir} holds files Refrain did not write ({shown}): name an empty or new folder"
             )
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).exists():

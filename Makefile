@@ -40,11 +40,17 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium default-jre-headless >/dev/null; \
 	fi
 
-## Lint (ruff check and ruff format --check) and type-check (mypy): the first step of `make test`
-lint: setup
+## Lint (ruff check and ruff format --check), type-check (mypy) and lint the explorer's script (ESLint, pinned in package-lock.json): the first step of `make test`
+lint: setup node_modules/.installed
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	npx --no-install eslint src/analysis/publish/static
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "installing Node.js and npm (Debian packages)"; apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 ## Everything but notebook execution and the browser: quick feedback while working
 test-fast: setup
@@ -67,6 +73,6 @@ lab: setup
 
 ## Remove generated files (processed corpus, reports, build folder, test screenshots, caches)
 clean:
-	rm -rf data/processed build reports test-output .pytest_cache .ruff_cache .mypy_cache
+	rm -rf data/processed build reports test-output .pytest_cache .ruff_cache .mypy_cache node_modules
 
 .PHONY: help setup system-deps all corpus reports lint test-fast test bench lab clean

@@ -31,7 +31,9 @@ Steps (each compared with its floor or target):
    peak RSS and whether the counts agree (``--only questions``);
 10. scale (``scale.py``): a generated corpus of over 100 million words ingested and counted in
    this process's engine and on a dask LocalCluster, with throughput and peak RSS per process
-   (``--only scale``; ``--no-scale`` leaves it out of a full run).
+   (``--only scale``; ``--no-scale`` leaves it out of a full run);
+11. explorer (``explorer.py``): the reader's explorer's files for the default corpus, and per typical
+   question the time to the answer shown in chromium and the bytes it loaded (``--only explorer``).
 """
 
 from __future__ import annotations
@@ -248,7 +250,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median reported)")
     parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
     parser.add_argument(
-        "--only", choices=["attribution", "startup", "table", "questions", "scale"], help="print only these figures"
+        "--only",
+        choices=["attribution", "startup", "table", "questions", "scale", "explorer"],
+        help="print only these figures",
     )
     parser.add_argument("--no-scale", action="store_true", help="leave out the 100-million-word benchmark (step 10)")
     parser.add_argument("--table-rows", type=int, default=1_000_000, help="rows of the generated table (step 6)")
@@ -283,11 +287,13 @@ def main() -> int:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return 0
-    if args.only in ("questions", "scale"):
+    if args.only in ("questions", "scale", "explorer"):
         work = Path(tempfile.mkdtemp(prefix="refrain-bench-"))
         try:
             child("ingest", str(ROOT / "data" / "raw"), str(work / "p-default"), "full")
-            print(questions_table(work / "p-default", args.runs) if args.only == "questions" else scale(work))
+            step = {"questions": lambda: questions_table(work / "p-default", args.runs), "scale": lambda: scale(work)}
+            step["explorer"] = lambda: explorer_table(work / "p-default", args.runs)
+            print(step[args.only]())
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return 0
@@ -377,6 +383,7 @@ def _bench(args, work: Path) -> int:
     report = format_results(r, n_pages=n_pages, size_mb=size_mb, text_mb=text_bytes / 2**20, runs=args.runs)
     report += "\n" + attribution_figures(work / "p-default")
     report += "\n## Questions, side by side with DuckDB\n\n" + questions_table(embedded, args.runs)
+    report += "\n## The reader's explorer\n\n" + explorer_table(embedded, args.runs)
     if not args.no_scale:
         report += "\n## Scale: over 100 million words\n\n" + scale(work) + "\n"
     print(report)
@@ -393,6 +400,15 @@ def questions_table(processed: Path, runs: int) -> str:
         f"Whole processes on the default corpus, median of {runs} alternated runs; peak RSS per process.\n\n"
         + questions.table(questions.run(processed, runs))
     )
+
+
+def explorer_table(processed: Path, runs: int) -> str:
+    """Step 11: ``explorer.py`` on ``processed`` (Markdown)."""
+    script = str(ROOT / "benchmarks" / "explorer.py")
+    out = subprocess.run([sys.executable, script, str(processed), "--runs", str(runs)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"explorer.py failed:\n{out.stderr[-2000:]}")
+    return out.stdout.strip() + "\n"
 
 
 def scale(work: Path) -> str:

@@ -56,6 +56,8 @@ def index_page(specs, reports_dir: Path, corpus: dict, holdings: str = "") -> st
     body = (
         "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "
         "leader's own words are counted; every number links to the quotes behind it.</p>\n"
+        '<p class="finding"><a href="explore.html">Explore any phrase</a>: type your own, choose whose words, '
+        "and see its trend and every quote behind it.</p>\n"
         f'<ul class="gallery">{"".join(cards)}</ul>\n{holdings}'
     )
     return page(title="Refrain reports", body=body, corpus=corpus, home=True)

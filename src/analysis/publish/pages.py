@@ -65,16 +65,24 @@ def page(*, title: str, body: str, corpus: dict, home: bool = False, root: str =
     """A complete, valid HTML5 document around ``body`` (already escaped HTML); ``root`` is the way
     from the page to the reports folder ("../../" for an evidence page)."""
     e = escape
-    nav = "" if home else f'<a href="{e(root)}index.html">← All reports</a>'
+    nav = f'<a href="{e(root)}explore.html">Explore any phrase</a>'
+    if not home:
+        nav = f'<a href="{e(root)}index.html">← All reports</a> · {nav}'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)} · Refrain</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f'<header class="site">{nav}</header>\n<main>\n{body}\n</main>\n'
-        f'<footer class="site">Refrain · corpus version {e(str(corpus.get("corpus_version", "unknown")))}, '
-        f"{e(str(corpus.get('documents', '?')))} documents, {e(str(corpus.get('date_min')))} to "
-        f"{e(str(corpus.get('date_max')))}.{e(_sources(corpus))}</footer>\n"
+        f'<footer class="site">{e(footer_text(corpus))}</footer>\n'
         "</body>\n</html>\n"
+    )
+
+
+def footer_text(corpus: dict) -> str:
+    """The provenance line of every page: corpus version, documents, dates, sources (plain text)."""
+    return (
+        f"Refrain · corpus version {corpus.get('corpus_version', 'unknown')}, {corpus.get('documents', '?')} "
+        f"documents, {corpus.get('date_min')} to {corpus.get('date_max')}.{_sources(corpus)}"
     )
 
 

@@ -32,6 +32,7 @@ from analysis import config, safe_yaml
 from analysis.errors import CorpusError, RenderError
 from analysis.ingest import generations
 from analysis.params import Command, CorpusParams, ReportsDirParams, RunParams, param
+from analysis.publish import explore
 from analysis.publish import pages as publish
 from analysis.publish.columns import write_column_dictionary
 from analysis.publish.gallery import corpus_info as _corpus_info
@@ -334,6 +335,8 @@ def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Pat
                 continue
             state.record(spec.name, inputs)
             print(f"render: {spec.name} ({spec.notebook}) in {time.monotonic() - began:.1f} s", file=sys.stderr)
+        if not only:
+            failures += explore.refresh(gen, reports_dir, force=full)
     finally:  # the gallery is written even when a report, or the run, fails
         state.save()
         write_index(all_specs, reports_dir, gen)

@@ -1,0 +1,760 @@
+/* Refrain's explorer: any phrase, any speaker, its trend and its quotes, in the browser.
+ *
+ * The data are the files of explore/ (written by analysis/publish/explore.py), loaded as scripts (a page
+ * opened from a file may load scripts, not fetch): each calls one of Refrain.meta / vocab / positions /
+ * speaker / texts. Phrases are matched as analysis/measures/match.py matches them, on the same tokens:
+ * a phrase's words and separators in sequence (whole words), "word*" a prefix, "*" any one word, a family
+ * name its forms; overlapping matches of one phrase count once. Counts, rates and intervals are those of
+ * `python -m analysis count`; every count opens exactly its quotes.
+ */
+"use strict";
+
+(function () {
+  const Refrain = (window.Refrain = window.Refrain || {});
+  const PER = 10000;
+  const CONTEXT = 120;
+  const ALNUM = /[\p{L}\p{N}]/u;
+  const NON_ASCII = /[\u0080-\uffff]/;
+  const data = { vocab: {}, positions: {}, speakers: {}, texts: {} };
+  const loading = {};
+  let meta = null;
+
+  /* ---- data files ------------------------------------------------------------------------------ */
+
+  Refrain.meta = (m) => { meta = m; };
+  Refrain.vocab = (key, rows) => { data.vocab[key] = rows; };
+  Refrain.positions = (key, blob) => { data.positions[key] = blob; };
+  Refrain.speaker = (code, blob) => { data.speakers[code] = blob; };
+  Refrain.texts = (key, blob) => { data.texts[key] = blob; };
+
+  function load(path) {
+    if (!loading[path]) {
+      loading[path] = new Promise((resolve, reject) => {
+        const el = document.createElement("script");
+        el.src = "explore/" + path + ".js";
+        el.onload = () => resolve(true);
+        el.onerror = () => (path.startsWith("v/") ? resolve(false) : reject(new Error("cannot read explore/" + path + ".js")));
+        document.head.appendChild(el);
+      });
+    }
+    return loading[path];
+  }
+
+  async function inflate(b64) {
+    const raw = atob(b64);
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  function varints(bytes) {
+    let at = 0;
+    return {
+      next() {
+        let value = 0, scale = 1, b;
+        do {
+          b = bytes[at++];
+          value += (b & 127) * scale;
+          scale *= 128;
+        } while (b & 128);
+        return value;
+      },
+      get done() { return at >= bytes.length; },
+    };
+  }
+
+  /* ---- text as the matcher sees it ---------------------------------------------------------- */
+
+  const isAlnum = (ch) => ALNUM.test(ch);
+
+  function fold(text) {
+    let t = text;
+    if (NON_ASCII.test(t) || t.includes("`")) for (const [a, b] of meta.fold) t = t.split(a).join(b);
+    const low = t.toLowerCase();
+    if (low.length === t.length) return low;
+    return Array.from(t, (c) => { const l = c.toLowerCase(); return l.length === c.length ? l : c; }).join("");
+  }
+
+  function normalizeWs(text) {
+    let t = text;
+    if (NON_ASCII.test(t)) t = t.normalize("NFC").replace(/[\u200b\ufeff]/g, " ");
+    return t.split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function split(text) {  // runs of letters or digits (atoms) and runs of anything else (separators)
+    const out = [];
+    let cur = "", kind = null;
+    for (const ch of text) {
+      const k = isAlnum(ch);
+      if (kind !== null && k !== kind) { out.push(cur); cur = ""; }
+      cur += ch;
+      kind = k;
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+
+  const isAtom = (token) => token.length > 0 && isAlnum(Array.from(token)[0]);
+  const lastChar = (s) => { const a = Array.from(s); return a.length ? a[a.length - 1] : ""; };
+
+  class PhraseError extends Error {}
+
+  function phraseKey(phrase) {
+    if (phrase.length > 300) throw new PhraseError(`a phrase of ${phrase.length} characters: at most 300`);
+    const key = fold(normalizeWs(phrase));
+    if (!Array.from(key).some(isAlnum)) throw new PhraseError(`“${phrase}” has no letters or digits`);
+    return key;
+  }
+
+  const isWildcard = (p) => p.split(/\s+/).some((t) => t === "*" || (t.endsWith("*") && t.length > 1));
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const WORD = "[\\p{L}\\p{N}]+(?:['\\-][\\p{L}\\p{N}]+)*";
+  const TAIL = "[\\p{L}\\p{N}]*(?:['\\-][\\p{L}\\p{N}]+)*";
+
+  function wildcardRegex(pattern) {
+    const parts = phraseKey(pattern).split(" ").map((tok) => {
+      if (tok === "*") return WORD;
+      if (tok.endsWith("*")) return escapeRe(tok.slice(0, -1)) + TAIL;
+      return escapeRe(tok);
+    });
+    return new RegExp("(?<![\\p{L}\\p{N}])" + parts.join(" ") + "(?![\\p{L}\\p{N}])", "gu");
+  }
+
+  function compile(term, form) {  // as match.Pattern.compile
+    const key = phraseKey(form);
+    const words = key.split(" ");
+    const last = words[words.length - 1];
+    if (last.endsWith("*") && isAlnum(lastChar(last.slice(0, -1))) && !isWildcard(key.slice(0, -1))) {
+      const toks = split(key.slice(0, -1));
+      const lead = isAtom(toks[0]) ? "" : toks.shift();
+      if (lead) {
+        const re = escapeRe(key.slice(0, -1)) + TAIL + "(?![\\p{L}\\p{N}])";
+        return { term, form, regex: new RegExp(re, "gu"), needs: toks.filter(isAtom).slice(0, -1), prefixes: [toks[toks.length - 1]] };
+      }
+      return { term, form, core: toks, trail: "", prefixLast: true };
+    }
+    if (isWildcard(form)) {
+      const needs = [], prefixes = [];
+      for (const word of key.split(" ")) {
+        if (word === "*") continue;
+        const bare = word.replace(/\*+$/, "");
+        const atoms = split(bare).filter(isAtom);
+        if (word.endsWith("*") && atoms.length && isAlnum(lastChar(bare))) prefixes.push(atoms.pop());
+        needs.push(...atoms);
+      }
+      return { term, form, regex: wildcardRegex(form), needs, prefixes };
+    }
+    const toks = split(key);
+    const lead = isAtom(toks[0]) ? "" : toks.shift();
+    const trail = isAtom(toks[toks.length - 1]) ? "" : toks.pop();
+    if (lead) {  // where the text occurs with no letter or digit on either side it does not itself end in
+      const re = escapeRe(key) + (trail ? "" : "(?![\\p{L}\\p{N}])");
+      return { term, form, regex: new RegExp(re, "gu"), needs: toks.filter(isAtom), prefixes: [] };
+    }
+    return { term, form, core: toks, trail, prefixLast: false };
+  }
+
+  function terms(asked) {
+    const families = {};
+    for (const name of Object.keys(meta.families)) families[name.toLowerCase()] = name;
+    const seen = new Set(), out = [];
+    for (const raw of asked) {
+      if (seen.has(raw)) continue;
+      seen.add(raw);
+      const family = families[raw.trim().toLowerCase()];
+      const term = family ? { name: family, forms: meta.families[family], family: true } : { name: raw, forms: [raw] };
+      if (out.some((t) => t.name === term.name)) continue;
+      out.push(term);
+    }
+    return out;
+  }
+
+  /* ---- words and their positions --------------------------------------------------------------- */
+
+  const vocabKey = (token) => Array.from(token).slice(0, 2).map((c) => c.codePointAt(0).toString(16).padStart(4, "0")).join("-");
+
+  let vocabKeys = null;
+
+  async function word(token) {  // [token, id, total, bucket, speakers?] or null
+    const key = vocabKey(token);
+    if (!vocabKeys.has(key)) return null;
+    await load("v/" + key);
+    return (data.vocab[key] || []).find((row) => row[0] === token) || null;
+  }
+
+  async function wordsStartingWith(prefix) {
+    const first = Array.from(prefix);
+    let keys;
+    if (first.length >= 2) keys = vocabKeys.has(vocabKey(prefix)) ? [vocabKey(prefix)] : [];
+    else keys = meta.vocab_keys.filter((k) => k.split("-")[0] === first[0].codePointAt(0).toString(16).padStart(4, "0"));
+    await Promise.all(keys.map((k) => load("v/" + k)));
+    return keys.flatMap((k) => (data.vocab[k] || []).filter((row) => row[0].startsWith(prefix)));
+  }
+
+  const decoded = {};  // file key -> {id: {speaker: {p, j, code, ext}}}
+
+  async function positionsFile(key) {
+    if (!decoded[key]) {
+      decoded[key] = (async () => {
+        const out = {};
+        const r = varints(await inflate(data.positions[key]));
+        while (!r.done) {
+          const id = r.next(), segments = r.next();
+          const mine = (out[id] = {});
+          for (let s = 0; s < segments; s++) {
+            const speaker = r.next(), n = r.next();
+            const p = new Int32Array(n), j = new Int32Array(n), code = new Int32Array(n), ext = new Int32Array(n);
+            let at = 0;
+            for (let i = 0; i < n; i++) {
+              at += r.next();
+              p[i] = at; j[i] = r.next(); code[i] = r.next(); ext[i] = r.next();
+            }
+            mine[speaker] = { p, j, code, ext };
+          }
+        }
+        return out;
+      })();
+    }
+    return decoded[key];
+  }
+
+  async function positions(row, speaker) {  // {p, j, code, ext} of one word in one speaker's paragraphs
+    const [, id, , bucket, files] = row;
+    let key;
+    if (bucket >= 0) key = "b" + bucket;
+    else if (String(speaker) in files) key = `t${id}-${files[speaker]}`;
+    else return null;
+    await load("p/" + key);
+    const file = await positionsFile(key);
+    return (file[id] || {})[speaker] || null;
+  }
+
+  const separator = (code) => (code >= 2 ? meta.separators[(code >> 1) - 1] : null);
+
+  /* ---- matching ---------------------------------------------------------------------------------- */
+
+  // Matches of one literal pattern in one speaker's paragraphs: [paragraph, start, end] in tokens.
+  async function literal(pattern, speaker, found) {
+    const atoms = pattern.core.filter((_, i) => i % 2 === 0);
+    const seps = pattern.core.filter((_, i) => i % 2 === 1);
+    const exact = pattern.prefixLast ? atoms.slice(0, -1) : atoms;
+    const rows = [];
+    for (const a of exact) {
+      const row = await word(a);
+      if (!row) return [];
+      rows.push(row);
+    }
+    const lists = [];
+    for (const row of rows) {
+      const pos = await positions(row, speaker);
+      if (!pos) return [];
+      lists.push(pos);
+    }
+    const prefixLists = [];
+    if (pattern.prefixLast) {
+      const matching = await wordsStartingWith(atoms[atoms.length - 1]);
+      for (const row of matching) {
+        const pos = await positions(row, speaker);
+        if (pos) prefixLists.push(pos);
+      }
+      if (!prefixLists.length) return [];
+    }
+    const m = atoms.length, k = pattern.core.length;
+    const table = (list) => { const t = new Map(); for (let i = 0; i < list.p.length; i++) t.set(list.p[i] * 1e6 + list.j[i], i); return t; };
+    let anchor, anchorList;
+    if (lists.length) {
+      anchor = 0;
+      for (let i = 1; i < lists.length; i++) if (lists[i].p.length < lists[anchor].p.length) anchor = i;
+      anchorList = [lists[anchor]];
+    } else {
+      anchor = m - 1;
+      anchorList = prefixLists;
+    }
+    const tables = lists.map((l, i) => (i === anchor && lists.length ? null : table(l)));
+    const prefixTables = pattern.prefixLast ? prefixLists.map(table) : [];
+    const at = (i, key) => {  // [list, index] of atom i at position key, or null
+      if (pattern.prefixLast && i === m - 1) {
+        for (let t = 0; t < prefixTables.length; t++) { const x = prefixTables[t].get(key); if (x !== undefined) return [prefixLists[t], x]; }
+        return null;
+      }
+      const x = tables[i] ? tables[i].get(key) : undefined;
+      return x === undefined ? null : [lists[i], x];
+    };
+    for (const list of anchorList) {
+      for (let n = 0; n < list.p.length; n++) {
+        const p = list.p[n], j0 = list.j[n] - 2 * anchor;
+        if (j0 < 0) continue;
+        let ok = true, last = null;
+        for (let i = 0; i < m && ok; i++) {
+          const hit = i === anchor && lists.length ? [list, n] : at(i, p * 1e6 + j0 + 2 * i);
+          if (!hit) { ok = false; break; }
+          const [l, x] = hit;
+          if (i < m - 1 && separator(l.code[x]) !== seps[i]) ok = false;
+          if (i === m - 1) last = [l, x];
+        }
+        if (!ok) continue;
+        const [l, x] = last;
+        if (pattern.trail) {
+          const after = separator(l.code[x]);
+          if (after === null || !after.startsWith(pattern.trail)) continue;
+        }
+        const end = j0 + k + (pattern.prefixLast ? 2 * l.ext[x] : 0);
+        found.push({ speaker, par: p, start: j0, end: end + (pattern.trail ? 0.5 : 0), unit: "token" });
+      }
+    }
+    return found;
+  }
+
+  async function paragraphDocs(speaker) {
+    if (!data.speakers[speaker] || typeof data.speakers[speaker] === "string") {
+      await load("s/" + speaker);
+      const r = varints(await inflate(data.speakers[speaker]));
+      const docs = new Int32Array(meta.speakers[speaker].paragraphs);
+      for (let i = 0; i < docs.length; i++) docs[i] = r.next();
+      data.speakers[speaker] = docs;
+    }
+    return data.speakers[speaker];
+  }
+
+  const textChunks = {};
+
+  async function chunk(speaker, month) {
+    const key = `${speaker}-${month}`;
+    if (!textChunks[key]) {
+      textChunks[key] = (async () => {
+        await load("x/" + key);
+        const body = JSON.parse(new TextDecoder().decode(await inflate(data.texts[key])));
+        body.at = new Map(body.paragraphs.map((p, i) => [p, i]));
+        return body;
+      })();
+    }
+    return textChunks[key];
+  }
+
+  async function textOf(speaker, par) {
+    const docs = await paragraphDocs(speaker);
+    const c = await chunk(speaker, meta.doc_date[docs[par]].slice(0, 7));
+    return c.texts[c.at.get(par)];
+  }
+
+  async function wildcard(pattern, speaker, found) {  // paragraphs with the fixed words, then the expression
+    let candidates = null;
+    const keep = (set) => { candidates = candidates === null ? set : new Set([...candidates].filter((p) => set.has(p))); };
+    for (const atom of pattern.needs) {
+      const row = await word(atom);
+      const pos = row && (await positions(row, speaker));
+      if (!pos) return found;
+      keep(new Set(pos.p));
+    }
+    for (const prefix of pattern.prefixes) {
+      const set = new Set();
+      for (const row of await wordsStartingWith(prefix)) {
+        const pos = await positions(row, speaker);
+        if (pos) pos.p.forEach((p) => set.add(p));
+      }
+      if (!set.size) return found;
+      keep(set);
+    }
+    if (candidates === null) candidates = new Set(Array.from({ length: meta.speakers[speaker].paragraphs }, (_, i) => i));
+    for (const par of [...candidates].sort((a, b) => a - b)) {
+      const text = fold(await textOf(speaker, par));
+      for (const m of text.matchAll(pattern.regex)) {
+        found.push({ speaker, par, start: m.index, end: m.index + m[0].length, unit: "char" });
+      }
+    }
+    return found;
+  }
+
+  const tokenStarts = new Map();  // "speaker:paragraph" -> where each token of its folded text starts
+
+  async function toChars(match) {  // a token span as characters of the spoken text
+    const key = `${match.speaker}:${match.par}`;
+    if (!tokenStarts.has(key)) {
+      const toks = split(fold(await textOf(match.speaker, match.par)));
+      let c = 0;
+      const starts = toks.map((t) => { const s = c; c += t.length; return s; });
+      starts.push(c);
+      tokenStarts.set(key, starts);
+    }
+    const starts = tokenStarts.get(key);
+    const end = Math.floor(match.end), half = match.end !== end;
+    return { ...match, start: starts[match.start], end: starts[end] + (half ? match.trailLength : 0), unit: "char" };
+  }
+
+  // Per term: the earliest, then longest of overlapping matches (then the form first by its text).
+  function resolve(matches, forms) {
+    const rank = {};
+    [...forms].sort().forEach((f, i) => { if (!(f in rank)) rank[f] = i; });
+    matches.sort((a, b) => a.par - b.par || a.start - b.start || (b.end - b.start) - (a.end - a.start) || rank[a.form] - rank[b.form]);
+    const out = [];
+    let lastPar = -1, lastEnd = -1;
+    for (const m of matches) {
+      if (m.par !== lastPar) { lastPar = m.par; lastEnd = -1; }
+      if (m.start < lastEnd) continue;
+      lastEnd = m.end;
+      out.push(m);
+    }
+    return out;
+  }
+
+  async function matchTerm(term, speaker) {
+    const patterns = term.forms.map((f) => compile(0, f));
+    const chars = patterns.some((p) => p.regex || p.trail);
+    let all = [];
+    for (const p of patterns) {
+      const found = [];
+      if (p.regex) await wildcard(p, speaker, found);
+      else await literal(p, speaker, found);
+      for (const m of found) { m.form = p.form; m.trailLength = (p.trail || "").length; }
+      all = all.concat(chars && !p.regex ? await Promise.all(found.map(toChars)) : found);
+    }
+    return resolve(all, patterns.map((p) => p.form));
+  }
+
+  /* ---- counts, rates, intervals ---------------------------------------------------------------- */
+
+  const logFactorials = [0];
+  function logFactorial(n) {
+    while (logFactorials.length <= n) logFactorials.push(logFactorials[logFactorials.length - 1] + Math.log(logFactorials.length));
+    return logFactorials;
+  }
+  function logSum(terms) {
+    const top = Math.max(...terms);
+    return top + Math.log(terms.reduce((s, t) => s + Math.exp(t - top), 0));
+  }
+  function solve(step, lo, hi, x) {  // as stats._solve
+    for (let n = 0; n < 200; n++) {
+      if (!(lo < x && x < hi)) x = (lo + hi) / 2;
+      const [value, slope] = step(x);
+      if (value > 0) lo = x; else hi = x;
+      const next = slope < 0 ? x - value / slope : (lo + hi) / 2;
+      if (Math.abs(next - x) <= 1e-15 * Math.max(Math.abs(x), 1e-300) || hi - lo <= 4e-16 * hi) return lo <= next && next <= hi ? next : x;
+      x = next;
+    }
+    return x;
+  }
+  function poissonMean(k, target) {  // as stats._poisson_mean
+    const lf = logFactorial(k), goal = Math.log(target);
+    const step = (x) => {
+      const terms = [];
+      for (let i = 0; i <= k; i++) terms.push(-x + i * Math.log(x) - lf[i]);
+      const logCdf = logSum(terms);
+      return [logCdf - goal, -Math.exp(-x + k * Math.log(x) - lf[k] - logCdf)];
+    };
+    let lo = 0, hi = k + 10 * Math.sqrt(k + 1) + 10;
+    while (step(hi)[0] > 0) { lo = hi; hi *= 2; }
+    return solve(step, lo, hi, Math.max(k + 0.5, 0.5));
+  }
+  const intervals = {};
+  function poissonInterval(k) {
+    if (!(k in intervals)) intervals[k] = [k > 0 ? poissonMean(k - 1, 0.975) : 0, poissonMean(k, 0.025)];
+    return intervals[k];
+  }
+  const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+
+  /* ---- the question ------------------------------------------------------------------------------ */
+
+  function speakerCodes(names) {
+    const byName = new Map(meta.speakers.map((s, i) => [s.name, i]));
+    const out = [];
+    for (const name of names) {
+      const codes = meta.groups[name] || (byName.has(name) ? [byName.get(name)] : []);
+      for (const c of codes) if (!out.includes(c)) out.push(c);
+    }
+    return out;
+  }
+
+  async function answer(query) {
+    const asked = query.phrases;
+    const list = terms(asked);
+    const codes = speakerCodes(query.speakers);
+    const rows = [];
+    for (const term of list) term.forms.forEach((f) => compile(0, f));  // a bad phrase fails before anything loads
+    for (const s of codes) {
+      const docs = await paragraphDocs(s);
+      const cut = query.by === "month" ? 7 : 4;
+      const periods = meta.speakers[s][query.by];
+      for (const term of list) {
+        const matches = await matchTerm(term, s);
+        const byPeriod = {};
+        for (const m of matches) {
+          m.doc = docs[m.par];
+          const label = meta.doc_date[m.doc].slice(0, cut);
+          (byPeriod[label] = byPeriod[label] || []).push(m);
+        }
+        for (const period of Object.keys(periods).sort()) {
+          const [words, statements] = periods[period];
+          const found = byPeriod[period] || [];
+          const [low, high] = poissonInterval(found.length);
+          rows.push({
+            speaker: meta.speakers[s].name, code: s, phrase: term.name, period, count: found.length,
+            documents: statements, speaker_words: words,
+            per_10k: round((found.length / words) * PER, 3),
+            per_10k_low: round((low / words) * PER, 3),
+            per_10k_high: round((high / words) * PER, 3),
+            documents_with_match: new Set(found.map((m) => m.doc)).size,
+            matches: found,
+          });
+        }
+      }
+    }
+    return rows;
+  }
+
+  /* ---- the page ------------------------------------------------------------------------------------ */
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    for (const c of children) e.append(c);
+    return e;
+  };
+  const svgEl = (tag, attrs = {}) => {
+    const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    return e;
+  };
+  const fmt = (n) => n.toLocaleString("en-US");
+  const COLUMNS = ["speaker", "phrase", "period", "count", "documents", "speaker_words", "per_10k", "per_10k_low", "per_10k_high", "documents_with_match"];
+  const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+  let shown = [];
+
+  function readQuery() {
+    const phrases = $("phrase").value.split(",").map((p) => p.trim()).filter(Boolean);
+    const speakers = [...$("speakers").selectedOptions].map((o) => o.value);
+    const by = document.querySelector("input[name=by]:checked").value;
+    return { phrases, speakers, by };
+  }
+
+  function fragment(q) {
+    const parts = [`q=${encodeURIComponent(q.phrases.join(", "))}`];
+    for (const s of q.speakers) parts.push(`speaker=${encodeURIComponent(s)}`);
+    parts.push(`by=${q.by}`);
+    return "#" + parts.join("&");
+  }
+
+  function fromFragment() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (!params.has("q")) return false;
+    $("phrase").value = params.get("q");
+    const wanted = params.getAll("speaker");
+    for (const o of $("speakers").options) o.selected = wanted.includes(o.value);
+    const by = params.get("by") === "month" ? "month" : "year";
+    document.querySelector(`input[name=by][value=${by}]`).checked = true;
+    return true;
+  }
+
+  function csv(rows) {
+    const cell = (v) => {
+      let s = String(v);
+      if (/^[=+\-@]/.test(s)) s = "'" + s;  // never a spreadsheet formula
+      return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    return [COLUMNS.join(","), ...rows.map((r) => COLUMNS.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+  }
+
+  async function quotes(row, into) {
+    const list = el("ol", { class: "quotes" });
+    const docs = await paragraphDocs(row.code);
+    const monthOf = (m) => meta.doc_date[docs[m.par]].slice(0, 7);
+    await Promise.all([...new Set(row.matches.map(monthOf))].map((month) => chunk(row.code, month)));
+    const items = [];
+    for (const m of row.matches) {
+      const c = await chunk(row.code, monthOf(m));
+      const span = m.unit === "char" ? m : await toChars(m);
+      items.push({ m, span, text: c.texts[c.at.get(m.par)], doc: c.docs[String(docs[m.par])] });
+    }
+    items.sort((a, b) => a.doc[1].localeCompare(b.doc[1]) || a.doc[0].localeCompare(b.doc[0]) || a.m.par - b.m.par || a.span.start - b.span.start);
+    const fragment = document.createDocumentFragment();
+    for (const { span, text, doc } of items) {
+      const [docId, date, title, url] = doc;
+      let left = text.slice(Math.max(0, span.start - CONTEXT), span.start);
+      let right = text.slice(span.end, span.end + CONTEXT);
+      if (span.start > CONTEXT) left = left.replace(/^\S*\s/, "");  // whole words at the cut
+      if (span.end + CONTEXT < text.length) right = right.replace(/\s\S*$/, "");
+      const cite = el("p", { class: "cite" }, `${date} · `);
+      if (/^https?:\/\//.test(url)) cite.append(el("a", { href: url, rel: "noopener" }, title || docId));
+      else cite.append(title || docId);
+      cite.append(` · ${docId}`);
+      fragment.append(el("li", { class: "quote" }, cite, el("p", {}, (span.start > CONTEXT ? "…" : "") + left, el("mark", {}, text.slice(span.start, span.end)), right + (span.end + CONTEXT < text.length ? "…" : ""))));
+    }
+    list.append(fragment);
+    into.append(list);
+  }
+
+  function chart(rows, by) {
+    const box = $("chart");
+    box.replaceChildren();
+    const series = new Map();
+    for (const r of rows) {
+      const key = `${r.speaker} · ${r.phrase}`;
+      if (!series.has(key)) series.set(key, []);
+      series.get(key).push(r);
+    }
+    const periods = [...new Set(rows.map((r) => r.period))].sort();
+    if (!periods.length) return;
+    const W = Math.max(300, Math.min(900, box.clientWidth || 720)), H = W < 500 ? 240 : 300, L = 44, B = 40, T = 12, Rm = 12;
+    const drawn = rows.filter((r) => r.speaker_words >= meta.min_period_words);
+    const top = Math.max(1e-9, ...drawn.map((r) => r.per_10k_high));
+    const x = (p) => L + (periods.length === 1 ? (W - L - Rm) / 2 : (periods.indexOf(p) * (W - L - Rm)) / (periods.length - 1));
+    const y = (v) => T + (H - T - B) * (1 - v / top);
+    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title" });
+    const title = svgEl("title", { id: "chart-title" });
+    title.textContent = `Uses per 10,000 words by ${by}, with 95% intervals; the table below gives every number.`;
+    svg.append(title);
+    svg.append(svgEl("line", { x1: L, x2: W - Rm, y1: y(0), y2: y(0), stroke: "#999" }));
+    for (const v of [0, top / 2, top]) {
+      const t = svgEl("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11 });
+      t.textContent = round(v, 2);
+      svg.append(t);
+    }
+    const step = Math.max(1, Math.ceil(periods.length / Math.floor(W / 60)));
+    periods.forEach((p, i) => {
+      if (i % step) return;
+      const t = svgEl("text", { x: x(p), y: H - B + 16, "text-anchor": "middle", "font-size": 11 });
+      t.textContent = p;
+      svg.append(t);
+    });
+    let colour = 0;
+    const legend = el("ul", { class: "legend" });
+    for (const [key, list] of series) {
+      const c = COLOURS[colour++ % COLOURS.length];
+      const segments = [[]];
+      for (const r of list) {
+        const i = rows.indexOf(r);
+        if (r.speaker_words < meta.min_period_words) {  // too few words: marked on the axis, not drawn
+          const mark = svgEl("text", { x: x(r.period), y: y(0) - 4, "text-anchor": "middle", "font-size": 10, fill: "#777" });
+          mark.textContent = "×";
+          svg.append(mark);
+          segments.push([]);
+          continue;
+        }
+        segments[segments.length - 1].push(`${x(r.period)},${y(r.per_10k)}`);
+        svg.append(svgEl("line", { x1: x(r.period), x2: x(r.period), y1: y(r.per_10k_low), y2: y(r.per_10k_high), stroke: c, "stroke-opacity": 0.45 }));
+        const a = svgEl("a", { href: `#r-${i}` });
+        const dot = svgEl("circle", { cx: x(r.period), cy: y(r.per_10k), r: 4, fill: c });
+        const tip = svgEl("title");
+        tip.textContent = `${key}, ${r.period}: ${r.count} uses in ${fmt(r.speaker_words)} words (${r.per_10k} per 10,000)`;
+        dot.append(tip);
+        a.append(dot);
+        a.addEventListener("click", (ev) => { ev.preventDefault(); openRow(i); });
+        svg.append(a);
+      }
+      for (const points of segments) {
+        if (points.length > 1) svg.prepend(svgEl("polyline", { points: points.join(" "), fill: "none", stroke: c, "stroke-width": 2 }));
+      }
+      legend.append(el("li", { style: `--c:${c}` }, key));
+    }
+    box.append(svg, legend);
+  }
+
+  function openRow(i) {
+    const d = $(`r-${i}`);
+    if (!d) return;
+    d.open = true;
+    d.scrollIntoView({ block: "center" });
+    d.querySelector("summary").focus();
+  }
+
+  function table(rows) {
+    const body = $("results").querySelector("tbody");
+    body.replaceChildren();
+    rows.forEach((r, i) => {
+      const few = r.speaker_words < meta.min_period_words;
+      const details = el("details", { class: "result", id: `r-${i}`, "data-speaker": r.speaker, "data-phrase": r.phrase, "data-period": r.period, "data-count": r.count });
+      details.append(el("summary", {}, `${fmt(r.count)}`));
+      details.addEventListener("toggle", () => {
+        if (details.open && !details.dataset.loaded) {
+          details.dataset.loaded = "1";
+          quotes(r, details);
+        }
+      }, { once: false });
+      const cell = (label, ...content) => el("td", { "data-label": label }, ...content);
+      body.append(el("tr", few ? { class: "few" } : {},
+        cell("speaker", r.speaker), cell("phrase", r.phrase), cell("period", r.period), cell("uses", details),
+        cell("words", fmt(r.speaker_words) + (few ? " (too few to draw)" : "")), cell("statements", fmt(r.documents)),
+        cell("per 10,000", String(r.per_10k)), cell("95% interval", `${r.per_10k_low}–${r.per_10k_high}`)));
+    });
+  }
+
+  function summary(rows, query, ms) {
+    const out = $("summary");
+    out.replaceChildren();
+    const bySeries = new Map();
+    for (const r of rows) {
+      const key = `${r.speaker}\u0000${r.phrase}`;
+      if (!bySeries.has(key)) bySeries.set(key, []);
+      bySeries.get(key).push(r);
+    }
+    for (const list of bySeries.values()) {
+      const s = meta.speakers[list[0].code];
+      const uses = list.reduce((a, r) => a + r.count, 0);
+      const words = list.reduce((a, r) => a + r.speaker_words, 0);
+      const withUses = list.filter((r) => r.count).map((r) => r.matches).flat();
+      let first = "";
+      if (withUses.length) {
+        const docs = data.speakers[list[0].code];
+        const earliest = withUses.map((m) => meta.doc_date[docs[m.par]]).sort()[0];
+        first = ` First use in this corpus: ${earliest}.`;
+      }
+      out.append(el("li", {}, `${s.name}, “${list[0].phrase}”: ${fmt(uses)} use${uses === 1 ? "" : "s"} in ${fmt(words)} words of his own (${s.first} to ${s.last}).${first}${uses < 5 ? " Few uses: read the quotes before drawing a conclusion." : ""}`));
+    }
+    $("status").textContent = `${rows.length} rows for ${query.phrases.length} phrase(s) and ${query.speakers.length} speaker(s) or group(s), in ${Math.round(ms)} ms.`;
+  }
+
+  let asking = 0;
+  async function ask() {
+    const query = readQuery();
+    if (!query.phrases.length || !query.speakers.length) {
+      $("status").textContent = "Type a phrase and choose at least one speaker.";
+      return;
+    }
+    const mine = ++asking;
+    const began = performance.now();
+    document.body.dataset.state = "asking";
+    $("status").textContent = "Counting…";
+    try {
+      const rows = await answer(query);
+      if (mine !== asking) return;
+      shown = rows;
+      history.replaceState(null, "", fragment(query));
+      chart(rows, query.by);
+      table(rows);
+      summary(rows, query, performance.now() - began);
+      $("download").hidden = false;
+      document.body.dataset.state = "done";
+    } catch (err) {
+      if (mine !== asking) return;
+      $("status").textContent = err instanceof PhraseError ? err.message : `Could not answer: ${err.message}`;
+      document.body.dataset.state = "error";
+    }
+  }
+
+  async function start() {
+    await load("meta");
+    if (!meta || meta.version !== 1) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
+    vocabKeys = new Set(meta.vocab_keys);
+    $("download").addEventListener("click", () => {
+      const url = URL.createObjectURL(new Blob([csv(shown)], { type: "text/csv" }));
+      const a = el("a", { href: url, download: "refrain-explore.csv" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    });
+    $("ask").addEventListener("submit", (ev) => { ev.preventDefault(); ask(); });
+    let timer = null;
+    $("phrase").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 250); });
+    $("speakers").addEventListener("change", ask);
+    for (const r of document.querySelectorAll("input[name=by]")) r.addEventListener("change", ask);
+    window.addEventListener("hashchange", () => { if (fromFragment()) ask(); });
+    document.body.dataset.state = "ready";
+    if (fromFragment()) ask();
+  }
+
+  Refrain.answer = answer;  // for scripts and tests: the rows of a query, as the page shows them
+  Refrain.csv = () => csv(shown);
+  document.addEventListener("DOMContentLoaded", start);
+})();

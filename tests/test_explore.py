@@ -1,0 +1,307 @@
+"""The reader's explorer (reports/explore.html) in Debian's chromium, opened from a file: every count and
+the quotes each opens equal `analysis count` and `analysis kwic`, for 200+ phrases sampled at random
+from the corpus; a shared link reproduces its query; the CSV download is the table shown; nothing is
+requested from outside the reports folder; it fits a phone and a desktop."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis import config
+from analysis.corpus import Corpus
+from analysis.ingest import ingest
+from analysis.measures import measure
+from analysis.publish import explore
+from tests.conftest import FIXTURES
+from tests.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
+
+WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+N_PHRASES = 210
+
+
+@pytest.fixture(scope="module")
+def site(default_corpus, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("explore-site")
+    assert explore.build(default_corpus.generation, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(accept_downloads=True)
+        tab = context.new_page()
+        tab.requested = []
+        tab.errors = []
+        tab.on("request", lambda r: tab.requested.append(r.url))
+        tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+        tab.goto((site / "explore.html").as_uri())
+        tab.wait_for_function("document.body.dataset.state === 'ready'")
+        yield tab
+        browser.close()
+
+
+def ask(tab, phrases: list[str], speakers: list[str], by: str = "year") -> list[tuple]:
+    """The query typed as a shared link would give it; the rows shown: (speaker, phrase, period, count)."""
+    from urllib.parse import quote
+
+    fragment = "q=" + quote(", ".join(phrases)) + "".join(f"&speaker={quote(s)}" for s in speakers) + f"&by={by}"
+    tab.evaluate("document.body.dataset.state = 'asking'")
+    tab.evaluate("f => { if (location.hash === '#' + f) location.hash = ''; location.hash = f; }", fragment)
+    tab.wait_for_function("['done', 'error'].includes(document.body.dataset.state)", timeout=60_000)
+    assert tab.evaluate("document.body.dataset.state") == "done", tab.inner_text("#status")
+    return [
+        tuple(r)
+        for r in tab.evaluate(
+            """() => [...document.querySelectorAll('details.result')].map(d =>
+                 [d.dataset.speaker, d.dataset.phrase, d.dataset.period, +d.dataset.count])"""
+        )
+    ]
+
+
+OPEN_ALL = """async () => {
+  const all = [...document.querySelectorAll('details.result')].filter(d => +d.dataset.count > 0);
+  for (const d of all) d.open = true;
+  const until = Date.now() + 180000;
+  while (Date.now() < until && !all.every(d => d.querySelectorAll('.quote').length >= +d.dataset.count)) {
+    await new Promise(r => setTimeout(r, 25));
+  }
+  return all.map(d => [d.dataset.speaker, d.dataset.phrase, d.dataset.period, d.querySelectorAll('.quote').length]);
+}"""
+
+
+def expected(corpus: Corpus, phrases: list[str], speakers: list[str], by: str):
+    """`analysis count` and `analysis kwic` for the same question: counts per row, quotes per row."""
+    members = _members(corpus, speakers)
+    given = dict(phrases=phrases, speakers=members, period=by, processed_dir=str(corpus.path))
+    table = measure("count").compute(corpus, measure("count").params.of(given)).table.to_pylist()
+    counts = {(r["speaker"], r["phrase"], r["period"]): r["count"] for r in table}
+    kwic = measure("kwic").compute(corpus, measure("kwic").params.of({k: given[k] for k in given if k != "period"}))
+    quotes: dict[tuple, int] = {}
+    for r in kwic.table.to_pylist() if hasattr(kwic.table, "to_pylist") else kwic.table.to_dict("records"):
+        key = (r["speaker"], r["phrase"], str(r["date"])[: 4 if by == "year" else 7])
+        quotes[key] = quotes.get(key, 0) + 1
+    return counts, quotes
+
+
+def _members(corpus: Corpus, speakers: list[str]) -> list[str]:
+    """A group as the explorer offers it: its members with enough words of their own."""
+    words = corpus.index.words_by_speaker
+    out = []
+    for name in speakers:
+        for m in corpus.expand_speakers([name]):
+            if words.get(m, 0) >= explore.MIN_SPEAKER_WORDS and m not in out:
+                out.append(m)
+    return out
+
+
+def sample_questions(corpus: Corpus, n: int, seed: int = 17) -> list[tuple[list[str], list[str], str]]:
+    """Phrases of 1 to 5 words cut from random paragraphs of random speakers (some with apostrophes,
+    hyphens or numbers, some made wildcards or prefixes), families, several phrases at once."""
+    rng = random.Random(seed)
+    index = corpus.index
+    words = index.words_by_speaker
+    offered = sorted((s for s, w in words.items() if w >= explore.MIN_SPEAKER_WORDS), key=lambda s: -words[s])
+    families = [t.name for t in explore.load_lexicon().entries]
+    groups = [g for g in corpus.registry.groups if _members(corpus, [g])]
+    from analysis.measures.search import search
+    from analysis.selection import Scope
+
+    found = search(index, Scope.of(speakers=offered[:40]), None)
+    out = []
+    while len(out) < n:
+        kind = rng.random()
+        speakers = rng.sample(offered[:40], rng.choice([1, 1, 1, 2, 3]))
+        if rng.random() < 0.08:
+            speakers = [rng.choice(groups)]
+        if kind < 0.08:
+            out.append(([rng.choice(families)], speakers, rng.choice(["year", "month"])))
+            continue
+        want = None
+        if kind < 0.2:
+            want = "'"
+        elif kind < 0.3:
+            want = "-"
+        elif kind < 0.36:
+            want = "0123456789"
+        i = rng.randrange(len(found.par_row))
+        text = index.part(int(found.par_part[i])).text(np.array([found.par_row[i]]))[0]
+        spans = [m.span() for m in WORD.finditer(text)]
+        if want:
+            spans_with = [k for k, (a, b) in enumerate(spans) if any(c in text[a:b] for c in want)]
+            if not spans_with:
+                continue
+            start = rng.choice(spans_with)
+        elif not spans:
+            continue
+        else:
+            start = rng.randrange(len(spans))
+        size = rng.randint(1, 5)
+        chosen = spans[start : start + size]
+        phrase = text[chosen[0][0] : chosen[-1][1]]
+        if "," in phrase or len(phrase) > 120:
+            continue  # the box reads commas as between phrases
+        tokens = phrase.split(" ")
+        twist = rng.random()
+        if twist < 0.12 and len(tokens) > 1:
+            tokens[rng.randrange(len(tokens))] = "*"
+        elif twist < 0.24 and len(tokens[-1]) > 3 and tokens[-1][:3].isalpha():
+            tokens[-1] = tokens[-1][: rng.randint(3, len(tokens[-1]) - 1)] + "*"
+        phrases = [" ".join(tokens)]
+        if rng.random() < 0.08:
+            phrases.append(rng.choice(families))
+        speaker_of = found.speakers[int(found.par_speaker[i])]
+        if speaker_of not in speakers and not (len(speakers) == 1 and speakers[0] in groups):
+            speakers = [speaker_of, *speakers][:3]
+        out.append((phrases, speakers, rng.choice(["year", "year", "month"])))
+    return out
+
+
+@pytest.mark.browser
+def test_counts_and_quotes_equal_count_and_kwic_for_random_phrases(page, default_corpus):
+    questions = sample_questions(default_corpus, N_PHRASES)
+    assert len(questions) >= 200
+    kinds = " ".join(p for q in questions for p in q[0])
+    assert "*" in kinds and "'" in kinds and "-" in kinds and re.search(r"\d", kinds)
+    mismatched, checked, uses = [], 0, 0
+    for phrases, speakers, by in questions:
+        shown = ask(page, phrases, speakers, by)
+        counts, quotes = expected(default_corpus, phrases, speakers, by)
+        got = {(s, p, per): c for s, p, per, c in shown}
+        if got != counts:
+            diff = sorted((k, got.get(k), counts.get(k)) for k in set(got) | set(counts) if got.get(k) != counts.get(k))
+            mismatched.append((phrases, speakers, by, diff[:5]))
+            continue
+        opened = {(s, p, per): n for s, p, per, n in page.evaluate(OPEN_ALL)}
+        want = {k: v for k, v in quotes.items() if v}
+        if opened != want:
+            mismatched.append((phrases, speakers, by, "quotes", sorted(set(opened.items()) ^ set(want.items()))[:5]))
+        checked += len(got)
+        uses += sum(got.values())
+    print(f"explorer: {len(questions)} questions, {checked} speaker × period rows, {uses} uses; {len(mismatched)} differ")
+    assert not mismatched, mismatched[:5]
+    assert uses > 1000 and not page.errors, page.errors
+
+
+@pytest.mark.browser
+def test_a_cyrillic_phrase_from_parlamint(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("ParlaMint-BG", "ParlaMint-UA"):
+        import shutil
+
+        shutil.copytree(FIXTURES / "parlamint" / name, raw / name)
+    ingest(raw, tmp_path / "processed", quiet=True)
+    corpus = Corpus.load(tmp_path / "processed")
+    site = tmp_path / "site"
+    assert explore.build(corpus.generation, site, min_speaker_words=1)
+    words = corpus.index.words_by_speaker
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_page()
+        tab.goto((site / "explore.html").as_uri())
+        tab.wait_for_function("document.body.dataset.state === 'ready'")
+        speakers = sorted(words)
+        for phrase in ("слава україні", "Україні", "народн*"):
+            shown = {(s, ph, per): c for s, ph, per, c in ask(tab, [phrase], speakers)}
+            given = dict(phrases=[phrase], speakers=speakers, processed_dir=str(corpus.path))
+            table = measure("count").compute(corpus, measure("count").params.of(given)).table.to_pylist()
+            assert shown == {(r["speaker"], r["phrase"], r["period"]): r["count"] for r in table}, phrase
+            assert phrase != "слава україні" or sum(shown.values()) == 2
+        browser.close()
+
+
+@pytest.mark.browser
+def test_a_shared_link_reproduces_the_query(page, site, default_corpus):
+    link = (site / "explore.html").as_uri() + "#q=our%20partners&speaker=Vladimir%20Putin&by=month"
+    page.evaluate("document.body.dataset.state = 'asking'")
+    page.goto(link)
+    page.wait_for_function("document.body.dataset.state === 'done'", timeout=60_000)
+    assert page.input_value("#phrase") == "our partners"
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('details.result')].map(d => [d.dataset.period, +d.dataset.count])"
+    )
+    counts, _ = expected(default_corpus, ["our partners"], ["Vladimir Putin"], "month")
+    assert {p: c for p, c in rows} == {per: c for (_s, _p, per), c in counts.items()}
+    assert len(rows) > 50
+
+
+@pytest.mark.browser
+def test_the_csv_download_is_the_table_shown(page):
+    shown = ask(page, ["as you know", "our-partners"], ["Vladimir Putin", "Barack Obama"])
+    with page.expect_download() as done:
+        page.click("#download")
+    text = Path(done.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["speaker"], r["phrase"], r["period"], int(r["count"])) for r in rows] == shown
+    cells = page.evaluate(
+        "() => [...document.querySelectorAll('#results tbody tr')].map(tr => tr.children[6].textContent)"
+    )
+    assert [r["per_10k"] for r in rows] == cells
+
+
+@pytest.mark.browser
+def test_nothing_is_requested_from_outside_the_reports_folder(page, site):
+    ask(page, ["nazi*", "by * means"], ["Vladimir Putin"])
+    page.evaluate(OPEN_ALL)
+    root = site.resolve().as_uri()
+    outside = [u for u in page.requested if not u.startswith(root)]
+    assert page.requested and not outside, outside[:5]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_it_fits_a_phone_and_a_desktop(page, site, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    ask(page, ["our partners", "legally impossible"], ["Vladimir Putin", "Donald Trump"])
+    page.locator("details.result").first.evaluate("d => { d.open = true; }")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow} px at {width} px"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"explore-{width}.png"), full_page=True)
+
+
+def test_the_data_files_are_the_same_bytes_for_the_same_corpus(default_corpus, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert explore.build(default_corpus.generation, a) and explore.build(default_corpus.generation, b)
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
+    assert not explore.build(default_corpus.generation, a), "unchanged inputs: nothing rebuilt"
+    size = sum((a / f).stat().st_size for f in files_a)
+    assert size <= 60 * 2**20, f"{size / 2**20:.1f} MiB"
+
+
+def test_varints_round_trip():
+    values = np.array([0, 1, 127, 128, 300, 2**31, 2**40], dtype=np.uint64)
+    data = explore.varints(values)
+    out, value, shift = [], 0, 0
+    for byte in data:
+        value |= (byte & 127) << shift
+        shift += 7
+        if not byte & 128:
+            out.append(value)
+            value, shift = 0, 0
+    assert out == values.tolist()
+
+
+def test_the_page_is_escaped_and_links_the_gallery(default_corpus, tmp_path):
+    explore.build(default_corpus.generation, tmp_path)
+    html = (tmp_path / "explore.html").read_text(encoding="utf-8")
+    assert '<a href="index.html">' in html and 'src="explore/explore.js"' in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+    assert str(config.PROJ_ROOT) not in html  # no path of the machine that built it

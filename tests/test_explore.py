@@ -9,6 +9,7 @@ import csv
 import io
 import random
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -196,33 +197,34 @@ def test_counts_and_quotes_equal_count_and_kwic_for_random_phrases(page, default
 
 
 @pytest.mark.browser
-def test_a_cyrillic_phrase_from_parlamint(tmp_path):
+def test_a_cyrillic_phrase_from_parlamint(page, tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     for name in ("ParlaMint-BG", "ParlaMint-UA"):
-        import shutil
-
         shutil.copytree(FIXTURES / "parlamint" / name, raw / name)
     ingest(raw, tmp_path / "processed", quiet=True)
     corpus = Corpus.load(tmp_path / "processed")
     site = tmp_path / "site"
     assert explore.build(corpus.generation, site, min_speaker_words=1)
-    words = corpus.index.words_by_speaker
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page()
+    speakers = sorted(corpus.index.words_by_speaker)
+    tab = page.context.new_page()
+    try:
         tab.goto((site / "explore.html").as_uri())
         tab.wait_for_function("document.body.dataset.state === 'ready'")
-        speakers = sorted(words)
         for phrase in ("слава україні", "Україні", "народн*"):
             shown = {(s, ph, per): c for s, ph, per, c in ask(tab, [phrase], speakers)}
             given = dict(phrases=[phrase], speakers=speakers, processed_dir=str(corpus.path))
             table = measure("count").compute(corpus, measure("count").params.of(given)).table.to_pylist()
             assert shown == {(r["speaker"], r["phrase"], r["period"]): r["count"] for r in table}, phrase
             assert phrase != "слава україні" or sum(shown.values()) == 2
-        browser.close()
+    finally:
+        tab.close()
+
+
+def test_a_corpus_with_nobody_to_offer_gives_an_explorer_that_says_so(fixture_corpus, tmp_path):
+    assert explore.build(fixture_corpus.generation, tmp_path, min_speaker_words=10**9)
+    assert "Speakers" in (tmp_path / "explore.html").read_text(encoding="utf-8")
+    assert '"speakers":[]' in (tmp_path / "explore" / "meta.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.browser

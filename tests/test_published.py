@@ -38,8 +38,8 @@ CHROMIUM_ARGS = [
 
 
 def pages(folder: Path) -> list[Path]:
-    """The report pages and the gallery."""
-    return sorted(folder.glob("*.html"))
+    """The report pages and the gallery (not the explorer: tests/test_explore.py)."""
+    return sorted(p for p in folder.glob("*.html") if p.name != "explore.html")
 
 
 def evidence_pages(folder: Path) -> list[Path]:
@@ -58,6 +58,9 @@ def test_every_page_is_offline_and_self_contained(published):
         assert "<script" not in text, page.name
         assert not re.search(r'<(?:link|img|script|iframe)[^>]+(?:src|href)="(?:https?:)?//', text), page.name
         assert "@import" not in text and "@font-face" not in text
+    explorer = (published / "explore.html").read_text(encoding="utf-8")  # the one page with a script: its own
+    assert re.findall(r"<script[^>]*>", explorer) == ['<script src="explore/explore.js">']
+    assert all('href="explore.html"' in p.read_text(encoding="utf-8") for p in pages(published))  # linked
 
 
 @pytest.mark.browser

@@ -142,7 +142,7 @@ def refresh(gen: Path, reports_dir: Path, *, force: bool = False) -> list[str]:
         message = f"explorer: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}"
         print(f"render: FAILED {message}", file=sys.stderr)
         return [message]
-    print(f"render: explorer {'built' if built else 'unchanged'} in {time.monotonic() - began:.1f} s", file=sys.stderr)
+    print(f"explorer: {'built' if built else 'unchanged'}, {time.monotonic() - began:.1f} s", file=sys.stderr)
     return []
 
 
@@ -222,7 +222,7 @@ def _iso(day: int) -> str:
 
 def _tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row: np.ndarray):
     """Every selected paragraph's tokens (global ids) end to end: ids, paragraph, token number in it."""
-    ids, par, j = [], [], []
+    ids, par, j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for k in np.unique(par_part).tolist():
         where = np.flatnonzero(par_part == k)
         part = index.part(k)
@@ -286,6 +286,7 @@ def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[li
     seg_word, seg_speaker = ids[seg_first], speaker[seg_first]
     seg_count = np.diff(np.append(seg_first, n))
     word_bounds = np.concatenate([[0], np.flatnonzero(np.diff(seg_word)) + 1, [len(seg_first)]])
+    word_bounds = word_bounds if len(seg_first) else word_bounds[:1]  # nobody offered: no words
     entries: dict[str, list] = {}
     bucket: list[bytes] = []
     size, number = 0, 0

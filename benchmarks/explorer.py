@@ -27,7 +27,7 @@ QUESTIONS = [  # (phrases, speakers): up to three words, then longer ones and pa
     (["we will not allow anyone"], ["Vladimir Putin"]),
     (["by * means"], ["Vladimir Putin"]),
 ]
-LOADED = "() => performance.getEntriesByType('resource').map(e => e.name)"
+LOADED = "() => Refrain.loaded()"  # the data files the page has asked for
 
 
 def measure(site: Path, runs: int) -> list[dict]:
@@ -49,7 +49,7 @@ def measure(site: Path, runs: int) -> list[dict]:
                 page.wait_for_function("document.body.dataset.state === 'done'", timeout=60_000)
                 times.append(page.evaluate("() => performance.now()") - began)
                 new = [u for u in page.evaluate(LOADED) if u not in before]
-                loaded = sum(Path(u.removeprefix("file://")).stat().st_size for u in new)
+                loaded = sum((site / u).stat().st_size for u in new)
                 page.close()
             words = max(len(p.split()) for p in phrases)
             out.append(

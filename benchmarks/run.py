@@ -347,7 +347,7 @@ def _bench(args, work: Path) -> int:
     inc_times, full_times = [], []
     for i in range(args.runs):
         inc_dir = work / f"inc{i}"
-        shutil.copytree(processed, inc_dir)
+        shutil.copytree(processed, inc_dir, symlinks=True)  # as it is: `current` a link into generations/
         touch_pages(folder, TOUCHED)
         inc = child("ingest", str(folder), str(inc_dir), "incremental")
         full = child("ingest", str(folder), str(work / f"full{i}"), "full")

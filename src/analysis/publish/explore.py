@@ -53,11 +53,14 @@ BUCKET_BYTES = 24_000  # positions of rarer words are packed into files of about
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = PACKAGE / "templates" / "explore.html", PACKAGE / "static" / "explore.js"
 JOINERS = ("'", "-")
+CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
 
 
 def varints(values) -> bytes:
-    """Unsigned LEB128 of each value (non-negative integers), end to end."""
+    """Unsigned LEB128 of each value (non-negative integers), end to end (a few million at a time)."""
     v = np.asarray(values, dtype=np.uint64)
+    if len(v) > CHUNK:
+        return b"".join(varints(v[i : i + CHUNK]) for i in range(0, len(v), CHUNK))
     if not len(v):
         return b""
     width = np.ones(len(v), dtype=np.int64)
@@ -222,7 +225,7 @@ def _iso(day: int) -> str:
 
 def _tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row: np.ndarray):
     """Every selected paragraph's tokens (global ids) end to end: ids, paragraph, token number in it."""
-    ids, par, j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    ids, par, j = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
     for k in np.unique(par_part).tolist():
         where = np.flatnonzero(par_part == k)
         part = index.part(k)
@@ -230,9 +233,9 @@ def _tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row
         starts, lengths = part.offsets[rows], part.offsets[rows + 1] - part.offsets[rows]
         total = int(lengths.sum())
         within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        ids.append(vocab.maps[k][part.values[np.repeat(starts, lengths) + within]])
-        par.append(np.repeat(where, lengths))
-        j.append(within)
+        ids.append(vocab.maps[k][part.values[np.repeat(starts, lengths) + within]].astype(np.int32))
+        par.append(np.repeat(where, lengths).astype(np.int32))
+        j.append(within.astype(np.int32))
     ids_, par_, j_ = (np.concatenate(a) for a in (ids, par, j))
     order = np.lexsort((j_, par_))
     return ids_[order], par_[order], j_[order]
@@ -253,10 +256,10 @@ def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[li
     sep_strings = [vocab.strings[int(s)] for s in seps.tolist()]
     # per position: 0 when the paragraph ends after the word, else 2 × (1 + the separator's place in the
     # separator list) + 1 when a word follows it
-    code = np.zeros(n, dtype=np.int64)
+    code = np.zeros(n, dtype=np.int32)
     code[after] = 2 * (1 + np.searchsorted(seps, ids[q[after] + 1])) + then_word[after]
     joiner_codes = [2 * (sep_strings.index(t) + 1) + 1 for t in JOINERS if t in sep_strings]
-    ext = np.zeros(n, dtype=np.int64)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
+    ext = np.zeros(n, dtype=np.int32)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
     for i in np.flatnonzero(np.isin(code, joiner_codes))[::-1].tolist():
         ext[i] = 1 + ext[i + 2]
     keep = np.flatnonzero(atom)
@@ -332,12 +335,13 @@ def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[li
 def _varint_stream(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     """:func:`varints` of ``values`` and where each value's bytes start (one more: the end)."""
     data = varints(values)
-    width = np.ones(len(values), dtype=np.int64)
-    rest = values >> np.uint64(7)
-    while rest.any():
-        width += rest > 0
-        rest >>= np.uint64(7)
-    return data, np.concatenate([[0], np.cumsum(width)])
+    width = np.ones(len(values), dtype=np.uint8)
+    for i in range(0, len(values), CHUNK):
+        rest = values[i : i + CHUNK] >> np.uint64(7)
+        while rest.any():
+            width[i : i + CHUNK] += (rest > 0).astype(np.uint8)
+            rest >>= np.uint64(7)
+    return data, np.concatenate([[0], np.cumsum(width, dtype=np.int64)])
 
 
 def _positions_file(out: Path, key: str, blob: bytes) -> None:

@@ -16,9 +16,11 @@ import difflib
 from typing import Any
 
 from analysis.errors import ParameterError
+from analysis.params import coerce
+
+__all__ = ["coerce", "from_namespace", "injected_names"]
 
 INJECTED_MARK = "# Parameters"  # papermill's first line of the cell it injects
-TRUE, FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off", ""}
 
 
 def injected_names(history: list[str] | None) -> list[str]:
@@ -32,49 +34,6 @@ def injected_names(history: list[str] | None) -> list[str]:
             assigns = [node for node in tree.body if isinstance(node, ast.Assign)]
             return [t.id for node in assigns for t in node.targets if isinstance(t, ast.Name)]
     return []
-
-
-def coerce(name: str, value: Any, kind: Any) -> Any:
-    """``value`` as the declared ``kind`` (list, str, int, float, bool), or :class:`ParameterError`."""
-    base = getattr(kind, "__origin__", kind)
-    if base is list:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        if isinstance(value, (list, tuple)):
-            return list(value)
-    elif base is str:
-        if isinstance(value, str):
-            return value
-        if value is None:
-            return ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-    elif base is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (str, int)) and str(value).strip().lower() in TRUE | FALSE:
-            return str(value).strip().lower() in TRUE
-    elif base is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str):
-            try:
-                return int(value.strip().replace(",", "").replace("_", ""))
-            except ValueError:
-                pass
-    elif base is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                pass
-    else:
-        return value
-    raise ParameterError(f"parameter {name} must be {_kind_name(base)}; got {value!r}")
 
 
 def from_namespace(namespace: dict) -> dict[str, Any]:
@@ -98,9 +57,3 @@ def from_namespace(namespace: dict) -> dict[str, Any]:
             f"this notebook's parameters: {', '.join(declared)}"
         )
     return {name: coerce(name, namespace.get(name), kind) for name, kind in declared.items() if name in namespace}
-
-
-def _kind_name(kind: Any) -> str:
-    return {list: "a list (or a comma-separated string)", str: "text", int: "a whole number", float: "a number"}.get(
-        kind, "true or false" if kind is bool else getattr(kind, "__name__", str(kind))
-    )

@@ -239,25 +239,14 @@
     const atoms = pattern.core.filter((_, i) => i % 2 === 0);
     const seps = pattern.core.filter((_, i) => i % 2 === 1);
     const exact = pattern.prefixLast ? atoms.slice(0, -1) : atoms;
-    const rows = [];
-    for (const a of exact) {
-      const row = await word(a);
-      if (!row) return [];
-      rows.push(row);
-    }
-    const lists = [];
-    for (const row of rows) {
-      const pos = await positions(row, speaker);
-      if (!pos) return [];
-      lists.push(pos);
-    }
-    const prefixLists = [];
+    const rows = await Promise.all(exact.map(word));  // the files of every word at once
+    if (rows.some((row) => !row)) return [];
+    const lists = await Promise.all(rows.map((row) => positions(row, speaker)));
+    if (lists.some((list) => !list)) return [];
+    let prefixLists = [];
     if (pattern.prefixLast) {
       const matching = await wordsStartingWith(atoms[atoms.length - 1]);
-      for (const row of matching) {
-        const pos = await positions(row, speaker);
-        if (pos) prefixLists.push(pos);
-      }
+      prefixLists = (await Promise.all(matching.map((row) => positions(row, speaker)))).filter(Boolean);
       if (!prefixLists.length) return [];
     }
     const m = atoms.length, k = pattern.core.length;
@@ -306,15 +295,19 @@
     return found;
   }
 
-  async function paragraphDocs(speaker) {
-    if (!data.speakers[speaker] || typeof data.speakers[speaker] === "string") {
-      await load("s/" + speaker);
-      const r = varints(await inflate(data.speakers[speaker]));
-      const docs = new Int32Array(meta.speakers[speaker].paragraphs);
-      for (let i = 0; i < docs.length; i++) docs[i] = r.next();
-      data.speakers[speaker] = docs;
+  const speakerDocs = {};
+
+  function paragraphDocs(speaker) {  // each of a speaker's paragraphs' document (read once)
+    if (!speakerDocs[speaker]) {
+      speakerDocs[speaker] = (async () => {
+        await load("s/" + speaker);
+        const r = varints(await inflate(data.speakers[speaker]));
+        const docs = new Int32Array(meta.speakers[speaker].paragraphs);
+        for (let i = 0; i < docs.length; i++) docs[i] = r.next();
+        return docs;
+      })();
     }
-    return data.speakers[speaker];
+    return speakerDocs[speaker];
   }
 
   const textChunks = {};
@@ -471,10 +464,11 @@
     const codes = speakerCodes(query.speakers);
     const rows = [];
     for (const term of list) term.forms.forEach((f) => compile(0, f));  // a bad phrase fails before anything loads
-    for (const s of codes) {
+    const perSpeaker = await Promise.all(codes.map(async (s) => {  // every speaker's files at once
       const docs = await paragraphDocs(s);
       const cut = query.by === "month" ? 7 : 4;
       const periods = meta.speakers[s][query.by];
+      const mine = [];
       for (const term of list) {
         const matches = await matchTerm(term, s);
         const byPeriod = {};
@@ -487,7 +481,7 @@
           const [words, statements] = periods[period];
           const found = byPeriod[period] || [];
           const [low, high] = poissonInterval(found.length);
-          rows.push({
+          mine.push({
             speaker: meta.speakers[s].name, code: s, phrase: term.name, period, count: found.length,
             documents: statements, speaker_words: words,
             per_10k: round((found.length / words) * PER, 3),
@@ -498,7 +492,9 @@
           });
         }
       }
-    }
+      return mine;
+    }));
+    for (const mine of perSpeaker) rows.push(...mine);
     return rows;
   }
 
@@ -695,8 +691,7 @@
       const withUses = list.filter((r) => r.count).map((r) => r.matches).flat();
       let first = "";
       if (withUses.length) {
-        const docs = data.speakers[list[0].code];
-        const earliest = withUses.map((m) => meta.doc_date[docs[m.par]]).sort()[0];
+        const earliest = withUses.map((m) => meta.doc_date[m.doc]).sort()[0];
         first = ` First use in this corpus: ${earliest}.`;
       }
       out.append(el("li", {}, `${s.name}, “${list[0].phrase}”: ${fmt(uses)} use${uses === 1 ? "" : "s"} in ${fmt(words)} words of his own (${s.first} to ${s.last}).${first}${uses < 5 ? " Few uses: read the quotes before drawing a conclusion." : ""}`));
@@ -756,5 +751,6 @@
 
   Refrain.answer = answer;  // for scripts and tests: the rows of a query, as the page shows them
   Refrain.csv = () => csv(shown);
+  Refrain.loaded = () => Object.keys(loading).map((path) => "explore/" + path + ".js");  // for the benchmark
   document.addEventListener("DOMContentLoaded", start);
 })();

@@ -4,16 +4,17 @@ the browser, from a local file or any static host.
 Built from a generation's index (:mod:`analysis.index`) by :func:`build`, into ``reports/explore/``:
 
 * ``meta.js``: the speakers offered (every one with at least :data:`MIN_SPEAKER_WORDS` words of his own)
-  with their words and statements per year and month (the ``speaker_words`` and ``documents`` of
-  ``analysis count``), the groups of ``config/speakers.yaml``, the phrase families with their forms,
-  the separators, each document's date, and what the typing rules need (the folding table);
+  with each paragraph's document and their words and statements per year and month (the
+  ``speaker_words`` and ``documents`` of ``analysis count``), the groups of ``config/speakers.yaml``,
+  the phrase families with their forms, the separators, each document's date, and what the typing
+  rules need (the folding table);
 * ``v/<key>.js``: the vocabulary by a word's first two characters (a word: its id, how often it
   occurs, where its positions are);
-* ``p/<n>.js``: positions of the words, several words a file, and of the most frequent words one file
-  per word and speaker, so that one question loads only what it needs. A position is a paragraph of
-  a speaker, the word's token number in it, the separator after it and how many apostrophe or
-  hyphen joins follow (what the matcher's rules need: :mod:`analysis.measures.match`);
-* ``s/<speaker>.js``: each of a speaker's paragraphs' document;
+* ``p/b<n>.js``, ``p/t<word>-<n>.js``: positions of the words, several words a file, and of the most
+  frequent words files of their own that group their speakers, so that one question loads only what
+  it needs. A position is a paragraph of a speaker, the word's token number in it, the separator
+  after it and how many apostrophe or hyphen joins follow (what the matcher's rules need:
+  :mod:`analysis.measures.match`);
 * ``x/<speaker>-<month>.js``: the spoken text of a speaker's paragraphs of a month and their statements
   (title, date, source), for the quotes and for patterns with ``*``.
 
@@ -114,7 +115,7 @@ def build(gen: Path, reports_dir: Path, *, force: bool = False, min_speaker_word
         return False
     work = reports_dir / ".explore.tmp"
     shutil.rmtree(work, ignore_errors=True)
-    for sub in ("v", "p", "s", "x"):
+    for sub in ("v", "p", "x"):
         (work / sub).mkdir(parents=True)
     index = CorpusIndex(gen)
     meta = _write_data(index, work, min_speaker_words)
@@ -211,7 +212,7 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
         days = index.doc_days[docs_used[dc]]
         entry["first"], entry["last"] = _iso(int(days.min())), _iso(int(days.max()))
         meta["speakers"].append(entry)
-        (out / "s" / f"{s}.js").write_text(_script("speaker", s, packed(varints(dc))), encoding="utf-8")
+        entry["paragraph_docs"] = packed(varints(dc))  # each paragraph's document (a few KB a speaker)
     meta["separators"], meta["vocab_keys"] = _write_positions(index, out, par_part, par_row, first_par)
     _write_texts(index, out, par_part, par_row, docs_used, doc_code, first_par, months)
     return meta

@@ -2,7 +2,7 @@
  *
  * The data are the files of explore/ (written by analysis/publish/explore.py), loaded as scripts (a page
  * opened from a file may load scripts, not fetch): each calls one of Refrain.meta / vocab / positions /
- * speaker / texts. Phrases are matched as analysis/measures/match.py matches them, on the same tokens:
+ * texts. Phrases are matched as analysis/measures/match.py matches them, on the same tokens:
  * a phrase's words and separators in sequence (whole words), "word*" a prefix, "*" any one word, a family
  * name its forms; overlapping matches of one phrase count once. Counts, rates and intervals are those of
  * `python -m analysis count`; every count opens exactly its quotes.
@@ -15,7 +15,7 @@
   const CONTEXT = 120;
   const ALNUM = /[\p{L}\p{N}]/u;
   const NON_ASCII = /[\u0080-\uffff]/;
-  const data = { vocab: {}, positions: {}, speakers: {}, texts: {} };
+  const data = { vocab: {}, positions: {}, texts: {} };
   const loading = {};
   let meta = null;
 
@@ -24,7 +24,6 @@
   Refrain.meta = (m) => { meta = m; };
   Refrain.vocab = (key, rows) => { data.vocab[key] = rows; };
   Refrain.positions = (key, blob) => { data.positions[key] = blob; };
-  Refrain.speaker = (code, blob) => { data.speakers[code] = blob; };
   Refrain.texts = (key, blob) => { data.texts[key] = blob; };
 
   function load(path) {
@@ -300,8 +299,7 @@
   function paragraphDocs(speaker) {  // each of a speaker's paragraphs' document (read once)
     if (!speakerDocs[speaker]) {
       speakerDocs[speaker] = (async () => {
-        await load("s/" + speaker);
-        const r = varints(await inflate(data.speakers[speaker]));
+        const r = varints(await inflate(meta.speakers[speaker].paragraph_docs));
         const docs = new Int32Array(meta.speakers[speaker].paragraphs);
         for (let i = 0; i < docs.length; i++) docs[i] = r.next();
         return docs;

@@ -54,11 +54,11 @@ node_modules/.installed: package.json package-lock.json
 
 ## Everything but notebook execution and the browser: quick feedback while working
 test-fast: setup
-	$(BIN)/python -m pytest -m "not notebook and not browser and not faults"
+	$(BIN)/python -m pytest -n 2 -m "not notebook and not browser and not faults"
 
-## Install everything, lint, and run the whole test suite (what CI runs)
+## Install everything, lint, and run the whole test suite on two processes (what CI runs)
 test: setup system-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 ## Benchmarks: the 7,085-page archive, the questions beside DuckDB, 100M words on a LocalCluster; writes benchmarks/RESULTS.md
 bench: setup

@@ -41,13 +41,13 @@ from analysis.measures.count import periods
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.ngrams import Vocabulary
 from analysis.measures.search import search
+from analysis.publish.timeaxis import MIN_PERIOD_WORDS  # the reports' floor: a period under it is not drawn
 from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS, spoken
 
 VERSION = 1  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
-MIN_PERIOD_WORDS = 1_000  # a period with fewer of a speaker's words is not drawn (said so)
 BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
 GROUP = 30_000  # positions in one such file (about 50 KB)
 BUCKET_BYTES = 24_000  # positions of rarer words are packed into files of about this size (before deflating)

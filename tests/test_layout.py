@@ -21,6 +21,7 @@ SHARED = {
     "errors",
     "safe_yaml",
     "csvout",
+    "parquet",
     "text",
     "tokens",
     "names",

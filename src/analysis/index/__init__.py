@@ -128,11 +128,9 @@ class CorpusIndex:
         if self._memory:
             _, texts, sections = self._memory
             return [texts[r] for r in rows.tolist()], [sections[r] for r in rows.tolist()]
-        import pyarrow.parquet as pq
+        from analysis.parquet import read_parquet
 
-        table = pq.read_table(
-            self.generation / config.TURNS_FILE / f"part-{k:03d}.parquet", columns=["text", "section"]
-        )
+        table = read_parquet(self.generation / config.TURNS_FILE / f"part-{k:03d}.parquet", ["text", "section"])
         taken = pa.array(rows)
         return table["text"].take(taken).to_pylist(), table["section"].take(taken).to_pylist()
 

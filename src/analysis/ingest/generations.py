@@ -218,7 +218,7 @@ def begin(out_dir: Path) -> Path:
 
 def commit(out_dir: Path, tmp: Path, *, reused: dict[str, dict] | None = None) -> Path:
     """Write the manifest, publish the generation and make it current; return its folder."""
-    write_manifest(tmp, reused or {})
+    manifest = write_manifest(tmp, reused or {})
     (tmp / READERS).touch()
     final = tmp.with_name(tmp.name.removesuffix(".tmp"))
     os.replace(tmp, final)
@@ -238,7 +238,8 @@ def commit(out_dir: Path, tmp: Path, *, reused: dict[str, dict] | None = None) -
             if alias.exists():
                 _remove(alias)
             os.symlink(os.path.join(CURRENT, name), alias)
-    _prune(out_dir, keep={final.name})
+    _prune(out_dir, keep={final.name})  # after it: removing a link to a file changes the file's ctime
+    _write_cache(out_dir / VERIFIED, final.name, _statuses(final, manifest))
     return final
 
 
@@ -318,6 +319,16 @@ def verify(gen: Path, *, hashes: bool = False) -> list[str]:
     if hashes and not problems and passed != cache:
         _write_cache(cache_path, gen.name, passed)
     return problems
+
+
+def _statuses(gen: Path, manifest: dict) -> dict[str, list[int]]:
+    """The status of each file of a generation just written: each was hashed for its manifest, or
+    verified by hash and linked from the one before (so the next ingest need not hash it again)."""
+    out = {}
+    for rel in manifest["files"]:
+        st = (gen / rel).stat()
+        out[rel] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return out
 
 
 def _read_cache(path: Path) -> dict:

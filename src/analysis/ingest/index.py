@@ -109,7 +109,9 @@ def postings(index: pa.Table) -> pa.Table:
         values, vocab = tokens.values.indices.to_numpy(), len(tokens.values.dictionary)
     else:
         values, vocab = np.zeros(0, np.int32), 0
-    order = np.argsort(values, kind="stable").astype(np.int32)
+    # a stable sort of small integers is a radix sort: ids of a vocabulary under 65,536 sorted as uint16
+    keys = values.astype(np.uint16) if vocab <= 1 << 16 else values
+    order = np.argsort(keys, kind="stable").astype(np.int32)
     start = np.zeros(vocab + 1, dtype=np.int32)
     np.cumsum(np.bincount(values, minlength=vocab), out=start[1:])
     return pa.table(
@@ -120,9 +122,15 @@ def postings(index: pa.Table) -> pa.Table:
 
 def speaker_words(turns: pa.Table) -> dict[str, int]:
     """Each named speaker's words in the paragraphs of role ``speech`` (who can be asked about)."""
-    speech = turns.filter(pc.and_(pc.equal(turns["role"], "speech"), pc.is_valid(turns["speaker"])))
-    sums = speech.group_by("speaker").aggregate([("n_words", "sum")])
-    return {s: int(n) for s, n in zip(sums["speaker"].to_pylist(), sums["n_words_sum"].to_pylist(), strict=True) if n}
+    if not turns.num_rows:
+        return {}
+    speaker = pc.dictionary_encode(turns["speaker"]).combine_chunks()
+    names = speaker.dictionary.to_pylist()
+    codes = speaker.indices.fill_null(len(names)).to_numpy()  # no speaker: a last bin, dropped
+    speech = pc.equal(turns["role"], "speech").combine_chunks().fill_null(False).to_numpy(zero_copy_only=False)
+    words = turns["n_words"].combine_chunks().fill_null(0).to_numpy()
+    sums = np.bincount(codes[speech], weights=words[speech], minlength=len(names) + 1)
+    return {name: int(n) for name, n in zip(names, sums[: len(names)].tolist(), strict=True) if n}
 
 
 def write_index(turns: pa.Table, path: Path, postings_path: Path) -> None:

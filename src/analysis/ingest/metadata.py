@@ -54,24 +54,33 @@ class Context:
     problems: dict[str, str] = field(default_factory=dict)  # metadata file -> why it could not be used
     data: dict[str, bytes] = field(default_factory=dict)  # companion file -> bytes
 
+    _folders: dict[str, tuple] = field(default_factory=dict, repr=False)  # folder -> what its files share
+
     def aux(self, f: RawFile) -> Aux:
-        folders = _ancestors(f.parent)
-        is_html = f.name.lower().endswith((".html", ".htm"))
-        row = None
-        if is_html:
-            for folder in reversed(folders):  # the closest manifest
-                if folder in self.manifests:
-                    row = self.manifests[folder].get(_stem(f.name))
-                    break
-        companions = [c for folder in folders for c in self.folder_companions.get(folder, [])]
-        for stem in dict.fromkeys((_stem(f.name), f.name.split(".", 1)[0])):  # "X.ana.xml": "X.ana", "X"
-            companions += self.doc_companions.get((f.parent, stem), [])
-        return Aux(
-            manifest_row=row,
-            sidecar=self.sidecars.get((f.parent, _stem(f.name))),
-            profiles=tuple((folder, self.profiles[folder]) for folder in folders if folder in self.profiles),
-            companions=tuple((c, self.sha256[c]) for c in companions),
-        )
+        manifest, profiles, companions = self._folder(f.parent)
+        name = f.name
+        row = manifest.get(_stem(name)) if manifest is not None and name.lower().endswith((".html", ".htm")) else None
+        for stem in dict.fromkeys((_stem(name), name.split(".", 1)[0])):  # "X.ana.xml": "X.ana", "X"
+            companions += tuple((c, self.sha256[c]) for c in self.doc_companions.get((f.parent, stem), []))
+        sidecar = self.sidecars.get((f.parent, _stem(name)))
+        if row is None and sidecar is None and not profiles and not companions:
+            return _NO_AUX
+        return Aux(manifest_row=row, sidecar=sidecar, profiles=profiles, companions=companions)
+
+    def _folder(self, parent: str) -> tuple:
+        """What every file of a folder shares: the closest manifest, the profiles and the folder companions
+        that apply (worked out once per folder; forgotten whenever another metadata file is read)."""
+        found = self._folders.get(parent)
+        if found is None:
+            folders = _ancestors(parent)
+            manifest = next((self.manifests[d] for d in reversed(folders) if d in self.manifests), None)
+            profiles = tuple((d, self.profiles[d]) for d in folders if d in self.profiles)
+            companions = tuple((c, self.sha256[c]) for d in folders for c in self.folder_companions.get(d, []))
+            found = self._folders[parent] = (manifest, profiles, companions)
+        return found
+
+
+_NO_AUX = Aux()
 
 
 def _ancestors(folder: str) -> list[str]:
@@ -108,6 +117,7 @@ def read_metadata(f: RawFile, ctx: Context) -> None:
     except OSError:
         return
     ctx.sha256[f.rel] = hashlib.sha256(data).hexdigest()
+    ctx._folders.clear()
     if name == "manifest.csv":
         rows = _manifest_rows(data, f.rel, ctx)
         if rows is not None:

@@ -142,9 +142,9 @@ class IngestResult:
     @property
     def documents(self) -> list[dict]:
         """The corpus's document rows, by date and id (dates as ISO text)."""
-        import pyarrow.parquet as pq
+        from analysis.parquet import read_parquet
 
-        rows = pq.read_table(self.generation / "documents.parquet").to_pylist()
+        rows = read_parquet(self.generation / "documents.parquet").to_pylist()
         for row in rows:
             row["date"] = row["date"].isoformat()
         return rows

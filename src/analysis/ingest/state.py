@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from analysis.ingest.schema import (
     SCHEMA_VERSION,
@@ -26,6 +25,7 @@ from analysis.ingest.schema import (
     STATE_SCHEMA,
     FileResult,
 )
+from analysis.parquet import read_parquet
 from analysis.speakers import SpeakerRegistry
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def load_state(gen: Path) -> dict[str, dict]:
     if not path.exists() or not (gen / STATE_DOCS_FILE).exists():
         return {}
     try:
-        table = pq.ParquetFile(path).read()
+        table = read_parquet(path)
     except (OSError, pa.ArrowInvalid):
         return {}
     if table.schema != STATE_SCHEMA:
@@ -78,7 +78,7 @@ def load_state_docs(gen: Path | None, paths: set[str]) -> pa.Table:
     """The documents the previous run's parse gave for ``paths`` (in file order), :data:`STATE_DOCS_SCHEMA`."""
     if gen is None or not paths:
         return STATE_DOCS_SCHEMA.empty_table()
-    table = pq.read_table(gen / STATE_DOCS_FILE)
+    table = read_parquet(gen / STATE_DOCS_FILE)
     if table.schema != STATE_DOCS_SCHEMA:
         raise RuntimeError(f"{gen / STATE_DOCS_FILE} is of another version; run ingest with --full")
     import pyarrow.compute as pc
@@ -92,7 +92,7 @@ def restore(res: FileResult, old: dict) -> None:
     res.sha256, res.key = old["sha256"], old["key"]
     res.status, res.reason = old["status"], old["reason"]
     res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
-    res.rejected = [tuple(r) for r in json.loads(old["rejected"] or "[]")]
+    res.rejected = [tuple(r) for r in json.loads(old["rejected"])] if old["rejected"] else []
     res.restored = res.status == "ingested"
     res.parsed = False
 

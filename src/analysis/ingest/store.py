@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from analysis import config, csvout
 from analysis.ingest.documents import RunDocs
-from analysis.ingest.index import write_documents, write_index
+from analysis.ingest.index import DOCUMENT_COLUMNS, write_documents, write_index
 from analysis.ingest.parse import Segment, read_segment
 from analysis.ingest.schema import (
     DOCUMENT_SCHEMA,
@@ -45,6 +45,7 @@ from analysis.ingest.schema import (
     bounded,
 )
 from analysis.ingest.state import state_table
+from analysis.parquet import read_parquet, write_parquet
 from analysis.speakers import SpeakerRegistry
 
 DOCS_PER_PART = 100
@@ -221,7 +222,7 @@ def write_outputs(
                 _link_or_copy(old_dir / f, gen_dir / f)  # type: ignore[operator]
                 reused[f] = old_manifest[f]
         else:  # a generation from before the index: index the part now
-            write_index(pq.read_table(turns_dir / name), *(gen_dir / f for f in index_files))
+            write_index(read_parquet(turns_dir / name), *(gen_dir / f for f in index_files))
     by_bucket: dict[int, list[Segment]] = {}
     for seg in segments:
         if seg.bucket >= 0:
@@ -243,7 +244,7 @@ def write_outputs(
             turns = reparse(files[i])
             tables.append(turns.filter(pc.equal(turns["doc_id"], ids[i])).drop_columns([KEY]))
         if len(reuse):
-            old_part = pq.read_table(old_dir / config.TURNS_FILE / f"part-{k:03d}.parquet")  # type: ignore[operator]
+            old_part = read_parquet(old_dir / config.TURNS_FILE / f"part-{k:03d}.parquet")  # type: ignore[operator]
             tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=reuse)))
         table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
         table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")]).combine_chunks()
@@ -265,7 +266,7 @@ def write_outputs(
         else kept
     )
     _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE)
-    write_documents(pq.read_table(gen_dir / config.DOCUMENTS_FILE), gen_dir / config.INDEX_DOCUMENTS)
+    write_documents(read_parquet(gen_dir / config.DOCUMENTS_FILE, DOCUMENT_COLUMNS), gen_dir / config.INDEX_DOCUMENTS)
     (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     write_parquet(state_table(results), gen_dir / STATE_FILE)
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
@@ -311,12 +312,6 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd", write_statistics=True)
-    tmp.replace(path)
-
-
 def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -328,4 +323,4 @@ def _read_old_documents(out_dir: Path) -> pa.Table | None:
     path = out_dir / config.DOCUMENTS_FILE
     if not path.exists():
         return None
-    return pq.ParquetFile(path).read(columns=["doc_id", "raw_sha256"])
+    return read_parquet(path, ["doc_id", "raw_sha256"])

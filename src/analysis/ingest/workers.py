@@ -30,7 +30,7 @@ from analysis.ingest.scan import Task
 from analysis.speakers import SpeakerRegistry
 
 WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
-BATCH_FILES = 48  # files sent to a worker at once
+BATCH_FILES = 192  # files sent to a worker at once (fewer, larger spills: each batch writes up to 64 segments)
 BATCH_BYTES = 16 << 20  # bytes of archive members sent to a worker at once
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
@@ -93,12 +94,16 @@ def read_sidecar(data: bytes) -> dict:
 
 def companion_of(name: str) -> Companion | None:
     """The companion a metadata file is to some importer's documents, if it is one."""
-    for importer in importers():
-        claim = getattr(importer, "companion", None)
-        found = claim(name) if claim is not None else None
+    for claim in _claims():
+        found = claim(name)
         if found is not None:
             return found
     return None
+
+
+@lru_cache(maxsize=1)
+def _claims() -> tuple[Callable[[str], Companion | None], ...]:
+    return tuple(claim for i in importers() if (claim := getattr(i, "companion", None)) is not None)
 
 
 def read_profiles(profiles: tuple[tuple[str, bytes], ...], folder: str) -> tuple[dict, dict[str, str], list[str]]:

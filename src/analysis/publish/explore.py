@@ -46,7 +46,7 @@ from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS, spoken
 
-VERSION = 1  # of the data files' layout: the script checks it
+VERSION = 3  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
 GROUP = 30_000  # positions in one such file (about 50 KB)
@@ -212,7 +212,12 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
         days = index.doc_days[docs_used[dc]]
         entry["first"], entry["last"] = _iso(int(days.min())), _iso(int(days.max()))
         meta["speakers"].append(entry)
-        entry["paragraph_docs"] = packed(varints(dc))  # each paragraph's document (a few KB a speaker)
+    # each paragraph's document, speaker after speaker: one blob, so that a group's question unpacks it
+    # once, not once a member; "docs_from" is where a speaker's varints start (nobody else's are read)
+    stream, offsets = _varint_stream(doc_code.astype(np.uint64))
+    meta["paragraph_docs"] = packed(stream)
+    for s, entry in enumerate(meta["speakers"]):
+        entry["docs_from"] = int(offsets[first_par[s]])
     meta["separators"], meta["vocab_keys"] = _write_positions(index, out, par_part, par_row, first_par)
     _write_texts(index, out, par_part, par_row, docs_used, doc_code, first_par, months)
     return meta
@@ -271,7 +276,8 @@ def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[li
     local = par - first_par[speaker]
     # One stream of segments (a word's positions in one speaker's paragraphs): speaker, n, then n times
     # (paragraph step, token number, separator code, joins); a file's record of a word is its id, its
-    # number of segments and its segments' bytes.
+    # number of segments, the length of its segments' bytes (a reader skips the words it was not asked
+    # about) and those bytes.
     n = len(ids)
     new_seg = np.ones(n, dtype=bool)
     new_seg[1:] = (ids[1:] != ids[:-1]) | (speaker[1:] != speaker[:-1])
@@ -295,8 +301,9 @@ def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[li
     bucket: list[bytes] = []
     size, number = 0, 0
 
-    def record(first: int, last: int) -> bytes:  # segments first..last-1 of one word
-        return varints([int(seg_word[first]), last - first]) + stream[seg_start[first] : seg_end[last - 1]]
+    def record(first: int, last: int) -> bytes:  # segments first..last-1 of one word, with their bytes' length
+        body = stream[seg_start[first] : seg_end[last - 1]]
+        return varints([int(seg_word[first]), last - first, len(body)]) + body
 
     def flush() -> None:
         nonlocal bucket, size, number

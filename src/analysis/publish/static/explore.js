@@ -60,6 +60,8 @@
         return value;
       },
       get done() { return at >= bytes.length; },
+      get at() { return at; },
+      set at(value) { at = value; },
     };
   }
 
@@ -191,31 +193,44 @@
     return keys.flatMap((k) => (data.vocab[k] || []).filter((row) => row[0].startsWith(prefix)));
   }
 
-  const decoded = {};  // file key -> {id: {speaker: {p, j, code, ext}}}
+  const decoded = {};  // file key -> {bytes, records: id -> {segments, from}, words: id -> {speaker: {p, j, code, ext}}}
 
-  async function positionsFile(key) {
+  async function positionsFile(key) {  // a positions file's words found (their bytes skipped, not read)
     if (!decoded[key]) {
       decoded[key] = (async () => {
-        const out = {};
-        const r = varints(await inflate(data.positions[key]));
+        const bytes = await inflate(data.positions[key]);
+        const r = varints(bytes), records = new Map();
         while (!r.done) {
-          const id = r.next(), segments = r.next();
-          const mine = (out[id] = {});
-          for (let s = 0; s < segments; s++) {
-            const speaker = r.next(), n = r.next();
-            const p = new Int32Array(n), j = new Int32Array(n), code = new Int32Array(n), ext = new Int32Array(n);
-            let at = 0;
-            for (let i = 0; i < n; i++) {
-              at += r.next();
-              p[i] = at; j[i] = r.next(); code[i] = r.next(); ext[i] = r.next();
-            }
-            mine[speaker] = { p, j, code, ext };
-          }
+          const id = r.next(), segments = r.next(), size = r.next();
+          records.set(id, { segments, from: r.at });
+          r.at += size;
         }
-        return out;
+        return { bytes, records, words: new Map() };
       })();
     }
     return decoded[key];
+  }
+
+  function wordPositions(file, id) {  // {speaker: {p, j, code, ext}} of one word, read when first asked for
+    if (!file.words.has(id)) {
+      const out = {}, record = file.records.get(id);
+      if (record) {
+        const r = varints(file.bytes);
+        r.at = record.from;
+        for (let s = 0; s < record.segments; s++) {
+          const speaker = r.next(), n = r.next();
+          const p = new Int32Array(n), j = new Int32Array(n), code = new Int32Array(n), ext = new Int32Array(n);
+          let at = 0;
+          for (let i = 0; i < n; i++) {
+            at += r.next();
+            p[i] = at; j[i] = r.next(); code[i] = r.next(); ext[i] = r.next();
+          }
+          out[speaker] = { p, j, code, ext };
+        }
+      }
+      file.words.set(id, out);
+    }
+    return file.words.get(id);
   }
 
   async function positions(row, speaker) {  // {p, j, code, ext} of one word in one speaker's paragraphs
@@ -225,8 +240,7 @@
     else if (String(speaker) in files) key = `t${id}-${files[speaker]}`;
     else return null;
     await load("p/" + key);
-    const file = await positionsFile(key);
-    return (file[id] || {})[speaker] || null;
+    return wordPositions(await positionsFile(key), id)[speaker] || null;
   }
 
   const separator = (code) => (code >= 2 ? meta.separators[(code >> 1) - 1] : null);
@@ -294,16 +308,17 @@
     return found;
   }
 
+  let allDocs = null;
   const speakerDocs = {};
 
-  function paragraphDocs(speaker) {  // each of a speaker's paragraphs' document (read once)
+  async function paragraphDocs(speaker) {  // each of a speaker's paragraphs' document (the blob unpacked once)
+    if (!allDocs) allDocs = inflate(meta.paragraph_docs);
     if (!speakerDocs[speaker]) {
-      speakerDocs[speaker] = (async () => {
-        const r = varints(await inflate(meta.speakers[speaker].paragraph_docs));
-        const docs = new Int32Array(meta.speakers[speaker].paragraphs);
-        for (let i = 0; i < docs.length; i++) docs[i] = r.next();
-        return docs;
-      })();
+      const r = varints(await allDocs), s = meta.speakers[speaker];
+      r.at = s.docs_from;
+      const docs = new Int32Array(s.paragraphs);
+      for (let i = 0; i < docs.length; i++) docs[i] = r.next();
+      speakerDocs[speaker] = docs;
     }
     return speakerDocs[speaker];
   }
@@ -510,7 +525,9 @@
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     return e;
   };
-  const fmt = (n) => n.toLocaleString("en-US");
+  const OPEN_ROWS = 60;  // a table of more rows is shown folded
+  const numbers = new Intl.NumberFormat("en-US");  // one formatter: toLocaleString makes one a call
+  const fmt = (n) => numbers.format(n);
   const COLUMNS = ["speaker", "phrase", "period", "count", "documents", "speaker_words", "per_10k", "per_10k_low", "per_10k_high", "documents_with_match"];
   const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
   let shown = [];
@@ -647,6 +664,7 @@
   function openRow(i) {
     const d = $(`r-${i}`);
     if (!d) return;
+    $("table-box").open = true;
     d.open = true;
     d.scrollIntoView({ block: "center" });
     d.querySelector("summary").focus();
@@ -655,6 +673,11 @@
   function table(rows) {
     const body = $("results").querySelector("tbody");
     body.replaceChildren();
+    // a long table (a group, or months) is folded: laying out hundreds of rows costs more than the
+    // answer itself; the chart's points, the summary and the CSV stay at hand, and it opens with a click
+    const box = $("table-box");
+    box.open = rows.length <= OPEN_ROWS;
+    $("table-summary").textContent = `The table: ${fmt(rows.length)} row${rows.length === 1 ? "" : "s"}, every number of the chart${box.open ? "" : " (open it to read them)"}`;
     rows.forEach((r, i) => {
       const few = r.speaker_words < meta.min_period_words;
       const details = el("details", { class: "result", id: `r-${i}`, "data-speaker": r.speaker, "data-phrase": r.phrase, "data-period": r.period, "data-count": r.count });
@@ -727,7 +750,7 @@
 
   async function start() {
     await load("meta");
-    if (!meta || meta.version !== 1) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
+    if (!meta || meta.version !== 3) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
     vocabKeys = new Set(meta.vocab_keys);
     $("download").addEventListener("click", () => {
       const url = URL.createObjectURL(new Blob([csv(shown)], { type: "text/csv" }));

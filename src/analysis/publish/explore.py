@@ -46,7 +46,7 @@ from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS, spoken
 
-VERSION = 3  # of the data files' layout: the script checks it
+VERSION = 4  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
 GROUP = 30_000  # positions in one such file (about 50 KB)
@@ -218,7 +218,9 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
     meta["paragraph_docs"] = packed(stream)
     for s, entry in enumerate(meta["speakers"]):
         entry["docs_from"] = int(offsets[first_par[s]])
-    meta["separators"], meta["vocab_keys"] = _write_positions(index, out, par_part, par_row, first_par)
+    meta["separators"], meta["vocab_keys"], meta["ext_radix"] = _write_positions(
+        index, out, par_part, par_row, first_par
+    )
     _write_texts(index, out, par_part, par_row, docs_used, doc_code, first_par, months)
     return meta
 
@@ -247,7 +249,7 @@ def _tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row
     return ids_[order], par_[order], j_[order]
 
 
-def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str]]:
+def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], int]:
     vocab = Vocabulary(index)
     ids, par, j = _tokens(index, vocab, par_part, par_row)
     n = len(ids)
@@ -266,16 +268,29 @@ def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[li
     code[after] = 2 * (1 + np.searchsorted(seps, ids[q[after] + 1])) + then_word[after]
     joiner_codes = [2 * (sep_strings.index(t) + 1) + 1 for t in JOINERS if t in sep_strings]
     ext = np.zeros(n, dtype=np.int32)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
-    for i in np.flatnonzero(np.isin(code, joiner_codes))[::-1].tolist():
+    joins = np.flatnonzero(np.isin(code, joiner_codes))
+    for i in joins[::-1].tolist():
         ext[i] = 1 + ext[i + 2]
+    back = np.zeros(n, dtype=np.int32)  # joins that lead to a word: "era" of "nazi-era" 1
+    for i in joins.tolist():
+        back[i + 2] = 1 + back[i]
+    # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
+    # separates them ("by * means": the word before "means" and where it starts, without its text)
+    pre = np.zeros(n, dtype=np.int64)
+    if " " in sep_strings:
+        spaced = np.flatnonzero(code == 2 * (sep_strings.index(" ") + 1) + 1)  # a word, " ", a word
+        pre[spaced + 2] = 1 + back[spaced]
     keep = np.flatnonzero(atom)
-    ids, par, j, code, ext = ids[keep], par[keep], j[keep], code[keep], ext[keep]
+    radix = int(ext[keep].max()) + 1 if len(keep) else 1
+    ext = pre[keep] * radix + ext[keep]  # one number: the joins after the word, and what precedes it
+    ids, par, j, code = ids[keep], par[keep], j[keep], code[keep]
     order = np.lexsort((j, par, ids))  # by word, then paragraph (a speaker's together), then place
     ids, par, j, code, ext = ids[order], par[order], j[order], code[order], ext[order]
     speaker = np.searchsorted(first_par, par, side="right") - 1
     local = par - first_par[speaker]
     # One stream of segments (a word's positions in one speaker's paragraphs): speaker, n, then n times
-    # (paragraph step, token number, separator code, joins); a file's record of a word is its id, its
+    # (paragraph step, token number, separator code, joins and what precedes: pre × ext_radix + joins); a
+    # file's record of a word is its id, its
     # number of segments, the length of its segments' bytes (a reader skips the words it was not asked
     # about) and those bytes.
     n = len(ids)
@@ -337,7 +352,7 @@ def _write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[li
     flush()
     for key, rows in entries.items():
         (out / "v" / f"{key}.js").write_text(_script("vocab", key, rows), encoding="utf-8")
-    return sep_strings, sorted(entries)
+    return sep_strings, sorted(entries), radix
 
 
 def _varint_stream(values: np.ndarray) -> tuple[bytes, np.ndarray]:

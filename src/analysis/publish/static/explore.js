@@ -136,6 +136,12 @@
       return { term, form, core: toks, trail: "", prefixLast: true };
     }
     if (isWildcard(form)) {
+      const slots = key.split(" ");
+      const plain = (w) => w !== "*" && split(w).length === 1 && isAtom(w);
+      if (slots.every((w) => w === "*" || plain(w)) && plain(slots[0]) && plain(slots[slots.length - 1])
+          && !slots.some((w, i) => w === "*" && slots[i + 1] === "*")) {
+        return { term, form, gaps: slots };  // words and single-word gaps: matched on positions, no text read
+      }
       const needs = [], prefixes = [];
       for (const word of key.split(" ")) {
         if (word === "*") continue;
@@ -211,7 +217,7 @@
     return decoded[key];
   }
 
-  function wordPositions(file, id) {  // {speaker: {p, j, code, ext}} of one word, read when first asked for
+  function wordPositions(file, id) {  // {speaker: {p, j, code, ext, pre}} of one word, read when first asked for
     if (!file.words.has(id)) {
       const out = {}, record = file.records.get(id);
       if (record) {
@@ -219,13 +225,16 @@
         r.at = record.from;
         for (let s = 0; s < record.segments; s++) {
           const speaker = r.next(), n = r.next();
-          const p = new Int32Array(n), j = new Int32Array(n), code = new Int32Array(n), ext = new Int32Array(n);
+          const p = new Int32Array(n), j = new Int32Array(n), code = new Int32Array(n), ext = new Int32Array(n), pre = new Int32Array(n);
+          const radix = meta.ext_radix;
           let at = 0;
           for (let i = 0; i < n; i++) {
             at += r.next();
-            p[i] = at; j[i] = r.next(); code[i] = r.next(); ext[i] = r.next();
+            p[i] = at; j[i] = r.next(); code[i] = r.next();
+            const v = r.next();
+            ext[i] = v % radix; pre[i] = (v - ext[i]) / radix;
           }
-          out[speaker] = { p, j, code, ext };
+          out[speaker] = { p, j, code, ext, pre };
         }
       }
       file.words.set(id, out);
@@ -241,6 +250,24 @@
     else return null;
     await load("p/" + key);
     return wordPositions(await positionsFile(key), id)[speaker] || null;
+  }
+
+  const keyed = new WeakMap();  // a positions list -> its keys (paragraph × 10⁶ + token number), ascending
+
+  function lookup(list) {  // find a position in a list by binary search: no table built, its keys made once
+    let keys = keyed.get(list);
+    if (!keys) {
+      keys = new Float64Array(list.p.length);
+      for (let i = 0; i < keys.length; i++) keys[i] = list.p[i] * 1e6 + list.j[i];
+      keyed.set(list, keys);
+    }
+    return {
+      get(key) {
+        let lo = 0, hi = keys.length;
+        while (lo < hi) { const mid = (lo + hi) >> 1; if (keys[mid] < key) lo = mid + 1; else hi = mid; }
+        return lo < keys.length && keys[lo] === key ? lo : undefined;
+      },
+    };
   }
 
   const separator = (code) => (code >= 2 ? meta.separators[(code >> 1) - 1] : null);
@@ -263,7 +290,7 @@
       if (!prefixLists.length) return [];
     }
     const m = atoms.length, k = pattern.core.length;
-    const table = (list) => { const t = new Map(); for (let i = 0; i < list.p.length; i++) t.set(list.p[i] * 1e6 + list.j[i], i); return t; };
+    const table = lookup;
     let anchor, anchorList;
     if (lists.length) {
       anchor = 0;
@@ -344,6 +371,43 @@
     return c.texts[c.at.get(par)];
   }
 
+  // Words with single-word gaps between them ("by * means"): a gap is one word (with its joins, as
+  // "nazi-era") between two single spaces; the word after the gap records that a space precedes it and
+  // how many joins the word before has, so the gap's length is known without the text.
+  async function gapped(pattern, speaker, found) {
+    const words = pattern.gaps.filter((w) => w !== "*");
+    const rows = await Promise.all(words.map(word));
+    if (rows.some((row) => !row)) return found;
+    const lists = await Promise.all(rows.map((row) => positions(row, speaker)));
+    if (lists.some((list) => !list)) return found;
+    const spaceCode = 2 * (meta.separators.indexOf(" ") + 1) + 1;  // " " and a word after it
+    if (spaceCode < 3) return found;
+    const tables = lists.map(lookup);
+    const first = lists[0];
+    for (let n = 0; n < first.p.length; n++) {
+      const p = first.p[n];
+      let w = 0, at = n, j = first.j[n], ok = true;
+      for (let s = 1; s < pattern.gaps.length && ok; s++) {
+        if (lists[w].code[at] !== spaceCode) { ok = false; break; }
+        const gap = pattern.gaps[s] === "*";
+        if (gap) s++;
+        const next = w + 1, list = lists[next];
+        let x = -1;
+        if (!gap) x = tables[next].get(p * 1e6 + j + 2);
+        else {
+          for (let joins = 0; joins < meta.ext_radix && x === -1; joins++) {
+            const y = tables[next].get(p * 1e6 + j + 4 + 2 * joins);
+            if (y !== undefined && list.pre[y] === joins + 1) x = y;
+          }
+        }
+        if (x === undefined || x === -1) { ok = false; break; }
+        w = next; at = x; j = list.j[x];
+      }
+      if (ok) found.push({ speaker, par: p, start: first.j[n], end: j + 1, unit: "token" });
+    }
+    return found;
+  }
+
   async function wildcard(pattern, speaker, found) {  // paragraphs with the fixed words, then the expression
     let candidates = null;
     const keep = (set) => { candidates = candidates === null ? set : new Set([...candidates].filter((p) => set.has(p))); };
@@ -411,6 +475,7 @@
     for (const p of patterns) {
       const found = [];
       if (p.regex) await wildcard(p, speaker, found);
+      else if (p.gaps) await gapped(p, speaker, found);
       else await literal(p, speaker, found);
       for (const m of found) { m.form = p.form; m.trailLength = (p.trail || "").length; }
       all = all.concat(chars && !p.regex ? await Promise.all(found.map(toChars)) : found);
@@ -750,7 +815,7 @@
 
   async function start() {
     await load("meta");
-    if (!meta || meta.version !== 3) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
+    if (!meta || meta.version !== 4) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
     vocabKeys = new Set(meta.vocab_keys);
     $("download").addEventListener("click", () => {
       const url = URL.createObjectURL(new Blob([csv(shown)], { type: "text/csv" }));

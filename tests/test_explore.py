@@ -19,7 +19,7 @@ from analysis import config
 from analysis.corpus import Corpus
 from analysis.ingest import ingest
 from analysis.measures import measure
-from analysis.publish import explore
+from analysis.publish import explore, explore_files
 from tests.conftest import FIXTURES
 from tests.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
@@ -290,7 +290,7 @@ def test_the_data_files_are_the_same_bytes_for_the_same_corpus(default_corpus, t
 
 def test_varints_round_trip():
     values = np.array([0, 1, 127, 128, 300, 2**31, 2**40], dtype=np.uint64)
-    data = explore.varints(values)
+    data = explore_files.varints(values)
     out, value, shift = [], 0, 0
     for byte in data:
         value |= (byte & 127) << shift

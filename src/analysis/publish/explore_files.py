@@ -1,0 +1,245 @@
+"""The explorer's data files (:mod:`analysis.publish.explore`): how they are encoded, and the positions
+of every word in the speakers' paragraphs and those paragraphs' texts.
+
+Every data file is a script, one call of the page's loader (:func:`script`) with JSON arguments; binary
+parts are unsigned LEB128 varints (:func:`varints`), deflated and base64-encoded (:func:`packed`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from analysis.index import CorpusIndex
+from analysis.measures.ngrams import Vocabulary
+from analysis.text import spoken
+
+BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
+GROUP = 30_000  # positions in one such file (about 50 KB)
+BUCKET_BYTES = 24_000  # positions of rarer words are packed into files of about this size (before deflating)
+JOINERS = ("'", "-")
+CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
+
+
+def varints(values) -> bytes:
+    """Unsigned LEB128 of each value (non-negative integers), end to end (a few million at a time)."""
+    v = np.asarray(values, dtype=np.uint64)
+    if len(v) > CHUNK:
+        return b"".join(varints(v[i : i + CHUNK]) for i in range(0, len(v), CHUNK))
+    if not len(v):
+        return b""
+    width = np.ones(len(v), dtype=np.int64)
+    rest = v >> np.uint64(7)
+    while rest.any():
+        width += rest > 0
+        rest >>= np.uint64(7)
+    out = np.empty(int(width.sum()), dtype=np.uint8)
+    at = np.cumsum(width) - width
+    rem = v.copy()
+    for b in range(int(width.max())):
+        live = width > b
+        more = (width[live] > b + 1).astype(np.uint8) << 7
+        out[at[live] + b] = (rem[live] & np.uint64(0x7F)).astype(np.uint8) | more
+        rem[live] >>= np.uint64(7)
+    return out.tobytes()
+
+
+def packed(data: bytes) -> str:
+    """Deflated (zlib) and base64-encoded: what the page inflates with ``DecompressionStream("deflate")``."""
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def script(call: str, *args) -> str:
+    """A data file: one call of the page's loader with JSON arguments (``</`` escaped for a script)."""
+    text = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
+    return "Refrain." + call + "(" + text.replace("</", "<\\/") + ");\n"
+
+
+def vocab_key(token: str) -> str:
+    """The vocabulary file of a word: its first two characters as hexadecimal code points."""
+    return "-".join(f"{ord(c):04x}" for c in token[:2])
+
+
+def iso(day: int) -> str:
+    import datetime as dt
+
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).isoformat()
+
+
+def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row: np.ndarray):
+    """Every selected paragraph's tokens (global ids) end to end: ids, paragraph, token number in it."""
+    ids, par, j = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
+    for k in np.unique(par_part).tolist():
+        where = np.flatnonzero(par_part == k)
+        part = index.part(k)
+        rows = par_row[where]
+        starts, lengths = part.offsets[rows], part.offsets[rows + 1] - part.offsets[rows]
+        total = int(lengths.sum())
+        within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        ids.append(vocab.maps[k][part.values[np.repeat(starts, lengths) + within]].astype(np.int32))
+        par.append(np.repeat(where, lengths).astype(np.int32))
+        j.append(within.astype(np.int32))
+    ids_, par_, j_ = (np.concatenate(a) for a in (ids, par, j))
+    order = np.lexsort((j_, par_))
+    return ids_[order], par_[order], j_[order]
+
+
+def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], int]:
+    vocab = Vocabulary(index)
+    ids, par, j = tokens(index, vocab, par_part, par_row)
+    n = len(ids)
+    atom = vocab.is_atom[ids]
+    q = np.arange(n)
+    follows = np.zeros(n, dtype=bool)  # the next token is in the same paragraph (a separator after an atom)
+    follows[:-1] = par[1:] == par[:-1]
+    then_word = np.zeros(n, dtype=bool)  # and a word after that separator
+    then_word[:-2] = follows[:-2] & (par[2:] == par[:-2])
+    after = atom & follows
+    seps = np.unique(ids[q[after] + 1])
+    sep_strings = [vocab.strings[int(s)] for s in seps.tolist()]
+    # per position: 0 when the paragraph ends after the word, else 2 × (1 + the separator's place in the
+    # separator list) + 1 when a word follows it
+    code = np.zeros(n, dtype=np.int32)
+    code[after] = 2 * (1 + np.searchsorted(seps, ids[q[after] + 1])) + then_word[after]
+    joiner_codes = [2 * (sep_strings.index(t) + 1) + 1 for t in JOINERS if t in sep_strings]
+    ext = np.zeros(n, dtype=np.int32)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
+    joins = np.flatnonzero(np.isin(code, joiner_codes))
+    for i in joins[::-1].tolist():
+        ext[i] = 1 + ext[i + 2]
+    back = np.zeros(n, dtype=np.int32)  # joins that lead to a word: "era" of "nazi-era" 1
+    for i in joins.tolist():
+        back[i + 2] = 1 + back[i]
+    # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
+    # separates them ("by * means": the word before "means" and where it starts, without its text)
+    pre = np.zeros(n, dtype=np.int64)
+    if " " in sep_strings:
+        spaced = np.flatnonzero(code == 2 * (sep_strings.index(" ") + 1) + 1)  # a word, " ", a word
+        pre[spaced + 2] = 1 + back[spaced]
+    keep = np.flatnonzero(atom)
+    radix = int(ext[keep].max()) + 1 if len(keep) else 1
+    ext = pre[keep] * radix + ext[keep]  # one number: the joins after the word, and what precedes it
+    ids, par, j, code = ids[keep], par[keep], j[keep], code[keep]
+    order = np.lexsort((j, par, ids))  # by word, then paragraph (a speaker's together), then place
+    ids, par, j, code, ext = ids[order], par[order], j[order], code[order], ext[order]
+    speaker = np.searchsorted(first_par, par, side="right") - 1
+    local = par - first_par[speaker]
+    # One stream of segments (a word's positions in one speaker's paragraphs): speaker, n, then n times
+    # (paragraph step, token number, separator code, joins and what precedes: pre × ext_radix + joins); a
+    # file's record of a word is its id, its
+    # number of segments, the length of its segments' bytes (a reader skips the words it was not asked
+    # about) and those bytes.
+    n = len(ids)
+    new_seg = np.ones(n, dtype=bool)
+    new_seg[1:] = (ids[1:] != ids[:-1]) | (speaker[1:] != speaker[:-1])
+    seg_first = np.flatnonzero(new_seg)
+    seg_of = np.cumsum(new_seg) - 1
+    step = local.copy()
+    step[~new_seg] -= local[np.flatnonzero(~new_seg) - 1]
+    header = 4 * seg_first + 2 * np.arange(len(seg_first))
+    values = np.empty(4 * n + 2 * len(seg_first), dtype=np.uint64)
+    values[header], values[header + 1] = speaker[seg_first], np.diff(np.append(seg_first, n))
+    at = 4 * np.arange(n) + 2 * (seg_of + 1)
+    values[at], values[at + 1], values[at + 2], values[at + 3] = step, j, code, ext
+    stream, offsets = varint_stream(values)
+    seg_start = offsets[header]
+    seg_end = np.append(seg_start[1:], len(stream))
+    seg_word, seg_speaker = ids[seg_first], speaker[seg_first]
+    seg_count = np.diff(np.append(seg_first, n))
+    word_bounds = np.concatenate([[0], np.flatnonzero(np.diff(seg_word)) + 1, [len(seg_first)]])
+    word_bounds = word_bounds if len(seg_first) else word_bounds[:1]  # nobody offered: no words
+    entries: dict[str, list] = {}
+    bucket: list[bytes] = []
+    size, number = 0, 0
+
+    def record(first: int, last: int) -> bytes:  # segments first..last-1 of one word, with their bytes' length
+        body = stream[seg_start[first] : seg_end[last - 1]]
+        return varints([int(seg_word[first]), last - first, len(body)]) + body
+
+    def flush() -> None:
+        nonlocal bucket, size, number
+        if bucket:
+            positions_file(out, f"b{number}", b"".join(bucket))
+            number += 1
+            bucket, size = [], 0
+
+    for lo, hi in zip(word_bounds[:-1].tolist(), word_bounds[1:].tolist(), strict=True):
+        gid = int(seg_word[lo])
+        token = vocab.strings[gid]
+        total = int(seg_count[lo:hi].sum())
+        if total > BIG:  # its speakers grouped into files of about GROUP positions, in speaker order
+            files: dict[int, int] = {}
+            group, filled, first = 0, 0, lo
+            for g in range(lo, hi):
+                if filled and filled + int(seg_count[g]) > GROUP:
+                    positions_file(out, f"t{gid}-{group}", record(first, g))
+                    group, filled, first = group + 1, 0, g
+                files[int(seg_speaker[g])] = group
+                filled += int(seg_count[g])
+            positions_file(out, f"t{gid}-{group}", record(first, hi))
+            entries.setdefault(vocab_key(token), []).append([token, gid, total, -1, files])
+            continue
+        blob = record(lo, hi)
+        if size + len(blob) > BUCKET_BYTES:
+            flush()
+        entries.setdefault(vocab_key(token), []).append([token, gid, total, number])
+        bucket.append(blob)
+        size += len(blob)
+    flush()
+    for key, rows in entries.items():
+        (out / "v" / f"{key}.js").write_text(script("vocab", key, rows), encoding="utf-8")
+    return sep_strings, sorted(entries), radix
+
+
+def varint_stream(values: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """:func:`varints` of ``values`` and where each value's bytes start (one more: the end)."""
+    data = varints(values)
+    width = np.ones(len(values), dtype=np.uint8)
+    for i in range(0, len(values), CHUNK):
+        rest = values[i : i + CHUNK] >> np.uint64(7)
+        while rest.any():
+            width[i : i + CHUNK] += (rest > 0).astype(np.uint8)
+            rest >>= np.uint64(7)
+    return data, np.concatenate([[0], np.cumsum(width, dtype=np.int64)])
+
+
+def positions_file(out: Path, key: str, blob: bytes) -> None:
+    (out / "p" / f"{key}.js").write_text(script("positions", key, packed(blob)), encoding="utf-8")
+
+
+def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_par, months) -> None:
+    texts: list[str] = [""] * len(par_part)
+    for k in np.unique(par_part).tolist():
+        where = np.flatnonzero(par_part == k)
+        shown, _sections = index.display(k, par_row[where])
+        for i, text in zip(where.tolist(), shown, strict=True):
+            texts[i] = spoken(text or "")
+    documents = index.documents
+    ids = documents["doc_id"].to_pylist()
+    titles = documents["title"].to_pylist() if "title" in documents.column_names else [""] * len(ids)
+    urls = documents["source_url"].to_pylist() if "source_url" in documents.column_names else [""] * len(ids)
+    for s in range(len(first_par) - 1):
+        chunks: dict[str, list[int]] = {}
+        for i in range(int(first_par[s]), int(first_par[s + 1])):
+            chunks.setdefault(months[doc_code[i]], []).append(i)
+        for month, members in chunks.items():
+            used = sorted({int(doc_code[i]) for i in members})
+            docs = {
+                str(d): [
+                    ids[docs_used[d]],
+                    iso(index.doc_days[docs_used[d]]),
+                    titles[docs_used[d]] or "",
+                    urls[docs_used[d]] or "",
+                ]
+                for d in used
+            }
+            body = {
+                "paragraphs": [i - int(first_par[s]) for i in members],
+                "texts": [texts[i] for i in members],
+                "docs": docs,
+            }
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            (out / "x" / f"{s}-{month}.js").write_text(script("texts", f"{s}-{month}", packed(data)), encoding="utf-8")

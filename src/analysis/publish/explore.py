@@ -13,8 +13,12 @@ Built from a generation's index (:mod:`analysis.index`) by :func:`build`, into `
 * ``p/b<n>.js``, ``p/t<word>-<n>.js``: positions of the words, several words a file, and of the most
   frequent words files of their own that group their speakers, so that one question loads only what
   it needs. A position is a paragraph of a speaker, the word's token number in it, the separator
-  after it and how many apostrophe or hyphen joins follow (what the matcher's rules need:
-  :mod:`analysis.measures.match`);
+  after it, how many apostrophe or hyphen joins follow and whether a single space precedes it (what
+  the matcher's rules need: :mod:`analysis.measures.match`; a one-word gap, "by * means", is measured
+  from the word after it);
+* ``p/q<n>.js``: for each pair of frequent words one after the other ("there is"), the positions of
+  the first followed by the second and of the second after the first, several pairs a file by a hash of
+  the pair: a phrase of common words loads its pairs, not its words;
 * ``x/<speaker>-<month>.js``: the spoken text of a speaker's paragraphs of a month and their statements
   (title, date, source), for the quotes and for patterns with ``*``.
 
@@ -52,7 +56,7 @@ from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS
 
-VERSION = 4  # of the data files' layout: the script checks it
+VERSION = 5  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = PACKAGE / "templates" / "explore.html", PACKAGE / "static" / "explore.js"
@@ -181,8 +185,7 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
     meta["paragraph_docs"] = packed(stream)
     for s, entry in enumerate(meta["speakers"]):
         entry["docs_from"] = int(offsets[first_par[s]])
-    meta["separators"], meta["vocab_keys"], meta["ext_radix"] = write_positions(
-        index, out, par_part, par_row, first_par
-    )
+    meta["separators"], meta["vocab_keys"], layout = write_positions(index, out, par_part, par_row, first_par)
+    meta.update(layout)
     write_texts(index, out, par_part, par_row, docs_used, doc_code, first_par, months)
     return meta

@@ -8,8 +8,10 @@ parts are unsigned LEB128 varints (:func:`varints`), deflated and base64-encoded
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ from analysis.text import spoken
 BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
 GROUP = 30_000  # positions in one such file (about 50 KB)
 BUCKET_BYTES = 24_000  # positions of rarer words are packed into files of about this size (before deflating)
+PAIR_BYTES = 8_000  # and the pairs of frequent words, by a hash of the pair
 JOINERS = ("'", "-")
 CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
 
@@ -88,7 +91,7 @@ def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row:
     return ids_[order], par_[order], j_[order]
 
 
-def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], int]:
+def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
     vocab = Vocabulary(index)
     ids, par, j = tokens(index, vocab, par_part, par_row)
     n = len(ids)
@@ -121,43 +124,23 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
         pre[spaced + 2] = 1 + back[spaced]
     keep = np.flatnonzero(atom)
     radix = int(ext[keep].max()) + 1 if len(keep) else 1
-    ext = pre[keep] * radix + ext[keep]  # one number: the joins after the word, and what precedes it
-    ids, par, j, code = ids[keep], par[keep], j[keep], code[keep]
-    order = np.lexsort((j, par, ids))  # by word, then paragraph (a speaker's together), then place
-    ids, par, j, code, ext = ids[order], par[order], j[order], code[order], ext[order]
-    speaker = np.searchsorted(first_par, par, side="right") - 1
-    local = par - first_par[speaker]
-    # One stream of segments (a word's positions in one speaker's paragraphs): speaker, n, then n times
-    # (paragraph step, token number, separator code, joins and what precedes: pre × ext_radix + joins); a
-    # file's record of a word is its id, its
-    # number of segments, the length of its segments' bytes (a reader skips the words it was not asked
-    # about) and those bytes.
-    n = len(ids)
-    new_seg = np.ones(n, dtype=bool)
-    new_seg[1:] = (ids[1:] != ids[:-1]) | (speaker[1:] != speaker[:-1])
-    seg_first = np.flatnonzero(new_seg)
-    seg_of = np.cumsum(new_seg) - 1
-    step = local.copy()
-    step[~new_seg] -= local[np.flatnonzero(~new_seg) - 1]
-    header = 4 * seg_first + 2 * np.arange(len(seg_first))
-    values = np.empty(4 * n + 2 * len(seg_first), dtype=np.uint64)
-    values[header], values[header + 1] = speaker[seg_first], np.diff(np.append(seg_first, n))
-    at = 4 * np.arange(n) + 2 * (seg_of + 1)
-    values[at], values[at + 1], values[at + 2], values[at + 3] = step, j, code, ext
-    stream, offsets = varint_stream(values)
-    seg_start = offsets[header]
-    seg_end = np.append(seg_start[1:], len(stream))
-    seg_word, seg_speaker = ids[seg_first], speaker[seg_first]
-    seg_count = np.diff(np.append(seg_first, n))
-    word_bounds = np.concatenate([[0], np.flatnonzero(np.diff(seg_word)) + 1, [len(seg_first)]])
-    word_bounds = word_bounds if len(seg_first) else word_bounds[:1]  # nobody offered: no words
+    extpre = pre * radix + ext  # one number: the joins after the word, and what precedes it
+    big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
+    # pairs of frequent words, one after the other ("there is"): a long phrase of common words is found
+    # from its pairs' positions, far fewer than its words'
+    first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
+    first = first[big[ids[first + 2]]]
+    # of a pair "a b": the positions of a followed by b (key a × V + b) and of b after a (V² + a × V + b)
+    v = len(vocab.strings)
+    pair_key = ids[first].astype(np.int64) * v + ids[first + 2]
+    both = np.concatenate([first, first + 2])
+    pairs = _records(
+        np.concatenate([pair_key, pair_key + v * v]), par[both], j[both], code[both], extpre[both], first_par
+    )
+    words = _records(ids[keep].astype(np.int64), par[keep], j[keep], code[keep], extpre[keep], first_par)
     entries: dict[str, list] = {}
     bucket: list[bytes] = []
     size, number = 0, 0
-
-    def record(first: int, last: int) -> bytes:  # segments first..last-1 of one word, with their bytes' length
-        body = stream[seg_start[first] : seg_end[last - 1]]
-        return varints([int(seg_word[first]), last - first, len(body)]) + body
 
     def flush() -> None:
         nonlocal bucket, size, number
@@ -166,23 +149,23 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
             number += 1
             bucket, size = [], 0
 
-    for lo, hi in zip(word_bounds[:-1].tolist(), word_bounds[1:].tolist(), strict=True):
-        gid = int(seg_word[lo])
+    for lo, hi in words.bounds():
+        gid = int(words.key[lo])
         token = vocab.strings[gid]
-        total = int(seg_count[lo:hi].sum())
+        total = int(words.count[lo:hi].sum())
         if total > BIG:  # its speakers grouped into files of about GROUP positions, in speaker order
             files: dict[int, int] = {}
-            group, filled, first = 0, 0, lo
+            group, filled, start = 0, 0, lo
             for g in range(lo, hi):
-                if filled and filled + int(seg_count[g]) > GROUP:
-                    positions_file(out, f"t{gid}-{group}", record(first, g))
-                    group, filled, first = group + 1, 0, g
-                files[int(seg_speaker[g])] = group
-                filled += int(seg_count[g])
-            positions_file(out, f"t{gid}-{group}", record(first, hi))
+                if filled and filled + int(words.count[g]) > GROUP:
+                    positions_file(out, f"t{gid}-{group}", words.record(start, g))
+                    group, filled, start = group + 1, 0, g
+                files[int(words.speaker[g])] = group
+                filled += int(words.count[g])
+            positions_file(out, f"t{gid}-{group}", words.record(start, hi))
             entries.setdefault(vocab_key(token), []).append([token, gid, total, -1, files])
             continue
-        blob = record(lo, hi)
+        blob = words.record(lo, hi)
         if size + len(blob) > BUCKET_BYTES:
             flush()
         entries.setdefault(vocab_key(token), []).append([token, gid, total, number])
@@ -191,7 +174,79 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
     flush()
     for key, rows in entries.items():
         (out / "v" / f"{key}.js").write_text(script("vocab", key, rows), encoding="utf-8")
-    return sep_strings, sorted(entries), radix
+    pair_files = max(1, -(-len(pairs.stream) // PAIR_BYTES))
+    by_file: dict[int, list[bytes]] = {}
+    for lo, hi in pairs.bounds():  # both records of a pair in one file
+        k = int(pairs.key[lo]) % (v * v)
+        by_file.setdefault(pair_file(k // v, k % v, pair_files), []).append(pairs.record(lo, hi))
+    for f in range(pair_files):  # every one, so that the page may ask for any
+        positions_file(out, f"q{f}", b"".join(by_file.get(f, [])))
+    return (
+        sep_strings,
+        sorted(entries),
+        {"ext_radix": radix, "vocab_size": len(vocab.strings), "pair_files": pair_files},
+    )
+
+
+def pair_file(a: int, b: int, files: int) -> int:
+    """The file of the pair of words ``a`` then ``b`` (as the page computes it: exact in a double)."""
+    return (a * 2654435761 + b) % files
+
+
+@dataclass
+class _Records:
+    """Positions grouped by key (a word, or a pair of words) and speaker, as varints: one stream of
+    segments (a key's positions in one speaker's paragraphs): speaker, n, then n times (paragraph step,
+    token number, separator code, pre × ext_radix + joins). A file's record of a key is the key, its
+    number of segments, the length of its segments' bytes (a reader skips what it was not asked for)
+    and those bytes."""
+
+    stream: bytes
+    start: np.ndarray  # each segment's first byte
+    end: np.ndarray
+    key: np.ndarray  # each segment's key, speaker and number of positions
+    speaker: np.ndarray
+    count: np.ndarray
+
+    def bounds(self) -> list[tuple[int, int]]:
+        """The segments of each key: (first, last + 1), keys ascending."""
+        if not len(self.key):
+            return []
+        cut = np.concatenate([[0], np.flatnonzero(np.diff(self.key)) + 1, [len(self.key)]]).tolist()
+        return list(itertools.pairwise(cut))
+
+    def record(self, first: int, last: int) -> bytes:
+        body = self.stream[self.start[first] : self.end[last - 1]]
+        return varints([int(self.key[first]), last - first, len(body)]) + body
+
+
+def _records(keys, par, j, code, extpre, first_par) -> _Records:
+    order = np.lexsort((j, par, keys))  # by key, then paragraph (a speaker's together), then place
+    keys, par, j, code, extpre = keys[order], par[order], j[order], code[order], extpre[order]
+    speaker = np.searchsorted(first_par, par, side="right") - 1
+    local = par - first_par[speaker]
+    n = len(keys)
+    new_seg = np.ones(n, dtype=bool)
+    new_seg[1:] = (keys[1:] != keys[:-1]) | (speaker[1:] != speaker[:-1])
+    seg_first = np.flatnonzero(new_seg)
+    seg_of = np.cumsum(new_seg) - 1
+    step = local.copy()
+    step[~new_seg] -= local[np.flatnonzero(~new_seg) - 1]
+    header = 4 * seg_first + 2 * np.arange(len(seg_first))
+    values = np.empty(4 * n + 2 * len(seg_first), dtype=np.uint64)
+    values[header], values[header + 1] = speaker[seg_first], np.diff(np.append(seg_first, n))
+    at = 4 * np.arange(n) + 2 * (seg_of + 1)
+    values[at], values[at + 1], values[at + 2], values[at + 3] = step, j, code, extpre
+    stream, offsets = varint_stream(values)
+    start = offsets[header]
+    return _Records(
+        stream,
+        start,
+        np.append(start[1:], len(stream)),
+        keys[seg_first],
+        speaker[seg_first],
+        np.diff(np.append(seg_first, n)),
+    )
 
 
 def varint_stream(values: np.ndarray) -> tuple[bytes, np.ndarray]:

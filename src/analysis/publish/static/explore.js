@@ -270,6 +270,14 @@
     };
   }
 
+  const VOUCHED = { p: [], j: [], code: [], ext: [], pre: [] };  // a word whose pair before it vouches for it
+
+  async function pairPositions(a, b, speaker, second) {  // where word a is followed by word b (both frequent): a's positions, or b's
+    const v = meta.vocab_size, key = second * v * v + a[1] * v + b[1], file = "q" + ((a[1] * 2654435761 + b[1]) % meta.pair_files);
+    await load("p/" + file);
+    return wordPositions(await positionsFile(file), key)[speaker] || null;
+  }
+
   const separator = (code) => (code >= 2 ? meta.separators[(code >> 1) - 1] : null);
 
   /* ---- matching ---------------------------------------------------------------------------------- */
@@ -277,11 +285,22 @@
   // Matches of one literal pattern in one speaker's paragraphs: [paragraph, start, end] in tokens.
   async function literal(pattern, speaker, found) {
     const atoms = pattern.core.filter((_, i) => i % 2 === 0);
+    const m = atoms.length, k = pattern.core.length;
     const seps = pattern.core.filter((_, i) => i % 2 === 1);
     const exact = pattern.prefixLast ? atoms.slice(0, -1) : atoms;
     const rows = await Promise.all(exact.map(word));  // the files of every word at once
     if (rows.some((row) => !row)) return [];
-    const lists = await Promise.all(rows.map((row) => positions(row, speaker)));
+    // two frequent words one after the other: the first is looked up among the pair's positions (far
+    // fewer than its own), which also vouch for the second when it ends the phrase
+    const frequent = (row) => row[3] < 0;
+    const paired = rows.map((row, i) => i + 1 < rows.length && frequent(row) && frequent(rows[i + 1]));
+    const implied = rows.map((_, i) => i === m - 1 && i > 0 && paired[i - 1] && !pattern.trail && !pattern.prefixLast);
+    const lists = await Promise.all(rows.map((row, i) => {
+      if (paired[i]) return pairPositions(row, rows[i + 1], speaker, 0);
+      if (implied[i]) return VOUCHED;
+      if (i > 0 && frequent(row) && frequent(rows[i - 1])) return pairPositions(rows[i - 1], row, speaker, 1);  // b after a
+      return positions(row, speaker);
+    }));
     if (lists.some((list) => !list)) return [];
     let prefixLists = [];
     if (pattern.prefixLast) {
@@ -289,24 +308,24 @@
       prefixLists = (await Promise.all(matching.map((row) => positions(row, speaker)))).filter(Boolean);
       if (!prefixLists.length) return [];
     }
-    const m = atoms.length, k = pattern.core.length;
     const table = lookup;
     let anchor, anchorList;
     if (lists.length) {
       anchor = 0;
-      for (let i = 1; i < lists.length; i++) if (lists[i].p.length < lists[anchor].p.length) anchor = i;
+      for (let i = 1; i < lists.length; i++) if (!implied[i] && lists[i].p.length < lists[anchor].p.length) anchor = i;
       anchorList = [lists[anchor]];
     } else {
       anchor = m - 1;
       anchorList = prefixLists;
     }
-    const tables = lists.map((l, i) => (i === anchor && lists.length ? null : table(l)));
+    const tables = lists.map((l, i) => (implied[i] || (i === anchor && lists.length) ? null : table(l)));
     const prefixTables = pattern.prefixLast ? prefixLists.map(table) : [];
     const at = (i, key) => {  // [list, index] of atom i at position key, or null
       if (pattern.prefixLast && i === m - 1) {
         for (let t = 0; t < prefixTables.length; t++) { const x = prefixTables[t].get(key); if (x !== undefined) return [prefixLists[t], x]; }
         return null;
       }
+      if (implied[i]) return [VOUCHED, -1];
       const x = tables[i] ? tables[i].get(key) : undefined;
       return x === undefined ? null : [lists[i], x];
     };
@@ -815,7 +834,7 @@
 
   async function start() {
     await load("meta");
-    if (!meta || meta.version !== 4) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
+    if (!meta || meta.version !== 5) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
     vocabKeys = new Set(meta.vocab_keys);
     $("download").addEventListener("click", () => {
       const url = URL.createObjectURL(new Blob([csv(shown)], { type: "text/csv" }));

@@ -295,12 +295,16 @@
     const frequent = (row) => row[3] < 0;
     const paired = rows.map((row, i) => i + 1 < rows.length && frequent(row) && frequent(rows[i + 1]));
     const implied = rows.map((_, i) => i === m - 1 && i > 0 && paired[i - 1] && !pattern.trail && !pattern.prefixLast);
-    const lists = await Promise.all(rows.map((row, i) => {
+    const listOf = (row, i) => {
       if (paired[i]) return pairPositions(row, rows[i + 1], speaker, 0);
       if (implied[i]) return VOUCHED;
       if (i > 0 && frequent(row) && frequent(rows[i - 1])) return pairPositions(rows[i - 1], row, speaker, 1);  // b after a
       return positions(row, speaker);
-    }));
+    };
+    // the rarer words' files first: a speaker who never says one of them needs no frequent word's file
+    const rare = await Promise.all(rows.map((row, i) => (frequent(row) ? null : listOf(row, i))));
+    if (rows.some((row, i) => !frequent(row) && !rare[i])) return [];
+    const lists = await Promise.all(rows.map((row, i) => (frequent(row) ? listOf(row, i) : rare[i])));
     if (lists.some((list) => !list)) return [];
     let prefixLists = [];
     if (pattern.prefixLast) {

@@ -614,6 +614,7 @@
     return e;
   };
   const OPEN_ROWS = 60;  // a table of more rows is shown folded
+  const SUMMARY_LINES = 12;  // a summary of more series names those without a use on one line per phrase
   const numbers = new Intl.NumberFormat("en-US");  // one formatter: toLocaleString makes one a call
   const fmt = (n) => numbers.format(n);
   const COLUMNS = ["speaker", "phrase", "period", "count", "documents", "speaker_words", "per_10k", "per_10k_low", "per_10k_high", "documents_with_match"];
@@ -765,7 +766,7 @@
     // answer itself; the chart's points, the summary and the CSV stay at hand, and it opens with a click
     const box = $("table-box");
     box.open = rows.length <= OPEN_ROWS;
-    $("table-summary").textContent = `The table: ${fmt(rows.length)} row${rows.length === 1 ? "" : "s"}, every number of the chart${box.open ? "" : " (open it to read them)"}`;
+    $("table-summary").textContent = `The table: ${fmt(rows.length)} row${rows.length === 1 ? "" : "s"}, every number of the chart`;
     rows.forEach((r, i) => {
       const few = r.speaker_words < meta.min_period_words;
       const details = el("details", { class: "result", id: `r-${i}`, "data-speaker": r.speaker, "data-phrase": r.phrase, "data-period": r.period, "data-count": r.count });
@@ -793,10 +794,16 @@
       if (!bySeries.has(key)) bySeries.set(key, []);
       bySeries.get(key).push(r);
     }
+    const none = new Map();  // phrase -> speakers who never use it (a long summary names them on one line)
     for (const list of bySeries.values()) {
       const s = meta.speakers[list[0].code];
       const uses = list.reduce((a, r) => a + r.count, 0);
       const words = list.reduce((a, r) => a + r.speaker_words, 0);
+      if (!uses && bySeries.size > SUMMARY_LINES) {
+        if (!none.has(list[0].phrase)) none.set(list[0].phrase, []);
+        none.get(list[0].phrase).push(`${s.name} (${fmt(words)} words)`);
+        continue;
+      }
       const withUses = list.filter((r) => r.count).map((r) => r.matches).flat();
       let first = "";
       if (withUses.length) {
@@ -805,6 +812,7 @@
       }
       out.append(el("li", {}, `${s.name}, “${list[0].phrase}”: ${fmt(uses)} use${uses === 1 ? "" : "s"} in ${fmt(words)} words of his own (${s.first} to ${s.last}).${first}${uses < 5 ? " Few uses: read the quotes before drawing a conclusion." : ""}`));
     }
+    for (const [phrase, names] of none) out.append(el("li", {}, `No use of “${phrase}” in the words of ${names.join(", ")}.`));
     $("status").textContent = `${rows.length} rows for ${query.phrases.length} phrase(s) and ${query.speakers.length} speaker(s) or group(s), in ${Math.round(ms)} ms.`;
   }
 

@@ -130,6 +130,7 @@ def _page(info: dict, meta: dict, min_speaker_words: int) -> str:
         groups=list(meta["groups"]),
         min_words=f"{min_speaker_words:,}",
         min_period_words=f"{MIN_PERIOD_WORDS:,}",
+        version=VERSION,
     )
 
 

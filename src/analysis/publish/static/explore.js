@@ -846,7 +846,7 @@
 
   async function start() {
     await load("meta");
-    if (!meta || meta.version !== 5) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
+    if (!meta || String(meta.version) !== document.body.dataset.version) { $("status").textContent = "The explorer's data are missing or of another version."; return; }
     vocabKeys = new Set(meta.vocab_keys);
     $("download").addEventListener("click", () => {
       const url = URL.createObjectURL(new Blob([csv(shown)], { type: "text/csv" }));

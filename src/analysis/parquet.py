@@ -8,7 +8,8 @@ into place (a reader never sees half a file).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +22,15 @@ def read_parquet(path: Path | str, columns: Sequence[str] | None = None) -> pa.T
         return source.read(columns=list(columns) if columns is not None else None, use_threads=False)
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
+@contextmanager
+def parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+    """A writer of ``path`` a batch at a time (into a temporary file, renamed into place when it closes)."""
     tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd", write_statistics=True)
+    with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=True) as writer:
+        yield writer
     tmp.replace(path)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    with parquet_writer(path, table.schema) as writer:
+        writer.write_table(table)

@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from analysis import config, csvout
 from analysis.ingest.documents import RunDocs
@@ -45,7 +44,7 @@ from analysis.ingest.schema import (
     bounded,
 )
 from analysis.ingest.state import state_table
-from analysis.parquet import read_parquet, write_parquet
+from analysis.parquet import parquet_writer, read_parquet, write_parquet
 from analysis.speakers import SpeakerRegistry
 
 DOCS_PER_PART = 100
@@ -289,8 +288,7 @@ def _same_as_old(ids: pa.Array, shas: list[str], old_docs: pa.Table | None) -> n
 def _write_rows(run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path) -> None:
     """Rows ``rows`` of the run's documents, in that order, as a Parquet file of ``schema`` (the file
     columns filled in from each row's file), written a chunk at a time."""
-    tmp = path.with_name(path.name + ".tmp")
-    with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=True) as writer:
+    with parquet_writer(path, schema) as writer:
         for lo in range(0, max(len(rows), 1), CHUNK * 4):
             chunk = rows[lo : lo + CHUNK * 4]
             t = run.table.take(pa.array(chunk, pa.int64()))
@@ -302,7 +300,6 @@ def _write_rows(run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path) -
             }
             arrays = [(t[f.name] if f.name in t.column_names else columns[f.name]).cast(f.type) for f in schema]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
-    tmp.replace(path)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:

@@ -24,6 +24,8 @@ BIG = 3_000  # a word with more positions than this gets files of its own, its s
 GROUP = 30_000  # positions in one such file (about 50 KB)
 BUCKET_BYTES = 24_000  # positions of rarer words are packed into files of about this size (before deflating)
 PAIR_BYTES = 8_000  # and the pairs of frequent words, by a hash of the pair
+PAIR_HASH = 2654435761  # the hash's multiplier (Knuth's)
+PAIR_MOD = 1 << 21  # the first word's id is taken modulo this, so that the product is exact in a double
 JOINERS = ("'", "-")
 CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
 
@@ -130,13 +132,12 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
     # from its pairs' positions, far fewer than its words'
     first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
     first = first[big[ids[first + 2]]]
-    # of a pair "a b": the positions of a followed by b (key a × V + b) and of b after a (V² + a × V + b)
+    # of a pair "a b": the positions of a followed by b (key 2 (a × V + b)) and of b after a (that + 1),
+    # exact in the page's doubles while V < 2²⁶
     v = len(vocab.strings)
-    pair_key = ids[first].astype(np.int64) * v + ids[first + 2]
+    pair_key = 2 * (ids[first].astype(np.int64) * v + ids[first + 2])
     both = np.concatenate([first, first + 2])
-    pairs = _records(
-        np.concatenate([pair_key, pair_key + v * v]), par[both], j[both], code[both], extpre[both], first_par
-    )
+    pairs = _records(np.concatenate([pair_key, pair_key + 1]), par[both], j[both], code[both], extpre[both], first_par)
     words = _records(ids[keep].astype(np.int64), par[keep], j[keep], code[keep], extpre[keep], first_par)
     entries: dict[str, list] = {}
     bucket: list[bytes] = []
@@ -177,20 +178,21 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
     pair_files = max(1, -(-len(pairs.stream) // PAIR_BYTES))
     by_file: dict[int, list[bytes]] = {}
     for lo, hi in pairs.bounds():  # both records of a pair in one file
-        k = int(pairs.key[lo]) % (v * v)
+        k = int(pairs.key[lo]) // 2
         by_file.setdefault(pair_file(k // v, k % v, pair_files), []).append(pairs.record(lo, hi))
     for f in range(pair_files):  # every one, so that the page may ask for any
         positions_file(out, f"q{f}", b"".join(by_file.get(f, [])))
     return (
         sep_strings,
         sorted(entries),
-        {"ext_radix": radix, "vocab_size": len(vocab.strings), "pair_files": pair_files},
+        {"ext_radix": radix, "vocab_size": v, "pair_files": pair_files, "pair_hash": PAIR_HASH, "pair_mod": PAIR_MOD},
     )
 
 
 def pair_file(a: int, b: int, files: int) -> int:
-    """The file of the pair of words ``a`` then ``b`` (as the page computes it: exact in a double)."""
-    return (a * 2654435761 + b) % files
+    """The file of the pair of words ``a`` then ``b`` (the page computes it with ``pair_hash`` from meta.js:
+    ``pair_mod``: exact in a double)."""
+    return ((a % PAIR_MOD) * PAIR_HASH + b) % files
 
 
 @dataclass

@@ -273,7 +273,8 @@
   const VOUCHED = { p: [], j: [], code: [], ext: [], pre: [] };  // a word whose pair before it vouches for it
 
   async function pairPositions(a, b, speaker, second) {  // where word a is followed by word b (both frequent): a's positions, or b's
-    const v = meta.vocab_size, key = second * v * v + a[1] * v + b[1], file = "q" + ((a[1] * 2654435761 + b[1]) % meta.pair_files);
+    const key = 2 * (a[1] * meta.vocab_size + b[1]) + second;  // as explore_files.write_positions
+    const file = "q" + (((a[1] % meta.pair_mod) * meta.pair_hash + b[1]) % meta.pair_files);  // as explore_files.pair_file
     await load("p/" + file);
     return wordPositions(await positionsFile(file), key)[speaker] || null;
   }

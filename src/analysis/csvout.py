@@ -102,7 +102,11 @@ class _SafeWriter:
         self._inner = inner
 
     def writerow(self, row: Iterable) -> None:
-        self._inner.writerow([neutralise(v) for v in row])
+        row = list(row)
+        for i, v in enumerate(row):  # most cells need nothing: look at each once, inline
+            if v.__class__ is str and v.startswith(_FORMULA):
+                row[i] = neutralise(v)
+        self._inner.writerow(row)
 
     def writerows(self, rows: Iterable[Iterable]) -> None:
         for row in rows:

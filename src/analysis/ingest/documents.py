@@ -8,7 +8,7 @@ memory in proportion to its columns, not a Python object per row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,7 @@ class RunDocs:
     files: list[FileResult]  # by number
     numbers: np.ndarray
     rank: np.ndarray
+    _columns: dict[str, pa.Array] = field(default_factory=dict, repr=False)
 
     @property
     def seq(self) -> np.ndarray:
@@ -39,7 +40,9 @@ class RunDocs:
 
     def file_column(self, attr: str, rows: np.ndarray) -> pa.Array:
         """A column of the files' ``attr`` ("path", "sha256") for ``rows``, as a dictionary array."""
-        values = pa.array([getattr(r, attr) for r in self.files], pa.string())
+        values = self._columns.get(attr)
+        if values is None:  # the files are settled by now: each column is made once
+            values = self._columns[attr] = pa.array([getattr(r, attr) for r in self.files], pa.string())
         return pa.DictionaryArray.from_arrays(pa.array(self.numbers[rows], pa.int32()), values)
 
 

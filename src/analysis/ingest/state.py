@@ -71,7 +71,10 @@ def load_state(gen: Path) -> dict[str, dict]:
         return {}
     if table.schema != STATE_SCHEMA:
         return {}  # written by another version: start afresh
-    return {row["path"]: row for row in table.to_pylist()}
+    columns = table.to_pydict()  # column by column: much faster than row by row (to_pylist)
+    names = list(columns)
+    rows = (dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True))
+    return {row["path"]: row for row in rows}
 
 
 def load_state_docs(gen: Path | None, paths: set[str]) -> pa.Table:
@@ -99,20 +102,17 @@ def restore(res: FileResult, old: dict) -> None:
 
 def state_table(results: Iterable[FileResult]) -> pa.Table:
     """This run's state rows (metadata files and unreadable files have none)."""
-    rows = [
-        {
-            "path": r.path,
-            "size": r.size,
-            "mtime_ns": r.mtime_ns,
-            "ctime_ns": r.ctime_ns,
-            "sha256": r.sha256,
-            "key": r.key,
-            "status": r.status,
-            "reason": r.reason,
-            "warnings": "\n".join(r.warnings),
-            "rejected": json.dumps(r.rejected, ensure_ascii=False) if r.rejected else "",
-        }
-        for r in sorted(results, key=lambda r: r.path)
-        if r.status != "metadata" and r.key
-    ]
-    return pa.Table.from_pylist(rows, schema=STATE_SCHEMA)
+    rows = sorted((r for r in results if r.status != "metadata" and r.key), key=lambda r: r.path)
+    columns = {
+        "path": [r.path for r in rows],
+        "size": [r.size for r in rows],
+        "mtime_ns": [r.mtime_ns for r in rows],
+        "ctime_ns": [r.ctime_ns for r in rows],
+        "sha256": [r.sha256 for r in rows],
+        "key": [r.key for r in rows],
+        "status": [r.status for r in rows],
+        "reason": [r.reason for r in rows],
+        "warnings": ["\n".join(r.warnings) for r in rows],
+        "rejected": [json.dumps(r.rejected, ensure_ascii=False) if r.rejected else "" for r in rows],
+    }
+    return pa.Table.from_pydict(columns, schema=STATE_SCHEMA)

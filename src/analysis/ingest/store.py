@@ -100,24 +100,26 @@ def _report_lines(r: FileResult, docs):
         for row, why in sorted(r.rejected, key=lambda rw: _row_order(str(rw[0]))):  # none became a statement
             yield [r.path, row, "skipped", "", why, "", size, r.sha256]
         return
-    rejected = sorted(((row, why) for row, why in r.rejected), key=lambda rw: _row_order(str(rw[0])))
-    lines = heapq.merge(
-        (
-            [
-                r.path,
-                raw_row or "",
-                "skipped" if dup else "ingested",
-                "" if dup else doc_id,
-                dup or "",
-                _warnings(warnings or []),
-                size,
-                r.sha256,
-            ]
-            for doc_id, raw_row, warnings, dup in docs
-        ),
-        ([r.path, row, "skipped", "", why, "", size, r.sha256] for row, why in rejected),
-        key=lambda line: _row_order(str(line[1])),
+    lines = (
+        [
+            r.path,
+            raw_row or "",
+            "skipped" if dup else "ingested",
+            "" if dup else doc_id,
+            dup or "",
+            _warnings(warnings) if warnings else "",
+            size,
+            r.sha256,
+        ]
+        for doc_id, raw_row, warnings, dup in docs
     )
+    if r.rejected:  # rows that became no statement, in row order among the documents'
+        rejected = sorted(((row, why) for row, why in r.rejected), key=lambda rw: _row_order(str(rw[0])))
+        lines = heapq.merge(
+            lines,
+            ([r.path, row, "skipped", "", why, "", size, r.sha256] for row, why in rejected),
+            key=lambda line: _row_order(str(line[1])),
+        )
     for k, line in enumerate(lines):
         if k == 0 and r.warnings:  # about the file as a whole: on its first line
             line[5] = _warnings([*r.warnings, *([str(line[5])] if line[5] else [])])

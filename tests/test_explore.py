@@ -221,6 +221,28 @@ def test_a_cyrillic_phrase_from_parlamint(page, tmp_path):
         tab.close()
 
 
+@pytest.mark.browser
+def test_a_frequent_word_before_a_rarer_one_is_found_without_its_own_positions(page, site, default_corpus):
+    """The phrase "our partners": each position of "partners" records which frequent word precedes it, so the page
+    finds the phrase (and tells it from "their partners") without the many positions of "our"."""
+    vocab = (site / "explore" / "v" / f"{explore_files.vocab_key('our')}.js").read_text(encoding="utf-8")
+    assert re.search(r'\["our",\d+,\d+,-1,', vocab), "'our' has files of its own (a frequent word)"
+    phrases = ["our partners", "their partners", "the partners"]
+    tab = page.context.new_page()
+    try:
+        tab.goto((site / "explore.html").as_uri())
+        tab.wait_for_function("document.body.dataset.state === 'ready'")
+        shown = {(s, ph, per): c for s, ph, per, c in ask(tab, phrases, ["Vladimir Putin"])}
+        loaded = tab.evaluate("() => Refrain.loaded()")
+    finally:
+        tab.close()
+    counts, _ = expected(default_corpus, phrases, ["Vladimir Putin"], "year")
+    assert shown == counts
+    totals = {ph: sum(c for (_s, p, _per), c in counts.items() if p == ph) for ph in phrases}
+    assert totals["our partners"] > 100 and totals["their partners"] < totals["our partners"], totals
+    assert not [u for u in loaded if re.search(r"/t\d+-\d+\.js$", u)], "a frequent word's own positions were loaded"
+
+
 def test_a_corpus_with_nobody_to_offer_gives_an_explorer_that_says_so(fixture_corpus, tmp_path):
     assert explore.build(fixture_corpus.generation, tmp_path, min_speaker_words=10**9)
     assert "Speakers" in (tmp_path / "explore.html").read_text(encoding="utf-8")

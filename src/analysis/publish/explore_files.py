@@ -120,14 +120,23 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
         back[i + 2] = 1 + back[i]
     # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
     # separates them ("by * means": the word before "means" and where it starts, without its text)
+    keep = np.flatnonzero(atom)
+    big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
+    rank = np.full(len(vocab.strings), -1, dtype=np.int64)  # a frequent word's place among them
+    rank[big] = np.arange(int(big.sum()))
     pre = np.zeros(n, dtype=np.int64)
+    # and, for a rarer word, which frequent word that is, its rank + 1 (0: another): the rarer word
+    # vouches for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
+    before = np.zeros(n, dtype=np.int64)
     if " " in sep_strings:
         spaced = np.flatnonzero(code == 2 * (sep_strings.index(" ") + 1) + 1)  # a word, " ", a word
         pre[spaced + 2] = 1 + back[spaced]
-    keep = np.flatnonzero(atom)
+        rarer = spaced[~big[ids[spaced + 2]]]
+        before[rarer + 2] = rank[ids[rarer]] + 1
     radix = int(ext[keep].max()) + 1 if len(keep) else 1
-    extpre = pre * radix + ext  # one number: the joins after the word, and what precedes it
-    big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
+    pre_radix = int(pre.max()) + 1 if n else 1
+    # one number: the joins after the word, what precedes it and which frequent word that is
+    extpre = (before * pre_radix + pre) * radix + ext
     # pairs of frequent words, one after the other ("there is"): a long phrase of common words is found
     # from its pairs' positions, far fewer than its words'
     first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
@@ -164,7 +173,7 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
                 files[int(words.speaker[g])] = group
                 filled += int(words.count[g])
             positions_file(out, f"t{gid}-{group}", words.record(start, hi))
-            entries.setdefault(vocab_key(token), []).append([token, gid, total, -1, files])
+            entries.setdefault(vocab_key(token), []).append([token, gid, total, -1, files, int(rank[gid])])
             continue
         blob = words.record(lo, hi)
         if size + len(blob) > BUCKET_BYTES:
@@ -185,7 +194,14 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
     return (
         sep_strings,
         sorted(entries),
-        {"ext_radix": radix, "vocab_size": v, "pair_files": pair_files, "pair_hash": PAIR_HASH, "pair_mod": PAIR_MOD},
+        {
+            "ext_radix": radix,
+            "pre_radix": pre_radix,
+            "vocab_size": v,
+            "pair_files": pair_files,
+            "pair_hash": PAIR_HASH,
+            "pair_mod": PAIR_MOD,
+        },
     )
 
 
@@ -199,9 +215,9 @@ def pair_file(a: int, b: int, files: int) -> int:
 class _Records:
     """Positions grouped by key (a word, or a pair of words) and speaker, as varints: one stream of
     segments (a key's positions in one speaker's paragraphs): speaker, n, then n times (paragraph step,
-    token number, separator code, pre × ext_radix + joins). A file's record of a key is the key, its
-    number of segments, the length of its segments' bytes (a reader skips what it was not asked for)
-    and those bytes."""
+    token number, separator code, (before × pre_radix + pre) × ext_radix + joins). A file's record of a
+    key is the key, its number of segments, the length of its segments' bytes (a reader skips what it
+    was not asked for) and those bytes."""
 
     stream: bytes
     start: np.ndarray  # each segment's first byte

@@ -217,7 +217,7 @@
     return decoded[key];
   }
 
-  function wordPositions(file, id) {  // {speaker: {p, j, code, ext, pre}} of one word, read when first asked for
+  function wordPositions(file, id) {  // {speaker: {p, j, code, ext, pre, before}} of one word, read when first asked for
     if (!file.words.has(id)) {
       const out = {}, record = file.records.get(id);
       if (record) {
@@ -225,16 +225,17 @@
         r.at = record.from;
         for (let s = 0; s < record.segments; s++) {
           const speaker = r.next(), n = r.next();
-          const p = new Int32Array(n), j = new Int32Array(n), code = new Int32Array(n), ext = new Int32Array(n), pre = new Int32Array(n);
-          const radix = meta.ext_radix;
+          const p = new Int32Array(n), j = new Int32Array(n), code = new Int32Array(n), ext = new Int32Array(n);
+          const pre = new Int32Array(n), before = new Int32Array(n);
+          const radix = meta.ext_radix, preRadix = meta.pre_radix;
           let at = 0;
           for (let i = 0; i < n; i++) {
             at += r.next();
             p[i] = at; j[i] = r.next(); code[i] = r.next();
-            const v = r.next();
-            ext[i] = v % radix; pre[i] = (v - ext[i]) / radix;
+            const v = r.next(), rest = (v - (ext[i] = v % radix)) / radix;
+            pre[i] = rest % preRadix; before[i] = (rest - pre[i]) / preRadix;
           }
-          out[speaker] = { p, j, code, ext, pre };
+          out[speaker] = { p, j, code, ext, pre, before };
         }
       }
       file.words.set(id, out);
@@ -270,7 +271,7 @@
     };
   }
 
-  const VOUCHED = { p: [], j: [], code: [], ext: [], pre: [] };  // a word whose pair before it vouches for it
+  const VOUCHED = { p: [], j: [], code: [], ext: [], pre: [], before: [] };  // a word its neighbour vouches for
 
   async function pairPositions(a, b, speaker, second) {  // where word a is followed by word b (both frequent): a's positions, or b's
     const key = 2 * (a[1] * meta.vocab_size + b[1]) + second;  // as explore_files.write_positions
@@ -296,9 +297,12 @@
     const frequent = (row) => row[3] < 0;
     const paired = rows.map((row, i) => i + 1 < rows.length && frequent(row) && frequent(rows[i + 1]));
     const implied = rows.map((_, i) => i === m - 1 && i > 0 && paired[i - 1] && !pattern.trail && !pattern.prefixLast);
+    // a frequent word then a space and a rarer one: the rarer one's positions record which frequent word
+    // precedes it (its rank + 1 in "before"), so the frequent word's own positions are not needed
+    const vouched = rows.map((row, i) => frequent(row) && i + 1 < rows.length && !frequent(rows[i + 1]) && seps[i] === " ");
     const listOf = (row, i) => {
       if (paired[i]) return pairPositions(row, rows[i + 1], speaker, 0);
-      if (implied[i]) return VOUCHED;
+      if (implied[i] || vouched[i]) return VOUCHED;
       if (i > 0 && frequent(row) && frequent(rows[i - 1])) return pairPositions(rows[i - 1], row, speaker, 1);  // b after a
       return positions(row, speaker);
     };
@@ -316,21 +320,23 @@
     const table = lookup;
     let anchor, anchorList;
     if (lists.length) {
-      anchor = 0;
-      for (let i = 1; i < lists.length; i++) if (!implied[i] && lists[i].p.length < lists[anchor].p.length) anchor = i;
+      anchor = -1;  // the shortest list of the words looked up (a vouched or implied word has none)
+      for (let i = 0; i < lists.length; i++) {
+        if (!implied[i] && !vouched[i] && (anchor < 0 || lists[i].p.length < lists[anchor].p.length)) anchor = i;
+      }
       anchorList = [lists[anchor]];
     } else {
       anchor = m - 1;
       anchorList = prefixLists;
     }
-    const tables = lists.map((l, i) => (implied[i] || (i === anchor && lists.length) ? null : table(l)));
+    const tables = lists.map((l, i) => (implied[i] || vouched[i] || (i === anchor && lists.length) ? null : table(l)));
     const prefixTables = pattern.prefixLast ? prefixLists.map(table) : [];
     const at = (i, key) => {  // [list, index] of atom i at position key, or null
       if (pattern.prefixLast && i === m - 1) {
         for (let t = 0; t < prefixTables.length; t++) { const x = prefixTables[t].get(key); if (x !== undefined) return [prefixLists[t], x]; }
         return null;
       }
-      if (implied[i]) return [VOUCHED, -1];
+      if (implied[i] || vouched[i]) return [VOUCHED, -1];
       const x = tables[i] ? tables[i].get(key) : undefined;
       return x === undefined ? null : [lists[i], x];
     };
@@ -343,7 +349,8 @@
           const hit = i === anchor && lists.length ? [list, n] : at(i, p * 1e6 + j0 + 2 * i);
           if (!hit) { ok = false; break; }
           const [l, x] = hit;
-          if (i < m - 1 && separator(l.code[x]) !== seps[i]) ok = false;
+          if (i < m - 1 && !vouched[i] && separator(l.code[x]) !== seps[i]) ok = false;
+          if (i > 0 && vouched[i - 1] && l.before[x] !== rows[i - 1][5] + 1) ok = false;
           if (i === m - 1) last = [l, x];
         }
         if (!ok) continue;

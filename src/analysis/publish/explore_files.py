@@ -8,9 +8,12 @@ parts are unsigned LEB128 varints (:func:`varints`), deflated and base64-encoded
 from __future__ import annotations
 
 import base64
+import collections
 import itertools
 import json
+import os
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,25 +35,34 @@ CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
 
 def varints(values) -> bytes:
     """Unsigned LEB128 of each value (non-negative integers), end to end (a few million at a time)."""
-    v = np.asarray(values, dtype=np.uint64)
-    if len(v) > CHUNK:
-        return b"".join(varints(v[i : i + CHUNK]) for i in range(0, len(v), CHUNK))
-    if not len(v):
-        return b""
+    if isinstance(values, list) and len(values) < 16:  # a record's header: plain Python is faster
+        out = bytearray()
+        for x in values:
+            while x >= 0x80:
+                out.append((x & 0x7F) | 0x80)
+                x >>= 7
+            out.append(x)
+        return bytes(out)
+    return varint_stream(np.asarray(values, dtype=np.uint64))[0]
+
+
+def _encode(v: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """Varints of ``v`` (uint64) and each one's width in bytes."""
     width = np.ones(len(v), dtype=np.int64)
-    rest = v >> np.uint64(7)
-    while rest.any():
-        width += rest > 0
-        rest >>= np.uint64(7)
-    out = np.empty(int(width.sum()), dtype=np.uint8)
-    at = np.cumsum(width) - width
-    rem = v.copy()
-    for b in range(int(width.max())):
-        live = width > b
-        more = (width[live] > b + 1).astype(np.uint8) << 7
-        out[at[live] + b] = (rem[live] & np.uint64(0x7F)).astype(np.uint8) | more
-        rem[live] >>= np.uint64(7)
-    return out.tobytes()
+    for b in range(1, 10):
+        longer = v >= np.uint64(1 << (7 * b))
+        if not longer.any():
+            break
+        width += longer
+    ends = np.cumsum(width)
+    at = ends - width
+    out = np.empty(int(ends[-1]) if len(v) else 0, dtype=np.uint8)
+    out[at] = (v & np.uint64(0x7F)).astype(np.uint8) | ((width > 1).astype(np.uint8) << 7)
+    for b in range(1, int(width.max()) if len(v) else 0):  # the few longer values, a byte at a time
+        live = np.flatnonzero(width > b)
+        low = ((v[live] >> np.uint64(7 * b)) & np.uint64(0x7F)).astype(np.uint8)
+        out[at[live] + b] = low | ((width[live] > b + 1).astype(np.uint8) << 7)
+    return out.tobytes(), width
 
 
 def packed(data: bytes) -> str:
@@ -62,6 +74,35 @@ def script(call: str, *args) -> str:
     """A data file: one call of the page's loader with JSON arguments (``</`` escaped for a script)."""
     text = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
     return "Refrain." + call + "(" + text.replace("</", "<\\/") + ");\n"
+
+
+class Packer:
+    """Deflated data files written on a few threads (zlib lets go of the GIL while it compresses); at most
+    ``ahead`` files wait to be written, so memory stays bounded. Use it in a ``with`` block."""
+
+    def __init__(self, out: Path, ahead: int = 16) -> None:
+        self.out, self.ahead = out, ahead
+        self.pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+        self.waiting: collections.deque[Future] = collections.deque()
+
+    def write(self, folder: str, call: str, key: str, data: bytes) -> None:
+        """``<out>/<folder>/<key>.js``: one call ``Refrain.<call>(key, packed data)``."""
+        self.waiting.append(self.pool.submit(self._write, folder, call, key, data))
+        while len(self.waiting) > self.ahead:
+            self.waiting.popleft().result()
+
+    def _write(self, folder: str, call: str, key: str, data: bytes) -> None:
+        (self.out / folder / f"{key}.js").write_text(script(call, key, packed(data)), encoding="utf-8")
+
+    def __enter__(self) -> Packer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            while self.waiting:
+                self.waiting.popleft().result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def vocab_key(token: str) -> str:
@@ -94,6 +135,13 @@ def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row:
 
 
 def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
+    """The vocabulary files and the positions files of words and of pairs of frequent words; returns the
+    separators, the vocabulary files' keys and the layout's figures for ``meta.js``."""
+    with Packer(out) as packer:
+        return _positions(index, out, packer, par_part, par_row, first_par)
+
+
+def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
     vocab = Vocabulary(index)
     ids, par, j = tokens(index, vocab, par_part, par_row)
     n = len(ids)
@@ -155,7 +203,7 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
     def flush() -> None:
         nonlocal bucket, size, number
         if bucket:
-            positions_file(out, f"b{number}", b"".join(bucket))
+            packer.write("p", "positions", f"b{number}", b"".join(bucket))
             number += 1
             bucket, size = [], 0
 
@@ -168,11 +216,11 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
             group, filled, start = 0, 0, lo
             for g in range(lo, hi):
                 if filled and filled + int(words.count[g]) > GROUP:
-                    positions_file(out, f"t{gid}-{group}", words.record(start, g))
+                    packer.write("p", "positions", f"t{gid}-{group}", words.record(start, g))
                     group, filled, start = group + 1, 0, g
                 files[int(words.speaker[g])] = group
                 filled += int(words.count[g])
-            positions_file(out, f"t{gid}-{group}", words.record(start, hi))
+            packer.write("p", "positions", f"t{gid}-{group}", words.record(start, hi))
             entries.setdefault(vocab_key(token), []).append([token, gid, total, -1, files, int(rank[gid])])
             continue
         blob = words.record(lo, hi)
@@ -190,7 +238,7 @@ def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[lis
         k = int(pairs.key[lo]) // 2
         by_file.setdefault(pair_file(k // v, k % v, pair_files), []).append(pairs.record(lo, hi))
     for f in range(pair_files):  # every one, so that the page may ask for any
-        positions_file(out, f"q{f}", b"".join(by_file.get(f, [])))
+        packer.write("p", "positions", f"q{f}", b"".join(by_file.get(f, [])))
     return (
         sep_strings,
         sorted(entries),
@@ -239,8 +287,15 @@ class _Records:
 
 
 def _records(keys, par, j, code, extpre, first_par) -> _Records:
-    order = np.lexsort((j, par, keys))  # by key, then paragraph (a speaker's together), then place
-    keys, par, j, code, extpre = keys[order], par[order], j[order], code[order], extpre[order]
+    # by key, then paragraph (a speaker's together), then place: the positions come in paragraph and place
+    # order within a key, so a stable sort by key is enough (checked; else all three keys are sorted)
+    order = np.argsort(keys, kind="stable")
+    keys, par, j = keys[order], par[order], j[order]
+    same = keys[1:] == keys[:-1]
+    if np.any(same & ((par[1:] < par[:-1]) | ((par[1:] == par[:-1]) & (j[1:] <= j[:-1])))):
+        again = np.lexsort((j, par, keys))
+        order, keys, par, j = order[again], keys[again], par[again], j[again]
+    code, extpre = code[order], extpre[order]
     speaker = np.searchsorted(first_par, par, side="right") - 1
     local = par - first_par[speaker]
     n = len(keys)
@@ -269,18 +324,14 @@ def _records(keys, par, j, code, extpre, first_par) -> _Records:
 
 def varint_stream(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     """:func:`varints` of ``values`` and where each value's bytes start (one more: the end)."""
-    data = varints(values)
-    width = np.ones(len(values), dtype=np.uint8)
-    for i in range(0, len(values), CHUNK):
-        rest = values[i : i + CHUNK] >> np.uint64(7)
-        while rest.any():
-            width[i : i + CHUNK] += (rest > 0).astype(np.uint8)
-            rest >>= np.uint64(7)
-    return data, np.concatenate([[0], np.cumsum(width, dtype=np.int64)])
-
-
-def positions_file(out: Path, key: str, blob: bytes) -> None:
-    (out / "p" / f"{key}.js").write_text(script("positions", key, packed(blob)), encoding="utf-8")
+    values = np.asarray(values, dtype=np.uint64)
+    parts, widths = [], []
+    for i in range(0, len(values), CHUNK):  # a few million at a time: bounds the temporary arrays
+        data, width = _encode(values[i : i + CHUNK])
+        parts.append(data)
+        widths.append(width)
+    width = np.concatenate(widths) if widths else np.zeros(0, np.int64)
+    return b"".join(parts), np.concatenate([[0], np.cumsum(width, dtype=np.int64)])
 
 
 def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_par, months) -> None:
@@ -294,25 +345,26 @@ def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_
     ids = documents["doc_id"].to_pylist()
     titles = documents["title"].to_pylist() if "title" in documents.column_names else [""] * len(ids)
     urls = documents["source_url"].to_pylist() if "source_url" in documents.column_names else [""] * len(ids)
-    for s in range(len(first_par) - 1):
-        chunks: dict[str, list[int]] = {}
-        for i in range(int(first_par[s]), int(first_par[s + 1])):
-            chunks.setdefault(months[doc_code[i]], []).append(i)
-        for month, members in chunks.items():
-            used = sorted({int(doc_code[i]) for i in members})
-            docs = {
-                str(d): [
-                    ids[docs_used[d]],
-                    iso(index.doc_days[docs_used[d]]),
-                    titles[docs_used[d]] or "",
-                    urls[docs_used[d]] or "",
-                ]
-                for d in used
-            }
-            body = {
-                "paragraphs": [i - int(first_par[s]) for i in members],
-                "texts": [texts[i] for i in members],
-                "docs": docs,
-            }
-            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            (out / "x" / f"{s}-{month}.js").write_text(script("texts", f"{s}-{month}", packed(data)), encoding="utf-8")
+    with Packer(out) as packer:
+        for s in range(len(first_par) - 1):
+            chunks: dict[str, list[int]] = {}
+            for i in range(int(first_par[s]), int(first_par[s + 1])):
+                chunks.setdefault(months[doc_code[i]], []).append(i)
+            for month, members in chunks.items():
+                used = sorted({int(doc_code[i]) for i in members})
+                docs = {
+                    str(d): [
+                        ids[docs_used[d]],
+                        iso(index.doc_days[docs_used[d]]),
+                        titles[docs_used[d]] or "",
+                        urls[docs_used[d]] or "",
+                    ]
+                    for d in used
+                }
+                body = {
+                    "paragraphs": [i - int(first_par[s]) for i in members],
+                    "texts": [texts[i] for i in members],
+                    "docs": docs,
+                }
+                data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                packer.write("x", "texts", f"{s}-{month}", data)

@@ -13,9 +13,10 @@ Built from a generation's index (:mod:`analysis.index`) by :func:`build`, into `
 * ``p/b<n>.js``, ``p/t<word>-<n>.js``: positions of the words, several words a file, and of the most
   frequent words files of their own that group their speakers, so that one question loads only what
   it needs. A position is a paragraph of a speaker, the word's token number in it, the separator
-  after it, how many apostrophe or hyphen joins follow and whether a single space precedes it (what
-  the matcher's rules need: :mod:`analysis.measures.match`; a one-word gap, "by * means", is measured
-  from the word after it);
+  after it, how many apostrophe or hyphen joins follow, whether a single space precedes it and, for a
+  rarer word, which frequent word precedes it (what the matcher's rules need:
+  :mod:`analysis.measures.match`; a one-word gap, "by * means", is measured from the word after it, and
+  "our partners" is found from the positions of "partners" alone);
 * ``p/q<n>.js``: for each pair of frequent words one after the other ("there is"), the positions of
   the first followed by the second and of the second after the first, several pairs a file by a hash of
   the pair: a phrase of common words loads its pairs, not its words;

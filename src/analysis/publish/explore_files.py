@@ -166,12 +166,12 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     back = np.zeros(n, dtype=np.int32)  # joins that lead to a word: "era" of "nazi-era" 1
     for i in joins.tolist():
         back[i + 2] = 1 + back[i]
-    # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
-    # separates them ("by * means": the word before "means" and where it starts, without its text)
     keep = np.flatnonzero(atom)
     big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
     rank = np.full(len(vocab.strings), -1, dtype=np.int64)  # a frequent word's place among them
     rank[big] = np.arange(int(big.sum()))
+    # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
+    # separates them ("by * means": the word before "means" and where it starts, without its text)
     pre = np.zeros(n, dtype=np.int64)
     # and, for a rarer word, which frequent word that is, its rank + 1 (0: another): the rarer word
     # vouches for it ("our partners" is found from the positions of "partners" alone, not the many of "our")

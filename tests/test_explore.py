@@ -295,6 +295,11 @@ def test_it_fits_a_phone_and_a_desktop(page, site, width):
     page.locator("details.result").first.evaluate("d => { d.open = true; }")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page scrolls sideways by {overflow} px at {width} px"
+    hidden = page.evaluate(
+        "() => { const box = document.querySelector('#results').parentElement; "
+        "return box.scrollWidth - box.clientWidth; }"
+    )
+    assert hidden <= 1, f"with quotes open the table hides {hidden} px of its columns at {width} px"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"explore-{width}.png"), full_page=True)
 

@@ -47,14 +47,14 @@ def varints(values) -> bytes:
 
 
 def _encode(v: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """Varints of ``v`` (uint64) and each one's width in bytes."""
-    width = np.ones(len(v), dtype=np.int64)
+    """Varints of ``v`` (uint64) and each one's width in bytes (uint8: kept for every value)."""
+    width = np.ones(len(v), dtype=np.uint8)
     for b in range(1, 10):
         longer = v >= np.uint64(1 << (7 * b))
         if not longer.any():
             break
         width += longer
-    ends = np.cumsum(width)
+    ends = np.cumsum(width, dtype=np.int64)
     at = ends - width
     out = np.empty(int(ends[-1]) if len(v) else 0, dtype=np.uint8)
     out[at] = (v & np.uint64(0x7F)).astype(np.uint8) | ((width > 1).astype(np.uint8) << 7)
@@ -173,18 +173,18 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
     # separates them ("by * means": the word before "means" and where it starts, without its text)
     pre = np.zeros(n, dtype=np.int64)
-    # and, for a rarer word, which frequent word that is, its rank + 1 (0: another): the rarer word
-    # vouches for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
-    before = np.zeros(n, dtype=np.int64)
+    spaced = np.zeros(0, dtype=np.int64)
     if " " in sep_strings:
         spaced = np.flatnonzero(code == 2 * (sep_strings.index(" ") + 1) + 1)  # a word, " ", a word
         pre[spaced + 2] = 1 + back[spaced]
-        rarer = spaced[~big[ids[spaced + 2]]]
-        before[rarer + 2] = rank[ids[rarer]] + 1
     radix = int(ext[keep].max()) + 1 if len(keep) else 1
     pre_radix = int(pre.max()) + 1 if n else 1
-    # one number: the joins after the word, what precedes it and which frequent word that is
-    extpre = (before * pre_radix + pre) * radix + ext
+    # one number: (before × pre_radix + pre) × radix + the joins after the word, where "before" is, for
+    # a rarer word, which frequent word precedes it, its rank + 1 (0: another); the rarer word vouches
+    # for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
+    extpre = pre * radix + ext
+    rarer = spaced[~big[ids[spaced + 2]]]
+    extpre[rarer + 2] += (rank[ids[rarer]] + 1) * (pre_radix * radix)
     # pairs of frequent words, one after the other ("there is"): a long phrase of common words is found
     # from its pairs' positions, far fewer than its words'
     first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
@@ -330,7 +330,7 @@ def varint_stream(values: np.ndarray) -> tuple[bytes, np.ndarray]:
         data, width = _encode(values[i : i + CHUNK])
         parts.append(data)
         widths.append(width)
-    width = np.concatenate(widths) if widths else np.zeros(0, np.int64)
+    width = np.concatenate(widths) if widths else np.zeros(0, np.uint8)
     return b"".join(parts), np.concatenate([[0], np.cumsum(width, dtype=np.int64)])
 
 

@@ -304,6 +304,27 @@ def test_it_fits_a_phone_and_a_desktop(page, site, width):
     page.screenshot(path=str(SHOTS / f"explore-{width}.png"), full_page=True)
 
 
+@pytest.mark.browser
+def test_a_group_question_shows_its_chart_right_under_the_answer_on_a_phone(page):
+    """A group's summary has a line per member: shown folded, so the chart follows the answer; a
+    question of a few series shows its summary open."""
+    page.set_viewport_size({"width": 375, "height": 900})
+    try:
+        ask(page, ["terrorism"], ["US presidents"])
+        lines = page.locator("#summary li").count()
+        gap = page.evaluate(
+            "() => document.querySelector('#chart').getBoundingClientRect().top"
+            " - document.querySelector('#status').getBoundingClientRect().bottom"
+        )
+        assert lines > 12 and not page.evaluate("document.querySelector('#summary-box').open")
+        assert gap < 150, f"the chart starts {gap:.0f} px under the answer"
+        ask(page, ["our partners"], ["Vladimir Putin"])
+        assert page.evaluate("document.querySelector('#summary-box').open")
+        assert page.locator("#summary li").count() == 1
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_the_data_files_are_the_same_bytes_for_the_same_corpus(default_corpus, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert explore.build(default_corpus.generation, a) and explore.build(default_corpus.generation, b)

@@ -622,7 +622,9 @@
     return e;
   };
   const OPEN_ROWS = 60;  // a table of more rows is shown folded
-  const SUMMARY_LINES = 12;  // a summary of more series names those without a use on one line per phrase
+  // a summary of more series names those without a use on one line per phrase, and is shown folded (a
+  // group's line per member would push the chart a few screens down on a phone)
+  const SUMMARY_LINES = 12;
   const numbers = new Intl.NumberFormat("en-US");  // one formatter: toLocaleString makes one a call
   const fmt = (n) => numbers.format(n);
   const COLUMNS = ["speaker", "phrase", "period", "count", "documents", "speaker_words", "per_10k", "per_10k_low", "per_10k_high", "documents_with_match"];
@@ -703,7 +705,7 @@
     }
     const periods = [...new Set(rows.map((r) => r.period))].sort();
     if (!periods.length) return;
-    const W = Math.max(300, Math.min(900, box.clientWidth || 720)), H = W < 500 ? 240 : 300, L = 44, B = 40, T = 12, Rm = 12;
+    const W = Math.max(300, Math.min(900, box.clientWidth || 720)), H = W < 500 ? 240 : 300, L = 44, B = 40, T = 12, Rm = 24;  // room for half of the last period's label
     const drawn = rows.filter((r) => r.speaker_words >= meta.min_period_words);
     const top = Math.max(1e-9, ...drawn.map((r) => r.per_10k_high));
     const x = (p) => L + (periods.length === 1 ? (W - L - Rm) / 2 : (periods.indexOf(p) * (W - L - Rm)) / (periods.length - 1));
@@ -821,6 +823,10 @@
       out.append(el("li", {}, `${s.name}, “${list[0].phrase}”: ${fmt(uses)} use${uses === 1 ? "" : "s"} in ${fmt(words)} words of his own (${s.first} to ${s.last}).${first}${uses < 5 ? " Few uses: read the quotes before drawing a conclusion." : ""}`));
     }
     for (const [phrase, names] of none) out.append(el("li", {}, `No use of “${phrase}” in the words of ${names.join(", ")}.`));
+    const lines = out.children.length;
+    $("summary-box").hidden = !lines;
+    $("summary-box").open = bySeries.size <= SUMMARY_LINES;
+    $("summary-title").textContent = `In words: each speaker and phrase, uses and first use (${fmt(lines)} line${lines === 1 ? "" : "s"})`;
     $("status").textContent = `${rows.length} rows for ${query.phrases.length} phrase(s) and ${query.speakers.length} speaker(s) or group(s), in ${Math.round(ms)} ms.`;
   }
 

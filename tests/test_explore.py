@@ -347,6 +347,7 @@ def test_varints_round_trip():
             out.append(value)
             value, shift = 0, 0
     assert out == values.tolist()
+    assert explore_files.few_varints(*values.tolist()) == data  # a record's header, in plain Python
 
 
 def test_the_page_is_escaped_and_links_the_gallery(default_corpus, tmp_path):

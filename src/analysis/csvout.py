@@ -104,7 +104,7 @@ class _SafeWriter:
     def writerow(self, row: Iterable) -> None:
         row = list(row)
         for i, v in enumerate(row):  # most cells need nothing: look at each once, inline
-            if v.__class__ is str and v.startswith(_FORMULA):
+            if isinstance(v, str) and v.startswith(_FORMULA):  # a str subclass too (NumPy's str_)
                 row[i] = neutralise(v)
         self._inner.writerow(row)
 

@@ -50,6 +50,17 @@ def test_no_csv_cell_is_a_formula():
     assert cells == ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)", "'\tx", "plain", "-3.5", "1e5"]
 
 
+def test_the_csv_writer_neutralises_str_subclasses_too():
+    """A NumPy string is a str: its formula gets the quote as a plain one does."""
+    import io
+
+    import numpy as np
+
+    fh = io.StringIO()
+    csvout.writer(fh).writerow([np.str_("=HYPERLINK(1)"), "@cmd", "-3.5", 7])
+    assert fh.getvalue() == "'=HYPERLINK(1),'@cmd,-3.5,7\n"
+
+
 def test_kwic_csv_and_the_ingest_report_are_neutralised(processed):
     res = subprocess.run(
         [sys.executable, "-m", "analysis", "kwic", "--processed", str(processed), "--phrase", "our partners"],

@@ -35,15 +35,18 @@ CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
 
 def varints(values) -> bytes:
     """Unsigned LEB128 of each value (non-negative integers), end to end (a few million at a time)."""
-    if isinstance(values, list) and len(values) < 16:  # a record's header: plain Python is faster
-        out = bytearray()
-        for x in values:
-            while x >= 0x80:
-                out.append((x & 0x7F) | 0x80)
-                x >>= 7
-            out.append(x)
-        return bytes(out)
     return varint_stream(np.asarray(values, dtype=np.uint64))[0]
+
+
+def few_varints(*values: int) -> bytes:
+    """:func:`varints` of a few values (a record's header) in plain Python: NumPy costs more per call."""
+    out = bytearray()
+    for x in values:
+        while x >= 0x80:
+            out.append((x & 0x7F) | 0x80)
+            x >>= 7
+        out.append(x)
+    return bytes(out)
 
 
 def _encode(v: np.ndarray) -> tuple[bytes, np.ndarray]:
@@ -283,7 +286,7 @@ class _Records:
 
     def record(self, first: int, last: int) -> bytes:
         body = self.stream[self.start[first] : self.end[last - 1]]
-        return varints([int(self.key[first]), last - first, len(body)]) + body
+        return few_varints(int(self.key[first]), last - first, len(body)) + body
 
 
 def _records(keys, par, j, code, extpre, first_par) -> _Records:

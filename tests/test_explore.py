@@ -278,6 +278,38 @@ def test_the_csv_download_is_the_table_shown(page):
     assert [r["per_10k"] for r in rows] == cells
 
 
+def download(tab) -> list[dict]:
+    with tab.expect_download() as done:
+        tab.click("#download")
+    return list(csv.DictReader(io.StringIO(Path(done.value.path()).read_text(encoding="utf-8"))))
+
+
+@pytest.mark.browser
+def test_intervals_allow_for_bunched_uses_as_count_does(page, default_corpus):
+    """The rate's interval and the bunching of its uses in statements, shown and downloaded, are those of
+    `analysis count` (to the last decimal shown, give or take a rounding of the last bit), for fixed
+    questions and for some of the random ones."""
+    questions = [(["our-partners", "terrorism", "as you know"], ["Vladimir Putin", "US presidents"], "year")]
+    questions += sample_questions(default_corpus, 12, seed=5)
+    differ, bunched = [], 0
+    for phrases, speakers, by in questions:
+        ask(page, phrases, speakers, by)
+        members = _members(default_corpus, speakers)
+        given = dict(phrases=phrases, speakers=members, period=by, processed_dir=str(default_corpus.path))
+        table = measure("count").compute(default_corpus, measure("count").params.of(given)).table.to_pylist()
+        want = {(r["speaker"], r["phrase"], r["period"]): r for r in table}
+        for row in download(page):
+            r = want[(row["speaker"], row["phrase"], row["period"])]
+            for column in ("per_10k_low", "per_10k_high", "bunching"):
+                value = r[column]
+                shown = float(row[column]) if row[column] else float("nan")
+                if not ((value != value and shown != shown) or abs(shown - value) <= 1.1e-3):
+                    differ.append((phrases, row["speaker"], row["period"], column, shown, value))
+            bunched += bool(r["bunching"] and r["bunching"] > 1 and r["per_10k_low"] < r["per_10k_poisson_low"])
+    assert not differ, differ[:5]
+    assert bunched >= 5  # intervals a bunching widened were among those compared
+
+
 @pytest.mark.browser
 def test_nothing_is_requested_from_outside_the_reports_folder(page, site):
     ask(page, ["nazi*", "by * means"], ["Vladimir Putin"])

@@ -131,8 +131,12 @@ def test_rate_ratio_and_its_exact_interval(a, wa, b, wb, expected):
 def _counts(rows):
     cols = ["side", "speaker", "period", "phrase", "count", "documents", "speaker_words", "documents_with_match"]
     frame = pd.DataFrame(rows, columns=cols)
-    return frame.assign(
-        top_statement="d", top_statement_date="2020-01-01", top_statement_title="t", top_statement_uses=frame["count"]
+    return frame.assign(  # uses spread as chance would spread them (bunching 1)
+        bunching=1.0,
+        top_statement="d",
+        top_statement_date="2020-01-01",
+        top_statement_title="t",
+        top_statement_uses=frame["count"],
     )
 
 

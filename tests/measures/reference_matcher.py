@@ -23,7 +23,7 @@ import pandas as pd
 from analysis.errors import PhraseError
 from analysis.measures.count import COUNT_COLUMNS
 from analysis.measures.match import is_wildcard, phrase_key, wildcard_regex
-from analysis.measures.stats import poisson_interval, share_interval
+from analysis.measures.stats import bunching, poisson_interval, share_interval, statement_interval
 from analysis.selection import PERIODS
 from analysis.text import fold, spoken_with_map
 
@@ -230,11 +230,17 @@ def aggregate(
     out = out.merge(base.reset_index(), on="period", how="left")
     out["count"] = out["count"].astype(int)
     out["documents_with_match"] = out["documents_with_match"].astype(int)
-    low, high = poisson_interval(out["count"])
+    out = out.merge(spreads(turns, ev, keys), on=keys, how="left")
+    bunched = bunching(out["count"], out["speaker_words"], out["documents"], out["spread"].fillna(0.0))
+    low, high = statement_interval(out["count"], bunched)
+    p_low, p_high = poisson_interval(out["count"])
     words = out["speaker_words"].where(out["speaker_words"] > 0)
     out["per_10k"] = (out["count"] / words * PER).round(3)
     out["per_10k_low"] = (low / words * PER).round(3)
     out["per_10k_high"] = (high / words * PER).round(3)
+    out["bunching"] = bunched.round(4)
+    out["per_10k_poisson_low"] = (p_low / words * PER).round(3)
+    out["per_10k_poisson_high"] = (p_high / words * PER).round(3)
     n = out["documents"]
     x = out["documents_with_match"]
     out["share_of_statements"] = (x / n.where(n > 0)).round(4)
@@ -252,6 +258,19 @@ def aggregate(
     out = out.sort_values(["period", "_order"], kind="stable")
     columns = COUNT_COLUMNS[1:3] + (["form"] if breakdown else []) + COUNT_COLUMNS[3:]
     return out[columns].reset_index(drop=True)
+
+
+def spreads(turns: pd.DataFrame, ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key of the matches: Σ uses² / words over the statements with a use (each statement's words:
+    the speaker's words in it, from ``turns``), the statements taken in corpus order."""
+    if not len(ev):
+        return pd.DataFrame(columns=[*keys, "spread"])
+    words = turns.groupby("doc_id")["n_words"].sum()
+    per_doc = ev.groupby([*keys, "doc_id"], sort=False).size().rename("uses").reset_index()
+    per_doc["term"] = per_doc["uses"] ** 2 / per_doc["doc_id"].map(words)
+    per_doc["_row"] = per_doc["doc_id"].map({d: i for i, d in enumerate(turns["doc_id"].drop_duplicates())})
+    per_doc = per_doc.sort_values([*keys, "_row"], kind="stable")
+    return per_doc.groupby(keys, sort=False)["term"].agg(lambda t: sum(t.tolist())).rename("spread").reset_index()
 
 
 def top_statements(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

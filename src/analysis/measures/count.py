@@ -5,15 +5,15 @@
 its quotes, and the two can never disagree.
 
 Rates are per 10,000 of the speaker's own words in the period, shown beside the raw count, the
-number of the speaker's statements in the period and an exact (Garwood) 95% Poisson interval;
-counts under :data:`LOW_COUNT` are flagged.
+number of the speaker's statements in the period and a 95% interval that allows for uses bunched in
+a few statements (:func:`~analysis.measures.stats.statement_interval`: the exact Poisson interval
+widened by the uses' dispersion over the statements, :func:`~analysis.measures.stats.bunching`);
+the exact Poisson interval stays beside it. Counts under :data:`LOW_COUNT` are flagged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,11 +23,12 @@ import pyarrow as pa
 
 from analysis.corpus import Corpus
 from analysis.measures import Measure, Result
+from analysis.measures.hints import hint_candidates, hints
 from analysis.measures.lexicon import Lexicon, Term, resolve_terms
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.match import Query
 from analysis.measures.search import EVIDENCE_ORDER, Search, evidence_rows, search
-from analysis.measures.stats import poisson_interval, share_interval
+from analysis.measures.stats import bunching, poisson_interval, share_interval, spread_of, statement_interval
 from analysis.params import param
 from analysis.selection import PERIODS, PeriodParams, Selection, SelectionParams
 
@@ -47,6 +48,9 @@ COUNT_COLUMNS = [
     "per_10k",
     "per_10k_low",
     "per_10k_high",
+    "bunching",
+    "per_10k_poisson_low",
+    "per_10k_poisson_high",
     "documents_with_match",
     "share_of_statements",
     "share_low",
@@ -93,11 +97,11 @@ def compute(corpus: Corpus, params: CountParams) -> Result:
     more common (from the same pass)."""
     lexicon = load_lexicon(params.phrase_lexicon or None)
     selections = corpus.selections(params)
-    wider = _hint_candidates(params.phrases, lexicon)
+    wider = hint_candidates(params.phrases, lexicon)
     hits, terms = found(corpus, selections, [*params.phrases, *(f"{p}*" for p in wider)], lexicon, chars=False)
     asked = terms[: len(terms) - len(wider)]
     blocks = [tally(hits, asked, speaker=s.speaker, by=params.period, breakdown=params.breakdown) for s in selections]
-    notes = _hints(corpus, selections, hits, terms, wider, lexicon)
+    notes = hints(hits, terms, wider, lambda phrases: found(corpus, selections, phrases, lexicon)[0])
     return Result(
         pa.concat_tables(blocks) if len(blocks) > 1 else blocks[0],
         quotes=lambda: evidence_frame(found(corpus, selections, params.phrases, lexicon)[0]),
@@ -240,6 +244,7 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
     par_period = np.full(len(found.par_doc), -1, dtype=np.int64)  # each paragraph's period (-1: not his)
     par_period[mine] = local[mine_codes]
     word_sums = np.bincount(par_period[mine], weights=found.par_words[mine], minlength=len(present))
+    doc_words = np.bincount(found.par_doc[mine], weights=found.par_words[mine], minlength=len(index.doc_ids))
     pairs = np.unique(par_period[mine] * (len(index.doc_ids) + 1) + found.par_doc[mine])
     doc_counts = np.bincount(pairs // (len(index.doc_ids) + 1), minlength=len(present))
     words = {name: int(w) for name, w in zip(names_sorted, word_sums.tolist(), strict=True)}
@@ -262,7 +267,12 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
     n_words = np.array([words[per] for per, _ in rows], dtype=np.int64)
     with_use = np.array([len(uses.get(r, {})) for r in rows], dtype=np.int64)
     top = [_top(uses.get(r, {}), index) for r in rows]
-    low, high = poisson_interval(count)
+    spread = np.array(  # Σ uses² / words over the cell's statements, in statement order (the explorer's too)
+        [sum(u * u / doc_words[d] for d, u in sorted(uses.get(r, {}).items())) for r in rows], dtype=float
+    )
+    bunched = bunching(count, n_words, n_docs, spread)
+    low, high = statement_interval(count, bunched)
+    p_low, p_high = poisson_interval(count)
     per_words = np.where(n_words > 0, n_words, np.nan)
     share_low, share_high = share_interval(with_use, n_docs)
     top_uses = np.array([t[3] for t in top], dtype=np.int64)
@@ -280,6 +290,9 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
         "per_10k": np.round(count / per_words * PER, 3),
         "per_10k_low": np.round(low / per_words * PER, 3),
         "per_10k_high": np.round(high / per_words * PER, 3),
+        "bunching": pa.array(np.round(bunched, 4), mask=np.isnan(bunched)),  # empty without uses
+        "per_10k_poisson_low": np.round(p_low / per_words * PER, 3),
+        "per_10k_poisson_high": np.round(p_high / per_words * PER, 3),
         "documents_with_match": with_use,
         "share_of_statements": np.round(with_use / np.where(n_docs > 0, n_docs, np.nan), 4),
         "share_low": np.round(share_low, 4),
@@ -292,6 +305,28 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
         "top_statement_share": np.nan_to_num(np.round(top_uses / np.where(count > 0, count, np.nan), 3), nan=0.0),
     }
     return pa.table(columns)
+
+
+def pooled(counts: pd.DataFrame, by: Sequence[str] = ("phrase",)) -> pd.DataFrame:
+    """Rows of a count table summed over their periods (and speakers), per ``by``: uses, words,
+    statements, and the interval of the pooled count (``low``, ``high``, in uses) with its bunching
+    in statements, pooled from the rows' own (``spread``: :func:`~analysis.measures.stats.spread_of`,
+    which adds up again when pooled rows are pooled)."""
+    keys = list(by)
+    spread = spread_of(counts["count"], counts["speaker_words"], counts["documents"], counts["bunching"])
+    out = (
+        counts.assign(_spread=spread)
+        .groupby(keys, sort=False)
+        .agg(
+            count=("count", "sum"),
+            speaker_words=("speaker_words", "sum"),
+            documents=("documents", "sum"),
+            spread=("_spread", "sum"),
+        )
+    )
+    out["bunching"] = bunching(out["count"], out["speaker_words"], out["documents"], out["spread"])
+    out["low"], out["high"] = statement_interval(out["count"], out["bunching"])
+    return out
 
 
 def _period_codes(found: Search, by: str) -> tuple[list[str], np.ndarray]:
@@ -344,45 +379,13 @@ def words_by_period(corpus: Corpus, selection: Selection) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-INFLECTION_RATIO = 1.5  # a prefix form with at least this many times the uses (and 5 more) is worth a hint
-
-
-def _hint_candidates(phrases: Sequence[str], lexicon: Lexicon) -> list[str]:
-    """The ad-hoc phrases (not families, not ending in ``*``) whose last word could be a prefix."""
-    asked = [p for p in dict.fromkeys(phrases) if isinstance(p, str) and p.strip() and lexicon.get(p) is None]
-    return [p for p in asked if re.fullmatch(r"[^\W\d_]{2,}", p.split()[-1]) and f"{p}*" not in phrases]
-
-
-def _hints(corpus, selections, hits: Search, terms: list[Term], wider: list[str], lexicon) -> list[str]:
-    """A sentence for each ad-hoc phrase whose last word, as a prefix (``Nazi*``), has many more uses
-    than the phrase itself in the same words: "“Nazi”: 24 uses; “Nazi*”: 53 (nazis 20, nazism 9, …)".
-    The uses come from the count's own search; the forms are quoted only when a hint is given."""
-    names = [t.name for t in terms]
-    out = []
-    for phrase in wider:
-        exact = int((hits.hit_term == names.index(phrase)).sum())
-        wide = int((hits.hit_term == names.index(f"{phrase}*")).sum())
-        if wide < max(exact * INFLECTION_RATIO, exact + 5):
-            continue
-        quoted, _ = found(corpus, selections, [f"{phrase}*"], lexicon)
-        got = evidence_rows(quoted, context_chars=0)
-        forms: Counter[str] = Counter(m.lower() for m in got["match"].to_pylist())
-        others = [f"{f} {n:,}" for f, n in forms.most_common() if f != phrase.lower()][:4]
-        out.append(
-            f"“{phrase}”: {exact:,} use{'s' if exact != 1 else ''}; “{phrase}*”: {wide:,} "
-            f"({', '.join(others)}{', …' if len(forms) > len(others) + 1 else ''}): "
-            f"ask for “{phrase}*” to count every word that starts so"
-        )
-    return out
-
-
 def inflection_hints(
     corpus: Corpus, selections: Sequence[Selection], phrases: Sequence[str], *, lexicon: Lexicon | None = None
 ) -> list[str]:
-    """The hints of :func:`compute` for ``phrases`` (see :func:`_hints`)."""
+    """The hints of :func:`compute` for ``phrases`` (:func:`analysis.measures.hints.hints`)."""
     lexicon = lexicon if lexicon is not None else load_lexicon()
-    wider = _hint_candidates(phrases, lexicon)
+    wider = hint_candidates(phrases, lexicon)
     if not wider:
         return []
     hits, terms = found(corpus, selections, [*wider, *(f"{p}*" for p in wider)], lexicon, chars=False)
-    return _hints(corpus, selections, hits, terms, wider, lexicon)
+    return hints(hits, terms, wider, lambda more: found(corpus, selections, more, lexicon)[0])

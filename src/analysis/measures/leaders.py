@@ -10,15 +10,16 @@ speaker's own denominator and every number can be expanded to its quotes with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from analysis.corpus import Corpus
-from analysis.measures.count import PER, count_table
+from analysis.measures.count import PER, count_table, pooled
 from analysis.measures.lexicon import Lexicon
-from analysis.measures.stats import poisson_interval, share_interval
+from analysis.measures.stats import bunching, share_interval
 from analysis.selection import Selection
 
 FEW_WORDS = 50_000  # a side with fewer of its own words than this is compared with a warning
@@ -34,6 +35,7 @@ TOTAL_COLUMNS = [
     "per_10k",
     "per_10k_low",
     "per_10k_high",
+    "bunching",
     "ratio_to_others",
     "ratio_low",
     "ratio_high",
@@ -100,37 +102,37 @@ def common_periods(counts: pd.DataFrame, *, min_words: int) -> list[str]:
 
 def totals(counts: pd.DataFrame, *, periods: Sequence[str] | None = None) -> pd.DataFrame:
     """Per side and phrase, summed from :func:`counts_by_speaker` over ``periods`` (all when None):
-    uses, the side's words and statements, the rate with its 95% interval, and the rate ratio to the
-    other sides pooled with its exact interval (conditional binomial); ``clearly`` is ``more``,
-    ``less`` or ``no clear difference``; ``periods`` names the periods summed."""
+    uses, the side's words and statements, the rate with its 95% interval and the bunching of its uses
+    in statements (pooled from the counts' own), and the rate ratio to the other sides pooled with its
+    interval (:func:`rate_ratio`: exact, widened for bunched uses); ``clearly`` is ``more``, ``less``
+    or ``no clear difference`` by that interval; ``periods`` names the periods summed."""
     if periods is not None:
         counts = counts[counts["period"].astype(str).isin(set(periods))]
     if counts.empty:
         raise ValueError("no period in which every side has words: nothing to compare")
     members = counts.groupby("side", sort=False)["speaker"].nunique()
-    denominators = counts.drop_duplicates(["side", "speaker", "period"]).groupby("side", sort=False)
-    words, statements = denominators["speaker_words"].sum(), denominators["documents"].sum()
-    grouped = counts.groupby(["side", "phrase"], sort=False)
-    out = grouped.agg(count=("count", "sum"), statements_with_use=("documents_with_match", "sum")).reset_index()
+    sums = pooled(counts, by=["side", "phrase"])
+    out = counts.groupby(["side", "phrase"], sort=False).agg(statements_with_use=("documents_with_match", "sum"))
+    out = out.join(sums).reset_index()
     top = counts.sort_values(["top_statement_uses", "top_statement_date"], ascending=[False, True], kind="stable")
     top = top.groupby(["side", "phrase"], sort=False).head(1)[
         ["side", "phrase", "top_statement", "top_statement_date", "top_statement_title", "top_statement_uses"]
     ]
     out = out.merge(top, on=["side", "phrase"], how="left")
     out["members"] = out["side"].map(members).astype(int)
-    out["side_words"] = out["side"].map(words).astype(int)
-    out["statements"] = out["side"].map(statements).astype(int)
-    low, high = poisson_interval(out["count"])
+    out = out.rename(columns={"speaker_words": "side_words", "documents": "statements"})
     w = out["side_words"].astype(float)
     out["per_10k"] = (out["count"] / w * PER).round(3)
-    out["per_10k_low"] = (low / w * PER).round(3)
-    out["per_10k_high"] = (high / w * PER).round(3)
+    out["per_10k_low"] = (out["low"] / w * PER).round(3)
+    out["per_10k_high"] = (out["high"] / w * PER).round(3)
+    bunched = out["bunching"].to_numpy()
+    out["bunching"] = out["bunching"].round(4)
     ratio, r_low, r_high = [], [], []
     for row in out.itertuples():
         others = out[(out["phrase"] == row.phrase) & (out["side"] != row.side)]
-        value, lo, hi = rate_ratio(
-            row.count, row.side_words, int(others["count"].sum()), int(others["side_words"].sum())
-        )
+        b, words_b = int(others["count"].sum()), int(others["side_words"].sum())
+        b_bunched = bunching(b, words_b, int(others["statements"].sum()), float(others["spread"].sum()))
+        value, lo, hi = rate_ratio(row.count, row.side_words, b, words_b, bunched=(bunched[row.Index], b_bunched))
         ratio.append(value)
         r_low.append(lo)
         r_high.append(hi)
@@ -163,10 +165,17 @@ def spans(periods: list[str]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
-def rate_ratio(a: int, words_a: int, b: int, words_b: int) -> tuple[float, float, float]:
-    """Rate ratio (a / words_a) / (b / words_b) with its exact 95% interval: given the a + b uses, a is
+def rate_ratio(
+    a: int, words_a: int, b: int, words_b: int, *, bunched: tuple[float, float] = (1.0, 1.0)
+) -> tuple[float, float, float]:
+    """Rate ratio (a / words_a) / (b / words_b) with its 95% interval: given the a + b uses, a is
     binomial with share words_a·r / (words_a·r + words_b), so the Clopper-Pearson interval of that
-    share gives the ratio's. Infinite or zero where a side has no uses; NaN when neither has."""
+    share gives the ratio's exact interval; it is then widened for uses bunched in statements
+    (``bunched``: each side's :func:`~analysis.measures.stats.bunching`, taken as at least 1), its
+    log-scale distances times ``√((φa/a + φb/b) / (1/a + 1/b))``, the quasi-Poisson standard error of
+    a log rate ratio over the Poisson one. Where a side has no uses the finite bound moves by the
+    other side's dispersion (its uses count as that many times fewer). Infinite or zero where a side
+    has no uses; NaN when neither has."""
     if a + b == 0 or not words_a or not words_b:
         return (float("nan"), float("nan"), float("nan"))
     lo, hi = share_interval(pd.Series([a]), pd.Series([a + b]))
@@ -175,8 +184,16 @@ def rate_ratio(a: int, words_a: int, b: int, words_b: int) -> tuple[float, float
     def odds(p: float) -> float:
         return float("inf") if p >= 1 else p / (1 - p) * scale
 
-    value = odds(a / (a + b))
-    return (value, odds(float(lo.iloc[0])), odds(float(hi.iloc[0])))
+    value, low, high = odds(a / (a + b)), odds(float(lo.iloc[0])), odds(float(hi.iloc[0]))
+    phi_a, phi_b = (max(1.0, float(x)) if x == x else 1.0 for x in bunched)  # NaN (no uses): 1
+    if a and b:
+        f = math.sqrt((phi_a / a + phi_b / b) / (1 / a + 1 / b))
+        low, high = value * (low / value) ** f, value * (high / value) ** f
+    elif b:  # a has none: the upper bound rests on b's uses
+        high *= phi_b
+    else:
+        low /= phi_a
+    return (value, low, high)
 
 
 def coverage(counts: pd.DataFrame, *, min_words: int) -> pd.DataFrame:

@@ -57,7 +57,7 @@ from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS
 
-VERSION = 6  # of the data files' layout: the script checks it
+VERSION = 7  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = PACKAGE / "templates" / "explore.html", PACKAGE / "static" / "explore.js"
@@ -187,6 +187,22 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
     meta["paragraph_docs"] = packed(stream)
     for s, entry in enumerate(meta["speakers"]):
         entry["docs_from"] = int(offsets[first_par[s]])
+    # each speaker's words in each of his statements (document step, words), documents ascending: what
+    # the bunching of his uses in statements is measured against (the intervals of analysis count)
+    pairs, starts, total = [], [], 0
+    for s, entry in enumerate(meta["speakers"]):
+        mine = slice(first_par[s], first_par[s + 1])
+        docs, where = np.unique(doc_code[mine], return_inverse=True)
+        words_in = np.bincount(where, weights=par_words[mine]).astype(np.int64)
+        pairs.append(np.column_stack([np.diff(docs, prepend=0), words_in]).ravel())
+        starts.append(total)
+        total += len(pairs[-1])
+        entry["statements"] = len(docs)
+    flat = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
+    stream, offsets = varint_stream(flat.astype(np.uint64))
+    meta["doc_words"] = packed(stream)
+    for entry, start in zip(meta["speakers"], starts, strict=True):
+        entry["doc_words_from"] = int(offsets[start])
     meta["separators"], meta["vocab_keys"], layout = write_positions(index, out, par_part, par_row, first_par)
     meta.update(layout)
     write_texts(index, out, par_part, par_row, docs_used, doc_code, first_par, months)

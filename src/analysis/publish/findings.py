@@ -37,8 +37,9 @@ def words_per_year(glance: pd.DataFrame, speaker: str) -> str:
 
 
 def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
-    """The most used phrase (ties said as ties; "most" only when its interval clears the next), its peak
-    period (likewise), and the statement that carries most of that period's uses when one does."""
+    """The most used phrase (ties said as ties; "most" only when its interval, which allows for uses
+    bunched in statements, clears the next one's), its peak period (likewise), and the statement that
+    carries most of that period's uses when one does."""
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     if totals.sum() == 0:
         return f"None of the {len(totals)} phrases occurs in {speaker}'s words here"
@@ -49,7 +50,7 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
         head = f"{_q(ranked.index[0])} occurs {best} times in {speaker}'s words"
     elif len(tied) > 1:
         head = f"{_and([_q(p) for p in tied])} are {speaker}'s most used, tied at {best} times each"
-    elif len(ranked) > 1 and not _clearly_more(best, int(ranked.iloc[1])):
+    elif len(ranked) > 1 and not _clearly_more(counts, ranked.index[0], ranked.index[1]):
         second = ranked.index[1]
         head = (
             f"{_q(ranked.index[0])} ({best} times) and {_q(second)} ({int(ranked.iloc[1])}) are {speaker}'s "
@@ -90,7 +91,21 @@ def _measured(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["speaker_words"] >= floor]
 
 
-def _clearly_more(n1: int, n2: int) -> bool:
+def _clearly_more(counts: pd.DataFrame, first: str, second: str) -> bool:
+    """True when phrase ``first`` is clearly above ``second`` in the same words: their pooled counts'
+    intervals (allowing for uses bunched in statements) apart."""
+    from analysis.measures.count import pooled
+
+    if "bunching" not in counts.columns:  # a table without statements: the uses taken as independent
+        return _counts_apart(
+            int(counts.loc[counts["phrase"] == first, "count"].sum()),
+            int(counts.loc[counts["phrase"] == second, "count"].sum()),
+        )
+    both = pooled(counts[counts["phrase"].isin([first, second])])
+    return bool(both.loc[first, "low"] > both.loc[second, "high"])
+
+
+def _counts_apart(n1: int, n2: int) -> bool:
     """True when a count of ``n1`` is clearly above ``n2`` over the same words (95% Poisson intervals apart)."""
     from analysis.measures.stats import poisson_interval
 
@@ -171,7 +186,7 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
         sentence += f", then {second} ({top['share'].iloc[1]:.0%})"
         if "topic_paragraphs" in shares.columns:  # paragraphs on each topic, over the same paragraphs
             paras = shares.groupby("topic", sort=False)["topic_paragraphs"].sum()
-            if not _clearly_more(int(paras[first]), int(paras[second])):
+            if not _counts_apart(int(paras[first]), int(paras[second])):
                 sentence += ", with no clear difference between them"
     return sentence + _concentrated_peaks(shares)
 

@@ -37,8 +37,10 @@ insertions are shown but neither counted nor matched.</li>
 after folding typographic quotes and dashes to plain ones and joining line breaks, so
 “That’s” matches "that's".</li>
 <li><b>Denominators.</b> Rates are uses per 10,000 of the speaker's own words in the period, shown
-beside the raw count and the number of the speaker's statements. Whiskers are exact 95% Poisson
-intervals; counts under 5 are flagged as low. No smoothing.</li>
+beside the raw count and the number of the speaker's statements. Whiskers are 95% intervals that
+allow for uses bunched in a few statements: the exact Poisson interval, widened by how much more the
+uses bunch in statements than chance would (the CSV's <code>bunching</code>), so that one speech full of a
+phrase does not pass for a habit. Counts under 5 are flagged as low. No smoothing.</li>
 <li><b>Known limits.</b> English translations vary: one Russian phrase can be rendered several ways
 (track a family of forms). Speaker labels on older pages are inconsistent; the ingest report lists
 every page that needed a guess, and who-said-what is measured against a hand-checked gold set of

@@ -381,6 +381,24 @@
     return speakerDocs[speaker];
   }
 
+  let allDocWords = null;
+  const speakerDocWords = {};
+
+  async function docWords(speaker) {  // a speaker's words in each of his statements (document -> words)
+    if (!allDocWords) allDocWords = inflate(meta.doc_words);
+    if (!speakerDocWords[speaker]) {
+      const r = varints(await allDocWords), s = meta.speakers[speaker];
+      r.at = s.doc_words_from;
+      const words = new Map();
+      for (let i = 0, doc = 0; i < s.statements; i++) {
+        doc += r.next();
+        words.set(doc, r.next());
+      }
+      speakerDocWords[speaker] = words;
+    }
+    return speakerDocWords[speaker];
+  }
+
   const textChunks = {};
 
   async function chunk(speaker, month) {
@@ -553,6 +571,24 @@
     if (!(k in intervals)) intervals[k] = [k > 0 ? poissonMean(k - 1, 0.975) : 0, poissonMean(k, 0.025)];
     return intervals[k];
   }
+  // as stats.bunching: the Pearson dispersion of a period's uses over the speaker's statements of it
+  // (uses per statement against words per statement), the statements in document order
+  function bunching(found, words, statements, docWords) {
+    if (!found.length) return NaN;
+    const perDoc = new Map();
+    for (const m of found) perDoc.set(m.doc, (perDoc.get(m.doc) || 0) + 1);
+    let spread = 0;
+    for (const d of [...perDoc.keys()].sort((a, b) => a - b)) spread += (perDoc.get(d) * perDoc.get(d)) / docWords.get(d);
+    const y = found.length;
+    return statements > 1 ? Math.max((spread * words / y - y) / (statements - 1), 0) : y;
+  }
+  // as stats.statement_interval: the exact interval, its log-scale distances times √max(1, bunching)
+  function statementInterval(k, bunched) {
+    const [low, high] = poissonInterval(k);
+    if (k === 0) return [0, high];
+    const scale = Math.sqrt(Math.max(Number.isNaN(bunched) ? 1 : bunched, 1));
+    return [k * Math.exp(Math.log(low / k) * scale), k * Math.exp(Math.log(high / k) * scale)];
+  }
   const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
 
   /* ---- the question ------------------------------------------------------------------------------ */
@@ -574,7 +610,7 @@
     const rows = [];
     for (const term of list) term.forms.forEach((f) => compile(0, f));  // a bad phrase fails before anything loads
     const perSpeaker = await Promise.all(codes.map(async (s) => {  // every speaker's files at once
-      const docs = await paragraphDocs(s);
+      const [docs, statementWords] = await Promise.all([paragraphDocs(s), docWords(s)]);
       const cut = query.by === "month" ? 7 : 4;
       const periods = meta.speakers[s][query.by];
       const mine = [];
@@ -589,13 +625,15 @@
         for (const period of Object.keys(periods).sort()) {
           const [words, statements] = periods[period];
           const found = byPeriod[period] || [];
-          const [low, high] = poissonInterval(found.length);
+          const bunched = bunching(found, words, statements, statementWords);
+          const [low, high] = statementInterval(found.length, bunched);
           mine.push({
             speaker: meta.speakers[s].name, code: s, phrase: term.name, period, count: found.length,
             documents: statements, speaker_words: words,
             per_10k: round((found.length / words) * PER, 3),
             per_10k_low: round((low / words) * PER, 3),
             per_10k_high: round((high / words) * PER, 3),
+            bunching: Number.isNaN(bunched) ? "" : round(bunched, 4),
             documents_with_match: new Set(found.map((m) => m.doc)).size,
             matches: found,
           });
@@ -627,7 +665,7 @@
   const SUMMARY_LINES = 12;
   const numbers = new Intl.NumberFormat("en-US");  // one formatter: toLocaleString makes one a call
   const fmt = (n) => numbers.format(n);
-  const COLUMNS = ["speaker", "phrase", "period", "count", "documents", "speaker_words", "per_10k", "per_10k_low", "per_10k_high", "documents_with_match"];
+  const COLUMNS = ["speaker", "phrase", "period", "count", "documents", "speaker_words", "per_10k", "per_10k_low", "per_10k_high", "bunching", "documents_with_match"];
   const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
   let shown = [];
 

@@ -147,3 +147,19 @@ def test_most_used_is_not_said_of_a_phrase_whose_uses_are_one_speech():
     )
     spread = counts.assign(bunching=1.0)  # the same counts spread over her speeches: clearly the most used
     assert findings.phrase_rates(spread, "Anna Alpha").startswith("“by military means” is Anna Alpha's most used")
+
+
+def test_keyness_holds_a_term_bunched_in_a_few_statements_to_fewer_uses():
+    from collections import Counter
+
+    from analysis.measures.keyness import keyness
+
+    def run(bunched_a: float) -> pd.Series:
+        docs_a, docs_b = {"x": (4, 0.4, bunched_a)}, {"x": (8, 0.2, 1.0)}
+        return keyness(Counter(x=40), 10_000, Counter(x=10), 10_000, docs_a=docs_a, docs_b=docs_b).iloc[0]
+
+    spread, bunched = run(1.0), run(30.0)
+    assert spread["passes"] and spread["log_ratio_low"] > 0
+    assert bunched["log_ratio"] == spread["log_ratio"] and bunched["g2"] == spread["g2"]
+    assert bunched["log_ratio_low"] < spread["log_ratio_low"] and bunched["p_value"] > 0.05 > spread["p_value"]
+    assert not bunched["passes"] and bunched["bunching_a"] == 30.0

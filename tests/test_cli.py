@@ -170,6 +170,7 @@ def test_count_family_with_breakdown(processed):
                 "reference_per_10k",
                 "log_ratio",
                 "log_ratio_low",
+                "bunching",
                 "first_date",
                 "last_date",
                 "example_doc_id",
@@ -347,6 +348,7 @@ def test_catchphrases_finds_the_one_recurring_phrase(processed, capsys):
             "years": 2,
             "uses": 2,
             "per_10k": round(2 / 85 * 10_000, 3),
+            "bunching": 0.8973,  # one use in each of two statements: spread as chance would spread them
             "first_date": "2020-03-02",
             "last_date": "2021-06-01",
             "example_doc_id": "kremlin-90002",

@@ -301,7 +301,7 @@ def test_intervals_allow_for_bunched_uses_as_count_does(page, default_corpus):
         for row in download(page):
             r = want[(row["speaker"], row["phrase"], row["period"])]
             for column in ("per_10k_low", "per_10k_high", "bunching"):
-                value = r[column]
+                value = float("nan") if r[column] is None else r[column]
                 shown = float(row[column]) if row[column] else float("nan")
                 if not ((value != value and shown != shown) or abs(shown - value) <= 1.1e-3):
                     differ.append((phrases, row["speaker"], row["period"], column, shown, value))

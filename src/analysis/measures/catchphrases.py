@@ -34,7 +34,7 @@ from analysis.measures import Measure, Result, per_speaker
 from analysis.measures.match import Query
 from analysis.measures.ngrams import Level, Vocabulary, Words, boilerplate, frequent, prune
 from analysis.measures.search import search, selects, union
-from analysis.measures.stats import log_ratio
+from analysis.measures.stats import bunching_by, log_ratio, widen
 from analysis.measures.stopwords import STOP_WORDS
 from analysis.params import TopParams, param
 from analysis.selection import Scope, Selection, SelectionParams
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 PUBLISHER_ROLES = ("lead", "narration", "heading", "headline", "editorial", "boilerplate")
 COLUMNS = [
     "phrase", "n_words", "statements", "years", "uses", "per_10k", "reference_per_10k", "log_ratio",
-    "log_ratio_low", "first_date", "last_date", "example_doc_id",
+    "log_ratio_low", "bunching", "first_date", "last_date", "example_doc_id",
 ]  # fmt: skip
 DISTINCT = 1.0  # at least twice as frequent (log2 ratio 1) as in the other speakers' words, clearly (interval > 0)
 NESTED = 0.8  # a phrase inside a longer one found in at least this share of its statements is the longer one
@@ -277,6 +277,13 @@ def summarise_in(index: CorpusIndex, scope: Scope, phrases: list[str], *, refere
     return phrase_summary(index, scope, phrases, reference=reference).to_pandas()
 
 
+def _bunching(found, side: np.ndarray, hits: np.ndarray, n: int) -> np.ndarray:
+    """Each phrase's :func:`~analysis.measures.stats.bunching` in the paragraphs ``side`` selects, from
+    its uses there (``hits``: rows of the search's matches) and the side's words in each statement."""
+    doc_words = np.bincount(found.par_doc[side], weights=found.par_words[side], minlength=len(found.index.doc_ids))
+    return bunching_by(found.hit_term[hits], found.par_doc[found.hit_par[hits]], doc_words, n)
+
+
 def phrase_summary(index: CorpusIndex, scope: Scope, phrases: list[str], *, reference: Scope | None = None) -> pa.Table:
     """Statements, years, uses, rates and first/last date of each phrase, from the evidence matcher itself
     (the speaker's words and the reference searched in one pass), most widespread first.
@@ -305,11 +312,17 @@ def phrase_summary(index: CorpusIndex, scope: Scope, phrases: list[str], *, refe
     uses = last - first + 1
     words = max(int(found.par_words[mine].sum()), 1)
     names = [query.terms[t].name for t in present.tolist()]
+    bunched = _bunching(found, mine, hit, len(query.terms))[present]
     if reference is not None:
         theirs = selects(found, reference) & (found.par_speaker >= 0)
         ref_words = max(int(found.par_words[theirs].sum()), 1)
-        r = np.bincount(found.hit_term[theirs[found.hit_par]], minlength=len(query.terms))[present].astype(float)
+        their_hits = np.flatnonzero(theirs[found.hit_par])
+        r = np.bincount(found.hit_term[their_hits], minlength=len(query.terms))[present].astype(float)
         lr, low, _ = log_ratio(uses, words, r, ref_words)
+        # widened for uses bunched in a few statements, on either side (as keyness)
+        their_bunching = _bunching(found, theirs, their_hits, len(query.terms))[present]
+        total = words + ref_words
+        low = lr - (lr - low) * widen(uses + words / total, bunched, r + ref_words / total, their_bunching)
         reference_rate, lr, low = np.round(r / ref_words * 10_000, 3), np.round(lr, 3), np.round(low, 3)
     else:
         reference_rate = lr = low = np.full(len(present), np.nan)
@@ -325,6 +338,7 @@ def phrase_summary(index: CorpusIndex, scope: Scope, phrases: list[str], *, refe
             "reference_per_10k": reference_rate,
             "log_ratio": lr,
             "log_ratio_low": low,
+            "bunching": pa.array(np.round(bunched, 4), mask=np.isnan(bunched)),
             "first_date": pa.array([_iso(d) for d in day[first].tolist()], pa.string()),
             "last_date": pa.array([_iso(d) for d in day[last].tolist()], pa.string()),
             "example_doc_id": index.doc_ids.take(pa.array(doc[first])),

@@ -8,6 +8,10 @@ For each term with frequencies ``a`` in corpus A (``Na`` tokens) and ``b`` in co
   a pseudo-count split between the sides in proportion to their sizes (``a + Na/N``, ``b + Nb/N``),
   which keeps it finite for a zero and never flips its sign: the log ratio, the two rates and
   ``overused_in`` always agree. Its 95% interval is ``± 1.96 √(1/a' + 1/b') / ln 2``;
+* bunching: how much more each side's uses bunch in a few statements than chance would put them
+  (:func:`~analysis.measures.stats.bunching`); the log ratio's interval is widened, and G² divided,
+  by the quasi-Poisson factor of :func:`~analysis.measures.stats.widen` (squared for G²), so that a
+  term one speech is full of does not pass for a habit;
 * spread: the statements a term occurs in on its over-used side, and the share of those uses in the
   one statement with most of them; a term with more than half its uses in one statement is
   ``concentrated``;
@@ -40,14 +44,15 @@ from analysis.measures.ngrams import (
     term_text,
     units,
 )
-from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio
+from analysis.measures.stats import bunching_by, chi2_sf, log_likelihood, log_ratio, widen
 from analysis.measures.stopwords import STOP_WORDS
 from analysis.params import TopParams, like, param
 from analysis.selection import Scope, Selection, SelectionParams, iso_date
 
 COLUMNS = [
     "term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "p_adjusted", "log_ratio",
-    "log_ratio_low", "log_ratio_high", "overused_in", "statements", "top_statement_share", "concentrated", "passes",
+    "log_ratio_low", "log_ratio_high", "bunching_a", "bunching_b", "overused_in", "statements", "top_statement_share",
+    "concentrated", "passes",
 ]  # fmt: skip
 ALPHA = 0.05
 MIN_STATEMENTS = 3
@@ -56,12 +61,13 @@ CONCENTRATED = 0.5
 
 @dataclass
 class Terms:
-    """The terms of one side: each term's uses, the side's words, and per term its statements and
-    the share of its uses in its top statement."""
+    """The terms of one side: each term's uses, the side's words, and per term its statements, the
+    share of its uses in its top statement and how much they bunch in statements
+    (:func:`~analysis.measures.stats.bunching`)."""
 
     counts: Counter
     words: int
-    spread: dict[str, tuple[int, float]]
+    spread: dict[str, tuple[int, float, float]]
     by_doc: dict[str, Counter] | None = None
 
 
@@ -75,6 +81,12 @@ def side_terms(index, scope: Scope, *, ngram: int = 1, drop_stop_words: bool = T
 def term_counts(turns: pd.DataFrame, *, ngram: int = 1, drop_stop_words: bool = True, by_doc: bool = False) -> tuple:
     """Term frequencies of paragraphs given as a table (not from a corpus) and their atoms; with
     ``by_doc=True`` also each term's uses per statement (``{term: Counter(doc_id: uses)}``)."""
+    terms, words = _table_terms(turns, ngram=ngram, drop_stop_words=drop_stop_words)
+    return (terms.counts, words, terms.by_doc) if by_doc else (terms.counts, words)
+
+
+def _table_terms(turns: pd.DataFrame, *, ngram: int, drop_stop_words: bool) -> tuple[Terms, int]:
+    """:class:`Terms` of paragraphs given as a table, and their atoms."""
     from analysis.index import PartIndex
 
     docs = turns["doc_id"].astype(str).tolist() if "doc_id" in turns.columns else [""] * len(turns)
@@ -84,8 +96,7 @@ def term_counts(turns: pd.DataFrame, *, ngram: int = 1, drop_stop_words: bool = 
     mapped = vocab.maps[0][np.maximum(ids, 0)] if len(part.values) else np.full(len(ids), BREAK)
     s = Stream(np.where(ids >= 0, mapped, BREAK), np.repeat(np.arange(part.n), spans), 0)
     terms = count_terms(s, vocab, ngram=ngram, drop_stop_words=drop_stop_words, doc_names=docs)
-    words = int(np.sum((s.ids >= 0) & vocab.is_atom[np.maximum(s.ids, 0)])) if len(s.ids) else 0
-    return (terms.counts, words, terms.by_doc) if by_doc else (terms.counts, words)
+    return terms, int(np.sum((s.ids >= 0) & vocab.is_atom[np.maximum(s.ids, 0)])) if len(s.ids) else 0
 
 
 def count_terms(s: Stream, vocab: Vocabulary, *, ngram: int, drop_stop_words: bool = True, doc_names=None) -> Terms:
@@ -120,8 +131,13 @@ def count_terms(s: Stream, vocab: Vocabulary, *, ngram: int, drop_stop_words: bo
     statements = np.bincount(pairs[:, 0], minlength=len(unique))
     top = np.zeros(len(unique), dtype=np.int64)
     np.maximum.at(top, pairs[:, 0], pair_counts)
+    # the side's words in each statement (its word tokens): how much a term's uses bunch in statements
+    words_in = (s.ids >= 0) & vocab.is_atom[np.maximum(s.ids, 0)] if len(s.ids) else np.zeros(0, bool)
+    doc_words = np.bincount(s.doc[words_in], minlength=int(s.doc.max()) + 1 if len(s.doc) else 0)
+    bunched = bunching_by(which, docs, doc_words, len(unique)) if len(keys) else np.zeros(0)
     spread = {
-        n: (int(st), round(int(t) / int(c), 3)) for n, st, t, c in zip(names, statements, top, counts, strict=True)
+        n: (int(st), round(int(t) / int(c), 3), float(b))
+        for n, st, t, c, b in zip(names, statements, top, counts, bunched, strict=True)
     }
     out = Terms(Counter(dict(zip(names, counts.tolist(), strict=True))), s.words, spread)
     if doc_names is not None:
@@ -160,7 +176,8 @@ def keyness(
     docs_a: dict | None = None,
     docs_b: dict | None = None,
 ) -> pd.DataFrame:
-    """G², log ratio with its interval, spread and the threshold of every term; strongest G² first."""
+    """G², log ratio with its interval, spread, bunching and the threshold of every term; strongest first
+    (by G² over the bunching factor squared: the statistic the p-value comes from)."""
     if total_a <= 0 or total_b <= 0:
         raise ValueError("both sides of a comparison need words")
     terms = sorted(t for t in set(counts_a) | set(counts_b) if counts_a[t] + counts_b[t] >= min_freq)
@@ -168,9 +185,14 @@ def keyness(
         return pd.DataFrame(columns=COLUMNS)
     a = np.array([counts_a[t] for t in terms], dtype=float)
     b = np.array([counts_b[t] for t in terms], dtype=float)
+    phi_a = np.array([_spread(t, docs_a)[2] for t in terms], dtype=float)
+    phi_b = np.array([_spread(t, docs_b)[2] for t in terms], dtype=float)
+    # uses bunched in a few statements weigh as fewer uses: the interval widens, the test is scaled
+    factor = widen(a + total_a / (total_a + total_b), phi_a, b + total_b / (total_a + total_b), phi_b)
     g2 = log_likelihood(a, b, total_a, total_b)
     lr, lr_low, lr_high = log_ratio(a, total_a, b, total_b)
-    p_value = chi2_sf(g2, 1)
+    lr_low, lr_high = lr - (lr - lr_low) * factor, lr + (lr_high - lr) * factor
+    p_value = chi2_sf(g2 / factor**2, 1)
     side = np.sign(a * total_b - b * total_a)  # exact: no rounding decides the side
     out = pd.DataFrame(
         {
@@ -185,29 +207,30 @@ def keyness(
             "log_ratio": np.round(lr, 3),
             "log_ratio_low": np.round(lr_low, 3),
             "log_ratio_high": np.round(lr_high, 3),
+            "bunching_a": np.round(phi_a, 4),
+            "bunching_b": np.round(phi_b, 4),
             "overused_in": np.where(side > 0, "A", np.where(side < 0, "B", "=")),
         }
     )
-    spread = [_spread(t, o, docs_a, docs_b) for t, o in zip(terms, out["overused_in"], strict=True)]
-    out["statements"] = [n for n, _ in spread]
-    out["top_statement_share"] = [share for _, share in spread]
+    spread = [
+        _spread(t, docs_a if o == "A" else docs_b if o == "B" else None)
+        for t, o in zip(terms, out["overused_in"], strict=True)
+    ]
+    out["statements"] = [n for n, _, _ in spread]
+    out["top_statement_share"] = [share for _, share, _ in spread]
     out["concentrated"] = out["top_statement_share"] > CONCENTRATED
     out["passes"] = (out["p_adjusted"] < ALPHA) & (out["statements"] >= MIN_STATEMENTS) & ~out["concentrated"]
     if docs_a is None and docs_b is None:  # no spread known: the threshold is the p-value alone
         out["passes"] = out["p_adjusted"] < ALPHA
-    return out.sort_values(["g2", "term"], ascending=[False, True]).reset_index(drop=True)[COLUMNS]
+    # strongest first by the test a bunched term is held to (G² over the bunching factor squared)
+    out["_strength"] = g2 / factor**2
+    return out.sort_values(["_strength", "term"], ascending=[False, True]).reset_index(drop=True)[COLUMNS]
 
 
-def _spread(term: str, side: str, docs_a, docs_b) -> tuple[int, float]:
-    """Statements with the term on its over-used side, and the share of its uses in the top one (from
-    ``{term: Counter(doc: uses)}``, or already as ``{term: (statements, share)}``)."""
-    docs = (docs_a if side == "A" else docs_b if side == "B" else None) or {}
-    uses = docs.get(term)
-    if not uses:
-        return 0, 0.0
-    if isinstance(uses, tuple):
-        return uses
-    return len(uses), round(max(uses.values()) / sum(uses.values()), 3)
+def _spread(term: str, docs) -> tuple[int, float, float]:
+    """Statements with the term on one side, the share of its uses in the top one and how much they
+    bunch (:class:`Terms`' ``spread``); without what the side's statements hold, (0, 0, NaN)."""
+    return (docs or {}).get(term) or (0, 0.0, float("nan"))
 
 
 def sides(corpus, selection: Selection, *, split: str | None = None, speaker_b: str | None = None):
@@ -330,9 +353,9 @@ def compare(
         raise ValueError("top must be at least 1")
     if turns_a.empty or turns_b.empty:
         raise ValueError("one side of the comparison has no words: check the dates or speakers")
-    ca, na, da = term_counts(turns_a, ngram=ngram, drop_stop_words=drop_stop_words, by_doc=True)
-    cb, nb, db = term_counts(turns_b, ngram=ngram, drop_stop_words=drop_stop_words, by_doc=True)
-    table = keyness(ca, na, cb, nb, min_freq=min_freq, docs_a=da, docs_b=db)
+    ta, na = _table_terms(turns_a, ngram=ngram, drop_stop_words=drop_stop_words)
+    tb, nb = _table_terms(turns_b, ngram=ngram, drop_stop_words=drop_stop_words)
+    table = keyness(ta.counts, na, tb.counts, nb, min_freq=min_freq, docs_a=ta.spread, docs_b=tb.spread)
     return {
         "a": table[table["overused_in"] == "A"].head(top).reset_index(drop=True),
         "b": table[table["overused_in"] == "B"].head(top).reset_index(drop=True),

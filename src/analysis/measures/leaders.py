@@ -10,7 +10,6 @@ speaker's own denominator and every number can be expanded to its quotes with
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,7 +18,7 @@ import pandas as pd
 from analysis.corpus import Corpus
 from analysis.measures.count import PER, count_table, pooled
 from analysis.measures.lexicon import Lexicon
-from analysis.measures.stats import bunching, share_interval
+from analysis.measures.stats import bunching, share_interval, widen
 from analysis.selection import Selection
 
 FEW_WORDS = 50_000  # a side with fewer of its own words than this is compared with a warning
@@ -187,7 +186,7 @@ def rate_ratio(
     value, low, high = odds(a / (a + b)), odds(float(lo.iloc[0])), odds(float(hi.iloc[0]))
     phi_a, phi_b = (max(1.0, float(x)) if x == x else 1.0 for x in bunched)  # NaN (no uses): 1
     if a and b:
-        f = math.sqrt((phi_a / a + phi_b / b) / (1 / a + 1 / b))
+        f = float(widen(a, phi_a, b, phi_b))
         low, high = value * (low / value) ** f, value * (high / value) ** f
     elif b:  # a has none: the upper bound rests on b's uses
         high *= phi_b

@@ -46,6 +46,17 @@ def bunching(count, words, statements, spread):
     return _like(count, np.where(y > 0, out, np.nan))
 
 
+def bunching_by(keys, docs, doc_words, n: int):
+    """:func:`bunching` of the uses of each of ``n`` keys (a phrase, a term), one row per use (its key
+    and its statement: a row of ``doc_words``, the words of each statement of the side)."""
+    keys, docs = np.asarray(keys, dtype=np.int64), np.asarray(docs, dtype=np.int64)
+    doc_words = np.asarray(doc_words, dtype=float)
+    pair, uses = np.unique(keys * len(doc_words) + docs, return_counts=True)
+    sums = np.bincount(pair // len(doc_words), weights=uses**2 / doc_words[pair % len(doc_words)], minlength=n)
+    counts = np.bincount(keys, minlength=n)
+    return bunching(counts, doc_words.sum(), int((doc_words > 0).sum()), sums)
+
+
 def spread_of(count, words, statements, bunched):
     """The ``spread`` (``Σ yᵢ² / wᵢ``) behind a :func:`bunching`: so counts of several periods or
     speakers can be pooled (their spreads add up) and their bunching told again. 0 without uses."""
@@ -69,6 +80,15 @@ def statement_interval(count, bunched, level: float = 0.95):
         wide_low = np.where(y > 0, y * np.exp(np.log(low / y) * scale), 0.0)
         wide_high = np.where(y > 0, y * np.exp(np.log(high / y) * scale), high)
     return _like(count, wide_low), _like(count, wide_high)
+
+
+def widen(a, bunched_a, b, bunched_b):
+    """By how much uses bunched in statements widen an interval of a log ratio of two counts ``a`` and
+    ``b`` (and shrink its test statistic, squared): the quasi-Poisson standard error over the Poisson
+    one, ``√((φa/a + φb/b) / (1/a + 1/b))``, each side's bunching ``φ`` taken as at least 1 (NaN: 1)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    phi_a, phi_b = (np.maximum(np.nan_to_num(np.asarray(x, dtype=float), nan=1.0), 1.0) for x in (bunched_a, bunched_b))
+    return np.sqrt((phi_a / a + phi_b / b) / (1 / a + 1 / b))
 
 
 def share_interval(x, n, level: float = 0.95):

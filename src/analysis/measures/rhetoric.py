@@ -141,7 +141,8 @@ def precision(ev: pd.DataFrame, labels: pd.DataFrame, categories: list[str]) -> 
 
 
 def baseline(corpus, scope, lexicon, categories: list[str]) -> pd.DataFrame:
-    """Hits of each category in the reference ``scope`` (other speakers' words) and the reference's words.
+    """Hits of each category in the reference ``scope`` (other speakers' words), the reference's words, and
+    how much the hits bunch in a few of its statements (:func:`~analysis.measures.stats.bunching`).
 
     The rhetoric finding compares the speaker's rate with this one: a category matters when it is
     clearly more frequent in the speaker's words than in everyone else's, not when it is frequent.
@@ -151,10 +152,21 @@ def baseline(corpus, scope, lexicon, categories: list[str]) -> pd.DataFrame:
     from analysis.measures.lexicon import resolve_terms
     from analysis.measures.match import Query
     from analysis.measures.search import search
+    from analysis.measures.stats import bunching_by
 
     query = Query(resolve_terms(categories, lexicon))
     found = search(corpus.index, scope, query, chars=False)
     words = int(found.par_words.sum())
     hits = np.bincount(found.hit_term, minlength=len(query.terms)) if words else np.zeros(len(query.terms), int)
-    by_name = {t.name: int(h) for t, h in zip(query.terms, hits, strict=True)}
-    return pd.DataFrame({"category": categories, "hits": [by_name.get(c, 0) for c in categories], "words": words})
+    doc_words = np.bincount(found.par_doc, weights=found.par_words, minlength=len(corpus.index.doc_ids))
+    bunched = bunching_by(found.hit_term, found.par_doc[found.hit_par], doc_words, len(query.terms))
+    by_name = {t.name: (int(h), float(b)) for t, h, b in zip(query.terms, hits, bunched, strict=True)}
+    rows = [by_name.get(c, (0, float("nan"))) for c in categories]
+    return pd.DataFrame(
+        {
+            "category": categories,
+            "hits": [h for h, _ in rows],
+            "words": words,
+            "bunching": [round(b, 4) if b == b else None for _, b in rows],
+        }
+    )

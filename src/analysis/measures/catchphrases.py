@@ -34,7 +34,7 @@ from analysis.measures import Measure, Result, per_speaker
 from analysis.measures.match import Query
 from analysis.measures.ngrams import Level, Vocabulary, Words, boilerplate, frequent, prune
 from analysis.measures.search import search, selects, union
-from analysis.measures.stats import bunching_by, log_ratio, widen
+from analysis.measures.stats import bunching_by, log_ratio
 from analysis.measures.stopwords import STOP_WORDS
 from analysis.params import TopParams, param
 from analysis.selection import Scope, Selection, SelectionParams
@@ -318,11 +318,8 @@ def phrase_summary(index: CorpusIndex, scope: Scope, phrases: list[str], *, refe
         ref_words = max(int(found.par_words[theirs].sum()), 1)
         their_hits = np.flatnonzero(theirs[found.hit_par])
         r = np.bincount(found.hit_term[their_hits], minlength=len(query.terms))[present].astype(float)
-        lr, low, _ = log_ratio(uses, words, r, ref_words)
-        # widened for uses bunched in a few statements, on either side (as keyness)
         their_bunching = _bunching(found, theirs, their_hits, len(query.terms))[present]
-        total = words + ref_words
-        low = lr - (lr - low) * widen(uses + words / total, bunched, r + ref_words / total, their_bunching)
+        lr, low, _ = log_ratio(uses, words, r, ref_words, bunched, their_bunching)  # bunched uses widen it
         reference_rate, lr, low = np.round(r / ref_words * 10_000, 3), np.round(lr, 3), np.round(low, 3)
     else:
         reference_rate = lr = low = np.full(len(present), np.nan)

@@ -44,7 +44,7 @@ from analysis.measures.ngrams import (
     term_text,
     units,
 )
-from analysis.measures.stats import bunching_by, chi2_sf, log_likelihood, log_ratio, widen
+from analysis.measures.stats import bunching_by, chi2_sf, log_likelihood, log_ratio, pseudo_counts, widen
 from analysis.measures.stopwords import STOP_WORDS
 from analysis.params import TopParams, like, param
 from analysis.selection import Scope, Selection, SelectionParams, iso_date
@@ -188,10 +188,10 @@ def keyness(
     phi_a = np.array([_spread(t, docs_a)[2] for t in terms], dtype=float)
     phi_b = np.array([_spread(t, docs_b)[2] for t in terms], dtype=float)
     # uses bunched in a few statements weigh as fewer uses: the interval widens, the test is scaled
-    factor = widen(a + total_a / (total_a + total_b), phi_a, b + total_b / (total_a + total_b), phi_b)
+    a_, b_ = pseudo_counts(a, total_a, b, total_b)
+    factor = widen(a_, phi_a, b_, phi_b)
     g2 = log_likelihood(a, b, total_a, total_b)
-    lr, lr_low, lr_high = log_ratio(a, total_a, b, total_b)
-    lr_low, lr_high = lr - (lr - lr_low) * factor, lr + (lr_high - lr) * factor
+    lr, lr_low, lr_high = log_ratio(a, total_a, b, total_b, phi_a, phi_b)
     p_value = chi2_sf(g2 / factor**2, 1)
     side = np.sign(a * total_b - b * total_a)  # exact: no rounding decides the side
     out = pd.DataFrame(

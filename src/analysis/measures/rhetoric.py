@@ -170,3 +170,23 @@ def baseline(corpus, scope, lexicon, categories: list[str]) -> pd.DataFrame:
             "bunching": [round(b, 4) if b == b else None for _, b in rows],
         }
     )
+
+
+def against_baseline(counts: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    """Per category of a speaker's ``counts`` found in the :func:`baseline`: his hits, and the log ratio
+    of his rate over the other speakers' with the lower end of its interval, which allows for hits
+    bunched in a few statements on either side (the counts' ``bunching``, pooled, and the baseline's)."""
+    from analysis.measures.count import pooled
+    from analysis.measures.stats import log_ratio
+
+    totals = counts.groupby("phrase", sort=False)["count"].sum()
+    words = counts.drop_duplicates("period")["speaker_words"].sum()
+    base = baseline.set_index("category")
+    cats = [c for c in totals.index if c in base.index]
+    mine = pooled(counts)["bunching"].reindex(cats).to_numpy() if "bunching" in counts.columns else float("nan")
+    theirs = base["bunching"].reindex(cats).to_numpy() if "bunching" in base.columns else float("nan")
+    hits = totals.reindex(cats).to_numpy()
+    value, low, _ = log_ratio(
+        hits, words, base.loc[cats, "hits"].to_numpy(), int(baseline["words"].iloc[0]), mine, theirs
+    )
+    return pd.DataFrame({"category": cats, "hits": hits, "log_ratio": value, "log_ratio_low": low})

@@ -218,16 +218,22 @@ def chi2_sf(values: np.ndarray, df: int = 1) -> np.ndarray:
     return np.vectorize(math.erfc, otypes=[float])(np.sqrt(x / 2))
 
 
-def log_ratio(a, total_a, b, total_b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def log_ratio(a, total_a, b, total_b, bunched_a=np.nan, bunched_b=np.nan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Log ratio (``log2`` of rate A over rate B) with its 95% interval: (value, low, high).
 
     A pseudo-count of one is split between the sides in proportion to their sizes (``a + Na/N``,
     ``b + Nb/N``): the ratio stays finite for a zero, and its sign is always that of the rate
-    difference (the pseudo-counts add the same rate to both sides).
+    difference (the pseudo-counts add the same rate to both sides). The interval is widened by
+    :func:`widen` for uses bunched in statements (``bunched_a``, ``bunched_b``: each side's
+    :func:`bunching`; NaN, the default, as spread as chance).
     """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    total = total_a + total_b
-    a_, b_ = a + total_a / total, b + total_b / total
+    a_, b_ = pseudo_counts(a, total_a, b, total_b)
     value = np.log2((a_ / total_a) / (b_ / total_b))
-    half = 1.96 * np.sqrt(1 / a_ + 1 / b_) / np.log(2)
+    half = 1.96 * np.sqrt(1 / a_ + 1 / b_) / np.log(2) * widen(a_, bunched_a, b_, bunched_b)
     return value, value - half, value + half
+
+
+def pseudo_counts(a, total_a, b, total_b) -> tuple[np.ndarray, np.ndarray]:
+    """``a + Na/N`` and ``b + Nb/N``: the counts :func:`log_ratio` works with."""
+    total = total_a + total_b
+    return np.asarray(a, dtype=float) + total_a / total, np.asarray(b, dtype=float) + total_b / total

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 
@@ -225,8 +224,7 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     the most frequent category is named, as a frequency and no more. "Clearly" allows for hits bunched
     in a few statements on either side (the counts' ``bunching`` and the baseline's).
     """
-    from analysis.measures.count import pooled
-    from analysis.measures.stats import log_ratio, widen
+    from analysis.measures.rhetoric import against_baseline
 
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     words = counts.drop_duplicates("period")["speaker_words"].sum()
@@ -239,17 +237,10 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     most = f"{frequent} is the most frequent ({rate})"
     base = baseline.set_index("category")
     ref_words = int(baseline["words"].iloc[0])
-    cats = [c for c in totals.index if c in base.index]
-    a, b = np.array([totals[c] for c in cats], dtype=float), np.array([base.loc[c, "hits"] for c in cats], dtype=float)
-    value, low, _ = log_ratio(a, words, b, ref_words)
-    # widened for hits bunched in a few statements, on either side (the counts' and the baseline's bunching)
-    mine = pooled(counts)["bunching"].reindex(cats).to_numpy() if "bunching" in counts.columns else np.nan
-    theirs = base["bunching"].reindex(cats).to_numpy() if "bunching" in base.columns else np.nan
-    total = words + ref_words
-    low = value - (value - low) * widen(a + words / total, mine, b + ref_words / total, theirs)
+    ratios = against_baseline(counts, baseline)
     # the category most clearly more frequent: the highest lower bound, not the largest ratio (a
     # handful of hits against none elsewhere makes a large ratio and proves little)
-    clear = [(lo, v, c) for v, lo, c in zip(value, low, cats, strict=True) if lo > 0 and totals[c] > 0]
+    clear = [(r.log_ratio_low, r.log_ratio, r.category) for r in ratios.itertuples() if r.log_ratio_low > 0 and r.hits]
     if not clear:
         return f"No rhetoric category is clearly more frequent in {speaker}'s words than in other speakers'; {most}"
     _, v, cat = max(clear)

@@ -745,7 +745,10 @@
     if (!periods.length) return;
     const W = Math.max(300, Math.min(900, box.clientWidth || 720)), H = W < 500 ? 240 : 300, L = 44, B = 40, T = 12, Rm = 24;  // room for half of the last period's label
     const drawn = rows.filter((r) => r.speaker_words >= meta.min_period_words);
-    const top = Math.max(1e-9, ...drawn.map((r) => r.per_10k_high));
+    // the scale follows the rates, with room above the highest; a whisker that goes higher (an interval
+    // widened by uses bunched in one statement, say) is cut at the top and ends in a caret
+    const peak = Math.max(0, ...drawn.map((r) => r.per_10k)), reach = Math.max(1e-9, ...drawn.map((r) => r.per_10k_high));
+    const top = peak > 0 ? Math.min(reach, 1.6 * peak) : reach;
     const x = (p) => L + (periods.length === 1 ? (W - L - Rm) / 2 : (periods.indexOf(p) * (W - L - Rm)) / (periods.length - 1));
     const y = (v) => T + (H - T - B) * (1 - v / top);
     const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": "chart-title" });
@@ -755,7 +758,7 @@
     svg.append(svgEl("line", { x1: L, x2: W - Rm, y1: y(0), y2: y(0), stroke: "#999" }));
     for (const v of [0, top / 2, top]) {
       const t = svgEl("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11 });
-      t.textContent = round(v, 2);
+      t.textContent = v >= 100 ? fmt(Math.round(v)) : String(round(v, 2));
       svg.append(t);
     }
     const step = Math.max(1, Math.ceil(periods.length / Math.floor(W / 60)));
@@ -780,7 +783,14 @@
           continue;
         }
         segments[segments.length - 1].push(`${x(r.period)},${y(r.per_10k)}`);
-        svg.append(svgEl("line", { x1: x(r.period), x2: x(r.period), y1: y(r.per_10k_low), y2: y(r.per_10k_high), stroke: c, "stroke-opacity": 0.45 }));
+        svg.append(svgEl("line", { x1: x(r.period), x2: x(r.period), y1: y(r.per_10k_low), y2: y(Math.min(r.per_10k_high, top)), stroke: c, "stroke-opacity": 0.45 }));
+        if (r.per_10k_high > top) {  // the interval reaches above the chart: its upper end is in the table
+          const caret = svgEl("polyline", { points: `${x(r.period) - 4},${y(top) + 5} ${x(r.period)},${y(top)} ${x(r.period) + 4},${y(top) + 5}`, fill: "none", stroke: c });
+          const why = svgEl("title");
+          why.textContent = `${key}, ${r.period}: the 95% interval reaches ${r.per_10k_high} per 10,000`;
+          caret.append(why);
+          svg.append(caret);
+        }
         const a = svgEl("a", { href: `#r-${i}` });
         const dot = svgEl("circle", { cx: x(r.period), cy: y(r.per_10k), r: 4, fill: c });
         const tip = svgEl("title");

@@ -118,3 +118,17 @@ def test_abbreviations_are_terms_not_letters():
     turns = pd.DataFrame({"doc_id": ["d"], "text": ["The U.S. and the E.U. met. The U.S. said no."]})
     counts, _ = term_counts(turns)
     assert counts["u.s."] == 2 and counts["e.u."] == 1 and "u" not in counts and "s" not in counts
+
+
+def test_a_group_can_be_side_b(default_corpus):
+    """`keyness --speaker-b "US presidents"` once said the group had no words; its side is every member's
+    own words in the selection's dates."""
+    from analysis.measures.keyness import compare_scopes, sides
+
+    selection = Selection.of(speaker="Putin", start="2017-01-01", end="2020-12-31")
+    a, b, la, lb = sides(default_corpus, selection, speaker_b="US presidents")
+    result = compare_scopes(default_corpus.index, a, b, top=5)
+    trump = default_corpus.select(Selection.of(speaker="Donald Trump", start="2017-01-01", end="2020-12-31"))
+    assert (la, lb) == ("Vladimir Putin", "US presidents")
+    assert result["tokens_b"] > 0 and len(result["b"]) == 5
+    assert result["tokens_b"] == int(trump.turns["n_words"].sum())  # Trump is the only president then

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.errors import CorpusError
 from analysis.measures import leaders
 from analysis.publish import findings
 from analysis.selection import Selection
@@ -165,3 +166,20 @@ def test_a_finding_says_no_clear_difference_and_few_words():
     sentence = findings.leaders(leaders.totals(counts))
     assert "no clear difference: “p”" in sentence
     assert "few words of A and B (20,000 and 20,000): read with care" in sentence
+
+
+def test_sides_whose_years_do_not_overlap_are_told_which_years_each_has():
+    counts = _counts(
+        [
+            ["A", "a", "2009", "p", 1, 4, 60_000, 1],
+            ["A", "a", "2010", "p", 1, 4, 60_000, 1],
+            ["B", "b", "2017", "p", 2, 3, 40_000, 2],
+            ["B", "b", "2010", "p", 0, 1, 900, 0],  # too few words to count as a year of B's
+        ]
+    )
+    with pytest.raises(CorpusError) as err:
+        leaders.common_periods(counts, min_words=5000)
+    assert str(err.value) == (
+        "no period in which every side has 5,000 words or more, so nothing to compare (A: 2009–2010; B: 2017): "
+        "choose sides whose years overlap, or widen the dates"
+    )

@@ -79,6 +79,20 @@ def test_a_bad_parameter_stops_papermill_with_one_line(fixture_corpus, tmp_path,
 
 
 @pytest.mark.notebook
+def test_leaders_whose_years_do_not_overlap_stop_papermill_with_one_line(default_corpus, tmp_path):
+    """Notebook 07 with Trump and Obama (no year in common) once ended in a 40-line traceback."""
+    cmd = [str(PAPERMILL), str(config.NOTEBOOKS_DIR / "07-compare-leaders.ipynb"), str(tmp_path / "out.ipynb")]
+    cmd += ["--no-progress-bar", "-p", "speakers", "Donald Trump, Barack Obama", "-p", "phrases", "terrorism"]
+    cmd += ["-p", "processed_dir", str(default_corpus.path), "-p", "reports_dir", str(tmp_path / "runs")]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "CI": "true"})
+    assert res.returncode != 0
+    assert "Traceback" not in res.stderr, res.stderr[-2000:]
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith("papermill: the notebook stopped") and "CorpusError" in last, res.stderr[-2000:]
+    assert "(Donald Trump: 2017–2020; Barack Obama: 2008–2016)" in last
+
+
+@pytest.mark.notebook
 def test_a_run_by_hand_writes_to_build_and_links_from_the_notebook(fixture_corpus, tmp_path):
     """No ``reports_dir``: the files go to build/runs/<report_name>/ and every link the notebook shows
     opens, from notebooks/, a file that exists."""

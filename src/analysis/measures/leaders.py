@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus import Corpus
+from analysis.errors import CorpusError
 from analysis.measures.count import PER, count_table, pooled
 from analysis.measures.lexicon import Lexicon
 from analysis.measures.stats import bunching, share_interval, widen
@@ -93,10 +94,21 @@ def counts_by_speaker(
 
 def common_periods(counts: pd.DataFrame, *, min_words: int) -> list[str]:
     """The periods in which every side has at least ``min_words`` of its own words: the years a
-    comparison of totals is fair over (a side's years without words would weigh on one side only)."""
+    comparison of totals is fair over (a side's years without words would weigh on one side only).
+    :class:`~analysis.errors.CorpusError` naming each side's years when there is none."""
     words = counts.drop_duplicates(["side", "speaker", "period"]).groupby(["period", "side"])["speaker_words"].sum()
     table = words.unstack("side").reindex(columns=list(dict.fromkeys(counts["side"]))).fillna(0)
-    return [str(p) for p, row in table.iterrows() if (row >= min_words).all()]
+    common = [str(p) for p, row in table.iterrows() if (row >= min_words).all()]
+    if not common and len(table):
+        each = "; ".join(
+            f"{side}: {spans(sorted(str(p) for p in table.index[table[side] >= min_words])) or 'none'}"
+            for side in table.columns
+        )
+        raise CorpusError(
+            f"no period in which every side has {min_words:,} words or more, so nothing to compare ({each}): "
+            "choose sides whose years overlap, or widen the dates"
+        )
+    return common
 
 
 def totals(counts: pd.DataFrame, *, periods: Sequence[str] | None = None) -> pd.DataFrame:
@@ -108,7 +120,7 @@ def totals(counts: pd.DataFrame, *, periods: Sequence[str] | None = None) -> pd.
     if periods is not None:
         counts = counts[counts["period"].astype(str).isin(set(periods))]
     if counts.empty:
-        raise ValueError("no period in which every side has words: nothing to compare")
+        raise CorpusError("no period in which every side has words: nothing to compare")
     members = counts.groupby("side", sort=False)["speaker"].nunique()
     sums = pooled(counts, by=["side", "phrase"])
     out = counts.groupby(["side", "phrase"], sort=False).agg(statements_with_use=("documents_with_match", "sum"))

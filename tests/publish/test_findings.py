@@ -132,7 +132,7 @@ def test_rhetoric_names_the_category_most_clearly_more_frequent_not_the_largest_
     baseline = pd.DataFrame({"category": ["finality", "dismissal"], "hits": [0, 100], "words": [100_000] * 2})
     sentence = findings.rhetoric(counts, PUTIN, baseline)
     assert sentence.startswith("Dismissal markers are 3.0 times as frequent")  # finality: 8 against 0, a wide interval
-    assert "others 10.0" in sentence
+    assert "others 100 in 100,000, 10.0 per 10,000" in sentence
 
 
 def test_a_single_phrase_is_not_called_the_most_used():
@@ -368,10 +368,31 @@ def test_rhetoric_names_the_category_that_matters_against_the_others_baseline():
         "is the most frequent (300 hits, 30.0 per 10,000 words)"
     )
     low_force = pd.DataFrame({"category": ["hedging", "force"], "hits": [300, 10], "words": 100_000})
-    # (60 + 0.5) / (10 + 0.5) = 5.76: the pseudo-count of one is split by size (equal sizes here)
+    # the ratio said is the one of the two rates the sentence gives (6.0 / 1.0), not the test's
+    # pseudo-counted one ((60 + 0.5) / (10 + 0.5) = 5.76), which the sentence's numbers cannot give
     assert findings.rhetoric(counts, PUTIN, low_force) == (
-        "Force markers are 5.8 times as frequent in Vladimir Putin's words as in other speakers' (60 hits, 6.0 per "
-        "10,000 words; others 1.0)"
+        "Force markers are 6.0 times as frequent in Vladimir Putin's words as in other speakers' (60 hits in 100,000 "
+        "words, 6.0 per 10,000; others 10 in 100,000, 1.0 per 10,000)"
+    )
+    never = pd.DataFrame({"category": ["hedging", "force"], "hits": [300, 0], "words": 100_000})
+    assert findings.rhetoric(counts, PUTIN, never) == (
+        "Force markers are clearly more frequent in Vladimir Putin's words than in other speakers' (60 hits in "
+        "100,000 words, 6.0 per 10,000; none in theirs)"
+    )
+
+
+def test_a_catchphrase_sentence_gives_the_two_rates_its_ratio_comes_from():
+    found = pd.DataFrame(
+        [("by the way", 40, 2.353, 0.452, 2.37, "2012-12-10", "2020-08-27")],
+        columns=["phrase", "statements", "per_10k", "reference_per_10k", "log_ratio", "first_date", "last_date"],
+    )
+    assert findings.catchphrases(found, PUTIN) == (
+        "“by the way” recurs in 40 of Vladimir Putin's statements, 2012–2020, 5.2 times as often as in other "
+        "speakers' words (2.353 against 0.452 per 10,000 words)"
+    )
+    alone = found.assign(reference_per_10k=0.0)
+    assert findings.catchphrases(alone, PUTIN).endswith(
+        "never in other speakers' words (2.353 against 0 per 10,000 words)"
     )
 
 

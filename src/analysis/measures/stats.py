@@ -29,6 +29,13 @@ def poisson_interval(counts, level: float = 0.95):
     return _like(counts, low), _like(counts, high)
 
 
+def counts_apart(n1: int, n2: int) -> bool:
+    """True when a count of ``n1`` is clearly above ``n2`` over the same words, its uses taken as
+    independent (95% Poisson intervals apart)."""
+    low, high = poisson_interval(np.array([n1, n2]))
+    return bool(low[0] > high[1])
+
+
 def bunching(count, words, statements, spread):
     """How much more a count's uses bunch in a few statements than chance would put them: the Pearson
     dispersion of the uses over the statements (McCullagh & Nelder 1989, §4.5: the quasi-Poisson

@@ -95,22 +95,15 @@ def _clearly_more(counts: pd.DataFrame, first: str, second: str) -> bool:
     """True when phrase ``first`` is clearly above ``second`` in the same words: their pooled counts'
     intervals (allowing for uses bunched in statements) apart."""
     from analysis.measures.count import pooled
+    from analysis.measures.stats import counts_apart
 
     if "bunching" not in counts.columns:  # a table without statements: the uses taken as independent
-        return _counts_apart(
+        return counts_apart(
             int(counts.loc[counts["phrase"] == first, "count"].sum()),
             int(counts.loc[counts["phrase"] == second, "count"].sum()),
         )
     both = pooled(counts[counts["phrase"].isin([first, second])])
     return bool(both.loc[first, "low"] > both.loc[second, "high"])
-
-
-def _counts_apart(n1: int, n2: int) -> bool:
-    """True when a count of ``n1`` is clearly above ``n2`` over the same words (95% Poisson intervals apart)."""
-    from analysis.measures.stats import poisson_interval
-
-    low, high = poisson_interval(pd.Series([n1, n2]))
-    return bool(low.iloc[0] > high.iloc[1])
 
 
 def _concentration(row) -> str:
@@ -156,13 +149,17 @@ def catchphrases(found: pd.DataFrame, speaker: str) -> str:
     first, last = top["first_date"][:4], top["last_date"][:4]
     years = first if first == last else f"{first}–{last}"
     sentence = f"{_q(top['phrase'])} recurs in {int(top['statements'])} of {speaker}'s statements, {years}"
-    lr = top.get("log_ratio")
-    if lr is not None and lr == lr:  # measured against other speakers' words
-        sentence += f", {2 ** float(lr):.1f} times as often as in other speakers' words"
+    ref = top.get("reference_per_10k")
+    if ref is not None and ref == ref:  # measured against other speakers' words: the two rates, as published
+        rates = f"{top['per_10k']:g} against {ref:g} per 10,000 words"
+        how = f"{top['per_10k'] / ref:.1f} times as often as" if ref else "never"
+        sentence += f", {how} in other speakers' words ({rates})"
     return sentence
 
 
 def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
+    from analysis.measures.stats import counts_apart
+
     overall = shares.groupby("topic", sort=False)[["topic_words", "speaker_words"]].sum()
     overall["share"] = overall["topic_words"] / overall["speaker_words"].where(overall["speaker_words"] > 0)
     top = overall.sort_values("share", ascending=False)
@@ -186,7 +183,7 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
         sentence += f", then {second} ({top['share'].iloc[1]:.0%})"
         if "topic_paragraphs" in shares.columns:  # paragraphs on each topic, over the same paragraphs
             paras = shares.groupby("topic", sort=False)["topic_paragraphs"].sum()
-            if not _counts_apart(int(paras[first]), int(paras[second])):
+            if not counts_apart(int(paras[first]), int(paras[second])):  # paragraphs: as independent
                 sentence += ", with no clear difference between them"
     return sentence + _concentrated_peaks(shares)
 
@@ -235,20 +232,22 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     if baseline is None or baseline.empty or int(baseline["words"].iloc[0]) == 0:
         return f"{frequent[:1].upper() + frequent[1:]} markers are the most frequent in {speaker}'s words: {rate}"
     most = f"{frequent} is the most frequent ({rate})"
-    base = baseline.set_index("category")
-    ref_words = int(baseline["words"].iloc[0])
     ratios = against_baseline(counts, baseline)
     # the category most clearly more frequent: the highest lower bound, not the largest ratio (a
     # handful of hits against none elsewhere makes a large ratio and proves little)
     clear = [(r.log_ratio_low, r.log_ratio, r.category) for r in ratios.itertuples() if r.log_ratio_low > 0 and r.hits]
     if not clear:
         return f"No rhetoric category is clearly more frequent in {speaker}'s words than in other speakers'; {most}"
-    _, v, cat = max(clear)
-    return (
-        f"{cat[:1].upper() + cat[1:]} markers are {2**v:.1f} times as frequent in {speaker}'s words as in "
-        f"other speakers' ({int(totals[cat])} hits, {_rate(totals[cat] / words * 10_000)} per 10,000 words; "
-        f"others {_rate(base.loc[cat, 'hits'] / ref_words * 10_000)})"
-    )
+    cat = max(clear)[2]
+    a, b = int(totals[cat]), int(baseline.set_index("category").loc[cat, "hits"])
+    ref_words = int(baseline["words"].iloc[0])
+    mine = f"{a:,} hits in {int(words):,} words, {_rate(a / words * 10_000)} per 10,000"
+    head = f"{cat[:1].upper() + cat[1:]} markers are"
+    if not b:
+        return f"{head} clearly more frequent in {speaker}'s words than in other speakers' ({mine}; none in theirs)"
+    theirs = f"{b:,} in {ref_words:,}, {_rate(b / ref_words * 10_000)} per 10,000"  # the ratio is of these rates
+    ratio = (a / words) / (b / ref_words)
+    return f"{head} {ratio:.1f} times as frequent in {speaker}'s words as in other speakers' ({mine}; others {theirs})"
 
 
 def _rate(value: float) -> str:

@@ -246,7 +246,7 @@ def test_line_chart_one_line_per_series_labelled_directly():
     assert figure_texts(fig) == [SOURCE]
 
 
-def test_line_chart_breaks_at_gaps_and_marks_thin_periods():
+def test_line_chart_breaks_at_gaps_and_does_not_draw_thin_periods():
     data = pd.DataFrame(
         {
             "period": ["2012", "2013", "2016"],
@@ -259,11 +259,12 @@ def test_line_chart_breaks_at_gaps_and_marks_thin_periods():
         data, x="period", y="share", series="topic", title="T", xlabel="Year", ylabel="Share", source=SOURCE
     )
     ax = fig.axes[0]
-    xs = list(ax.lines[0].get_xdata())
+    xs, ys = list(ax.lines[0].get_xdata()), list(ax.lines[0].get_ydata())
     assert xs[:2] == [2012, 2013] and xs[2] != xs[2] and xs[3] == 2016  # NaN: no segment across 2014–15
-    hollow = [c for c in ax.collections if len(c.get_offsets()) and tuple(c.get_facecolors()[0]) == (1, 1, 1, 1)]
-    assert [tuple(c.get_offsets()[0]) for c in hollow] == [(2013, 0.2)]
-    assert "Hollow points: under 5,000 of his words in the period." in figure_texts(fig)[0]
+    assert ys[0] == 0.1 and ys[1] != ys[1] and ys[3] == 0.3  # 2013's 3,000 words: no rate drawn, no line to it
+    points = [tuple(p) for c in ax.collections for p in c.get_offsets()]
+    assert (2013, 0.2) not in points and (2013, 0) in points  # only its mark on the axis
+    assert "×: a period under 5,000 of his words, not drawn." in figure_texts(fig)[0]
 
 
 def test_line_chart_labels_do_not_overprint():
@@ -298,6 +299,25 @@ def test_dot_timeline_draws_a_dot_per_nonzero_cell():
     assert tick_labels(ax.xaxis) == ["2019", "2020"]
     assert bool(ax.yaxis_inverted())  # first row on top
     assert ax.get_title(loc="left") == "Catchphrases" and ax.get_xlabel() == "Year"
+
+
+def test_dot_timeline_draws_no_dot_for_a_period_of_too_few_words():
+    """2014's one use in 3,666 words was the largest dot of the catchphrase timeline."""
+    data = pd.DataFrame(
+        {
+            "period": ["2013", "2014", "2016"],
+            "phrase": "as i said",
+            "count": [10, 1, 30],
+            "per_10k": [2.0, 2.7, 1.5],
+            "speaker_words": [50_000, 3_666, 200_000],
+        }
+    )
+    fig = charts.dot_timeline(data, x="period", y="phrase", size="per_10k", label="count", title="T", source=SOURCE)
+    ax = fig.axes[0]
+    dots = {tuple(c.get_offsets()[0]): c.get_sizes()[0] for c in ax.collections if c.get_sizes()[0] > 18}
+    assert set(dots) == {(2013, 0), (2016, 0)} and dots[(2013, 0)] == 20 + 380  # the largest measured rate
+    assert [t.get_text() for t in ax.texts] == ["10", "30"]
+    assert "×: a period under 5,000 of his words, no dots" in figure_texts(fig)[0]
 
 
 # --- diverging_bars ----------------------------------------------------------------------------

@@ -429,3 +429,22 @@ def test_report_finding_needs_a_sentence_or_a_known_function(tmp_path):
         rep.finding(function="loudest", tables={})
     with pytest.raises(ValueError, match="give the sentence"):
         rep.finding()
+
+
+def test_a_rate_is_quoted_only_from_enough_words():
+    """A finding once quoted "681.8 per 10,000 words" for a 44-word statement its own chart marks too few."""
+    cols = ["period", "phrase", "count", "per_10k", "per_10k_low", "per_10k_high", "speaker_words"]
+    one = pd.DataFrame([("2025", "finality", 3, 681.8, 140.6, 1992.4, 44)], columns=cols)
+    assert findings.phrase_rates(one, PUTIN) == "“finality” occurs 3 times in Vladimir Putin's words"
+    enough = one.assign(speaker_words=6_000, per_10k=5.0)
+    assert (
+        findings.phrase_rates(enough, PUTIN)
+        == "“finality” occurs 3 times in Vladimir Putin's words (5.0 per 10,000 words)"
+    )
+    years = pd.DataFrame(
+        [("2013", "finality", 9, 1.8, 0.8, 3.4, 50_000), ("2014", "finality", 12, 32.7, 16.9, 57.2, 3_666)],
+        columns=cols,
+    )
+    assert findings.phrase_rates(years, PUTIN) == (
+        "“finality” occurs 21 times in Vladimir Putin's words, most in 2014 (12, in 3,666 words: too few for a rate)"
+    )

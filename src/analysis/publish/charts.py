@@ -63,8 +63,9 @@ def line_chart(
     """One line per series on a real time axis, with a direct label at its last point (no legend);
     ``colours`` fixes a series' colour (the same speaker in the same colour on every chart).
 
-    With a ``speaker_words`` column, points resting on fewer than ``min_words`` words are drawn
-    hollow and said so under the chart."""
+    With a ``speaker_words`` column, a period resting on fewer than ``min_words`` words is not drawn
+    (the reports' one rule for small numbers): the lines break there, the period is marked × on the
+    axis and the chart says so."""
     lay = layout()
     fig, ax = plt.subplots(figsize=(lay.width, 4.2))
     xs = list(dict.fromkeys(data[x]))
@@ -79,31 +80,28 @@ def line_chart(
     for i, (name, d) in enumerate(data.groupby(series, sort=False)):
         color = (colours or {}).get(str(name), PALETTE[i % len(PALETTE)])
         px = [pos[v] for v in d[x]]
-        # a gap in the periods is a gap in the line, not a straight segment across it
+        small = d[x].isin(thin_periods).to_numpy()
+        # a gap in the periods, or a period of too few words, is a gap in the line, not a segment across it
         lx: list[float] = []
         ly: list[float] = []
-        for j, (p, v) in enumerate(zip(px, d[y], strict=True)):
+        for j, (p, v, thin) in enumerate(zip(px, d[y], small, strict=True)):
             if j and is_time and p - px[j - 1] > 1.5 * step:
                 lx.append(float("nan"))
                 ly.append(float("nan"))
             lx.append(p)
-            ly.append(float(v))
+            ly.append(float("nan") if thin else float(v))
         ax.plot(lx, ly, color=color, linewidth=1.5)
-        small = d[x].isin(thin_periods).to_numpy()
         dots = ax.scatter(
             [p for p, t in zip(px, small, strict=True) if not t], d[y][~small], s=12, color=color, zorder=3
         )
         dots.set_urls([u for u, t in zip(evidence_links(d, len(d)), small, strict=True) if not t])
-        if small.any():
-            ax.scatter(
-                [p for p, t in zip(px, small, strict=True) if t],
-                d[y][small],
-                s=22,
-                facecolors="white",
-                edgecolors=color,
-                zorder=3,
-            )
-        ends.append((float(list(d[y])[-1]), px[-1], wrap_label(str(name)) if lay.narrow else str(name), color))
+        drawn = [(p, float(v)) for p, v, t in zip(px, d[y], small, strict=True) if not t]
+        if drawn:
+            label = wrap_label(str(name)) if lay.narrow else str(name)
+            ends.append((drawn[-1][1], drawn[-1][0], label, color))
+    if thin_periods:
+        marks = [pos[v] for v in xs if v in thin_periods]
+        ax.scatter(marks, [0] * len(marks), marker="x", s=18, color="#777777", zorder=4, clip_on=False)
     label_ends(ax, ends)
     time_axis(ax, positions, [str(v) for v in xs], is_time)
     if percent:
@@ -111,7 +109,7 @@ def line_chart(
     low, high = min(positions), max(positions)
     ax.set_xlim(low - 0.3, high + max(1.5, (high - low + 1) * 0.35))
     if thin_periods:
-        source += f" Hollow points: under {min_words:,} of his words in the period."
+        source += f" ×: a period under {min_words:,} of his words, not drawn."
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()
     return fig
@@ -128,19 +126,23 @@ def dot_timeline(
     xlabel: str = "Year",
     label: str | None = None,
     size_name: str = "",
+    min_words: int = MIN_PERIOD_WORDS,
 ):
     """Rows = phrases, columns = periods on a real time axis, dot area = ``size`` (a rate, where the
-    periods' words differ); zero cells left empty, ``label`` (the raw count) written in the dot."""
+    periods' words differ); zero cells left empty, ``label`` (the raw count) written in the dot. With a
+    ``speaker_words`` column, a period of fewer than ``min_words`` words has no dots (its rate rests on
+    too little): it is marked × under the rows and the chart says so."""
     rows = list(dict.fromkeys(data[y]))
     cols = sorted(dict.fromkeys(data[x]), key=str)
     positions, _, is_time = time_positions(cols)
     where = dict(zip(cols, positions, strict=True))
     lay = layout()
     fig, ax = plt.subplots(figsize=(lay.width, (0.5 if lay.narrow else 0.38) * len(rows) + 1.6))
-    biggest = max(float(data[size].max()), 1e-9)
+    thin = data["speaker_words"] < min_words if "speaker_words" in data.columns else pd.Series(False, data.index)
+    biggest = max(float(data[size][~thin].max()) if (~thin).any() else 0.0, 1e-9)
     text = label or size
     for r, name in enumerate(rows):
-        d = data[data[y] == name]
+        d = data[(data[y] == name) & ~thin]
         for c, v, t, u in zip(d[x], d[size], d[text], evidence_links(d, len(d)), strict=True):
             if v > 0:
                 dot = ax.scatter(where[c], r, s=20 + 380 * v / biggest, color=PALETTE[0], alpha=0.7)
@@ -153,12 +155,17 @@ def dot_timeline(
                     fontsize=fs(6.5),
                     color="white" if v / biggest > 0.3 else "#333333",
                 )
+    marks = sorted({where[c] for c in data[x][thin]})
+    if marks:
+        ax.scatter(marks, [len(rows) - 0.4] * len(marks), marker="x", s=18, color="#777777", zorder=4)
     ax.set_yticks(range(len(rows)), [wrap_label(r) for r in rows], fontsize=fs(8))
     time_axis(ax, positions, [str(c) for c in cols], is_time)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     if size_name:
         source += f" Dot area: {size_name}" + (f"; number: {label.replace('_', ' ')}." if label else ".")
+    if marks:
+        source += f" ×: a period under {min_words:,} of his words, no dots (its uses are in the CSV)."
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel="", source=source)
     fig.tight_layout()
     return fig

@@ -40,6 +40,8 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     """The most used phrase (ties said as ties; "most" only when its interval, which allows for uses
     bunched in statements, clears the next one's), its peak period (likewise), and the statement that
     carries most of that period's uses when one does."""
+    from analysis.publish.timeaxis import measured
+
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     if totals.sum() == 0:
         return f"None of the {len(totals)} phrases occurs in {speaker}'s words here"
@@ -61,34 +63,30 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     phrase = ranked.index[0]
     rows = counts[counts["phrase"] == phrase].sort_values(["count", "period"], ascending=[False, True])
     peak = rows.iloc[0]
+    rated = len(measured(rows.iloc[:1])) > 0  # a rate is quoted only from enough words (the charts' rule)
     if counts["period"].nunique() <= 1:
-        rate = f" ({peak['per_10k']:.1f} per 10,000 words)" if head.endswith(" times") or len(ranked) == 1 else ""
-        return f"{head}{rate}{_concentration(peak)}"
+        said = rated and (head.endswith(" times") or len(ranked) == 1)
+        return head + (f" ({peak['per_10k']:.1f} per 10,000 words)" if said else "") + _concentration(peak)
     subject = (
         "most" if len(tied) == 1 and (head.endswith(f"{best} times") or len(ranked) == 1) else f"{_q(phrase)} most"
     )
     same = rows[rows["count"] == peak["count"]]
     if len(same) > 1:
         return f"{head}; {subject} in {_and(list(same['period']))} ({int(peak['count'])} each){_concentration(peak)}"
-    others = _measured(rows.iloc[1:])  # a period of too few words is not drawn, nor compared with
-    where = f"{subject} in {peak['period']} ({int(peak['count'])}, {peak['per_10k']:.1f} per 10,000 words)"
-    rivals = others[others["per_10k_high"] >= peak["per_10k_low"]] if "per_10k_low" in rows else others.iloc[0:0]
+    others = measured(rows.iloc[1:])  # a period of too few words is not drawn, nor compared with
+    rate = (
+        f"{peak['per_10k']:.1f} per 10,000 words"
+        if rated
+        else f"in {int(peak['speaker_words']):,} words: too few for a rate"
+    )
+    where = f"{subject} in {peak['period']} ({int(peak['count'])}, {rate})"
+    rivals = others[others["per_10k_high"] >= peak["per_10k_low"]] if rated and "per_10k_low" in rows else others[:0]
     if len(rivals):
         where += f", not clearly more than in {_and(sorted(rivals['period'].head(3)))}"
     sep = ", " if subject == "most" else "; "
     if len(ranked) == 1:
         sep = ", "
     return head + sep + where + _concentration(peak)
-
-
-def _measured(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows whose period has enough of the speaker's words for a rate (the charts' floor)."""
-    if "speaker_words" not in rows.columns or rows.empty:
-        return rows
-    from analysis.publish.timeaxis import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS
-
-    floor = MIN_STATEMENT_WORDS if rows["period"].astype(str).str.contains(" ").any() else MIN_PERIOD_WORDS
-    return rows[rows["speaker_words"] >= floor]
 
 
 def _clearly_more(counts: pd.DataFrame, first: str, second: str) -> bool:
@@ -191,10 +189,12 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
 def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
     """ "; war's 2020 peak: 84 of 97 hits in one statement: “…”, 2020-06-19" for topics whose peak
     period rests mostly on one statement (the highest peaks first, at most ``limit``)."""
+    from analysis.publish.timeaxis import measured
+
     if "top_statement_share" not in shares.columns or shares["period"].nunique() < 2:
         return ""
     peaks = (
-        _measured(shares[shares["topic_hits"] > 0])  # a period of too few words has no peak worth naming
+        measured(shares[shares["topic_hits"] > 0])  # a period of too few words has no peak worth naming
         .sort_values(["share_of_words", "period"], ascending=[False, True])
         .drop_duplicates("topic")
     )

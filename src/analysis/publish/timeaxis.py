@@ -15,6 +15,15 @@ MIN_PERIOD_WORDS = 5_000
 MIN_STATEMENT_WORDS = 1_000
 
 
+def measured(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose period has enough of the speaker's words for a rate to be drawn, ranked or quoted
+    (:data:`MIN_PERIOD_WORDS`; :data:`MIN_STATEMENT_WORDS` for statements): the reports' one rule."""
+    if "speaker_words" not in rows.columns or rows.empty:
+        return rows
+    floor = MIN_STATEMENT_WORDS if rows["period"].astype(str).str.contains(" ").any() else MIN_PERIOD_WORDS
+    return rows[rows["speaker_words"] >= floor]
+
+
 def time_positions(periods) -> tuple[list[float], float, bool]:
     """Where each period label sits on a real time axis (decimal years), a bar width, and whether the
     axis is time: ``2017`` → 2017.0, ``2017-03`` → 2017.21, ``2017-03-05 kremlin-1`` → its day.

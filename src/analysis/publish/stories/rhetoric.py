@@ -16,6 +16,7 @@ from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
 from analysis.publish.html import HTML, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
+from analysis.publish.timeaxis import MIN_STATEMENT_WORDS
 
 NOTEBOOK = "04-mark-rhetoric.ipynb"
 
@@ -26,7 +27,10 @@ class RhetoricReport(RateParams, RhetoricParams, ReportParams):
     the report's."""
 
     min_statement_words: int = param(
-        300, "per-statement table: only statements with at least this many of his words", minimum=0
+        MIN_STATEMENT_WORDS,
+        "per-statement table: only statements with at least this many of his words (the reports' floor for "
+        "one statement's rate)",
+        minimum=0,
     )
     report_name: str = like(ReportParams, "report_name", "mark-rhetoric")
     report_title: str = like(ReportParams, "report_title", "How does he argue?")

@@ -277,6 +277,22 @@ def test_line_chart_labels_do_not_overprint():
     assert all(b - a >= (high - low) * 0.04 for a, b in itertools.pairwise(ys))
 
 
+def test_wrapped_line_labels_on_a_phone_do_not_overprint():
+    """The topic chart's phone figure stacked "war and ceasefire" over "elections and legitimacy"."""
+    from analysis.publish.figures import narrow
+
+    names = ["war and ceasefire", "elections and legitimacy", "Europe and NATO", "energy"]
+    data = pd.DataFrame(
+        {"period": ["2019", "2020"] * 4, "topic": [n for n in names for _ in (0, 1)], "share": [0.05, 0.057] * 4}
+    )
+    with narrow():
+        fig = charts.line_chart(data, x="period", y="share", series="topic", title="T", xlabel="", ylabel="", source="")
+    fig.canvas.draw()
+    boxes = sorted((t.get_window_extent() for t in fig.axes[0].texts), key=lambda b: b.y0)
+    assert any("\n" in t.get_text() for t in fig.axes[0].texts)  # wrapped on the phone's figure
+    assert all(a.y1 <= b.y0 + 0.5 for a, b in itertools.pairwise(boxes)), [(b.y0, b.y1) for b in boxes]
+
+
 # --- dot_timeline ------------------------------------------------------------------------------
 
 

@@ -102,7 +102,6 @@ def line_chart(
     if thin_periods:
         marks = [pos[v] for v in xs if v in thin_periods]
         ax.scatter(marks, [0] * len(marks), marker="x", s=18, color="#777777", zorder=4, clip_on=False)
-    label_ends(ax, ends)
     time_axis(ax, positions, [str(v) for v in xs], is_time)
     if percent:
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -112,6 +111,7 @@ def line_chart(
         source += f" ×: a period under {min_words:,} of his words, not drawn."
     _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()
+    label_ends(ax, ends)  # once the axes have their final height: the labels' spacing is measured on it
     return fig
 
 

@@ -68,11 +68,27 @@ def label_ends(ax, ends: list[tuple[float, float, str, str]]) -> None:
     if not ends:
         return
     low, high = ax.get_ylim()
-    gap = (high - low) * 0.045
-    placed: list[float] = []
-    for y, _, _, _ in sorted(ends):
-        placed.append(max(y, placed[-1] + gap) if placed else y)
     shifted = matplotlib.transforms.offset_copy(ax.transData, fig=ax.figure, x=4, units="points")
-    for (_, x, name, color), at in zip(sorted(ends), placed, strict=True):
-        ax.text(x, at, name, transform=shifted, va="center", ha="left", fontsize=fs(7.5), color=color)
-    ax.set_ylim(low, max(high, placed[-1] + gap))
+    items = sorted(ends)
+    texts = [
+        ax.text(x, y, name, transform=shifted, va="center", ha="left", fontsize=fs(7.5), color=color)
+        for y, x, name, color in items
+    ]
+    # each label's height as drawn (a wrapped one, on a phone's figure, takes its lines), in data units;
+    # raising the top to make room shrinks the scale, so the spacing is worked out again until it holds
+    renderer = ax.figure.canvas.get_renderer()
+    pixels = [t.get_window_extent(renderer).height for t in texts]
+    top = high
+    for _ in range(5):
+        per_unit = ax.get_window_extent(renderer).height / (top - low)
+        heights = [max(p / per_unit, (top - low) * 0.045) for p in pixels]
+        placed: list[float] = []
+        for k, (y, _, _, _) in enumerate(items):
+            placed.append(max(y, placed[-1] + (heights[k - 1] + heights[k]) / 2) if placed else y)
+        needed = max(high, placed[-1] + heights[-1] / 2)
+        if needed <= top:
+            break
+        top = needed
+    for text, at in zip(texts, placed, strict=True):
+        text.set_y(at)
+    ax.set_ylim(low, top)

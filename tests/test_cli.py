@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 
@@ -10,7 +11,9 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.corpus import Corpus
 from analysis.measures.keyness import COLUMNS as KEYNESS_COLUMNS
+from analysis.selection import Selection
 from tests.conftest import FIXTURES
 
 COUNT_COLUMNS = [
@@ -490,6 +493,11 @@ def test_kwic_html_is_a_page_that_says_what_was_searched(inflected, capsys, tmp_
     assert res.returncode == 0
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<title>Quotes of “partner” · Refrain</title>" in page
-    assert "Searched for “partner” in Vladimir Putin, all dates: 1 quote in 1 statement" in page
+    held = re.search(r"this corpus holds (\d+) of his statements, (?:on )?([\d-]+)(?: to ([\d-]+))?\)", page)
+    assert held, page  # a first or last quote is the first or last in what the corpus holds: it says how much
+    turns = Corpus.load(inflected).select(Selection.of(speaker="Vladimir Putin")).turns
+    assert int(held[1]) == turns["doc_id"].nunique() and held[2] == f"{turns['date'].min():%Y-%m-%d}"
+    assert f"Searched for “partner” in Vladimir Putin, all dates ({held[0]}: 1 quote in 1 statement" in page
+    assert f"first and last in this corpus, which holds {held[1]} of his statements" in res.stderr
     assert "Hint: “partner”: 1 use; “partner*”: 11" in page
     assert page.count('<li class="quote">') == 1 and "<mark>partner</mark>" in page

@@ -382,7 +382,7 @@ def test_pages_in_chromium(browser, published, width):
         for chart in r["charts"]:  # one drawing of each chart is shown, labelled for screen readers
             assert chart["label"] and chart["label"].strip(), path.name
         if path.name != "index.html":
-            assert len(r["charts"]) == len(list((published / path.stem).glob("fig*.svg"))), path.name
+            assert len(r["charts"]) == len(list((published / path.stem).glob("*.svg"))), path.name
         _links_resolve(path.name, r["links"])
         assert r["clipped"] == [], (path.name, width, r["clipped"][:5])
         if width == 375:

@@ -14,37 +14,6 @@ def frame(columns: str, *rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns.split())
 
 
-# --- words_per_year ----------------------------------------------------------------------------
-
-GLANCE = "period speaker_words documents"
-
-
-@pytest.mark.parametrize(
-    "glance, sentence",
-    [
-        (frame(GLANCE), "Vladimir Putin has no words in this selection"),
-        (
-            frame(GLANCE, ("2019", 1234, 3)),
-            "Vladimir Putin: 1,234 words of his own in 3 statement(s), all from 2019",
-        ),
-        (
-            frame(GLANCE, ("2019", 100, 2), ("2020", 300, 4), ("2021", 250, 5)),
-            "Vladimir Putin's words peak in 2020: 300 of 650 in 4 statements",
-        ),
-        (  # a tie: the earlier period
-            frame(GLANCE, ("2021", 300, 5), ("2019", 100, 2), ("2020", 300, 4)),
-            "Vladimir Putin's words peak in 2020: 300 of 700 in 4 statements",
-        ),
-        (
-            frame(GLANCE, ("2019", 1500, 2), ("2020", 2500, 3)),
-            "Vladimir Putin's words peak in 2020: 2,500 of 4,000 in 3 statements",
-        ),
-    ],
-)
-def test_words_per_year(glance, sentence):
-    assert findings.words_per_year(glance, PUTIN) == sentence
-
-
 # --- phrase_rates ------------------------------------------------------------------------------
 
 COUNTS = "period phrase count per_10k"

@@ -114,10 +114,6 @@ def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
         corpus = Corpus.load(given.processed_dir or config.PROCESSED_DIR)
         corpus.index.engine = engine_for(given)
     result = unit.compute(corpus, given)
-    for hint in result.hints:
-        print(f"hint: {hint}", file=sys.stderr)
-    for note in result.notes:
-        print(note, file=sys.stderr)
     table = result.table
     if fmt == "csv":
         text = csvout.to_csv(table) or ""
@@ -132,6 +128,10 @@ def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
         shown = dict(phrases=given.phrases, searched=result.searched, corpus=info, hints=result.hints)
         text = kwic_page(result.evidence, **shown)
     _write(text, out)
+    for hint in result.hints:  # after the output is written: an error stays one line
+        print(f"hint: {hint}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     global LEAN_EXIT
     LEAN_EXIT = unit.lean and (corpus is None or corpus.index.engine.local)
     return 0

@@ -370,15 +370,6 @@ def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.Da
     return out
 
 
-def words_by_period(corpus: Corpus, selection: Selection) -> pd.DataFrame:
-    """The speaker's statements and words per period (``selection.period``): the corpus at a glance."""
-    import pandas as pd
-
-    table = count_table(corpus, [selection], ["x"]).to_pandas()  # a phrase is needed: only its denominators are kept
-    out = table[["period", "documents", "speaker_words"]].drop_duplicates("period").reset_index(drop=True)
-    return pd.DataFrame(out)
-
-
 def inflection_hints(
     corpus: Corpus, selections: Sequence[Selection], phrases: Sequence[str], *, lexicon: Lexicon | None = None
 ) -> list[str]:

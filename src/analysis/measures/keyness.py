@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -269,6 +269,7 @@ class KeynessParams(TopParams, SelectionParams):
     a_end: str = param("", "side A's last date")
     b_start: str = param("", "side B's first date")
     b_end: str = param("", "side B's last date")
+    source_b: str = param("", "side B's words only from this source (a documents.source value); empty: as for side A")
     ngram: int = param(1, "1 for words, 2 for two-word phrases, 3 for three-word phrases", choices=(1, 2, 3))
     min_freq: int = param(5, "ignore terms used fewer times than this in A and B together", minimum=1)
     top: int = like(TopParams, "top", 30)
@@ -283,10 +284,15 @@ class KeynessParams(TopParams, SelectionParams):
         """The two sides for one speaker's selection, and their labels."""
         if self.split or self.speaker_b:
             picked = selection.with_(start=self.a_start or selection.start, end=self.a_end or selection.end)
-            return sides(corpus, picked, split=self.split or None, speaker_b=self.speaker_b or None)
-        a = corpus.scope(selection.with_(start=self.a_start or selection.start, end=self.a_end or selection.end))
-        b = corpus.scope(selection.with_(start=self.b_start or selection.start, end=self.b_end or selection.end))
-        return a, b, "A", "B"
+            a, b, label_a, label_b = sides(corpus, picked, split=self.split or None, speaker_b=self.speaker_b or None)
+        else:
+            a = corpus.scope(selection.with_(start=self.a_start or selection.start, end=self.a_end or selection.end))
+            b = corpus.scope(selection.with_(start=self.b_start or selection.start, end=self.b_end or selection.end))
+            label_a, label_b = "A", "B"
+        if self.source_b and self.source_b != b.source:
+            corpus.check_source(self.source_b)
+            b, label_b = replace(b, source=self.source_b), f"{label_b} ({self.source_b})"
+        return a, b, label_a, label_b
 
 
 def compute(corpus, params: KeynessParams) -> Result:

@@ -6,11 +6,13 @@ published evidence columns, oldest first (then by statement, paragraph and posit
 
 from __future__ import annotations
 
+import numpy as np
+
 from analysis.corpus import Corpus
 from analysis.measures import Measure, Result
 from analysis.measures.count import PhraseParams, evidence_frame, found, inflection_hints
 from analysis.measures.lexicon import load
-from analysis.measures.search import EVIDENCE_COLUMNS, EVIDENCE_ORDER, evidence_rows
+from analysis.measures.search import EVIDENCE_COLUMNS, EVIDENCE_ORDER, Search, evidence_rows
 
 
 def compute(corpus: Corpus, params: PhraseParams) -> Result:
@@ -18,11 +20,30 @@ def compute(corpus: Corpus, params: PhraseParams) -> Result:
     selections = corpus.selections(params)
     hits, _ = found(corpus, selections, params.phrases, lexicon)
     rows = evidence_rows(hits).sort_by([(c, "ascending") for c in EVIDENCE_ORDER])
+    held = [holds(hits, corpus.resolve_speaker(s.speaker)) for s in selections]
     return Result(
         rows.select(EVIDENCE_COLUMNS),
         quotes=lambda: evidence_frame(hits),
         hints=inflection_hints(corpus, selections, params.phrases, lexicon=lexicon),
-        searched=[s.describe() for s in selections],
+        notes=[
+            f"the first and last matches of {s.speaker} are the first and last in this corpus, which holds {h}"
+            for s, h in zip(selections, held, strict=True)
+        ],
+        searched=[f"{s.describe()} (this corpus holds {h})" for s, h in zip(selections, held, strict=True)],
+    )
+
+
+def holds(hits: Search, speaker: str) -> str:
+    """What the searched words of ``speaker`` are: "35 of his statements, 2017-01-20 to 2020-10-30" (a
+    search holds every paragraph of its scope, matched or not)."""
+    code = hits.speakers.index(speaker) if speaker in hits.speakers else -2
+    docs = np.unique(hits.par_doc[hits.par_speaker == code])
+    if not len(docs):
+        return "none of his statements in these dates and sources"
+    days = hits.index.doc_days[docs]
+    first, last = (str(np.datetime64(int(d), "D")) for d in (days.min(), days.max()))
+    return (
+        f"{len(docs):,} of his statements, {first} to {last}" if len(docs) > 1 else f"1 of his statements, on {first}"
     )
 
 

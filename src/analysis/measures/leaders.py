@@ -50,19 +50,25 @@ TOTAL_COLUMNS = [
 ]
 
 
-def sides_of(corpus: Corpus, names: Sequence[str], base: Selection) -> dict[str, list[Selection]]:
+def sides_of(
+    corpus: Corpus, names: Sequence[str], base: Selection, sources: Sequence[str] = ()
+) -> dict[str, list[Selection]]:
     """Each side's member selections: a group's members who have words in ``base``'s dates and source,
-    or the one speaker."""
+    or the one speaker. ``sources``, one per name (empty: ``base``'s), restricts a side to a source."""
+    if sources and len(sources) != len(names):
+        raise ValueError(f"give one source per side ({len(names)}), or none; got {len(sources)}")
     out: dict[str, list[Selection]] = {}
-    words = _words_by_member(corpus, names, base)
-    for name in names:
+    for i, name in enumerate(names):
+        mine = base.with_(source=sources[i]) if sources and sources[i] else base
+        corpus.check_source(mine.source)
+        words = _words_by_member(corpus, [name], mine)
         members = corpus.expand_speakers([name])
-        selections = [base.with_(speaker=m) for m in members]
+        selections = [mine.with_(speaker=m) for m in members]
         if corpus.registry.group(name) is not None:
             selections = [s for s in selections if words.get(s.speaker, 0)]
         label = name if corpus.registry.group(name) is not None else members[0]
         if not selections or not any(words.get(s.speaker, 0) for s in selections):
-            raise ValueError(f"{name!r} has no words in {base.describe()}")
+            raise ValueError(f"{name!r} has no words in {mine.with_(speaker=name).describe()}")
         out[label] = selections
     if len(out) < 2:
         raise ValueError(f"a comparison needs two sides or more; got {', '.join(out) or 'none'}")

@@ -13,10 +13,11 @@ from __future__ import annotations
 import matplotlib.ticker
 import pandas as pd
 
+from analysis.measures.coverage import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS
 from analysis.publish.figures import SOURCES, SavedChart, fs, layout, save_chart, source_line, wrap, wrap_label
 from analysis.publish.ratechart import phrase_rate_chart
 from analysis.publish.style import PALETTE, evidence_links, link_bars, plt
-from analysis.publish.timeaxis import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS, label_ends, time_axis, time_positions
+from analysis.publish.timeaxis import label_ends, time_axis, time_positions
 
 __all__ = [
     "MIN_PERIOD_WORDS",
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 
-def _finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> None:
+def finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> None:
     if layout().narrow:  # from the figure's edge, not the axes' (long tick labels push those right)
         fig.suptitle(wrap(title), x=0.01, ha="left", fontweight="bold", fontsize=fs(11))
     else:
@@ -109,7 +110,7 @@ def line_chart(
     ax.set_xlim(low - 0.3, high + max(1.5, (high - low + 1) * 0.35))
     if thin_periods:
         source += f" ×: a period under {min_words:,} of his words, not drawn."
-    _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
+    finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()
     label_ends(ax, ends)  # once the axes have their final height: the labels' spacing is measured on it
     return fig
@@ -166,7 +167,7 @@ def dot_timeline(
         source += f" Dot area: {size_name}" + (f"; number: {label.replace('_', ' ')}." if label else ".")
     if marks:
         source += f" ×: a period under {min_words:,} of his words, no dots (its uses are in the CSV)."
-    _finish(fig, ax, title=title, xlabel=xlabel, ylabel="", source=source)
+    finish(fig, ax, title=title, xlabel=xlabel, ylabel="", source=source)
     fig.tight_layout()
     return fig
 
@@ -206,7 +207,7 @@ def diverging_bars(
     ax.grid(axis="x", visible=True)
     lim = max(abs(rows[value]).max(), 1) * (1.9 if lay.narrow else 1.35)
     ax.set_xlim(-lim, lim)
-    _finish(
+    finish(
         fig,
         ax,
         title=title,
@@ -270,6 +271,6 @@ def bar_chart(
                 ax.annotate(
                     label, (x, v), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=fs(8)
                 )
-    _finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
+    finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
     fig.tight_layout()
     return fig

@@ -41,6 +41,7 @@ import numpy as np
 from analysis import config
 from analysis.index import CorpusIndex
 from analysis.measures.count import periods
+from analysis.measures.coverage import MIN_PERIOD_WORDS  # the reports' floor: a period under it is not drawn
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.search import search
 from analysis.publish.explore_files import (
@@ -52,7 +53,6 @@ from analysis.publish.explore_files import (
     write_positions,
     write_texts,
 )
-from analysis.publish.timeaxis import MIN_PERIOD_WORDS  # the reports' floor: a period under it is not drawn
 from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS

@@ -21,26 +21,11 @@ def _q(text: str) -> str:
     return f"“{text}”"
 
 
-def words_per_year(glance: pd.DataFrame, speaker: str) -> str:
-    if glance.empty:
-        return f"{speaker} has no words in this selection"
-    top = glance.sort_values(["speaker_words", "period"], ascending=[False, True]).iloc[0]
-    total = int(glance["speaker_words"].sum())
-    if len(glance) == 1:
-        return (
-            f"{speaker}: {total:,} words of his own in {int(top['documents'])} statement(s), all from {top['period']}"
-        )
-    return (
-        f"{speaker}'s words peak in {top['period']}: {int(top['speaker_words']):,} of {total:,} "
-        f"in {int(top['documents'])} statements"
-    )
-
-
 def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     """The most used phrase (ties said as ties; "most" only when its interval, which allows for uses
     bunched in statements, clears the next one's), its peak period (likewise), and the statement that
     carries most of that period's uses when one does."""
-    from analysis.publish.timeaxis import measured
+    from analysis.measures.coverage import enough as measured
 
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     if totals.sum() == 0:
@@ -189,7 +174,7 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
 def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
     """ "; war's 2020 peak: 84 of 97 hits in one statement: “…”, 2020-06-19" for topics whose peak
     period rests mostly on one statement (the highest peaks first, at most ``limit``)."""
-    from analysis.publish.timeaxis import measured
+    from analysis.measures.coverage import enough as measured
 
     if "top_statement_share" not in shares.columns or shares["period"].nunique() < 2:
         return ""

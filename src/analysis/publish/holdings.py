@@ -17,8 +17,24 @@ from analysis.publish.html import escape
 START, END = "<!-- corpus:start -->", "<!-- corpus:end -->"
 
 
-def _rows(corpus: Corpus) -> list[tuple[str, str, str, str, str]]:
-    out = []
+def _missing(corpus: Corpus, source: str, most: int = 6) -> str:
+    """The years between a source's first and last with none of its documents: "2004, 2007–2008"."""
+    from analysis.measures.leaders import spans
+
+    dates = corpus.documents.loc[corpus.documents["source"] == source, "date"].dropna()
+    years = set(dates.dt.year.astype(int))
+    if not years:
+        return "undated"
+    runs = spans([str(y) for y in range(min(years), max(years) + 1) if y not in years]).split(", ")
+    runs = [r for r in runs if r]
+    if len(runs) > most:
+        rest = sum(int(r[-4:]) - int(r[:4]) + 1 for r in runs[most:])
+        return ", ".join(runs[:most]) + f" and {rest} more"
+    return ", ".join(runs) or "none"
+
+
+def _rows(corpus: Corpus) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
     for r in corpus.sources().itertuples(index=False):
         leaders = r.top_leaders or "none"
         out.append(
@@ -26,6 +42,7 @@ def _rows(corpus: Corpus) -> list[tuple[str, str, str, str, str]]:
                 str(r.source),
                 f"{r.documents:,}",
                 f"{r.first_date[:4]}–{r.last_date[:4]}",
+                _missing(corpus, str(r.source)),
                 f"{r.speaker_words:,} of {r.speakers:,} named speakers",
                 f"{r.leaders} leader(s): {leaders}",
             )
@@ -40,8 +57,8 @@ def markdown(corpus: Corpus) -> str:
         f"_Made from the processed corpus by `python -m analysis docs --readme`: {len(corpus.documents):,} "
         "documents; words are the speakers' own (nobody's headlines, questions or stage directions)._",
         "",
-        "| source | documents | dated | own words | leaders (most words first) |",
-        "| --- | ---: | --- | ---: | --- |",
+        "| source | documents | dated | years without documents | own words | leaders (most words first) |",
+        "| --- | ---: | --- | --- | ---: | --- |",
     ]
     lines += [f"| {' | '.join(row)} |" for row in _rows(corpus)]
     return "\n".join([*lines, END])
@@ -52,7 +69,8 @@ def html(corpus: Corpus) -> str:
     cells = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in _rows(corpus))
     return (
         '<div class="scroll"><table class="holdings"><caption>What the corpus holds</caption><thead><tr><th>source</th>'
-        "<th>documents</th><th>dated</th><th>own words</th><th>leaders</th></tr></thead>"
+        "<th>documents</th><th>dated</th><th>years without documents</th><th>own words</th>"
+        "<th>leaders</th></tr></thead>"
         f"<tbody>{cells}</tbody></table></div>"
     )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.measures.coverage import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS
 from analysis.publish.figures import fs, layout, wrap
 from analysis.publish.style import PALETTE, evidence_links, link_bars
-from analysis.publish.timeaxis import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS, time_axis, time_positions
+from analysis.publish.timeaxis import time_axis, time_positions
 
 
 def phrase_rate_chart(
@@ -26,8 +27,8 @@ def phrase_rate_chart(
     ``per`` is a key of :data:`analysis.count.DENOMINATORS`: ``words`` (per 10,000 of the
     speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts). A rate
     resting on fewer than ``min_words`` of the speaker's words (default :data:`MIN_PERIOD_WORDS`,
-    :data:`MIN_STATEMENT_WORDS` per document) is not drawn (the period is marked "too few words")
-    when there is more than one period to compare."""
+    :data:`MIN_STATEMENT_WORDS` per document) is not drawn: the period is marked "too few words"
+    (a single short statement is better charted as raw counts)."""
     from analysis.measures.count import DENOMINATORS
 
     value, low, high, ylabel = DENOMINATORS[per]
@@ -38,7 +39,7 @@ def phrase_rate_chart(
     per_document = is_time and not all(p.is_integer() for p in positions) and not all(len(lab) == 7 for lab in labels)
     if min_words is None:
         min_words = MIN_STATEMENT_WORDS if per_document else MIN_PERIOD_WORDS
-    if "speaker_words" in counts.columns and len(periods) > 1 and per != "raw":
+    if "speaker_words" in counts.columns and per != "raw":
         words = counts.drop_duplicates("period").set_index("period").reindex(periods)["speaker_words"].fillna(0)
         thin = (words < min_words).to_numpy()
     else:
@@ -50,7 +51,8 @@ def phrase_rate_chart(
     for i, (phrase, ax) in enumerate(zip(phrases, axes[:, 0], strict=True)):
         d = counts[counts["phrase"] == phrase].set_index("period").reindex(periods)
         rate = d[value].fillna(0).astype(float).where(~thin, 0.0)
-        links = [u if c else None for u, c in zip(evidence_links(d, len(d)), d["count"].fillna(0) > 0, strict=True)]
+        with_uses = (d["count"].fillna(0) > 0).to_numpy() & ~thin  # a period not drawn has no mark to link
+        links = [u if c else None for u, c in zip(evidence_links(d, len(d)), with_uses, strict=True)]
         color = PALETTE[i % len(PALETTE)]
         if many:  # dozens of statements: stems and dots stay visible where bars would be hairlines
             drawn = [(p, r, u) for p, r, t, u in zip(positions, rate, thin, links, strict=True) if not t]

@@ -88,16 +88,19 @@ class Report:
     def asset_dir(self) -> Path:
         return self.reports_dir / self.name
 
-    def chart(self, draw: Callable[[], Any], data: pd.DataFrame, slug: str, *, alt: str, title: str) -> HTML:
+    def chart(
+        self, draw: Callable[[], Any], data: pd.DataFrame, slug: str, *, alt: str, title: str, name: str = ""
+    ) -> HTML:
         """Draw the next numbered chart (``draw()`` makes the figure; it is called for the wide and the
-        phone drawing), save it (PNG, SVG, CSV) and return it as displayable HTML. The figure's id is
-        ``slug`` (evidence groups link back to ``#slug``)."""
-        n = len(self.charts) + 1
-        stem = self.asset_dir / f"fig{n}_{slug}"
+        phone drawing), save it (PNG, SVG, CSV: ``figN_<slug>.*``, or ``<name>.*`` for a chart every
+        report has under one name) and return it as displayable HTML. The figure's id is ``slug``
+        (evidence groups link back to ``#slug``)."""
+        n = sum(c["csv"].startswith("fig") for c in self.charts) + 1  # named charts are not numbered
+        stem = self.asset_dir / (name or f"fig{n}_{slug}")
         saved: SavedChart = save_chart(draw, data, stem, alt=alt, title=title, report=self.name)
         self.charts.append({"file": f"{stem.name}.png", "csv": f"{stem.name}.csv", "title": title, "alt": alt})
         self._save()
-        used = [c["csv"].split("_", 1)[1].removesuffix(".csv") for c in self.charts[:-1]]
+        used = [c["csv"].removesuffix(".csv").split("_", 1)[-1] for c in self.charts[:-1]]
         anchor = slug if slug not in used else f"{slug}-{n}"
         return HTML(saved.html(self.name, anchor=anchor))
 

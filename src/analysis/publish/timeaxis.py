@@ -1,5 +1,5 @@
-"""Where periods sit on a chart: a real time axis, the floor of words below which a rate is not drawn,
-and direct labels that do not overprint (used by :mod:`analysis.publish.charts`)."""
+"""Where periods sit on a chart: a real time axis, and direct labels that do not overprint (used by
+:mod:`analysis.publish.charts`)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,6 @@ import matplotlib.transforms
 import pandas as pd
 
 from analysis.publish.figures import fs, layout
-
-#: Below this many of the speaker's words a period's rate is not drawn: its interval would be the
-#: tallest thing on the chart and draw the eye to the least-measured period.
-MIN_PERIOD_WORDS = 5_000
-#: The same floor for one statement (``period: document``): a statement is shorter than a year.
-MIN_STATEMENT_WORDS = 1_000
-
-
-def measured(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows whose period has enough of the speaker's words for a rate to be drawn, ranked or quoted
-    (:data:`MIN_PERIOD_WORDS`; :data:`MIN_STATEMENT_WORDS` for statements): the reports' one rule."""
-    if "speaker_words" not in rows.columns or rows.empty:
-        return rows
-    floor = MIN_STATEMENT_WORDS if rows["period"].astype(str).str.contains(" ").any() else MIN_PERIOD_WORDS
-    return rows[rows["speaker_words"] >= floor]
 
 
 def time_positions(periods) -> tuple[list[float], float, bool]:

@@ -8,14 +8,16 @@ import pandas as pd
 
 from analysis.engine import engine_for
 from analysis.measures.count import DENOMINATORS, period_of
+from analysis.measures.coverage import by_side, coverage_of
 from analysis.params import CorpusParams, Params, ReportsDirParams, param
+from analysis.publish import coverage as shown_coverage
 from analysis.publish import findings
 from analysis.publish import report as rp
 from analysis.publish.charts import bar_chart, source_line
 from analysis.publish.columns import write_column_dictionary
 from analysis.publish.html import HTML, escape, paragraph, plural, show, table
 from analysis.publish.parameters import from_namespace
-from analysis.selection import Selection
+from analysis.selection import Scope, Selection
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,32 @@ class Story:
                 self.rep.asset_dir, notebook=None, title=self.title, parameters=self.parameters, corpus=self.corpus.info
             )
         return rp.method(self.rep)
+
+    def coverage_sides(self) -> dict[str, Scope]:
+        """The words the report's rates rest on, by side (label → scope): the speaker's selection; a
+        comparison has one entry per side."""
+        return {self.speaker: self.corpus.scope(self.selection)}
+
+    def coverage(self) -> None:
+        """What the report's numbers rest on (shown under its time charts): each side's own words and
+        statements per period, from which sources, and the periods with none or too few, drawn as a strip
+        (``coverage.png``) from ``coverage.csv`` and said in a sentence made from that table."""
+        by = self.selection.period
+        cov = coverage_of(self.corpus, self.coverage_sides(), by=by)
+        drawn = by_side(cov)
+        said = shown_coverage.sentence(drawn)
+        unit = "statement" if by == "document" else by
+        chart = self.rep.chart(
+            lambda: shown_coverage.strip(
+                drawn, title=f"The words behind the numbers, {unit} by {unit}", source=self.src
+            ),
+            cov,
+            "coverage",
+            name="coverage",
+            title=f"Coverage: own words per {unit}",
+            alt=f"Strip of each side's own words per {unit}. {said}.",
+        )
+        show(chart, paragraph(said + "."))
 
     def statements(self) -> str:
         """ "12 statements": the number of statements in the selection."""

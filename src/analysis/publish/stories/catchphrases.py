@@ -58,7 +58,14 @@ class CatchphrasesStory(Story):
             if len(found)
             else "."
         )
-        return paragraph(f"{plural(len(found), 'phrase')} found in {self.statements()}" + most)
+        turns = self.turns
+        held = (
+            f" First and last dates are the first and last in this corpus, which holds {self.statements()} of "
+            f"{self.speaker} from {turns['date'].min():%Y-%m-%d} to {turns['date'].max():%Y-%m-%d}."
+            if len(turns)
+            else ""
+        )
+        return paragraph(f"{plural(len(found), 'phrase')} found in {self.statements()}" + most + held)
 
     def found_chart(self) -> None:
         """Horizontal bars of the 15 most widespread phrases, and the table of all (shown when any was found)."""

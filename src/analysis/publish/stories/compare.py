@@ -12,8 +12,9 @@ from analysis.measures.search import paragraphs, search
 from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import diverging_bars, source_line
-from analysis.publish.html import HTML, paragraph, plural, show, table
+from analysis.publish.html import HTML, show, table
 from analysis.publish.stories.base import ReportParams, Story
+from analysis.selection import Scope
 
 
 def _noted(df: pd.DataFrame) -> pd.DataFrame:
@@ -69,6 +70,9 @@ class CompareStory(Story):
         ).rename(columns={"phrase": "term"})
         return linked.drop(columns=["side"])
 
+    def coverage_sides(self) -> dict[str, Scope]:
+        return {f"A: {self.label_a}": self.scope_a, f"B: {self.label_b}": self.scope_b}
+
     def opening(self) -> HTML:
         """The header (shown) and the finding (returned)."""
         show(self.header(f"Terms {self.speaker} over-uses {self.label_a} against {self.label_b}, and the reverse."))
@@ -76,16 +80,6 @@ class CompareStory(Story):
         assert isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame)
         terms = pd.concat([a.assign(side="A"), b.assign(side="B")], ignore_index=True)
         return self.rep.finding(function="keyness", tables={"terms": terms}, label_a=self.label_a, label_b=self.label_b)
-
-    def sizes(self) -> HTML:
-        """The words and statements on each side."""
-        r = self.result
-        return paragraph(
-            f"A ({self.label_a}): {r['tokens_a']:,} words in "
-            f"{plural(int(self.turns_a['doc_id'].nunique()), 'statement')}; "
-            f"B ({self.label_b}): {r['tokens_b']:,} words in "
-            f"{plural(int(self.turns_b['doc_id'].nunique()), 'statement')}."
-        )
 
     def keyness_chart(self) -> HTML:
         """Diverging bars of the log ratio of the top terms of each side, labelled with G² and frequencies."""

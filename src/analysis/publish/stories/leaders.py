@@ -11,11 +11,11 @@ from analysis.measures import leaders, lexicon
 from analysis.measures.count import PhraseParams, evidence, period_of
 from analysis.params import like, param
 from analysis.publish import findings
-from analysis.publish.charts import line_chart, source_line
+from analysis.publish.charts import source_line
 from analysis.publish.html import HTML, paragraph, plural, show, table
 from analysis.publish.overlay import overlay_chart, speaker_colours
 from analysis.publish.stories.base import ReportParams, Story
-from analysis.selection import PeriodParams
+from analysis.selection import PeriodParams, Scope
 
 NOTEBOOK = "07-compare-leaders.ipynb"
 
@@ -29,6 +29,12 @@ class LeadersReport(PeriodParams, PhraseParams, ReportParams):
     phrases: list[str] = like(
         PhraseParams, "phrases", ["our-partners", "terrorism", "sovereignty", "threat-of-force", "finality"]
     )
+    side_sources: list[str] = param(
+        [],
+        "one source per side, in the order of speakers ('' for any): that side's words only from it "
+        "(source applies to every side)",
+        one="side_source",
+    )
     min_period_words: int = param(
         5000, "a speaker's period with fewer of his own words than this is not drawn (too few words)", minimum=0
     )
@@ -39,6 +45,10 @@ class LeadersReport(PeriodParams, PhraseParams, ReportParams):
         super().validate()
         if len(self.speakers) < 2:
             raise ParameterError(f"speakers: name two sides or more (a speaker or a group); got {self.speakers!r}")
+        if self.side_sources and len(self.side_sources) != len(self.speakers):
+            raise ParameterError(
+                f"side_sources: one per side ({len(self.speakers)}, '' for any), or none; got {self.side_sources!r}"
+            )
         if self.period not in ("year", "month"):
             raise ParameterError(f"period must be year or month on a shared time axis; got {self.period!r}")
 
@@ -55,7 +65,7 @@ class LeadersStory(Story):
         self.phrases, self.min_words = phrases, params.min_period_words
         min_words = params.min_period_words
         super().__init__(params, selection=base, select=False)
-        self.sides = leaders.sides_of(self.corpus, speakers, base)
+        self.sides = leaders.sides_of(self.corpus, speakers, base, params.side_sources)
         self.labels = list(self.sides)
         self.turns = pd.concat(
             [self.corpus.select(s).turns for sels in self.sides.values() for s in sels], ignore_index=True
@@ -79,7 +89,7 @@ class LeadersStory(Story):
         self.totals_linked = self.linked(
             self.totals, in_common.assign(period="totals"), back="#totals", keys=("side", "phrase")
         )
-        self.coverage = leaders.coverage(self.counts, min_words=min_words)
+        self.speaker_words = leaders.coverage(self.counts, min_words=min_words)
         self.colours = speaker_colours([s.speaker for sels in self.sides.values() for s in sels])
 
     def opening(self) -> HTML:
@@ -97,6 +107,11 @@ class LeadersStory(Story):
     def terms_table(self) -> HTML:
         return table(lexicon.describe(lexicon.resolve_terms(self.phrases, self.lex)))
 
+    def coverage_sides(self) -> dict[str, Scope]:
+        return {
+            side: self.corpus.scope(sels[0], speakers=[s.speaker for s in sels]) for side, sels in self.sides.items()
+        }
+
     def sides_sentence(self) -> HTML:
         """Who is on each side, with their words, statements and dates."""
         parts = []
@@ -110,34 +125,9 @@ class LeadersStory(Story):
             )
         return paragraph("; ".join(parts) + ".")
 
-    def coverage_chart(self) -> HTML:
-        """Each speaker's own words per period: the denominators, and where they are thin."""
-        cov = self.coverage
-        return self.rep.chart(
-            lambda: line_chart(
-                cov.rename(columns={"speaker_words": "words"}),
-                colours=self.colours,
-                x="period",
-                y="words",
-                series="speaker",
-                title=_coverage_title(cov, self.min_words),
-                xlabel="Year" if self.selection.period == "year" else "Period",
-                ylabel="Words (each speaker's own)",
-                source=self.src,
-            ),
-            cov,
-            "words_per_speaker",
-            title="Each speaker's words per period",
-            alt="Line chart of each speaker's own words per period: "
-            + "; ".join(
-                f"{s}: {int(g['speaker_words'].sum()):,} words in {g['period'].min()}–{g['period'].max()}"
-                for s, g in cov.groupby("speaker", sort=False)
-            ),
-        )
-
     def thin_sentence(self) -> HTML:
         """The periods where a speaker's words are too few for a rate, said plainly."""
-        thin = self.coverage[self.coverage["too_few"]]
+        thin = self.speaker_words[self.speaker_words["too_few"]]
         if thin.empty:
             return paragraph(f"Every speaker has at least {self.min_words:,} words in every period drawn.")
         per = "; ".join(f"{s} in {', '.join(g['period'])}" for s, g in thin.groupby("speaker", sort=False) if len(g))
@@ -206,13 +196,3 @@ class LeadersStory(Story):
             if len(ev) != expected:
                 raise RuntimeError(f"{side}: evidence rows ({len(ev)}) differ from the count ({expected})")
         show(self.evidence_block(self.ev))
-
-
-def _coverage_title(cov: pd.DataFrame, min_words: int) -> str:
-    thin = cov[cov["too_few"]]
-    total = cov.groupby("speaker", sort=False)["speaker_words"].sum()
-    top = total.idxmax()
-    head = f"{top} has the most words here ({int(total.max()):,})"
-    if thin.empty:
-        return head
-    return f"{head}; {plural(len(thin), 'speaker-year')} under {min_words:,} words are not compared year by year"

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from analysis.measures import lexicon
 from analysis.measures import topics as tp
-from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, evidence, smooth, words_by_period
+from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, evidence, smooth
 from analysis.params import like, param
 from analysis.publish import findings
-from analysis.publish.charts import bar_chart, phrase_rate_chart
-from analysis.publish.html import HTML, escape, paragraph, plural, show, table
+from analysis.publish.charts import phrase_rate_chart
+from analysis.publish.html import HTML, escape, plural, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
 NOTEBOOK = "01-track-phrases.ipynb"
@@ -45,7 +45,6 @@ class PhrasesStory(Story):
             count_phrases(self.corpus, selection, phrases, lexicon=self.lex), smooth_periods, DENOMINATORS[per][0]
         )
         self.counts = self.linked(counts, self.ev, back="#phrase_rates")
-        self.glance = words_by_period(self.corpus, selection.with_(period="year"))
         self.totals = self.counts.groupby("phrase", sort=False)["count"].sum()
 
     def opening(self) -> HTML:
@@ -60,34 +59,6 @@ class PhrasesStory(Story):
 
     def terms_table(self) -> HTML:
         return table(lexicon.describe(self.terms))
-
-    def glance_sentence(self) -> HTML:
-        g = self.glance
-        return paragraph(
-            f"{self.speaker}: {int(g['speaker_words'].sum()):,} words of his own in "
-            f"{self.statements()}, {g['period'].min()} to {g['period'].max()}."
-        )
-
-    def glance_chart(self) -> HTML:
-        g = self.glance
-        return self.rep.chart(
-            lambda: bar_chart(
-                g["period"],
-                g["speaker_words"],
-                title=findings.words_per_year(g, self.speaker),
-                xlabel="Year",
-                ylabel="Words (speaker's own)",
-                source=self.src,
-            ),
-            g,
-            "words_per_year",
-            title="Speaker's words per year",
-            alt=f"Bar chart of {self.speaker}'s own words per year: "
-            + "; ".join(
-                f"{p}: {w:,} words in {plural(d, 'statement')}"
-                for p, w, d in g[["period", "speaker_words", "documents"]].itertuples(index=False)
-            ),
-        )
 
     def totals_sentence(self) -> HTML:
         """The totals, each linked to all its quotes."""

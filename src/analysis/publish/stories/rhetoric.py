@@ -10,13 +10,13 @@ import pandas as pd
 from analysis.measures import lexicon, rhetoric
 from analysis.measures.catchphrases import reference_scope
 from analysis.measures.count import DENOMINATORS, count_phrases, evidence
+from analysis.measures.coverage import MIN_STATEMENT_WORDS
 from analysis.measures.rhetoric import RhetoricParams
 from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
 from analysis.publish.html import HTML, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
-from analysis.publish.timeaxis import MIN_STATEMENT_WORDS
 
 NOTEBOOK = "04-mark-rhetoric.ipynb"
 

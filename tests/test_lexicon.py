@@ -166,3 +166,27 @@ def test_share_of_statements(fixture_corpus):
     assert row["documents_with_match"] == 1 and row["documents"] == 1
     assert row["share_of_statements"] == 1.0
     assert row["share_low"] < 1.0 <= row["share_high"]
+
+
+def test_a_family_has_a_label_pages_show_and_keeps_its_name_as_the_key(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "version: 1\nfamilies:\n  - name: as-i-said\n    label: as I said\n    patterns: [as I said]\n"
+        "  - name: full-stop\n    patterns: [full stop]\n",
+        encoding="utf-8",
+    )
+    lex = lexicon.load(path)
+    terms = lexicon.resolve_terms(["as-i-said", "full-stop", "our partners"], lex)
+    assert [t.shown for t in terms] == ["as I said", "full-stop", "our partners"]  # no label: the name
+    assert list(lexicon.describe(terms)["label"]) == ["as I said", "full-stop", "our partners"]
+    table = pd.DataFrame({"period": ["2019"] * 3, "phrase": ["as-i-said", "full-stop", "our partners"], "count": 1})
+    shown = lexicon.labelled(table, terms)
+    assert list(shown.columns) == ["period", "phrase", "label", "count"]
+    assert list(shown["phrase"]) == ["as-i-said", "full-stop", "our partners"]  # the keys stay
+    assert list(shown["label"]) == ["as I said", "full-stop", "our partners"]
+
+
+def test_every_family_and_category_of_the_project_has_a_label():
+    for kind in ("phrases", "rhetoric"):
+        for term in lexicon.load(kind=kind).entries:
+            assert term.label and "-" not in term.label, (kind, term.name)  # readers never see a slug

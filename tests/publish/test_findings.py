@@ -54,6 +54,15 @@ def test_phrase_rates(counts, sentence):
     assert findings.phrase_rates(counts, PUTIN) == sentence
 
 
+def test_findings_name_a_family_by_its_label():
+    counts = frame("period phrase label count per_10k", ("2019", "as-i-said", "as I said", 4, 1.0))
+    assert (
+        findings.phrase_rates(counts, PUTIN)
+        == "“as I said” occurs 4 times in Vladimir Putin's words (1.0 per 10,000 words)"
+    )
+    assert "as-i-said" not in findings.phrase_rates(counts, PUTIN)
+
+
 def test_phrase_rates_says_most_only_when_the_interval_supports_it_and_names_a_concentrated_period():
     rows = [
         ("2019", "soviet", 20, 2.0, 1.2, 3.1, 5, "d1", "2019-05-01", "A speech", 5, 0.25),
@@ -176,7 +185,8 @@ SHARES = "period topic topic_words speaker_words"
                 ("2020", "war and ceasefire", 50, 200),
                 ("2020", "economy", 10, 200),
             ),
-            "War and ceasefire takes the largest share of Vladimir Putin's words: 20% overall, then economy (13%)",
+            "Paragraphs on war and ceasefire (mentioning one of its terms) hold 20% of Vladimir Putin's words, "
+            "the largest share of any topic, then economy (13%)",
         ),
         (  # a tie is said as a tie
             frame(
@@ -185,7 +195,7 @@ SHARES = "period topic topic_words speaker_words"
                 ("2019", "sanctions", 30, 100),
                 ("2019", "energy", 30, 100),
             ),
-            "Sanctions and energy tie for the largest share of Vladimir Putin's words: 30% each",
+            "Paragraphs on sanctions and energy tie for the largest share of Vladimir Putin's words: 30% each",
         ),
     ],
 )
@@ -197,7 +207,8 @@ def test_topic_shares_say_when_the_lead_is_not_clear():
     shares = frame(SHARES, ("2019", "war and ceasefire", 60, 300), ("2019", "economy", 55, 300))
     close = shares.assign(topic_paragraphs=[12, 11])
     assert findings.topic_shares(close, PUTIN) == (
-        "War and ceasefire takes the largest share of Vladimir Putin's words: 20% overall, then economy (18%), "
+        "Paragraphs on war and ceasefire (mentioning one of its terms) hold 20% of Vladimir Putin's words, "
+        "the largest share of any topic, then economy (18%), "
         "with no clear difference between them"
     )
     clear = shares.assign(topic_paragraphs=[120, 40])
@@ -211,7 +222,7 @@ def test_topic_shares_when_no_topic_occurs():
 
 def test_topic_shares_of_one_topic():
     shares = frame(SHARES, ("2019", "war and ceasefire", 5, 100))
-    assert findings.topic_shares(shares, PUTIN).startswith("War and ceasefire takes")
+    assert findings.topic_shares(shares, PUTIN).startswith("Paragraphs on war and ceasefire (mentioning")
 
 
 def test_topic_shares_names_a_peak_that_rests_on_one_statement():
@@ -232,7 +243,8 @@ def test_topic_shares_names_a_peak_that_rests_on_one_statement():
     )
     # war's 2020 peak (84 of 97 hits in one statement) is named; economy's 9 of 9 too (its own peak)
     assert findings.topic_shares(shares, PUTIN) == (
-        "War and ceasefire takes the largest share of Vladimir Putin's words: 20% overall, then economy (4%); "
+        "Paragraphs on war and ceasefire (mentioning one of its terms) hold 20% of Vladimir Putin's words, "
+        "the largest share of any topic, then economy (4%); "
         "war and ceasefire's 2020 peak: 84 of 97 hits in one statement: “75th Anniversary”, 2020-06-19; "
         "economy's 2020 peak: 9 of 9 hits in one statement: “Three”, 2020-01-01"
     )

@@ -2,7 +2,7 @@
 
 Each lexicon is a YAML file under ``config/lexicons/`` with a ``version`` and a list of entries
 (``families``, ``categories`` or ``topics``), each entry a ``name``, a ``description`` and
-``patterns``. A pattern is a phrase, optionally with wildcards:
+``patterns``, and optionally a ``label`` (how pages name it). A pattern is a phrase, optionally with wildcards:
 
 * ``*`` stands for exactly one word: ``I would like to * that``;
 * ``word*`` matches any word starting with ``word``: ``sanction*``.
@@ -39,6 +39,12 @@ class Term:
     patterns: tuple[str, ...]
     description: str = ""
     is_family: bool = False
+    label: str = ""  # how pages name it ("as I said" for ``as-i-said``); the name when empty
+
+    @property
+    def shown(self) -> str:
+        """What readers see: the lexicon's label, else the name (an ad-hoc phrase is its own label)."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,8 @@ class Lexicon:
             if not patterns:
                 raise LexiconError(f"{path.name}: {name!r} has no patterns")
             seen.add(name.lower())
-            entries.append(Term(name, patterns, str(item.get("description") or ""), True))
+            label = str(item.get("label") or "").strip()
+            entries.append(Term(name, patterns, str(item.get("description") or ""), True, label))
         return cls(path, int(data.get("version", 0)), tuple(entries))
 
     def get(self, name: str) -> Term | None:
@@ -95,12 +102,24 @@ class Lexicon:
 
 
 def describe(terms) -> pd.DataFrame:
-    """What each term counts (name, description, patterns): the table a report shows first."""
+    """What each term counts (name, label, description, patterns): the table a report shows first."""
     import pandas as pd
 
     return pd.DataFrame(
-        [{"name": t.name, "description": t.description, "patterns": "; ".join(t.patterns)} for t in terms]
+        [
+            {"name": t.name, "label": t.shown, "description": t.description, "patterns": "; ".join(t.patterns)}
+            for t in terms
+        ]
     )
+
+
+def labelled(table: pd.DataFrame, terms, column: str = "phrase") -> pd.DataFrame:
+    """``table`` with a ``label`` column after ``column``: each term's label (:attr:`Term.shown`), what pages
+    call it; the names stay the keys."""
+    shown = {t.name: t.shown for t in terms}
+    out = table.drop(columns=["label"], errors="ignore")
+    out.insert(out.columns.get_loc(column) + 1, "label", out[column].map(lambda n: shown.get(n, n)))
+    return out
 
 
 def load(path: Path | str | None = None, *, kind: str = "phrases") -> Lexicon:

@@ -16,9 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.publish.html import rate_text
+
 
 def _q(text: str) -> str:
     return f"“{text}”"
+
+
+def _by_label(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each phrase named by its ``label`` where it has one (how pages name a family)."""
+    if "label" not in table.columns:
+        return table
+    return table.assign(phrase=table["label"].where(table["label"].notna(), table["phrase"]))
 
 
 def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
@@ -27,6 +36,7 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     carries most of that period's uses when one does."""
     from analysis.measures.coverage import enough as measured
 
+    counts = _by_label(counts)
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     if totals.sum() == 0:
         return f"None of the {len(totals)} phrases occurs in {speaker}'s words here"
@@ -151,15 +161,14 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
     first = top.index[0]
     tied = [t for t, w in zip(top.index, top["topic_words"], strict=True) if w == top["topic_words"].iloc[0]]
     if len(tied) > 1 and (overall.loc[tied, "speaker_words"] == overall["speaker_words"].iloc[0]).all():
-        names = _and(tied)
         sentence = (
-            f"{names[:1].upper() + names[1:]} tie for the largest share of {speaker}'s words: "
+            f"Paragraphs on {_and(tied)} tie for the largest share of {speaker}'s words: "
             f"{top['share'].iloc[0]:.0%} each"
         )
         return sentence + _concentrated_peaks(shares)
-    sentence = (
-        f"{first[:1].upper() + first[1:]} takes the largest share of {speaker}'s words: "
-        f"{top['share'].iloc[0]:.0%} overall"
+    sentence = (  # a share of his words: the words of the paragraphs that mention one of the topic's terms
+        f"Paragraphs on {first} (mentioning one of its terms) hold {top['share'].iloc[0]:.0%} of {speaker}'s "
+        "words, the largest share of any topic"
     )
     if len(top) > 1:
         second = top.index[1]
@@ -169,6 +178,11 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
             if not counts_apart(int(paras[first]), int(paras[second])):  # paragraphs: as independent
                 sentence += ", with no clear difference between them"
     return sentence + _concentrated_peaks(shares)
+
+
+def _possessive(name: str) -> str:
+    """ "energy's", "United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
@@ -184,8 +198,8 @@ def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
         .drop_duplicates("topic")
     )
     notes = [
-        f"{row.topic}'s {row.period} peak: {int(row.top_statement_uses)} of {int(row.topic_hits)} hits in one "
-        f"statement: {_q(str(row.top_statement_title))}, {row.top_statement_date}"
+        f"{_possessive(row.topic)} {row.period} peak: {int(row.top_statement_uses)} of {int(row.topic_hits)} hits "
+        f"in one statement: {_q(str(row.top_statement_title))}, {row.top_statement_date}"
         for row in peaks.itertuples(index=False)
         if row.top_statement_share > 0.5 and row.topic_hits >= 2 and row.documents >= 2
     ]
@@ -212,11 +226,13 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     words = counts.drop_duplicates("period")["speaker_words"].sum()
     if totals.sum() == 0 or words == 0:
         return f"No rhetoric marker occurs in {speaker}'s words here"
+    named = dict(zip(counts["phrase"], counts["label"], strict=True)) if "label" in counts.columns else {}
     frequent = totals.idxmax()
     rate = f"{int(totals[frequent])} hits, {totals[frequent] / words * 10_000:.1f} per 10,000 words"
     if baseline is None or baseline.empty or int(baseline["words"].iloc[0]) == 0:
-        return f"{frequent[:1].upper() + frequent[1:]} markers are the most frequent in {speaker}'s words: {rate}"
-    most = f"{frequent} is the most frequent ({rate})"
+        shown = named.get(frequent, frequent)
+        return f"{shown[:1].upper() + shown[1:]} markers are the most frequent in {speaker}'s words: {rate}"
+    most = f"{named.get(frequent, frequent)} is the most frequent ({rate})"
     ratios = against_baseline(counts, baseline)
     # the category most clearly more frequent: the highest lower bound, not the largest ratio (a
     # handful of hits against none elsewhere makes a large ratio and proves little)
@@ -226,18 +242,14 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     cat = max(clear)[2]
     a, b = int(totals[cat]), int(baseline.set_index("category").loc[cat, "hits"])
     ref_words = int(baseline["words"].iloc[0])
-    mine = f"{a:,} hits in {int(words):,} words, {_rate(a / words * 10_000)} per 10,000"
-    head = f"{cat[:1].upper() + cat[1:]} markers are"
+    mine = f"{a:,} hits in {int(words):,} words, {rate_text(a / words * 10_000)} per 10,000"
+    shown = named.get(cat, cat)
+    head = f"{shown[:1].upper() + shown[1:]} markers are"
     if not b:
         return f"{head} clearly more frequent in {speaker}'s words than in other speakers' ({mine}; none in theirs)"
-    theirs = f"{b:,} in {ref_words:,}, {_rate(b / ref_words * 10_000)} per 10,000"  # the ratio is of these rates
+    theirs = f"{b:,} in {ref_words:,}, {rate_text(b / ref_words * 10_000)} per 10,000"  # the ratio is of these rates
     ratio = (a / words) / (b / ref_words)
     return f"{head} {ratio:.1f} times as frequent in {speaker}'s words as in other speakers' ({mine}; others {theirs})"
-
-
-def _rate(value: float) -> str:
-    """A rate per 10,000 words with the decimals it needs (0.03, not 0.0)."""
-    return f"{value:.1f}" if value >= 0.95 or value == 0 else f"{value:.2f}"
 
 
 def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str:
@@ -285,6 +297,7 @@ def leaders(totals: pd.DataFrame) -> str:
     """Which side says each phrase clearly more often (the rate ratio's 95% interval clear of 1), with
     both rates and counts; "no clear difference" otherwise; a side with few words, and a rate resting
     mostly on one statement, said so."""
+    totals = _by_label(totals)
     sides = list(dict.fromkeys(totals["side"]))
     plural = dict(zip(totals["side"], totals["members"] > 1, strict=True))
     whose = {s: (f"the {s}'" if plural[s] and s.endswith("s") else f"{s}'s") for s in sides}
@@ -331,6 +344,7 @@ def leaders(totals: pd.DataFrame) -> str:
 
 def leaders_title(totals: pd.DataFrame) -> str:
     """The chart's title: the phrase with the largest clear ratio, and how many others differ."""
+    totals = _by_label(totals)
     clear = totals[totals["clearly"] == "more"].sort_values("ratio_to_others", ascending=False, kind="stable")
     if clear.empty:
         return "No phrase is clearly more frequent for one side than for the others"

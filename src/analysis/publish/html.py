@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pandas as pd
@@ -105,6 +106,80 @@ def table(
     if len(df) > max_rows:
         out += f"<p>{len(df) - max_rows} more rows in the CSV.</p>"
     return HTML(out)
+
+
+def grid(
+    counts: pd.DataFrame,
+    *,
+    csv: str,
+    rows: tuple[str, ...] = ("label",),
+    caption: str,
+    anchor: str,
+    rate: str = "per_10k",
+    rate_name: str = "per 10,000 of his words",
+) -> HTML:
+    """A compact table of ``counts`` (one row per ``rows`` key, one column per period): each cell the uses,
+    linked to their quotes, and under it the rate where the period has enough of the speaker's words for
+    one (:func:`analysis.measures.coverage.enough`); the speaker's words per period in the header when
+    the rows are one speaker's; a link to the CSV with every column. Written from ``templates/grid.html``
+    (autoescaped)."""
+    from analysis.measures.coverage import floor
+
+    periods = sorted(dict.fromkeys(counts["period"].astype(str)))
+    least = floor(periods)
+    one_speaker = "speaker" not in counts.columns or counts["speaker"].nunique() <= 1
+    words = counts.drop_duplicates("period").set_index(counts.drop_duplicates("period")["period"].astype(str))
+    out_rows = []
+    for key, mine in counts.groupby(list(rows), sort=False):
+        by_period = mine.set_index(mine["period"].astype(str))
+        cells = []
+        for p in periods:
+            if p not in by_period.index:
+                cells.append({"count": "", "href": None, "rate": ""})
+                continue
+            r = by_period.loc[p]
+            n = int(r["count"])
+            href = r.get("evidence") if n else None
+            shown = r[rate] if int(r["speaker_words"]) >= least and rate in r else None
+            cells.append(
+                {
+                    "count": f"{n:,}",
+                    "href": href if isinstance(href, str) and href else None,
+                    "rate": "" if shown is None or shown != shown else rate_text(float(shown)),
+                }
+            )
+        label = " · ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+        out_rows.append({"label": label, "cells": cells})
+    note = (
+        f"Each cell: uses (linked to their quotes) and, under it, {rate_name}; no rate where the period has "
+        f"fewer than {least:,} of the speaker's words."
+    )
+    return HTML(
+        _template("grid.html").render(
+            caption=caption,
+            anchor=anchor,
+            corner=" · ".join(rows).replace("label", "phrase"),
+            columns=[p if len(p) <= 12 else p[:10] for p in periods],
+            words=[f"{int(words.loc[p, 'speaker_words']):,}" for p in periods] if one_speaker else [],
+            words_label="his words",
+            rows=out_rows,
+            note=note,
+            csv=csv,
+        )
+    )
+
+
+def rate_text(value: float) -> str:
+    """A rate with the decimals it needs (0.03, not 0.0; 6.5, not 6.47)."""
+    return f"{value:.1f}" if value >= 0.95 or value == 0 else f"{value:.2f}"
+
+
+def _template(name: str):
+    """A template of ``publish/templates`` with autoescaping on."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    folder = Path(__file__).with_name("templates")
+    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"])).get_template(name)
 
 
 def _cell(value) -> str:

@@ -31,6 +31,7 @@ def overlay_chart(counts: pd.DataFrame, *, title: str, source: str, min_words: i
     breaks there); a gap in the periods is a gap in the line. Each panel has its own scale (the
     phrases' rates differ by orders of magnitude); the comparison is within a panel."""
     phrases = list(dict.fromkeys(counts["phrase"]))
+    named = dict(zip(counts["phrase"], counts["label"], strict=True)) if "label" in counts.columns else {}
     speakers = list(dict.fromkeys(counts["speaker"]))
     periods = sorted(dict.fromkeys(counts["period"]))
     positions, _, is_time = time_positions(periods)
@@ -66,7 +67,7 @@ def overlay_chart(counts: pd.DataFrame, *, title: str, source: str, min_words: i
             marks = list(_points(d, where, min_words))
             dots = ax.scatter([m[0] for m in marks], [m[1] for m in marks], s=9, color=colours[speaker], zorder=3)
             dots.set_urls([getattr(r, "evidence", None) or None for _, _, r in marks])
-        ax.set_title(f"“{phrase}”", fontsize=fs(10), loc="left")
+        ax.set_title(f"“{named.get(phrase, phrase)}”", fontsize=fs(10), loc="left")
         ax.set_ylabel("per 10,000 words", fontsize=fs(8))
         ax.set_ylim(bottom=0)
         ax.margins(y=0.2)

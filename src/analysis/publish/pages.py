@@ -36,6 +36,9 @@ td{overflow-wrap:normal;word-break:normal;hyphens:manual}
 td a{display:inline-block;min-width:1.5rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 mark{background:#ffe08a}
+table.grid td,table.grid thead th{white-space:nowrap}
+table.grid tbody th{min-width:7rem;max-width:14rem}
+table.grid .rate,table.grid tr.words{color:var(--muted);font-size:.8rem}
 code{font-size:.9em;overflow-wrap:break-word}
 details{margin:.5rem 0}
 svg{display:block;width:100%;height:auto}

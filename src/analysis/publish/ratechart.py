@@ -33,6 +33,7 @@ def phrase_rate_chart(
 
     value, low, high, ylabel = DENOMINATORS[per]
     phrases = list(dict.fromkeys(counts["phrase"]))
+    named = dict(zip(counts["phrase"], counts["label"], strict=True)) if "label" in counts.columns else {}
     periods = list(dict.fromkeys(counts["period"]))
     positions, width, is_time = time_positions(periods)
     labels = [str(p) for p in periods]
@@ -95,7 +96,7 @@ def phrase_rate_chart(
                     fontsize=fs(7),
                     color="#333333",
                 )
-        ax.set_title(f"“{phrase}”", fontsize=fs(10), loc="left")
+        ax.set_title(f"“{named.get(phrase, phrase)}”", fontsize=fs(10), loc="left")
         ax.set_ylabel(ylabel if len(ylabel) < 18 else ylabel.split(" of ")[0], fontsize=fs(8))
         ax.margins(y=0.25)
     time_axis(axes[-1, 0], positions, labels, is_time)

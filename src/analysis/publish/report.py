@@ -104,6 +104,14 @@ class Report:
         anchor = slug if slug not in used else f"{slug}-{n}"
         return HTML(saved.html(self.name, anchor=anchor))
 
+    def data_link(self, data: pd.DataFrame, slug: str) -> str:
+        """The link to the CSV of the chart ``slug`` (``figN_<slug>.csv``), or, without such a chart, to
+        ``data`` written as ``<slug>.csv``: where a compact table sends readers for every column."""
+        for c in self.charts:
+            if c["csv"].removesuffix(".csv").split("_", 1)[-1] == slug:
+                return f"{self.name}/{c['csv']}"
+        return self.table_file(data, f"{slug}.csv")
+
     def table_file(self, data: pd.DataFrame, filename: str) -> str:
         """Write a CSV table under the report folder; return its link (relative to the report)."""
         path = self.asset_dir / filename

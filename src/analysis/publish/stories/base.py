@@ -56,6 +56,7 @@ class Story:
         """``select=False``: the story selects its own words (several speakers) and sets ``speaker``,
         ``turns`` and ``src`` itself, then calls ``rep.measured``."""
         self.params = params
+        self.names: dict[str, str] = {}  # term name → the label pages show (set by stories with a lexicon)
         self.title = params.report_title
         self.corpus, self.rep = rp.start(
             params.report_name, params.report_title, processed_dir=params.processed_dir, reports_dir=params.reports_dir
@@ -143,7 +144,10 @@ class Story:
             ev = ev.assign(period=period_of(ev["date"], ev["doc_id"], period or self.selection.period))
         if "speaker" in keys and "speaker" not in ev.columns:
             ev = ev.assign(speaker=self.speaker)
-        links = self.rep.book.add(ev, list(keys), back=back, label=lambda k: _label(dict(zip(keys, k, strict=True))))
+        names = self.names
+        links = self.rep.book.add(
+            ev, list(keys), back=back, label=lambda k: _label(dict(zip(keys, k, strict=True)), names)
+        )
         return table.assign(evidence=self.rep.book.link_column(table, links, list(keys), count))
 
     def evidence_block(self, ev: pd.DataFrame, *, filename: str = "evidence.csv") -> HTML:
@@ -182,11 +186,12 @@ class Story:
             show(chart)
 
 
-def _label(key: dict) -> str:
-    """ "2016 · “our-partners” (our Western partners) · Vladimir Putin": a group of quotes' name on its page."""
+def _label(key: dict, names: dict[str, str] | None = None) -> str:
+    """ "2016 · “our partners” (our Western partners) · Vladimir Putin": a group of quotes' name on its page
+    (a term by its label in ``names``)."""
     parts = [str(key[k]) for k in ("period", "section") if key.get(k) not in (None, "")]
     if key.get("phrase") not in (None, ""):
         form = f" ({key['form']})" if key.get("form") not in (None, "", key.get("phrase")) else ""
-        parts.append(f"“{key['phrase']}”{form}")
+        parts.append(f"“{(names or {}).get(key['phrase'], key['phrase'])}”{form}")
     parts += [str(key[k]) for k in ("speaker", "side") if key.get(k) not in (None, "")]
     return " · ".join(parts)

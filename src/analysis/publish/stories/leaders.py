@@ -12,7 +12,7 @@ from analysis.measures.count import PhraseParams, evidence, period_of
 from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import source_line
-from analysis.publish.html import HTML, paragraph, plural, show, table
+from analysis.publish.html import HTML, grid, paragraph, plural, show, table
 from analysis.publish.overlay import overlay_chart, speaker_colours
 from analysis.publish.stories.base import ReportParams, Story
 from analysis.selection import PeriodParams, Scope
@@ -81,10 +81,13 @@ class LeadersStory(Story):
             ],
             ignore_index=True,
         )
+        self.terms = lexicon.resolve_terms(phrases, self.lex)
+        self.names = {t.name: t.shown for t in self.terms}
         counts = leaders.counts_by_speaker(self.corpus, self.sides, phrases, lexicon=self.lex)
-        self.counts = self.linked(counts, self.ev, back="#rates_by_speaker")
+        self.counts = self.linked(lexicon.labelled(counts, self.terms), self.ev, back="#rates_by_speaker")
         self.common = leaders.common_periods(self.counts, min_words=min_words)
-        self.totals = leaders.totals(self.counts.drop(columns=["evidence"]), periods=self.common)
+        totals = leaders.totals(self.counts.drop(columns=["evidence", "label"]), periods=self.common)
+        self.totals = lexicon.labelled(totals, self.terms)
         in_common = self.ev[period_of(self.ev["date"], self.ev["doc_id"], period).isin(self.common)]
         self.totals_linked = self.linked(
             self.totals, in_common.assign(period="totals"), back="#totals", keys=("side", "phrase")
@@ -156,7 +159,7 @@ class LeadersStory(Story):
         shown = pd.DataFrame(
             {
                 "side": t["side"],
-                "phrase": t["phrase"],
+                "phrase": t["label"],
                 "uses": t["count"],
                 "words": t["side_words"].map("{:,}".format),
                 "per 10k (95%)": ci(["per_10k", "per_10k_low", "per_10k_high"]),
@@ -177,16 +180,22 @@ class LeadersStory(Story):
             title=f"Uses per 10,000 words per {self.selection.period}, one line per speaker",
             alt="Small multiples, one per phrase, of uses per 10,000 words per period, one line per speaker: "
             + "; ".join(
-                f"“{p}”: "
+                f"“{self.names.get(p, p)}”: "
                 + ", ".join(f"{s} {int(n)}" for s, n in g.groupby("speaker", sort=False)["count"].sum().items())
                 for p, g in self.counts.groupby("phrase", sort=False)
             ),
         )
 
     def counts_table(self) -> HTML:
-        shown = self.counts[self.counts["count"] > 0]
-        cols = ["side", "speaker", "period", "phrase", "count", "speaker_words", "per_10k", "documents", "evidence"]
-        return table(shown[cols], links={"count": "evidence"})
+        """Each speaker's uses of each phrase per period (every column in the chart's CSV)."""
+        return grid(
+            self.counts,
+            rows=("speaker", "label"),
+            csv=self.rep.data_link(self.counts, "rates_by_speaker"),
+            caption=f"Uses per {self.selection.period}, speaker by speaker",
+            anchor="counts_table",
+            rate_name="per 10,000 of that speaker's words",
+        )
 
     def evidence(self) -> None:
         """Every use counted, by side; the counts above are computed from these very rows."""

@@ -10,7 +10,7 @@ from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, ev
 from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
-from analysis.publish.html import HTML, escape, plural, show, table
+from analysis.publish.html import HTML, escape, grid, plural, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
 NOTEBOOK = "01-track-phrases.ipynb"
@@ -44,7 +44,8 @@ class PhrasesStory(Story):
         counts = smooth(
             count_phrases(self.corpus, selection, phrases, lexicon=self.lex), smooth_periods, DENOMINATORS[per][0]
         )
-        self.counts = self.linked(counts, self.ev, back="#phrase_rates")
+        self.names = {t.name: t.shown for t in self.terms}
+        self.counts = self.linked(lexicon.labelled(counts, self.terms), self.ev, back="#phrase_rates")
         self.totals = self.counts.groupby("phrase", sort=False)["count"].sum()
 
     def opening(self) -> HTML:
@@ -65,7 +66,8 @@ class PhrasesStory(Story):
         totals = self.totals.reset_index().assign(speaker=self.speaker, period="all periods")
         totals = self.linked(totals, self.ev.assign(period="all periods"), back="#phrase_rates")
         parts = [
-            f"“{escape(p)}”: " + (f'<a href="{escape(u, quote=True)}">{int(n)}</a>' if u else f"{int(n)}")
+            f"“{escape(self.names.get(p, p))}”: "
+            + (f'<a href="{escape(u, quote=True)}">{int(n)}</a>' if u else f"{int(n)}")
             for p, n, u in totals[["phrase", "count", "evidence"]].itertuples(index=False)
         ]
         return HTML(f"<p>Totals over the selection: {'; '.join(parts)}.</p>")
@@ -85,11 +87,17 @@ class PhrasesStory(Story):
             "phrase_rates",
             title=f"Phrases per {self.selection.period}: {label}",
             alt=f"Small multiples of {label} per {self.selection.period}: "
-            + "; ".join(f"“{p}” {int(n)} uses in total" for p, n in self.totals.items()),
+            + "; ".join(f"“{self.names.get(p, p)}” {int(n)} uses in total" for p, n in self.totals.items()),
         )
 
     def rates_table(self) -> HTML:
-        return table(self.counts, links={"count": "evidence"})
+        """The counts and rates behind the chart, phrase by period (every column in the chart's CSV)."""
+        return grid(
+            self.counts,
+            csv=self.rep.data_link(self.counts, "phrase_rates"),
+            caption=f"Uses per {self.selection.period}",
+            anchor="rates_table",
+        )
 
     def forms(self) -> None:
         """Uses by surface form (shown only when the parameters ask for a breakdown)."""

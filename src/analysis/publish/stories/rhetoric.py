@@ -15,7 +15,7 @@ from analysis.measures.rhetoric import RhetoricParams
 from analysis.params import like, param
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
-from analysis.publish.html import HTML, show, table
+from analysis.publish.html import HTML, grid, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
 NOTEBOOK = "04-mark-rhetoric.ipynb"
@@ -47,9 +47,10 @@ class RhetoricStory(Story):
         selection = self.selection
         per, min_statement_words = params.per, params.min_statement_words
         self.lex, self.cats, self.per, self.min_statement_words = lex, cats, per, min_statement_words
-        self.counts = self.linked(
-            count_phrases(self.corpus, selection, cats, lexicon=lex), self.hits, back="#rhetoric_rates"
-        )
+        self.terms = [t for t in lex.entries if t.name in cats]
+        self.names = {t.name: t.shown for t in self.terms}
+        counts = lexicon.labelled(count_phrases(self.corpus, selection, cats, lexicon=lex), self.terms)
+        self.counts = self.linked(counts, self.hits, back="#rhetoric_rates")
         others = reference_scope(self.corpus, selection)  # everyone else's own words in the source: the baseline
         self.baseline = rhetoric.baseline(self.corpus, others, lex, cats)
 
@@ -67,7 +68,7 @@ class RhetoricStory(Story):
 
     def markers_table(self) -> HTML:
         """The patterns of each category counted."""
-        return table(lexicon.describe([t for t in self.lex.entries if t.name in self.cats]), caption=self.lex.label())
+        return table(lexicon.describe(self.terms), caption=self.lex.label())
 
     def rates_chart(self) -> HTML:
         """Small multiples of each category's rate per period."""
@@ -81,17 +82,22 @@ class RhetoricStory(Story):
             "rhetoric_rates",
             title=f"Rhetoric markers per {period}",
             alt=f"Small multiples of rhetoric-marker {DENOMINATORS[self.per][3]} per {period}: "
-            + "; ".join(f"{c} {int(n)} hits" for c, n in totals.items()),
+            + "; ".join(f"{self.names.get(c, c)} {int(n)} hits" for c, n in totals.items()),
         )
 
     def rates_table(self) -> HTML:
-        """The counts and rates behind the chart."""
-        return table(self.counts, links={"count": "evidence"})
+        """The counts and rates behind the chart, category by period (every column in the chart's CSV)."""
+        return grid(
+            self.counts,
+            csv=self.rep.data_link(self.counts, "rhetoric_rates"),
+            caption=f"Hits per {self.selection.period}",
+            anchor="rates_table",
+        )
 
     def per_statement(self) -> HTML:
         """The three statements with the highest rate per category (all of them in a CSV)."""
         per_doc = count_phrases(self.corpus, self.selection.with_(period="document"), self.cats, lexicon=self.lex)
-        per_doc = per_doc[per_doc["speaker_words"] >= self.min_statement_words]
+        per_doc = lexicon.labelled(per_doc[per_doc["speaker_words"] >= self.min_statement_words], self.terms)
         per_doc = self.linked(per_doc, self.hits, back="#per_statement", period="document")
         self.rep.table_file(per_doc, "rhetoric_per_statement.csv")
         top_docs = (
@@ -99,7 +105,7 @@ class RhetoricStory(Story):
             .groupby("phrase")
             .head(3)
         )
-        cols = ["phrase", "period", "count", "speaker_words", "per_10k", "low_count", "evidence"]
+        cols = ["label", "period", "count", "speaker_words", "per_10k", "low_count", "evidence"]
         return HTML('<div id="per_statement"></div>' + str(table(top_docs[cols], links={"count": "evidence"})))
 
     @cached_property

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from analysis.measures import lexicon
 from analysis.measures import topics as tp
+from analysis.measures.changes import MIN_STATEMENTS, changes_of
 from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, evidence, smooth
+from analysis.measures.coverage import MIN_PERIOD_WORDS
 from analysis.params import like, param
+from analysis.publish import changes as shown_changes
 from analysis.publish import findings
 from analysis.publish.charts import phrase_rate_chart
-from analysis.publish.html import HTML, escape, grid, plural, show, table
+from analysis.publish.html import HTML, escape, grid, paragraph, plural, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
 NOTEBOOK = "01-track-phrases.ipynb"
@@ -97,6 +100,32 @@ class PhrasesStory(Story):
             csv=self.rep.data_link(self.counts, "phrase_rates"),
             caption=f"Uses per {self.selection.period}",
             anchor="rates_table",
+        )
+
+    def changes(self) -> None:
+        """When each phrase's rate changed over his statements (:mod:`analysis.measures.changes`), with
+        first and last use read against what the corpus holds: a sentence and a table (shown), ``changes.csv``."""
+        statements = int(self.turns["doc_id"].nunique())
+        least = 2 * MIN_STATEMENTS
+        if statements < least:
+            show(paragraph(f"{plural(statements, 'statement')}: too few to look for a change (it takes {least})."))
+            return
+        found = lexicon.labelled(changes_of(self.corpus, self.selection, self.phrases, lexicon=self.lex), self.terms)
+        self.rep.table_file(found, "changes.csv")
+        runs = found.assign(
+            **{
+                "per 10k (95%)": [
+                    f"{v:.2f} ({lo:.2f}–{hi:.2f})" if words >= MIN_PERIOD_WORDS else "too few words"
+                    for v, lo, hi, words in found[["per_10k", "per_10k_low", "per_10k_high", "words"]].itertuples(
+                        index=False
+                    )
+                ]
+            }
+        )
+        cols = ["label", "start", "end", "statements", "count", "per 10k (95%)", "change_p"]
+        show(
+            paragraph(shown_changes.sentence(found, self.speaker) + "."),
+            table(runs[cols].rename(columns={"label": "phrase", "change_p": "p of the change"})),
         )
 
     def forms(self) -> None:

@@ -8,7 +8,9 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis.measures.keyness import compare, keyness, term_counts
+from analysis.measures.keyness import compare, keyness
+from analysis.measures.terms import term_counts
+from analysis.publish.keyness import sentence as keyness_sentence
 from analysis.selection import Selection
 
 
@@ -132,3 +134,93 @@ def test_a_group_can_be_side_b(default_corpus):
     assert (la, lb) == ("Vladimir Putin", "US presidents")
     assert result["tokens_b"] > 0 and len(result["b"]) == 5
     assert result["tokens_b"] == int(trump.turns["n_words"].sum())  # Trump is the only president then
+
+
+def _spread(counts: Counter, statements: int) -> dict:
+    """Each term spread evenly over ``statements`` statements: (statements, top share, bunching 1)."""
+    return dict.fromkeys(counts, (statements, 1 / statements, 1.0))
+
+
+def test_a_word_most_of_whose_uses_are_a_formula_is_set_aside():
+    """ "like" from "would like to" (a formula of stop-phrases.yaml) says nothing of style."""
+    a, b = Counter({"like": 60, "peace": 60}), Counter({"like": 300, "peace": 300})
+    table = keyness(
+        a, 100_000, b, 100_000, docs_a=_spread(a, 20), docs_b=_spread(b, 40), formulas_b=Counter({"like": 250})
+    ).set_index("term")
+    assert table.loc["like", "in_formulas"] == round(250 / 300, 3) and not table.loc["like", "passes"]
+    assert table.loc["peace", "in_formulas"] == 0 and table.loc["peace", "passes"]  # the same counts, no formula
+
+
+def test_a_term_one_side_never_uses_is_a_new_subject_and_an_interval_across_0_never_passes():
+    a, b = Counter({"coronavirus": 0, "peace": 60, "rare": 3}), Counter({"coronavirus": 200, "peace": 300, "rare": 8})
+    table = keyness(a, 100_000, b, 100_000, docs_a=_spread(a, 20), docs_b=_spread(b, 40)).set_index("term")
+    corona = table.loc["coronavirus"]
+    assert corona["new_subject"] and not corona["passes"]  # named apart: a subject, not style
+    assert not table.loc["peace", "new_subject"] and table.loc["peace", "passes"]
+    crossing = table[(table["log_ratio_low"] < 0) & (table["log_ratio_high"] > 0)]
+    assert not crossing["passes"].any()
+
+
+def test_the_finding_names_new_subjects_apart_from_style():
+    b = pd.DataFrame({"term": ["syria", "coronavirus"], "passes": [True, False], "new_subject": [False, True]})
+    a = pd.DataFrame({"term": ["corruption"], "passes": [True], "new_subject": [False]})
+    said = keyness_sentence(a, b, "before 2014-03-01", "from 2014-03-01")
+    assert said == (
+        "From 2014-03-01, he says “syria” far more often; before 2014-03-01, “corruption”; "
+        "new subjects, not a change of style: only from 2014-03-01, “coronavirus”"
+    )
+    # two speakers: a word only one of them uses may be a spelling ("defence"), so it is not called a subject
+    said = keyness_sentence(a, b, "Vladimir Putin", "Donald Trump")
+    assert said == (
+        "Donald Trump says “syria” far more often; Vladimir Putin, “corruption”; words only one of them uses "
+        "(subjects or spellings, not style): only in Donald Trump's words, “coronavirus”"
+    )
+
+
+def test_a_term_of_one_year_on_a_side_of_several_does_not_pass():
+    """Dispersion over time: as many uses and statements, but all in one calendar year of a side that
+    has words in three, is that year's story; where the side has words in one year only, no such rule."""
+    a, b = Counter({"summit": 10, "peace": 10}), Counter({"summit": 120, "peace": 120})
+    spread_b = {"summit": (30, 0.04, 1.0, 1), "peace": (30, 0.04, 1.0, 3)}
+    table = keyness(a, 100_000, b, 100_000, docs_a=_spread(a, 8), docs_b=spread_b, years_a=3, years_b=3)
+    table = table.set_index("term")
+    assert table.loc["summit", "years"] == 1 and not table.loc["summit", "passes"]
+    assert table.loc["peace", "years"] == 3 and table.loc["peace", "passes"]
+    one_year = keyness(a, 100_000, b, 100_000, docs_a=_spread(a, 8), docs_b=spread_b, years_a=1, years_b=1)
+    assert one_year.set_index("term").loc["summit", "passes"]
+
+
+def test_years_and_formulas_are_counted_from_the_paragraphs():
+    """The table path counts a term's years from the statements' dates, and its uses inside formulas
+    with the phrase matcher: overlapping formulas ("would like to ask" holds "would like to") count once."""
+    rows = []
+    for year in (2015, 2016, 2017):
+        for i in range(6):
+            doc = f"{year}-{i}"
+            rows.append((doc, f"{year}-03-0{i + 1}", "I would like to ask about peace. We like peace and peace."))
+    side_b = pd.DataFrame(rows, columns=["doc_id", "date", "text"])
+    side_a = pd.DataFrame(
+        [(f"a{i}", f"2012-0{i + 1}-01", "We discussed the budget and the budget again.") for i in range(6)],
+        columns=["doc_id", "date", "text"],
+    )
+    result = compare(side_a, side_b, min_freq=3)
+    b = result["b"].set_index("term")
+    assert b.loc["peace", "years"] == 3 and b.loc["peace", "statements"] == 18
+    assert b.loc["like", "in_formulas"] == 0.5  # 18 of its 36 uses are in "would like to ask", counted once
+    assert not b.loc["like", "passes"]
+    two = compare(side_a, side_b, ngram=2, min_freq=3)["b"].set_index("term")
+    assert two.loc["would like", "in_formulas"] == 1.0 and not two.loc["would like", "passes"]
+
+
+def test_the_default_corpus_split_is_not_led_by_would_like(default_corpus):
+    """The issue's example: from 2014-03-01 "like" led (2,236 of its 3,039 uses "would like"); "coronavirus"
+    led with a log-ratio interval across 0."""
+    from analysis.measures.keyness import KeynessParams, compare_scopes
+
+    params = KeynessParams.of({"split": "2014-03-01", "source": "en.kremlin.ru"})
+    a, b, _, _ = params.scopes(default_corpus, params.selection())
+    side_b = compare_scopes(default_corpus.index, a, b, top=30)["b"].set_index("term")
+    assert side_b.loc["like", "in_formulas"] >= 0.5 and not side_b.loc["like", "passes"]
+    assert side_b.loc["coronavirus", "new_subject"] and not side_b.loc["coronavirus", "passes"]
+    passing = side_b[side_b["passes"]]
+    assert len(passing) and ((passing["log_ratio_high"] < 0) & (passing["freq_a"] > 0)).all()

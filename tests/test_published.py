@@ -428,3 +428,20 @@ def test_hostile_statement_runs_no_script_in_chromium(browser, hostile_report):
         r = check_page(browser, path, width=375, shot=SHOTS / f"hostile-{path.stem}.png")
         assert not [p for p in r["problems"] if p.startswith("dialog")], r["problems"]
         assert all(not img["src"].startswith("x") for img in r["images"])
+
+
+def test_keyness_numbers_are_the_numbers_of_their_quotes(published):
+    """A term's count on its side (plotted, in the table) is the number of quotes it links to: "syria
+    (1/346)" once opened 375 quotes, the tokenizer and the phrase matcher disagreeing on "Syria's"."""
+    checked = 0
+    for spec in load_specs():
+        for csv in sorted((published / spec.name).glob("fig*_keyness.csv")):
+            rows = findings.read_table(csv)
+            own = rows["freq_a"].where(rows["side"] == "A", rows["freq_b"])
+            assert (own == rows["count"]).all(), (spec.name, rows.loc[own != rows["count"], "term"].tolist())
+            for link, count in zip(rows["evidence"], rows["count"], strict=True):
+                page, anchor = link.split("/", 1)[1].split("#")
+                group = (published / spec.name / page).read_text(encoding="utf-8")
+                assert f'id="{anchor}" data-count="{count}"' in group, (spec.name, link)
+            checked += len(rows)
+    assert checked, "no keyness chart published: nothing checked"

@@ -552,3 +552,18 @@ def test_phone_drawing_has_no_text_under_11_css_px_at_375(kind, tmp_path):
     assert min(sizes) * shown / view >= 11, (kind, min(sizes), natural)
     wide = saved.wide_svg  # the desktop drawing keeps its own, smaller text
     assert float(re.search(r"max-width:([\d.]+)px", wide).group(1)) > natural
+
+
+def test_a_caption_says_points_link_to_quotes_only_when_they_do(tmp_path):
+    """The coverage strip links nothing: its caption must not promise links to quotes."""
+    plain = save_chart(small_chart, DATA, tmp_path / "fig1", alt="a", title="t", report="r")
+    assert "link to their quotes" not in plain.html("r", "fig1")
+
+    def linked():
+        fig = small_chart()
+        for bar in fig.axes[0].patches:
+            bar.set_url("r/evidence.html#g1")
+        return fig
+
+    saved = save_chart(linked, DATA, tmp_path / "fig2", alt="a", title="t", report="r")
+    assert "Points with uses link to their quotes." in saved.html("r", "fig2")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.publish import findings
+from analysis.publish.keyness import sentence as keyness_sentence
 
 PUTIN = "Vladimir Putin"
 
@@ -326,16 +327,17 @@ def terms(*names) -> pd.DataFrame:
             terms(),
             terms(),
             "No term passes the threshold (p < 0.05 after correcting for every term tested, in at "
-            "least 3 statements, at most half its uses in one): no clear difference between the two sides",
+            "least 3 statements and 2 years, at most half its uses in one statement or in a formula): no "
+            "clear difference between the two sides",
         ),
     ],
 )
 def test_keyness(a, b, sentence):
-    assert findings.keyness(a, b, "before 2014-03-01", "from 2014-03-01") == sentence
+    assert keyness_sentence(a, b, "before 2014-03-01", "from 2014-03-01") == sentence
 
 
 def test_keyness_with_terms_on_side_a_only():
-    sentence = findings.keyness(terms("partners"), terms(), "before 2014-03-01", "from 2014-03-01")
+    sentence = keyness_sentence(terms("partners"), terms(), "before 2014-03-01", "from 2014-03-01")
     assert sentence[0].isupper() and "says" in sentence
 
 

@@ -119,14 +119,20 @@ def publisher_scope(corpus: Corpus) -> Scope:
     return Scope.of(None, roles=PUBLISHER_ROLES)
 
 
-def stop_phrases(path: Path | None = None) -> tuple[int, list[frozenset[str]]]:
-    """The versioned stop-phrase list, as the content-word sets that are left out."""
+def stop_phrase_list(path: Path | None = None) -> tuple[int, list[str]]:
+    """The versioned stop-phrase list: formulas of politeness and procedure (its version, the phrases)."""
     path = Path(path or STOP_PHRASES_FILE)
     data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path)) or {}
     phrases = data.get("phrases") or []
     if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
         raise ValueError(f"{path}: 'phrases' must be a list of phrases")
-    return int(data.get("version", 0)), [_content(tuple(p.lower().split())) for p in phrases]
+    return int(data.get("version", 0)), [p.strip() for p in phrases]
+
+
+def stop_phrases(path: Path | None = None) -> tuple[int, list[frozenset[str]]]:
+    """The versioned stop-phrase list, as the content-word sets that are left out."""
+    version, phrases = stop_phrase_list(path)
+    return version, [_content(tuple(p.lower().split())) for p in phrases]
 
 
 def _content(gram: tuple[str, ...]) -> frozenset[str]:

@@ -12,12 +12,17 @@ For each term with frequencies ``a`` in corpus A (``Na`` tokens) and ``b`` in co
   (:func:`~analysis.measures.stats.bunching`); the log ratio's interval is widened, and G² divided,
   by the quasi-Poisson factor of :func:`~analysis.measures.stats.widen` (squared for G²), so that a
   term one speech is full of does not pass for a habit;
-* spread: the statements a term occurs in on its over-used side, and the share of those uses in the
-  one statement with most of them; a term with more than half its uses in one statement is
-  ``concentrated``;
+* spread (dispersion, :mod:`analysis.measures.terms`): the statements and calendar years a term
+  occurs in on its over-used side, and the share of those uses in the one statement with most of
+  them; a term with more than half its uses in one statement is ``concentrated``;
+* formulas: the share of a term's uses inside a formula of ``config/lexicons/stop-phrases.yaml``
+  ("like" in "would like to", "of course"): a translation's or a chair's formula is not a style;
 * a term ``passes`` when its p-value, multiplied by the number of terms tested (Bonferroni), is
-  below 0.05, it occurs in at least 3 statements and it is not concentrated. Findings name only
-  terms that pass.
+  below 0.05, its log-ratio interval is clear of 0, it occurs in at least 3 statements and in 2
+  calendar years (where its side has words in 2), it is not concentrated, fewer than half its uses
+  are in formulas, and the other side uses it too. Findings name only terms that pass, as style; a
+  term that would pass but the other side never uses is a ``new_subject`` ("coronavirus"), named
+  apart as a subject.
 
 Terms rarer than ``min_freq`` in A and B together are dropped before testing.
 """
@@ -33,137 +38,23 @@ import pandas as pd
 
 from analysis.errors import CorpusError
 from analysis.measures import Measure, Result
-from analysis.measures.ngrams import (
-    BREAK,
-    Stream,
-    Vocabulary,
-    gather,
-    stream,
-    term_keys,
-    term_positions,
-    term_text,
-    units,
-)
-from analysis.measures.stats import bunching_by, chi2_sf, log_likelihood, log_ratio, pseudo_counts, widen
-from analysis.measures.stopwords import STOP_WORDS
+from analysis.measures.ngrams import Vocabulary
+from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio, pseudo_counts, widen
+from analysis.measures.terms import in_formulas, side_terms, spread_of, table_terms
 from analysis.params import TopParams, like, param
 from analysis.selection import Scope, Selection, SelectionParams, iso_date
 
 COLUMNS = [
     "term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "p_adjusted", "log_ratio",
-    "log_ratio_low", "log_ratio_high", "bunching_a", "bunching_b", "overused_in", "statements", "top_statement_share",
-    "concentrated", "passes",
+    "log_ratio_low", "log_ratio_high", "bunching_a", "bunching_b", "overused_in", "statements", "years",
+    "top_statement_share",
+    "concentrated", "in_formulas", "new_subject", "passes",
 ]  # fmt: skip
 ALPHA = 0.05
 MIN_STATEMENTS = 3
 CONCENTRATED = 0.5
-
-
-@dataclass
-class Terms:
-    """The terms of one side: each term's uses, the side's words, and per term its statements, the
-    share of its uses in its top statement and how much they bunch in statements
-    (:func:`~analysis.measures.stats.bunching`)."""
-
-    counts: Counter
-    words: int
-    spread: dict[str, tuple[int, float, float]]
-    by_doc: dict[str, Counter] | None = None
-
-
-def side_terms(index, scope: Scope, *, ngram: int = 1, drop_stop_words: bool = True, vocab=None) -> Terms:
-    """The terms of the words ``scope`` selects, counted on the index (see :mod:`analysis.measures.ngrams`);
-    the side's words are the speakers' own words (the denominator of every rate)."""
-    vocab = vocab or Vocabulary(index)
-    return count_terms(stream(index, vocab, scope), vocab, ngram=ngram, drop_stop_words=drop_stop_words)
-
-
-def term_counts(turns: pd.DataFrame, *, ngram: int = 1, drop_stop_words: bool = True, by_doc: bool = False) -> tuple:
-    """Term frequencies of paragraphs given as a table (not from a corpus) and their atoms; with
-    ``by_doc=True`` also each term's uses per statement (``{term: Counter(doc_id: uses)}``)."""
-    terms, words = _table_terms(turns, ngram=ngram, drop_stop_words=drop_stop_words)
-    return (terms.counts, words, terms.by_doc) if by_doc else (terms.counts, words)
-
-
-def _table_terms(turns: pd.DataFrame, *, ngram: int, drop_stop_words: bool) -> tuple[Terms, int]:
-    """:class:`Terms` of paragraphs given as a table, and their atoms."""
-    from analysis.index import PartIndex
-
-    docs = turns["doc_id"].astype(str).tolist() if "doc_id" in turns.columns else [""] * len(turns)
-    part = PartIndex.of_texts(turns["text"].tolist())
-    vocab = Vocabulary.of_part(part)
-    ids, spans = gather(part.values, part.offsets, np.arange(part.n))
-    mapped = vocab.maps[0][np.maximum(ids, 0)] if len(part.values) else np.full(len(ids), BREAK)
-    s = Stream(np.where(ids >= 0, mapped, BREAK), np.repeat(np.arange(part.n), spans), 0)
-    terms = count_terms(s, vocab, ngram=ngram, drop_stop_words=drop_stop_words, doc_names=docs)
-    return terms, int(np.sum((s.ids >= 0) & vocab.is_atom[np.maximum(s.ids, 0)])) if len(s.ids) else 0
-
-
-def count_terms(s: Stream, vocab: Vocabulary, *, ngram: int, drop_stop_words: bool = True, doc_names=None) -> Terms:
-    """Terms of a stream: atoms (and abbreviations such as "u.s.") for ``ngram`` 1, two or three atoms
-    with single spaces between for 2 and 3; without terms made only of stop words or holding a number.
-    With ``doc_names`` (a name per document of the stream), each term's uses per statement too."""
-    if ngram not in (1, 2, 3):
-        raise ValueError(f"ngram must be 1, 2 or 3; got {ngram}")
-    texts: list[str] = []
-    if ngram == 1:
-        positions, flat, texts = units(s, vocab)
-        keys = flat[:, None]
-    else:
-        positions = term_positions(s, vocab, ngram)
-        keys = term_keys(s, positions, ngram)
-    if len(positions):
-        atoms, is_atom = np.maximum(keys, 0), keys >= 0
-        keep = ~(vocab.is_digit[atoms] & is_atom).any(axis=1)
-        if drop_stop_words:
-            keep &= ~(vocab.mask_of(STOP_WORDS)[atoms] & is_atom).all(axis=1)
-        positions, keys = positions[keep], keys[keep]
-    docs = s.doc[positions]
-    if len(keys):
-        unique, which, counts = _unique_rows(keys)
-        span = int(docs.max()) + 1
-        pair_keys, pair_counts = np.unique(which * span + docs, return_counts=True)
-        pairs = np.stack([pair_keys // span, pair_keys % span], axis=1)
-    else:
-        unique, counts = np.zeros((0, keys.shape[1]), np.int64), np.zeros(0, np.int64)
-        pairs, pair_counts = np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
-    names = [texts[-1 - int(u[0])] if u[0] < 0 else term_text(vocab, u) for u in unique]
-    statements = np.bincount(pairs[:, 0], minlength=len(unique))
-    top = np.zeros(len(unique), dtype=np.int64)
-    np.maximum.at(top, pairs[:, 0], pair_counts)
-    # the side's words in each statement (its word tokens): how much a term's uses bunch in statements
-    words_in = (s.ids >= 0) & vocab.is_atom[np.maximum(s.ids, 0)] if len(s.ids) else np.zeros(0, bool)
-    doc_words = np.bincount(s.doc[words_in], minlength=int(s.doc.max()) + 1 if len(s.doc) else 0)
-    bunched = bunching_by(which, docs, doc_words, len(unique)) if len(keys) else np.zeros(0)
-    spread = {
-        n: (int(st), round(int(t) / int(c), 3), float(b))
-        for n, st, t, c, b in zip(names, statements, top, counts, bunched, strict=True)
-    }
-    out = Terms(Counter(dict(zip(names, counts.tolist(), strict=True))), s.words, spread)
-    if doc_names is not None:
-        out.by_doc = {}
-        for (term, doc), n in zip(pairs.tolist(), pair_counts.tolist(), strict=True):
-            out.by_doc.setdefault(names[term], Counter())[doc_names[doc]] += n
-    return out
-
-
-def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(keys, axis=0, return_inverse=True, return_counts=True)``, on one integer per row
-    (the row's ids as digits of one number) instead of rows compared column by column."""
-    low = keys.min(axis=0)
-    base = int((keys - low).max()) + 1
-    if base ** keys.shape[1] >= 2**62:  # too wide to be one number: rows compared as rows
-        unique, which, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-        return unique, which.ravel(), counts
-    packed = np.zeros(len(keys), dtype=np.int64)
-    for j in range(keys.shape[1]):
-        packed = packed * base + (keys[:, j] - low[j])
-    values, which, counts = np.unique(packed, return_inverse=True, return_counts=True)
-    unique = np.zeros((len(values), keys.shape[1]), dtype=keys.dtype)
-    for j in reversed(range(keys.shape[1])):
-        unique[:, j] = values % base + low[j]
-        values = values // base
-    return unique, which, counts
+MIN_YEARS = 2  # a term of one calendar year (where its side has words in several) is that year's story
+FORMULAIC = 0.5  # a term with at least this share of its uses inside a formula of the stop-phrase list is set aside
 
 
 def keyness(
@@ -175,9 +66,22 @@ def keyness(
     min_freq: int = 5,
     docs_a: dict | None = None,
     docs_b: dict | None = None,
+    formulas_a: Counter | None = None,
+    formulas_b: Counter | None = None,
+    years_a: int = 0,
+    years_b: int = 0,
 ) -> pd.DataFrame:
     """G², log ratio with its interval, spread, bunching and the threshold of every term; strongest first
-    (by G² over the bunching factor squared: the statistic the p-value comes from)."""
+    (by G² over the bunching factor squared: the statistic the p-value comes from).
+
+    A term passes (is named in findings) when its corrected p-value is under :data:`ALPHA`, its log-ratio
+    interval (widened for bunching) is clear of 0 on its side, it occurs in :data:`MIN_STATEMENTS`
+    statements with no statement holding most of its uses, in :data:`MIN_YEARS` calendar years when its
+    side has words in that many (``years_a``/``years_b``; a term of one year is that year's story), and
+    fewer than :data:`FORMULAIC` of its uses
+    on its side are inside a formula (``formulas_a``/``formulas_b``: each term's uses inside the stop-phrase
+    list's formulas, "like" in "would like to"). A term that would pass but never occurs on the other
+    side is a ``new_subject``: a subject of one side, not a change of style."""
     if total_a <= 0 or total_b <= 0:
         raise ValueError("both sides of a comparison need words")
     terms = sorted(t for t in set(counts_a) | set(counts_b) if counts_a[t] + counts_b[t] >= min_freq)
@@ -185,8 +89,8 @@ def keyness(
         return pd.DataFrame(columns=COLUMNS)
     a = np.array([counts_a[t] for t in terms], dtype=float)
     b = np.array([counts_b[t] for t in terms], dtype=float)
-    phi_a = np.array([_spread(t, docs_a)[2] for t in terms], dtype=float)
-    phi_b = np.array([_spread(t, docs_b)[2] for t in terms], dtype=float)
+    phi_a = np.array([spread_of(t, docs_a).bunching for t in terms], dtype=float)
+    phi_b = np.array([spread_of(t, docs_b).bunching for t in terms], dtype=float)
     # uses bunched in a few statements weigh as fewer uses: the interval widens, the test is scaled
     a_, b_ = pseudo_counts(a, total_a, b, total_b)
     factor = widen(a_, phi_a, b_, phi_b)
@@ -213,24 +117,35 @@ def keyness(
         }
     )
     spread = [
-        _spread(t, docs_a if o == "A" else docs_b if o == "B" else None)
+        spread_of(t, docs_a if o == "A" else docs_b if o == "B" else None)
         for t, o in zip(terms, out["overused_in"], strict=True)
     ]
-    out["statements"] = [n for n, _, _ in spread]
-    out["top_statement_share"] = [share for _, share, _ in spread]
+    out["statements"] = [s.statements for s in spread]
+    out["years"] = [s.years for s in spread]
+    out["top_statement_share"] = [s.top_share for s in spread]
     out["concentrated"] = out["top_statement_share"] > CONCENTRATED
-    out["passes"] = (out["p_adjusted"] < ALPHA) & (out["statements"] >= MIN_STATEMENTS) & ~out["concentrated"]
+    own = np.where(out["overused_in"] == "A", a, b)
+    inside = np.array(
+        [
+            (formulas_a or {}).get(t, 0) if o == "A" else (formulas_b or {}).get(t, 0)
+            for t, o in zip(terms, out["overused_in"], strict=True)
+        ],
+        dtype=float,
+    )
+    out["in_formulas"] = np.round(np.minimum(1.0, inside / np.where(own > 0, own, 1)), 3)
+    clear = np.where(out["overused_in"] == "A", lr_low > 0, lr_high < 0)
+    other = np.where(out["overused_in"] == "A", b, a)
+    strong = (out["p_adjusted"] < ALPHA) & (out["statements"] >= MIN_STATEMENTS) & ~out["concentrated"]
+    strong &= out["in_formulas"] < FORMULAIC
     if docs_a is None and docs_b is None:  # no spread known: the threshold is the p-value alone
-        out["passes"] = out["p_adjusted"] < ALPHA
+        strong = (out["p_adjusted"] < ALPHA) & (out["in_formulas"] < FORMULAIC)
+    # a subject of one side (the other never uses it) is named apart, whatever years it spans
+    out["new_subject"] = strong & (other == 0)
+    side_years = np.where(out["overused_in"] == "A", years_a, years_b)
+    out["passes"] = strong & clear & (other > 0) & (out["years"] >= np.minimum(MIN_YEARS, side_years))
     # strongest first by the test a bunched term is held to (G² over the bunching factor squared)
     out["_strength"] = g2 / factor**2
     return out.sort_values(["_strength", "term"], ascending=[False, True]).reset_index(drop=True)[COLUMNS]
-
-
-def _spread(term: str, docs) -> tuple[int, float, float]:
-    """Statements with the term on one side, the share of its uses in the top one and how much they
-    bunch (:class:`Terms`' ``spread``); without what the side's statements hold, (0, 0, NaN)."""
-    return (docs or {}).get(term) or (0, 0.0, float("nan"))
 
 
 def sides(corpus, selection: Selection, *, split: str | None = None, speaker_b: str | None = None):
@@ -335,7 +250,20 @@ def compare_scopes(
     b = side_terms(index, scope_b, ngram=ngram, drop_stop_words=drop_stop_words, vocab=vocab)
     if not a.words or not b.words:
         raise ValueError("one side of the comparison has no words: check the dates or speakers")
-    table = keyness(a.counts, a.words, b.counts, b.words, min_freq=min_freq, docs_a=a.spread, docs_b=b.spread)
+    fa, fb = (in_formulas(index, s, ngram) for s in (scope_a, scope_b))
+    table = keyness(
+        a.counts,
+        a.words,
+        b.counts,
+        b.words,
+        min_freq=min_freq,
+        docs_a=a.spread,
+        docs_b=b.spread,
+        formulas_a=fa,
+        formulas_b=fb,
+        years_a=a.years,
+        years_b=b.years,
+    )
     return {
         "a": table[table["overused_in"] == "A"].head(top).reset_index(drop=True),
         "b": table[table["overused_in"] == "B"].head(top).reset_index(drop=True),
@@ -359,9 +287,29 @@ def compare(
         raise ValueError("top must be at least 1")
     if turns_a.empty or turns_b.empty:
         raise ValueError("one side of the comparison has no words: check the dates or speakers")
-    ta, na = _table_terms(turns_a, ngram=ngram, drop_stop_words=drop_stop_words)
-    tb, nb = _table_terms(turns_b, ngram=ngram, drop_stop_words=drop_stop_words)
-    table = keyness(ta.counts, na, tb.counts, nb, min_freq=min_freq, docs_a=ta.spread, docs_b=tb.spread)
+    from analysis.index import CorpusIndex
+
+    ta, na = table_terms(turns_a, ngram=ngram, drop_stop_words=drop_stop_words)
+    tb, nb = table_terms(turns_b, ngram=ngram, drop_stop_words=drop_stop_words)
+    fa, fb = (
+        in_formulas(
+            CorpusIndex.in_memory({"side": t[[c for c in ("text", "doc_id") if c in t]]}), Scope.of(["side"]), ngram
+        )
+        for t in (turns_a, turns_b)
+    )
+    table = keyness(
+        ta.counts,
+        na,
+        tb.counts,
+        nb,
+        min_freq=min_freq,
+        docs_a=ta.spread,
+        docs_b=tb.spread,
+        formulas_a=fa,
+        formulas_b=fb,
+        years_a=ta.years,
+        years_b=tb.years,
+    )
     return {
         "a": table[table["overused_in"] == "A"].head(top).reset_index(drop=True),
         "b": table[table["overused_in"] == "B"].head(top).reset_index(drop=True),

@@ -120,12 +120,13 @@ class SavedChart:
         with links to the data (CSV) and the files."""
         name = self.stem.name
         e = escape
+        linked = " Points with uses link to their quotes." if "<a " in self.wide_svg else ""  # only what is true
         return (
             f'<figure class="chart" id="{e(anchor)}">'
             f'<div class="chart-wide">{self.wide_svg}</div><div class="chart-narrow">{self.phone_svg}</div>'
             f'<figcaption>{e(self.title)} — <a href="{e(link_prefix)}/{e(name)}.csv">data (CSV)</a>, '
             f'<a href="{e(link_prefix)}/{e(name)}.svg">SVG</a>, '
-            f'<a href="{e(link_prefix)}/{e(name)}.png">PNG</a>. Points with uses link to their quotes.'
+            f'<a href="{e(link_prefix)}/{e(name)}.png">PNG</a>.{linked}'
             "</figcaption></figure>"
         )
 

@@ -16,11 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.publish.html import rate_text
-
-
-def _q(text: str) -> str:
-    return f"“{text}”"
+from analysis.publish import keyness as keyness_sentences
+from analysis.publish.html import possessive, quoted, rate_text
 
 
 def _by_label(table: pd.DataFrame) -> pd.DataFrame:
@@ -44,17 +41,17 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     best = int(ranked.iloc[0])
     tied = [p for p, n in ranked.items() if n == best]
     if len(ranked) == 1:
-        head = f"{_q(ranked.index[0])} occurs {best} times in {speaker}'s words"
+        head = f"{quoted(ranked.index[0])} occurs {best} times in {speaker}'s words"
     elif len(tied) > 1:
-        head = f"{_and([_q(p) for p in tied])} are {speaker}'s most used, tied at {best} times each"
+        head = f"{_and([quoted(p) for p in tied])} are {speaker}'s most used, tied at {best} times each"
     elif len(ranked) > 1 and not _clearly_more(counts, ranked.index[0], ranked.index[1]):
         second = ranked.index[1]
         head = (
-            f"{_q(ranked.index[0])} ({best} times) and {_q(second)} ({int(ranked.iloc[1])}) are {speaker}'s "
+            f"{quoted(ranked.index[0])} ({best} times) and {quoted(second)} ({int(ranked.iloc[1])}) are {speaker}'s "
             "most used, with no clear difference between them"
         )
     else:
-        head = f"{_q(ranked.index[0])} is {speaker}'s most used: {best} times"
+        head = f"{quoted(ranked.index[0])} is {speaker}'s most used: {best} times"
     phrase = ranked.index[0]
     rows = counts[counts["phrase"] == phrase].sort_values(["count", "period"], ascending=[False, True])
     peak = rows.iloc[0]
@@ -63,7 +60,7 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
         said = rated and (head.endswith(" times") or len(ranked) == 1)
         return head + (f" ({peak['per_10k']:.1f} per 10,000 words)" if said else "") + _concentration(peak)
     subject = (
-        "most" if len(tied) == 1 and (head.endswith(f"{best} times") or len(ranked) == 1) else f"{_q(phrase)} most"
+        "most" if len(tied) == 1 and (head.endswith(f"{best} times") or len(ranked) == 1) else f"{quoted(phrase)} most"
     )
     same = rows[rows["count"] == peak["count"]]
     if len(same) > 1:
@@ -106,7 +103,7 @@ def _concentration(row) -> str:
         return ""  # (one statement in the period: nothing to say)
     return (
         f"; {int(row['top_statement_uses'])} of {int(row['count'])} in one statement: "
-        f"{_q(str(row['top_statement_title']))}, {row['top_statement_date']}"
+        f"{quoted(str(row['top_statement_title']))}, {row['top_statement_date']}"
     )
 
 
@@ -127,10 +124,10 @@ def headings(heads: pd.DataFrame, speaker: str | None = None, words: int | None 
     if len(tied) > 1:
         return (
             f"The longest answers, tied at {int(top['speaker_words'])} words each "
-            f"({top['share_of_words']:.0%} of the statement), are {_and([_q(h) for h in tied['heading']])}"
+            f"({top['share_of_words']:.0%} of the statement), are {_and([quoted(h) for h in tied['heading']])}"
         )
     return (
-        f"The longest answer is {_q(top['heading'])}: {int(top['speaker_words'])} words, "
+        f"The longest answer is {quoted(top['heading'])}: {int(top['speaker_words'])} words, "
         f"{top['share_of_words']:.0%} of the statement"
     )
 
@@ -141,7 +138,7 @@ def catchphrases(found: pd.DataFrame, speaker: str) -> str:
     top = found.iloc[0]
     first, last = top["first_date"][:4], top["last_date"][:4]
     years = first if first == last else f"{first}–{last}"
-    sentence = f"{_q(top['phrase'])} recurs in {int(top['statements'])} of {speaker}'s statements, {years}"
+    sentence = f"{quoted(top['phrase'])} recurs in {int(top['statements'])} of {speaker}'s statements, {years}"
     ref = top.get("reference_per_10k")
     if ref is not None and ref == ref:  # measured against other speakers' words: the two rates, as published
         rates = f"{top['per_10k']:g} against {ref:g} per 10,000 words"
@@ -180,11 +177,6 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
     return sentence + _concentrated_peaks(shares)
 
 
-def _possessive(name: str) -> str:
-    """ "energy's", "United States'"."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
     """ "; war's 2020 peak: 84 of 97 hits in one statement: “…”, 2020-06-19" for topics whose peak
     period rests mostly on one statement (the highest peaks first, at most ``limit``)."""
@@ -198,8 +190,8 @@ def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
         .drop_duplicates("topic")
     )
     notes = [
-        f"{_possessive(row.topic)} {row.period} peak: {int(row.top_statement_uses)} of {int(row.topic_hits)} hits "
-        f"in one statement: {_q(str(row.top_statement_title))}, {row.top_statement_date}"
+        f"{possessive(row.topic)} {row.period} peak: {int(row.top_statement_uses)} of {int(row.topic_hits)} hits "
+        f"in one statement: {quoted(str(row.top_statement_title))}, {row.top_statement_date}"
         for row in peaks.itertuples(index=False)
         if row.top_statement_share > 0.5 and row.topic_hits >= 2 and row.documents >= 2
     ]
@@ -210,7 +202,7 @@ def nmf_shares(shares: pd.DataFrame) -> str:
     overall = shares.groupby("topic", sort=False)["share_of_words"].mean().sort_values(ascending=False)
     if overall.empty:
         return "No suggested topic: too few paragraphs"
-    return f"Suggested topic {_q(overall.index[0])} takes the largest average share: {overall.iloc[0]:.0%}"
+    return f"Suggested topic {quoted(overall.index[0])} takes the largest average share: {overall.iloc[0]:.0%}"
 
 
 def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None = None) -> str:
@@ -252,46 +244,6 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     return f"{head} {ratio:.1f} times as frequent in {speaker}'s words as in other speakers' ({mine}; others {theirs})"
 
 
-def keyness(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str:
-    """The terms each side over-uses, naming only terms that pass the threshold (``passes``).
-
-    A term passes when its p-value after a Bonferroni correction is under 0.05, it occurs in at
-    least 3 statements and no single statement holds more than half its uses
-    (:mod:`analysis.measures.keyness`); without a ``passes`` column every row counts.
-    """
-
-    def passing(df):
-        return df[df["passes"].astype(bool)] if "passes" in df.columns else df
-
-    def top(df):
-        return ", ".join(_q(t) for t in df["term"].head(3))
-
-    a, b = passing(a), passing(b)
-    parts = []
-    if len(b):
-        parts.append(f"{label_b[:1].upper() + label_b[1:]}, he says {top(b)} far more often")
-    if len(a):
-        parts.append(
-            f"{label_a}, {top(a)}" if parts else f"{label_a[:1].upper() + label_a[1:]}, he says {top(a)} far more often"
-        )
-    if parts:
-        return "; ".join(parts)
-    return (
-        "No term passes the threshold (p < 0.05 after correcting for every term tested, in at least 3 "
-        "statements, at most half its uses in one): no clear difference between the two sides"
-    )
-
-
-def keyness_table(terms: pd.DataFrame, label_a: str, label_b: str) -> str:
-    """:func:`keyness` from one table of both sides' terms (``side`` A or B, as published)."""
-    return keyness(
-        terms[terms["side"] == "A"].reset_index(drop=True),
-        terms[terms["side"] == "B"].reset_index(drop=True),
-        label_a,
-        label_b,
-    )
-
-
 #: The functions a published headline may come from (``report.json``: ``finding_from.function``).
 def leaders(totals: pd.DataFrame) -> str:
     """Which side says each phrase clearly more often (the rate ratio's 95% interval clear of 1), with
@@ -322,16 +274,16 @@ def leaders(totals: pd.DataFrame) -> str:
                     f"{r.ratio_to_others:.1f} times" if r.ratio_to_others != float("inf") else "never in the other's"
                 )
                 items.append(
-                    f"{_q(p)} ({r.per_10k:.2f} vs {o.per_10k:.2f} per 10,000 words, {int(r.count)} vs "
+                    f"{quoted(p)} ({r.per_10k:.2f} vs {o.per_10k:.2f} per 10,000 words, {int(r.count)} vs "
                     f"{int(o.count)} uses, {times}{_one_statement(r)})"
                 )
             else:
-                items.append(f"{_q(p)} ({r.per_10k:.2f} per 10,000 words, {int(r.count)} uses{_one_statement(r)})")
+                items.append(f"{quoted(p)} ({r.per_10k:.2f} per 10,000 words, {int(r.count)} uses{_one_statement(r)})")
         than = whose[others[0]] if len(others) == 1 else "the others'"
         clauses.append(f"clearly more often in {whose[side]} words than in {than}: {_and(items)}")
     same = [p for p in phrases if all(rows[(s, p)].clearly == "no clear difference" for s in sides)]
     if same:
-        clauses.append(f"no clear difference: {_and([_q(p) for p in same])}")
+        clauses.append(f"no clear difference: {_and([quoted(p) for p in same])}")
     few = [s for s in sides if rows[(s, phrases[0])].few_words]
     if few:
         words = _and([f"{rows[(s, phrases[0])].side_words:,}" for s in few])
@@ -357,9 +309,9 @@ def leaders_title(totals: pd.DataFrame) -> str:
     )
     verb = "say" if top["members"] > 1 else "says"
     if top["ratio_to_others"] == float("inf"):
-        head = f"Only {top['side']} {'use' if top['members'] > 1 else 'uses'} {_q(top['phrase'])}"
+        head = f"Only {top['side']} {'use' if top['members'] > 1 else 'uses'} {quoted(top['phrase'])}"
     else:
-        head = f"{top['side']} {verb} {_q(top['phrase'])} {top['ratio_to_others']:.1f} times as often as {than}"
+        head = f"{top['side']} {verb} {quoted(top['phrase'])} {top['ratio_to_others']:.1f} times as often as {than}"
     rest = len(clear) - 1
     return head + (
         f"; {rest} more phrase{'s' if rest > 1 else ''} clearly differ{'' if rest > 1 else 's'}" if rest else ""
@@ -378,7 +330,7 @@ PUBLISHED: dict[str, Callable[..., str]] = {
     "catchphrases": catchphrases,
     "topic_shares": topic_shares,
     "rhetoric": rhetoric,
-    "keyness": keyness_table,
+    "keyness": keyness_sentences.from_table,
     "leaders": leaders,
 }
 

@@ -169,6 +169,16 @@ def grid(
     )
 
 
+def quoted(text: str) -> str:
+    """A term or phrase as sentences quote it (typographic quotes; plain text, escaped where it reaches HTML)."""
+    return f"“{text}”"
+
+
+def possessive(name: str) -> str:
+    """ "energy's", "United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def rate_text(value: float) -> str:
     """A rate with the decimals it needs (0.03, not 0.0; 6.5, not 6.47)."""
     return f"{value:.1f}" if value >= 0.95 or value == 0 else f"{value:.2f}"

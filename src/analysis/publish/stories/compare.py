@@ -10,7 +10,7 @@ from analysis.measures.count import evidence_in
 from analysis.measures.keyness import KeynessParams, compare_scopes
 from analysis.measures.search import paragraphs, search
 from analysis.params import like, param
-from analysis.publish import findings
+from analysis.publish import keyness
 from analysis.publish.charts import diverging_bars, source_line
 from analysis.publish.html import HTML, show, table
 from analysis.publish.stories.base import ReportParams, Story
@@ -94,7 +94,7 @@ class CompareStory(Story):
                 note="note",
                 left_name=self.label_a,
                 right_name=self.label_b,
-                title=findings.keyness(a, b, self.label_a, self.label_b),
+                title=keyness.sentence(a, b, self.label_a, self.label_b),
                 source=self.src,
             ),
             both.drop(columns=["note"]),

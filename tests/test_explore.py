@@ -388,3 +388,46 @@ def test_the_page_is_escaped_and_links_the_gallery(default_corpus, tmp_path):
     assert '<a href="index.html">' in html and 'src="explore/explore.js"' in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
     assert str(config.PROJ_ROOT) not in html  # no path of the machine that built it
+
+
+@pytest.mark.browser
+def test_change_points_are_those_of_analysis_changes(page, default_corpus):
+    """The explorer's "When did it change?" is `analysis changes` number for number: the same runs, rates
+    and permutation p-values (the same counter-based shuffles), for a speaker with clear changes and for
+    speakers of another source; the box shows one sentence per speaker and phrase."""
+    questions = [
+        (["our-partners", "as-i-said", "coronavirus", "as you know"], ["Vladimir Putin"]),
+        (["as you know", "our-partners"], ["Barack Obama", "Donald Trump"]),
+    ]
+    columns = ("segment", "start", "end", "statements", "words", "count", "change_p", "first_use", "last_use")
+    differ, clear = [], 0
+    for phrases, speakers in questions:
+        got = page.evaluate("q => Refrain.changes(q)", {"phrases": phrases, "speakers": speakers, "by": "year"})
+        given = dict(
+            phrases=phrases, speakers=_members(default_corpus, speakers), processed_dir=str(default_corpus.path)
+        )
+        want = measure("changes").compute(default_corpus, measure("changes").params.of(given)).table
+        want = want.to_pylist() if hasattr(want, "to_pylist") else want.to_dict("records")
+        assert len(got) == len(want), (phrases, speakers)
+        for g, w in zip(sorted(got, key=_key), sorted(want, key=_key), strict=True):
+            for c in columns:
+                value = None if w[c] is None or w[c] != w[c] else w[c]
+                shown = None if g[c] == "" else g[c]
+                if shown != value:
+                    differ.append((g["speaker"], g["phrase"], g["segment"], c, shown, value))
+            for c in ("per_10k", "per_10k_low", "per_10k_high"):
+                if abs(g[c] - w[c]) > 1.1e-3:
+                    differ.append((g["speaker"], g["phrase"], g["segment"], c, g[c], w[c]))
+        clear += sum(1 for w_ in want if w_["change_p"] == w_["change_p"] and w_["change_p"] is not None)
+    assert not differ, differ[:5]
+    assert clear >= 2  # changes were among those compared, not only "no clear change"
+    ask(page, ["our-partners", "as you know"], ["Vladimir Putin"])
+    page.click("#changes-box > summary")
+    page.wait_for_function("document.querySelectorAll('#changes li').length === 2", timeout=120_000)
+    said = page.inner_text("#changes")
+    assert "“our-partners” (Vladimir Putin): a clear change" in said and "in this corpus, which holds" in said
+    assert not page.errors, page.errors
+
+
+def _key(row) -> tuple:
+    return (row["speaker"], row["phrase"], row["segment"])

@@ -117,3 +117,18 @@ def test_the_sentence_says_the_change_first_and_last_use_and_what_the_corpus_hol
     )
     assert "“as I said”: no clear change in its rate; first used 2018-01-01, last 2018-07-23" in said
     assert said.endswith("which holds 30 of Anna Alpha's statements, 2018-01-01 to 2018-07-23")
+
+
+def test_the_shuffles_are_integer_arithmetic_the_browser_repeats():
+    """The shuffles come from a counter-based 32-bit hash (the explorer draws the same numbers with
+    Math.imul): the FNV-1a keys are the standard ones, the array and the scalar hash agree, and a
+    stream's draws do not depend on where a batch starts."""
+    from analysis.measures.changes import fnv1a, hash32, run_key, uniforms
+
+    assert [fnv1a(t) for t in ("", "a", "foobar")] == [0x811C9DC5, 0xE40C292C, 0xBF9CF968]  # FNV's test vectors
+    key = run_key(fnv1a("our partners"), 0, 30)
+    draws = uniforms(key, 0, 64)
+    assert draws.dtype == np.uint32 and len(set(draws.tolist())) == 64
+    assert [hash32((c * 0x9E3779B9 + key) & 0xFFFFFFFF) for c in range(64)] == draws.tolist()
+    assert uniforms(key, 40, 24).tolist() == draws[40:].tolist()
+    assert run_key(fnv1a("our partners"), 0, 31) != key and run_key(fnv1a("as I said"), 0, 30) != key

@@ -15,16 +15,17 @@ first). Binary segmentation (Scott & Knott 1974) repeats the search inside
 each run, up to ``max_changes``; with none clear the phrase has one run: "no clear change".
 
 ruptures (the maintained change-point library) has no Poisson cost with an exposure, and its search would
-be called once per shuffle; the scan here is one vectorised pass per shuffle. The shuffles are seeded:
-the same corpus gives the same changes.
+be called once per shuffle; the scan here is one vectorised pass per shuffle. The shuffles are seeded
+and counter-based (:func:`uniforms`: a 32-bit hash of a counter, keyed by the phrase and the run), so the
+same corpus gives the same changes and the reader's explorer (``publish/static/explore.js``), which
+draws the same numbers with the same integer arithmetic, gives the same p-values as this module.
 """
 
 from __future__ import annotations
 
 import itertools
-import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ from analysis.selection import Selection
 
 PER = 10_000
 SEED = 20141127  # the shuffles' seed: fixed, so that a rebuild gives the same p-values
+MASK = 0xFFFFFFFF
 MIN_STATEMENTS = 5  # the fewest statements in a run between changes (the default)
 CHI2_1_99 = 6.635  # χ² with 1 degree of freedom at 0.99: the least ratio a change needs, before dispersion
 COLUMNS = [
@@ -95,6 +97,14 @@ MEASURE = Measure(
 )
 
 
+def browser_settings() -> dict:
+    """What the reader's explorer needs to find the same changes (``meta.changes`` of its data): the
+    defaults of :class:`ChangesParams`, the least ratio and the shuffles' seed."""
+    defaults = {f.name: f.default for f in fields(ChangesParams)}
+    keep = ("min_run_statements", "max_changes", "alpha", "permutations")
+    return {**{k: defaults[k] for k in keep}, "chi2": CHI2_1_99, "seed": SEED}
+
+
 def changes_of(
     corpus: Corpus,
     selection: Selection,
@@ -120,7 +130,7 @@ def changes_of(
     for t, term in enumerate(terms):
         which = (hits.hit_term == t) & (local[hits.hit_par] >= 0)
         uses = np.bincount(local[hits.hit_par[which]], minlength=len(docs)).astype(float)
-        cuts = split(uses, words, params, zlib.crc32(term.name.encode("utf-8")))
+        cuts = split(uses, words, params, fnv1a(term.name))
         used = np.flatnonzero(uses)
         first = _iso(days[used[0]]) if len(used) else ""
         last = _iso(days[used[-1]]) if len(used) else ""
@@ -165,8 +175,7 @@ def split(uses: np.ndarray, words: np.ndarray, params: ChangesParams, seed: int)
         dispersion = bunching(y.sum(), w.sum(), b - a, float((y * y / w).sum()))
         if k is None or ratio < CHI2_1_99 * max(1.0, float(np.nan_to_num(dispersion, nan=1.0))):
             return None
-        rng = np.random.default_rng([SEED, seed, a, b])
-        return permutation_p(uses[a:b], words[a:b], ratio, params, rng), ratio, a + k
+        return permutation_p(uses[a:b], words[a:b], ratio, params, run_key(seed, a, b)), ratio, a + k
 
     out: list[tuple[int, float]] = []
     runs = [(0, len(uses))]
@@ -191,17 +200,56 @@ def scan(uses: np.ndarray, words: np.ndarray, min_statements: int) -> tuple[int 
     return (None, 0.0) if k[0] < 0 else (int(k[0]), float(ratio[0]))
 
 
-def permutation_p(uses: np.ndarray, words: np.ndarray, seen: float, params: ChangesParams, rng) -> float:
+def permutation_p(uses: np.ndarray, words: np.ndarray, seen: float, params: ChangesParams, key: int) -> float:
     """The share of shuffles of the statements (uses and words together) whose largest ratio is at
-    least ``seen`` (counting the order seen as one of them)."""
-    n, at_least, left = len(uses), 0, params.permutations
-    while left:  # in batches: memory stays about 40 MB however many statements
-        batch = min(left, max(1, 500_000 // max(n, 1)))
-        shuffles = np.argsort(rng.random((batch, n)), axis=1)
+    least ``seen`` (counting the order seen as one of them). Shuffle ``s`` orders the statements by
+    :func:`uniforms` ``(key, s·n, n)``, ties by place."""
+    n, at_least, done = len(uses), 0, 0
+    while done < params.permutations:  # in batches: memory stays about 40 MB however many statements
+        batch = min(params.permutations - done, max(1, 500_000 // max(n, 1)))
+        draws = uniforms(key, done * n, batch * n).reshape(batch, n)
+        shuffles = np.argsort(draws, axis=1, kind="stable")
         _, ratios = _ratios(uses[shuffles], words[shuffles], params.min_run_statements)
         at_least += int((ratios >= seen - 1e-9).sum())
-        left -= batch
+        done += batch
     return (1 + at_least) / (1 + params.permutations)
+
+
+def hash32(x):
+    """A 32-bit integer hash (the "lowbias32" finaliser, Wellons 2018) of an int or a uint32 array."""
+    if isinstance(x, np.ndarray):
+        x = x ^ (x >> np.uint32(16))
+        x = x * np.uint32(0x7FEB352D)
+        x = x ^ (x >> np.uint32(15))
+        x = x * np.uint32(0x846CA68B)
+        return x ^ (x >> np.uint32(16))
+    x &= MASK
+    x ^= x >> 16
+    x = (x * 0x7FEB352D) & MASK
+    x ^= x >> 15
+    x = (x * 0x846CA68B) & MASK
+    return x ^ (x >> 16)
+
+
+def uniforms(key: int, start: int, count: int) -> np.ndarray:
+    """``count`` uint32 draws of the stream ``key`` from counter ``start``: ``hash32(c·0x9E3779B9 + key)``
+    (a Weyl sequence through the hash; the browser computes the same with ``Math.imul``)."""
+    c = np.arange(start, start + count, dtype=np.uint64)
+    return hash32(((c * np.uint64(0x9E3779B9) + np.uint64(key)) & np.uint64(MASK)).astype(np.uint32))
+
+
+def fnv1a(text: str) -> int:
+    """The 32-bit FNV-1a hash of ``text``'s UTF-8 bytes: a phrase's own stream of shuffles."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & MASK
+    return h
+
+
+def run_key(phrase_key: int, a: int, b: int) -> int:
+    """The stream of the run of statements ``a``..``b`` of a phrase: its shuffles do not depend on what
+    else is asked, nor on the other runs."""
+    return hash32(hash32(hash32(SEED ^ phrase_key) + a) + b)
 
 
 def _ratios(uses: np.ndarray, words: np.ndarray, min_statements: int) -> tuple[np.ndarray, np.ndarray]:

@@ -40,6 +40,7 @@ import numpy as np
 
 from analysis import config
 from analysis.index import CorpusIndex
+from analysis.measures import changes
 from analysis.measures.count import periods
 from analysis.measures.coverage import MIN_PERIOD_WORDS  # the reports' floor: a period under it is not drawn
 from analysis.measures.lexicon import load as load_lexicon
@@ -57,7 +58,7 @@ from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS
 
-VERSION = 7  # of the data files' layout: the script checks it
+VERSION = 8  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = PACKAGE / "templates" / "explore.html", PACKAGE / "static" / "explore.js"
@@ -131,6 +132,7 @@ def _page(info: dict, meta: dict, min_speaker_words: int) -> str:
         groups=list(meta["groups"]),
         min_words=f"{min_speaker_words:,}",
         min_period_words=f"{MIN_PERIOD_WORDS:,}",
+        changes={**meta["changes"], "alpha_percent": f"{meta['changes']['alpha'] * 100:g}"},
         version=VERSION,
     )
 
@@ -154,6 +156,7 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
         "version": VERSION,
         "corpus_version": index.info.get("corpus_version", ""),
         "min_period_words": MIN_PERIOD_WORDS,
+        "changes": changes.browser_settings(),  # the explorer finds change points as `analysis changes` does
         "min_speaker_words": min_speaker_words,
         "fold": [[a, b] for a, b in _FOLD_PAIRS],
         "joiners": list(JOINERS),

@@ -5,7 +5,8 @@
  * texts. Phrases are matched as analysis/measures/match.py matches them, on the same tokens:
  * a phrase's words and separators in sequence (whole words), "word*" a prefix, "*" any one word, a family
  * name its forms; overlapping matches of one phrase count once. Counts, rates and intervals are those of
- * `python -m analysis count`; every count opens exactly its quotes.
+ * `python -m analysis count`; every count opens exactly its quotes; the change points are those of
+ * `python -m analysis changes`, p-values included (the same counter-based shuffles).
  */
 "use strict";
 
@@ -591,6 +592,139 @@
   }
   const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
 
+  /* ---- when did it change (as analysis/measures/changes.py, number for number) -------------------- */
+
+  // the shuffles are counter-based 32-bit hashes, so this page draws the very numbers changes.py draws
+  function hash32(x) {  // as changes.hash32 ("lowbias32")
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x7feb352d);
+    x ^= x >>> 15;
+    x = Math.imul(x, 0x846ca68b);
+    x ^= x >>> 16;
+    return x >>> 0;
+  }
+  function fnv1a(text) {  // as changes.fnv1a
+    let h = 0x811c9dc5;
+    for (const b of new TextEncoder().encode(text)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h;
+  }
+  const runKey = (phrase, a, b) => hash32(hash32(hash32((meta.changes.seed ^ phrase) >>> 0) + a) + b);
+  const uniform = (key, c) => hash32((Math.imul(c, 0x9e3779b9) + key) >>> 0);
+  const logLik = (y, w) => (y > 0 ? y * Math.log(y / w) : 0);
+
+  function bestSplit(y, w, least) {  // as changes._ratios for one order: [statements in the first run, ratio]
+    const n = y.length;
+    let total = 0, words = 0;
+    for (let i = 0; i < n; i++) { total += y[i]; words += w[i]; }
+    if (!(total > 0)) return [-1, 0];
+    const whole = logLik(total, words);
+    let best = -1, value = -Infinity, y1 = 0, w1 = 0;
+    for (let j = 1; j < n; j++) {
+      y1 += y[j - 1];
+      w1 += w[j - 1];
+      const w2 = words - w1;
+      if (j < least || n - j < least || w1 < meta.min_period_words || w2 < meta.min_period_words) continue;
+      const ratio = 2 * (logLik(y1, w1) + logLik(total - y1, w2) - whole);
+      if (ratio > value) { value = ratio; best = j; }
+    }
+    return best < 0 ? [-1, 0] : [best, value];
+  }
+
+  function permutationP(y, w, seen, key) {  // as changes.permutation_p
+    const n = y.length, shuffles = meta.changes.permutations;
+    const draws = new Uint32Array(n), order = new Array(n), py = new Float64Array(n), pw = new Float64Array(n);
+    let atLeast = 0;
+    for (let s = 0; s < shuffles; s++) {
+      for (let j = 0; j < n; j++) { draws[j] = uniform(key, s * n + j); order[j] = j; }
+      order.sort((a, b) => draws[a] - draws[b] || a - b);
+      for (let j = 0; j < n; j++) { py[j] = y[order[j]]; pw[j] = w[order[j]]; }
+      if (bestSplit(py, pw, meta.changes.min_run_statements)[1] >= seen - 1e-9) atLeast++;
+    }
+    return (1 + atLeast) / (1 + shuffles);
+  }
+
+  function dispersion(y, w) {  // as stats.bunching of a run's uses over its statements
+    let total = 0, words = 0, spread = 0;
+    for (let i = 0; i < y.length; i++) { total += y[i]; words += w[i]; spread += (y[i] * y[i]) / w[i]; }
+    if (!(total > 0)) return NaN;
+    return y.length > 1 ? Math.max((spread * words / total - total) / (y.length - 1), 0) : total;
+  }
+
+  function splitRuns(uses, words, phrase) {  // as changes.split: [[first statement of a new run, p]]
+    const c = meta.changes, tested = new Map(), out = [];
+    const test = (a, b) => {
+      const y = uses.subarray(a, b), w = words.subarray(a, b);
+      const [k, ratio] = bestSplit(y, w, c.min_run_statements);
+      const d = dispersion(y, w);
+      if (k < 0 || ratio < c.chi2 * Math.max(1, Number.isNaN(d) ? 1 : d)) return null;
+      return [permutationP(y, w, ratio, runKey(phrase, a, b)), ratio, a + k];
+    };
+    let runs = [[0, uses.length]];
+    while (out.length < c.max_changes) {
+      let pick = null;
+      for (const [a, b] of runs) {
+        const key = `${a},${b}`;
+        if (!tested.has(key)) tested.set(key, test(a, b));
+        const t = tested.get(key);
+        if (!t || !(t[0] < c.alpha)) continue;
+        // the clearest first: the smallest p, then the largest ratio, then the earliest run
+        if (!pick || t[0] < pick[0] || (t[0] === pick[0] && (t[1] > pick[1] || (t[1] === pick[1] && a < pick[3])))) {
+          pick = [t[0], t[1], t[2], a, b];
+        }
+      }
+      if (!pick) break;
+      const [p, , cut, a, b] = pick;
+      out.push([cut, round(p, 4)]);
+      runs = runs.filter(([x, y]) => x !== a || y !== b).concat([[a, cut], [cut, b]]);
+    }
+    return out.sort((x, y) => x[0] - y[0]);
+  }
+
+  // the runs of statements between clear changes of one phrase in one speaker's words: the rows of
+  // `analysis changes` (statements in date order; each run's rate, interval and bunching)
+  function changesOf(speaker, phrase, matches, statementWords) {
+    const docs = [...statementWords.keys()].sort((a, b) => (meta.doc_date[a] < meta.doc_date[b] ? -1 : meta.doc_date[a] > meta.doc_date[b] ? 1 : a - b));
+    const place = new Map(docs.map((d, i) => [d, i]));
+    const uses = new Float64Array(docs.length), words = new Float64Array(docs.map((d) => statementWords.get(d)));
+    for (const m of matches) uses[place.get(m.doc)] += 1;
+    const cuts = splitRuns(uses, words, fnv1a(phrase));
+    const used = [...uses.keys()].filter((i) => uses[i] > 0);
+    const first = used.length ? meta.doc_date[docs[used[0]]] : "", last = used.length ? meta.doc_date[docs[used[used.length - 1]]] : "";
+    const bounds = [0, ...cuts.map(([c]) => c), docs.length], pOf = new Map(cuts);
+    const rows = [];
+    for (let s = 0; s + 1 < bounds.length; s++) {
+      const [a, b] = [bounds[s], bounds[s + 1]];
+      const y = uses.subarray(a, b), w = words.subarray(a, b);
+      let count = 0, total = 0;
+      for (let i = 0; i < y.length; i++) { count += y[i]; total += w[i]; }
+      const bunched = dispersion(y, w);
+      const [low, high] = statementInterval(count, bunched);
+      rows.push({
+        speaker, phrase, segment: s + 1, start: meta.doc_date[docs[a]], end: meta.doc_date[docs[b - 1]],
+        statements: b - a, words: total, count,
+        per_10k: round((count / total) * PER, 3), per_10k_low: round((low / total) * PER, 3), per_10k_high: round((high / total) * PER, 3),
+        bunching: Number.isNaN(bunched) ? "" : round(bunched, 4), change_p: pOf.has(a) ? pOf.get(a) : "",
+        first_use: first, last_use: last,
+      });
+    }
+    return rows;
+  }
+
+  const rateText = (v) => (v >= 0.95 || v === 0 ? v.toFixed(1) : v.toFixed(2));  // as html.rate_text
+
+  function changeSentence(runs) {  // as publish/changes.sentence, for one speaker and phrase
+    const r0 = runs[0], count = runs.reduce((a, r) => a + r.count, 0);
+    if (!count) return `“${r0.phrase}” (${r0.speaker}): not used`;
+    let said = "no clear change in its rate";
+    if (runs.length > 1) {
+      const steps = runs.slice(1).map((r, i) => `on ${r.start}, from ${rateText(runs[i].per_10k)} to ${rateText(r.per_10k)} per 10,000 words (p = ${r.change_p})`);
+      said = `${steps.length === 1 ? "a clear change" : "clear changes"} ${steps.join("; ")}`;
+    }
+    const used = count === 1 ? `used once, on ${r0.first_use}` : `first used ${r0.first_use}, last ${r0.last_use}`;
+    const held = runs.reduce((a, r) => a + r.statements, 0);
+    return `“${r0.phrase}” (${r0.speaker}): ${said}; ${used}, in this corpus, which holds ${fmt(held)} of his statements, ${r0.start} to ${runs[runs.length - 1].end}.`;
+  }
+
   /* ---- the question ------------------------------------------------------------------------------ */
 
   function speakerCodes(names) {
@@ -643,6 +777,19 @@
     }));
     for (const mine of perSpeaker) rows.push(...mine);
     return rows;
+  }
+
+  // the changes of every speaker and phrase of an answer's rows (their matches, as counted)
+  async function changeRows(rows) {
+    const series = new Map();
+    for (const r of rows) {
+      const key = `${r.code}\u0000${r.phrase}`;
+      if (!series.has(key)) series.set(key, { code: r.code, speaker: r.speaker, phrase: r.phrase, matches: [] });
+      series.get(key).matches.push(...r.matches);
+    }
+    const out = [];
+    for (const s of series.values()) out.push(changesOf(s.speaker, s.phrase, s.matches, await docWords(s.code)));
+    return out;
   }
 
   /* ---- the page ------------------------------------------------------------------------------------ */
@@ -878,6 +1025,26 @@
     $("status").textContent = `${rows.length} rows for ${query.phrases.length} phrase(s) and ${query.speakers.length} speaker(s) or group(s), in ${Math.round(ms)} ms.`;
   }
 
+  let changesAsked = null;  // the rows whose changes the box shows or will show when opened
+
+  function offerChanges(rows) {
+    changesAsked = rows;
+    $("changes").replaceChildren();
+    $("changes-box").hidden = !rows.length;
+    if ($("changes-box").open) showChanges();
+  }
+
+  async function showChanges() {
+    const rows = changesAsked;
+    if (!rows || $("changes").children.length) return;
+    $("changes-status").textContent = "Looking for changes…";
+    await new Promise((r) => setTimeout(r, 0));  // let the page say so before the shuffles
+    const found = await changeRows(rows);
+    if (rows !== changesAsked) return;
+    $("changes").replaceChildren(...found.map((runs) => el("li", {}, changeSentence(runs))));
+    $("changes-status").textContent = "";
+  }
+
   let asking = 0;
   async function ask() {
     const query = readQuery();
@@ -897,6 +1064,7 @@
       chart(rows, query.by);
       table(rows);
       summary(rows, query, performance.now() - began);
+      offerChanges(rows);
       $("download").hidden = false;
       document.body.dataset.state = "done";
     } catch (err) {
@@ -919,6 +1087,7 @@
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     });
     $("ask").addEventListener("submit", (ev) => { ev.preventDefault(); ask(); });
+    $("changes-box").addEventListener("toggle", () => { if ($("changes-box").open) showChanges(); });
     let timer = null;
     $("phrase").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 250); });
     $("speakers").addEventListener("change", ask);
@@ -930,6 +1099,7 @@
 
   Refrain.answer = answer;  // for scripts and tests: the rows of a query, as the page shows them
   Refrain.csv = () => csv(shown);
+  Refrain.changes = async (query) => (await changeRows(await answer(query))).flat();  // the rows of `analysis changes`
   Refrain.loaded = () => Object.keys(loading).map((path) => "explore/" + path + ".js");  // for the benchmark
   document.addEventListener("DOMContentLoaded", start);
 })();

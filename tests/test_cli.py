@@ -193,6 +193,7 @@ def test_count_family_with_breakdown(processed):
                 "share_of_words",
                 "topic_documents",
                 "documents",
+                "bunching",
                 "topic_hits",
                 "top_statement",
                 "top_statement_date",

@@ -425,7 +425,10 @@ def test_change_points_are_those_of_analysis_changes(page, default_corpus):
     page.click("#changes-box > summary")
     page.wait_for_function("document.querySelectorAll('#changes li').length === 2", timeout=120_000)
     said = page.inner_text("#changes")
-    assert "“our-partners” (Vladimir Putin): a clear change" in said and "in this corpus, which holds" in said
+    assert "“our partners” (Vladimir Putin): a clear change" in said and "in this corpus, which holds" in said
+    # a family is shown by its label (the lexicon's "our partners"); the CSV and the rows keep its name
+    assert "Vladimir Putin, “our partners”:" in page.inner_text("#summary")
+    assert {r["phrase"] for r in download(page)} == {"our-partners", "as you know"}
     assert not page.errors, page.errors
 
 

@@ -100,3 +100,29 @@ def test_project_topic_lexicon_does_not_match_the_pronoun_us():
     lex = lexicon.load(kind="topics")
     turns = pd.DataFrame({"doc_id": ["a"], "para_no": [0], "text": ["Let us work with us."]})
     assert topics.lexicon_evidence(turns, lex).empty
+
+
+def test_lexicon_shares_say_how_a_topics_paragraphs_bunch_in_statements():
+    """Ten statements of the same length: war in one paragraph of each (about 1, as chance would put
+    them), gas in six paragraphs of one statement (far above 1)."""
+    rows = []
+    for d in range(10):
+        texts = ["War again.", "Nothing here.", "Nothing here.", "Nothing here.", "Nothing here.", "Nothing here."]
+        if d == 3:
+            texts[1:] = ["Gas now."] * 5 + []
+            texts = [*texts, "Gas again."]
+        else:
+            texts.append("Nothing here.")
+        rows += [(f"s{d}", i, t, 2, "2019-05-01") for i, t in enumerate(texts)]
+    turns = pd.DataFrame(rows, columns=["doc_id", "para_no", "text", "n_words", "date"]).assign(
+        date=lambda f: pd.to_datetime(f["date"]), title="t", source_url=None, speaker="S", section=None
+    )
+    lex = Lexicon(
+        path=__import__("pathlib").Path("t.yaml"),
+        version=1,
+        entries=(Term("war", ("war",), is_family=True), Term("energy", ("gas",), is_family=True)),
+    )
+    s = topics.lexicon_shares(turns, lex, by="year").set_index(["period", "topic"])
+    assert s.loc[("2019", "war"), "topic_paragraphs"] == 10 and s.loc[("2019", "energy"), "topic_paragraphs"] == 6
+    assert s.loc[("2019", "war"), "bunching"] == 0.0  # one in each: more even than chance
+    assert s.loc[("2019", "energy"), "bunching"] > 5

@@ -431,3 +431,14 @@ def test_a_rate_is_quoted_only_from_enough_words():
     assert findings.phrase_rates(years, PUTIN) == (
         "“finality” occurs 21 times in Vladimir Putin's words, most in 2014 (12, in 3,666 words: too few for a rate)"
     )
+
+
+def test_a_topic_lead_resting_on_one_speech_is_not_clear():
+    """Paragraphs bunched in one statement weigh as fewer: 120 paragraphs on war, all in one speech
+    (bunching 40), are not clearly more than 40 on the economy spread over his statements."""
+    shares = frame(SHARES, ("2019", "war and ceasefire", 60, 300), ("2019", "economy", 55, 300))
+    shares = shares.assign(topic_paragraphs=[120, 40], documents=30, speaker_words=300)
+    spread = shares.assign(bunching=[1.0, 1.0])
+    assert "no clear difference" not in findings.topic_shares(spread, PUTIN)
+    bunched = shares.assign(bunching=[40.0, 1.0])
+    assert findings.topic_shares(bunched, PUTIN).endswith("with no clear difference between them")

@@ -23,6 +23,7 @@ from analysis.measures.count import evidence_in, period_of
 from analysis.measures.lexicon import Lexicon, load
 from analysis.measures.match import Query
 from analysis.measures.search import search
+from analysis.measures.stats import bunching
 from analysis.params import param
 from analysis.selection import PeriodParams, SelectionParams
 from analysis.text import spoken
@@ -117,6 +118,7 @@ def lexicon_shares_in(index, scope, lexicon: Lexicon, *, by: str = "year") -> pd
     )
     grid = pd.MultiIndex.from_product([base.index, [t.name for t in lexicon.entries]], names=["period", "topic"])
     out = per.reindex(grid, fill_value=0).reset_index().merge(base.reset_index(), on="period")
+    out = out.merge(_paragraph_bunching(tagged, turns), on=["period", "topic"], how="left")
     out["share_of_paragraphs"] = (out["topic_paragraphs"] / out["paragraphs"]).round(4)
     out["share_of_words"] = (out["topic_words"] / out["speaker_words"]).round(4)
     out = out.merge(_concentration(ev, turns), on=["period", "topic"], how="left")
@@ -140,6 +142,7 @@ def lexicon_shares_in(index, scope, lexicon: Lexicon, *, by: str = "year") -> pd
             "share_of_words",
             "topic_documents",
             "documents",
+            "bunching",
             "topic_hits",
             "top_statement",
             "top_statement_date",
@@ -148,6 +151,23 @@ def lexicon_shares_in(index, scope, lexicon: Lexicon, *, by: str = "year") -> pd
             "top_statement_share",
         ]
     ].reset_index(drop=True)
+
+
+def _paragraph_bunching(tagged: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
+    """Per (period, topic): how much more the topic's paragraphs bunch in a few of the period's
+    statements than chance would put them (:func:`~analysis.measures.stats.bunching`, each statement's
+    words the exposure), so that one speech on energy does not make energy a habit; NaN without any."""
+    words = turns.groupby(["period", "doc_id"])["n_words"].sum()
+    base = turns.groupby("period").agg(words=("n_words", "sum"), documents=("doc_id", "nunique"))
+    per_doc = tagged.groupby(["period", "topic", "doc_id"]).size().rename("y").reset_index()
+    if per_doc.empty:  # no paragraph on any topic
+        return pd.DataFrame({"period": pd.Series(dtype=object), "topic": pd.Series(dtype=object), "bunching": []})
+    per_doc["w"] = words.reindex(pd.MultiIndex.from_frame(per_doc[["period", "doc_id"]])).to_numpy(dtype=float)
+    per_doc["spread"] = per_doc["y"] ** 2 / per_doc["w"]
+    out = per_doc.groupby(["period", "topic"]).agg(count=("y", "sum"), spread=("spread", "sum")).reset_index()
+    out = out.merge(base.reset_index(), on="period")
+    out["bunching"] = bunching(out["count"], out["words"], out["documents"], out["spread"]).round(4)
+    return out[["period", "topic", "bunching"]]
 
 
 def _concentration(ev: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:

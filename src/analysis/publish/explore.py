@@ -58,7 +58,7 @@ from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS
 
-VERSION = 8  # of the data files' layout: the script checks it
+VERSION = 9  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = PACKAGE / "templates" / "explore.html", PACKAGE / "static" / "explore.js"
@@ -164,6 +164,7 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
         "speakers": [],
         "groups": {},
         "families": {t.name: list(t.patterns) for t in load_lexicon().entries},
+        "labels": {t.name: t.label for t in load_lexicon().entries if t.label},  # how pages name a family
     }
     registry = default_registry()
     for name in registry.groups:

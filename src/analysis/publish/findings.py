@@ -148,8 +148,6 @@ def catchphrases(found: pd.DataFrame, speaker: str) -> str:
 
 
 def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
-    from analysis.measures.stats import counts_apart
-
     overall = shares.groupby("topic", sort=False)[["topic_words", "speaker_words"]].sum()
     overall["share"] = overall["topic_words"] / overall["speaker_words"].where(overall["speaker_words"] > 0)
     top = overall.sort_values("share", ascending=False)
@@ -170,11 +168,24 @@ def topic_shares(shares: pd.DataFrame, speaker: str) -> str:
     if len(top) > 1:
         second = top.index[1]
         sentence += f", then {second} ({top['share'].iloc[1]:.0%})"
-        if "topic_paragraphs" in shares.columns:  # paragraphs on each topic, over the same paragraphs
-            paras = shares.groupby("topic", sort=False)["topic_paragraphs"].sum()
-            if not counts_apart(int(paras[first]), int(paras[second])):  # paragraphs: as independent
-                sentence += ", with no clear difference between them"
+        if "topic_paragraphs" in shares.columns and not _paragraphs_apart(shares, first, second):
+            sentence += ", with no clear difference between them"
     return sentence + _concentrated_peaks(shares)
+
+
+def _paragraphs_apart(shares: pd.DataFrame, first: str, second: str) -> bool:
+    """True when topic ``first``'s paragraphs are clearly more than ``second``'s in the same words: their
+    counts' intervals apart, widened where a topic's paragraphs bunch in a few statements (``bunching``;
+    without it, the paragraphs as independent)."""
+    from analysis.measures.stats import counts_apart
+
+    if "bunching" not in shares.columns:
+        paras = shares.groupby("topic", sort=False)["topic_paragraphs"].sum()
+        return counts_apart(int(paras[first]), int(paras[second]))
+    rows = shares[shares["topic"].isin([first, second])].rename(
+        columns={"topic": "phrase", "topic_paragraphs": "count"}
+    )
+    return _clearly_more(rows, first, second)
 
 
 def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:

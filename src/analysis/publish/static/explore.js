@@ -710,11 +710,13 @@
     return rows;
   }
 
+  // a family as readers know it: its label in the lexicon ("our partners" for our-partners), else its name
+  const named = (phrase) => (meta.labels && meta.labels[phrase]) || phrase;
   const rateText = (v) => (v >= 0.95 || v === 0 ? v.toFixed(1) : v.toFixed(2));  // as html.rate_text
 
   function changeSentence(runs) {  // as publish/changes.sentence, for one speaker and phrase
     const r0 = runs[0], count = runs.reduce((a, r) => a + r.count, 0);
-    if (!count) return `“${r0.phrase}” (${r0.speaker}): not used`;
+    if (!count) return `“${named(r0.phrase)}” (${r0.speaker}): not used`;
     let said = "no clear change in its rate";
     if (runs.length > 1) {
       const steps = runs.slice(1).map((r, i) => `on ${r.start}, from ${rateText(runs[i].per_10k)} to ${rateText(r.per_10k)} per 10,000 words (p = ${r.change_p})`);
@@ -722,7 +724,7 @@
     }
     const used = count === 1 ? `used once, on ${r0.first_use}` : `first used ${r0.first_use}, last ${r0.last_use}`;
     const held = runs.reduce((a, r) => a + r.statements, 0);
-    return `“${r0.phrase}” (${r0.speaker}): ${said}; ${used}, in this corpus, which holds ${fmt(held)} of his statements, ${r0.start} to ${runs[runs.length - 1].end}.`;
+    return `“${named(r0.phrase)}” (${r0.speaker}): ${said}; ${used}, in this corpus, which holds ${fmt(held)} of his statements, ${r0.start} to ${runs[runs.length - 1].end}.`;
   }
 
   /* ---- the question ------------------------------------------------------------------------------ */
@@ -884,7 +886,7 @@
     box.replaceChildren();
     const series = new Map();
     for (const r of rows) {
-      const key = `${r.speaker} · ${r.phrase}`;
+      const key = `${r.speaker} · ${named(r.phrase)}`;
       if (!series.has(key)) series.set(key, []);
       series.get(key).push(r);
     }
@@ -984,7 +986,7 @@
       }, { once: false });
       const cell = (label, ...content) => el("td", { "data-label": label }, ...content);
       body.append(el("tr", few ? { class: "few" } : {},
-        cell("speaker", r.speaker), cell("phrase", r.phrase), cell("period", r.period), cell("uses", details),
+        cell("speaker", r.speaker), cell("phrase", named(r.phrase)), cell("period", r.period), cell("uses", details),
         cell("words", fmt(r.speaker_words) + (few ? " (too few to draw)" : "")), cell("statements", fmt(r.documents)),
         cell("per 10,000", String(r.per_10k)), cell("95% interval", `${r.per_10k_low}–${r.per_10k_high}`)));
     });
@@ -1015,9 +1017,9 @@
         const earliest = withUses.map((m) => meta.doc_date[m.doc]).sort()[0];
         first = ` First use in this corpus: ${earliest}.`;
       }
-      out.append(el("li", {}, `${s.name}, “${list[0].phrase}”: ${fmt(uses)} use${uses === 1 ? "" : "s"} in ${fmt(words)} words of his own (${s.first} to ${s.last}).${first}${uses < 5 ? " Few uses: read the quotes before drawing a conclusion." : ""}`));
+      out.append(el("li", {}, `${s.name}, “${named(list[0].phrase)}”: ${fmt(uses)} use${uses === 1 ? "" : "s"} in ${fmt(words)} words of his own (${s.first} to ${s.last}).${first}${uses < 5 ? " Few uses: read the quotes before drawing a conclusion." : ""}`));
     }
-    for (const [phrase, names] of none) out.append(el("li", {}, `No use of “${phrase}” in the words of ${names.join(", ")}.`));
+    for (const [phrase, names] of none) out.append(el("li", {}, `No use of “${named(phrase)}” in the words of ${names.join(", ")}.`));
     const lines = out.children.length;
     $("summary-box").hidden = !lines;
     $("summary-box").open = bySeries.size <= SUMMARY_LINES;

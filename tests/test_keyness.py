@@ -185,6 +185,7 @@ def test_a_term_of_one_year_on_a_side_of_several_does_not_pass():
     table = keyness(a, 100_000, b, 100_000, docs_a=_spread(a, 8), docs_b=spread_b, years_a=3, years_b=3)
     table = table.set_index("term")
     assert table.loc["summit", "years"] == 1 and not table.loc["summit", "passes"]
+    assert table.loc["summit", "reason"] == "in one year only" and table.loc["peace", "reason"] == ""
     assert table.loc["peace", "years"] == 3 and table.loc["peace", "passes"]
     one_year = keyness(a, 100_000, b, 100_000, docs_a=_spread(a, 8), docs_b=spread_b, years_a=1, years_b=1)
     assert one_year.set_index("term").loc["summit", "passes"]
@@ -222,5 +223,8 @@ def test_the_default_corpus_split_is_not_led_by_would_like(default_corpus):
     side_b = compare_scopes(default_corpus.index, a, b, top=30)["b"].set_index("term")
     assert side_b.loc["like", "in_formulas"] >= 0.5 and not side_b.loc["like", "passes"]
     assert side_b.loc["coronavirus", "new_subject"] and not side_b.loc["coronavirus", "passes"]
+    # the table says why: the chart draws these pale with the reason, the finding does not name them
+    assert side_b.loc["like", "reason"] == "mostly in formulas" and side_b.loc["coronavirus", "reason"] == "new subject"
+    assert (side_b["reason"] == "").equals(side_b["passes"].astype(bool))
     passing = side_b[side_b["passes"]]
     assert len(passing) and ((passing["log_ratio_high"] < 0) & (passing["freq_a"] > 0)).all()

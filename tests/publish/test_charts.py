@@ -367,6 +367,48 @@ def test_diverging_bars_one_bar_per_term_each_side_coloured():
     assert ax.get_title(loc="left") == "What changed"
 
 
+def test_diverging_bars_draw_a_term_the_finding_does_not_name_pale_with_why_and_every_note_inside():
+    """A term set aside (the keyness ``reason``) is pale and, on the wide drawing, says why after its
+    note; long notes widen the axis instead of running into the terms' names; on the phone the bars
+    carry the short note from the zero line into the empty half."""
+    from analysis.publish.figures import narrow
+    from analysis.publish.style import MUTED
+
+    left = pd.DataFrame(
+        {"term": ["corruption", "want"], "log_ratio": [2.6, 1.0], "n": ["G²=58 (37/54)", "G²=57 (178/806)"],
+         "short": ["37/54", "178/806"], "reason": ["", "mostly in formulas"]}
+    )  # fmt: skip
+    right = pd.DataFrame(
+        {"term": ["coronavirus"], "log_ratio": [-7.8], "n": ["G²=45 (0/209)"], "short": ["0/209"],
+         "reason": ["new subject"]}
+    )  # fmt: skip
+
+    def draw():
+        return charts.diverging_bars(
+            left, right, label="term", value="log_ratio", note="n", short_note="short", muted="reason",
+            title="t", left_name="before", right_name="after", source=SOURCE,
+        )  # fmt: skip
+
+    fig = draw()
+    ax = fig.axes[0]
+    colours = [plt.matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [MUTED, MUTED, PALETTE[0].lower()]  # coronavirus, want: pale; corruption: its side's
+    assert [t.get_text() for t in ax.texts] == [
+        "G²=45 (0/209) · new subject", "G²=57 (178/806) · mostly in formulas", "G²=58 (37/54)"
+    ]  # fmt: skip
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        extent = text.get_window_extent(renderer)
+        assert box.x0 - 1 <= extent.x0 and extent.x1 <= box.x1 + 1, text.get_text()
+    plt.close(fig)
+    with narrow():
+        phone = draw()
+    assert [t.get_text() for t in phone.axes[0].texts] == ["0/209", "178/806", "37/54"]
+    assert [t.xy[0] for t in phone.axes[0].texts] == [0, 0, 0]
+    plt.close(phone)
+
+
 # --- bar_chart ---------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ COLUMNS = [
     "term", "freq_a", "freq_b", "per_10k_a", "per_10k_b", "g2", "p_value", "p_adjusted", "log_ratio",
     "log_ratio_low", "log_ratio_high", "bunching_a", "bunching_b", "overused_in", "statements", "years",
     "top_statement_share",
-    "concentrated", "in_formulas", "new_subject", "passes",
+    "concentrated", "in_formulas", "new_subject", "passes", "reason",
 ]  # fmt: skip
 ALPHA = 0.05
 MIN_STATEMENTS = 3
@@ -135,14 +135,22 @@ def keyness(
     out["in_formulas"] = np.round(np.minimum(1.0, inside / np.where(own > 0, own, 1)), 3)
     clear = np.where(out["overused_in"] == "A", lr_low > 0, lr_high < 0)
     other = np.where(out["overused_in"] == "A", b, a)
-    strong = (out["p_adjusted"] < ALPHA) & (out["statements"] >= MIN_STATEMENTS) & ~out["concentrated"]
-    strong &= out["in_formulas"] < FORMULAIC
+    significant, formulaic = out["p_adjusted"] < ALPHA, out["in_formulas"] >= FORMULAIC
+    concentrated, few = out["concentrated"], out["statements"] < MIN_STATEMENTS
     if docs_a is None and docs_b is None:  # no spread known: the threshold is the p-value alone
-        strong = (out["p_adjusted"] < ALPHA) & (out["in_formulas"] < FORMULAIC)
+        concentrated = few = pd.Series(False, index=out.index)
+    strong = significant & ~formulaic & ~concentrated & ~few
     # a subject of one side (the other never uses it) is named apart, whatever years it spans
     out["new_subject"] = strong & (other == 0)
     side_years = np.where(out["overused_in"] == "A", years_a, years_b)
-    out["passes"] = strong & clear & (other > 0) & (out["years"] >= np.minimum(MIN_YEARS, side_years))
+    one_year = out["years"] < np.minimum(MIN_YEARS, side_years)
+    out["passes"] = strong & clear & (other > 0) & ~one_year
+    out["reason"] = np.select(  # why a term is not named as style: the first test it fails
+        [out["passes"], out["new_subject"], ~significant, formulaic, concentrated, few, ~clear, one_year],
+        ["", "new subject", "not significant", "mostly in formulas", "mostly in one statement",
+         f"in fewer than {MIN_STATEMENTS} statements", "interval includes 0", "in one year only"],
+        default="",
+    )  # fmt: skip
     # strongest first by the test a bunched term is held to (G² over the bunching factor squared)
     out["_strength"] = g2 / factor**2
     return out.sort_values(["_strength", "term"], ascending=[False, True]).reset_index(drop=True)[COLUMNS]

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.measures.coverage import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS
 from analysis.publish.figures import SOURCES, SavedChart, fs, layout, save_chart, source_line, wrap, wrap_label
 from analysis.publish.ratechart import phrase_rate_chart
-from analysis.publish.style import PALETTE, evidence_links, link_bars, plt
+from analysis.publish.style import MUTED, PALETTE, evidence_links, link_bars, plt
 from analysis.publish.timeaxis import label_ends, time_axis, time_positions
 
 __all__ = [
@@ -183,29 +183,48 @@ def diverging_bars(
     left_name: str,
     right_name: str,
     source: str,
+    muted: str | None = None,
+    short_note: str | None = None,
 ):
-    """Terms over-used on each side as horizontal bars (left side negative), annotated."""
+    """Terms over-used on each side as horizontal bars (left side negative), annotated; with ``muted`` (a
+    column, non-empty for a row the finding does not name: why), that row's bar pale and, on the wide
+    drawing, the why after its note (the phone's has no room: its source line says where to read it); the
+    phone's drawing labels the bars with ``short_note`` where given."""
     rows = pd.concat([right.iloc[::-1], left.iloc[::-1]], ignore_index=True)
     lay = layout()
     fig, ax = plt.subplots(figsize=(lay.width, (0.42 if lay.narrow else 0.3) * len(rows) + 1.6))
     colors = [PALETTE[5]] * len(right) + [PALETTE[0]] * len(left)
+    if muted is not None and muted in rows.columns:
+        why = rows[muted].fillna("").astype(str)
+        colors = [MUTED if w else c for c, w in zip(colors, why, strict=True)]
+        if not lay.narrow:
+            rows = rows.assign(**{note: [n + (f" · {w}" if w else "") for n, w in zip(rows[note], why, strict=True)]})
+        source += " Pale bars: terms the finding does not name" + ("." if not lay.narrow else " (why: in the table).")
+    if lay.narrow and short_note is not None:
+        note = short_note
     link_bars(ax.barh(range(len(rows)), rows[value], color=colors), evidence_links(rows, len(rows)))
     ax.set_yticks(range(len(rows)), rows[label], fontsize=fs(8))
+    notes = []
     for i, (v, n) in enumerate(zip(rows[value], rows[note], strict=True)):
-        ax.annotate(
-            n,
-            (v, i),
-            xytext=(3 if v >= 0 else -3, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left" if v >= 0 else "right",
-            fontsize=fs(6.5),
-            color="#333333",
+        # wide: after the bar's end; phone: from the zero line into the empty other half (each row has one
+        # bar), where it cannot run into the term's name
+        after = (v >= 0) != lay.narrow
+        notes.append(
+            ax.annotate(
+                n,
+                (0 if lay.narrow else v, i),
+                xytext=(3 if after else -3, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left" if after else "right",
+                fontsize=fs(6.5),
+                color="#333333",
+            )
         )
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    lim = max(abs(rows[value]).max(), 1) * (1.9 if lay.narrow else 1.35)
+    lim = max(abs(rows[value]).max(), 1) * (1.05 if lay.narrow else 1.35)
     ax.set_xlim(-lim, lim)
     finish(
         fig,
@@ -220,7 +239,22 @@ def diverging_bars(
         ),
     )
     fig.tight_layout()
+    if not lay.narrow:
+        _room_for_notes(fig, ax, notes, rows[value].tolist())
     return fig
+
+
+def _room_for_notes(fig, ax, notes: list, values: list[float]) -> None:
+    """Widen a symmetric x axis so that each bar's note, drawn beyond the bar's end, stays inside the
+    axes: a note ``p`` pixels wide after a bar of length ``|v|`` needs ``L ≥ |v| / (1 − 2p/W)`` on an
+    axes ``W`` pixels wide spanning ``[−L, L]``."""
+    renderer = fig.canvas.get_renderer()
+    width = ax.get_window_extent(renderer).width
+    need = ax.get_xlim()[1]
+    for text, v in zip(notes, values, strict=True):
+        room = 1 - 2 * (text.get_window_extent(renderer).width + 3 * fig.dpi / 72) / width
+        need = max(need, abs(v) / max(room, 0.1) * 1.02)
+    ax.set_xlim(-need, need)
 
 
 def bar_chart(

@@ -8,6 +8,7 @@ import pandas as pd
 from analysis.measures.coverage import floor, gaps, sides
 from analysis.publish.charts import PALETTE, finish, plt
 from analysis.publish.figures import fs, layout, wrap_label
+from analysis.publish.style import MUTED
 from analysis.publish.timeaxis import time_axis, time_positions
 
 
@@ -74,7 +75,7 @@ def strip(cov: pd.DataFrame, *, title: str, source: str):
         top = max(int(mine["words"].max()), 1)
         tallest.append(top)
         base = len(sides) - 1 - r  # the first side on top
-        for enough_words, colour in ((True, PALETTE[0]), (False, "#b8b8b8")):
+        for enough_words, colour in ((True, PALETTE[0]), (False, MUTED)):
             d = mine[(mine["words"] > 0) & (mine["enough_words"] == enough_words)]
             heights = [0.8 * max(w / top, 0.06) for w in d["words"]]
             ax.bar([where[p] for p in d["period"]], heights, bottom=base, width=width, color=colour, align="center")

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 
 # Okabe-Ito: a colour-blind-safe qualitative palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+MUTED = "#b8b8b8"  # what a chart shows but a finding does not rest on: too few words, a term set aside
 STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 150,

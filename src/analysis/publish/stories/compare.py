@@ -18,9 +18,10 @@ from analysis.selection import Scope
 
 
 def _noted(df: pd.DataFrame) -> pd.DataFrame:
-    """The terms with a ``note`` column: "G²=… (freq_a/freq_b)", the bar labels."""
-    rows = df[["g2", "freq_a", "freq_b"]].itertuples(index=False)
-    return df.assign(note=[f"G²={g:.0f} ({a}/{b})" for g, a, b in rows])
+    """The terms with the bar labels: ``note`` "G²=… (freq_a/freq_b)", and ``short_note`` "freq_a/freq_b"
+    for the phone's drawing."""
+    rows = list(df[["g2", "freq_a", "freq_b"]].itertuples(index=False))
+    return df.assign(note=[f"G²={g:.0f} ({a}/{b})" for g, a, b in rows], short_note=[f"{a}/{b}" for _, a, b in rows])
 
 
 NOTEBOOK = "05-compare-periods.ipynb"
@@ -92,12 +93,14 @@ class CompareStory(Story):
                 label="term",
                 value="log_ratio",
                 note="note",
+                short_note="short_note",
+                muted="reason",
                 left_name=self.label_a,
                 right_name=self.label_b,
                 title=keyness.sentence(a, b, self.label_a, self.label_b),
                 source=self.src,
             ),
-            both.drop(columns=["note"]),
+            both.drop(columns=["note", "short_note"]),
             "keyness",
             title="Keyness: over-used terms on each side",
             alt=f"Diverging bars of the top terms over-used {self.label_a}: "
@@ -110,10 +113,14 @@ class CompareStory(Story):
         """The over-used terms of side A, then of side B (shown)."""
         show(
             table(
-                self.a.drop(columns=["note"]), caption=f"Over-used in A ({self.label_a})", links={"count": "evidence"}
+                self.a.drop(columns=["note", "short_note"]),
+                caption=f"Over-used in A ({self.label_a})",
+                links={"count": "evidence"},
             ),
             table(
-                self.b.drop(columns=["note"]), caption=f"Over-used in B ({self.label_b})", links={"count": "evidence"}
+                self.b.drop(columns=["note", "short_note"]),
+                caption=f"Over-used in B ({self.label_b})",
+                links={"count": "evidence"},
             ),
         )
 

@@ -40,7 +40,7 @@ from analysis.errors import CorpusError
 from analysis.measures import Measure, Result
 from analysis.measures.ngrams import Vocabulary
 from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio, pseudo_counts, widen
-from analysis.measures.terms import in_formulas, side_terms, spread_of, table_terms
+from analysis.measures.terms import Terms, in_formulas, side_terms, spread_of, table_terms
 from analysis.params import TopParams, like, param
 from analysis.selection import Scope, Selection, SelectionParams, iso_date
 
@@ -259,26 +259,7 @@ def compare_scopes(
     if not a.words or not b.words:
         raise ValueError("one side of the comparison has no words: check the dates or speakers")
     fa, fb = (in_formulas(index, s, ngram) for s in (scope_a, scope_b))
-    table = keyness(
-        a.counts,
-        a.words,
-        b.counts,
-        b.words,
-        min_freq=min_freq,
-        docs_a=a.spread,
-        docs_b=b.spread,
-        formulas_a=fa,
-        formulas_b=fb,
-        years_a=a.years,
-        years_b=b.years,
-    )
-    return {
-        "a": table[table["overused_in"] == "A"].head(top).reset_index(drop=True),
-        "b": table[table["overused_in"] == "B"].head(top).reset_index(drop=True),
-        "tokens_a": a.words,
-        "tokens_b": b.words,
-        "tested": len(table),
-    }
+    return _compared((a, a.words, fa), (b, b.words, fb), min_freq=min_freq, top=top)
 
 
 def compare(
@@ -305,6 +286,13 @@ def compare(
         )
         for t in (turns_a, turns_b)
     )
+    return _compared((ta, na, fa), (tb, nb, fb), min_freq=min_freq, top=top)
+
+
+def _compared(a: tuple[Terms, int, Counter], b: tuple[Terms, int, Counter], *, min_freq: int, top: int) -> dict:
+    """:func:`keyness` of two sides, each (its terms, its words, its terms' uses inside formulas): the
+    ``top`` terms over-used in A and in B, the words of each side and the terms tested."""
+    (ta, na, fa), (tb, nb, fb) = a, b
     table = keyness(
         ta.counts,
         na,

@@ -258,7 +258,10 @@ def compare_scopes(
     b = side_terms(index, scope_b, ngram=ngram, drop_stop_words=drop_stop_words, vocab=vocab)
     if not a.words or not b.words:
         raise ValueError("one side of the comparison has no words: check the dates or speakers")
-    fa, fb = (in_formulas(index, s, ngram) for s in (scope_a, scope_b))
+    # formulas only matter for the terms reported (the order does not depend on them): looked for only there
+    first = _compared((a, a.words, Counter()), (b, b.words, Counter()), min_freq=min_freq, top=top)
+    shown = set(first["a"]["term"]) | set(first["b"]["term"])
+    fa, fb = (in_formulas(index, s, ngram, shown) for s in (scope_a, scope_b))
     return _compared((a, a.words, fa), (b, b.words, fb), min_freq=min_freq, top=top)
 
 

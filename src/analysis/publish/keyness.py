@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.measures.keyness import ALPHA, MIN_STATEMENTS, MIN_YEARS
 from analysis.publish.html import possessive, quoted
 
 
@@ -47,9 +48,9 @@ def sentence(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> st
     if subjects:
         return "No change of style passes the threshold" + subjects
     return (
-        "No term passes the threshold (p < 0.05 after correcting for every term tested, in at least 3 "
-        "statements and 2 years, at most half its uses in one statement or in a formula): no clear "
-        "difference between the two sides"
+        f"No term passes the threshold (p < {ALPHA:g} after correcting for every term tested, in at least "
+        f"{MIN_STATEMENTS} statements and {MIN_YEARS} years, at most half its uses in one statement or in a "
+        "formula): no clear difference between the two sides"
     )
 
 

@@ -6,7 +6,16 @@ import pytest
 
 from analysis import config
 from analysis.ingest.importers.base import Document, Paragraph
-from analysis.quality.attribution import GoldError, draft, read_gold, score, score_document, summarise, write_gold
+from analysis.quality.attribution import (
+    GoldError,
+    draft,
+    gold_files,
+    read_gold,
+    score,
+    score_document,
+    summarise,
+    write_gold,
+)
 from tests.conftest import kremlin_page
 
 GOLD = config.PROJ_ROOT / "tests" / "gold"
@@ -88,7 +97,7 @@ def test_draft_prefills_rows_from_the_importer(tmp_path):
 
 
 def test_gold_files_are_valid_and_cover_the_stratified_sample():
-    files = sorted(GOLD.rglob("*.csv"))
+    files = gold_files(GOLD)  # tests/gold/samples/ holds labelled turns, not paragraph gold
     pages = [p for p in files if p.suffix == ".csv" and p.with_suffix(".html").exists()]
     transcripts = [p for p in files if p.with_suffix(".md").exists()]
     speeches = [p for p in files if p.with_suffix(".txt").exists()]

@@ -10,12 +10,13 @@ from analysis.quality.audit import KINDS, audit, looks_like_label, summary
 
 def turns(*rows) -> pd.DataFrame:
     out = []
-    for i, (speaker, attribution, text) in enumerate(rows):
+    for i, (speaker, attribution, text, *label) in enumerate(rows):
         out.append(
             {
                 "doc_id": "d1",
                 "para_no": i,
                 "speaker": speaker,
+                "speaker_label": label[0] if label else speaker,
                 "role": "speech" if speaker else "question",
                 "attribution": attribution,
                 "text": text,
@@ -62,6 +63,14 @@ def test_label_shaped_openings(text, expected):
             (("Vladimir Putin", "label", "Hello."), ("Sergei Shoigu", "continuation", "A change with no label.")),
             "unlabelled-change",
         ),
+        (
+            (("Vladimir Putin", "label", "Hello."), ("Vladimir Putin", "continuation", "Q:—to Dr. Vane. How many?")),
+            "dash-after-label",
+        ),
+        ((("Far East", "label", "TRADE AND TREATIES.", "THE FAR EAST"),), "heading-as-speaker"),
+        ((("Navy Department", "label", "The ships sail today.", "NAVY DEPARTMENT"),), "body-as-speaker"),
+        ((("France", "label", "We agree with the proposal.", "France"),), "body-as-speaker"),
+        ((("Vladimir Putin", "label", "Thank you, dear.", "Mrs. Putin"),), "spouse-as-person"),
     ],
 )
 def test_each_kind_is_found(rows, kind):

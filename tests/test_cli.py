@@ -259,6 +259,10 @@ def test_audit_prints_counts_by_kind(processed):
         "thanks-self",
         "addressed-as-president",
         "unlabelled-change",
+        "dash-after-label",
+        "heading-as-speaker",
+        "body-as-speaker",
+        "spouse-as-person",
     ]
     assert table["paragraphs"].sum() == 0
 

@@ -19,6 +19,11 @@ _PAREN_RE = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]")
 _NON_LETTER_RE = re.compile(r"[^\w]|[\d_]")
 
 
+# a capitalised run after these is what a title is of or for, not a person ("opening of the Imperial Capitals")
+_OBJECT_OF = frozenset({"of", "the", "for", "in", "at", "on", "to", "with", "a", "an"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "madame", "mme", "mister"})
+
+
 @dataclass(frozen=True)
 class NameSplitter:
     """Splits a printed label into (name, title)."""
@@ -29,7 +34,7 @@ class NameSplitter:
     given_names: frozenset[str] = frozenset()
 
     def split(self, label: str) -> tuple[str, str | None]:
-        regnal = _REGNAL_RE.match(_MISSING_SPACE_RE.sub(r"\1 of", normalize_ws(strip_asides(label)).strip(" :.-–—")))
+        regnal = REGNAL_RE.match(_MISSING_SPACE_RE.sub(r"\1 of", normalize_ws(strip_asides(label)).strip(" :.-–—")))
         if regnal:  # "King Abdullah II of Jordan", "Patriarch Kirill of Moscow and All Russia"
             return f"{regnal['title']} {regnal['name']}", normalize_ws(regnal.group(0).replace(regnal["name"], "", 1))
         return self._split(label)
@@ -50,8 +55,9 @@ class NameSplitter:
             return "", None
         if len(parts) > 1:
             first_name, first_title = self._split_one(parts[0])
-            if first_name and not first_title and len(first_name.split()) > 1:  # "Name, reporter at …"
-                return first_name, ", ".join(parts[1:])
+            honorific = first_title is not None and first_title.lower().strip(".") in _HONORIFICS
+            if first_name and (not first_title or honorific) and len(first_name.split()) > 1:
+                return first_name, ", ".join(parts[1:])  # "Name, reporter at …", "Mrs. Jane Doe, Daily Courier"
         name, title = self._split_one(text)
         if not name and " of " in text:  # "King Hamad bin Isa Al Khalifa of Bahrain"
             head, _, place = text.rpartition(" of ")
@@ -75,7 +81,12 @@ class NameSplitter:
             if given:  # (a label that is all name, "Seyed Mohammed Hossein Adeli", is kept whole)
                 run = run[given[0] :]
         title = " ".join(tokens[: len(tokens) - len(run)]).strip(" ,") or None
-        if len(run) == 1 and title and title.split()[0].lower() in _REGNAL:
+        if title and run and title.split()[-1].lower() in _OBJECT_OF:
+            if len(run) < 3:  # "Winner of the Prize for Young Scientists", "Mother of John Doe": no one's name
+                return "", text
+            run = run[-2:]  # "Chairman of the Board of Sberbank Herman Gref": the body, then the person
+            title = " ".join(tokens[: len(tokens) - 2]).strip(" ,")
+        if len(run) == 1 and title and title.split()[0].lower() in REGNAL:
             run = [title.split()[0], *run]  # "Patriarch of Moscow and All Russia Kirill": Patriarch Kirill
         if not run:
             return "", text or None
@@ -171,7 +182,7 @@ def title_before(cleaned: str, canonical: str) -> str | None:
     return None
 
 
-_REGNAL = frozenset(
+REGNAL = frozenset(
     {
         "king",
         "queen",
@@ -188,7 +199,7 @@ _REGNAL = frozenset(
         "prince",
     }
 )
-_REGNAL_RE = re.compile(
+REGNAL_RE = re.compile(
     r"^(?:[\w\s’'-]*?\s)?(?P<title>King|Queen|Emir|Sultan|Patriarch|Pope|Metropolitan|Catholicos)"
     r"\s+(?P<name>[A-Z][\w-]+(?:\s+[IVX]+)?)\s+of\s+\S.*$"
 )
@@ -213,6 +224,8 @@ def decapitalise(text: str) -> str:
     return text
 
 
+# a capitalised run after these is what a title is of or for, not a person ("opening of the Imperial Capitals")
+_OBJECT_OF = frozenset({"of", "the", "for", "in", "at", "on", "to", "with", "a", "an"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "miss", "messrs", "sen", "gov", "rep", "gen"})
 
 

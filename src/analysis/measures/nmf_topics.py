@@ -16,7 +16,7 @@ class NmfParams(PeriodParams, SelectionParams):
     """How many topics NMF should suggest, and its seed."""
 
     n_topics: int = param(8, "how many topics NMF should suggest (2 to 50)", minimum=2)
-    seed: int = param(0, "random seed of NMF (fixed, so the suggestions are reproducible)")
+    seed: int = param(0, "random seed (fixed: the same corpus and seed give the same suggestions or sample)")
 
 
 def compute(corpus, params: NmfParams) -> Result:

@@ -332,8 +332,15 @@ def _side(speaker: str, leader: str) -> str:
     return "other" if is_person(speaker) else ""
 
 
+SAMPLES_DIR = "samples"  # tests/gold/samples/: random turns labelled whole (score-sample), not paragraph gold
+
+
 def gold_files(gold_dir: Path) -> list[Path]:
-    return sorted(p for p in Path(gold_dir).rglob("*.csv") if not p.name.startswith("_"))
+    return sorted(
+        p
+        for p in Path(gold_dir).rglob("*.csv")
+        if not p.name.startswith("_") and SAMPLES_DIR not in p.relative_to(gold_dir).parts[:-1]
+    )
 
 
 def score(gold_dir: Path, *, registry: SpeakerRegistry | None = None, leader: str | None = None) -> dict:

@@ -1,7 +1,8 @@
 """Attribution audit: paragraphs of a processed corpus that look wrongly attributed.
 
 The audit does not use the importers' label rules (it would then agree with them by
-construction); it looks at the result for signs a reader would notice:
+construction); it looks at the result for signs a reader would notice (it shares only two word
+lists with them: the titles of a spouse and the words of a government body):
 
 * ``label-in-turn``: a paragraph inside someone's turn that opens like a speaker label
   ("Head of the A Just Russia faction Sergei Mironov: …"): a label the importer missed, so the
@@ -12,7 +13,15 @@ construction); it looks at the result for signs a reader would notice:
 * ``addressed-as-president``: the head of state in office opening his own paragraph the way a
   subordinate reports to him ("Thank you, Mr President", "Mr President, in keeping with your
   instructions"): the next speaker's words in his turn;
-* ``unlabelled-change``: the speaker changes between two paragraphs with no label.
+* ``unlabelled-change``: the speaker changes between two paragraphs with no label;
+* ``dash-after-label``: a paragraph that opens with a label followed by a dash ("Q:—to Dr. Doe.",
+  "DR. DOE:—"), left unread inside someone's turn;
+* ``heading-as-speaker``: a turn opened by a label in capitals whose words are in capitals too ("WAR
+  DEPARTMENT. NEW MEXICO AND ARIZONA."): a heading read as a speaker;
+* ``body-as-speaker``: a "speaker" that is a government body, a ship, a place or a document ("Interior
+  Department", "Cruiser Atlanta", "France");
+* ``spouse-as-person``: a label with a spouse's or relative's title ("Mrs. Doe") resolved to a person of
+  the registry (President John Doe).
 
 Each hit is a row (document, paragraph, kind, speaker, opening words); :func:`summary` counts
 them by kind. Run it over the whole archive before and after a change to the importers.
@@ -25,13 +34,29 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.errors import ParameterError
+from analysis.ingest.importers.label_words import INSTITUTIONS
+from analysis.ingest.importers.labels import LabelReader
 from analysis.measures import Measure, Result
-from analysis.params import CorpusParams, param
+from analysis.measures.nmf_topics import NmfParams
+from analysis.names import places
+from analysis.params import CorpusParams, like, param
+from analysis.selection import SelectionParams
 from analysis.speakers import SENTENCE_STARTERS, SpeakerRegistry, default_registry
 from analysis.text import spoken
 
 AUDIT_COLUMNS = ["kind", "doc_id", "para_no", "date", "speaker", "text", "source_url"]
-KINDS = ("label-in-turn", "addresses-self", "thanks-self", "addressed-as-president", "unlabelled-change")
+KINDS = (
+    "label-in-turn",
+    "addresses-self",
+    "thanks-self",
+    "addressed-as-president",
+    "unlabelled-change",
+    "dash-after-label",
+    "heading-as-speaker",
+    "body-as-speaker",
+    "spouse-as-person",
+)
 
 _LABEL_SHAPE_RE = re.compile(r"^(?P<label>[A-Z][^:!?“”\"«»]{2,200}?)(?:\s*\([^()]{1,60}\))?\s*:\s+(?P<rest>\S)")
 _NAME_END_RE = re.compile(r"(?:^|\s)(?:[A-Z][\w’'.-]+)(?:\s+(?:[a-z]{1,3}\s+)?[A-Z][\w’'-]+)+$")
@@ -105,6 +130,10 @@ def audit(
                 hit("addressed-as-president", row)
             if row.attribution == "continuation" and prev_role == "speech" and prev_speaker != row.speaker:
                 hit("unlabelled-change", row)
+            for kind in _label_classes(row, registry):
+                hit(kind, row)
+        if (row.role != "speech" or row.attribution != "label") and _DASH_LABEL_RE.match(row.text or ""):
+            hit("dash-after-label", row)
         prev_doc = row.doc_id
         if row.role not in ("pullquote", "editorial", "heading"):
             prev_speaker, prev_role = row.speaker, row.role
@@ -136,10 +165,28 @@ def summary(hits: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class AuditParams(CorpusParams):
     summary: bool = param(False, "only the counts by kind")
+    sample: int = param(0, "instead of the flagged paragraphs, this many random turns to label by hand", minimum=0)
+    source: str = like(SelectionParams, "source", "")  # with --sample: the outlet whose turns are drawn
+    seed: int = like(NmfParams, "seed", 0)  # with --sample
+
+    def validate(self) -> None:
+        if self.sample and not self.source:
+            raise ParameterError("--sample needs --source: the source whose turns to draw (e.g. en.kremlin.ru)")
 
 
 def compute(corpus, params: AuditParams) -> Result:
-    """The ``audit`` measure: the flagged paragraphs (or their counts by kind), and the counts as a note."""
+    """The ``audit`` measure: the flagged paragraphs (or their counts by kind), and the counts as a note;
+    with ``sample``, random turns to label (:mod:`analysis.quality.sample`)."""
+    if params.sample:
+        from analysis.quality.sample import draw
+
+        drawn = draw(corpus.turns, corpus.documents, params.source, params.sample, params.seed)
+        note = (
+            f"audit: {len(drawn)} random turn(s) of {params.source} (seed {params.seed}, corpus "
+            f"{corpus.info.get('corpus_version', '?')}); fill in true_speaker, then: "
+            "python -m analysis score-sample --file FILE"
+        )
+        return Result(drawn, notes=[note])
     hits = audit(corpus.turns, corpus.documents)
     counts = summary(hits)
     note = f"audit: {len(hits)} paragraph(s) flagged: " + ", ".join(
@@ -164,6 +211,27 @@ _REPORTING_RE = re.compile(
     r"following your|pursuant to your|on your instructions))",
     re.I,
 )
+
+
+HEADING_WORDS = 15  # a turn's words in capitals, at most this many: a heading's second part
+_DASH_LABEL_RE = re.compile(r"^\W{0,2}(?:[QA]|[A-Z][\w.'’ ]{1,40}?)\s*[:.]\s*[\u2014\u2013]")
+
+
+def _label_classes(row, registry: SpeakerRegistry) -> list[str]:
+    """The label classes a turn's labelled paragraph falls in (``dash-after-label`` is looked for apart)."""
+    label = getattr(row, "speaker_label", None)
+    if row.attribution != "label" or not isinstance(label, str):
+        return []
+    out = []
+    text = row.text or ""
+    if not any(c.islower() for c in label + text) and text and len(text.split()) <= HEADING_WORDS:
+        out.append("heading-as-speaker")
+    if LabelReader.spouse_title(label) and registry.canonical(row.speaker) is not None:
+        out.append("spouse-as-person")
+    words = row.speaker.lower().replace(",", " ").split()
+    if words and (words[-1] in INSTITUTIONS or row.speaker.lower() in places()):
+        out.append("body-as-speaker")
+    return out
 
 
 def _default_vocatives(name: str) -> re.Pattern:

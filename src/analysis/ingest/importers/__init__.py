@@ -157,6 +157,13 @@ def importer_for(source: RawSource) -> Importer:
             raise IngestError(
                 "bad-metadata", f"{where} names unknown format {named!r} (known: {', '.join(sorted(by_name))})"
             )
+        if source.suffix not in by_name[named].suffixes:  # "format: transcript" for a .pdf: the PDF's reader
+            reader = next(
+                (i for i in importers() if named in getattr(i, "reads_formats", ()) and source.suffix in i.suffixes),
+                None,
+            )
+            if reader is not None:
+                return reader
         if meta is source.sidecar or source.suffix in by_name[named].suffixes:
             return by_name[named]
     for importer in importers():

@@ -39,6 +39,7 @@ ROLES = (
     "boilerplate",
     "pullquote",
     "editorial",
+    "quotation",  # a document the speaker reads into the record (importers/readout.py): his reading, not counted
 )
 
 
@@ -52,7 +53,7 @@ class Paragraph:
     speaker_label: str | None = None
     speaker_role: str | None = None  # the printed title before the name ("Defence Minister")
     section: str | None = None
-    attribution: str = "none"  # label | continuation | front-matter | byline | title | in-office | none
+    attribution: str = "none"  # label | continuation | front-matter | byline | title | in-office | reading | none
     new_turn: bool = False  # True where a speaker label (or a role change) starts a new turn
 
     def __post_init__(self) -> None:

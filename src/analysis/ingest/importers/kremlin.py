@@ -32,6 +32,7 @@ from analysis.ingest.importers.common import check_date
 from analysis.ingest.importers.html_blocks import MARKS_RE, Block, label_candidate
 from analysis.ingest.importers.html_blocks import blocks as read_blocks
 from analysis.ingest.importers.html_blocks import plain as _plain
+from analysis.ingest.importers.page_checks import lone_label_narration, split_inline_labels, with_title
 from analysis.speakers import SpeakerRegistry, page_resolver
 from analysis.text import count_words, normalize_ws
 
@@ -80,8 +81,9 @@ def parse_kremlin_page(
 
     for node in body.css(_REMOVE):
         node.decompose()
-    blocks = read_blocks(body)
-    paragraphs = _attribute(blocks, registry, warnings)
+    blocks = split_inline_labels(read_blocks(body), registry, warnings)
+    paragraphs = _attribute(blocks, registry, warnings, page_title=title)
+    lone_label_narration(paragraphs, warnings)
 
     if lead:
         paragraphs.insert(0, Paragraph(text=lead, role="lead", new_turn=True))
@@ -171,11 +173,13 @@ def _sections(tree: LexborHTMLParser) -> str:
 # --- labels and turns ------------------------------------------------------------------------
 
 
-def _attribute(blocks: list[Block], registry: SpeakerRegistry, warnings: list[str]) -> list[Paragraph]:
+def _attribute(
+    blocks: list[Block], registry: SpeakerRegistry, warnings: list[str], *, page_title: str
+) -> list[Paragraph]:
     # Pass 1: people introduced by proper labels (bold with a colon) anywhere on the page.
     candidates = [None if b.in_quote else label_candidate(b.marked) for b in blocks]
     labels = [c.label for c in candidates if c and c.strong and registry.looks_like_name(c.label)]
-    resolve = page_resolver(labels, registry, warnings)
+    resolve = with_title(page_resolver(labels, registry, warnings), page_title, registry, warnings)
     confirmed = {resolve(label).speaker for label in labels} - {None}
 
     def accepted(label: str) -> bool:

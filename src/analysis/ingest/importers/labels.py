@@ -16,49 +16,30 @@ title with no name standing alone on its line (a letter's "The PRESIDENT:").
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 
+from analysis.ingest.importers.label_words import (
+    ABBREVIATIONS,
+    COLON_RE,
+    HONORIFICS,
+    INSTITUTIONS,
+    INTERJECTIONS,
+    NARRATIVE_RE,
+    NOT_NAMES,
+    PERSON_TITLES,
+    QA_RE,
+    QUOTE_OPENERS,
+    ROMAN_RE,
+    SALUTATIONS,
+    SENTENCE_BREAK_RE,
+    SENTENCE_WORD_RE,
+    SPOUSE_TITLES,
+    STOP_RE,
+    STRUCTURE,
+    VOCATIVE,
+)
 from analysis.names import clean_label, decapitalise, squash, strip_asides
-from analysis.speakers import SENTENCE_STARTERS, Resolution, SpeakerRegistry, page_resolver
-
-_COLON_RE = re.compile(r"^(?:\*\*)?\[?(?P<label>[A-Za-z][\w.,'\u2019 ()&-]{0,120}?)\]?(?:\*\*)?\s*:(?:\*\*)?(?:\s+|$)")
-_QA_RE = re.compile(r"^(?:\*\*)?(?P<label>[QA])\.(?:\*\*)?\s+(?=\S)|^(?P<q>Q)(?=\s+\S)")
-_STOP_RE = re.compile(r"\.\s+(?=\S)")
-_QUOTE_OPENERS = ("“", '"', "«", "„", "‘")
-SALUTATIONS = frozenset(
-    """
-    gentlemen ladies fellow fellow-citizens citizens countrymen my dear sir sirs madam madame brothers
-    brother sisters friends members senators to your excellency excellencies honorable honourable
-    """.split()
-)
-INTERJECTIONS = frozenset(
-    {"audience", "audiencemember", "audiencemembers", "crowd", "voice", "voices", "voicefromtheaudience"}
-)
-_SENTENCE_BREAK_RE = re.compile(r"\b([A-Za-z]{2,})\.\s+\S")
-_ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr st jr sr gen sen rep gov lt col capt adm sgt prof rev hon messrs mt ft
-    """.split()
-)
-_PERSON_TITLES = frozenset(
-    """
-    president vice secretary attorney attorney-general first chairman chairwoman speaker chief director
-    administrator ambassador governor mayor general deputy acting under press surgeon moderator prime
-    minister secretary-general attorney-general chancellor senator representative commissioner counsel
-    solicitor treasurer postmaster king queen
-    """.split()
-)
-_ROMAN_RE = re.compile(r"[IVXivx]{1,5}")
-_STRUCTURE = frozenset(
-    """
-    article art part section schedule chapter title table annex appendix item no number
-    """.split()
-)
-_NOT_NAMES = SENTENCE_STARTERS | {"from", "by", "into", "upon", "over", "under", "about", "after", "before"}
-_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "madam", "miss"})
-_SENTENCE_WORD_RE = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|said|says|I|we|you|and|but)\b")
-_VOCATIVE = frozenset({"mr", "mister", "madam", "madame", "monsieur"})
+from analysis.speakers import Resolution, SpeakerRegistry, page_resolver
 
 
 def _last(text: str) -> str:
@@ -99,10 +80,10 @@ class LabelReader:
         strong = 0
         for line in lines:
             line = line.strip()
-            if _QA_RE.match(line):
+            if QA_RE.match(line):
                 strong += 1
                 continue
-            m = _COLON_RE.match(line)
+            m = COLON_RE.match(line)
             if m and self._strong(m.group("label"), line[m.end() :]):
                 strong += 1
             found = None
@@ -120,6 +101,11 @@ class LabelReader:
                 name = self.registry.resolve(clean_label(found)).speaker
                 if name and len(name.split()[-1]) > 1:
                     self.surnames.add(squash(name.split()[-1]))
+        # a surname of someone named in full here, printed as a label ("**LEHRER:**" beside "JIM LEHRER:")
+        for line in lines:
+            m = COLON_RE.match(line.strip())
+            if m and squash(clean_label(m.group("label"))) in self.surnames:
+                strong += 1
         # "CJ: Great work." in a State of the Union is the President speaking to CJ, not CJ speaking
         self.weak_ok = strong >= 2
 
@@ -137,20 +123,20 @@ class LabelReader:
 
     def opens_with_label(self, line: str) -> bool:
         """A cheap test: does the line start like a label (it is then a paragraph of its own)?"""
-        if _QA_RE.match(line):
+        if QA_RE.match(line):
             return True
-        m = _COLON_RE.match(line)
+        m = COLON_RE.match(line)
         if m and self.is_label(m.group("label"), line[m.end() :], colon=True):
             return True
         return self.full_stop and self._full_stop_label(line) is not None
 
     def read(self, block: str) -> tuple[str | None, str]:
         """(the label as printed, the text after it), or (None, block) when the block opens with none."""
-        m = _QA_RE.match(block)
+        m = QA_RE.match(block)
         if m:
             return (m.group("label") or m.group("q")), block[m.end() :].lstrip()
         stop = self._full_stop_label(block) if self.full_stop else None
-        m = _COLON_RE.match(block)
+        m = COLON_RE.match(block)
         colon = m is not None and self.is_label(m.group("label"), block[m.end() :], colon=True)
         if m and colon and (stop is None or len(stop[0]) >= m.end()):
             return m.group("label").strip(), block[m.end() :]
@@ -159,7 +145,7 @@ class LabelReader:
         return None, block
 
     def _full_stop_label(self, block: str) -> tuple[str, str] | None:
-        for stop in _STOP_RE.finditer(block[:90]):
+        for stop in STOP_RE.finditer(block[:90]):
             candidate = block[: stop.start()]
             if len(candidate.split()) > 6:
                 break
@@ -175,17 +161,21 @@ class LabelReader:
             return False
         if key in self.mapping:
             return True
-        if rest.startswith(_QUOTE_OPENERS):
+        if rest.startswith(QUOTE_OPENERS):
             return False  # a quotation: "France: “…”"
         printed = strip_asides(label)
         if "(" in label and ")" not in label:
             return False  # "The Senator from Alabama (Mr" of "… (Mr. Morgan) said": cut inside a parenthesis
-        if any(m.group(1).lower() not in _ABBREVIATIONS for m in _SENTENCE_BREAK_RE.finditer(printed)):
-            return False  # "THE PRESIDENT. My fellow Americans:": a sentence ends inside it
+        if NARRATIVE_RE.search(printed):
+            return False  # "I chose Senator Jane Doe. …", "We met President Doe: …": a sentence about a person
+        res = self.registry.resolve(cleaned)
+        # a full stop inside: "THE PRESIDENT. My fellow Americans:" is a sentence; "THE. PRESIDENT." a typo
+        # (the words are an office's or a known person's label)
+        if self.stray_stop(label) and not (res.role != "speech" or self.registry.office_label(cleaned) or res.known):
+            return False
         parts = [p.strip() for p in printed.split(",") if p.strip()]
         if any(p.replace("-", " ").lower().split()[0] in SALUTATIONS for p in parts) or self._greeting(cleaned):
             return False  # "Gentlemen of the Congress:", "Chairman McCormack, my fellow Americans:"
-        res = self.registry.resolve(cleaned)
         if res.role != "speech" or self.registry.office_label(cleaned):
             return bool(rest.strip()) or colon  # "Q.", "AUDIENCE:", "THE PRESIDENT:"
         if self._office_only(cleaned):
@@ -201,7 +191,7 @@ class LabelReader:
                 return False  # "Mr. Warren Wiggins. Mr. Wiggins is 42 years old": an announcement, not a turn
             return self._person_label(cleaned, strict=True) and (titled or surname in self.surnames)
         if len(parts) > 1:  # "BILL SHADEL, MODERATOR:", "Valeriya Korableva, reporter at Channel One:"
-            if _SENTENCE_WORD_RE.search(printed) or not all(self._role_like(p) for p in parts[1:]):
+            if SENTENCE_WORD_RE.search(printed) or not all(self._role_like(p) for p in parts[1:]):
                 return False
             return res.known or (len(parts[0].split()) >= 2 and self._person_label(parts[0], strict=False))
         if res.known:
@@ -216,14 +206,25 @@ class LabelReader:
             return False  # a bare name ("Ryan and Rebecca:") in a speech with no labels of its own
         return self._person_label(cleaned, strict=False)
 
+    @staticmethod
+    def stray_stop(label: str) -> bool:
+        """A full stop inside the label after a word that is no abbreviation ("THE. PRESIDENT")."""
+        return any(m.group(1).lower() not in ABBREVIATIONS for m in SENTENCE_BREAK_RE.finditer(strip_asides(label)))
+
+    @staticmethod
+    def spouse_title(label: str) -> bool:
+        """The label opens with a title a spouse or relative is printed with ("Mrs. Doe", "First Lady Jane Doe")."""
+        words = clean_label(label).lower().replace(".", " ").split()
+        return bool(words) and (words[0] in SPOUSE_TITLES or " ".join(words[:2]) in SPOUSE_TITLES)
+
     def _greeting(self, cleaned: str) -> bool:
         """ "Mr. President", "Mr. Chief Justice", "Madam Speaker": how a speech greets, not who speaks."""
         words = cleaned.lower().split()
         return (
             len(words) >= 2
-            and words[0].strip(".") in _VOCATIVE
+            and words[0].strip(".") in VOCATIVE
             and words[1].strip(".,")
-            in _PERSON_TITLES
+            in PERSON_TITLES
             | {
                 "chief",
                 "justice",
@@ -244,24 +245,26 @@ class LabelReader:
         MNUCHIN", "Mr. Lehrer"); ``strict``: no lower-case word at all. Not a sentence, a table
         heading ("Fiscal Year From"), a document's part ("Schedule L", "Part II") or an initial."""
         text = decapitalise(text)
-        if _SENTENCE_WORD_RE.search(text) or any(c.isdigit() for c in text):
+        if SENTENCE_WORD_RE.search(text) or any(c.isdigit() for c in text):
             return False
         tokens = text.split()
-        if not tokens or len(tokens) > 20 or tokens[0].lower().strip(".") in _STRUCTURE:
+        if not tokens or len(tokens) > 20 or tokens[0].lower().strip(".") in STRUCTURE:
             return False
-        if tokens[0].lower() in _NOT_NAMES:  # "In my annual message …", "By order of …", "And V.A"
+        if tokens[0].lower() in NOT_NAMES:  # "In my annual message …", "By order of …", "And V.A"
             return False
         particles = self.registry.name_particles
         if strict and not all(t[:1].isupper() or t.lower() in particles for t in tokens):
             return False
+        if tokens[-1].lower().strip(".,'’") in INSTITUTIONS:
+            return False  # "Interior Department", "Cruiser Atlanta"
         name, title = self.registry.split(text)
         words = name.split()
         if not words or len(words) > 5 or not all(t[:1].isupper() or t.lower() in particles for t in words):
             return False
         last = words[-1].strip("'’")
-        if len(last) < 2 or "." in last or _ROMAN_RE.fullmatch(last) or last.lower() in _HONORIFICS:
+        if len(last) < 2 or "." in last or ROMAN_RE.fullmatch(last) or last.lower() in HONORIFICS:
             return False  # "General Ulysses S", "Part II", "Governor and Mrs"
-        if any(w.lower() in _NOT_NAMES for w in words):
+        if any(w.lower() in NOT_NAMES for w in words):
             return False
         if not title:
             return len(words) >= 2
@@ -279,12 +282,14 @@ class LabelReader:
         particles = self.registry.name_particles
         if not 2 <= len(words) <= 6 or not all(w[:1].isupper() or w.lower() in particles for w in words):
             return False
+        if words[-1].lower().strip(".,") in INSTITUTIONS:
+            return False  # "The Navy Department", "INTERIOR DEPARTMENT": a body, not a person
         if words[0].lower() == "the":
-            return words[1].lower().strip(".") in _PERSON_TITLES
+            return words[1].lower().strip(".") in PERSON_TITLES
         role_words = self.registry.names.role_words
         return (
             words[0].lower().strip(".") in role_words
-            and words[-1].lower() not in _HONORIFICS
+            and words[-1].lower() not in HONORIFICS
             and all(w.lower().strip(".") in role_words or w.lower() in particles for w in words)
         )
 
@@ -304,12 +309,31 @@ class LabelReader:
         first = [self.statement_speaker] if self.statement_speaker else []
         resolve = page_resolver(first + named, self.registry, self.warnings)
         warned: set[str] = set()
+        # full names printed with a spouse's title ("Mrs. Jane Doe"): "Mrs. Doe" may be read as them
+        with_title = {self.registry.resolve(lab).speaker for lab in named if self.spouse_title(lab)}
 
         def answer(label: str) -> Resolution:
             special = self._special(label)
             if special is not None:
+                if self.stray_stop(label) and label not in warned:
+                    warned.add(label)
+                    self.warnings.append(
+                        f"label {label!r} has a stray full stop (a typo in the source): read as {special.speaker!r}"
+                    )
                 return special
             res = resolve(label)
+            if self.spouse_title(label) and res.speaker and self.registry.canonical(clean_label(label)) is None:
+                registered = res.known or self.registry.canonical(res.speaker) is not None
+                if (registered or res.speaker == self.statement_speaker) and res.speaker not in with_title:
+                    # "Mrs. Doe" beside President John Doe: his wife (or another relative), not him
+                    kept = _title_case(clean_label(label))
+                    if label not in warned:
+                        warned.add(label)
+                        self.warnings.append(
+                            f"label {label!r}: a spouse or relative is another person; kept as speaker {kept!r}, "
+                            f"not {res.speaker!r}"
+                        )
+                    return Resolution(kept, "speech", False, res.label, None)
             if res.role == "speech" and res.speaker and self._office_only(clean_label(label)):
                 res = Resolution(_title_case(clean_label(label)), "speech", False, res.label, None)
             unknown = res.role == "speech" and not res.known and res.speaker != self.statement_speaker

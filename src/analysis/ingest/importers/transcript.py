@@ -40,10 +40,14 @@ from analysis.ingest.importers.common import (
     title_from_slug,
 )
 from analysis.ingest.importers.labels import LabelReader
+from analysis.ingest.importers.readout import is_signature, mark_readings
+from analysis.names import clean_label
 from analysis.speakers import Resolution, SpeakerRegistry
 from analysis.text import normalize_ws
 
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*)$")
+# a line in bold alone, not a sentence: "**Strategic Defense Initiative**" (a transcriber's topic heading)
+_BOLD_HEADING_RE = re.compile(r"^\*\*([^*:]{1,80}?[^*:.!?;,])\*\*$")
 _OMISSION_RE = re.compile(r"^[\s<‹\[(]*(?:…|\.\.\.)[\s>›\])]*$")
 _DIRECTION_RE = re.compile(r"^(?:\([^()]*\)|\[[^\[\]]*\])(?:\s*(?:\([^()]*\)|\[[^\[\]]*\]))*$")  # "(APPLAUSE)"
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -105,11 +109,17 @@ def turns_of(
     attribution = default_attribution if speaker else "none"
     resume = None  # the turn an audience's interjection interrupted
     labelled = any(printed for printed, _ in found)
+    lower_case = sum(c.islower() for b in blocks for c in b) > sum(c.isupper() for b in blocks for c in b)
     for i, (block, (printed, rest)) in enumerate(zip(blocks, found, strict=True)):
-        h = _HEADING_RE.match(block)
+        h = _HEADING_RE.match(block) or _BOLD_HEADING_RE.match(block)
         next_labelled = i + 1 < len(found) and found[i + 1][0] is not None
-        if h or (printed is None and labelled and next_labelled and _is_topic_line(block)):
-            section = (h.group(1) if h else block).strip()
+        if (
+            h
+            or (printed is None and labelled and next_labelled and _is_topic_line(block))
+            or (lower_case and _caps_heading(block, printed, labels))
+            or (labels.statement_speaker and is_signature(block, labels.statement_speaker))
+        ):
+            section = (h.group(1) if h else block).strip(" *")
             paragraphs.append(Paragraph(section, "heading", section=section, new_turn=True))
             continue
         if printed is None and (_OMISSION_RE.match(block) or _DIRECTION_RE.match(block)):
@@ -156,6 +166,24 @@ def turns_of(
             )
         )
     return paragraphs
+
+
+def _caps_heading(block: str, printed: str | None, labels: LabelReader) -> bool:
+    """A line in capitals in a text that is not ("WAR DEPARTMENT.", "DEPARTMENT OF JUSTICE. EXPEDITION IN
+    LEGAL PROCEDURE", "THEODORE ROOSEVELT"): a heading or a signature, never a speaker's words, unless
+    it opens with the label of a known person, an office or an anonymous role ("THE PRESIDENT. YES.")."""
+    text = block.strip(" *")
+    words = text.split()
+    if not 2 <= len(words) <= 15 or text.endswith(("!", "?")) or any(c.islower() for c in text):
+        return False
+    if sum(c.isalpha() for c in text) < 4:
+        return False
+    if printed is not None:
+        cleaned = clean_label(printed)
+        res = labels.registry.resolve(cleaned)
+        if res.known or res.role != "speech" or labels.registry.office_label(cleaned) or labels.spouse_title(cleaned):
+            return False
+    return True
 
 
 _CLOSING_RE = re.compile(r"^(?:thank you(?: very much)?,? mr\.? president|mr\.? president,? thank you)[.!]?$", re.I)
@@ -217,6 +245,7 @@ def build_document(
     paragraphs = turns_of(
         paragraphs_of(body, labels), labels=labels, default=default, default_attribution=attribution, warnings=warnings
     )
+    mark_readings(paragraphs, default.speaker if default else None, warnings)
     if not any(p.text for p in paragraphs if p.role != "heading"):
         raise IngestError("empty-body", "empty body: no text after the metadata")
     warnings[:] = list(dict.fromkeys(warnings))  # a warning once, however often its label is printed

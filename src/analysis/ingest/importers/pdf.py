@@ -17,11 +17,8 @@ import io
 import re
 
 from analysis.errors import IngestError
-from analysis.ingest.importers.base import Document, RawSource
-from analysis.ingest.importers.common import statement_facts
 from analysis.ingest.importers.label_words import COLON_RE, QA_RE
-from analysis.ingest.importers.transcript import build_document
-from analysis.speakers import SpeakerRegistry
+from analysis.ingest.importers.transcript import TextOfFileImporter
 from analysis.text import normalize_ws
 
 _PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
@@ -68,21 +65,14 @@ def paragraphs_text(lines: list[str]) -> str:
     return "\n\n".join(out) + "\n"
 
 
-class PdfImporter:
+class PdfImporter(TextOfFileImporter):
     """PDF transcripts (``.pdf``), read as the transcript importer reads text."""
 
     name = "pdf"
     suffixes = frozenset({".pdf"})
-    priority = 40
-    reads_formats = frozenset({"transcript", "plaintext"})  # a profile of .txt transcripts also describes PDFs
 
-    def recognises(self, source: RawSource) -> bool:
-        return True
-
-    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
-        text = paragraphs_text(pdf_text(source.raw))
-        meta, body = statement_facts(source, text)
-        return build_document(source, meta, body, registry=registry, importer=self.name, warnings=[])
+    def text_of(self, raw: bytes) -> str:
+        return paragraphs_text(pdf_text(raw))
 
 
 IMPORTER = PdfImporter()

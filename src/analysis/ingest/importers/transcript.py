@@ -302,6 +302,26 @@ def doc_id_from_path(rel: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in stem.replace("/", "-")).strip("-")
 
 
+class TextOfFileImporter:
+    """An importer of files whose text is read as a transcript's (PDF, Word): a subclass gives ``name``,
+    ``suffixes`` and ``text_of(raw)``; labels and facts (sidecar, profile) are the transcript's."""
+
+    name: str
+    suffixes: frozenset[str]
+    priority = 40
+    reads_formats = frozenset({"transcript", "plaintext"})  # a profile of .txt transcripts also describes these
+
+    def recognises(self, source: RawSource) -> bool:
+        return True
+
+    def text_of(self, raw: bytes) -> str:
+        raise NotImplementedError
+
+    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
+        meta, body = statement_facts(source, self.text_of(source.raw))
+        return build_document(source, meta, body, registry=registry, importer=self.name, warnings=[])
+
+
 class TranscriptImporter:
     """Labelled transcripts (``format: transcript`` in a sidecar or a folder's profile)."""
 

@@ -15,10 +15,7 @@ import io
 import zipfile
 
 from analysis.errors import IngestError
-from analysis.ingest.importers.base import Document, RawSource
-from analysis.ingest.importers.common import statement_facts
-from analysis.ingest.importers.transcript import build_document
-from analysis.speakers import SpeakerRegistry
+from analysis.ingest.importers.transcript import TextOfFileImporter
 
 
 def docx_text(raw: bytes) -> str:
@@ -45,20 +42,14 @@ def docx_text(raw: bytes) -> str:
     return text + "\n"
 
 
-class WordImporter:
+class WordImporter(TextOfFileImporter):
     """Word transcripts (``.docx``), read as the transcript importer reads text."""
 
     name = "docx"
     suffixes = frozenset({".docx"})
-    priority = 40
-    reads_formats = frozenset({"transcript", "plaintext"})  # a profile of .txt transcripts also describes these
 
-    def recognises(self, source: RawSource) -> bool:
-        return True
-
-    def parse(self, source: RawSource, *, registry: SpeakerRegistry) -> Document:
-        meta, body = statement_facts(source, docx_text(source.raw))
-        return build_document(source, meta, body, registry=registry, importer=self.name, warnings=[])
+    def text_of(self, raw: bytes) -> str:
+        return docx_text(raw)
 
 
 IMPORTER = WordImporter()

@@ -20,7 +20,6 @@ from collections.abc import Callable
 
 from analysis.ingest.importers.label_words import (
     ABBREVIATIONS,
-    COLON_RE,
     HONORIFICS,
     INSTITUTIONS,
     INTERJECTIONS,
@@ -37,6 +36,7 @@ from analysis.ingest.importers.label_words import (
     STOP_RE,
     STRUCTURE,
     VOCATIVE,
+    colon_label,
 )
 from analysis.names import clean_label, decapitalise, squash, strip_asides
 from analysis.speakers import Resolution, SpeakerRegistry, page_resolver
@@ -78,12 +78,15 @@ class LabelReader:
         """Read the transcript's titled and full-name labels first, so that a surname alone ("Shoigu:")
         or a moderator's bare name ("Jim Lehrer." beside "Mr. Lehrer.") is a label too."""
         strong = 0
+        colon_labels: list[str] = []  # every "X:" opening, looked up once the surnames are known
         for line in lines:
             line = line.strip()
             if QA_RE.match(line):
                 strong += 1
                 continue
-            m = COLON_RE.match(line)
+            m = colon_label(line)
+            if m:
+                colon_labels.append(m.group("label"))
             if m and self._strong(m.group("label"), line[m.end() :]):
                 strong += 1
             found = None
@@ -102,10 +105,7 @@ class LabelReader:
                 if name and len(name.split()[-1]) > 1:
                     self.surnames.add(squash(name.split()[-1]))
         # a surname of someone named in full here, printed as a label ("**LEHRER:**" beside "JIM LEHRER:")
-        for line in lines:
-            m = COLON_RE.match(line.strip())
-            if m and squash(clean_label(m.group("label"))) in self.surnames:
-                strong += 1
+        strong += sum(squash(clean_label(label)) in self.surnames for label in colon_labels)
         # "CJ: Great work." in a State of the Union is the President speaking to CJ, not CJ speaking
         self.weak_ok = strong >= 2
 
@@ -125,7 +125,7 @@ class LabelReader:
         """A cheap test: does the line start like a label (it is then a paragraph of its own)?"""
         if QA_RE.match(line):
             return True
-        m = COLON_RE.match(line)
+        m = colon_label(line)
         if m and self.is_label(m.group("label"), line[m.end() :], colon=True):
             return True
         return self.full_stop and self._full_stop_label(line) is not None
@@ -136,7 +136,7 @@ class LabelReader:
         if m:
             return (m.group("label") or m.group("q")), block[m.end() :].lstrip()
         stop = self._full_stop_label(block) if self.full_stop else None
-        m = COLON_RE.match(block)
+        m = colon_label(block)
         colon = m is not None and self.is_label(m.group("label"), block[m.end() :], colon=True)
         if m and colon and (stop is None or len(stop[0]) >= m.end()):
             return m.group("label").strip(), block[m.end() :]

@@ -24,6 +24,7 @@ from analysis.names import REGNAL, places
 from analysis.speakers import Resolution, SpeakerRegistry
 
 _INLINE_LABEL_RE = re.compile(r"(?<=[.!?…”»)])\s+(?=" + B_OPEN + r"\s*([^\x01\x02:]{1,80}?)\s*:\s*" + B_CLOSE + ")")
+_LEAD_LABEL_RE = re.compile(B_OPEN + r"\s*([^\x01\x02:]{1,80}?)\s*:")
 _TITLE_NAME_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _FIRST_PERSON_RE = re.compile(r"\bI\b|\b(?i:me|my|mine|we|our|ours|us)\b")
 LONE_LABEL_MIN_WORDS = 15  # shorter lone turns ("Putin: Congratulations!") are left as they are
@@ -31,14 +32,18 @@ LONE_LABEL_MIN_WORDS = 15  # shorter lone turns ("Putin: Congratulations!") are 
 
 def split_inline_labels(blocks: list[Block], registry: SpeakerRegistry, warnings: list[str]) -> list[Block]:
     """The page's blocks with each paragraph cut before a label printed inside it (see the module)."""
+    inline = [
+        [] if b.in_quote or B_OPEN not in b.marked[1:] else list(_INLINE_LABEL_RE.finditer(b.marked)) for b in blocks
+    ]
+    if not any(inline):  # most pages: no bold run after a sentence inside a paragraph
+        return blocks
     introduced: set[str] = set()
     for b in blocks:
-        m = re.match(r"^" + B_OPEN + r"\s*([^\x01\x02:]{1,80}?)\s*:", b.marked)
+        m = _LEAD_LABEL_RE.match(b.marked)
         if m and registry.looks_like_name(m.group(1)) and (who := registry.resolve(m.group(1)).speaker):
             introduced.add(who)
     out: list[Block] = []
-    for b in blocks:
-        found = [] if b.in_quote else _INLINE_LABEL_RE.finditer(b.marked)
+    for b, found in zip(blocks, inline, strict=True):
         cuts = [m for m in found if _opens_turn(m.group(1), registry, introduced)]
         if not cuts:
             out.append(b)
@@ -80,20 +85,23 @@ def with_title(
 ) -> Callable[[str], Resolution]:
     """``resolve``, with an unknown name that differs from one in the title by its given name alone read as
     the title's (see the module)."""
-    names = title_names(title, registry)
-    by_surname: dict[str, set[str]] = {}
-    for n in names:
-        by_surname.setdefault(n.split()[-1], set()).add(n)
+    by_surname: dict[str, set[str]] | None = None  # the title's names, read when first needed (rarely)
     warned: set[str] = set()
 
     def answer(label: str) -> Resolution:
+        nonlocal by_surname
         res = resolve(label)
-        if res.known or not res.speaker or len(res.speaker.split()) != 2 or res.speaker in names:
+        if res.known or not res.speaker or len(res.speaker.split()) != 2:
             return res
         if _titular(res.speaker.split()[0], registry):
             return res  # "Patriarch Kirill": a title and a name, not a misspelt given name
-        surname = res.speaker.split()[-1]
-        same = by_surname.get(surname, set())
+        if by_surname is None:
+            by_surname = {}
+            for n in title_names(title, registry):
+                by_surname.setdefault(n.split()[-1], set()).add(n)
+        same = by_surname.get(res.speaker.split()[-1], set())
+        if res.speaker in same:
+            return res
         if len(same) != 1:
             return res
         right = next(iter(same))

@@ -17,7 +17,7 @@ import io
 import re
 
 from analysis.errors import IngestError
-from analysis.ingest.importers.label_words import COLON_RE, QA_RE
+from analysis.ingest.importers.label_words import QA_RE, colon_label
 from analysis.ingest.importers.transcript import TextOfFileImporter
 from analysis.text import normalize_ws
 
@@ -54,7 +54,7 @@ def paragraphs_text(lines: list[str]) -> str:
     out: list[str] = []
     current: list[str] = []
     for line in [*lines, ""]:
-        if line and current and (COLON_RE.match(line) or QA_RE.match(line) or _CAPS_LABEL_RE.match(line)):
+        if line and current and (colon_label(line) or QA_RE.match(line) or _CAPS_LABEL_RE.match(line)):
             out.append(" ".join(current))
             current = []
         if line:

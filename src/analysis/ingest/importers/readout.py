@@ -35,12 +35,15 @@ _OWN_MESSAGE_RE = re.compile(
 _ANNOUNCES_RE = re.compile(
     r"\b(?:following|as follows|testimony|reads|read as|text of|which I (?:now )?(?:read|quote)|I quote)\b", re.I
 )
+SIGNATURE_CHARS = 60  # a name alone is shorter than this
 _QA_LABELS = frozenset({"Q", "A"})
 _KEEP = frozenset({"heading", "editorial"})
 
 
 def is_signature(text: str, speaker: str) -> bool:
     """The speaker's name alone, in full or with initials: "THEODORE ROOSEVELT", "U. S. GRANT.", "M. VAN BUREN."."""
+    if len(text) > SIGNATURE_CHARS:
+        return False
     words = text.replace(".", ". ").strip(" *.,;").split()
     if not 2 <= len(words) <= 5:
         return False

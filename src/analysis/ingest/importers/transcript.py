@@ -109,7 +109,7 @@ def turns_of(
     attribution = default_attribution if speaker else "none"
     resume = None  # the turn an audience's interjection interrupted
     labelled = any(printed for printed, _ in found)
-    lower_case = sum(c.islower() for b in blocks for c in b) > sum(c.isupper() for b in blocks for c in b)
+    lower_case = _mostly_lower_case(blocks)
     for i, (block, (printed, rest)) in enumerate(zip(blocks, found, strict=True)):
         h = _HEADING_RE.match(block) or _BOLD_HEADING_RE.match(block)
         next_labelled = i + 1 < len(found) and found[i + 1][0] is not None
@@ -168,15 +168,28 @@ def turns_of(
     return paragraphs
 
 
+def _mostly_lower_case(blocks: list[str]) -> bool:
+    """More lower-case letters than capitals (ASCII, counted in C): a text not set in capitals."""
+    data = "\n".join(blocks).encode("utf-8")
+    return sum(map(data.count, _LOWER)) > sum(map(data.count, _UPPER))
+
+
+_LOWER = [bytes([c]) for c in range(ord("a"), ord("z") + 1)]
+_UPPER = [bytes([c]) for c in range(ord("A"), ord("Z") + 1)]
+
+
+CAPS_HEADING_CHARS = 200  # a heading in capitals is shorter than this
+
+
 def _caps_heading(block: str, printed: str | None, labels: LabelReader) -> bool:
     """A line in capitals in a text that is not ("WAR DEPARTMENT.", "DEPARTMENT OF JUSTICE. EXPEDITION IN
     LEGAL PROCEDURE", "THEODORE ROOSEVELT"): a heading or a signature, never a speaker's words, unless
     it opens with the label of a known person, an office or an anonymous role ("THE PRESIDENT. YES.")."""
     text = block.strip(" *")
+    if len(text) > CAPS_HEADING_CHARS or text != text.upper() or text.endswith(("!", "?")):
+        return False  # (most blocks: at once)
     words = text.split()
-    if not 2 <= len(words) <= 15 or text.endswith(("!", "?")) or any(c.islower() for c in text):
-        return False
-    if sum(c.isalpha() for c in text) < 4:
+    if not 2 <= len(words) <= 15 or sum(c.isalpha() for c in text) < 4:
         return False
     if printed is not None:
         cleaned = clean_label(printed)

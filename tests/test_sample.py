@@ -144,7 +144,7 @@ def test_committed_samples_are_labelled_and_complete():
         for line, value in enumerate(table["true_speaker"], start=2):
             parse_label(value, where=f"{path.name} row {line}")
     turns = pd.concat(tables.values()).groupby("source").size()
-    assert turns.to_dict() == {"Miller Center, University of Virginia": 450, "en.kremlin.ru": 450}
+    assert turns.to_dict() == {"Miller Center, University of Virginia": 550, "en.kremlin.ru": 550}
 
 
 def test_random_turn_precision_of_each_source_is_at_least_the_target(sampled_corpus, capsys):

@@ -267,6 +267,29 @@ def test_audit_prints_counts_by_kind(processed):
     assert table["paragraphs"].sum() == 0
 
 
+def test_audit_sample_then_score_sample(processed, capsys, tmp_path):
+    out = tmp_path / "turns.csv"
+    res = call(capsys, "audit", "--processed", str(processed), "--sample", "3", "--source", "en.kremlin.ru",
+               "--seed", "5", "--out", str(out))  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    sample = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(sample) == 3 and (sample["source"] == "en.kremlin.ru").all() and (sample["true_speaker"] == "").all()
+    res = call(capsys, "score-sample", "--processed", str(processed), "--file", str(out))
+    assert res.returncode == 2 and "true_speaker is empty" in res.stderr and "turns.csv row 2" in res.stderr
+    sample["true_speaker"] = sample["speaker"]
+    sample.loc[0, "true_speaker"] = "Somebody Else"
+    sample.to_csv(out, index=False)
+    res = call(capsys, "score-sample", "--processed", str(processed), "--file", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "en.kremlin.ru: precision 66.67%" in res.stdout and "2 of 3 random turns right" in res.stdout
+    assert f"wrong: sample {sample.loc[0, 'sample_id']}" in res.stdout
+
+
+def test_audit_sample_needs_a_source(processed, capsys):
+    res = call(capsys, "audit", "--processed", str(processed), "--sample", "3")
+    assert res.returncode == 2 and "--sample needs --source" in res.stderr
+
+
 def test_score_attribution_prints_precision_and_recall(tmp_path):
     res = run(
         "score-attribution", "--gold", str(FIXTURES.parent / "gold" / "transcripts"), "--leader", "Vladimir Putin"

@@ -28,7 +28,7 @@ from analysis.measures.lexicon import Lexicon, Term, resolve_terms
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.match import Query
 from analysis.measures.search import EVIDENCE_ORDER, Search, evidence_rows, search
-from analysis.measures.stats import bunching, poisson_interval, share_interval, spread_of, statement_interval
+from analysis.measures.stats import bunching, poisson_interval, share_interval, statement_interval
 from analysis.params import param
 from analysis.selection import PERIODS, PeriodParams, Selection, SelectionParams
 
@@ -62,7 +62,7 @@ COUNT_COLUMNS = [
     "top_statement_uses",
     "top_statement_share",
 ]
-CONCENTRATED = 0.5  # more than this share of a period's uses in one statement: said in findings
+CONCENTRATED = 0.5  # more than this share of uses in one statement: "said in one statement" (findings)
 DENOMINATORS = {  # what a journalist can chart: column, interval columns, axis label
     "words": ("per_10k", "per_10k_low", "per_10k_high", "uses per 10,000 of the speaker's words"),
     "statements": ("share_of_statements", "share_low", "share_high", "share of statements with a use"),
@@ -305,28 +305,6 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
         "top_statement_share": np.nan_to_num(np.round(top_uses / np.where(count > 0, count, np.nan), 3), nan=0.0),
     }
     return pa.table(columns)
-
-
-def pooled(counts: pd.DataFrame, by: Sequence[str] = ("phrase",)) -> pd.DataFrame:
-    """Rows of a count table summed over their periods (and speakers), per ``by``: uses, words,
-    statements, and the interval of the pooled count (``low``, ``high``, in uses) with its bunching
-    in statements, pooled from the rows' own (``spread``: :func:`~analysis.measures.stats.spread_of`,
-    which adds up again when pooled rows are pooled)."""
-    keys = list(by)
-    spread = spread_of(counts["count"], counts["speaker_words"], counts["documents"], counts["bunching"])
-    out = (
-        counts.assign(_spread=spread)
-        .groupby(keys, sort=False)
-        .agg(
-            count=("count", "sum"),
-            speaker_words=("speaker_words", "sum"),
-            documents=("documents", "sum"),
-            spread=("_spread", "sum"),
-        )
-    )
-    out["bunching"] = bunching(out["count"], out["speaker_words"], out["documents"], out["spread"])
-    out["low"], out["high"] = statement_interval(out["count"], out["bunching"])
-    return out
 
 
 def _period_codes(found: Search, by: str) -> tuple[list[str], np.ndarray]:

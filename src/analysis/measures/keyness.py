@@ -38,6 +38,7 @@ import pandas as pd
 
 from analysis.errors import CorpusError
 from analysis.measures import Measure, Result
+from analysis.measures.count import PER
 from analysis.measures.ngrams import Vocabulary
 from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio, pseudo_counts, widen
 from analysis.measures.terms import Terms, in_formulas, side_terms, spread_of, table_terms
@@ -103,8 +104,8 @@ def keyness(
             "term": terms,
             "freq_a": a.astype(int),
             "freq_b": b.astype(int),
-            "per_10k_a": np.round(a / total_a * 10_000, 3),
-            "per_10k_b": np.round(b / total_b * 10_000, 3),
+            "per_10k_a": np.round(a / total_a * PER, 3),
+            "per_10k_b": np.round(b / total_b * PER, 3),
             "g2": np.round(g2, 3),
             "p_value": p_value,
             "p_adjusted": np.minimum(1.0, p_value * len(terms)),

@@ -17,9 +17,9 @@ import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.errors import CorpusError
-from analysis.measures.count import PER, count_table, pooled
+from analysis.measures.count import PER, count_table
 from analysis.measures.lexicon import Lexicon
-from analysis.measures.stats import bunching, share_interval, widen
+from analysis.measures.stats import bunching, pooled, share_interval, widen
 from analysis.selection import Selection
 
 FEW_WORDS = 50_000  # a side with fewer of its own words than this is compared with a warning

@@ -176,8 +176,7 @@ def against_baseline(counts: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFra
     """Per category of a speaker's ``counts`` found in the :func:`baseline`: his hits, and the log ratio
     of his rate over the other speakers' with the lower end of its interval, which allows for hits
     bunched in a few statements on either side (the counts' ``bunching``, pooled, and the baseline's)."""
-    from analysis.measures.count import pooled
-    from analysis.measures.stats import log_ratio
+    from analysis.measures.stats import log_ratio, pooled
 
     totals = counts.groupby("phrase", sort=False)["count"].sum()
     words = counts.drop_duplicates("period")["speaker_words"].sum()

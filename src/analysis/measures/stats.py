@@ -1,4 +1,6 @@
-"""The statistics every measure uses, in one place: intervals for counts and shares, G².
+"""The statistics every measure uses, in one place: intervals for counts and shares, G², a count
+table's rows pooled with their bunching in statements, and the one test of "clearly more" the
+findings word (:func:`clearly_above`).
 
 The exact intervals are found by bisection on the Poisson and binomial distribution functions
 (the same bounds as ``scipy.stats.chi2.ppf`` and ``beta.ppf``, checked against them in the tests),
@@ -8,8 +10,13 @@ so that a count does not import SciPy (a fifth of a second, more than the count 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def poisson_interval(counts, level: float = 0.95):
@@ -244,3 +251,38 @@ def pseudo_counts(a, total_a, b, total_b) -> tuple[np.ndarray, np.ndarray]:
     """``a + Na/N`` and ``b + Nb/N``: the counts :func:`log_ratio` works with."""
     total = total_a + total_b
     return np.asarray(a, dtype=float) + total_a / total, np.asarray(b, dtype=float) + total_b / total
+
+
+def pooled(counts: pd.DataFrame, by: Sequence[str] = ("phrase",)) -> pd.DataFrame:
+    """Rows of a count table summed over their periods (and speakers), per ``by``: uses, words,
+    statements, and the interval of the pooled count (``low``, ``high``, in uses) with its bunching
+    in statements, pooled from the rows' own (``spread``: :func:`spread_of`,
+    which adds up again when pooled rows are pooled)."""
+    keys = list(by)
+    spread = spread_of(counts["count"], counts["speaker_words"], counts["documents"], counts["bunching"])
+    out = (
+        counts.assign(_spread=spread)
+        .groupby(keys, sort=False)
+        .agg(
+            count=("count", "sum"),
+            speaker_words=("speaker_words", "sum"),
+            documents=("documents", "sum"),
+            spread=("_spread", "sum"),
+        )
+    )
+    out["bunching"] = bunching(out["count"], out["speaker_words"], out["documents"], out["spread"])
+    out["low"], out["high"] = statement_interval(out["count"], out["bunching"])
+    return out
+
+
+def clearly_above(counts: pd.DataFrame, first: str, second: str) -> bool:
+    """True when phrase ``first`` is clearly above ``second`` in the same words: their pooled counts'
+    intervals (allowing for uses bunched in statements, :func:`pooled`) apart; a table without
+    statements (no ``bunching``) takes the uses as independent."""
+    if "bunching" not in counts.columns:
+        return counts_apart(
+            int(counts.loc[counts["phrase"] == first, "count"].sum()),
+            int(counts.loc[counts["phrase"] == second, "count"].sum()),
+        )
+    both = pooled(counts[counts["phrase"].isin([first, second])])
+    return bool(both.loc[first, "low"] > both.loc[second, "high"])

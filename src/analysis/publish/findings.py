@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.measures.count import CONCENTRATED, PER
+from analysis.measures.stats import clearly_above
 from analysis.publish import keyness as keyness_sentences
 from analysis.publish.html import possessive, quoted, rate_text
 
@@ -44,7 +46,7 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
         head = f"{quoted(ranked.index[0])} occurs {best} times in {speaker}'s words"
     elif len(tied) > 1:
         head = f"{_and([quoted(p) for p in tied])} are {speaker}'s most used, tied at {best} times each"
-    elif len(ranked) > 1 and not _clearly_more(counts, ranked.index[0], ranked.index[1]):
+    elif len(ranked) > 1 and not clearly_above(counts, ranked.index[0], ranked.index[1]):
         second = ranked.index[1]
         head = (
             f"{quoted(ranked.index[0])} ({best} times) and {quoted(second)} ({int(ranked.iloc[1])}) are {speaker}'s "
@@ -81,25 +83,10 @@ def phrase_rates(counts: pd.DataFrame, speaker: str) -> str:
     return head + sep + where + _concentration(peak)
 
 
-def _clearly_more(counts: pd.DataFrame, first: str, second: str) -> bool:
-    """True when phrase ``first`` is clearly above ``second`` in the same words: their pooled counts'
-    intervals (allowing for uses bunched in statements) apart."""
-    from analysis.measures.count import pooled
-    from analysis.measures.stats import counts_apart
-
-    if "bunching" not in counts.columns:  # a table without statements: the uses taken as independent
-        return counts_apart(
-            int(counts.loc[counts["phrase"] == first, "count"].sum()),
-            int(counts.loc[counts["phrase"] == second, "count"].sum()),
-        )
-    both = pooled(counts[counts["phrase"].isin([first, second])])
-    return bool(both.loc[first, "low"] > both.loc[second, "high"])
-
-
 def _concentration(row) -> str:
     """ "; 71 of 72 in one statement: “…”, 2020-06-19" when one statement carries most of a row's uses."""
     share = row.get("top_statement_share", 0) if hasattr(row, "get") else 0
-    if not share or share <= 0.5 or int(row["count"]) < 2 or int(row.get("documents", 2)) < 2:
+    if not share or share <= CONCENTRATED or int(row["count"]) < 2 or int(row.get("documents", 2)) < 2:
         return ""  # (one statement in the period: nothing to say)
     return (
         f"; {int(row['top_statement_uses'])} of {int(row['count'])} in one statement: "
@@ -177,15 +164,10 @@ def _paragraphs_apart(shares: pd.DataFrame, first: str, second: str) -> bool:
     """True when topic ``first``'s paragraphs are clearly more than ``second``'s in the same words: their
     counts' intervals apart, widened where a topic's paragraphs bunch in a few statements (``bunching``;
     without it, the paragraphs as independent)."""
-    from analysis.measures.stats import counts_apart
-
-    if "bunching" not in shares.columns:
-        paras = shares.groupby("topic", sort=False)["topic_paragraphs"].sum()
-        return counts_apart(int(paras[first]), int(paras[second]))
     rows = shares[shares["topic"].isin([first, second])].rename(
         columns={"topic": "phrase", "topic_paragraphs": "count"}
     )
-    return _clearly_more(rows, first, second)
+    return clearly_above(rows, first, second)
 
 
 def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
@@ -204,7 +186,7 @@ def _concentrated_peaks(shares: pd.DataFrame, *, limit: int = 2) -> str:
         f"{possessive(row.topic)} {row.period} peak: {int(row.top_statement_uses)} of {int(row.topic_hits)} hits "
         f"in one statement: {quoted(str(row.top_statement_title))}, {row.top_statement_date}"
         for row in peaks.itertuples(index=False)
-        if row.top_statement_share > 0.5 and row.topic_hits >= 2 and row.documents >= 2
+        if row.top_statement_share > CONCENTRATED and row.topic_hits >= 2 and row.documents >= 2
     ]
     return "".join(f"; {n}" for n in notes[:limit])
 
@@ -231,7 +213,7 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
         return f"No rhetoric marker occurs in {speaker}'s words here"
     named = dict(zip(counts["phrase"], counts["label"], strict=True)) if "label" in counts.columns else {}
     frequent = totals.idxmax()
-    rate = f"{int(totals[frequent])} hits, {totals[frequent] / words * 10_000:.1f} per 10,000 words"
+    rate = f"{int(totals[frequent])} hits, {totals[frequent] / words * PER:.1f} per 10,000 words"
     if baseline is None or baseline.empty or int(baseline["words"].iloc[0]) == 0:
         shown = named.get(frequent, frequent)
         return f"{shown[:1].upper() + shown[1:]} markers are the most frequent in {speaker}'s words: {rate}"
@@ -245,12 +227,12 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     cat = max(clear)[2]
     a, b = int(totals[cat]), int(baseline.set_index("category").loc[cat, "hits"])
     ref_words = int(baseline["words"].iloc[0])
-    mine = f"{a:,} hits in {int(words):,} words, {rate_text(a / words * 10_000)} per 10,000"
+    mine = f"{a:,} hits in {int(words):,} words, {rate_text(a / words * PER)} per 10,000"
     shown = named.get(cat, cat)
     head = f"{shown[:1].upper() + shown[1:]} markers are"
     if not b:
         return f"{head} clearly more frequent in {speaker}'s words than in other speakers' ({mine}; none in theirs)"
-    theirs = f"{b:,} in {ref_words:,}, {rate_text(b / ref_words * 10_000)} per 10,000"  # the ratio is of these rates
+    theirs = f"{b:,} in {ref_words:,}, {rate_text(b / ref_words * PER)} per 10,000"  # the ratio is of these rates
     ratio = (a / words) / (b / ref_words)
     return f"{head} {ratio:.1f} times as frequent in {speaker}'s words as in other speakers' ({mine}; others {theirs})"
 
@@ -330,7 +312,7 @@ def leaders_title(totals: pd.DataFrame) -> str:
 
 
 def _one_statement(row) -> str:
-    if row.top_statement_share > 0.5 and row.count >= 2 and row.statements_with_use >= 1:
+    if row.top_statement_share > CONCENTRATED and row.count >= 2 and row.statements_with_use >= 1:
         return f"; {int(row.top_statement_uses)} of {int(row.count)} in one statement, {row.top_statement_date}"
     return ""
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.measures import Measure, Result
-from analysis.measures.count import PhraseParams, evidence_frame, found
+from analysis.measures.count import PER, PhraseParams, evidence_frame, found
 from analysis.measures.coverage import MIN_PERIOD_WORDS
 from analysis.measures.lexicon import Lexicon
 from analysis.measures.lexicon import load as load_lexicon
@@ -40,7 +40,6 @@ from analysis.measures.stats import bunching, statement_interval
 from analysis.params import param
 from analysis.selection import Selection
 
-PER = 10_000
 SEED = 20141127  # the shuffles' seed: fixed, so that a rebuild gives the same p-values
 MASK = 0xFFFFFFFF
 MIN_STATEMENTS = 5  # the fewest statements in a run between changes (the default)

@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -173,9 +174,10 @@ def baseline(corpus, scope, lexicon, categories: list[str]) -> pd.DataFrame:
 
 
 def against_baseline(counts: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Per category of a speaker's ``counts`` found in the :func:`baseline`: his hits, and the log ratio
-    of his rate over the other speakers' with the lower end of its interval, which allows for hits
-    bunched in a few statements on either side (the counts' ``bunching``, pooled, and the baseline's)."""
+    """Per category of a speaker's ``counts`` found in the :func:`baseline`: his hits, the ratio of his
+    rate to the other speakers' (``rate_ratio``; infinite when they have none), and its log ratio with
+    the lower end of its interval, which allows for hits bunched in a few statements on either side (the
+    counts' ``bunching``, pooled, and the baseline's)."""
     from analysis.measures.stats import log_ratio, pooled
 
     totals = counts.groupby("phrase", sort=False)["count"].sum()
@@ -185,7 +187,8 @@ def against_baseline(counts: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFra
     mine = pooled(counts)["bunching"].reindex(cats).to_numpy() if "bunching" in counts.columns else float("nan")
     theirs = base["bunching"].reindex(cats).to_numpy() if "bunching" in base.columns else float("nan")
     hits = totals.reindex(cats).to_numpy()
-    value, low, _ = log_ratio(
-        hits, words, base.loc[cats, "hits"].to_numpy(), int(baseline["words"].iloc[0]), mine, theirs
-    )
-    return pd.DataFrame({"category": cats, "hits": hits, "log_ratio": value, "log_ratio_low": low})
+    other, other_words = base.loc[cats, "hits"].to_numpy(), int(baseline["words"].iloc[0])
+    value, low, _ = log_ratio(hits, words, other, other_words, mine, theirs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (hits / words) / (other / other_words)
+    return pd.DataFrame({"category": cats, "hits": hits, "rate_ratio": ratio, "log_ratio": value, "log_ratio_low": low})

@@ -233,7 +233,7 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     if not b:
         return f"{head} clearly more frequent in {speaker}'s words than in other speakers' ({mine}; none in theirs)"
     theirs = f"{b:,} in {ref_words:,}, {rate_text(b / ref_words * PER)} per 10,000"  # the ratio is of these rates
-    ratio = (a / words) / (b / ref_words)
+    ratio = float(ratios.set_index("category").loc[cat, "rate_ratio"])
     return f"{head} {ratio:.1f} times as frequent in {speaker}'s words as in other speakers' ({mine}; others {theirs})"
 
 

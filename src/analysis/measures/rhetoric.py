@@ -1,7 +1,7 @@
 """Rhetoric markers: category counts, evidence, and the labelled precision of each category.
 
 Categories live in ``config/lexicons/rhetoric.yaml`` and are counted like phrase families (one
-code path: :func:`analysis.count.count_phrases` / :func:`analysis.count.evidence`). Pattern hits
+code path: :func:`analysis.measures.count.count_phrases` / :func:`analysis.measures.count.evidence`). Pattern hits
 are candidates, not verdicts, so:
 
 * :func:`sample_for_labelling` draws a reproducible sample of hits per category (ordered by a hash

@@ -21,7 +21,6 @@ _NON_LETTER_RE = re.compile(r"[^\w]|[\d_]")
 
 # a capitalised run after these is what a title is of or for, not a person ("opening of the Imperial Capitals")
 _OBJECT_OF = frozenset({"of", "the", "for", "in", "at", "on", "to", "with", "a", "an"})
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "madame", "mme", "mister"})
 
 
 @dataclass(frozen=True)

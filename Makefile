@@ -45,7 +45,7 @@ lint: setup node_modules/.installed
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	npx --no-install eslint src/analysis/publish/static
+	npx --no-install eslint src/analysis/publish/explorer/static
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "installing Node.js and npm (Debian packages)"; apt-get install -y -qq nodejs npm >/dev/null; }

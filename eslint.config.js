@@ -5,7 +5,7 @@ const globals = require("globals");
 module.exports = [
   js.configs.recommended,
   {
-    files: ["src/analysis/publish/static/**/*.js"],
+    files: ["src/analysis/publish/explorer/static/**/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.browser } },
     rules: { "no-unused-vars": "error", eqeqeq: "error", "prefer-const": "error", "no-var": "error" },
   },

@@ -89,7 +89,7 @@ def default_corpus(tmp_path_factory) -> Corpus:
 @pytest.fixture(scope="session")
 def published(default_corpus, tmp_path_factory) -> Path:
     """Every report of config/reports.yaml rendered on the default corpus (once per session)."""
-    from analysis.publish.render import render_all
+    from analysis.publish.render.reports import render_all
 
     root = tmp_path_factory.mktemp("published")
     failures = render_all(reports_dir=root / "reports", processed_dir=default_corpus.path, build_dir=root / "build")

@@ -15,7 +15,7 @@ from analysis.ingest import ingest
 from analysis.measures import leaders
 from analysis.measures.count import count_table
 from analysis.measures.stats import bunching, poisson_interval, spread_of, statement_interval
-from analysis.publish import findings
+from analysis.publish.sentences import findings
 from analysis.selection import Selection
 
 

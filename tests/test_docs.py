@@ -7,8 +7,8 @@ from analysis.ingest import DOCUMENT_SCHEMA, REPORT_FIELDS, TURN_SCHEMA
 from analysis.measures import catchphrases, keyness, rhetoric
 from analysis.measures.count import COUNT_COLUMNS
 from analysis.measures.profile import PROFILE_COLUMNS
-from analysis.publish import columns
-from analysis.publish.evidence import EVIDENCE_COLUMNS
+from analysis.publish.site import columns
+from analysis.publish.site.evidence import EVIDENCE_COLUMNS
 from analysis.quality.attribution import GOLD_COLUMNS
 from analysis.quality.audit import AUDIT_COLUMNS, KINDS
 
@@ -121,7 +121,7 @@ def test_readme_commands_exist_in_the_makefile():
 
 def test_readme_says_what_the_default_corpus_holds(default_corpus):
     """The README's corpus table is made from the data (python -m analysis docs --readme)."""
-    from analysis.publish import holdings
+    from analysis.publish.site import holdings
 
     assert holdings.readme_section() == holdings.markdown(default_corpus), (
         "README.md's corpus section is out of date: run `python -m analysis docs --readme`"

@@ -1,6 +1,6 @@
 """Every number of every published report opens exactly the quotes behind it.
 
-The contract (see :mod:`analysis.publish.groups`): each chart CSV with counts has an ``evidence``
+The contract (see :mod:`analysis.publish.site.groups`): each chart CSV with counts has an ``evidence``
 column; for every row with a non-zero count it holds ``<report>/evidence/<page>.html#<id>``, and the
 element with that id has ``data-count`` equal to the count and holds that many ``class="quote"``
 elements. The same holds for every count cell of a table and every linked mark of a chart, and every
@@ -16,7 +16,7 @@ import lxml.html
 import pandas as pd
 import pytest
 
-from analysis.publish.render import load_specs
+from analysis.publish.render.reports import load_specs
 
 pytestmark = pytest.mark.notebook
 

@@ -19,7 +19,8 @@ from analysis import config
 from analysis.corpus import Corpus
 from analysis.ingest import ingest
 from analysis.measures import measure
-from analysis.publish import explore, explore_files
+from analysis.publish.explorer import build as explore
+from analysis.publish.explorer import files as explore_files
 from tests.conftest import FIXTURES
 from tests.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
 

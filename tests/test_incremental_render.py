@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.publish import incremental
-from analysis.publish.render import ReportSpec, load_specs, render_all
+from analysis.publish.render import incremental
+from analysis.publish.render.reports import ReportSpec, load_specs, render_all
 from tests.test_render import SMALL, write_config
 
 PROFILE = {"doc_id": "kremlin-90001"}

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.measures.keyness import compare, keyness
 from analysis.measures.terms import term_counts
-from analysis.publish.keyness import sentence as keyness_sentence
+from analysis.publish.sentences.keyness import sentence as keyness_sentence
 from analysis.selection import Selection
 
 

@@ -11,7 +11,7 @@ import pytest
 from analysis.cli import main
 from analysis.errors import CorpusError
 from analysis.measures import leaders
-from analysis.publish import findings
+from analysis.publish.sentences import findings
 from analysis.selection import Selection
 
 

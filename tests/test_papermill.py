@@ -17,7 +17,7 @@ import pytest
 
 from analysis import config
 from analysis.errors import ParameterError
-from analysis.publish.parameters import coerce, from_namespace, injected_names
+from analysis.publish.stories.parameters import coerce, from_namespace, injected_names
 
 PAPERMILL = Path(sys.executable).with_name("papermill")
 NOTEBOOK = config.NOTEBOOKS_DIR / "01-track-phrases.ipynb"

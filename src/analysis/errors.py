@@ -42,5 +42,5 @@ class ParameterError(ValueError):
 
 
 # Errors whose message is the whole story: the papermill command line prints them as one line
-# (:mod:`analysis.publish.engine`), without the kernel's traceback.
+# (:mod:`analysis.publish.render.engine`), without the kernel's traceback.
 USER_ERRORS = ("ParameterError", "CorpusError", "PhraseError", "LexiconError")

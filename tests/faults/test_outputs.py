@@ -12,8 +12,8 @@ import pytest
 from analysis.corpus import Corpus
 from analysis.errors import CorpusError, RenderError
 from analysis.ingest import generations, ingest
-from analysis.publish import render as render_module
-from analysis.publish.incremental import RenderState, remove_unlisted
+from analysis.publish.render import reports as render_module
+from analysis.publish.render.incremental import RenderState, remove_unlisted
 
 GOOD = "---\ntitle: Remarks\ndate: 2021-06-01\nspeaker: Vladimir Putin\n---\nWe will do it, our partners.\n"
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish.render import load_specs, render_all
+from analysis.publish.render.reports import load_specs, render_all
 
 pytestmark = pytest.mark.notebook
 

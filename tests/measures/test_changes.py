@@ -14,7 +14,7 @@ from analysis.corpus import Corpus
 from analysis.ingest import ingest
 from analysis.measures import measures
 from analysis.measures.changes import ChangesParams, changes_of, scan
-from analysis.publish.changes import sentence
+from analysis.publish.sentences.changes import sentence
 from analysis.selection import Selection
 
 FILLER = "we met today and spoke about the harvest the roads the schools and the weather of this region"

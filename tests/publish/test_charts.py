@@ -14,6 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis.publish import charts
 from analysis.publish.charts import PALETTE, save_chart, source_line, wrap
+from analysis.publish.charts.timeaxis import time_positions
 
 SOURCE = "Source: test. Analysis: Refrain."
 LONG_TITLE = "Putin says “That's all there is to it” most often in 2020: three times in his own words"
@@ -148,7 +149,7 @@ def test_phrase_rate_chart_of_one_phrase_in_one_period():
     ],
 )
 def test_time_positions(periods, positions, is_time):
-    got, width, time = charts.time_positions(periods)
+    got, width, time = time_positions(periods)
     assert got == pytest.approx(positions) and time is is_time and 0 < width <= 0.7
 
 
@@ -279,7 +280,7 @@ def test_line_chart_labels_do_not_overprint():
 
 def test_wrapped_line_labels_on_a_phone_do_not_overprint():
     """The topic chart's phone figure stacked "war and ceasefire" over "elections and legitimacy"."""
-    from analysis.publish.figures import narrow
+    from analysis.publish.charts.figures import narrow
 
     names = ["war and ceasefire", "elections and legitimacy", "Europe and NATO", "energy"]
     data = pd.DataFrame(
@@ -371,8 +372,8 @@ def test_diverging_bars_draw_a_term_the_finding_does_not_name_pale_with_why_and_
     """A term set aside (the keyness ``reason``) is pale and, on the wide drawing, says why after its
     note; long notes widen the axis instead of running into the terms' names; on the phone the bars
     carry the short note from the zero line into the empty half."""
-    from analysis.publish.figures import narrow
-    from analysis.publish.style import MUTED
+    from analysis.publish.charts.figures import narrow
+    from analysis.publish.charts.style import MUTED
 
     left = pd.DataFrame(
         {"term": ["corruption", "want"], "log_ratio": [2.6, 1.0], "n": ["G²=58 (37/54)", "G²=57 (178/806)"],

@@ -1,4 +1,4 @@
-"""The sentence under every report's coverage strip (analysis.publish.coverage.sentence), on hand-made
+"""The sentence under every report's coverage strip (analysis.publish.sentences.coverage.sentence), on hand-made
 coverage tables: each side's words, statements, dates and sources, and its gaps, said plainly."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.publish.coverage import sentence
+from analysis.publish.sentences.coverage import sentence
 
 PUTIN = "Vladimir Putin"
 

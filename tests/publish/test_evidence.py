@@ -1,4 +1,4 @@
-"""Evidence tables (analysis.publish.evidence) and the HTML helpers (analysis.publish.html)."""
+"""Evidence tables (analysis.publish.site.evidence) and the HTML helpers (analysis.publish.site.html)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import io
 import pandas as pd
 import pytest
 
-from analysis.publish import html as h
-from analysis.publish.evidence import EVIDENCE_COLUMNS, evidence_csv, kwic_page, quote_list
+from analysis.publish.sentences.text import plural
+from analysis.publish.site import html as h
+from analysis.publish.site.evidence import EVIDENCE_COLUMNS, evidence_csv, kwic_page, quote_list
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -144,7 +145,7 @@ def test_kwic_page_says_what_was_searched_and_holds_every_quote():
     assert "All reports" not in out  # a page on its own: no link to a gallery that is not beside it
 
 
-# --- analysis.publish.html ---------------------------------------------------------------------
+# --- analysis.publish.site.html ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -233,4 +234,4 @@ def test_paragraph_escapes():
     ],
 )
 def test_plural(n, word, words, text):
-    assert h.plural(n, word, words) == text
+    assert plural(n, word, words) == text

@@ -1,12 +1,12 @@
-"""One-sentence findings (analysis.publish.findings) on small hand-made tables."""
+"""One-sentence findings (analysis.publish.sentences.findings) on small hand-made tables."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.publish import findings
-from analysis.publish.keyness import sentence as keyness_sentence
+from analysis.publish.sentences import findings
+from analysis.publish.sentences.keyness import sentence as keyness_sentence
 
 PUTIN = "Vladimir Putin"
 
@@ -385,7 +385,7 @@ def test_a_catchphrase_sentence_gives_the_two_rates_its_ratio_comes_from():
 def test_report_finding_is_generated_from_the_csv_it_publishes(tmp_path):
     import json
 
-    from analysis.publish.report import Report
+    from analysis.publish.site.report import Report
 
     rep = Report("t", "T", tmp_path)
     heads = frame(HEADS, ("On Ukraine", 120, 0.4), ("On sanctions", 180, 0.6))
@@ -405,7 +405,7 @@ def test_report_finding_is_generated_from_the_csv_it_publishes(tmp_path):
 
 
 def test_report_finding_needs_a_sentence_or_a_known_function(tmp_path):
-    from analysis.publish.report import Report
+    from analysis.publish.site.report import Report
 
     rep = Report("t", "T", tmp_path)
     with pytest.raises(ValueError, match="unknown finding function 'loudest'"):

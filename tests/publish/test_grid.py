@@ -1,11 +1,11 @@
-"""The compact table of a report page (analysis.publish.html.grid): phrase × period, uses linked to their
+"""The compact table of a report page (analysis.publish.site.html.grid): phrase × period, uses linked to their
 quotes, a rate only where the period has enough words, escaped, with a link to every column."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.publish.html import grid
+from analysis.publish.site.html import grid
 
 COLUMNS = "speaker period phrase label count speaker_words per_10k evidence"
 

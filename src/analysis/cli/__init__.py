@@ -55,7 +55,7 @@ def units(name: str | None = None) -> dict[str, Any]:
     found = {}
     for stage in STAGES:
         package = importlib.import_module(stage)
-        names = [stage] + [f"{stage}.{m.name}" for m in pkgutil.iter_modules(package.__path__) if not m.ispkg]
+        names = [stage] + [m.name for m in pkgutil.walk_packages(package.__path__, f"{stage}.") if not m.ispkg]
         for module_name in names:
             spec = importlib.util.find_spec(module_name)
             source = Path(spec.origin).read_text(encoding="utf-8") if spec and spec.origin else ""
@@ -122,7 +122,7 @@ def _measure(unit: Any, given: Any, fmt: str, out: Path | None) -> int:
     elif fmt == "table":
         text = _listing(table)
     else:  # html: the quotes as a page saying what was searched
-        from analysis.publish.evidence import kwic_page
+        from analysis.publish.site.evidence import kwic_page
 
         info = corpus.info if corpus is not None else {}
         shown = dict(phrases=given.phrases, searched=result.searched, corpus=info, hints=result.hints)

@@ -17,7 +17,7 @@ each run, up to ``max_changes``; with none clear the phrase has one run: "no cle
 ruptures (the maintained change-point library) has no Poisson cost with an exposure, and its search would
 be called once per shuffle; the scan here is one vectorised pass per shuffle. The shuffles are seeded
 and counter-based (:func:`uniforms`: a 32-bit hash of a counter, keyed by the phrase and the run), so the
-same corpus gives the same changes and the reader's explorer (``publish/static/explore.js``), which
+same corpus gives the same changes and the reader's explorer (``publish/explorer/static/explore.js``), which
 draws the same numbers with the same integer arithmetic, gives the same p-values as this module.
 """
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from analysis.ingest import COMMAND as INGEST
 from analysis.ingest import IngestParams
 from analysis.params import Command
-from analysis.publish.render import RenderParams
+from analysis.publish.render.reports import RenderParams
 
 
 @dataclass(frozen=True)

@@ -55,14 +55,14 @@ def write_parameter_cells(folder: Path = config.NOTEBOOKS_DIR) -> list[Path]:
 
 
 def _run(p: DocsParams) -> int:
-    from analysis.publish.columns import write_markdown
+    from analysis.publish.site.columns import write_markdown
 
     print(f"docs: wrote {write_markdown(p.out or None)}", file=sys.stderr)
     for notebook in write_parameter_cells():
         print(f"docs: wrote the parameters cell of {notebook.name}", file=sys.stderr)
     if p.readme:
         from analysis.corpus import Corpus
-        from analysis.publish.holdings import update_readme
+        from analysis.publish.site.holdings import update_readme
 
         print(f"docs: wrote {update_readme(Corpus.load(p.processed_dir or config.PROCESSED_DIR))}", file=sys.stderr)
     return 0

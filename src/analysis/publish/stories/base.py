@@ -10,13 +10,15 @@ from analysis.engine import engine_for
 from analysis.measures.count import DENOMINATORS, period_of
 from analysis.measures.coverage import by_side, coverage_of
 from analysis.params import CorpusParams, Params, ReportsDirParams, param
-from analysis.publish import coverage as shown_coverage
-from analysis.publish import findings
-from analysis.publish import report as rp
+from analysis.publish.charts import coverage as coverage_strip
+from analysis.publish.sentences import coverage as coverage_sentence
+from analysis.publish.sentences import findings
+from analysis.publish.site import report as rp
 from analysis.publish.charts import bar_chart, source_line
-from analysis.publish.columns import write_column_dictionary
-from analysis.publish.html import HTML, escape, paragraph, plural, show, table
-from analysis.publish.parameters import from_namespace
+from analysis.publish.site.columns import write_column_dictionary
+from analysis.publish.site.html import HTML, escape, paragraph, show, table
+from analysis.publish.sentences.text import plural
+from analysis.publish.stories.parameters import from_namespace
 from analysis.selection import Scope, Selection
 
 
@@ -80,7 +82,7 @@ class Story:
     def from_parameters(cls, namespace: dict):
         """The story of a notebook's parameters, read from its namespace (``globals()``): unknown names
         fail, values given on papermill's command line become the declared types
-        (:func:`analysis.publish.parameters.from_namespace`)."""
+        (:func:`analysis.publish.stories.parameters.from_namespace`)."""
         return cls(cls.PARAMS.of(from_namespace(namespace)))
 
     def header(self, measured: str) -> HTML:
@@ -108,10 +110,10 @@ class Story:
         by = self.selection.period
         cov = coverage_of(self.corpus, self.coverage_sides(), by=by)
         drawn = by_side(cov)
-        said = shown_coverage.sentence(drawn)
+        said = coverage_sentence.sentence(drawn)
         unit = "statement" if by == "document" else by
         chart = self.rep.chart(
-            lambda: shown_coverage.strip(
+            lambda: coverage_strip.strip(
                 drawn, title=f"The words behind the numbers, {unit} by {unit}", source=self.src
             ),
             cov,

@@ -10,10 +10,11 @@ from analysis.measures.changes import MIN_STATEMENTS, changes_of
 from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, evidence, smooth
 from analysis.measures.coverage import MIN_PERIOD_WORDS
 from analysis.params import like, param
-from analysis.publish import changes as shown_changes
-from analysis.publish import findings
-from analysis.publish.charts import phrase_rate_chart
-from analysis.publish.html import HTML, escape, grid, paragraph, plural, show, table
+from analysis.publish.sentences import changes as shown_changes
+from analysis.publish.sentences import findings
+from analysis.publish.charts.rates import phrase_rate_chart
+from analysis.publish.site.html import HTML, escape, grid, paragraph, show, table
+from analysis.publish.sentences.text import plural
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
 NOTEBOOK = "01-track-phrases.ipynb"

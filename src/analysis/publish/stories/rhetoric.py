@@ -13,9 +13,9 @@ from analysis.measures.count import DENOMINATORS, count_phrases, evidence
 from analysis.measures.coverage import MIN_STATEMENT_WORDS
 from analysis.measures.rhetoric import RhetoricParams
 from analysis.params import like, param
-from analysis.publish import findings
-from analysis.publish.charts import phrase_rate_chart
-from analysis.publish.html import HTML, grid, show, table
+from analysis.publish.sentences import findings
+from analysis.publish.charts.rates import phrase_rate_chart
+from analysis.publish.site.html import HTML, grid, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
 NOTEBOOK = "04-mark-rhetoric.ipynb"

@@ -10,8 +10,9 @@ from analysis.measures.catchphrases import CatchphrasesParams
 from analysis.measures.count import evidence
 from analysis.measures.profile import ProfileParams
 from analysis.params import like
-from analysis.publish.charts import source_line
-from analysis.publish.html import HTML, escape, link, paragraph, plural, show, table
+from analysis.publish.charts.figures import source_line
+from analysis.publish.site.html import HTML, escape, link, paragraph, show, table
+from analysis.publish.sentences.text import plural
 from analysis.publish.stories.base import ReportParams, Story
 
 NOTEBOOK = "06-profile-statement.ipynb"

@@ -13,9 +13,9 @@ from analysis.measures.count import evidence_in
 from analysis.measures.nmf_topics import NmfParams
 from analysis.measures.topics import TopicsParams
 from analysis.params import like
-from analysis.publish import findings
+from analysis.publish.sentences import findings
 from analysis.publish.charts import line_chart
-from analysis.publish.html import HTML, show, table
+from analysis.publish.site.html import HTML, show, table
 from analysis.publish.stories.base import ReportParams, Story
 
 NOTEBOOK = "03-track-topics.ipynb"

@@ -1,5 +1,5 @@
 """A chart as published: a wide and a phone-width drawing, each inline SVG whose points link to their
-quotes, the PNG for thumbnails and the CSV of its data beside it (:mod:`analysis.publish.charts`
+quotes, the PNG for thumbnails and the CSV of its data beside it (:mod:`analysis.publish.charts.basic`
 draws the charts).
 
 A chart is drawn twice from one function: at :data:`WIDE` and, inside :func:`narrow`, at phone width
@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import csvout
-from analysis.publish.html import escape
+from analysis.publish.site.html import escape
 
 SOURCES = {
     "en.kremlin.ru": "en.kremlin.ru transcripts (CC BY 4.0)",

@@ -1,9 +1,9 @@
-"""The house chart style and the charts every report uses.
+"""The plain charts every report uses: lines, dot timelines, diverging and horizontal bars.
 
 Each chart is saved as PNG and SVG with the CSV of its data beside it (``figN_name.*``), carries
 a title, axis labels and a source line, and is shown in the report with alt text generated from
 its data and a link to the CSV. Every chart is drawn for the layout in force
-(:func:`~analysis.publish.figures.layout`: wide, or phone width with no small text), and a mark
+(:func:`~analysis.publish.charts.figures.layout`: wide, or phone width with no small text), and a mark
 that stands for uses (a bar, a dot) links to their quotes when its data has an ``evidence`` column.
 Saving is deterministic: no timestamps, fixed SVG ids.
 """
@@ -13,28 +13,10 @@ from __future__ import annotations
 import matplotlib.ticker
 import pandas as pd
 
-from analysis.measures.coverage import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS
-from analysis.publish.figures import SOURCES, SavedChart, fs, layout, save_chart, source_line, wrap, wrap_label
-from analysis.publish.ratechart import phrase_rate_chart
-from analysis.publish.style import MUTED, PALETTE, evidence_links, link_bars, plt
-from analysis.publish.timeaxis import label_ends, time_axis, time_positions
-
-__all__ = [
-    "MIN_PERIOD_WORDS",
-    "MIN_STATEMENT_WORDS",
-    "PALETTE",
-    "SOURCES",
-    "SavedChart",
-    "bar_chart",
-    "diverging_bars",
-    "dot_timeline",
-    "line_chart",
-    "phrase_rate_chart",
-    "save_chart",
-    "source_line",
-    "time_positions",
-    "wrap",
-]
+from analysis.measures.coverage import MIN_PERIOD_WORDS
+from analysis.publish.charts.figures import fs, layout, wrap, wrap_label
+from analysis.publish.charts.style import MUTED, PALETTE, evidence_links, link_bars, plt
+from analysis.publish.charts.timeaxis import label_ends, time_axis, time_positions
 
 
 def finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from analysis.publish.figures import SOURCES
-from analysis.publish.html import escape
+from analysis.publish.charts.figures import SOURCES
+from analysis.publish.site.html import escape
 
 CSS = """
 :root{--ink:#1a1a1a;--muted:#555;--rule:#ddd;--accent:#0072B2;--bg:#fff}

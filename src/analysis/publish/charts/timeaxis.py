@@ -1,12 +1,12 @@
 """Where periods sit on a chart: a real time axis, and direct labels that do not overprint (used by
-:mod:`analysis.publish.charts`)."""
+:mod:`analysis.publish.charts.basic`)."""
 
 from __future__ import annotations
 
 import matplotlib.transforms
 import pandas as pd
 
-from analysis.publish.figures import fs, layout
+from analysis.publish.charts.figures import fs, layout
 
 
 def time_positions(periods) -> tuple[list[float], float, bool]:

@@ -13,7 +13,7 @@ parameters). For each report:
 ``reports/index.html`` links every report that rendered. A failing notebook makes the command
 exit non-zero with the notebook's name and the error; the other reports are still rendered.
 A report whose inputs have not changed since it was last rendered is not rendered again
-(:mod:`analysis.publish.incremental`), and a report the list no longer names is removed.
+(:mod:`analysis.publish.render.incremental`), and a report the list no longer names is removed.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from analysis import config, safe_yaml
 from analysis.errors import CorpusError, RenderError
 from analysis.ingest import generations
 from analysis.params import Command, CorpusParams, ReportsDirParams, RunParams, param
-from analysis.publish import explore
-from analysis.publish import pages as publish
-from analysis.publish.columns import write_column_dictionary
-from analysis.publish.gallery import corpus_info as _corpus_info
-from analysis.publish.gallery import read_meta as pages_meta
-from analysis.publish.gallery import write_index
-from analysis.publish.incremental import RenderState, fingerprint, remove_unlisted, shared_inputs
+from analysis.publish.explorer import build as explore
+from analysis.publish.site import pages as publish
+from analysis.publish.site.columns import write_column_dictionary
+from analysis.publish.site.gallery import corpus_info as _corpus_info
+from analysis.publish.site.gallery import read_meta as pages_meta
+from analysis.publish.site.gallery import write_index
+from analysis.publish.render.incremental import RenderState, fingerprint, remove_unlisted, shared_inputs
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
 HIDDEN_TAGS = (NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters")  # parameters are in the header

@@ -1,6 +1,6 @@
 /* Refrain's explorer: any phrase, any speaker, its trend and its quotes, in the browser.
  *
- * The data are the files of explore/ (written by analysis/publish/explore.py), loaded as scripts (a page
+ * The data are the files of explore/ (written by analysis/publish/explorer/build.py), loaded as scripts (a page
  * opened from a file may load scripts, not fetch): each calls one of Refrain.meta / vocab / positions /
  * texts. Phrases are matched as analysis/measures/match.py matches them, on the same tokens:
  * a phrase's words and separators in sequence (whole words), "word*" a prefix, "*" any one word, a family

@@ -4,7 +4,7 @@ Each function reads only the table it is given, so the sentence always agrees wi
 the CSV beside it. Sentences are plain text (escaped where they reach HTML).
 
 A report's headline is generated from the CSV files it publishes (:meth:`Report.finding
-<analysis.publish.report.Report.finding>` writes the tables, reads them back and calls the function
+<analysis.publish.site.report.Report.finding>` writes the tables, reads them back and calls the function
 named in :data:`PUBLISHED`); ``report.json`` records that recipe, and :func:`regenerate` repeats it
 from the published files, so a test can check every published sentence against its table.
 """
@@ -18,8 +18,8 @@ import pandas as pd
 
 from analysis.measures.count import CONCENTRATED, PER
 from analysis.measures.stats import clearly_above
-from analysis.publish import keyness as keyness_sentences
-from analysis.publish.html import possessive, quoted, rate_text
+from analysis.publish.sentences import keyness as keyness_sentences
+from analysis.publish.sentences.text import possessive, quoted, rate_text
 
 
 def _by_label(table: pd.DataFrame) -> pd.DataFrame:

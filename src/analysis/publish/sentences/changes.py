@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.publish.html import rate_text
+from analysis.publish.sentences.text import rate_text
 
 
 def sentence(changes: pd.DataFrame, speaker: str) -> str:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.publish.evidence import quote_list
-from analysis.publish.html import escape
+from analysis.publish.site.evidence import quote_list
+from analysis.publish.site.html import escape
 
 PAGE_QUOTES = 1500  # a phrase with more quotes than this gets one page per period
 

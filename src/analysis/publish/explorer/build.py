@@ -24,7 +24,7 @@ Built from a generation's index (:mod:`analysis.index`) by :func:`build`, into `
   (title, date, source), for the quotes and for patterns with ``*``.
 
 The page (``templates/explore.html``) and its script (``static/explore.js``) are files of their own; how the
-data files are encoded and the positions and texts written is :mod:`analysis.publish.explore_files`. The
+data files are encoded and the positions and texts written is :mod:`analysis.publish.explorer.files`. The
 data files are scripts that hand their data to the page (a page opened from a file may load scripts
 but not fetch). Binary parts are deflated and base64-encoded; the browser inflates them with
 ``DecompressionStream``. Same generation, same bytes; a build whose inputs are unchanged is skipped.
@@ -45,7 +45,7 @@ from analysis.measures.count import periods
 from analysis.measures.coverage import MIN_PERIOD_WORDS  # the reports' floor: a period under it is not drawn
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.search import search
-from analysis.publish.explore_files import (
+from analysis.publish.explorer.files import (
     JOINERS,
     iso,
     packed,
@@ -54,6 +54,7 @@ from analysis.publish.explore_files import (
     write_positions,
     write_texts,
 )
+from analysis.publish.site.html import TEMPLATES, template
 from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS
@@ -61,8 +62,8 @@ from analysis.text import _FOLD_PAIRS
 VERSION = 9  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 PACKAGE = Path(__file__).resolve().parent
-TEMPLATE, SCRIPT = PACKAGE / "templates" / "explore.html", PACKAGE / "static" / "explore.js"
-FILES = PACKAGE / "explore_files.py"  # how the data files are written
+TEMPLATE, SCRIPT = TEMPLATES / "explore.html", PACKAGE / "static" / "explore.js"
+FILES = PACKAGE / "files.py"  # how the data files are written
 
 
 def fingerprint(gen: Path) -> str:
@@ -120,12 +121,9 @@ def refresh(gen: Path, reports_dir: Path, *, force: bool = False) -> list[str]:
 
 
 def _page(info: dict, meta: dict, min_speaker_words: int) -> str:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from analysis.publish.site.pages import CSS, footer_text
 
-    from analysis.publish.pages import CSS, footer_text
-
-    env = Environment(loader=FileSystemLoader(TEMPLATE.parent), autoescape=select_autoescape(["html"]))
-    return env.get_template(TEMPLATE.name).render(
+    return template(TEMPLATE.name).render(
         css=CSS,
         footer=footer_text(info),
         speakers=[s["name"] for s in meta["speakers"]],

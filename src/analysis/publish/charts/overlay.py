@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures.coverage import MIN_PERIOD_WORDS
-from analysis.publish.charts import PALETTE, plt
-from analysis.publish.figures import fs, layout, wrap
-from analysis.publish.timeaxis import time_axis, time_positions
+from analysis.publish.charts.basic import PALETTE, plt
+from analysis.publish.charts.figures import fs, layout, wrap
+from analysis.publish.charts.timeaxis import time_axis, time_positions
 
 # Okabe-Ito without the sky blue that sits too close to the blue beside it; then grey.
 LINE_COLOURS = [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5], PALETTE[7], PALETTE[4]]

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pandas as pd
+
+from analysis.publish.sentences.text import rate_text
 
 # Bidirectional controls (U+202A–U+202E, U+2066–U+2069, marks): in a quote they would reverse the text
 # around them on screen. They are shown as what they are, "[U+202E]", never obeyed.
@@ -155,7 +158,7 @@ def grid(
         f"fewer than {least:,} of the speaker's words."
     )
     return HTML(
-        _template("grid.html").render(
+        template("grid.html").render(
             caption=caption,
             anchor=anchor,
             corner=" · ".join(rows).replace("label", "phrase"),
@@ -169,27 +172,19 @@ def grid(
     )
 
 
-def quoted(text: str) -> str:
-    """A term or phrase as sentences quote it (typographic quotes; plain text, escaped where it reaches HTML)."""
-    return f"“{text}”"
+TEMPLATES = Path(__file__).with_name("templates")
 
 
-def possessive(name: str) -> str:
-    """ "energy's", "United States'"."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def rate_text(value: float) -> str:
-    """A rate with the decimals it needs (0.03, not 0.0; 6.5, not 6.47)."""
-    return f"{value:.1f}" if value >= 0.95 or value == 0 else f"{value:.2f}"
-
-
-def _template(name: str):
-    """A template of ``publish/templates`` with autoescaping on."""
+@lru_cache(maxsize=1)
+def _environment():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    folder = Path(__file__).with_name("templates")
-    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"])).get_template(name)
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def template(name: str):
+    """A template of ``publish/site/templates`` with autoescaping on (every page and fragment is one)."""
+    return _environment().get_template(name)
 
 
 def _cell(value) -> str:
@@ -210,11 +205,6 @@ def paragraph(text: str) -> HTML:
     return HTML(f"<p>{escape(text)}</p>")
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """ "1 statement", "3 statements", with thousands separators."""
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
-
-
 def show(*items) -> None:
     """Display each item in the notebook (one output each); does nothing outside IPython."""
     try:
@@ -224,7 +214,3 @@ def show(*items) -> None:
     for item in items:
         display(item)
 
-
-def possessive_words(speaker: str) -> str:
-    """ "Vladimir Putin's words"; "The words of Vladimir Putin and US presidents" for several."""
-    return f"The words of {speaker}" if " and " in speaker else f"{speaker}'s words"

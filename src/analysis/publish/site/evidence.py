@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import csvout
-from analysis.publish.html import escape, link
+from analysis.publish.site.html import escape, link
 
 EVIDENCE_COLUMNS = [
     "date",
@@ -63,7 +63,7 @@ def quote_list(ev: pd.DataFrame) -> str:
 def kwic_page(ev: pd.DataFrame, *, phrases, searched: list[str], corpus: dict, hints=()) -> str:
     """A complete HTML page of the matches ``ev``: what was searched (the phrases, whose words, dates,
     source, the corpus version), how many quotes in how many statements, any hint, and the quotes."""
-    from analysis.publish.pages import page
+    from analysis.publish.site.pages import page
 
     e = escape
     asked = ", ".join(f"“{p}”" for p in phrases)

@@ -22,7 +22,7 @@ from pathlib import Path
 from analysis import config
 
 STATE_FILE = "render-state.json"
-LIBRARY = Path(__file__).resolve().parents[1]  # src/analysis
+LIBRARY = Path(__file__).resolve().parents[2]  # src/analysis
 
 
 def _digest(h, path: Path, root: Path) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures.keyness import ALPHA, MIN_STATEMENTS, MIN_YEARS
-from analysis.publish.html import possessive, quoted
+from analysis.publish.sentences.text import possessive, quoted
 
 
 def sentence(a: pd.DataFrame, b: pd.DataFrame, label_a: str, label_b: str) -> str:

@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.measures.coverage import MIN_PERIOD_WORDS, MIN_STATEMENT_WORDS
-from analysis.publish.figures import fs, layout, wrap
-from analysis.publish.style import PALETTE, evidence_links, link_bars
-from analysis.publish.timeaxis import time_axis, time_positions
+from analysis.publish.charts.figures import fs, layout, wrap
+from analysis.publish.charts.style import PALETTE, evidence_links, link_bars
+from analysis.publish.charts.timeaxis import time_axis, time_positions
 
 
 def phrase_rate_chart(

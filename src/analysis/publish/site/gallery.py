@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from analysis import config
-from analysis.publish.html import escape, possessive_words
-from analysis.publish.pages import page
+from analysis.publish.site.html import escape
+from analysis.publish.sentences.text import possessive_words
+from analysis.publish.site.pages import page
 
 
 def corpus_info(processed_dir: Path | str) -> dict:
@@ -70,7 +71,7 @@ def write_index(specs, reports_dir: Path, processed_dir: Path | str = config.PRO
     holdings = ""
     try:
         from analysis.corpus import Corpus
-        from analysis.publish.holdings import html
+        from analysis.publish.site.holdings import html
 
         holdings = html(Corpus.load(processed_dir))
     except (ValueError, OSError):  # no corpus (a failed ingest): the gallery is still written

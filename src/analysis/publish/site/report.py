@@ -19,11 +19,12 @@ import pandas as pd
 
 from analysis import config, csvout
 from analysis.corpus import Corpus
-from analysis.publish import findings
-from analysis.publish.figures import SavedChart, save_chart
-from analysis.publish.groups import EvidenceBook
-from analysis.publish.html import HTML, escape, possessive_words, rebase_links
-from analysis.publish.pages import page
+from analysis.publish.sentences import findings
+from analysis.publish.charts.figures import SavedChart, save_chart
+from analysis.publish.site.groups import EvidenceBook
+from analysis.publish.site.html import HTML, escape, rebase_links
+from analysis.publish.sentences.text import possessive_words
+from analysis.publish.site.pages import page
 
 METHOD_HTML = (
     """
@@ -139,7 +140,7 @@ class Report:
     ) -> HTML:
         """The report's headline finding: shown here and on the index page.
 
-        With ``function`` (a name in :data:`analysis.publish.findings.PUBLISHED`), the sentence is
+        With ``function`` (a name in :data:`analysis.publish.sentences.findings.PUBLISHED`), the sentence is
         generated from the published tables: each of ``tables`` is written as
         ``finding_<argument>.csv``, read back, and passed with ``arguments`` to the function; the
         recipe goes into ``report.json`` (``finding_from``) for :func:`findings.regenerate`.

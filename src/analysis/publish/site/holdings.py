@@ -12,7 +12,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.corpus import Corpus
-from analysis.publish.html import escape
+from analysis.publish.site.html import escape
 
 START, END = "<!-- corpus:start -->", "<!-- corpus:end -->"
 

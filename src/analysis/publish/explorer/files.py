@@ -1,4 +1,4 @@
-"""The explorer's data files (:mod:`analysis.publish.explore`): how they are encoded, and the positions
+"""The explorer's data files (:mod:`analysis.publish.explorer.build`): how they are encoded, and the positions
 of every word in the speakers' paragraphs and those paragraphs' texts.
 
 Every data file is a script, one call of the page's loader (:func:`script`) with JSON arguments; binary

@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish.sentences import findings
-from analysis.publish.site.columns import undocumented_columns
-from analysis.publish.sentences.text import possessive_words
 from analysis.publish.render.reports import load_specs, render_all
+from analysis.publish.sentences import findings
+from analysis.publish.sentences.text import possessive_words
+from analysis.publish.site.columns import undocumented_columns
 
 pytestmark = pytest.mark.notebook
 

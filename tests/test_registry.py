@@ -15,9 +15,9 @@ from analysis import config, params
 from analysis.cli import build_parser, main, units
 from analysis.errors import ParameterError
 from analysis.measures import measures
-from analysis.publish.site.columns import load_schema
 from analysis.publish.docs import expected_cell, parameter_cell
 from analysis.publish.render.reports import load_specs
+from analysis.publish.site.columns import load_schema
 from analysis.publish.stories import stories
 
 CLI_DIR = config.PROJ_ROOT / "src" / "analysis" / "cli"

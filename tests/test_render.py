@@ -9,7 +9,14 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish.render.reports import RenderError, ReportSpec, check_parameters, load_specs, render_all, render_one
+from analysis.publish.render.reports import (
+    RenderError,
+    ReportSpec,
+    check_parameters,
+    load_specs,
+    render_all,
+    render_one,
+)
 
 pytestmark = pytest.mark.notebook
 

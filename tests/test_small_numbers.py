@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from analysis.measures.coverage import COLUMNS, by_side, floor, load
+from analysis.publish.render.reports import load_specs
 from analysis.publish.sentences import findings
 from analysis.publish.sentences.coverage import sentence
-from analysis.publish.render.reports import load_specs
 
 pytestmark = pytest.mark.notebook
 

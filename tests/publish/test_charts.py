@@ -15,6 +15,7 @@ from matplotlib.ticker import PercentFormatter
 from analysis.publish import charts
 from analysis.publish.charts import PALETTE, save_chart, source_line, wrap
 from analysis.publish.charts.timeaxis import time_positions
+from analysis.publish.site.report import figure
 
 SOURCE = "Source: test. Analysis: Refrain."
 LONG_TITLE = "Putin says “That's all there is to it” most often in 2020: three times in his own words"
@@ -476,7 +477,7 @@ def test_save_chart_is_deterministic(tmp_path):
 def test_saved_chart_html_escapes_alt_text_and_links_the_files(tmp_path):
     alt, title = '3 < 5 & "quoted"', "Words <b>now</b>"
     saved = save_chart(small_chart, DATA, tmp_path / "fig2_x", alt=alt, title=title, report="r")
-    html = saved.html("my-report", "fig2")
+    html = str(figure(saved, "my-report", "fig2"))
     assert html.startswith('<figure class="chart" id="fig2">') and html.endswith("</figcaption></figure>")
     assert html.count('aria-label="3 &lt; 5 &amp; &quot;quoted&quot;"') == 2  # the wide and the phone drawing
     assert '<div class="chart-wide"><svg ' in html and '<div class="chart-narrow"><svg ' in html
@@ -488,7 +489,7 @@ def test_saved_chart_html_escapes_alt_text_and_links_the_files(tmp_path):
 
 def test_saved_chart_html_escapes_the_link_prefix(tmp_path):
     saved = save_chart(small_chart, DATA, tmp_path / "fig1", alt="a", title="t", report="r")
-    assert '<a href="a&quot;b/fig1.csv">' in saved.html('a"b', "fig1")
+    assert '<a href="a&quot;b/fig1.csv">' in str(figure(saved, 'a"b', "fig1"))
 
 
 def test_the_two_drawings_of_a_page_share_no_id(tmp_path):
@@ -600,7 +601,7 @@ def test_phone_drawing_has_no_text_under_11_css_px_at_375(kind, tmp_path):
 def test_a_caption_says_points_link_to_quotes_only_when_they_do(tmp_path):
     """The coverage strip links nothing: its caption must not promise links to quotes."""
     plain = save_chart(small_chart, DATA, tmp_path / "fig1", alt="a", title="t", report="r")
-    assert "link to their quotes" not in plain.html("r", "fig1")
+    assert "link to their quotes" not in str(figure(plain, "r", "fig1"))
 
     def linked():
         fig = small_chart()
@@ -609,4 +610,4 @@ def test_a_caption_says_points_link_to_quotes_only_when_they_do(tmp_path):
         return fig
 
     saved = save_chart(linked, DATA, tmp_path / "fig2", alt="a", title="t", report="r")
-    assert "Points with uses link to their quotes." in saved.html("r", "fig2")
+    assert "Points with uses link to their quotes." in str(figure(saved, "r", "fig2"))

@@ -184,7 +184,7 @@ def test_safe_url(url, safe):
     ],
 )
 def test_link(text, url, out):
-    assert h.link(text, url) == out
+    assert str(h.link(text, url)) == out
 
 
 def test_table_escapes_and_keeps_columns():

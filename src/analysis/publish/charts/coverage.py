@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.coverage import floor
 from analysis.publish.charts.basic import PALETTE, finish, plt
 from analysis.publish.charts.figures import fs, layout, wrap_label
 from analysis.publish.charts.style import MUTED

@@ -1,6 +1,6 @@
 """A chart as published: a wide and a phone-width drawing, each inline SVG whose points link to their
-quotes, the PNG for thumbnails and the CSV of its data beside it (:mod:`analysis.publish.charts.basic`
-draws the charts).
+quotes, the PNG for thumbnails and the CSV of its data beside it (the page shows it through
+:func:`analysis.publish.site.report.figure`).
 
 A chart is drawn twice from one function: at :data:`WIDE` and, inside :func:`narrow`, at phone width
 with no text under :data:`PHONE_MIN_FONT` points, so that at 375 CSS pixels no text of the drawing
@@ -16,6 +16,7 @@ import dataclasses
 import re
 import textwrap
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import csvout
-from analysis.publish.site.html import escape
+from analysis.publish.escaping import escape
 
 SOURCES = {
     "en.kremlin.ru": "en.kremlin.ru transcripts (CC BY 4.0)",
@@ -55,7 +56,7 @@ PHONE_MIN_FONT = PHONE.min_font
 # At 375 CSS px a chart gets 343 px (the page's margins); a drawing no wider than this is scaled to
 # at most that, so its smallest text (PHONE_MIN_FONT points: 12.7 px) shows at 11 px or more.
 PHONE_MAX_WIDTH = 4.0  # inches
-_CURRENT: list[Layout] = [WIDE]
+_LAYOUT: ContextVar[Layout] = ContextVar("layout", default=WIDE)  # the layout being drawn in
 _PHONE_RC: dict = {
     "font.size": 10,
     "axes.titlesize": 11,
@@ -68,7 +69,7 @@ _PHONE_RC: dict = {
 
 def layout() -> Layout:
     """The layout a chart is being drawn in."""
-    return _CURRENT[-1]
+    return _LAYOUT.get()
 
 
 def fs(points: float) -> float:
@@ -80,12 +81,12 @@ def fs(points: float) -> float:
 def narrow(width: float | None = None) -> Iterator[None]:
     """Draw at phone width (``width`` inches instead of :data:`PHONE`'s): charts read :func:`layout`
     and :func:`fs`."""
-    _CURRENT.append(PHONE if width is None else dataclasses.replace(PHONE, width=width))
+    token = _LAYOUT.set(PHONE if width is None else dataclasses.replace(PHONE, width=width))
     try:
         with plt.rc_context(_PHONE_RC):
             yield
     finally:
-        _CURRENT.pop()
+        _LAYOUT.reset(token)
 
 
 def wrap(title: str, width: int | None = None) -> str:
@@ -114,21 +115,6 @@ class SavedChart:
 
     def files(self) -> list[Path]:
         return [self.stem.with_suffix(s) for s in (".png", ".svg", ".csv")]
-
-    def html(self, link_prefix: str, anchor: str) -> str:
-        """A figure: the wide drawing, the phone drawing (the page shows one by its width), the caption
-        with links to the data (CSV) and the files."""
-        name = self.stem.name
-        e = escape
-        linked = " Points with uses link to their quotes." if "<a " in self.wide_svg else ""  # only what is true
-        return (
-            f'<figure class="chart" id="{e(anchor)}">'
-            f'<div class="chart-wide">{self.wide_svg}</div><div class="chart-narrow">{self.phone_svg}</div>'
-            f'<figcaption>{e(self.title)} — <a href="{e(link_prefix)}/{e(name)}.csv">data (CSV)</a>, '
-            f'<a href="{e(link_prefix)}/{e(name)}.svg">SVG</a>, '
-            f'<a href="{e(link_prefix)}/{e(name)}.png">PNG</a>.{linked}'
-            "</figcaption></figure>"
-        )
 
 
 def save_chart(

@@ -33,12 +33,12 @@ from analysis.errors import CorpusError, RenderError
 from analysis.ingest import generations
 from analysis.params import Command, CorpusParams, ReportsDirParams, RunParams, param
 from analysis.publish.explorer import build as explore
+from analysis.publish.render.incremental import RenderState, fingerprint, remove_unlisted, shared_inputs
 from analysis.publish.site import pages as publish
 from analysis.publish.site.columns import write_column_dictionary
 from analysis.publish.site.gallery import corpus_info as _corpus_info
 from analysis.publish.site.gallery import read_meta as pages_meta
 from analysis.publish.site.gallery import write_index
-from analysis.publish.render.incremental import RenderState, fingerprint, remove_unlisted, shared_inputs
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # cells for people running the notebook, not for readers
 HIDDEN_TAGS = (NOTEBOOK_ONLY_TAG, "parameters", "injected-parameters")  # parameters are in the header

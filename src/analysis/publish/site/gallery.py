@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from analysis import config
-from analysis.publish.site.html import escape
 from analysis.publish.sentences.text import possessive_words
+from analysis.publish.site.html import render
 from analysis.publish.site.pages import page
 
 
@@ -29,21 +29,12 @@ def read_meta(reports_dir: Path, name: str) -> dict:
 
 def index_page(specs, reports_dir: Path, corpus: dict, holdings: str = "") -> str:
     """The gallery: one card per published report (thumbnail, title, finding, data range)."""
-    e = escape
     cards = []
     for spec in specs:
         if not (reports_dir / f"{spec.name}.html").exists():
             continue
         meta = read_meta(reports_dir, spec.name)
         charts = meta.get("charts") or []
-        thumb = ""
-        if charts:
-            c = charts[0]
-            thumb = (
-                f'<a href="{e(spec.name)}.html"><img src="{e(spec.name)}/{e(c["file"])}" '
-                f'alt="{e(c["alt"], quote=True)}"></a>'
-            )
-        finding = meta.get("finding") or spec.summary
         # the report's own selection, as it recorded it when it was rendered (not today's corpus)
         if meta.get("words_from"):
             who = possessive_words(meta["speaker"]) if meta.get("speaker") else "Words"
@@ -51,16 +42,16 @@ def index_page(specs, reports_dir: Path, corpus: dict, holdings: str = "") -> st
         else:
             data = f"Data: {corpus.get('date_min')} to {corpus.get('date_max')}"
         cards.append(
-            f'<li>{thumb}<h2><a href="{e(spec.name)}.html">{e(spec.title)}</a></h2>'
-            f'<p>{e(finding)}</p><p class="meta">{e(data)} · notebook {e(spec.notebook)}</p></li>'
+            {
+                "name": spec.name,
+                "title": spec.title,
+                "thumb": charts[0] if charts else None,
+                "finding": meta.get("finding") or spec.summary,
+                "data": data,
+                "notebook": spec.notebook,
+            }
         )
-    body = (
-        "<h1>Refrain reports</h1>\n<p>What political leaders say, and how often they say it again. Only the "
-        "leader's own words are counted; every number links to the quotes behind it.</p>\n"
-        '<p class="finding"><a href="explore.html">Explore any phrase</a>: type your own, choose whose words, '
-        "and see its trend and every quote behind it.</p>\n"
-        f'<ul class="gallery">{"".join(cards)}</ul>\n{holdings}'
-    )
+    body = render("gallery.html", cards=cards, holdings=holdings)
     return page(title="Refrain reports", body=body, corpus=corpus, home=True)
 
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.publish.sentences.text import plural
 from analysis.publish.site.evidence import quote_list
-from analysis.publish.site.html import escape
+from analysis.publish.site.html import render
 
 PAGE_QUOTES = 1500  # a phrase with more quotes than this gets one page per period
 
@@ -118,15 +119,16 @@ class EvidenceBook:
         pages: dict[str, list[Group]] = {}
         for g in self.groups.values():
             pages.setdefault(g.page, []).append(g)
-        items = []
-        for page, groups in sorted(pages.items()):
-            phrase = groups[0].rows["phrase"].iloc[0] if "phrase" in groups[0].rows else page
-            period = f" ({page.split('--')[1]})" if "--" in page else ""
-            items.append(
-                f'<li><a href="{escape(self.report_name)}/evidence/{escape(page)}.html">“{escape(str(phrase))}”'
-                f"{escape(period)}</a>: {len(groups)} group{'s' if len(groups) != 1 else ''}</li>"
-            )
-        return f'<ul class="evidence-pages">{"".join(items)}</ul>'
+        listed = [
+            {
+                "page": page,
+                "phrase": str(groups[0].rows["phrase"].iloc[0] if "phrase" in groups[0].rows else page),
+                "period": f" ({page.split('--')[1]})" if "--" in page else "",
+                "groups": plural(len(groups), "group"),
+            }
+            for page, groups in sorted(pages.items())
+        ]
+        return render("evidence_index.html", report=self.report_name, pages=listed)
 
     def link_column(
         self, table: pd.DataFrame, links: dict[tuple, str], keys: Sequence[str], count: str = "count"
@@ -164,22 +166,11 @@ class EvidenceBook:
         for page, groups in by_page.items():
             phrase = groups[0].rows["phrase"].iloc[0] if "phrase" in groups[0].rows else page
             title = f"Quotes: {phrase}" + (f", {page.split('--', 1)[1]}" if "--" in page else "")
-            body = [
-                f"<h1>{escape(title)}</h1>",
-                f'<p><a href="../../{escape(self.report_name)}.html">← Back to the report</a>. Each group holds '
-                "the quotes one number of the report counts; a link from the report opens its group.</p>",
-            ]
             ordered = sorted(groups, key=lambda g: [str(k) for k in g.key])
-            if len(ordered) > 1:  # a contents list: every group of the page with its count
-                body.append(
-                    '<nav class="contents"><ul>'
-                    + "".join(
-                        f'<li><a href="#{escape(g.ident)}">{escape(g.label)}</a>: {len(g.rows)}</li>' for g in ordered
-                    )
-                    + "</ul></nav>"
-                )
-            body += [_group_html(g, self.report_name) for g in ordered]
-            html = self.page_html(title, "\n".join(body)) if callable(self.page_html) else "\n".join(body)
+            body = render(
+                "evidence_page.html", title=title, report=self.report_name, groups=[_shown(g) for g in ordered]
+            )
+            html = self.page_html(title, body) if callable(self.page_html) else body
             (folder / f"{page}.html").write_text(html, encoding="utf-8")
 
 
@@ -187,13 +178,14 @@ def _base(page: str) -> str:
     return page.split("--")[0]
 
 
-def _group_html(group: Group, report: str) -> str:
+def _shown(group: Group) -> dict:
+    """A group as the evidence page shows it: its id, label, count and quotes, and the way back."""
     n = len(group.rows)
-    e = escape
-    return (
-        f'<details class="group" id="{e(group.ident)}" data-count="{n}" open><summary>{e(group.label)}: '
-        f"{n:,} quote{'s' if n != 1 else ''}</summary>"
-        f"{quote_list(group.rows)}"
-        f'<p class="back"><a href="../../{e(report)}.html{e(group.back)}">↑ Back to the number in the report</a></p>'
-        "</details>"
-    )
+    return {
+        "ident": group.ident,
+        "label": group.label,
+        "n": n,
+        "quotes": plural(n, "quote"),
+        "list": quote_list(group.rows),
+        "back": group.back,
+    }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.corpus import Corpus
-from analysis.publish.site.html import escape
+from analysis.publish.site.html import render
 
 START, END = "<!-- corpus:start -->", "<!-- corpus:end -->"
 
@@ -66,13 +66,7 @@ def markdown(corpus: Corpus) -> str:
 
 def html(corpus: Corpus) -> str:
     """The same table for the gallery page (escaped)."""
-    cells = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in _rows(corpus))
-    return (
-        '<div class="scroll"><table class="holdings"><caption>What the corpus holds</caption><thead><tr><th>source</th>'
-        "<th>documents</th><th>dated</th><th>years without documents</th><th>own words</th>"
-        "<th>leaders</th></tr></thead>"
-        f"<tbody>{cells}</tbody></table></div>"
-    )
+    return render("holdings.html", rows=_rows(corpus))
 
 
 def update_readme(corpus: Corpus, readme: Path | None = None) -> Path:

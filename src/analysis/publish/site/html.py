@@ -1,44 +1,22 @@
-"""The one place HTML is written from text: everything from a source is escaped here.
+"""The one place HTML is written from text: templates with autoescaping, and the rules they escape by.
 
-:class:`HTML` is what notebooks display (IPython shows its ``_repr_html_``); :func:`table`,
-:func:`paragraph` and :func:`link` escape what they are given; a link is only written for an
-absolute ``http``/``https`` URL, so a ``javascript:`` URL in a source shows as text.
+Every page and fragment is a Jinja2 template of ``templates/`` (:func:`render`); each value a template
+prints is escaped by :func:`escape` (markup escaped, bidirectional controls made visible) unless it is
+already markup (another rendered template, an inline SVG). :class:`HTML` is what notebooks display
+(IPython shows its ``_repr_html_``); :func:`table` and :func:`paragraph` are the fragments stories
+use most. A link is only written for an absolute ``http``/``https`` URL (:func:`safe_url`), so a
+``javascript:`` URL in a source shows as text.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlparse
 
 import pandas as pd
 
+from analysis.publish.escaping import escape, safe_url
 from analysis.publish.sentences.text import rate_text
-
-# Bidirectional controls (U+202A–U+202E, U+2066–U+2069, marks): in a quote they would reverse the text
-# around them on screen. They are shown as what they are, "[U+202E]", never obeyed.
-_BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def escape(text: str, quote: bool = True) -> str:
-    """Text from a source as HTML: markup escaped, bidirectional controls made visible."""
-    escaped = html.escape(text, quote=quote)
-    if _BIDI_RE.search(escaped) is None:
-        return escaped
-    return _BIDI_RE.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", escaped)
-
-
-_REBASE: list[tuple[str, str]] = []  # (link prefix as published, the same files from where the notebook runs)
-
-
-def rebase_links(published: str, here: str) -> None:
-    """Show links that start with ``published`` (``"track-phrases/"``, relative to the reports folder)
-    as starting with ``here`` instead (``"../build/runs/track-phrases/"``, relative to the notebook), so
-    that a notebook run by hand links to files that exist. Set by the report a notebook opens (one per
-    kernel); the files written keep the published links."""
-    _REBASE[:] = [(published, here)]
 
 
 class HTML:
@@ -48,67 +26,48 @@ class HTML:
         self.data = data
 
     def _repr_html_(self) -> str:
-        data = self.data
-        for published, here in _REBASE:
-            data = data.replace(f'href="{escape(published)}', f'href="{escape(here)}')
-        return data
+        return self.data
+
+    def __html__(self) -> str:  # markup: a template prints it as it is
+        return self.data
 
     def __str__(self) -> str:
         return self.data
 
 
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
-
-
-def safe_url(url) -> str | None:
-    """The URL if it is an absolute http(s) URL, percent-encoded where it holds spaces, quotes or other
-    characters a URL may not (so the page stays valid), else None (never a javascript: link)."""
-    if not isinstance(url, str) or not url:
-        return None
-    url = url.strip()
-    parsed = urlparse(url)
-    if parsed.scheme in ("http", "https") and parsed.netloc:
-        return quote(url, safe=_URL_SAFE)
-    return None
-
-
-def link(text: str, url) -> str:
+def link(text: str, url) -> HTML:
     """An escaped link, or escaped text when the URL is missing or unsafe."""
-    label = escape(str(text))
-    href = safe_url(url)
-    if href is None:
-        return label
-    return f'<a href="{escape(href)}">{label}</a>'
+    return HTML(render("link.html", text=str(text), href=safe_url(url)))
 
 
 def table(
-    df: pd.DataFrame, *, caption: str | None = None, max_rows: int = 200, links: dict[str, str] | None = None
+    df: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    max_rows: int = 200,
+    links: dict[str, str] | None = None,
+    anchor: str = "",
 ) -> HTML:
     """An escaped HTML table (text from sources never becomes markup), in a box that scrolls sideways
     on a narrow screen. ``links`` maps a shown column to the column holding each cell's link (the
-    ``count`` cells to their quotes: ``{"count": "evidence"}``); link columns are not shown."""
+    ``count`` cells to their quotes: ``{"count": "evidence"}``); link columns are not shown. ``anchor``:
+    an empty element with that id before the table (where evidence groups link back to)."""
     links = {k: v for k, v in (links or {}).items() if k in df.columns and v in df.columns}
     columns = [c for c in df.columns if c not in set(links.values())]
-    shown = df.head(max_rows)
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
-    body = []
-    for _, row in shown.iterrows():
-        cells = []
-        for c in columns:
-            text = escape(_cell(row[c]))
-            href = row[links[c]] if c in links else None
-            if isinstance(href, str) and href:
-                text = f'<a href="{escape(href, quote=True)}">{text}</a>'
-            cells.append(f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    out = (
-        f'<div class="scroll"><table class="dataframe data">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+    rows = [
+        [
+            {
+                "text": _cell(row[c]),
+                "href": href if isinstance(href := row[links[c]] if c in links else None, str) else "",
+            }
+            for c in columns
+        ]
+        for _, row in df.head(max_rows).iterrows()
+    ]
+    more = max(0, len(df) - max_rows)
+    return HTML(
+        render("table.html", anchor=anchor, caption=caption, columns=[str(c) for c in columns], rows=rows, more=more)
     )
-    if len(df) > max_rows:
-        out += f"<p>{len(df) - max_rows} more rows in the CSV.</p>"
-    return HTML(out)
 
 
 def grid(
@@ -158,7 +117,8 @@ def grid(
         f"fewer than {least:,} of the speaker's words."
     )
     return HTML(
-        template("grid.html").render(
+        render(
+            "grid.html",
             caption=caption,
             anchor=anchor,
             corner=" · ".join(rows).replace("label", "phrase"),
@@ -175,16 +135,34 @@ def grid(
 TEMPLATES = Path(__file__).with_name("templates")
 
 
+def _escaped(value):
+    """What a template prints: text escaped by :func:`escape`; markup (a rendered template) as it is."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return Markup(escape(value))
+
+
 @lru_cache(maxsize=1)
 def _environment():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), finalize=_escaped)
+    env.globals["safe_url"] = safe_url
+    return env
 
 
 def template(name: str):
     """A template of ``publish/site/templates`` with autoescaping on (every page and fragment is one)."""
     return _environment().get_template(name)
+
+
+def render(name: str, /, **values) -> str:
+    """The template ``name`` filled with ``values`` (each escaped as it is printed), as markup."""
+    from markupsafe import Markup
+
+    return Markup(template(name).render(**values))
 
 
 def _cell(value) -> str:
@@ -200,9 +178,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def paragraph(text: str) -> HTML:
-    """A sentence of narrative built from data, escaped."""
-    return HTML(f"<p>{escape(text)}</p>")
+def paragraph(text: str, *, anchor: str = "") -> HTML:
+    """A sentence of narrative built from data, escaped (``anchor``: the paragraph's id)."""
+    return HTML(render("paragraph.html", text=text, anchor=anchor))
 
 
 def show(*items) -> None:
@@ -213,4 +191,3 @@ def show(*items) -> None:
         return
     for item in items:
         display(item)
-

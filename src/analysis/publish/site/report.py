@@ -16,41 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from analysis import config, csvout
 from analysis.corpus import Corpus
-from analysis.publish.sentences import findings
 from analysis.publish.charts.figures import SavedChart, save_chart
-from analysis.publish.site.groups import EvidenceBook
-from analysis.publish.site.html import HTML, escape, rebase_links
+from analysis.publish.escaping import escape
+from analysis.publish.sentences import findings
 from analysis.publish.sentences.text import possessive_words
+from analysis.publish.site.groups import EvidenceBook
+from analysis.publish.site.html import HTML, render
 from analysis.publish.site.pages import page
-
-METHOD_HTML = (
-    """
-<section class="method" id="method"><h2>Method</h2><ul>
-<li><b>Whose words count.</b> Only paragraphs attributed to the speaker: in transcripts, the turns
-under the speaker's label; in translated Q&amp;A articles, the remarks under each topic heading.
-Interviewers' questions, other speakers, page leads, headlines, the outlet's promo lines, pull-quotes
-and third-person narration are kept in the corpus but never counted. Translator's [bracketed]
-insertions are shown but neither counted nor matched.</li>
-<li><b>How phrases match.</b> Case-insensitive, whole phrase (no match inside a longer word),
-after folding typographic quotes and dashes to plain ones and joining line breaks, so
-“That’s” matches "that's".</li>
-<li><b>Denominators.</b> Rates are uses per 10,000 of the speaker's own words in the period, shown
-beside the raw count and the number of the speaker's statements. Whiskers are 95% intervals that
-allow for uses bunched in a few statements: the exact Poisson interval, widened by how much more the
-uses bunch in statements than chance would (the CSV's <code>bunching</code>), so that one speech full of a
-phrase does not pass for a habit. Counts under 5 are flagged as low. No smoothing.</li>
-<li><b>Known limits.</b> English translations vary: one Russian phrase can be rendered several ways
-(track a family of forms). Speaker labels on older pages are inconsistent; the ingest report lists
-every page that needed a guess, and who-said-what is measured against a hand-checked gold set of
-transcripts (<code>python -m analysis score-attribution</code>). """
-    """Each source is what its publisher chose to publish (the Kremlin's transcripts,
-the Miller Center's selection of speeches), not a random sample of everything a leader said; a
-comparison of leaders compares those selections.</li></ul></section>
-"""
-)
 
 
 @dataclass
@@ -103,7 +79,7 @@ class Report:
         self._save()
         used = [c["csv"].removesuffix(".csv").split("_", 1)[-1] for c in self.charts[:-1]]
         anchor = slug if slug not in used else f"{slug}-{n}"
-        return HTML(saved.html(self.name, anchor=anchor))
+        return figure(saved, self.name, anchor=anchor)
 
     def data_link(self, data: pd.DataFrame, slug: str) -> str:
         """The link to the CSV of the chart ``slug`` (``figN_<slug>.csv``), or, without such a chart, to
@@ -156,7 +132,7 @@ class Report:
             raise ValueError("finding: give the sentence or the function that makes it from the tables")
         self.headline = text.rstrip(".") + "."
         self._save()
-        return HTML(f'<p class="finding"><strong>Finding:</strong> {escape(self.headline)}</p>')
+        return HTML(render("finding.html", finding=self.headline))
 
     def _save(self) -> None:
         meta = {
@@ -175,6 +151,22 @@ class Report:
         )
 
 
+def figure(saved: SavedChart, link_prefix: str, anchor: str) -> HTML:
+    """A saved chart on the page: the wide drawing, the phone drawing (the page shows one by its width),
+    the caption with links to the data (CSV) and the files (``link_prefix``: the report's folder)."""
+    return HTML(
+        render(
+            "figure.html",
+            anchor=anchor,
+            wide=Markup(saved.wide_svg),
+            phone=Markup(saved.phone_svg),
+            title=saved.title,
+            files=f"{link_prefix}/{saved.stem.name}",
+            linked="<a " in saved.wide_svg,  # say only what is true
+        )
+    )
+
+
 def start(
     name: str, title: str, *, processed_dir: str | Path = "", reports_dir: str | Path = ""
 ) -> tuple[Corpus, Report]:
@@ -184,43 +176,46 @@ def start(
     rep = Report(name, title, Path(reports_dir or config.RUNS_DIR), by_hand=not reports_dir)
     rep.set_corpus(corpus.info)
     if not reports_dir:  # run by hand: the notebook's links lead from notebooks/ to build/runs/<name>/
-        rebase_links(f"{name}/", os.path.relpath(rep.asset_dir, config.NOTEBOOKS_DIR) + "/")
+        _links_from_notebook(f"{name}/", os.path.relpath(rep.asset_dir, config.NOTEBOOKS_DIR) + "/")
     return corpus, rep
+
+
+def _links_from_notebook(published: str, here: str) -> None:
+    """In a notebook run by hand, show links that start with ``published`` (``"track-phrases/"``,
+    relative to the reports folder) as starting with ``here`` (``"../build/runs/track-phrases/"``,
+    relative to the notebook), so that they lead to files that exist. Registered with the kernel's
+    HTML formatter (the kernel runs one report); the files written keep the published links."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return
+    shell = get_ipython()
+    if shell is None:  # not in a kernel: nothing is displayed
+        return
+    old, new = f'href="{escape(published)}', f'href="{escape(here)}'
+    shell.display_formatter.formatters["text/html"].for_type(HTML, lambda h: h.data.replace(old, new))
 
 
 def header(corpus: Corpus, *, title: str, measured: str, parameters: dict, rep: Report | None = None) -> HTML:
     """The report's opening: what it measured, whose words from when, the corpus version, the parameters."""
-    e = escape
     info = corpus.info
-    params = "".join(
-        f"<tr><th>{e(str(k))}</th><td><code>{e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
-        for k, v in parameters.items()
-    )
     return HTML(
-        f'<header class="report-header"><h1>{e(title)}</h1><p class="measured">{e(measured)}</p>'
-        f"<p>Corpus version <code>{e(str(info.get('corpus_version', 'unknown')))}</code>: "
-        f"{e(str(info.get('documents', '?')))} documents dated {e(str(info.get('date_min')))} to "
-        f"{e(str(info.get('date_max')))}.{_words_line(rep)}</p>"
-        f'<details><summary>Parameters</summary><table class="params">{params}</table></details></header>'
+        render(
+            "report_header.html",
+            title=title,
+            measured=measured,
+            version=str(info.get("corpus_version", "unknown")),
+            documents=str(info.get("documents", "?")),
+            date_min=str(info.get("date_min")),
+            date_max=str(info.get("date_max")),
+            words=None if rep is None or not rep.words_from else rep,
+            whose=possessive_words(str(rep.speaker)) if rep is not None else "",
+            parameters=[(str(k), json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
+        )
     )
-
-
-def _words_line(rep: Report | None) -> str:
-    if rep is None or not rep.words_from:
-        return ""
-    whose = possessive_words(str(rep.speaker))
-    return f" {escape(whose)} measured here run from {escape(rep.words_from)} to {escape(str(rep.words_to))}."
 
 
 def method(rep: Report | None = None) -> HTML:
     """The methodology box, with links to every data file of the report."""
-    links = ""
-    if rep is not None:
-        files = [c["csv"] for c in rep.charts] + rep.tables
-        items = "".join(f'<li><a href="{escape(rep.name)}/{escape(f)}">{escape(f)}</a></li>' for f in files)
-        links = (
-            f'<section class="data-files"><h2>Data and evidence</h2><p>Every chart and table above, as CSV; '
-            f'columns are described in <a href="{escape(rep.name)}/README.md">README.md</a>.</p>'
-            f"<ul>{items}</ul></section>"
-        )
-    return HTML(METHOD_HTML + links)
+    files = [c["csv"] for c in rep.charts] + rep.tables if rep is not None else []
+    return HTML(render("method.html", name=rep.name if rep is not None else "", files=files))

@@ -10,14 +10,14 @@ from analysis.engine import engine_for
 from analysis.measures.count import DENOMINATORS, period_of
 from analysis.measures.coverage import by_side, coverage_of
 from analysis.params import CorpusParams, Params, ReportsDirParams, param
+from analysis.publish.charts import bar_chart, source_line
 from analysis.publish.charts import coverage as coverage_strip
 from analysis.publish.sentences import coverage as coverage_sentence
 from analysis.publish.sentences import findings
-from analysis.publish.site import report as rp
-from analysis.publish.charts import bar_chart, source_line
-from analysis.publish.site.columns import write_column_dictionary
-from analysis.publish.site.html import HTML, escape, paragraph, show, table
 from analysis.publish.sentences.text import plural
+from analysis.publish.site import report as rp
+from analysis.publish.site.columns import write_column_dictionary
+from analysis.publish.site.html import HTML, paragraph, render, show, table
 from analysis.publish.stories.parameters import from_namespace
 from analysis.selection import Scope, Selection
 
@@ -156,8 +156,7 @@ class Story:
         """Every quote as a downloadable CSV, and the evidence pages the report's numbers link to."""
         link = self.rep.table_file(ev.drop(columns=["char_start"], errors="ignore"), filename)
         return HTML(
-            f'<p>{plural(len(ev), "quote")} counted. <a href="{escape(link)}">Download them all (CSV)</a>. '
-            "Every count above links to its own quotes; by phrase:</p>" + self.rep.book.index_html()
+            render("evidence_block.html", quotes=plural(len(ev), "quote"), csv=link, pages=self.rep.book.index_html())
         )
 
     def heading_bars(self, heads: pd.DataFrame, *, none: str, with_table: bool = True) -> None:

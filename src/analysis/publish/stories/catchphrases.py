@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from analysis.measures.catchphrases import CatchphrasesParams, compute
 from analysis.measures.count import count_phrases, evidence
 from analysis.params import like, param
-from analysis.publish.sentences import findings
 from analysis.publish.charts import bar_chart, dot_timeline
-from analysis.publish.site.html import HTML, paragraph, show, table
+from analysis.publish.sentences import findings
 from analysis.publish.sentences.text import plural
+from analysis.publish.site.html import HTML, paragraph, show, table
 from analysis.publish.stories.base import ReportParams, Story
 
 NOTEBOOK = "02-find-catchphrases.ipynb"

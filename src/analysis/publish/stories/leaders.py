@@ -10,11 +10,11 @@ from analysis.errors import ParameterError
 from analysis.measures import leaders, lexicon
 from analysis.measures.count import PhraseParams, evidence, period_of
 from analysis.params import like, param
-from analysis.publish.sentences import findings
 from analysis.publish.charts.figures import source_line
-from analysis.publish.site.html import HTML, grid, paragraph, show, table
-from analysis.publish.sentences.text import plural
 from analysis.publish.charts.overlay import overlay_chart, speaker_colours
+from analysis.publish.sentences import findings
+from analysis.publish.sentences.text import plural
+from analysis.publish.site.html import HTML, grid, paragraph, show, table
 from analysis.publish.stories.base import ReportParams, Story
 from analysis.selection import PeriodParams, Scope
 
@@ -169,7 +169,7 @@ class LeadersStory(Story):
                 "evidence": t["evidence"],
             }
         )
-        return HTML('<div id="totals"></div>' + str(table(shown, links={"uses": "evidence"})))
+        return table(shown, links={"uses": "evidence"}, anchor="totals")
 
     def overlay(self) -> HTML:
         return self.rep.chart(

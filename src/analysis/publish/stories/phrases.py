@@ -10,11 +10,11 @@ from analysis.measures.changes import MIN_STATEMENTS, changes_of
 from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, evidence, smooth
 from analysis.measures.coverage import MIN_PERIOD_WORDS
 from analysis.params import like, param
+from analysis.publish.charts.rates import phrase_rate_chart
 from analysis.publish.sentences import changes as shown_changes
 from analysis.publish.sentences import findings
-from analysis.publish.charts.rates import phrase_rate_chart
-from analysis.publish.site.html import HTML, escape, grid, paragraph, show, table
 from analysis.publish.sentences.text import plural
+from analysis.publish.site.html import HTML, grid, paragraph, render, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
 NOTEBOOK = "01-track-phrases.ipynb"
@@ -70,11 +70,10 @@ class PhrasesStory(Story):
         totals = self.totals.reset_index().assign(speaker=self.speaker, period="all periods")
         totals = self.linked(totals, self.ev.assign(period="all periods"), back="#phrase_rates")
         parts = [
-            f"“{escape(self.names.get(p, p))}”: "
-            + (f'<a href="{escape(u, quote=True)}">{int(n)}</a>' if u else f"{int(n)}")
+            {"label": self.names.get(p, p), "count": int(n), "href": u}
             for p, n, u in totals[["phrase", "count", "evidence"]].itertuples(index=False)
         ]
-        return HTML(f"<p>Totals over the selection: {'; '.join(parts)}.</p>")
+        return HTML(render("totals.html", totals=parts))
 
     def rates_chart(self) -> HTML:
         column, _, _, label = DENOMINATORS[self.per]
@@ -137,7 +136,7 @@ class PhrasesStory(Story):
         forms = forms[forms["count"] > 0]
         forms = self.linked(forms, self.ev, back="#forms", keys=("speaker", "phrase", "form", "period"))
         show(
-            HTML('<p id="forms">Uses by surface form (periods with at least one use):</p>'),
+            paragraph("Uses by surface form (periods with at least one use):", anchor="forms"),
             table(
                 forms[["period", "phrase", "form", "count", "per_10k", "documents_with_match", "evidence"]],
                 links={"count": "evidence"},

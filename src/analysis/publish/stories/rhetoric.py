@@ -13,8 +13,8 @@ from analysis.measures.count import DENOMINATORS, count_phrases, evidence
 from analysis.measures.coverage import MIN_STATEMENT_WORDS
 from analysis.measures.rhetoric import RhetoricParams
 from analysis.params import like, param
-from analysis.publish.sentences import findings
 from analysis.publish.charts.rates import phrase_rate_chart
+from analysis.publish.sentences import findings
 from analysis.publish.site.html import HTML, grid, show, table
 from analysis.publish.stories.base import RateParams, ReportParams, Story
 
@@ -106,7 +106,7 @@ class RhetoricStory(Story):
             .head(3)
         )
         cols = ["label", "period", "count", "speaker_words", "per_10k", "low_count", "evidence"]
-        return HTML('<div id="per_statement"></div>' + str(table(top_docs[cols], links={"count": "evidence"})))
+        return table(top_docs[cols], links={"count": "evidence"}, anchor="per_statement")
 
     @cached_property
     def hits(self) -> pd.DataFrame:

@@ -11,8 +11,8 @@ from analysis.measures.count import evidence
 from analysis.measures.profile import ProfileParams
 from analysis.params import like
 from analysis.publish.charts.figures import source_line
-from analysis.publish.site.html import HTML, escape, link, paragraph, show, table
 from analysis.publish.sentences.text import plural
+from analysis.publish.site.html import HTML, paragraph, render, safe_url, show, table
 from analysis.publish.stories.base import ReportParams, Story
 
 NOTEBOOK = "06-profile-statement.ipynb"
@@ -67,11 +67,18 @@ class StatementStory(Story):
     def statement_line(self) -> HTML:
         """The statement (linked to its source), outlet, date and place, and the speaker's words in it."""
         doc = self.doc
-        place = f", {escape(str(doc['place']))}" if doc["place"] else ""
         return HTML(
-            f"<p>Statement: {link(doc['title'], doc['source_url'])} — {escape(str(doc['source']))}, "
-            f"{doc['date']:%Y-%m-%d}{place}. {escape(self.speaker)}: {self.words():,} words of his own "
-            f"in {plural(len(self.doc_turns), 'paragraph')}.</p>"
+            render(
+                "statement_line.html",
+                text=str(doc["title"]),
+                href=safe_url(doc["source_url"]),
+                source=str(doc["source"]),
+                date=f"{doc['date']:%Y-%m-%d}",
+                place=str(doc["place"]) if doc["place"] else "",
+                speaker=self.speaker,
+                words=f"{self.words():,}",
+                paragraphs=plural(len(self.doc_turns), "paragraph"),
+            )
         )
 
     def headings_chart(self) -> None:
@@ -89,7 +96,7 @@ class StatementStory(Story):
         for marker in [c for c in grid.columns if c != "section"]:
             grid[f"evidence:{marker}"] = [links.get((h, marker), "") for h in grid["section"]]
         markers = [c for c in grid.columns if c != "section" and not c.startswith("evidence:")]
-        return HTML('<div id="markers"></div>' + str(table(grid, links={m: f"evidence:{m}" for m in markers})))
+        return table(grid, links={m: f"evidence:{m}" for m in markers}, anchor="markers")
 
     def shared_table(self) -> HTML:
         """The statement's phrases that recur in his other statements (also written as a CSV)."""
@@ -102,7 +109,7 @@ class StatementStory(Story):
             shared.assign(speaker=self.speaker, period="all statements"), quotes, back="#shared", count="uses"
         ).drop(columns=["speaker", "period"])
         self.rep.table_file(shared, "shared_phrases.csv")
-        return HTML('<div id="shared"></div>' + str(table(shared, links={"uses": "evidence"})))
+        return table(shared, links={"uses": "evidence"}, anchor="shared")
 
     def evidence(self) -> HTML:
         """Every family and rhetoric match in the statement, in text order: the CSV and the pages of quotes."""

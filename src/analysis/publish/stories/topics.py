@@ -13,8 +13,8 @@ from analysis.measures.count import evidence_in
 from analysis.measures.nmf_topics import NmfParams
 from analysis.measures.topics import TopicsParams
 from analysis.params import like
-from analysis.publish.sentences import findings
 from analysis.publish.charts import line_chart
+from analysis.publish.sentences import findings
 from analysis.publish.site.html import HTML, show, table
 from analysis.publish.stories.base import ReportParams, Story
 

@@ -53,36 +53,46 @@ def load_schema(path: Path | str | None = None) -> dict[str, Any]:
         raise ValueError(f"{path}: no 'version'")
     names: set[str] = set()
     for i, table in enumerate(data["tables"]):
-        if not isinstance(table, dict):
-            raise ValueError(f"{path}: table #{i + 1} is not a mapping")
-        name = table.get("name")
-        label = f"table {name!r}" if name else f"table #{i + 1}"
-        for key in ("name", "title"):
-            if not isinstance(table.get(key), str) or not table[key].strip():
-                raise ValueError(f"{path}: {label} has no {key}")
-        if name in names:
-            raise ValueError(f"{path}: {label} appears twice")
-        names.add(str(name))
-        for key in ("intro", "outro", "produced_by"):
-            if table.get(key) is not None and not isinstance(table[key], str):
-                raise ValueError(f"{path}: {label}: {key} must be text")
-        columns = table.get("columns")
-        if not isinstance(columns, dict):
-            raise ValueError(f"{path}: {label} has no columns (write `columns: {{}}` for a prose-only section)")
-        for column, spec in columns.items():
-            if not isinstance(column, str):
-                raise ValueError(f"{path}: {label}, column {column!r}: the name must be text (quote it)")
-            if not isinstance(spec, dict):
-                raise ValueError(f"{path}: {label}, column {column!r}: expected {{type, meaning}}")
-            meaning = spec.get("meaning")
-            if not isinstance(meaning, str) or not meaning.strip():
-                raise ValueError(f"{path}: {label}, column {column!r} has an empty meaning")
-            if spec.get("type") is not None and not isinstance(spec["type"], str):
-                raise ValueError(f"{path}: {label}, column {column!r}: type must be text")
-            unknown = set(spec) - {"type", "meaning"}
-            if unknown:
-                raise ValueError(f"{path}: {label}, column {column!r}: unknown key(s) {', '.join(sorted(unknown))}")
+        name = _check_table(path, i, table, names)
+        for column, spec in table["columns"].items():
+            _check_column(f"{path}: table {name!r}, column {column!r}", column, spec)
     return data
+
+
+def _check_table(path: Path, i: int, table, names: set[str]) -> str:
+    """A table's name, title, texts and columns mapping (its name is added to ``names``)."""
+    if not isinstance(table, dict):
+        raise ValueError(f"{path}: table #{i + 1} is not a mapping")
+    name = table.get("name")
+    label = f"table {name!r}" if name else f"table #{i + 1}"
+    for key in ("name", "title"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise ValueError(f"{path}: {label} has no {key}")
+    if name in names:
+        raise ValueError(f"{path}: {label} appears twice")
+    names.add(str(name))
+    for key in ("intro", "outro", "produced_by"):
+        if table.get(key) is not None and not isinstance(table[key], str):
+            raise ValueError(f"{path}: {label}: {key} must be text")
+    if not isinstance(table.get("columns"), dict):
+        raise ValueError(f"{path}: {label} has no columns (write `columns: {{}}` for a prose-only section)")
+    return str(name)
+
+
+def _check_column(where: str, column, spec) -> None:
+    """A column's name, meaning and type (``where``: the file, table and column, for the message)."""
+    if not isinstance(column, str):
+        raise ValueError(f"{where}: the name must be text (quote it)")
+    if not isinstance(spec, dict):
+        raise ValueError(f"{where}: expected {{type, meaning}}")
+    meaning = spec.get("meaning")
+    if not isinstance(meaning, str) or not meaning.strip():
+        raise ValueError(f"{where} has an empty meaning")
+    if spec.get("type") is not None and not isinstance(spec["type"], str):
+        raise ValueError(f"{where}: type must be text")
+    unknown = set(spec) - {"type", "meaning"}
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
 
 
 def table(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from analysis.ingest import generations
-    from analysis.publish import explore
+    from analysis.publish.explorer import build as explore
 
     with tempfile.TemporaryDirectory(prefix="refrain-explorer-") as tmp:
         reader = generations.hold(args.processed)

@@ -9,8 +9,8 @@ each text (an editor's insertion, not counted; without it the ingest would skip 
 duplicates of one another, as it should). Then, each in a fresh process:
 
 1. ingest, local engine (parsing on this machine's worker processes);
-2. count the 20 phrases and families of ``run.py`` by year for every copy of Putin (one speaker
-   group of ``--copies`` speakers, one pass), local engine;
+2. count the 20 phrases and families of ``run.py``'s step 2 (``count_steps.PHRASES``) by year for
+   every copy of Putin (one speaker group of ``--copies`` speakers, one pass), local engine;
 3. ingest again on a ``LocalCluster`` (one single-threaded worker process per core);
 4. the same count on that cluster, from the corpus it ingested.
 
@@ -136,7 +136,7 @@ def step_ingest(raw: str, out: str, where: str) -> dict:
 def step_count(processed: str, where: str, copies: str) -> dict:
     from analysis.corpus import Corpus
     from analysis.measures import measure
-    from run import PHRASES
+    from count_steps import PHRASES
 
     engine = _cluster() if where == "dask" else None
     if engine is not None:

@@ -1,0 +1,83 @@
+"""The render steps of ``run.py`` (4 and 5): every report, one notebook with a changed phrase, and a
+warm ``make all`` with nothing changed.
+
+``step_render`` runs in a child process (see ``harness``); the other functions run in the driver.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from harness import ROOT, child, median_of
+
+CONFIG = ROOT / "config" / "reports.yaml"
+
+
+# --- a step, run in a child process -------------------------------------------------------------
+
+
+def step_render(config: str, reports: str, processed: str) -> dict:
+    """A full render (every report, whatever the last run left)."""
+    from analysis.publish.render.reports import render_all
+
+    t = time.perf_counter()
+    failures = render_all(
+        config_path=config,
+        reports_dir=reports,
+        processed_dir=processed,
+        build_dir=Path(reports).parent / "build",
+        full=True,
+    )
+    return {"seconds": time.perf_counter() - t, "failures": len(failures)}
+
+
+# --- in the driver ------------------------------------------------------------------------------
+
+
+def render_figures(embedded: Path, work: Path, runs: int) -> dict[str, dict]:
+    """Steps 4 and 5 on the processed corpus ``embedded``."""
+    r = {"render_all": median_of(runs, lambda: child("render", str(CONFIG), str(work / "reports-all"), str(embedded)))}
+    one = one_report_config(work / "one.yaml")
+    r["render_one"] = median_of(runs, lambda: child("render", str(one), str(work / "reports-one"), str(embedded)))
+    r["make_all_warm"] = warm_build(work / "reports-all", embedded, runs)
+    return r
+
+
+def one_report_config(dest: Path) -> Path:
+    """A report configuration of the first report alone, its phrases changed (written to ``dest``)."""
+    import yaml
+
+    spec = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["reports"][0]
+    spec["parameters"]["phrases"] = ["our partners", "by military means"]
+    dest.write_text(yaml.safe_dump({"reports": [spec]}), encoding="utf-8")
+    return dest
+
+
+def warm_build(reports: Path, processed: Path, runs: int) -> dict:
+    """`make all` with nothing changed since the full render into ``reports``: the whole
+    ``python -m analysis build`` process (check the raw files, find every report current)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "build",
+        "--raw",
+        str(ROOT / "data" / "raw"),
+        "--processed",
+        str(processed),
+    ]
+    cmd += ["--reports-dir", str(reports), "--build-dir", str(reports.parent / "build")]
+    times, lines = [], 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CI": "true"})
+        times.append(time.perf_counter() - t)
+        if out.returncode != 0 or "unchanged since last rendered" not in out.stderr:
+            raise RuntimeError(f"warm build did not skip the reports:\n{out.stderr[-2000:]}")
+        lines = len(out.stderr.splitlines())
+    return {"seconds": statistics.median(times), "all": [round(x, 3) for x in times], "lines": lines}

@@ -1,5 +1,7 @@
 """Docs that must not drift from the code."""
 
+import re
+
 import pytest
 
 from analysis import config
@@ -155,3 +157,14 @@ def test_every_documented_command_and_option_exists(doc):
         known = {o for a in sub[name]._actions for o in a.option_strings}
         unknown = [f for f in flags if f not in known]
         assert not unknown, f"{doc}: `{name}` has no option {unknown} (has {sorted(known)})"
+
+
+DOCS = sorted([*(config.PROJ_ROOT / "docs").glob("*.md"), *(config.PROJ_ROOT / "docs" / "decisions").glob("*.md")])
+_PATH = re.compile(r"`((?:src|tests|docs|config|notebooks|benchmarks)/[^`<>*\s]+)`")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_every_file_a_document_names_exists(doc):
+    """The recipes and decision records name files to touch: each must exist (placeholders aside)."""
+    missing = [m for m in _PATH.findall(doc.read_text(encoding="utf-8")) if not (config.PROJ_ROOT / m).exists()]
+    assert not missing, f"{doc.name} names files that do not exist: {missing}"

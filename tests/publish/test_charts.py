@@ -570,6 +570,18 @@ def _phone_charts():
         "dots": lambda: charts.dot_timeline(
             dots, x="year", y="phrase", size="statements", title=LONG_TITLE, source=SOURCE
         ),
+        "dispersion": lambda: charts.dispersion_chart(
+            pd.DataFrame(
+                {
+                    "phrase": LONG_LABELS[:2] * 2,
+                    "date": ["2019-01-01", "2020-05-01", "2019-03-03", "2020-07-07"],
+                    "doc_id": ["a", "b", "c", "d"],
+                    "position": [0.1, 0.5, 0.9, 0.3],
+                }
+            ),
+            title=LONG_TITLE,
+            source=SOURCE,
+        ),
         "diverging": lambda: charts.diverging_bars(
             left,
             right,
@@ -611,3 +623,16 @@ def test_a_caption_says_points_link_to_quotes_only_when_they_do(tmp_path):
 
     saved = save_chart(linked, DATA, tmp_path / "fig2", alt="a", title="t", report="r")
     assert "Points with uses link to their quotes." in str(figure(saved, "r", "fig2"))
+
+
+def test_dispersion_chart_puts_the_start_of_a_statement_at_the_top():
+    table = pd.DataFrame(
+        {"phrase": ["p", "p"], "date": ["2019-01-01", "2020-01-01"], "doc_id": ["a", "b"], "position": [0.0, 1.0]}
+    )
+    fig = charts.dispersion_chart(table, title="T", source=SOURCE)
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    assert low > high  # the axis runs down: 0 (a statement's first word) at the top
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["start", "middle", "end"]
+    assert ax.get_title(loc="left") == "“p”: 2 uses in 2 statements"
+    plt.close(fig)

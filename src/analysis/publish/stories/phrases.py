@@ -9,8 +9,9 @@ from analysis.measures import topics as tp
 from analysis.measures.changes import MIN_STATEMENTS, changes_of
 from analysis.measures.count import DENOMINATORS, CountParams, count_phrases, evidence, smooth
 from analysis.measures.coverage import MIN_PERIOD_WORDS
+from analysis.measures.dispersion import dispersion_of
 from analysis.params import like, param
-from analysis.publish.charts.rates import phrase_rate_chart
+from analysis.publish.charts import dispersion_chart, phrase_rate_chart
 from analysis.publish.sentences import changes as shown_changes
 from analysis.publish.sentences import findings
 from analysis.publish.sentences.text import plural
@@ -100,6 +101,21 @@ class PhrasesStory(Story):
             csv=self.rep.data_link(self.counts, "phrase_rates"),
             caption=f"Uses per {self.selection.period}",
             anchor="rates_table",
+        )
+
+    def dispersion(self) -> HTML:
+        """Where in each statement, and across the years, each phrase falls: a dispersion plot of every use
+        (:mod:`analysis.measures.dispersion`), its table as the chart's CSV."""
+        found = lexicon.labelled(dispersion_of(self.corpus, self.selection, self.phrases, lexicon=self.lex), self.terms)
+        whose = f"{self.speaker}'s statements"
+        return self.rep.chart(
+            lambda: dispersion_chart(found, title=f"Where in {whose} each phrase falls", source=self.src),
+            found,
+            "dispersion",
+            title=f"Where in {whose} each phrase falls",
+            alt=f"Dispersion plot: each of {plural(len(found), 'use')} placed across by its statement's date and "
+            "down by where in the statement it starts: "
+            + "; ".join(f"“{self.names.get(p, p)}” {int(n)} uses" for p, n in self.totals.items()),
         )
 
     def changes(self) -> None:

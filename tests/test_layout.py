@@ -8,6 +8,7 @@ its own stage and from earlier ones, never from a later one.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,70 @@ def test_notebooks_only_narrate(path):
         assert forbidden not in body, f"{path.name} does {forbidden!r} itself: move it into its story"
     assignments = [n for n in ast.parse(body).body if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
     assert len(assignments) <= 1, f"{path.name} computes in the notebook: only the story is assigned"
+
+
+# publish/ in rooms by job, each importing only from the rooms under it: the escaping rules, then sentences
+# (wording), charts (drawing), site (pages and templates), the explorer, the stories, rendering, commands.
+PUBLISH_FLOORS = [{"escaping"}, {"sentences"}, {"charts"}, {"site"}, {"explorer"}, {"stories"}, {"render"}]
+PUBLISH_TOP = {"build", "docs", "__init__"}
+
+
+def publish_room(module: str) -> str | None:
+    parts = module.split(".")
+    return (parts[2] if len(parts) > 2 else "__init__") if parts[:2] == ["analysis", "publish"] else None
+
+
+def publish_floor(room: str) -> int:
+    return next((i for i, rooms in enumerate(PUBLISH_FLOORS) if room in rooms), len(PUBLISH_FLOORS))
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if publish_room(m)))
+def test_publish_rooms_import_only_from_the_rooms_under_them(module):
+    mine = publish_room(module)
+    assert mine in PUBLISH_TOP or any(mine in rooms for rooms in PUBLISH_FLOORS), f"{module}: a room of no floor"
+    above = sorted(
+        i
+        for i in imports_of(MODULES[module])
+        if (room := publish_room(i)) and room != mine and publish_floor(room) >= publish_floor(mine)
+    )
+    assert not above, f"{module} ({mine}) imports from a room on its floor or above: {above}"
+
+
+def test_publish_keeps_few_modules_outside_its_rooms():
+    loose = sorted(p.name for p in (PACKAGE / "publish").glob("*.py"))
+    assert len(loose) <= 8, f"publish/ has {len(loose)} modules outside its sub-packages: {loose}"
+
+
+def _html_strings(path: Path) -> list[int]:
+    """Lines of string literals (docstrings aside) that hold an HTML tag."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    tag = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*|!)[\s>/\"]")
+    return sorted(
+        {
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and tag.search(node.value)
+        }
+    )
+
+
+def test_publish_builds_no_html_in_python_strings():
+    """Pages and fragments are templates (publish/site/templates); at most 5 lines of Python touch markup
+    (fixes to nbconvert's output, the attributes an inline SVG gets)."""
+    found = {
+        str(p.relative_to(PACKAGE)): lines
+        for p in sorted((PACKAGE / "publish").rglob("*.py"))
+        if (lines := _html_strings(p))
+    }
+    assert sum(map(len, found.values())) <= 5, found

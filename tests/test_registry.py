@@ -112,6 +112,7 @@ def tables(fixture_corpus, tmp_path_factory) -> dict[str, pd.DataFrame]:
     asked = {
         "count": ["--phrase", "stress"],
         "kwic": ["--phrase", "stress"],
+        "dispersion": ["--phrase", "stress"],
         "changes": ["--phrase", "stress", "--permutations", "99"],
         "keyness": ["--split", "2020-06-01", "--min-freq", "1"],
         "profile": ["--doc-id", "statements-2021-06-01-test-remarks"],

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from analysis.ingest.importers.label_names import looks_like_name, near_miss
 from analysis.speakers import clean_label, default_registry
 
 REG = default_registry()
@@ -52,7 +53,7 @@ def test_resolve_anonymous(label, role):
     ],
 )
 def test_looks_like_name(label, is_name):
-    assert REG.looks_like_name(label) is is_name
+    assert looks_like_name(REG, label) is is_name
 
 
 def test_clean_label_drops_asides():
@@ -60,10 +61,10 @@ def test_clean_label_drops_asides():
 
 
 def test_near_miss_flags_unknown_typos():
-    assert REG.near_miss("Vladimir Puttin") == "Vladimir Putin"
-    assert REG.near_miss("Vladimir Poutin") == "Vladimir Putin"
-    assert REG.near_miss("Dmitry Peskov") is None
-    assert REG.near_miss("Vladimir Lukin") is None  # a different person, not a typo
+    assert near_miss(REG, "Vladimir Puttin") == "Vladimir Putin"
+    assert near_miss(REG, "Vladimir Poutin") == "Vladimir Putin"
+    assert near_miss(REG, "Dmitry Peskov") is None
+    assert near_miss(REG, "Vladimir Lukin") is None  # a different person, not a typo
 
 
 @pytest.mark.parametrize(
@@ -133,7 +134,7 @@ def test_resolve_gives_person_and_title(label, speaker, title):
     ],
 )
 def test_looks_like_name_long_labels_and_quotations(label, is_name):
-    assert REG.looks_like_name(label) is is_name
+    assert looks_like_name(REG, label) is is_name
 
 
 @pytest.mark.parametrize(

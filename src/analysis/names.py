@@ -2,12 +2,13 @@
 
 A :class:`NameSplitter` knows the words of titles (``role_words``), countries and given names
 (from ``config/speakers.yaml`` and pycountry) and splits a label into the person and the title;
-:func:`clean_label` and :func:`squash` are the forms labels are compared in.
+:func:`clean_label` and :func:`squash` are the forms labels are compared in. The registry
+(:mod:`analysis.speakers`) resolves labels with them; the importers' label heuristics (a typo of a
+surname, whether words are a label at all) are in :mod:`analysis.ingest.importers.label_names`.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,10 +18,6 @@ from analysis.text import normalize_ws
 _ROMAN_RE = re.compile(r"[IVX]{1,4}")
 _PAREN_RE = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]")
 _NON_LETTER_RE = re.compile(r"[^\w]|[\d_]")
-
-
-# a capitalised run after these is what a title is of or for, not a person ("opening of the Imperial Capitals")
-_OBJECT_OF = frozenset({"of", "the", "for", "in", "at", "on", "to", "with", "a", "an"})
 
 
 @dataclass(frozen=True)
@@ -261,11 +258,3 @@ def clean_label(label: str) -> str:
 def squash(label: str) -> str:
     """Lower-case letters only: the form registry patterns are written against."""
     return _NON_LETTER_RE.sub("", label.lower())
-
-
-def close_surname(last: str, surname: str) -> bool:
-    """A surname the label's last word resembles (a ratio of 0.8 or more; never the same word)."""
-    if last == surname or 2 * min(len(last), len(surname)) < 0.8 * (len(last) + len(surname)):
-        return False  # the same word, or lengths too different for the ratio to reach 0.8
-    matcher = difflib.SequenceMatcher(None, last, surname)
-    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8

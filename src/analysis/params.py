@@ -179,46 +179,78 @@ def coerce(name: str, value: Any, kind: Any) -> Any:
 
     A list accepts one string or a comma-separated one (``"a, b"``), as papermill's ``-p`` gives it."""
     base = typing.get_origin(kind) or kind
-    if base is list:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
-            return [str(v) if not isinstance(v, str) else v for v in value]
-    elif base is str:
-        if isinstance(value, str):
-            return value
-        if value is None:
-            return ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        if hasattr(value, "isoformat") or hasattr(value, "__fspath__"):  # a YAML date, a path
-            return str(value)
-    elif base is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (str, int)) and str(value).strip().lower() in TRUE | FALSE:
-            return str(value).strip().lower() in TRUE
-    elif base is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str):
-            try:
-                return int(value.strip().replace(",", "").replace("_", ""))
-            except ValueError:
-                pass
-    elif base is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                pass
-    else:
+    reader = next((read for declared, read in _READERS if base is declared), None)
+    if reader is None:
+        return value  # a kind with no reader: taken as given
+    out = reader(value)
+    if out is _UNREADABLE:
+        raise ParameterError(f"parameter {name} must be {_kind_name(base)}; got {_short(value)}")
+    return out
+
+
+_UNREADABLE = object()  # what a reader gives for a value it cannot read as its kind
+
+
+def _as_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) if not isinstance(v, str) else v for v in value]
+    return _UNREADABLE
+
+
+def _as_str(value: Any) -> Any:
+    if isinstance(value, str):
         return value
-    raise ParameterError(f"parameter {name} must be {_kind_name(base)}; got {_short(value)}")
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if hasattr(value, "isoformat") or hasattr(value, "__fspath__"):  # a YAML date, a path
+        return str(value)
+    return _UNREADABLE
+
+
+def _as_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and str(value).strip().lower() in TRUE | FALSE:
+        return str(value).strip().lower() in TRUE
+    return _UNREADABLE
+
+
+def _as_int(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip().replace(",", "").replace("_", ""))
+        except ValueError:
+            pass
+    return _UNREADABLE
+
+
+def _as_float(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            pass
+    return _UNREADABLE
+
+
+# each declared kind (compared by identity, as ``typing`` gives it) and how a value is read as one
+_READERS: tuple[tuple[type, Callable[[Any], Any]], ...] = (
+    (list, _as_list),
+    (str, _as_str),
+    (bool, _as_bool),
+    (int, _as_int),
+    (float, _as_float),
+)
 
 
 def _check(f: dataclasses.Field, value: Any) -> None:

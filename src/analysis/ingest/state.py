@@ -32,10 +32,14 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def parser_fingerprint(registry: SpeakerRegistry) -> str:
-    """Changes whenever the parsing code or the speaker registry changes (invalidates the state)."""
+    """Changes whenever the parsing code or the speaker registry changes (invalidates the state).
+
+    The code: every module of ``ingest/importers/`` (the importers and their label rules: ``labels``,
+    ``label_names``, ``label_words``, ``page_checks``), the schema, the text layers, and the registry's
+    resolution of a label (``speakers``, ``names``)."""
     h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
     code = [
-        *PACKAGE_DIR.glob("ingest/importers/*.py"),
+        *PACKAGE_DIR.glob("ingest/importers/*.py"),  # label_names.py, labels.py, label_words.py among them
         PACKAGE_DIR / "ingest" / "schema.py",
         PACKAGE_DIR / "text.py",
         PACKAGE_DIR / "speakers.py",

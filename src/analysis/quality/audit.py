@@ -1,8 +1,9 @@
 """Attribution audit: paragraphs of a processed corpus that look wrongly attributed.
 
 The audit does not use the importers' label rules (it would then agree with them by
-construction); it looks at the result for signs a reader would notice (it shares only two word
-lists with them: the titles of a spouse and the words of a government body):
+construction); it looks at the result for signs a reader would notice (it shares only three word
+lists with them: the titles of a spouse, the words of a government body and the words a sentence
+opens with):
 
 * ``label-in-turn``: a paragraph inside someone's turn that opens like a speaker label
   ("Head of the A Just Russia faction Sergei Mironov: …"): a label the importer missed, so the
@@ -35,14 +36,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.errors import ParameterError
-from analysis.ingest.importers.label_words import INSTITUTIONS
+from analysis.ingest.importers.label_words import INSTITUTIONS, SENTENCE_STARTERS
 from analysis.ingest.importers.labels import LabelReader
 from analysis.measures import Measure, Result
 from analysis.measures.nmf_topics import NmfParams
 from analysis.names import places
 from analysis.params import CorpusParams, like, param
 from analysis.selection import SelectionParams
-from analysis.speakers import SENTENCE_STARTERS, SpeakerRegistry, default_registry
+from analysis.speakers import SpeakerRegistry, default_registry
 from analysis.text import spoken
 
 AUDIT_COLUMNS = ["kind", "doc_id", "para_no", "date", "speaker", "text", "source_url"]
@@ -90,53 +91,62 @@ def audit(
     """Every suspicious paragraph of ``turns`` (the processed ``turns.parquet`` table), by kind."""
     registry = registry or default_registry()
     t = turns.sort_values(["doc_id", "para_no"]).reset_index(drop=True)
-    hits: list[dict] = []
-
-    def hit(kind: str, row) -> None:
-        hits.append(
-            {
-                "kind": kind,
-                "doc_id": row.doc_id,
-                "para_no": int(row.para_no),
-                "speaker": row.speaker,
-                "text": row.text[:200],
-            }
-        )
-
     vocatives = _vocatives(registry)
     dates = {}
     if documents is not None:
         dates = dict(zip(documents["doc_id"], pd.to_datetime(documents["date"]).dt.date, strict=True))
+    hits: list[dict] = []
     prev_doc, prev_speaker, prev_role = None, None, None
     for row in t.itertuples(index=False):
         if row.doc_id != prev_doc:
             prev_speaker, prev_role = None, None
+        kinds = []
         if row.role == "speech" and isinstance(row.speaker, str):
-            text = row.text
-            if row.attribution == "continuation" and looks_like_label(text):
-                hit("label-in-turn", row)
-            own = vocatives.get(row.speaker) or _default_vocatives(row.speaker)
-            if own.search(text) and own.search(spoken(text)):  # editor's notes ("(Mr X went on …)") aside
-                if _THANKS_RE.search(text[:200]) and own.search(text[:200]):
-                    hit("thanks-self", row)
-                else:
-                    hit("addresses-self", row)
-            if (
-                _REPORTING_RE.match(text)
-                and not _GUEST_THANKS_RE.search(text[:160])
-                and row.doc_id in dates
-                and registry.is_head_of_state(row.speaker, dates[row.doc_id])
-            ):
-                hit("addressed-as-president", row)
+            kinds += _speech_kinds(row, registry, vocatives, dates)
             if row.attribution == "continuation" and prev_role == "speech" and prev_speaker != row.speaker:
-                hit("unlabelled-change", row)
-            for kind in _label_classes(row, registry):
-                hit(kind, row)
+                kinds.append("unlabelled-change")
+            kinds += _label_classes(row, registry)
         if (row.role != "speech" or row.attribution != "label") and _DASH_LABEL_RE.match(row.text or ""):
-            hit("dash-after-label", row)
+            kinds.append("dash-after-label")
+        hits += [_hit(kind, row) for kind in kinds]
         prev_doc = row.doc_id
         if row.role not in ("pullquote", "editorial", "heading"):
             prev_speaker, prev_role = row.speaker, row.role
+    return _table(hits, documents)
+
+
+def _hit(kind: str, row) -> dict:
+    return {
+        "kind": kind,
+        "doc_id": row.doc_id,
+        "para_no": int(row.para_no),
+        "speaker": row.speaker,
+        "text": row.text[:200],
+    }
+
+
+def _speech_kinds(row, registry: SpeakerRegistry, vocatives: dict[str, re.Pattern], dates: dict) -> list[str]:
+    """The kinds a speaker's paragraph falls in by its own words: a label inside it, its speaker
+    addressed or thanked, the head of state reporting to himself."""
+    out = []
+    text = row.text
+    if row.attribution == "continuation" and looks_like_label(text):
+        out.append("label-in-turn")
+    own = vocatives.get(row.speaker) or _default_vocatives(row.speaker)
+    if own.search(text) and own.search(spoken(text)):  # editor's notes ("(Mr X went on …)") aside
+        out.append("thanks-self" if _THANKS_RE.search(text[:200]) and own.search(text[:200]) else "addresses-self")
+    if (
+        _REPORTING_RE.match(text)
+        and not _GUEST_THANKS_RE.search(text[:160])
+        and row.doc_id in dates
+        and registry.is_head_of_state(row.speaker, dates[row.doc_id])
+    ):
+        out.append("addressed-as-president")
+    return out
+
+
+def _table(hits: list[dict], documents: pd.DataFrame | None) -> pd.DataFrame:
+    """The hits as the audit's table: with each document's date and address, sorted by kind."""
     out = pd.DataFrame(hits, columns=["kind", "doc_id", "para_no", "speaker", "text"])
     if documents is not None and len(out):
         meta = documents[["doc_id", "date", "source_url"]].copy()

@@ -29,11 +29,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from analysis.errors import IngestError
 from analysis.ingest.importers.base import Document, Paragraph, RawSource, decode_utf8
 from analysis.ingest.importers.common import check_date
-from analysis.ingest.importers.html_blocks import MARKS_RE, Block, label_candidate
+from analysis.ingest.importers.html_blocks import MARKS_RE, Block, Candidate, label_candidate
 from analysis.ingest.importers.html_blocks import blocks as read_blocks
 from analysis.ingest.importers.html_blocks import plain as _plain
+from analysis.ingest.importers.label_names import is_role_label, looks_like_name, near_miss, page_resolver
 from analysis.ingest.importers.page_checks import lone_label_narration, split_inline_labels, with_title
-from analysis.speakers import SpeakerRegistry, page_resolver
+from analysis.speakers import Resolution, SpeakerRegistry
 from analysis.text import count_words, normalize_ws
 
 SOURCE = "en.kremlin.ru"
@@ -176,127 +177,147 @@ def _sections(tree: LexborHTMLParser) -> str:
 def _attribute(
     blocks: list[Block], registry: SpeakerRegistry, warnings: list[str], *, page_title: str
 ) -> list[Paragraph]:
-    # Pass 1: people introduced by proper labels (bold with a colon) anywhere on the page.
-    candidates = [None if b.in_quote else label_candidate(b.marked) for b in blocks]
-    labels = [c.label for c in candidates if c and c.strong and registry.looks_like_name(c.label)]
-    resolve = with_title(page_resolver(labels, registry, warnings), page_title, registry, warnings)
-    confirmed = {resolve(label).speaker for label in labels} - {None}
+    """The page's paragraphs, each with its role and speaker (see the module)."""
+    turns = _Turns(blocks, registry, warnings, page_title=page_title)
+    for block, cand in zip(blocks, turns.candidates, strict=True):
+        turns.read(block, cand)
+    return turns.paragraphs
 
-    def accepted(label: str) -> bool:
+
+class _Turns:
+    """Reads a page's blocks in order: who speaks, from which label, the paragraphs so far."""
+
+    def __init__(self, blocks: list[Block], registry: SpeakerRegistry, warnings: list[str], *, page_title: str):
+        self.registry, self.warnings = registry, warnings
+        # Pass 1: people introduced by proper labels (bold with a colon) anywhere on the page.
+        self.candidates = [None if b.in_quote else label_candidate(b.marked) for b in blocks]
+        labels = [c.label for c in self.candidates if c and c.strong and looks_like_name(registry, c.label)]
+        self.resolve = with_title(page_resolver(labels, registry, warnings), page_title, registry, warnings)
+        self.confirmed = {self.resolve(label).speaker for label in labels} - {None}
+        self.paragraphs: list[Paragraph] = []
+        self.speaker: str | None = None
+        self.speaker_label: str | None = None
+        self.role = "narration"
+        self.title: str | None = None
+        self.pending_label = False  # a label stood on a line of its own: the next paragraph opens the turn
+        self.warned: set[str] = set()
+
+    def accepted(self, label: str) -> bool:
         """A plain-text or colon-less label: a known person, or one introduced by a proper label here."""
-        if not registry.looks_like_name(label):
+        if not looks_like_name(self.registry, label):
             return False
-        res = resolve(label)
-        return (res.known and res.speaker is not None) or res.speaker in confirmed
+        res = self.resolve(label)
+        return (res.known and res.speaker is not None) or res.speaker in self.confirmed
 
-    paragraphs: list[Paragraph] = []
-    speaker: str | None = None
-    speaker_label: str | None = None
-    role = "narration"
-    title: str | None = None
-    pending_label = False
-    warned: set[str] = set()
-    for block, cand in zip(blocks, candidates, strict=True):
+    def read(self, block: Block, cand: Candidate | None) -> None:
+        """The paragraph(s) of one block."""
         plain = _plain(block.marked)
         if block.in_quote:
-            paragraphs.append(Paragraph(plain, "pullquote", section=None))
-            continue
+            self.paragraphs.append(Paragraph(plain, "pullquote", section=None))
+            return
         if _SEPARATOR_RE.match(plain):
-            paragraphs.append(Paragraph(plain, "heading", new_turn=True))
-            speaker, speaker_label, role = None, None, "narration"
-            continue
+            self.paragraphs.append(Paragraph(plain, "heading", new_turn=True))
+            self.speaker, self.speaker_label, self.role = None, None, "narration"
+            return
         if _is_italic_only(block.marked) or _ELLIPSIS_RE.match(plain):
-            paragraphs.append(Paragraph(plain, "editorial"))
-            continue
-
-        tail = block.marked.rstrip()[-2:]
-        note = (
-            _TRAILING_NOTE_RE.search(block.marked) if "\x03" in block.marked and tail and tail[-1] in ")\x04" else None
-        )
-        if note and _plain(block.marked[: note.start()]):  # "… (Ms Skvortsova went on to …)" in italics
-            block = Block(block.marked[: note.start()], block.in_quote)
-            plain = _plain(block.marked)
-            cand = label_candidate(block.marked)
-            trailing_note: str | None = _plain(note.group(0))
+            self.paragraphs.append(Paragraph(plain, "editorial"))
+            return
+        block, trailing_note = _trailing_note(block)
+        if trailing_note is not None:  # "… (Ms Skvortsova went on to …)" in italics
+            plain, cand = _plain(block.marked), label_candidate(block.marked)
+        found = self._label(cand, plain)
+        if found is None and cand is not None and (self._nameless(cand) or self._heading(cand, plain)):
+            return  # (an editor's note closing it is dropped)
+        if found is not None:
+            self._open_turn(*found)
         else:
-            trailing_note = None
-        label: str | None = None
-        text = plain
-        if cand is not None and (
-            (cand.strong and registry.looks_like_name(cand.label)) or (not cand.strong and accepted(cand.label))
-        ):
-            label, text = cand.label, _plain(cand.rest)
-        elif cand is not None and cand.strong and _plain(cand.rest) and registry.is_role_label(cand.label):
-            # A title with no name ("Executive Chairman of the World Economic Forum:"): someone
-            # other than the current speaker, not identified by name on the page.
-            speaker, speaker_label, role = None, normalize_ws(cand.label), "question"
-            title = registry.split(cand.label)[1]
-            paragraphs.append(
-                Paragraph(
-                    _plain(cand.rest),
-                    role,
-                    speaker_label=speaker_label,
-                    speaker_role=title,
-                    attribution="label",
-                    new_turn=True,
-                )
-            )
-            continue
-        elif cand is not None and not _plain(cand.rest):
-            # A bold paragraph that is not a label: a heading ("Meeting points:", a subtitle).
-            paragraphs.append(Paragraph(plain, "heading", section=plain.rstrip(":"), new_turn=False))
-            continue
-        elif cand is None:
-            pm = _PLAIN_LABEL_RE.match(plain)
-            if pm and accepted(pm.group(1)) and registry.resolve(pm.group(1)).speaker is not None:
-                label, text = pm.group(1), plain[pm.end() :]
-
-        if label is not None:
-            res = resolve(label)
-            speaker, speaker_label, role = res.speaker, normalize_ws(label), res.role
-            if role == "answer":  # an anonymous "Answer:" on a page of many speakers: someone replying
-                role = "question"
-            title = res.title
-            if not res.known and res.label not in warned:
-                near = registry.near_miss(res.label)
-                if near:
-                    warned.add(res.label)
-                    warnings.append(
-                        f"speaker label {res.label!r} looks like {near!r} but matches no alias; "
-                        "not attributed to them (add a pattern to config/speakers.yaml)"
-                    )
-            if text:
-                paragraphs.append(
-                    Paragraph(
-                        text,
-                        role,
-                        speaker=speaker,
-                        speaker_label=speaker_label,
-                        speaker_role=title,
-                        attribution="label",
-                        new_turn=True,
-                    )
-                )
-            else:  # the label stands on a line of its own: the turn starts with the next paragraph
-                pending_label = True
-        elif role == "narration":
-            paragraphs.append(Paragraph(plain, "narration"))
-        else:
-            paragraphs.append(
-                Paragraph(
-                    plain,
-                    role,
-                    speaker=speaker,
-                    speaker_label=speaker_label,
-                    speaker_role=title,
-                    attribution="label" if pending_label else "continuation",
-                    new_turn=pending_label,
-                )
-            )
-            pending_label = False
+            self._continue_turn(plain)
         if trailing_note:
-            paragraphs.append(Paragraph(trailing_note, "editorial"))
-    return paragraphs
+            self.paragraphs.append(Paragraph(trailing_note, "editorial"))
+
+    def _label(self, cand: Candidate | None, plain: str) -> tuple[str, str] | None:
+        """(the label, the text after it) of a block that opens with a speaker's label, else None."""
+        if cand is not None:
+            if (cand.strong and looks_like_name(self.registry, cand.label)) or (
+                not cand.strong and self.accepted(cand.label)
+            ):
+                return cand.label, _plain(cand.rest)
+            return None
+        pm = _PLAIN_LABEL_RE.match(plain)
+        if pm and self.accepted(pm.group(1)) and self.registry.resolve(pm.group(1)).speaker is not None:
+            return pm.group(1), plain[pm.end() :]
+        return None
+
+    def _nameless(self, cand: Candidate) -> bool:
+        """A title with no name ("Executive Chairman of the World Economic Forum:"): someone other than the
+        current speaker, not identified by name on the page; read as a question (True)."""
+        if not (cand.strong and _plain(cand.rest) and is_role_label(self.registry, cand.label)):
+            return False
+        self.speaker, self.speaker_label, self.role = None, normalize_ws(cand.label), "question"
+        self.title = self.registry.split(cand.label)[1]
+        self.paragraphs.append(self._said(_plain(cand.rest), opens=True))
+        return True
+
+    def _heading(self, cand: Candidate, plain: str) -> bool:
+        """A bold paragraph that is not a label: a heading ("Meeting points:", a subtitle) (True)."""
+        if _plain(cand.rest):
+            return False
+        self.paragraphs.append(Paragraph(plain, "heading", section=plain.rstrip(":"), new_turn=False))
+        return True
+
+    def _open_turn(self, label: str, text: str) -> None:
+        res = self.resolve(label)
+        self.speaker, self.speaker_label, self.role = res.speaker, normalize_ws(label), res.role
+        if self.role == "answer":  # an anonymous "Answer:" on a page of many speakers: someone replying
+            self.role = "question"
+        self.title = res.title
+        self._warn_near_miss(res)
+        if text:
+            self.paragraphs.append(self._said(text, opens=True))
+        else:  # the label stands on a line of its own: the turn starts with the next paragraph
+            self.pending_label = True
+
+    def _warn_near_miss(self, res: Resolution) -> None:
+        """Once per label, a warning for an unknown label that looks like a leader's misspelt name."""
+        if res.known or res.label in self.warned:
+            return
+        near = near_miss(self.registry, res.label)
+        if near:
+            self.warned.add(res.label)
+            self.warnings.append(
+                f"speaker label {res.label!r} looks like {near!r} but matches no alias; "
+                "not attributed to them (add a pattern to config/speakers.yaml)"
+            )
+
+    def _continue_turn(self, plain: str) -> None:
+        """A paragraph without a label: narration, or the current speaker's (the turn's first after a label
+        on a line of its own)."""
+        if self.role == "narration":
+            self.paragraphs.append(Paragraph(plain, "narration"))
+            return
+        self.paragraphs.append(self._said(plain, opens=self.pending_label))
+        self.pending_label = False
+
+    def _said(self, text: str, *, opens: bool) -> Paragraph:
+        """A paragraph of the current turn: the one its label ``opens``, or a continuation."""
+        return Paragraph(
+            text,
+            self.role,
+            speaker=self.speaker,
+            speaker_label=self.speaker_label,
+            speaker_role=self.title,
+            attribution="label" if opens else "continuation",
+            new_turn=opens,
+        )
+
+
+def _trailing_note(block: Block) -> tuple[Block, str | None]:
+    """The block without an editor's note in italics closing it, and the note's text (None when none)."""
+    tail = block.marked.rstrip()[-2:]
+    note = _TRAILING_NOTE_RE.search(block.marked) if "\x03" in block.marked and tail and tail[-1] in ")\x04" else None
+    if note and _plain(block.marked[: note.start()]):
+        return Block(block.marked[: note.start()], block.in_quote), _plain(note.group(0))
+    return block, None
 
 
 def _is_italic_only(marked: str) -> bool:

@@ -1,12 +1,20 @@
-"""The words and shapes speaker-label rules look for (:mod:`analysis.ingest.importers.labels`): how a
-label is printed (a colon or a full stop, a dash after it), and the vocabularies that tell a label from
-a salutation, a sentence, a heading, a body or a relative."""
+"""The words and shapes speaker-label rules look for (:mod:`analysis.ingest.importers.labels`,
+:mod:`analysis.ingest.importers.label_names`): how a label is printed (a colon or a full stop, a dash
+after it), and the vocabularies that tell a label from a salutation, a sentence, a heading, a body or a
+relative."""
 
 from __future__ import annotations
 
 import re
 
-from analysis.speakers import SENTENCE_STARTERS
+# words a sentence opens with: a label of several words opening with one is a sentence ("And a question for …:")
+SENTENCE_STARTERS = frozenset(
+    """
+    dear ladies gentlemen friends colleagues good and but so or a an the this that these those my our
+    your his her their its it i we you he she they here there now then also another one as for to in on
+    at with if when what why how let please thank thanks yes no well all some many
+    """.split()
+)
 
 # a dash may follow a label's colon or full stop: "Q:—to Dr. Smith.", "DR. JONES:—…", "THE PRESIDENT.—"; an
 # omission after the colon ("Q:...of course"); the bold may close after the space ("**JONES: **Yes"); a label in

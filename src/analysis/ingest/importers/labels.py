@@ -18,28 +18,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from analysis.ingest.importers.label_names import office_only, page_resolver, person_label, role_like
 from analysis.ingest.importers.label_words import (
     ABBREVIATIONS,
-    HONORIFICS,
-    INSTITUTIONS,
     INTERJECTIONS,
     NARRATIVE_RE,
-    NOT_NAMES,
     PERSON_TITLES,
     QA_RE,
     QUOTE_OPENERS,
-    ROMAN_RE,
     SALUTATIONS,
     SENTENCE_BREAK_RE,
     SENTENCE_WORD_RE,
     SPOUSE_TITLES,
     STOP_RE,
-    STRUCTURE,
     VOCATIVE,
     colon_label,
 )
 from analysis.names import clean_label, decapitalise, squash, strip_asides
-from analysis.speakers import Resolution, SpeakerRegistry, page_resolver
+from analysis.speakers import Resolution, SpeakerRegistry
 
 
 def _last(text: str) -> str:
@@ -161,40 +157,60 @@ class LabelReader:
             return False
         if key in self.mapping:
             return True
-        if rest.startswith(QUOTE_OPENERS):
-            return False  # a quotation: "France: “…”"
+        if self._not_a_label(label, cleaned, rest):
+            return False
+        if self._role_or_office(cleaned):
+            return bool(rest.strip()) or colon  # "Q.", "AUDIENCE:", "THE PRESIDENT:"
+        if office_only(self.registry, cleaned):
+            return bool(rest.strip())  # "The Attorney General." / "THE VICE PRESIDENT:"; alone on a line: a salutation
         printed = strip_asides(label)
+        parts = [p.strip() for p in printed.split(",") if p.strip()]
+        known = self.registry.resolve(cleaned).known
+        if not colon:  # "Mr. Lehrer.", "President Gorbachev.": strict, a sentence may end with a name
+            return len(parts) <= 1 and self._full_stop_person(cleaned, rest, known=known)
+        if len(parts) > 1:  # "BILL SHADEL, MODERATOR:", "Valeriya Korableva, reporter at Channel One:"
+            if SENTENCE_WORD_RE.search(printed) or not all(role_like(self.registry, p) for p in parts[1:]):
+                return False
+            return known or (len(parts[0].split()) >= 2 and person_label(self.registry, parts[0], strict=False))
+        return self._colon_person(cleaned, key, known=known)
+
+    def _not_a_label(self, label: str, cleaned: str, rest: str) -> bool:
+        """Words printed like a label that are none: a quotation after them, a cut parenthesis, a sentence,
+        a stray full stop, a salutation or a greeting."""
+        if rest.startswith(QUOTE_OPENERS):
+            return True  # a quotation: "France: “…”"
         if "(" in label and ")" not in label:
-            return False  # "The Senator from Alabama (Mr" of "… (Mr. Morgan) said": cut inside a parenthesis
+            return True  # "The Senator from Alabama (Mr" of "… (Mr. Morgan) said": cut inside a parenthesis
+        printed = strip_asides(label)
         if NARRATIVE_RE.search(printed):
-            return False  # "I chose Senator Jane Doe. …", "We met President Doe: …": a sentence about a person
-        res = self.registry.resolve(cleaned)
+            return True  # "I chose Senator Jane Doe. …", "We met President Doe: …": a sentence about a person
         # a full stop inside: "THE PRESIDENT. My fellow Americans:" is a sentence; "THE. PRESIDENT." a typo
         # (the words are an office's or a known person's label)
-        if self.stray_stop(label) and not (res.role != "speech" or self.registry.office_label(cleaned) or res.known):
-            return False
+        if self.stray_stop(label) and not (self._role_or_office(cleaned) or self.registry.resolve(cleaned).known):
+            return True
         parts = [p.strip() for p in printed.split(",") if p.strip()]
-        if any(p.replace("-", " ").lower().split()[0] in SALUTATIONS for p in parts) or self._greeting(cleaned):
-            return False  # "Gentlemen of the Congress:", "Chairman McCormack, my fellow Americans:"
-        if res.role != "speech" or self.registry.office_label(cleaned):
-            return bool(rest.strip()) or colon  # "Q.", "AUDIENCE:", "THE PRESIDENT:"
-        if self._office_only(cleaned):
-            return bool(rest.strip())  # "The Attorney General." / "THE VICE PRESIDENT:"; alone on a line: a salutation
-        if not colon:  # "Mr. Lehrer.", "President Gorbachev.": strict, a sentence may end with a name
-            if len(parts) > 1:
-                return False
-            if res.known:
-                return len(cleaned.split()) <= 6
-            titled = self.registry.split(decapitalise(cleaned))[1] is not None
-            surname = _last(cleaned)
-            if surname and surname in squash(" ".join(rest.split()[:6])):
-                return False  # "Mr. Warren Wiggins. Mr. Wiggins is 42 years old": an announcement, not a turn
-            return self._person_label(cleaned, strict=True) and (titled or surname in self.surnames)
-        if len(parts) > 1:  # "BILL SHADEL, MODERATOR:", "Valeriya Korableva, reporter at Channel One:"
-            if SENTENCE_WORD_RE.search(printed) or not all(self._role_like(p) for p in parts[1:]):
-                return False
-            return res.known or (len(parts[0].split()) >= 2 and self._person_label(parts[0], strict=False))
-        if res.known:
+        # "Gentlemen of the Congress:", "Chairman McCormack, my fellow Americans:"
+        return any(p.replace("-", " ").lower().split()[0] in SALUTATIONS for p in parts) or self._greeting(cleaned)
+
+    def _role_or_office(self, cleaned: str) -> bool:
+        """An anonymous role of the registry ("Q", "AUDIENCE") or an office's bare label ("THE PRESIDENT")."""
+        return self.registry.resolve(cleaned).role != "speech" or bool(self.registry.office_label(cleaned))
+
+    def _full_stop_person(self, cleaned: str, rest: str, *, known: bool) -> bool:
+        """A label closed by a full stop: a known person's short label, or a titled person (or one whose
+        surname this transcript prints in full) not named again in the words after it."""
+        if known:
+            return len(cleaned.split()) <= 6
+        titled = self.registry.split(decapitalise(cleaned))[1] is not None
+        surname = _last(cleaned)
+        if surname and surname in squash(" ".join(rest.split()[:6])):
+            return False  # "Mr. Warren Wiggins. Mr. Wiggins is 42 years old": an announcement, not a turn
+        return person_label(self.registry, cleaned, strict=True) and (titled or surname in self.surnames)
+
+    def _colon_person(self, cleaned: str, key: str, *, known: bool) -> bool:
+        """A label closed by a colon, with no comma: a known person's, a surname, a name in capitals, or a
+        person's (a bare name only in a transcript with labels of its own)."""
+        if known:
             return len(cleaned.split()) <= 8
         if len(cleaned.split()) == 1:  # "JONES:", or a surname printed in full elsewhere ("Shoigu:"), not "Now:"
             if cleaned.lower().strip(".") in self.registry.names.role_words:
@@ -204,7 +220,7 @@ class LabelReader:
             )
         if not self.weak_ok and self.registry.split(decapitalise(cleaned))[1] is None:
             return False  # a bare name ("Ryan and Rebecca:") in a speech with no labels of its own
-        return self._person_label(cleaned, strict=False)
+        return person_label(self.registry, cleaned, strict=False)
 
     @staticmethod
     def stray_stop(label: str) -> bool:
@@ -223,74 +239,7 @@ class LabelReader:
         return (
             len(words) >= 2
             and words[0].strip(".") in VOCATIVE
-            and words[1].strip(".,")
-            in PERSON_TITLES
-            | {
-                "chief",
-                "justice",
-            }
-        )
-
-    def _role_like(self, part: str) -> bool:
-        """The part of a label after its comma that describes the person ("reporter at Channel One")."""
-        words = part.split()
-        role_words, particles = self.registry.names.role_words, self.registry.name_particles
-        return 0 < len(words) <= 10 and all(
-            w[:1].isupper() or w.lower().strip(".") in role_words or w.lower() in particles for w in words
-        )
-
-    def _person_label(self, text: str, *, strict: bool) -> bool:
-        """A person as a label prints one: a name of capitalised words (two at least, or one after a title)
-        at the end, before it nothing but a title ("Shipyard director Igor Obrubov", "SECRETARY
-        MNUCHIN", "Mr. Lehrer"); ``strict``: no lower-case word at all. Not a sentence, a table
-        heading ("Fiscal Year From"), a document's part ("Schedule L", "Part II") or an initial."""
-        text = decapitalise(text)
-        if SENTENCE_WORD_RE.search(text) or any(c.isdigit() for c in text):
-            return False
-        tokens = text.split()
-        if not tokens or len(tokens) > 20 or tokens[0].lower().strip(".") in STRUCTURE:
-            return False
-        if tokens[0].lower() in NOT_NAMES:  # "In my annual message …", "By order of …", "And V.A"
-            return False
-        particles = self.registry.name_particles
-        if strict and not all(t[:1].isupper() or t.lower() in particles for t in tokens):
-            return False
-        if tokens[-1].lower().strip(".,'’") in INSTITUTIONS:
-            return False  # "Interior Department", "Cruiser Atlanta"
-        name, title = self.registry.split(text)
-        words = name.split()
-        if not words or len(words) > 5 or not all(t[:1].isupper() or t.lower() in particles for t in words):
-            return False
-        last = words[-1].strip("'’")
-        if len(last) < 2 or "." in last or ROMAN_RE.fullmatch(last) or last.lower() in HONORIFICS:
-            return False  # "General Ulysses S", "Part II", "Governor and Mrs"
-        if any(w.lower() in NOT_NAMES for w in words):
-            return False
-        if not title:
-            return len(words) >= 2
-        title_words = title.split()
-        if title_words[-1].lower() in particles:  # "Secretary of War": an office, not a person called War
-            return False
-        role_words = self.registry.names.role_words
-        return any(w.lower().strip(".,'’") in role_words for w in title_words)
-
-    def _office_only(self, cleaned: str) -> bool:
-        """A printed office with no name: "The Attorney General", "THE VICE PRESIDENT", "The Secretary of
-        Transportation" (a title word after "The", words capitalised), or a title the registry finds no
-        name in."""
-        words = cleaned.split()
-        particles = self.registry.name_particles
-        if not 2 <= len(words) <= 6 or not all(w[:1].isupper() or w.lower() in particles for w in words):
-            return False
-        if words[-1].lower().strip(".,") in INSTITUTIONS:
-            return False  # "The Navy Department", "INTERIOR DEPARTMENT": a body, not a person
-        if words[0].lower() == "the":
-            return words[1].lower().strip(".") in PERSON_TITLES
-        role_words = self.registry.names.role_words
-        return (
-            words[0].lower().strip(".") in role_words
-            and words[-1].lower() not in HONORIFICS
-            and all(w.lower().strip(".") in role_words or w.lower() in particles for w in words)
+            and words[1].strip(".,") in PERSON_TITLES | {"chief", "justice"}
         )
 
     def is_office_holder(self, name: str) -> bool:
@@ -334,7 +283,7 @@ class LabelReader:
                             f"not {res.speaker!r}"
                         )
                     return Resolution(kept, "speech", False, res.label, None)
-            if res.role == "speech" and res.speaker and self._office_only(clean_label(label)):
+            if res.role == "speech" and res.speaker and office_only(self.registry, clean_label(label)):
                 res = Resolution(_title_case(clean_label(label)), "speech", False, res.label, None)
             unknown = res.role == "speech" and not res.known and res.speaker != self.statement_speaker
             if unknown and res.speaker not in warned:

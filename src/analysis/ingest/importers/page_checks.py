@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from analysis.ingest.importers.base import Paragraph
 from analysis.ingest.importers.html_blocks import B_CLOSE, B_OPEN, Block, strip_marks
+from analysis.ingest.importers.label_names import looks_like_name
 from analysis.names import REGNAL, places
 from analysis.speakers import Resolution, SpeakerRegistry
 
@@ -40,7 +41,7 @@ def split_inline_labels(blocks: list[Block], registry: SpeakerRegistry, warnings
     introduced: set[str] = set()
     for b in blocks:
         m = _LEAD_LABEL_RE.match(b.marked)
-        if m and registry.looks_like_name(m.group(1)) and (who := registry.resolve(m.group(1)).speaker):
+        if m and looks_like_name(registry, m.group(1)) and (who := registry.resolve(m.group(1)).speaker):
             introduced.add(who)
     out: list[Block] = []
     for b, found in zip(blocks, inline, strict=True):
@@ -60,7 +61,7 @@ def split_inline_labels(blocks: list[Block], registry: SpeakerRegistry, warnings
 def _opens_turn(label: str, registry: SpeakerRegistry, introduced: set[str]) -> bool:
     """An anonymous role's label ("Question"), or the label of someone introduced by a proper one."""
     res = registry.resolve(label)
-    return res.role != "speech" or (res.speaker in introduced and registry.looks_like_name(label))
+    return res.role != "speech" or (res.speaker in introduced and looks_like_name(registry, label))
 
 
 def title_names(title: str, registry: SpeakerRegistry) -> list[str]:

@@ -181,6 +181,41 @@ def _title(header, lang: str | None) -> str:
 
 
 def parse_sitting(source: RawSource, *, registry: SpeakerRegistry) -> Document:
+    """One ParlaMint TEI sitting as a :class:`Document`; :class:`IngestError` when it is none."""
+    root, header = _sitting(source)
+    warnings: list[str] = []
+    lang = _lang(root)
+    date = _date(header, source.name, warnings)
+    names = _names(source, header, lang=lang, date=date, warnings=warnings)
+    meta: dict[str, str] = {}
+    for path, data in source.companions.items():
+        if path.endswith(".tsv"):
+            meta.update(meta_speakers(data))
+    body = root.find(f"{_T}text/{_T}body")
+    if body is None:
+        raise IngestError("empty-body", "no text/body")
+    paragraphs = _body(body, names, meta, warnings)
+    doc_id = (root.get(f"{{{XML}}}id") or source.name.rsplit(".xml", 1)[0]).removesuffix(".ana")
+    profile = {**(source.profile or {}), **(source.sidecar or {})}
+    return Document(
+        doc_id=doc_id,
+        date=date,
+        title=_title(header, lang) or doc_id,
+        source=str(profile.get("source") or doc_id.split("_", 1)[0]),
+        source_url=_source_url(header),
+        language=(lang or "").split("-")[0] or "und",
+        kind="sitting",
+        licence=_licence(header),
+        importer="parlamint",
+        raw_path=source.rel,
+        raw_sha256=source.sha256,
+        paragraphs=paragraphs,
+        warnings=warnings,
+    )
+
+
+def _sitting(source: RawSource):
+    """The sitting's root element and its teiHeader; :class:`IngestError` for any other XML."""
     root = _parse_xml(source.raw, "the sitting")
     if root.tag == _T + "teiCorpus":
         raise IngestError(
@@ -193,19 +228,14 @@ def parse_sitting(source: RawSource, *, registry: SpeakerRegistry) -> Document:
     header = root.find(_T + "teiHeader")
     if header is None:
         raise IngestError("bad-tei", "no teiHeader")
-    warnings: list[str] = []
-    lang = _lang(root)
-    date = _date(header, source.name, warnings)
-    names = _names(source, header, lang=lang, date=date, warnings=warnings)
-    meta: dict[str, str] = {}
-    for path, data in source.companions.items():
-        if path.endswith(".tsv"):
-            meta.update(meta_speakers(data))
+    return root, header
+
+
+def _body(body, names: dict[str, str], meta: dict[str, str], warnings: list[str]) -> list[Paragraph]:
+    """The paragraphs of the sitting's body: headings, utterances and the transcriber's notes between
+    them, with a warning for each irregularity met (counted)."""
     paragraphs: list[Paragraph] = []
     unnamed: set[str] = set()
-    body = root.find(f"{_T}text/{_T}body")
-    if body is None:
-        raise IngestError("empty-body", "no text/body")
     section = None
     nested = outside = 0
     for node in body.iter(_T + "u", _T + "head", *COMMENTS):
@@ -234,27 +264,19 @@ def parse_sitting(source: RawSource, *, registry: SpeakerRegistry) -> Document:
             f"{len(unnamed)} speaker(s) known only by their ids ({', '.join(sorted(unnamed)[:5])}): "
             "no listPerson or -meta.tsv names them"
         )
-    licence = header.find(f".//{_T}availability/{_T}licence")
+    return paragraphs
+
+
+def _source_url(header) -> str | None:
     url = header.find(f".//{_T}sourceDesc//{_T}idno[@type='URI']")
     if url is None:
         url = header.find(f".//{_T}publicationStmt/{_T}idno")
-    doc_id = (root.get(f"{{{XML}}}id") or source.name.rsplit(".xml", 1)[0]).removesuffix(".ana")
-    profile = {**(source.profile or {}), **(source.sidecar or {})}
-    return Document(
-        doc_id=doc_id,
-        date=date,
-        title=_title(header, lang) or doc_id,
-        source=str(profile.get("source") or doc_id.split("_", 1)[0]),
-        source_url=(url.text or "").strip() or None if url is not None else None,
-        language=(lang or "").split("-")[0] or "und",
-        kind="sitting",
-        licence=(licence.text or "").strip() or _text(licence) if licence is not None else None,
-        importer="parlamint",
-        raw_path=source.rel,
-        raw_sha256=source.sha256,
-        paragraphs=paragraphs,
-        warnings=warnings,
-    )
+    return (url.text or "").strip() or None if url is not None else None
+
+
+def _licence(header) -> str | None:
+    licence = header.find(f".//{_T}availability/{_T}licence")
+    return (licence.text or "").strip() or _text(licence) if licence is not None else None
 
 
 def _names(source: RawSource, header, *, lang: str | None, date: dt.date, warnings: list[str]) -> dict[str, str]:

@@ -55,7 +55,8 @@ def test_notebook_renders_to_html_without_code(fixture_corpus, tmp_path):
     assert (reports / "small" / "evidence.csv").exists()
     assert sorted(p.name for p in (reports / "small").glob("fig*.csv")) == [
         "fig1_phrase_rates.csv",
-        "fig2_words_per_heading.csv",
+        "fig2_dispersion.csv",
+        "fig3_words_per_heading.csv",
     ]
     assert (reports / "small" / "coverage.csv").exists() and (reports / "small" / "coverage.svg").exists()
     index = (reports / "index.html").read_text(encoding="utf-8")

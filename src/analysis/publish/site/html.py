@@ -23,7 +23,7 @@ class HTML:
     """Minimal rich-display object (works with or without IPython)."""
 
     def __init__(self, data: str):
-        self.data = data
+        self.data = str(data)  # plain text of markup (a Markup's methods would escape their arguments)
 
     def _repr_html_(self) -> str:
         return self.data

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from tests.test_published import CHROMIUM, CHROMIUM_ARGS
+from tests.publish.test_published import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

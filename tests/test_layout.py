@@ -197,3 +197,12 @@ def test_publish_builds_no_html_in_python_strings():
         if (lines := _html_strings(p))
     }
     assert sum(map(len, found.values())) <= 5, found
+
+
+def test_tests_mirror_the_package():
+    """A folder of tests is a folder of the package (besides fixtures, gold sets and fault injection)."""
+    tests = config.PROJ_ROOT / "tests"
+    folders = {p.relative_to(tests) for p in tests.rglob("*") if p.is_dir() and (p / "__init__.py").exists()}
+    outside = {"faults", "fixtures", "gold"}
+    stray = sorted(str(f) for f in folders if f.parts[0] not in outside and not (PACKAGE / f).is_dir())
+    assert not stray, f"test folders with no package folder of the same name: {stray}"

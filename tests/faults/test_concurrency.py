@@ -15,7 +15,7 @@ from analysis.corpus import Corpus
 from analysis.measures.count import count_phrases, evidence
 from analysis.selection import Selection
 from tests.conftest import kremlin_html
-from tests.test_ingest import outputs
+from tests.ingest.test_ingest import outputs
 
 pytestmark = pytest.mark.faults
 PHRASE = ["our partners"]

@@ -7,7 +7,7 @@ library's code and the pinned requirements. Their SHA-256 is the report's finger
 report is published, ``build/render-state.json`` records its fingerprint and the SHA-256 of every
 file it published; the next run skips it when both still hold (so a deleted or edited output is
 rendered again). Rendering is deterministic, so a skipped report is byte-identical to what a full
-render would write (``tests/test_incremental_render.py`` proves it).
+render would write (``tests/publish/render/test_incremental_render.py`` proves it).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ quotes), each group an open ``<details id=… data-count="N">`` holding N ``clas
 link back to the chart or table that counts it. No script: a link to ``…#id`` scrolls to the group
 (every browser shows it; the page's style outlines the targeted one), and a reader can fold groups.
 
-The contract (``tests/test_published.py`` walks it): the CSV of every chart with counts has an
+The contract (``tests/publish/test_published.py`` walks it): the CSV of every chart with counts has an
 ``evidence`` column whose value, for every row with a non-zero count, is the group's link
 (``<report>/evidence/<page>.html#<id>``, relative to the reports folder), and the group holds
 exactly that row's count of quotes.

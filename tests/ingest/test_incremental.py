@@ -13,7 +13,7 @@ from analysis import config
 from analysis.corpus import Corpus
 from analysis.ingest import ingest
 from tests.conftest import FIXTURES, kremlin_html, kremlin_page
-from tests.test_ingest import outputs
+from tests.ingest.test_ingest import outputs
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from analysis import config
 from analysis.publish.render import incremental
 from analysis.publish.render.reports import ReportSpec, load_specs, render_all
-from tests.test_render import SMALL, write_config
+from tests.publish.render.test_render import SMALL, write_config
 
 PROFILE = {"doc_id": "kremlin-90001"}
 

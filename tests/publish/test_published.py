@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 
 
 def pages(folder: Path) -> list[Path]:
-    """The report pages and the gallery (not the explorer: tests/test_explore.py)."""
+    """The report pages and the gallery (not the explorer: tests/publish/explorer/test_explore.py)."""
     return sorted(p for p in folder.glob("*.html") if p.name != "explore.html")
 
 

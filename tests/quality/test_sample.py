@@ -22,7 +22,7 @@ from analysis.quality.sample import SAMPLE_COLUMNS, draw, para_hash, parse_label
 from analysis.quality.score_sample import report
 from tests.conftest import KREMLIN_ARCHIVE, MILLER_ARCHIVE, extract
 
-SAMPLES = Path(__file__).parent / "gold" / "samples"
+SAMPLES = Path(__file__).parents[1] / "gold" / "samples"
 TARGET = 0.995
 
 

@@ -22,7 +22,7 @@ from analysis.measures import measure
 from analysis.publish.explorer import build as explore
 from analysis.publish.explorer import files as explore_files
 from tests.conftest import FIXTURES
-from tests.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.publish.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
 WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 N_PHRASES = 210

@@ -31,11 +31,10 @@ from analysis import config, safe_yaml
 from analysis.corpus import Corpus
 from analysis.index import CorpusIndex
 from analysis.measures import Measure, Result, per_speaker
-from analysis.measures.count import PER
 from analysis.measures.match import Query
 from analysis.measures.ngrams import Level, Vocabulary, Words, boilerplate, frequent, prune
 from analysis.measures.search import search, selects, union
-from analysis.measures.stats import bunching_by, log_ratio
+from analysis.measures.stats import bunching_by, log_ratio, per_10k
 from analysis.measures.stopwords import STOP_WORDS
 from analysis.params import TopParams, param
 from analysis.selection import Scope, Selection, SelectionParams
@@ -327,7 +326,7 @@ def phrase_summary(index: CorpusIndex, scope: Scope, phrases: list[str], *, refe
         r = np.bincount(found.hit_term[their_hits], minlength=len(query.terms))[present].astype(float)
         their_bunching = _bunching(found, theirs, their_hits, len(query.terms))[present]
         lr, low, _ = log_ratio(uses, words, r, ref_words, bunched, their_bunching)  # bunched uses widen it
-        reference_rate, lr, low = np.round(r / ref_words * PER, 3), np.round(lr, 3), np.round(low, 3)
+        reference_rate, lr, low = np.round(per_10k(r, ref_words), 3), np.round(lr, 3), np.round(low, 3)
     else:
         reference_rate = lr = low = np.full(len(present), np.nan)
     n_words = np.array([len(n.split()) for n in names], dtype=np.int64)
@@ -338,7 +337,7 @@ def phrase_summary(index: CorpusIndex, scope: Scope, phrases: list[str], *, refe
             "statements": statements,
             "years": years,
             "uses": uses.astype(np.int64),
-            "per_10k": np.round(uses / words * PER, 3),
+            "per_10k": np.round(per_10k(uses, words), 3),
             "reference_per_10k": reference_rate,
             "log_ratio": lr,
             "log_ratio_low": low,

@@ -32,11 +32,11 @@ import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.measures import Measure, Result
-from analysis.measures.count import PER, PhraseParams, evidence_frame, found
+from analysis.measures.count import PhraseParams, evidence_frame, found
 from analysis.measures.coverage import MIN_PERIOD_WORDS
 from analysis.measures.lexicon import Lexicon
 from analysis.measures.lexicon import load as load_lexicon
-from analysis.measures.stats import bunching, statement_interval
+from analysis.measures.stats import bunching, per_10k, statement_interval
 from analysis.params import param
 from analysis.selection import Selection
 
@@ -150,9 +150,9 @@ def changes_of(
                     "statements": b - a,
                     "words": int(total),
                     "count": count,
-                    "per_10k": round(count / total * PER, 3),
-                    "per_10k_low": round(float(low[0]) / total * PER, 3),
-                    "per_10k_high": round(float(high[0]) / total * PER, 3),
+                    "per_10k": round(per_10k(count, total), 3),
+                    "per_10k_low": round(per_10k(float(low[0]), total), 3),
+                    "per_10k_high": round(per_10k(float(high[0]), total), 3),
                     "bunching": None if bunched != bunched else round(float(bunched), 4),
                     "change_p": p_of.get(a),
                     "first_use": first,

@@ -28,7 +28,13 @@ from analysis.measures.lexicon import Lexicon, Term, resolve_terms
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.match import Query
 from analysis.measures.search import EVIDENCE_ORDER, Search, evidence_rows, search
-from analysis.measures.stats import bunching, poisson_interval, share_interval, statement_interval
+from analysis.measures.stats import (
+    bunching,
+    per_10k,
+    poisson_interval,
+    share_interval,
+    statement_interval,
+)
 from analysis.params import param
 from analysis.selection import PERIODS, PeriodParams, Selection, SelectionParams
 
@@ -36,7 +42,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 LOW_COUNT = 5
-PER = 10_000
 
 COUNT_COLUMNS = [
     "speaker",
@@ -62,7 +67,6 @@ COUNT_COLUMNS = [
     "top_statement_uses",
     "top_statement_share",
 ]
-CONCENTRATED = 0.5  # more than this share of uses in one statement: "said in one statement" (findings)
 DENOMINATORS = {  # what a journalist can chart: column, interval columns, axis label
     "words": ("per_10k", "per_10k_low", "per_10k_high", "uses per 10,000 of the speaker's words"),
     "statements": ("share_of_statements", "share_low", "share_high", "share of statements with a use"),
@@ -287,12 +291,12 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
         "count": count,
         "documents": n_docs,
         "speaker_words": n_words,
-        "per_10k": np.round(count / per_words * PER, 3),
-        "per_10k_low": np.round(low / per_words * PER, 3),
-        "per_10k_high": np.round(high / per_words * PER, 3),
+        "per_10k": np.round(per_10k(count, per_words), 3),
+        "per_10k_low": np.round(per_10k(low, per_words), 3),
+        "per_10k_high": np.round(per_10k(high, per_words), 3),
         "bunching": pa.array(np.round(bunched, 4), mask=np.isnan(bunched)),  # empty without uses
-        "per_10k_poisson_low": np.round(p_low / per_words * PER, 3),
-        "per_10k_poisson_high": np.round(p_high / per_words * PER, 3),
+        "per_10k_poisson_low": np.round(per_10k(p_low, per_words), 3),
+        "per_10k_poisson_high": np.round(per_10k(p_high, per_words), 3),
         "documents_with_match": with_use,
         "share_of_statements": np.round(with_use / np.where(n_docs > 0, n_docs, np.nan), 4),
         "share_low": np.round(share_low, 4),

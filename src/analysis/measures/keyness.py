@@ -38,9 +38,8 @@ import pandas as pd
 
 from analysis.errors import CorpusError
 from analysis.measures import Measure, Result
-from analysis.measures.count import PER
 from analysis.measures.ngrams import Vocabulary
-from analysis.measures.stats import chi2_sf, log_likelihood, log_ratio, pseudo_counts, widen
+from analysis.measures.stats import CONCENTRATED, chi2_sf, log_likelihood, log_ratio, per_10k, pseudo_counts, widen
 from analysis.measures.terms import Terms, in_formulas, side_terms, spread_of, table_terms
 from analysis.params import TopParams, like, param
 from analysis.selection import Scope, Selection, SelectionParams, iso_date
@@ -53,7 +52,6 @@ COLUMNS = [
 ]  # fmt: skip
 ALPHA = 0.05
 MIN_STATEMENTS = 3
-CONCENTRATED = 0.5
 MIN_YEARS = 2  # a term of one calendar year (where its side has words in several) is that year's story
 FORMULAIC = 0.5  # a term with at least this share of its uses inside a formula of the stop-phrase list is set aside
 
@@ -104,8 +102,8 @@ def keyness(
             "term": terms,
             "freq_a": a.astype(int),
             "freq_b": b.astype(int),
-            "per_10k_a": np.round(a / total_a * PER, 3),
-            "per_10k_b": np.round(b / total_b * PER, 3),
+            "per_10k_a": np.round(per_10k(a, total_a), 3),
+            "per_10k_b": np.round(per_10k(b, total_b), 3),
             "g2": np.round(g2, 3),
             "p_value": p_value,
             "p_adjusted": np.minimum(1.0, p_value * len(terms)),

@@ -17,9 +17,9 @@ import pandas as pd
 
 from analysis.corpus import Corpus
 from analysis.errors import CorpusError
-from analysis.measures.count import PER, count_table
+from analysis.measures.count import count_table
 from analysis.measures.lexicon import Lexicon
-from analysis.measures.stats import bunching, pooled, share_interval, widen
+from analysis.measures.stats import bunching, per_10k, pooled, share_interval, widen
 from analysis.selection import Selection
 
 FEW_WORDS = 50_000  # a side with fewer of its own words than this is compared with a warning
@@ -139,9 +139,9 @@ def totals(counts: pd.DataFrame, *, periods: Sequence[str] | None = None) -> pd.
     out["members"] = out["side"].map(members).astype(int)
     out = out.rename(columns={"speaker_words": "side_words", "documents": "statements"})
     w = out["side_words"].astype(float)
-    out["per_10k"] = (out["count"] / w * PER).round(3)
-    out["per_10k_low"] = (out["low"] / w * PER).round(3)
-    out["per_10k_high"] = (out["high"] / w * PER).round(3)
+    out["per_10k"] = per_10k(out["count"], w).round(3)
+    out["per_10k_low"] = per_10k(out["low"], w).round(3)
+    out["per_10k_high"] = per_10k(out["high"], w).round(3)
     bunched = out["bunching"].to_numpy()
     out["bunching"] = out["bunching"].round(4)
     ratio, r_low, r_high = [], [], []

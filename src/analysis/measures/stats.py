@@ -18,6 +18,14 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
+PER = 10_000  # rates are per 10,000 of the speaker's own words
+CONCENTRATED = 0.5  # more than this share of uses in one statement: "said in one statement"
+
+
+def per_10k(count, words):
+    """Uses per :data:`PER` of the speaker's words (numbers, arrays or Series): the one rate every table shows."""
+    return count / words * PER
+
 
 def poisson_interval(counts, level: float = 0.95):
     """Exact (Garwood) confidence interval for Poisson counts (arrays or Series in, the same out).

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.measures.count import CONCENTRATED, PER
-from analysis.measures.stats import clearly_above
+from analysis.measures.stats import CONCENTRATED, clearly_above, per_10k
 from analysis.publish.sentences import keyness as keyness_sentences
 from analysis.publish.sentences.text import possessive, quoted, rate_text
 
@@ -213,7 +212,7 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
         return f"No rhetoric marker occurs in {speaker}'s words here"
     named = dict(zip(counts["phrase"], counts["label"], strict=True)) if "label" in counts.columns else {}
     frequent = totals.idxmax()
-    rate = f"{int(totals[frequent])} hits, {totals[frequent] / words * PER:.1f} per 10,000 words"
+    rate = f"{int(totals[frequent])} hits, {per_10k(totals[frequent], words):.1f} per 10,000 words"
     if baseline is None or baseline.empty or int(baseline["words"].iloc[0]) == 0:
         shown = named.get(frequent, frequent)
         return f"{shown[:1].upper() + shown[1:]} markers are the most frequent in {speaker}'s words: {rate}"
@@ -227,12 +226,12 @@ def rhetoric(counts: pd.DataFrame, speaker: str, baseline: pd.DataFrame | None =
     cat = max(clear)[2]
     a, b = int(totals[cat]), int(baseline.set_index("category").loc[cat, "hits"])
     ref_words = int(baseline["words"].iloc[0])
-    mine = f"{a:,} hits in {int(words):,} words, {rate_text(a / words * PER)} per 10,000"
+    mine = f"{a:,} hits in {int(words):,} words, {rate_text(per_10k(a, words))} per 10,000"
     shown = named.get(cat, cat)
     head = f"{shown[:1].upper() + shown[1:]} markers are"
     if not b:
         return f"{head} clearly more frequent in {speaker}'s words than in other speakers' ({mine}; none in theirs)"
-    theirs = f"{b:,} in {ref_words:,}, {rate_text(b / ref_words * PER)} per 10,000"  # the ratio is of these rates
+    theirs = f"{b:,} in {ref_words:,}, {rate_text(per_10k(b, ref_words))} per 10,000"  # the ratio is of these rates
     ratio = float(ratios.set_index("category").loc[cat, "rate_ratio"])
     return f"{head} {ratio:.1f} times as frequent in {speaker}'s words as in other speakers' ({mine}; others {theirs})"
 

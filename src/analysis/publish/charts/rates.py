@@ -24,7 +24,7 @@ def phrase_rate_chart(
     on a real time axis (a gap in the data is a gap on the axis), its 95% interval as whiskers and the
     raw count written above; an optional smoothed line.
 
-    ``per`` is a key of :data:`analysis.count.DENOMINATORS`: ``words`` (per 10,000 of the
+    ``per`` is a key of :data:`analysis.measures.count.DENOMINATORS`: ``words`` (per 10,000 of the
     speaker's words), ``statements`` (share of statements with a use) or ``raw`` (counts). A rate
     resting on fewer than ``min_words`` of the speaker's words (default :data:`MIN_PERIOD_WORDS`,
     :data:`MIN_STATEMENT_WORDS` per document) is not drawn: the period is marked "too few words"

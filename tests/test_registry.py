@@ -16,7 +16,7 @@ from analysis.cli import build_parser, main, units
 from analysis.errors import ParameterError
 from analysis.measures import measures
 from analysis.publish.docs import expected_cell, parameter_cell
-from analysis.publish.render.reports import load_specs
+from analysis.publish.render.specs import load_specs
 from analysis.publish.site.columns import load_schema
 from analysis.publish.stories import stories
 

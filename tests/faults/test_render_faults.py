@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish.render.reports import load_specs, render_all
+from analysis.publish.render.reports import render_all
+from analysis.publish.render.specs import load_specs
 
 pytestmark = pytest.mark.notebook
 

@@ -16,7 +16,7 @@ import lxml.html
 import pandas as pd
 import pytest
 
-from analysis.publish.render.reports import load_specs
+from analysis.publish.render.specs import load_specs
 
 pytestmark = pytest.mark.notebook
 

@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish.render.reports import load_specs, render_all
+from analysis.publish.render.reports import render_all
+from analysis.publish.render.specs import load_specs
 from analysis.publish.sentences import findings
 from analysis.publish.sentences.text import possessive_words
 from analysis.publish.site.columns import undocumented_columns

@@ -12,7 +12,7 @@ import pytest
 
 from analysis import config
 from analysis.measures import lexicon
-from analysis.publish.render.reports import load_specs
+from analysis.publish.render.specs import load_specs
 
 REPORTS = [
     ("seed-bishkek-2025", "01-track-phrases.ipynb"),

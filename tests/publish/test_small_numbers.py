@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.measures.coverage import COLUMNS, by_side, floor, load
-from analysis.publish.render.reports import load_specs
+from analysis.publish.render.specs import load_specs
 from analysis.publish.sentences import findings
 from analysis.publish.sentences.coverage import sentence
 

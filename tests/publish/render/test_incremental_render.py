@@ -14,7 +14,8 @@ import pytest
 
 from analysis import config
 from analysis.publish.render import incremental
-from analysis.publish.render.reports import ReportSpec, load_specs, render_all
+from analysis.publish.render.reports import render_all
+from analysis.publish.render.specs import ReportSpec, load_specs
 from tests.publish.render.test_render import SMALL, write_config
 
 PROFILE = {"doc_id": "kremlin-90001"}

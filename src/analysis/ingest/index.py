@@ -57,61 +57,16 @@ def build_index(turns: pa.Table) -> pa.Table:
     np.cumsum(sizes, out=offsets[1:])
     values = pa.DictionaryArray.from_arrays(pa.array(ids[keep], pa.int32()), vocab)
     return pa.Table.from_arrays(
-        [*_row_columns(turns), pa.ListArray.from_arrays(pa.array(offsets), values)], schema=INDEX_SCHEMA
-    )
-
-
-def merge_index(turns: pa.Table, pieces: list[pa.Table], origin: np.ndarray) -> pa.Table:
-    """The index of ``turns`` (a sorted turn part) from index rows already built, without tokenising again:
-    ``pieces`` (:data:`INDEX_SCHEMA` tables, each with its own vocabulary; their rows concatenated in
-    order) and ``origin``, for each row of ``turns``, its row in that concatenation. The vocabularies are
-    merged and sorted as :func:`build_index` sorts one: the same bytes as ``build_index(turns)``."""
-    if not turns.num_rows:
-        return INDEX_SCHEMA.empty_table()
-    lists = [p["tokens"].combine_chunks() for p in pieces if p.num_rows]
-    used = []
-    for tokens in lists:
-        ids = np.unique(tokens.values.indices.to_numpy())
-        used.append((ids, tokens.values.dictionary.take(pa.array(ids, pa.int32()))))
-    words = [w for _, w in used] + [pa.array([BREAK] * (turns.num_rows > 1), pa.string())]  # texts are cut by BREAK
-    union = pc.unique(pa.concat_arrays(words))
-    vocab = union.take(pc.sort_indices(union))
-    values, offsets, base = [], [], 0
-    for tokens, (ids, w) in zip(lists, used, strict=True):
-        lookup = np.full(len(tokens.values.dictionary), -1, dtype=np.int32)
-        lookup[ids] = pc.index_in(w, value_set=vocab).to_numpy()
-        values.append(lookup[tokens.values.indices.to_numpy()])
-        ends = tokens.offsets.to_numpy()
-        offsets.append(ends[:-1] - ends[0] + base)
-        base += int(ends[-1] - ends[0])
-    merged = pa.ListArray.from_arrays(
-        pa.array(np.concatenate([*offsets, [base]]).astype(np.int32)),
-        pa.DictionaryArray.from_arrays(pa.array(np.concatenate(values), pa.int32()), vocab),
-    )
-    return pa.Table.from_arrays(
-        [*_row_columns(turns), merged.take(pa.array(origin))],
+        [
+            pc.dictionary_encode(turns["doc_id"]),
+            turns["para_no"],
+            pc.dictionary_encode(turns["speaker"]),
+            pc.dictionary_encode(turns["role"]),
+            turns["n_words"],
+            pa.ListArray.from_arrays(pa.array(offsets), values),
+        ],
         schema=INDEX_SCHEMA,
     )
-
-
-def _row_columns(turns: pa.Table) -> list:
-    """The index's columns besides the tokens, from the turn part."""
-    return [
-        pc.dictionary_encode(turns["doc_id"]),
-        turns["para_no"],
-        pc.dictionary_encode(turns["speaker"]),
-        pc.dictionary_encode(turns["role"]),
-        turns["n_words"],
-    ]
-
-
-def read_index(path: Path) -> pa.Table | None:
-    """An index part as written, or None when there is none of this layout (an older generation)."""
-    try:
-        table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-    except (OSError, pa.ArrowInvalid):
-        return None
-    return table if table.schema.equals(INDEX_SCHEMA, check_metadata=False) else None
 
 
 def _sorted_ids(tokens: pa.Array) -> tuple[np.ndarray, pa.Array]:
@@ -178,10 +133,10 @@ def speaker_words(turns: pa.Table) -> dict[str, int]:
     return {name: int(n) for name, n in zip(names, sums[: len(names)].tolist(), strict=True) if n}
 
 
-def write_index(turns: pa.Table, path: Path, postings_path: Path, index: pa.Table | None = None) -> None:
+def write_index(turns: pa.Table, path: Path, postings_path: Path) -> None:
     """Write the index of a turn part (with its speakers' words in the schema metadata) and its postings
-    (through temporary files); ``index``: the part's index rows when they are made already (:func:`merge_index`)."""
-    table = build_index(turns) if index is None else index
+    (through temporary files)."""
+    table = build_index(turns)
     words = json.dumps(dict(sorted(speaker_words(turns).items())), ensure_ascii=False)
     table = table.replace_schema_metadata({config.SPEAKER_WORDS_KEY: words.encode("utf-8")})
     write_arrow(table, path)

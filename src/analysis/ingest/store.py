@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from analysis import config, csvout
 from analysis.ingest.documents import RunDocs
-from analysis.ingest.index import DOCUMENT_COLUMNS, build_index, merge_index, read_index, write_documents, write_index
+from analysis.ingest.index import DOCUMENT_COLUMNS, write_documents, write_index
 from analysis.ingest.parse import Segment, read_segment
 from analysis.ingest.schema import (
     DOCUMENT_SCHEMA,
@@ -244,18 +244,13 @@ def write_outputs(
         for i in np.flatnonzero(mine & ~fresh & ~same).tolist():  # e.g. a document that was a duplicate before
             turns = reparse(files[i])
             tables.append(turns.filter(pc.equal(turns["doc_id"], ids[i])).drop_columns([KEY]))
-        new = [t.cast(TURN_SCHEMA) for t in tables]
-        kept, kept_index = _kept_rows(old_dir, k, reuse) if len(reuse) else (None, None)
-        pieces = new + ([kept] if kept is not None else [])
-        table = pa.concat_tables(pieces) if pieces else TURN_SCHEMA.empty_table()
-        order = pc.sort_indices(table, sort_keys=[("doc_id", "ascending"), ("para_no", "ascending")])
-        table = table.take(order).combine_chunks()
+        if len(reuse):
+            old_part = read_parquet(old_dir / config.TURNS_FILE / f"part-{k:03d}.parquet")  # type: ignore[operator]
+            tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=reuse)))
+        table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
+        table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")]).combine_chunks()
         write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
-        index = None
-        if kept_index is not None:  # the kept rows' tokens are not made again: only the new rows are tokenised
-            fresh_rows = pa.concat_tables(new) if new else TURN_SCHEMA.empty_table()
-            index = merge_index(table, [build_index(fresh_rows), kept_index], order.to_numpy())
-        write_index(table, gen_dir / config.index_part(k), gen_dir / config.index_postings(k), index)
+        write_index(table, gen_dir / config.index_part(k), gen_dir / config.index_postings(k))
 
     # Arrow releases the GIL while it filters, sorts, encodes and compresses: write parts on every core.
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
@@ -278,18 +273,6 @@ def write_outputs(
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
     _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE)
     return len(dirty), reused
-
-
-def _kept_rows(old_dir: Path | None, k: int, reuse: pa.Array) -> tuple[pa.Table, pa.Table | None]:
-    """The rows of the old part ``k`` whose documents are kept unchanged, and their index rows (None when
-    the old generation has no index of this layout: the part is indexed in full)."""
-    assert old_dir is not None
-    old_part = read_parquet(old_dir / config.TURNS_FILE / f"part-{k:03d}.parquet")
-    rows = pa.array(np.flatnonzero(pc.is_in(old_part["doc_id"], value_set=reuse).to_numpy(zero_copy_only=False)))
-    old_index = read_index(old_dir / config.index_part(k))
-    if old_index is not None and old_index.num_rows != old_part.num_rows:
-        old_index = None
-    return old_part.take(rows).cast(TURN_SCHEMA), None if old_index is None else old_index.take(rows)
 
 
 def _same_as_old(ids: pa.Array, shas: list[str], old_docs: pa.Table | None) -> np.ndarray:

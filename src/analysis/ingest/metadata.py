@@ -1,6 +1,7 @@
 """What a file's parse depends on besides its own bytes: metadata files read before any document.
 
-Manifests (``manifest.csv``: a row per page id), sidecars (``name.meta.yaml``), source profiles
+Manifests (``manifest.csv``: a row per page id), sidecars (``name.meta.yaml`` or ``name.csv.meta.yaml``
+for ``name.csv``; both for one file is refused), source profiles
 (``profile.yaml``, for the folder and below), READMEs and licences, and the companion files an
 importer claims (a ParlaMint person list, a ``-meta.tsv``) are read first, into a :class:`Context`;
 each document then gets its :class:`Aux`: the manifest row, sidecar, profiles and companions that
@@ -46,7 +47,8 @@ class Context:
     """Metadata files seen so far, by folder (archive members' folders included)."""
 
     manifests: dict[str, dict[str, dict]] = field(default_factory=dict)
-    sidecars: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    sidecars: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (folder, what it names) -> bytes
+    sidecar_files: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # the same key -> file names
     profiles: dict[str, bytes] = field(default_factory=dict)
     folder_companions: dict[str, list[str]] = field(default_factory=dict)
     doc_companions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -62,10 +64,18 @@ class Context:
         row = manifest.get(_stem(name)) if manifest is not None and name.lower().endswith((".html", ".htm")) else None
         for stem in dict.fromkeys((_stem(name), name.split(".", 1)[0])):  # "X.ana.xml": "X.ana", "X"
             companions += tuple((c, self.sha256[c]) for c in self.doc_companions.get((f.parent, stem), []))
-        sidecar = self.sidecars.get((f.parent, _stem(name)))
+        sidecar = next((self.sidecars[k] for k in _sidecar_keys(f) if k in self.sidecars), None)
         if row is None and sidecar is None and not profiles and not companions:
             return _NO_AUX
         return Aux(manifest_row=row, sidecar=sidecar, profiles=profiles, companions=companions)
+
+    def sidecar_clash(self, f: RawFile) -> str | None:
+        """Why ``f`` has no sidecar it can use: more than one describes it (``X.meta.yaml`` and
+        ``X.csv.meta.yaml``, say), and none is picked silently; None when at most one does."""
+        names = [n for k in _sidecar_keys(f) for n in self.sidecar_files.get(k, [])]
+        if len(names) < 2:
+            return None
+        return f"sidecar-clash: {' and '.join(names)} both describe {f.name}: keep one of them"
 
     def _folder(self, parent: str) -> tuple:
         """What every file of a folder shares: the closest manifest, the profiles and the folder companions
@@ -91,6 +101,11 @@ def _ancestors(folder: str) -> list[str]:
 
 def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0]
+
+
+def _sidecar_keys(f: RawFile) -> tuple[tuple[str, str], ...]:
+    """Where the sidecars of ``f`` are kept: ``X.csv`` is described by ``X.meta.yaml`` or ``X.csv.meta.yaml``."""
+    return tuple((f.parent, n) for n in dict.fromkeys((_stem(f.name), f.name)))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -127,6 +142,7 @@ def read_metadata(f: RawFile, ctx: Context) -> None:
     elif name.endswith(META_SUFFIXES):
         stem = f.name[: -len(".meta.yaml")] if name.endswith(".meta.yaml") else f.name[: -len(".meta.yml")]
         ctx.sidecars[(f.parent, stem)] = data
+        ctx.sidecar_files.setdefault((f.parent, stem), []).append(f.name)
     elif (companion := companion_of(f.name)) is not None and companion.scope != "none":
         ctx.data[f.rel] = data
         if companion.scope == "folder":
@@ -171,8 +187,10 @@ def metadata_reason(rel: str) -> str:
 
 
 def flag_orphan_sidecars(results: list[FileResult]) -> None:
-    """A sidecar with no document of the same name describes nothing: report it, do not accept it."""
-    stems = {r.path.rsplit(".", 1)[0] for r in results if classify(r.path.rsplit("/", 1)[-1]) == "document"}
+    """A sidecar with no document of the same name (``X.meta.yaml`` or ``X.csv.meta.yaml`` for ``X.csv``)
+    describes nothing: report it, do not accept it."""
+    documents = [r.path for r in results if classify(r.path.rsplit("/", 1)[-1]) == "document"]
+    stems = {p.rsplit(".", 1)[0] for p in documents} | set(documents)
     for r in results:
         low = r.path.lower()
         for suffix in META_SUFFIXES:

@@ -126,6 +126,12 @@ def _entry(f: RawFile, kind: str, ctx: Context, out: Scan, fingerprint: str, *, 
         if not in_archive:
             _hash_quietly(res, f)
         return None
+    clash = ctx.sidecar_clash(f)
+    if clash is not None:  # two sidecars for one document: neither is picked
+        res.reason = clash
+        if not in_archive:
+            _hash_quietly(res, f)
+        return None
     old = out.previous.get(f.rel)
     res.aux = ctx.aux(f)
     res.key = fingerprint + ":" + aux_hash(res.aux)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +24,7 @@ import pyarrow as pa
 from analysis.corpus import Corpus
 from analysis.measures import Measure, Result
 from analysis.measures.hints import hint_candidates, hints
-from analysis.measures.lexicon import Lexicon, Term, resolve_terms
+from analysis.measures.lexicon import Lexicon, Term, family_notes, resolve_terms
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.match import Query
 from analysis.measures.search import EVIDENCE_ORDER, Search, evidence_rows, search
@@ -89,27 +89,48 @@ class PhraseParams(SelectionParams):
 
 
 @dataclass(frozen=True)
+class ExactParams(PhraseParams):
+    """:class:`PhraseParams` of a command (``count``, ``kwic``) that may count the phrases as written
+    (:func:`as_written`); a report's story counts families, and its parameters have no ``exact``."""
+
+    exact: bool = param(False, "count the phrases as written, not as the phrase families of the same name")
+
+
+@dataclass(frozen=True)
 class CountParams(PeriodParams, PhraseParams):
     """:class:`PhraseParams` per period."""
 
     breakdown: bool = param(False, "also count each surface form of a family separately")
 
 
+@dataclass(frozen=True)
+class CountCommandParams(CountParams, ExactParams):
+    """The ``count`` command's parameters: :class:`CountParams` and ``exact``."""
+
+
+def as_written(params: PhraseParams) -> bool:
+    """Whether ``params`` ask for the phrases as written (:class:`ExactParams`), not for families."""
+    return bool(getattr(params, "exact", False))
+
+
 def compute(corpus: Corpus, params: CountParams) -> Result:
     """The ``count`` measure: :func:`count_table` for every speaker asked for, in one pass; its quotes are
     the same search's matches (:func:`evidence`); hints name ad-hoc phrases whose prefix form is far
-    more common (from the same pass)."""
+    more common (from the same pass); notes say which phrases are families (:func:`family_notes`)."""
     lexicon = load_lexicon(params.phrase_lexicon or None)
     selections = corpus.selections(params)
-    wider = hint_candidates(params.phrases, lexicon)
-    hits, terms = found(corpus, selections, [*params.phrases, *(f"{p}*" for p in wider)], lexicon, chars=False)
+    written = as_written(params)
+    wider = _candidates(params.phrases, lexicon, written)
+    phrases = [*params.phrases, *(f"{p}*" for p in wider)]
+    hits, terms = found(corpus, selections, phrases, lexicon, chars=False, exact=written)
     asked = terms[: len(terms) - len(wider)]
     blocks = [tally(hits, asked, speaker=s.speaker, by=params.period, breakdown=params.breakdown) for s in selections]
-    notes = hints(hits, terms, wider, lambda phrases: found(corpus, selections, phrases, lexicon)[0])
+    notes = hints(hits, terms, wider, lambda more: found(corpus, selections, more, lexicon, exact=written)[0])
     return Result(
         pa.concat_tables(blocks) if len(blocks) > 1 else blocks[0],
-        quotes=lambda: evidence_frame(found(corpus, selections, params.phrases, lexicon)[0]),
+        quotes=lambda: evidence_frame(found(corpus, selections, params.phrases, lexicon, exact=written)[0]),
         hints=notes,
+        notes=family_notes(params.phrases, asked),
         searched=[s.describe() for s in selections],
     )
 
@@ -117,7 +138,7 @@ def compute(corpus: Corpus, params: CountParams) -> Result:
 MEASURE = Measure(
     "count",
     "phrase counts per period in a speaker's own words, with rates and intervals",
-    CountParams,
+    CountCommandParams,
     "figN_phrase_rates.csv",
     compute,
     lean=True,
@@ -165,9 +186,11 @@ def found(
     lexicon: Lexicon | None = None,
     *,
     chars: bool = True,
+    exact: bool = False,
 ):
-    """The index search behind counts and quotes: every selection's speaker searched in one pass."""
-    terms = resolve_terms(phrases, lexicon)
+    """The index search behind counts and quotes: every selection's speaker searched in one pass (with
+    ``exact``, every phrase as written: :func:`~analysis.measures.lexicon.resolve_terms`)."""
+    terms = resolve_terms(phrases, lexicon, exact=exact)
     first = selections[0]
     speakers = [corpus.resolve_speaker(s.speaker) for s in selections]
     query = Query(terms)
@@ -353,12 +376,23 @@ def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.Da
 
 
 def inflection_hints(
-    corpus: Corpus, selections: Sequence[Selection], phrases: Sequence[str], *, lexicon: Lexicon | None = None
+    corpus: Corpus,
+    selections: Sequence[Selection],
+    phrases: Sequence[str],
+    *,
+    lexicon: Lexicon | None = None,
+    exact: bool = False,
 ) -> list[str]:
     """The hints of :func:`compute` for ``phrases`` (:func:`analysis.measures.hints.hints`)."""
     lexicon = lexicon if lexicon is not None else load_lexicon()
-    wider = hint_candidates(phrases, lexicon)
+    wider = _candidates(phrases, lexicon, exact)
     if not wider:
         return []
-    hits, terms = found(corpus, selections, [*wider, *(f"{p}*" for p in wider)], lexicon, chars=False)
-    return hints(hits, terms, wider, lambda more: found(corpus, selections, more, lexicon)[0])
+    hits, terms = found(corpus, selections, [*wider, *(f"{p}*" for p in wider)], lexicon, chars=False, exact=exact)
+    return hints(hits, terms, wider, lambda more: found(corpus, selections, more, lexicon, exact=exact)[0])
+
+
+def _candidates(phrases: Sequence[str], lexicon: Lexicon, exact: bool) -> list[str]:
+    """The ad-hoc phrases a hint may be about (:func:`~analysis.measures.hints.hint_candidates`): with
+    ``exact``, family names too (they are counted as written)."""
+    return hint_candidates(phrases, replace(lexicon, entries=()) if exact else lexicon)

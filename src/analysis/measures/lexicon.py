@@ -13,6 +13,8 @@ Each lexicon is a YAML file under ``config/lexicons/`` with a ``version`` and a 
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +24,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from analysis import config, safe_yaml
-from analysis.errors import LexiconError
+from analysis.errors import LexiconError, PhraseError
 
 LEXICON_DIR = config.CONFIG_DIR / "lexicons"
 PHRASES_FILE = LEXICON_DIR / "phrases.yaml"
 RHETORIC_FILE = LEXICON_DIR / "rhetoric.yaml"
 TOPICS_FILE = LEXICON_DIR / "topics.yaml"
 _LIST_KEYS = ("families", "categories", "topics", "entries")
+NOTE_FORMS = 8  # surface forms a note names (then how many in all)
+FAMILY_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)+")  # what a family name looks like: "our-partners", "as-i-said"
 
 
 @dataclass(frozen=True)
@@ -127,14 +131,51 @@ def load(path: Path | str | None = None, *, kind: str = "phrases") -> Lexicon:
     return Lexicon.load(path or default)
 
 
-def resolve_terms(asked: Iterable, lexicon: Lexicon | None = None) -> list[Term]:
-    """Family names become their families; anything else is an ad-hoc phrase."""
+def resolve_terms(asked: Iterable, lexicon: Lexicon | None = None, *, exact: bool = False) -> list[Term]:
+    """Family names become their families; anything else is an ad-hoc phrase (everything, with ``exact``).
+
+    A string that looks like a misspelt family name (:func:`misspelt_family`: ``our-partner``) is a
+    :class:`PhraseError` naming the closest families, never a phrase silently counted as written; a
+    hyphenated word close to no family ("so-called") is a phrase, as the explorer counts it."""
     lexicon = lexicon if lexicon is not None else load()
     out: list[Term] = []
     for item in dict.fromkeys(asked):
         if isinstance(item, Term):
             out.append(item)
             continue
-        family = lexicon.get(item) if isinstance(item, str) else None
+        family = lexicon.get(item) if isinstance(item, str) and not exact else None
+        close = misspelt_family(item, lexicon) if family is None and not exact else []
+        if close:
+            raise PhraseError(unknown_family(item, close, lexicon))
         out.append(family if family is not None else Term(item, (item,)))
+    return out
+
+
+def misspelt_family(item, lexicon: Lexicon) -> list[str]:
+    """The family names ``item`` is likely a misspelling of: it looks like one (:data:`FAMILY_NAME`) and is
+    close to some (``our-partner``: ``our-partners``); empty otherwise."""
+    if not isinstance(item, str) or not FAMILY_NAME.fullmatch(item) or lexicon.get(item) is not None:
+        return []
+    return difflib.get_close_matches(item, lexicon.names, n=3, cutoff=0.75)
+
+
+def unknown_family(name: str, close: list[str], lexicon: Lexicon) -> str:
+    """Why ``name`` is refused: the closest family names of the lexicon, and how to count the words instead."""
+    return (
+        f"unknown phrase family {name!r} of {lexicon.path.name}; closest: {', '.join(close)} (python -m analysis "
+        "families lists them; to count the words themselves, write them with spaces or use --exact)"
+    )
+
+
+def family_notes(asked: Iterable, terms: Iterable[Term]) -> list[str]:
+    """A line for each asked string that is a family: what it counts, and how to count the words instead."""
+    strings = {a.strip().lower() for a in asked if isinstance(a, str)}
+    out = []
+    for t in terms:
+        if t.is_family and t.name.lower() in strings:
+            forms = ", ".join(t.patterns[:NOTE_FORMS]) + (
+                f", … ({len(t.patterns)} in all)" if len(t.patterns) > NOTE_FORMS else ""
+            )
+            shown = f"{t.name} ({t.label})" if t.label and t.label != t.name else t.name
+            out.append(f"“{t.name}” is the phrase family {shown}: {forms} (--exact counts the words as written)")
     return out

@@ -7,6 +7,7 @@ A table is read when its sidecar (``name.meta.yaml``) or its folder's profile sa
     defaults: {date: 2021-03-01, title: Address, source: Collected speeches}
     speakers: {RUS: Vladimir Putin}     # optional: values of the speaker column -> person
     group_by: [id]                      # optional: rows with the same values are turns of one statement
+    date_format: "%d/%m/%Y"             # optional: how the date column is written (strftime codes)
 
 ``columns`` maps a field to the table's column; a field left out is read from a column of its own
 name when there is one (``text``, ``speaker``, ``date``, ``title``, ``source_url``, ``source``,
@@ -14,6 +15,9 @@ name when there is one (``text``, ``speaker``, ``date``, ``title``, ``source_url
 ``language``, …) fill what a row lacks. Without ``group_by`` every row is one statement: its id is
 its own ``id`` cell (letters, digits, ``.``, ``_`` and ``-`` kept, anything else a ``-``), else
 ``<file>-r<row>``; rows whose ids collide are listed as duplicates, never merged.
+
+Dates are read as ``YYYY-MM-DD`` (a time after it ignored), or as ``date_format`` says when it is
+given (a format that cannot read a whole date is refused naming the file).
 
 A row with no text, no date (after the defaults), a date that cannot be read, or a cell of the wrong
 kind (a list, a mapping, NaN or infinity where text belongs; a cell of more than
@@ -75,11 +79,18 @@ def _plan(meta: dict, header: list[str]) -> dict[str, str]:
     return plan
 
 
-def _date(value) -> dt.date:
+def _date(value, fmt: str | None = None) -> dt.date:
     if isinstance(value, dt.datetime):
         return check_date(value.date())
     if isinstance(value, dt.date):
         return check_date(value)
+    if fmt is not None:
+        try:
+            written = dt.datetime.strptime(str(value).strip(), fmt).date()
+        except ValueError as exc:
+            example = _EXAMPLE_DATE.strftime(fmt)
+            raise IngestError("bad-date", f"date {shorten(value)} is not written as {fmt} (e.g. {example})") from exc
+        return check_date(written)
     m = _ISO_RE.match(str(value).strip())
     try:
         if not m:
@@ -87,6 +98,33 @@ def _date(value) -> dt.date:
         return check_date(dt.date.fromisoformat(m.group(1)))
     except ValueError as exc:
         raise IngestError("bad-date", f"unreadable date {shorten(value)} (expected YYYY-MM-DD)") from exc
+
+
+_EXAMPLE_DATE = dt.date(2021, 3, 14)  # day, month and year all differ: a format that reads it back reads dates
+
+
+def date_format(meta: dict, source: RawSource) -> str | None:
+    """The metadata's ``date_format`` (strftime codes, ``%d/%m/%Y``), checked: it must write and read back a
+    whole date; :class:`IngestError` naming the file and where the format was given otherwise."""
+    fmt = meta.get("date_format")
+    if fmt is None or fmt == "":
+        return None
+    where = "its .meta.yaml sidecar" if "date_format" in (source.sidecar or {}) else "the profile.yaml of its folder"
+    try:
+        if not isinstance(fmt, str) or "%" not in fmt:
+            raise ValueError("no % codes")
+        back = dt.datetime.strptime(_EXAMPLE_DATE.strftime(fmt), fmt).date()
+    except ValueError as exc:
+        back, why = None, str(exc)
+    else:
+        why = f"it reads {_EXAMPLE_DATE} back as {back}: a day, month and year are needed"
+    if back != _EXAMPLE_DATE:
+        raise IngestError(
+            "bad-metadata",
+            f"{source.name}: date_format {shorten(fmt)} of {where} is not a date format ({why}); "
+            "write it in strftime codes, e.g. '%d/%m/%Y'",
+        )
+    return fmt
 
 
 class _Cell:
@@ -163,7 +201,7 @@ def parse_table(source: RawSource, *, registry: SpeakerRegistry) -> Collection:
     if unknown:
         raise IngestError("bad-metadata", f"group_by: {', '.join(unknown)} not among the table's fields")
     file_id = doc_id_from_path(re.split(r"\.(?:tar(?:\.\w+)?|tgz|txz|tbz2)/", source.rel)[-1])
-    reader = _Reader(source, _Cell(plan, defaults), mapping, file_id, registry)
+    reader = _Reader(source, _Cell(plan, defaults), mapping, file_id, registry, date_format(meta, source))
     out = Collection([], [], warnings)
     # a stream (read once): parse_raw makes it a list unless its caller streams it
     out.documents = reader.documents(rows, group_by, out.rejected)  # type: ignore[assignment]
@@ -173,8 +211,11 @@ def parse_table(source: RawSource, *, registry: SpeakerRegistry) -> Collection:
 class _Reader:
     """Rows to documents, one statement at a time."""
 
-    def __init__(self, source: RawSource, cell: _Cell, mapping: dict[str, str], file_id: str, registry) -> None:
+    def __init__(
+        self, source: RawSource, cell: _Cell, mapping: dict[str, str], file_id: str, registry, fmt: str | None
+    ) -> None:
         self.source, self.cell, self.mapping, self.file_id, self.registry = source, cell, mapping, file_id, registry
+        self.date_format = fmt
 
     def documents(self, rows: Iterator[Row], group_by: list[str], rejected: list) -> Iterator[Document]:
         if not group_by:
@@ -214,7 +255,7 @@ class _Reader:
             if date is None:
                 rejected.append((str(n), "no-date: no date in the row and no default date"))
                 return None
-            row["__date"] = _date(date)
+            row["__date"] = _date(date, self.date_format)
         except IngestError as exc:
             rejected.append((str(n), f"{exc.code}: {exc.message}"))
             return None

@@ -115,7 +115,7 @@ class PhrasesStory(Story):
             title=f"Where in {whose} each phrase falls",
             alt=f"Dispersion plot: each of {plural(len(found), 'use')} placed across by its statement's date and "
             "down by where in the statement it starts: "
-            + "; ".join(f"“{self.names.get(p, p)}” {int(n)} uses" for p, n in self.totals.items()),
+            + "; ".join(f"“{self.names.get(p, p)}” {plural(int(n), 'use')}" for p, n in self.totals.items()),
         )
 
     def changes(self) -> None:

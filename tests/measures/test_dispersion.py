@@ -10,8 +10,8 @@ import pytest
 from analysis.corpus import Corpus
 from analysis.ingest import ingest
 from analysis.measures import measures
-from analysis.measures.count import CountParams
-from analysis.measures.dispersion import COLUMNS, PhraseParams
+from analysis.measures.count import CountParams, ExactParams
+from analysis.measures.dispersion import COLUMNS
 
 FILL = " ".join(["word"] * 8)
 
@@ -36,7 +36,7 @@ def dialogue(tmp_path_factory) -> Corpus:
 
 
 def _rows(corpus: Corpus, **kw) -> list[dict]:
-    params = PhraseParams(phrases=["our partners"], **kw)
+    params = ExactParams(phrases=["our partners"], **kw)
     return measures()["dispersion"].compute(corpus, params).table.to_pylist()
 
 
@@ -66,7 +66,7 @@ def test_one_row_per_use_the_count_adds_up(dialogue):
 def test_no_use_gives_an_empty_table_with_the_columns(dialogue):
     table = (
         measures()["dispersion"]
-        .compute(dialogue, PhraseParams(phrases=["zebra crossing"], speakers=["Anna Alpha"]))
+        .compute(dialogue, ExactParams(phrases=["zebra crossing"], speakers=["Anna Alpha"]))
         .table
     )
     assert table.num_rows == 0 and table.column_names == COLUMNS
@@ -91,3 +91,13 @@ def test_the_command_line_writes_the_table(dialogue, tmp_path: Path, capsys):
     )
     assert code == 0
     assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_a_family_is_named_in_the_notes_and_exact_counts_the_words(dialogue):
+    asked = ExactParams(phrases=["finality"], speakers=["Anna Alpha"])
+    result = measures()["dispersion"].compute(dialogue, asked)
+    assert any(n.startswith("“finality” is the phrase family finality") for n in result.notes)
+    exact = measures()["dispersion"].compute(
+        dialogue, ExactParams(phrases=["finality"], speakers=["Anna Alpha"], exact=True)
+    )
+    assert exact.notes == [] and exact.table.num_rows == 0

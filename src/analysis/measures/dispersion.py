@@ -19,44 +19,60 @@ import pyarrow as pa
 
 from analysis.corpus import Corpus
 from analysis.measures import Measure, Result
-from analysis.measures.count import PhraseParams, evidence_frame, found
-from analysis.measures.lexicon import Lexicon, load
+from analysis.measures.count import ExactParams, as_written, evidence_frame, found
+from analysis.measures.lexicon import Lexicon, family_notes, load, resolve_terms
 from analysis.measures.search import Search
 from analysis.selection import Selection
 
-COLUMNS = ["speaker", "phrase", "date", "doc_id", "statement_words", "word_offset", "position"]
+SCHEMA = pa.schema(
+    [
+        ("speaker", pa.string()),
+        ("phrase", pa.string()),
+        ("date", pa.date32()),
+        ("doc_id", pa.string()),
+        ("statement_words", pa.int64()),
+        ("word_offset", pa.int64()),
+        ("position", pa.float64()),
+    ]
+)
+COLUMNS = SCHEMA.names
 
 
-def compute(corpus: Corpus, params: PhraseParams) -> Result:
+def compute(corpus: Corpus, params: ExactParams) -> Result:
     """Every use's place in its statement, for every speaker asked for, in one pass."""
     lexicon = load(params.phrase_lexicon or None)
     selections = corpus.selections(params)
-    hits, terms = found(corpus, selections, params.phrases, lexicon, chars=False)
+    exact = as_written(params)
     return Result(
-        positions(hits, [t.name for t in terms]),
-        quotes=lambda: evidence_frame(found(corpus, selections, params.phrases, lexicon)[0]),
+        _uses(corpus, selections, params.phrases, lexicon, exact),
+        quotes=lambda: evidence_frame(found(corpus, selections, params.phrases, lexicon, exact=exact)[0]),
+        notes=family_notes(params.phrases, resolve_terms(params.phrases, lexicon, exact=exact)),
         searched=[s.describe() for s in selections],
     )
 
 
 def dispersion_of(corpus: Corpus, selection: Selection, phrases: Sequence, *, lexicon: Lexicon | None = None):
     """The :data:`COLUMNS` of one selection's uses of ``phrases``, as a DataFrame (what a report draws)."""
-    hits, terms = found(corpus, [selection], phrases, lexicon, chars=False)
-    return positions(hits, [t.name for t in terms]).to_pandas()
+    return _uses(corpus, [selection], phrases, lexicon, False).to_pandas()
+
+
+def _uses(corpus: Corpus, selections: Sequence[Selection], phrases: Sequence, lexicon, exact: bool) -> pa.Table:
+    hits, terms = found(corpus, selections, phrases, lexicon, chars=False, exact=exact)
+    return positions(hits, [t.name for t in terms])
 
 
 def positions(hits: Search, names: list[str]) -> pa.Table:
     """The :data:`COLUMNS` of every match of ``hits`` (term ``names`` by code): by speaker, phrase (in the
     order asked), date, statement and offset."""
     if not hits.n_hits:
-        return pa.table({c: pa.array([], t) for c, t in _TYPES.items()})
+        return SCHEMA.empty_table()
     before, total = _words_before(hits)
     par = hits.hit_par
     offset = before[par] + hits.hit_start // 2  # tokens alternate words and separators: a match starts on a word
     words = total[par]
     doc = hits.par_doc[par]
     index = hits.index
-    table = pa.table(
+    table = pa.Table.from_pydict(
         {
             "speaker": pa.array([hits.speakers[c] for c in hits.par_speaker[par].tolist()], pa.string()),
             "phrase": pa.array([names[t] for t in hits.hit_term.tolist()], pa.string()),
@@ -65,22 +81,12 @@ def positions(hits: Search, names: list[str]) -> pa.Table:
             "statement_words": pa.array(words, pa.int64()),
             "word_offset": pa.array(offset, pa.int64()),
             "position": pa.array(np.minimum(1.0, offset / np.maximum(words - 1, 1)).round(4)),
-        }
+        },
+        schema=SCHEMA,
     )
     keys = ["speaker", "term", "date", "doc_id", "word_offset"]  # phrases in the order asked
     table = table.append_column("term", pa.array(hits.hit_term, pa.int64()))
     return table.sort_by([(k, "ascending") for k in keys]).drop_columns(["term"])
-
-
-_TYPES = {
-    "speaker": pa.string(),
-    "phrase": pa.string(),
-    "date": pa.date32(),
-    "doc_id": pa.string(),
-    "statement_words": pa.int64(),
-    "word_offset": pa.int64(),
-    "position": pa.float64(),
-}
 
 
 def _words_before(hits: Search) -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +110,7 @@ def _words_before(hits: Search) -> tuple[np.ndarray, np.ndarray]:
 MEASURE = Measure(
     "dispersion",
     "where in each statement, and across the years, a phrase falls (a dispersion plot's data)",
-    PhraseParams,
+    ExactParams,
     "figN_dispersion.csv",
     compute,
     lean=True,

@@ -1,5 +1,6 @@
-"""The render steps of ``run.py`` (4 and 5): every report, one notebook with a changed phrase, and a
-warm ``make all`` with nothing changed.
+"""The render steps of ``run.py`` (4 and 5): every report, one notebook with a changed phrase, a
+warm ``make all`` with nothing changed, and one with a U.S. president's speech added (render by data:
+only the reports that read the presidents' words are rendered again).
 
 ``step_render`` runs in a child process (see ``harness``); the other functions run in the driver.
 """
@@ -7,6 +8,8 @@ warm ``make all`` with nothing changed.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,6 +48,7 @@ def render_figures(embedded: Path, work: Path, runs: int) -> dict[str, dict]:
     one = one_report_config(work / "one.yaml")
     r["render_one"] = median_of(runs, lambda: child("render", str(one), str(work / "reports-one"), str(embedded)))
     r["make_all_warm"] = warm_build(work / "reports-all", embedded, runs)
+    r["make_all_speech"] = speech_build(work, embedded, runs)
     return r
 
 
@@ -56,6 +60,57 @@ def one_report_config(dest: Path) -> Path:
     spec["parameters"]["phrases"] = ["our partners", "by military means"]
     dest.write_text(yaml.safe_dump({"reports": [spec]}), encoding="utf-8")
     return dest
+
+
+def _build(raw: Path, processed: Path, reports: Path) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--processed", str(processed)]
+    cmd += ["--reports-dir", str(reports), "--build-dir", str(reports.parent / "build")]
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "CI": "true"})
+    if out.returncode != 0:
+        raise RuntimeError(f"build failed:\n{out.stderr[-2000:]}")
+    return out
+
+
+SPEECH = "President: Donald Trump\n\n" + "Our partners in Europe must pay their share; we will fight terrorism. " * 30
+
+
+def speech_build(work: Path, processed: Path, runs: int) -> dict:
+    """`make all` after one Miller Center speech is added to a copy of the raw folder (a new speech each
+    run), into the folder of the full render: the whole process, and the reports it rendered again.
+    The copy is ingested once first (its files are new to the state: hashed, none parsed); the speeches
+    are removed at the end and the corpus rebuilt, so later steps read the default corpus."""
+    raw, reports = work / "raw-speech", work / "reports-all"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    _build(raw, processed, reports)
+    times, rendered, added = [], [], []
+    for i in range(runs):
+        speech = raw / "miller-center" / f"2020-09-{10 + i:02d}-benchmark-remarks.txt"
+        speech.write_text(SPEECH, encoding="utf-8")
+        added.append(speech)
+        t = time.perf_counter()
+        out = _build(raw, processed, reports)
+        times.append(time.perf_counter() - t)
+        rendered.append([line.split()[1] for line in out.stderr.splitlines() if re.match(r"render: \S+ \(", line)])
+    for speech in added:
+        speech.unlink()
+    _build(raw, processed, reports)
+    return {
+        "seconds": statistics.median(times),
+        "all": [round(x, 3) for x in times],
+        "rendered": rendered[0],
+        "expected": reading_presidents(),
+    }
+
+
+def reading_presidents() -> list[str]:
+    """The reports of config/reports.yaml that ask for the U.S. presidents' words (the group, or one of them)."""
+    import yaml
+
+    from analysis.speakers import default_registry
+
+    presidents = {"US presidents", *(default_registry().group("US presidents") or [])}
+    specs = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["reports"]
+    return [s["name"] for s in specs if presidents & set((s.get("parameters") or {}).get("speakers") or [])]
 
 
 def warm_build(reports: Path, processed: Path, runs: int) -> dict:

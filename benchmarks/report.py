@@ -25,6 +25,7 @@ RUNS_LISTED = (
     "render_all",
     "render_one",
     "make_all_warm",
+    "make_all_speech",
 )
 
 #: One row of the table: step, seconds, ratio, target, whether it is met (None: no target), peak RSS.
@@ -188,7 +189,7 @@ def rebuild_rows(r: dict) -> list[Row]:
     """Steps 3 to 6: the incremental ingest, the renders, a warm ``make all`` and the generated table."""
     inc, full = _seconds(r, "incremental"), _seconds(r, "full_after_touch")
     render_all, render_one, warm = (_seconds(r, k) for k in ("render_all", "render_one", "make_all_warm"))
-    big = r["table"]
+    big, speech = r["table"], r["make_all_speech"]
     return [
         (
             f"3. incremental ingest, {TOUCHED} pages changed",
@@ -207,6 +208,14 @@ def rebuild_rows(r: dict) -> list[Row]:
             f"{warm / render_all:.1%} of a full render",
             "< 10% of a full render",
             warm < 0.10 * render_all,
+            None,
+        ),
+        (
+            f"   `make all` after one U.S. speech is added: rendered again {', '.join(speech['rendered']) or 'none'}",
+            speech["seconds"],
+            f"{speech['seconds'] / render_all:.1%} of a full render",
+            f"only those reading U.S. presidents ({', '.join(speech['expected'])})",
+            speech["rendered"] == speech["expected"],
             None,
         ),
         (

@@ -140,6 +140,8 @@ class Corpus:
         """
         import pandas as pd
 
+        self.index.reads.everything = True  # every speaker of every source
+
         speech = self.turns[self.turns["role"] == "speech"].dropna(subset=["speaker"])
         meta = self.documents[["doc_id", "date", "source"]]
         speech = speech.merge(meta, on="doc_id", how="left")
@@ -165,6 +167,8 @@ class Corpus:
         """What the corpus holds, per source: documents, dates, the words of named speakers, the leaders
         among them (most words first) and how the files were read."""
         import pandas as pd
+
+        self.index.reads.everything = True  # every speaker of every source
 
         speech = self._read_turns(columns=["doc_id", "speaker", "role", "n_words"], filters=[("role", "==", "speech")])
         speech = speech.dropna(subset=["speaker"]).merge(self.documents[["doc_id", "source"]], on="doc_id")
@@ -209,7 +213,14 @@ class Corpus:
         return self.index.sources
 
     def resolve_speaker(self, name: str) -> str:
-        """Canonical name for ``name`` ("Putin" -> "Vladimir Putin"); error if nobody speaks so."""
+        """Canonical name for ``name`` ("Putin" -> "Vladimir Putin"); error if nobody speaks so. The
+        answer is recorded in the index's :attr:`~analysis.index.CorpusIndex.reads`: it depends on who
+        speaks in the whole corpus."""
+        found = self._resolve_speaker(name)
+        self.index.reads.name(name, [found])
+        return found
+
+    def _resolve_speaker(self, name: str) -> str:
         if not name or not name.strip():
             raise CorpusError("speaker must be a non-empty name")
         known = self.known_speakers
@@ -229,6 +240,16 @@ class Corpus:
         top = ", ".join(self.index.top_speakers(5))
         raise CorpusError(f"speaker {name!r} has no words in this corpus (top speakers: {top})")
 
+    def resolution(self, asked: str) -> list[str]:
+        """The speakers a name as asked stands for in this corpus (a group: its members with words), or
+        the error's text: what :meth:`resolve_speaker` and :meth:`expand_speakers` recorded, asked again."""
+        try:
+            if asked not in self.known_speakers and self.registry.group(asked) is not None:
+                return self.expand_speakers([asked])
+            return [self._resolve_speaker(asked)]
+        except CorpusError as exc:
+            return [f"error: {exc}"]
+
     def expand_speakers(self, names: list[str]) -> list[str]:
         """Canonical speakers for ``names``, in order and once each; a group of config/speakers.yaml
         ("US presidents") stands for its members who have words in this corpus."""
@@ -244,6 +265,7 @@ class Corpus:
             present = [m for m in members if m in self.known_speakers]
             if not present:
                 raise CorpusError(f"group {name!r}: none of its {len(members)} members has words in this corpus")
+            self.index.reads.name(name, present)
             out += present
         return list(dict.fromkeys(out))
 
@@ -288,6 +310,8 @@ class Corpus:
     def _turns_of(self, sel: Selection) -> pd.DataFrame:
         """The speaker's own paragraphs (role ``speech``) in the selection, joined with document metadata."""
         import pandas as pd
+
+        self.index.reads.scope(Scope.of([sel.speaker], sel.start, sel.end, sel.source))
 
         t = self._read_turns(
             columns=list(SELECTED_COLUMNS), filters=[("role", "==", "speech"), ("speaker", "==", sel.speaker)]

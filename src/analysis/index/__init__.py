@@ -30,6 +30,7 @@ import pyarrow as pa
 from analysis import config
 from analysis.errors import CorpusError
 from analysis.index.part import PartIndex, read_arrow, with_nulls
+from analysis.index.reads import Reads
 from analysis.selection import Scope
 
 EPOCH = dt.date(1970, 1, 1)
@@ -58,6 +59,7 @@ class CorpusIndex:
 
         self._memory: tuple | None = None  # (part, texts, sections) of an index built in memory
         self.generation = generation
+        self.reads = Reads()  # every scope selected here (a report records what it read)
         manifest = read_manifest(generation)["files"]
         files = sorted(manifest)
         self.part_paths = [generation / f for f in files if f.startswith(f"{config.INDEX_DIR}/part-")]
@@ -97,6 +99,7 @@ class CorpusIndex:
                 docs.setdefault(doc, (_as_date(col["date"][i]), col["title"][i], col["source_url"][i]))
         self = cls.__new__(cls)
         self.generation = None  # type: ignore[assignment]
+        self.reads = Reads()
         self.part_paths = []
         self._parts, self.cache_parts = {}, False
         self.info = {}
@@ -165,8 +168,10 @@ class CorpusIndex:
             part.doc_rows = lookup[ids.indices.to_numpy(zero_copy_only=False)]
         return part.doc_rows
 
-    def rows(self, part: PartIndex, scope: Scope) -> np.ndarray:
-        """The rows of ``part`` that ``scope`` selects, in order."""
+    def rows(self, part: PartIndex, scope: Scope, *, record: bool = True) -> np.ndarray:
+        """The rows of ``part`` that ``scope`` selects, in order (the scope recorded in :attr:`reads`)."""
+        if record:
+            self.reads.scope(scope)
         if not part.n:
             return np.zeros(0, dtype=np.int64)
         keep = part.code_of("role", scope.roles)
@@ -204,6 +209,7 @@ class CorpusIndex:
         ``fn`` must then be a module-level function and its arguments picklable."""
         if self.engine is None or self.engine.local or self._memory:
             return [(k, fn(self, k, part, rows, *args)) for k, part, rows in self.scan(scope)]
+        self.reads.scope(scope)
         done = self.engine.map(_on_worker, range(len(self)), str(self.generation), fn, scope, *args)
         return [(k, result) for k, (selected, result) in enumerate(done) if selected]
 

@@ -78,6 +78,7 @@ MEASURE = Measure(
 
 def document(corpus: Corpus, doc_id: str) -> pd.Series:
     """The statement's row of ``corpus.documents`` (title, date, source, place, source_url…)."""
+    corpus.index.reads.document(doc_id)
     docs = corpus.documents.set_index("doc_id")
     if doc_id not in docs.index:
         raise CorpusError(f"no document {doc_id!r} in the corpus")

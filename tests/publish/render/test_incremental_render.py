@@ -9,13 +9,16 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from analysis import config
+from analysis.ingest import ingest
 from analysis.publish.render import incremental
 from analysis.publish.render.reports import render_all
 from analysis.publish.render.specs import ReportSpec, load_specs
+from tests.conftest import FIXTURES
 from tests.publish.render.test_render import SMALL, write_config
 
 PROFILE = {"doc_id": "kremlin-90001"}
@@ -85,6 +88,60 @@ def test_only_changed_reports_are_rendered_and_the_result_equals_a_full_render(f
     assert tree(inc / "reports") == tree(full / "reports")
 
 
+SPEECH = "President: {president}\n\n{text}  \n"
+
+
+@pytest.mark.notebook
+def test_a_new_us_speech_renders_again_only_the_report_that_reads_us_presidents(tmp_path, capsys):
+    """Render by data: a Miller Center speech added to the corpus changes what the leaders report reads
+    (the U.S. presidents' words), not what the Putin report reads; only the former is rendered again,
+    and the result equals a full render, file for file."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw", raw)
+    us = raw / "miller-center"
+    us.mkdir()
+    shutil.copy(config.RAW_DIR / "miller-center" / "profile.yaml", us / "profile.yaml")
+    for day, president in (("2021-05-01", "Donald Trump"), ("2021-07-01", "Donald Trump")):
+        text = "Our partners know that we fight terrorism. That is all there is to it. " * 40
+        (us / f"{day}-remarks.txt").write_text(SPEECH.format(president=president, text=text), encoding="utf-8")
+    processed = tmp_path / "processed"
+    ingest(raw, processed, quiet=True)
+    cfg = write_config(
+        tmp_path / "reports.yaml",
+        [
+            reports(with_profile=False)[0],
+            {
+                "name": "leaders",
+                "notebook": "07-compare-leaders.ipynb",
+                "title": "Leaders",
+                "parameters": {
+                    "speakers": ["Vladimir Putin", "US presidents"],
+                    "phrases": ["our-partners", "finality"],
+                    "min_period_words": 1,
+                },
+            },
+        ],
+    )
+    corpus = SimpleNamespace(path=processed)
+    failures, err = render(cfg, tmp_path / "inc", corpus, capsys)
+    assert failures == [] and rendered(err) == ["phrases", "leaders"], err
+
+    text = "Our partners and our sovereignty. " * 40
+    (us / "2021-09-01-more-remarks.txt").write_text(
+        SPEECH.format(president="Donald Trump", text=text), encoding="utf-8"
+    )
+    ingest(raw, processed, quiet=True)
+    failures, err = render(cfg, tmp_path / "inc", corpus, capsys)
+    assert failures == [] and rendered(err) == ["leaders"], err
+    assert "render: 1 unchanged since last rendered: phrases" in err
+
+    failures, err = render(cfg, tmp_path / "full", corpus, capsys, full=True)
+    assert failures == []
+    assert tree(tmp_path / "inc" / "reports") == tree(tmp_path / "full" / "reports")
+    page = (tmp_path / "full" / "reports" / "phrases.html").read_text(encoding="utf-8")
+    assert "data version" in page and "corpus version" not in page  # its own data's version, not the corpus's
+
+
 @pytest.mark.notebook
 def test_a_report_the_list_no_longer_names_is_removed(fixture_corpus, tmp_path, capsys):
     cfg = tmp_path / "reports.yaml"
@@ -137,7 +194,7 @@ def _append(path: Path, text: str) -> None:
         "notebook",
         "parameters",
         "title",
-        "corpus",
+        "schema",
         "lexicon",
         "speakers",
         "library",
@@ -152,8 +209,8 @@ def test_the_fingerprint_changes_with_each_input(house, change):
         spec = ReportSpec("r", SPEC.notebook, "T", "", {"phrases": ["b"]})
     elif change == "title":
         spec = ReportSpec("r", SPEC.notebook, "T2", "", SPEC.parameters)
-    elif change == "corpus":
-        (house / "processed" / config.CORPUS_INFO_FILE).write_text('{"corpus_version": "b"}', encoding="utf-8")
+    elif change == "schema":
+        (house / "processed" / config.CORPUS_INFO_FILE).write_text('{"schema_version": 99}', encoding="utf-8")
     elif change == "lexicon":
         _append(house / "CONFIG_DIR" / "lexicons" / "phrases.yaml", "\n# changed\n")
     elif change == "speakers":
@@ -161,6 +218,14 @@ def test_the_fingerprint_changes_with_each_input(house, change):
     elif change == "library":
         _append(house / "src" / "analysis" / "publish" / "charts" / "basic.py", "\n# changed\n")
     assert _print(house, spec) != before
+
+
+def test_the_fingerprint_leaves_the_corpus_version_to_each_reports_data(house):
+    """A new corpus version alone (a statement added) does not change the fingerprint: each report's own
+    data is compared (:func:`incremental.data_version`)."""
+    before = _print(house)
+    (house / "processed" / config.CORPUS_INFO_FILE).write_text('{"corpus_version": "b"}', encoding="utf-8")
+    assert _print(house) == before
 
 
 def test_the_fingerprint_ignores_the_other_reports_of_the_list(house):

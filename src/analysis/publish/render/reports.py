@@ -31,7 +31,13 @@ from analysis.errors import CorpusError, RenderError
 from analysis.ingest import generations
 from analysis.params import Command, CorpusParams, ReportsDirParams, RunParams, param
 from analysis.publish.explorer import build as explore
-from analysis.publish.render.incremental import RenderState, fingerprint, remove_unlisted, shared_inputs
+from analysis.publish.render.incremental import (
+    RenderState,
+    fingerprint,
+    published_data,
+    remove_unlisted,
+    shared_inputs,
+)
 from analysis.publish.render.specs import ReportSpec, check_parameters, check_title_years, load_specs
 from analysis.publish.site import pages as publish
 from analysis.publish.site.columns import write_column_dictionary
@@ -96,7 +102,7 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
         remover = TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS), enabled=True)
         exporter.register_preprocessor(remover, enabled=True)
         body, _ = exporter.from_notebook_node(nb)
-        corpus = _corpus_info(processed_dir)
+        corpus = published_data(staging / spec.name) or _corpus_info(processed_dir)
         page = publish.page(title=spec.title, body=publish.clean_body(body), corpus=corpus)
         (staging / f"{spec.name}.html").write_text(page, encoding="utf-8")
         if (staging / spec.name).exists():
@@ -207,8 +213,11 @@ def _pin(processed_dir: Path):
 
 
 def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Path, full: bool) -> list[str]:
+    from analysis.corpus import Corpus
+
     state = RenderState.load(build_dir, reports_dir)
     shared = shared_inputs(gen)
+    corpus = Corpus.load(gen, verify=False)  # what each report read, evaluated on this generation
     failures: list[str] = []
     unchanged: list[str] = []
     try:
@@ -218,7 +227,7 @@ def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Pat
                 print(f"render: removed {name} (config/reports.yaml no longer lists it)", file=sys.stderr)
         for spec in specs:
             inputs = fingerprint(spec, shared)
-            if not full and state.is_current(spec.name, inputs):
+            if not full and state.is_current(spec.name, inputs, corpus):
                 unchanged.append(spec.name)
                 continue
             began = time.monotonic()
@@ -234,11 +243,12 @@ def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Pat
                 failures.append(message)
                 print(f"render: FAILED {message}", file=sys.stderr)
                 continue
-            state.record(spec.name, inputs)
+            state.record(spec.name, inputs, corpus)
             print(f"render: {spec.name} ({spec.notebook}) in {time.monotonic() - began:.1f} s", file=sys.stderr)
         if not only:
             failures += explore.refresh(gen, reports_dir, force=full)
     finally:  # the gallery is written even when a report, or the run, fails
+        corpus.close()
         state.save()
         write_index(all_specs, reports_dir, gen)
     if unchanged:

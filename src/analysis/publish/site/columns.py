@@ -169,6 +169,13 @@ def write_markdown(path: Path | str | None = None) -> Path:
     return out
 
 
+def _version(corpus: dict) -> str:
+    """ "data version `abc` of 120 statements" (a report's data) or "corpus version `abc`"."""
+    if corpus.get("data_version"):
+        return f"data version `{corpus['data_version']}` of {corpus.get('documents')} statements"
+    return f"corpus version `{corpus.get('corpus_version')}`"
+
+
 def write_column_dictionary(folder: Path, *, notebook: str | None, title: str, parameters: dict, corpus: dict) -> Path:
     """``README.md`` in a report's folder: which notebook made it, and every CSV's columns
     (``notebook`` None: a notebook run by hand)."""
@@ -181,8 +188,7 @@ def write_column_dictionary(folder: Path, *, notebook: str | None, title: str, p
     lines = [
         f"# {title}",
         "",
-        f"{made} on corpus version "
-        f"`{corpus.get('corpus_version')}` ({corpus.get('date_min')} to {corpus.get('date_max')}).",
+        f"{made} on {_version(corpus)} ({corpus.get('date_min')} to {corpus.get('date_max')}).",
         "",
         "Parameters:",
         "",

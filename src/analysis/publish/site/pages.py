@@ -29,9 +29,16 @@ def page(*, title: str, body: str, corpus: dict, home: bool = False, root: str =
 
 
 def footer_text(corpus: dict) -> str:
-    """The provenance line of every page: corpus version, documents, dates, sources (plain text)."""
+    """The provenance line of every page: the version of the data shown (a report's: the statements its
+    numbers rest on, :func:`analysis.index.reads.data_of`; the gallery's: the whole corpus), documents,
+    dates, sources (plain text)."""
+    version = (
+        f"data version {corpus['data_version']}"
+        if corpus.get("data_version")
+        else f"corpus version {corpus.get('corpus_version', 'unknown')}"
+    )
     return (
-        f"Refrain · corpus version {corpus.get('corpus_version', 'unknown')}, {corpus.get('documents', '?')} "
+        f"Refrain · {version}, {corpus.get('documents', '?')} "
         f"documents, {corpus.get('date_min')} to {corpus.get('date_max')}.{_sources(corpus)}"
     )
 

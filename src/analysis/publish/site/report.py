@@ -20,10 +20,11 @@ from markupsafe import Markup
 
 from analysis import config, csvout
 from analysis.corpus import Corpus
+from analysis.index.reads import Reads
 from analysis.publish.charts.figures import SavedChart, save_chart
 from analysis.publish.escaping import escape
 from analysis.publish.sentences import findings
-from analysis.publish.sentences.text import possessive_words
+from analysis.publish.sentences.text import plural, possessive_words
 from analysis.publish.site.groups import EvidenceBook
 from analysis.publish.site.html import HTML, render
 from analysis.publish.site.pages import page
@@ -34,7 +35,10 @@ class Report:
     """Collects a report's charts, tables and finding; writes their files under ``reports_dir/name``.
 
     ``report.json`` in that folder records the finding, the charts (file, title, alt text) and the
-    tables, for the index page and the column dictionary that the render step writes.
+    tables, for the index page and the column dictionary that the render step writes; the version
+    of the data the report shows (``data``: its speakers' own words, :func:`analysis.index.reads.data_of`)
+    and everything it read from the corpus (``reads``), from which the render step tells whether
+    a later corpus changes the report.
     """
 
     name: str
@@ -48,6 +52,10 @@ class Report:
     speaker: str | None = None
     finding_from: dict | None = None  # how the headline is regenerated from the published CSVs
     by_hand: bool = False  # run by hand (JupyterLab, papermill), not by the render step
+    describe: Callable[[], dict] | None = None  # the report's data (set by its story; else the corpus's)
+    corpus_info: dict = field(default_factory=dict)
+    reads: Reads | None = None  # what the report read from the corpus (the index's record)
+    _data: dict | None = None
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.name):
@@ -57,9 +65,25 @@ class Report:
         self.book = EvidenceBook(self.name, self.asset_dir)
         self._save()
 
-    def set_corpus(self, info: dict) -> None:
-        """The corpus the report measures (its evidence pages name it in their footer)."""
-        self.book.page_html = lambda title, body: page(title=title, body=body, corpus=info, root="../../")
+    def set_corpus(self, info: dict, reads: Reads | None = None) -> None:
+        """The corpus the report measures and the record of what it reads there (its evidence pages
+        name the version of its data in their footer)."""
+        self.corpus_info, self.reads = info, reads
+        self.book.page_html = lambda title, body: page(title=title, body=body, corpus=self.data, root="../../")
+
+    @property
+    def data(self) -> dict:
+        """The version of the data the report shows, how many statements, their dates and sources (its
+        story's :attr:`describe`, computed once); the whole corpus's when no story says."""
+        if self._data is None:
+            self._data = self.describe() if self.describe is not None else dict(self.corpus_info)
+        return self._data
+
+    def save(self) -> None:
+        """Write ``report.json`` now, with the report's data (a story's last call: it records everything
+        the report read)."""
+        self.data  # noqa: B018  computed once, here at the latest
+        self._save()
 
     @property
     def asset_dir(self) -> Path:
@@ -146,6 +170,10 @@ class Report:
             "charts": self.charts,
             "tables": self.tables,
         }
+        if self._data is not None:  # known from the header on (a story's sides are set by then)
+            meta["data"] = self._data
+        if self.reads is not None:
+            meta["reads"] = self.reads.to_json()
         (self.asset_dir / "report.json").write_text(
             json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -174,7 +202,7 @@ def start(
     (a notebook run by hand, not by the render step) writes to ``build/runs/``, never to ``reports/``."""
     corpus = Corpus.load(processed_dir or config.PROCESSED_DIR)
     rep = Report(name, title, Path(reports_dir or config.RUNS_DIR), by_hand=not reports_dir)
-    rep.set_corpus(corpus.info)
+    rep.set_corpus(corpus.info, corpus.index.reads)
     if not reports_dir:  # run by hand: the notebook's links lead from notebooks/ to build/runs/<name>/
         _links_from_notebook(f"{name}/", os.path.relpath(rep.asset_dir, config.NOTEBOOKS_DIR) + "/")
     return corpus, rep
@@ -198,14 +226,16 @@ def _links_from_notebook(published: str, here: str) -> None:
 
 def header(corpus: Corpus, *, title: str, measured: str, parameters: dict, rep: Report | None = None) -> HTML:
     """The report's opening: what it measured, whose words from when, the corpus version, the parameters."""
-    info = corpus.info
+    info = rep.data if rep is not None else corpus.info
     return HTML(
         render(
             "report_header.html",
             title=title,
             measured=measured,
-            version=str(info.get("corpus_version", "unknown")),
-            documents=str(info.get("documents", "?")),
+            data="data_version" in info,
+            version=str(info.get("data_version") or info.get("corpus_version", "unknown")),
+            documents=plural(int(info.get("documents") or 0), "statement" if "data_version" in info else "document"),
+            sources=", ".join(info.get("sources") or ()),
             date_min=str(info.get("date_min")),
             date_max=str(info.get("date_max")),
             words=None if rep is None or not rep.words_from else rep,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.engine import engine_for
+from analysis.index.reads import data_of
 from analysis.measures.count import DENOMINATORS, period_of
 from analysis.measures.coverage import by_side, coverage_of
 from analysis.params import CorpusParams, Params, ReportsDirParams, param
@@ -64,6 +65,7 @@ class Story:
             params.report_name, params.report_title, processed_dir=params.processed_dir, reports_dir=params.reports_dir
         )
         self.corpus.index.engine = engine_for(params)
+        self.rep.describe = self.data
         self.selection = selection if selection is not None else params.selection()
         if len(getattr(params, "speakers", ())) > 1 and select:
             raise ValueError(
@@ -94,9 +96,15 @@ class Story:
         report's folder gets its column dictionary here; the render step writes it otherwise)."""
         if self.rep.by_hand:
             write_column_dictionary(
-                self.rep.asset_dir, notebook=None, title=self.title, parameters=self.parameters, corpus=self.corpus.info
+                self.rep.asset_dir, notebook=None, title=self.title, parameters=self.parameters, corpus=self.rep.data
             )
+        self.rep.save()  # the story's last call: report.json records everything the report read
         return rp.method(self.rep)
+
+    def data(self) -> dict:
+        """The version of the data the report shows: the statements with words of its sides (the scopes
+        of :meth:`coverage_sides`), how many, their dates and sources (its pages name it)."""
+        return data_of(self.corpus.index, self.coverage_sides().values())
 
     def coverage_sides(self) -> dict[str, Scope]:
         """The words the report's rates rest on, by side (label → scope): the speaker's selection; a

@@ -31,6 +31,7 @@ from analysis.errors import CorpusError, RenderError
 from analysis.ingest import generations
 from analysis.params import Command, CorpusParams, ReportsDirParams, RunParams, param
 from analysis.publish.explorer import build as explore
+from analysis.publish.render import news
 from analysis.publish.render.incremental import (
     RenderState,
     fingerprint,
@@ -220,6 +221,7 @@ def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Pat
     corpus = Corpus.load(gen, verify=False)  # what each report read, evaluated on this generation
     failures: list[str] = []
     unchanged: list[str] = []
+    before = news.findings(reports_dir, {s.name for s in all_specs} | set(state.reports))
     try:
         if not only:
             for name in remove_unlisted(reports_dir, {s.name for s in all_specs}, state):
@@ -247,6 +249,8 @@ def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Pat
             print(f"render: {spec.name} ({spec.notebook}) in {time.monotonic() - began:.1f} s", file=sys.stderr)
         if not only:
             failures += explore.refresh(gen, reports_dir, force=full)
+        after = news.findings(reports_dir, {s.name for s in all_specs} | set(state.reports))
+        news.record(reports_dir, build_dir, gen, _corpus_info(gen), before, after)
     finally:  # the gallery is written even when a report, or the run, fails
         corpus.close()
         state.save()

@@ -148,7 +148,9 @@ def _escaped(value):
 def _environment():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), finalize=_escaped)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "xml"]), finalize=_escaped
+    )
     env.globals["safe_url"] = safe_url
     return env
 

@@ -123,3 +123,34 @@ def test_a_phrase_nested_in_a_longer_one_with_most_of_its_statements_is_the_long
 
     freq = {("our", "western", "partners"): 9, ("our", "western"): 10, ("western", "partners"): 30}
     assert set(_collapse_nested(freq)) == {("our", "western", "partners"), ("western", "partners")}
+
+
+def test_within_keeps_the_phrases_used_there_each_measured_over_the_whole_scope():
+    """A statement's shared phrases (notebook 06): ``within`` one statement gives exactly the rows of the
+    whole table whose phrases that statement uses, with the same figures, in the same order."""
+    from analysis.index import CorpusIndex
+    from analysis.measures.catchphrases import catchphrase_table
+    from analysis.selection import Scope
+
+    turns = frame(
+        "The grain harvest was brilliant and our western partners will see it.",
+        "Our western partners said the grain harvest was brilliant.",
+        "Our western partners again, and nothing about grain.",
+        "The grain harvest was brilliant, I repeat, the grain harvest was brilliant.",
+    )
+    index = CorpusIndex.in_memory({"S": turns})
+    whole = catchphrase_table(index, Scope.of(["S"]), min_n=2, top=50).to_pandas()
+    assert {"our western partners", "the grain harvest was brilliant"} <= set(whole["phrase"])
+    for doc in ("d0", "d2", "d3"):
+        there = catchphrase_table(index, Scope.of(["S"]), min_n=2, top=50, within=Scope.of(["S"], documents=[doc]))
+        used = [
+            p for p in whole["phrase"] if p.split()[-1] in " ".join(turns.loc[turns["doc_id"] == doc, "text"]).lower()
+        ]
+        expected = whole[whole["phrase"].isin(there.to_pandas()["phrase"])].reset_index(drop=True)
+        pd.testing.assert_frame_equal(there.to_pandas(), expected)
+        assert set(there.to_pandas()["phrase"]) <= set(used)
+    assert list(
+        catchphrase_table(index, Scope.of(["S"]), min_n=2, within=Scope.of(["S"], documents=["d2"])).to_pandas()[
+            "phrase"
+        ]
+    ) == ["our western partners"]

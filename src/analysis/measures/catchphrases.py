@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis import config, safe_yaml
 from analysis.corpus import Corpus
@@ -233,8 +234,12 @@ def catchphrase_table(
     top: int = 50,
     stop_words: Iterable[str] = STOP_WORDS,
     stop_list: list[frozenset[str]] | None = None,
+    within: Scope | None = None,
 ) -> pa.Table:
     """Recurring phrases of the words ``scope`` selects, most widespread first (see the module docstring).
+
+    ``within`` (a part of ``scope``, e.g. one statement): only the phrases used there, each still
+    measured over all of ``scope`` (they are found there first, so the whole scope is searched for few).
 
     With a ``reference`` (other speakers' words), only phrases distinctive of the speaker are kept:
     at least twice as frequent as in the reference, and clearly so (the log ratio's 95% interval
@@ -258,6 +263,10 @@ def catchphrase_table(
             keep[n] &= ~seen[n]
     stops = set(stop_list if stop_list is not None else stop_phrases()[1])
     candidates = _ranked(words, levels, keep, stop, stops, top * 4)
+    if within is not None and candidates:
+        there = phrase_summary(index, within, candidates)
+        used = set(there.filter(pc.greater(there["uses"], 0))["phrase"].to_pylist())
+        candidates = [p for p in candidates if p in used]
     found = phrase_summary(index, scope, candidates, reference=reference)
     if reference is not None and found.num_rows:
         lr, low = found["log_ratio"].to_numpy(), found["log_ratio_low"].to_numpy()

@@ -28,7 +28,7 @@ from analysis.corpus import Corpus
 from analysis.errors import CorpusError
 from analysis.measures import Measure, Result, topics
 from analysis.measures import lexicon as lx
-from analysis.measures.catchphrases import discover_in, publisher_scope, summarise_in
+from analysis.measures.catchphrases import discover_in, publisher_scope
 from analysis.measures.count import evidence
 from analysis.params import param
 from analysis.selection import Selection, SelectionParams
@@ -162,13 +162,18 @@ def shared_phrases(
     """
     statement_turns(corpus, selection, doc_id)
     scope = corpus.scope(selection)
+    this = type(scope).of(scope.speakers, documents=[doc_id])
     shared = discover_in(
-        corpus.index, scope, publisher=publisher_scope(corpus), min_n=min_words, max_n=max_words, min_docs=2, top=5000
+        corpus.index,
+        scope,
+        publisher=publisher_scope(corpus),
+        min_n=min_words,
+        max_n=max_words,
+        min_docs=2,
+        top=5000,
+        within=this,
     )
-    this = corpus.scope(selection)
-    this = type(this).of(this.speakers, documents=[doc_id])
-    mine = summarise_in(corpus.index, this, list(shared["phrase"]))
-    return shared[shared["phrase"].isin(mine["phrase"])].head(top).reset_index(drop=True)
+    return shared.head(top).reset_index(drop=True)
 
 
 def heading_profile(

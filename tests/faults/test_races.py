@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from analysis.corpus import Corpus
+from analysis.index.reads import data_of
 from analysis.ingest import ingest
 from analysis.measures.count import count_phrases
 from analysis.selection import Selection
@@ -97,11 +98,16 @@ def start_render(cfg: Path, processed: Path, reports: Path, build: Path) -> subp
 
 
 def published(reports: Path) -> tuple[set[str], int]:
-    """The corpus versions a report's page names, and the uses its rate table adds up."""
+    """The versions of its data a report's page names (header and footer), and the uses its rate table adds up."""
     page = (reports / "race.html").read_text(encoding="utf-8")
-    versions = set(re.findall(r"[Cc]orpus version (?:<code>)?([0-9a-f]{12})", page))
+    versions = set(re.findall(r"[Dd]ata version (?:<code>)?([0-9a-f]{12})", page))
     rates = next((reports / "race").glob("fig*_phrase_rates.csv"))
     return versions, int(pd.read_csv(rates)["count"].sum())
+
+
+def data_version(corpus: Corpus) -> str:
+    """The version of the data the race report shows: Putin's words (its selection), all dates and sources."""
+    return data_of(corpus.index, [corpus.scope(Selection.of())])["data_version"]
 
 
 def test_two_renders_into_one_folder_take_turns(fixture_corpus, tmp_path):
@@ -113,7 +119,7 @@ def test_two_renders_into_one_folder_take_turns(fixture_corpus, tmp_path):
         results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
         assert [code for code, _ in results] == [0, 0], results
         versions, uses = published(reports)
-        assert versions == {fixture_corpus.version} and uses == expected
+        assert versions == {data_version(fixture_corpus)} and uses == expected
         assert sorted(p.name for p in reports.iterdir() if p.name.startswith(".")) == [
             ".refrain-render.lock",
             ".refrain-reports",
@@ -134,7 +140,8 @@ def test_a_render_during_ingests_publishes_one_corpus_version(pages, tmp_path):
             )
         probe = ingest(raw, tmp_path / f"probe-{name}", quiet=True)
         corpus = Corpus.load(tmp_path / f"probe-{name}")
-        variants[probe.info["corpus_version"]] = (
+        assert probe.info["corpus_version"] == corpus.version
+        variants[data_version(corpus)] = (
             raw,
             int(count_phrases(corpus, Selection.of(), [PHRASE])["count"].sum()),
         )

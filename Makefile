@@ -7,6 +7,15 @@ STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 
+# Where `make fetch` and `make all` read and write; empty for the project's own folders (data/raw,
+# data/processed, reports/, build/, config/reports.yaml, config/fetch.yaml). The publish test sets them.
+REFRAIN_RAW ?=
+REFRAIN_PROCESSED ?=
+REFRAIN_REPORTS ?=
+REFRAIN_BUILD ?=
+REFRAIN_REPORTS_CONFIG ?=
+REFRAIN_FETCH_CONFIG ?=
+
 ## Show this help
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  %-12s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
@@ -23,7 +32,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## Install, rebuild the corpus from data/raw and render every report into reports/ (the main job; CI's publish)
 all: setup
-	$(BIN)/python -m analysis build
+	$(BIN)/python -m analysis build --raw-dir "$(REFRAIN_RAW)" --processed-dir "$(REFRAIN_PROCESSED)" \
+	  --reports-dir "$(REFRAIN_REPORTS)" --build-dir "$(REFRAIN_BUILD)" --reports-config "$(REFRAIN_REPORTS_CONFIG)"
+
+## Download new statements into data/raw from the sources of config/fetch.yaml (robots.txt, a rate limit, never overwriting; docs/fetch.md)
+fetch: setup
+	$(BIN)/python -m analysis fetch --raw-dir "$(REFRAIN_RAW)" --fetch-config "$(REFRAIN_FETCH_CONFIG)" \
+	  --state-dir "$(if $(REFRAIN_BUILD),$(REFRAIN_BUILD)/fetch,)"
 
 ## Build data/processed from data/raw (Parquet tables + ingest report)
 corpus: setup
@@ -76,4 +91,4 @@ lab: setup
 clean:
 	rm -rf data/processed build reports test-output .pytest_cache .ruff_cache .mypy_cache node_modules
 
-.PHONY: help setup system-deps all corpus reports lint test-fast test bench lab clean
+.PHONY: help setup system-deps all fetch corpus reports lint test-fast test bench lab clean

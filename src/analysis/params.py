@@ -43,15 +43,17 @@ def param(
     required: bool = False,
     cli: bool = True,
     tail: bool = False,
+    positional: bool = False,
 ) -> Any:
     """A declared parameter: its default, the help line every interface shows, and its checks.
 
     ``one``: a list's item name, the command line's repeated option (``phrases`` → ``--phrase``);
     ``required``: an empty value is an error (where the default is only a placeholder);
     ``cli=False``: not an option of the command line (a notebook's own, like ``reports_dir``);
-    ``tail``: where things go, not what is measured (last in a notebook's cell, not in report headers)."""
+    ``tail``: where things go, not what is measured (last in a notebook's cell, not in report headers);
+    ``positional``: an argument of the command line, not an option (``fetch kremlin``)."""
     meta = {"help": help, "choices": tuple(choices) if choices else None, "minimum": minimum}
-    meta |= {"one": one, "required": required, "cli": cli, "tail": tail}
+    meta |= {"one": one, "required": required, "cli": cli, "tail": tail, "positional": positional}
     if isinstance(default, list):
         items = tuple(default)
         return field(default_factory=lambda: list(items), metadata=meta)
@@ -318,7 +320,10 @@ def add_arguments(parser: Any, cls: type) -> None:
         flag = "--" + (meta.get("one") or name).replace("_", "-")
         default = _default(f)
         shown = meta["help"] + _default_note(default, meta)
-        if kind is bool:
+        if meta.get("positional"):
+            nargs = "*" if kind is list else "?"
+            parser.add_argument(name, nargs=nargs, default=None, metavar=(meta.get("one") or name).upper(), help=shown)
+        elif kind is bool:
             parser.add_argument(flag, dest=name, action="store_true", default=None, help=shown)
         elif kind is list:
             parser.add_argument(flag, dest=name, action="append", default=None, help=shown + " (repeat for several)")

@@ -55,7 +55,7 @@ def units(name: str | None = None) -> dict[str, Any]:
     found = {}
     for stage in STAGES:
         package = importlib.import_module(stage)
-        names = [stage] + [m.name for m in pkgutil.walk_packages(package.__path__, f"{stage}.") if not m.ispkg]
+        names = [stage] + [m.name for m in pkgutil.walk_packages(package.__path__, f"{stage}.")]
         for module_name in names:
             spec = importlib.util.find_spec(module_name)
             source = Path(spec.origin).read_text(encoding="utf-8") if spec and spec.origin else ""

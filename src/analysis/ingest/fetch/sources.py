@@ -1,36 +1,32 @@
-"""What :mod:`analysis.ingest.fetch` downloads: the sources of ``config/fetch.yaml``, and the statements
-found on en.kremlin.ru list pages and in RSS 2.0 and Atom feeds.
+"""The sources :mod:`analysis.ingest.fetch` downloads from, as ``config/fetch.yaml`` configures them.
 
-A source is ``kind: kremlin`` (list pages, newest first, paginated ``<list>/page/N``; each transcript
-page saved as served, read later by the Kremlin importer) or ``kind: feed`` (an RSS or Atom feed; each
-item saved as a Markdown statement with YAML front matter from the item's title, date, link and text,
-or, with ``follow: true``, the page the item links to saved as served). Every key is checked when the
-file is read: an unknown or wrong one is an error naming the file, the source and the key.
+``sources:`` is a mapping of names to settings, or a list of settings each with its ``name``. A source is
+``kind: kremlin`` (en.kremlin.ru list pages, newest first, paginated ``<list>/page/N``; each transcript
+page saved as served, read later by the Kremlin importer) or ``kind: feed`` (an RSS 2.0 or Atom feed;
+each item saved as a Markdown statement with YAML front matter from the item's title, date and text, or,
+with ``follow: true``, the page the item links to saved as served). Every key is checked when the file
+is read (:data:`KEYS`): an unknown, misplaced or wrong one is a :class:`ParameterError` naming the file,
+the source and the key.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import re
 import urllib.parse
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from selectolax.lexbor import LexborHTMLParser
 
 from analysis import config, safe_yaml
 from analysis.errors import ParameterError
 
 CONFIG_FILE = config.CONFIG_DIR / "fetch.yaml"
 KINDS = ("kremlin", "feed")
-KREMLIN_LINK = re.compile(r"/events/president/(?:transcripts|news)/(\d+)/?$")
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 @dataclass(frozen=True)
 class Source:
-    """One configured source (see ``config/fetch.yaml`` for each key's meaning)."""
+    """One configured source (``docs/fetch.md`` says what each key means)."""
 
     name: str
     kind: str
@@ -45,23 +41,31 @@ class Source:
     backoff: float = 1.0
     follow: bool = False
     importer: str = ""  # the sidecar's ``importer:`` for a saved page (kremlin; a followed feed link)
-    front_matter: dict = field(default_factory=dict)  # a feed item's defaults: speaker, source, language
+    item_filter: str = ""  # feed: a regular expression an item's title or link must match
+    front_matter: dict = field(default_factory=dict)  # feed: every statement's facts (speaker, source, language)
 
 
-KEYS = {
-    "kind": str,
-    "urls": list,
-    "folder": str,
-    "licence": str,
-    "delay": float,
-    "timeout": float,
-    "max_bytes": int,
-    "max_pages": int,
-    "retries": int,
-    "backoff": float,
-    "follow": bool,
-    "importer": str,
-    "front_matter": dict,
+#: What the fetch writes itself in a statement's front matter or sidecar (``front_matter`` may not set it).
+WRITTEN = ("title", "date", "source_url", "retrieved", "licence", "feed", "importer", "format")
+
+#: key: (type, the kinds it applies to, the least value of a number)
+KEYS: dict[str, tuple[type, tuple[str, ...], float | None]] = {
+    "name": (str, KINDS, None),
+    "kind": (str, KINDS, None),
+    "url": (str, KINDS, None),
+    "urls": (list, KINDS, None),
+    "folder": (str, KINDS, None),
+    "licence": (str, KINDS, None),
+    "delay": (float, KINDS, 0),
+    "timeout": (float, KINDS, 0.001),
+    "max_bytes": (int, KINDS, 1),
+    "retries": (int, KINDS, 0),
+    "backoff": (float, KINDS, 0),
+    "importer": (str, KINDS, None),
+    "max_pages": (int, ("kremlin",), 1),
+    "follow": (bool, ("feed",), None),
+    "item_filter": (str, ("feed",), None),
+    "front_matter": (dict, ("feed",), None),
 }
 
 
@@ -72,151 +76,99 @@ def load(path: Path | None = None) -> dict[str, Source]:
     if not path.is_file():
         raise ParameterError(f"{path}: no such file (the sources to fetch are configured there)")
     data = safe_yaml.load(path.read_bytes(), what=str(path)) or {}
-    sources = data.get("sources") if isinstance(data, dict) else None
-    if not isinstance(sources, dict) or not sources:
-        raise ParameterError(f"{path}: needs `sources:`, a mapping of source names to their settings")
-    return {str(name): _source(path, str(name), spec) for name, spec in sources.items()}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: must be a mapping with the key `sources:`")
+    extra = [str(k) for k in data if k != "sources"]
+    if extra:
+        raise ParameterError(f"{path}: unknown key {extra[0]!r} (the file holds only `sources:`)")
+    found: dict[str, Source] = {}
+    for name, spec in _named(path, data.get("sources")):
+        if name in found:
+            raise ParameterError(f"{path}: source {name!r} is configured twice")
+        found[name] = _source(path, name, spec)
+    return found
 
 
-def _source(path: Path, name: str, spec) -> Source:
+def _named(path: Path, sources) -> list[tuple[str, dict]]:
+    """(name, settings) of each source, from a mapping of names or a list of settings with ``name``."""
+    if isinstance(sources, dict) and sources:
+        pairs = [(str(name), spec) for name, spec in sources.items()]
+    elif isinstance(sources, list) and sources:
+        pairs = []
+        for n, spec in enumerate(sources, 1):
+            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+                raise ParameterError(f"{path}: sources, item {n}: needs `name:`, the source's name")
+            pairs.append((spec["name"], spec))
+    else:
+        raise ParameterError(f"{path}: `sources:` must list the sources (a mapping of names to settings, or a list)")
+    for name, spec in pairs:
+        if not NAME_RE.fullmatch(name):
+            raise ParameterError(f"{path}: source {name!r}: a name is letters, digits, '.', '_' or '-'")
+        if not isinstance(spec, dict):
+            raise ParameterError(f"{path}: source {name!r} must be a mapping of settings")
+    return pairs
+
+
+def _source(path: Path, name: str, spec: dict) -> Source:
     where = f"{path}: source {name!r}"
-    if not isinstance(spec, dict):
-        raise ParameterError(f"{where} must be a mapping of settings")
-    for key, value in spec.items():
-        kind = KEYS.get(str(key))
-        if kind is None:
-            raise ParameterError(f"{where}: unknown key {key!r} (keys: {', '.join(KEYS)})")
-        ok = isinstance(value, kind) or (kind is float and isinstance(value, int) and not isinstance(value, bool))
-        if not ok or (kind is not bool and isinstance(value, bool)):
-            raise ParameterError(f"{where}: {key} must be {kind.__name__}; got {value!r}")
-    for key in ("kind", "urls", "folder", "licence"):
+    for key in ("kind", "folder", "licence"):
         if not spec.get(key):
             raise ParameterError(f"{where}: {key} is required")
     if spec["kind"] not in KINDS:
         raise ParameterError(f"{where}: kind must be one of {', '.join(KINDS)}; got {spec['kind']!r}")
-    urls = tuple(str(u) for u in spec["urls"])
-    bad = [u for u in urls if urllib.parse.urlsplit(u).scheme not in ("http", "https")]
-    if bad:
-        raise ParameterError(f"{where}: not an http(s) URL: {bad[0]!r}")
+    for key, value in spec.items():
+        _check_key(where, spec["kind"], str(key), value)
+    urls = _urls(where, spec)
     folder = str(spec["folder"])
-    if Path(folder).is_absolute() or ".." in Path(folder).parts:
+    if Path(folder).is_absolute() or ".." in Path(folder).parts or "\\" in folder:
         raise ParameterError(f"{where}: folder must be a folder inside the raw folder; got {folder!r}")
-    values = {k: spec[k] for k in KEYS if k in spec and k not in ("urls",)}
+    if spec.get("item_filter"):
+        try:
+            re.compile(spec["item_filter"])
+        except re.error as exc:
+            raise ParameterError(f"{where}: item_filter is not a regular expression: {exc}") from None
+    written = [str(k) for k in spec.get("front_matter") or {} if k in WRITTEN]
+    if written:
+        raise ParameterError(f"{where}: front_matter sets {written[0]!r}, which the fetch writes itself")
+    if spec.get("importer"):
+        _check_importer(where, spec["importer"])
+    values = {k: spec[k] for k in KEYS if k in spec and k not in ("name", "url", "urls")}
     values.setdefault("importer", "kremlin" if spec["kind"] == "kremlin" else "")
     return Source(name=name, urls=urls, **values)
 
 
-# --- en.kremlin.ru list pages ----------------------------------------------------------------------
+def _check_key(where: str, kind: str, key: str, value) -> None:
+    known = KEYS.get(key)
+    if known is None:
+        raise ParameterError(f"{where}: unknown key {key!r} (keys: {', '.join(KEYS)})")
+    want, kinds, least = known
+    if kind not in kinds:
+        raise ParameterError(f"{where}: {key} applies to kind {', '.join(kinds)} only, not {kind}")
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = isinstance(value, want) and (want is bool or not isinstance(value, bool))
+    if want is float:
+        ok = is_number
+    if not ok:
+        raise ParameterError(f"{where}: {key} must be {want.__name__}; got {safe_yaml.shorten(value)}")
+    if least is not None and value < least:
+        raise ParameterError(f"{where}: {key} must be at least {least:g}; got {value!r}")
 
 
-def list_page(url: str, page: int) -> str:
-    """The ``page``-th list page (1: the list itself; 2: ``<list>/page/2``)."""
-    return url if page == 1 else url.rstrip("/") + f"/page/{page}"
+def _check_importer(where: str, name: str) -> None:
+    from analysis.ingest.importers import importers  # loaded only when a source names one
+
+    known = sorted(i.name for i in importers())
+    if name not in known:
+        raise ParameterError(f"{where}: importer {name!r} is none of the ingest's ({', '.join(known)})")
 
 
-def kremlin_links(html: bytes, base: str) -> list[tuple[str, str]]:
-    """The transcript pages a list page links to, in its order, once each: (page id, absolute URL)."""
-    tree = LexborHTMLParser(html.decode("utf-8", "replace"))
-    seen: dict[str, str] = {}
-    for a in tree.css("a[href]"):
-        url = urllib.parse.urljoin(base, a.attributes.get("href") or "")
-        m = KREMLIN_LINK.search(urllib.parse.urlsplit(url).path)
-        if m and m.group(1) not in seen:
-            seen[m.group(1)] = url
-    return list(seen.items())
-
-
-def is_transcript(html: bytes) -> bool:
-    """Whether a page has the article body the Kremlin importer reads."""
-    tree = LexborHTMLParser(html.decode("utf-8", "replace"))
-    return tree.css_first("[itemprop=articleBody]") is not None
-
-
-def kremlin_date(html: bytes) -> dt.date | None:
-    """A transcript page's date, as the Kremlin importer reads it (None when it has none)."""
-    tree = LexborHTMLParser(html.decode("utf-8", "replace"))
-    node = tree.css_first("time.read__published") or tree.css_first(".read__status time[datetime]")
-    value = (node.attributes.get("datetime") or "") if node is not None else ""
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
-# --- RSS and Atom --------------------------------------------------------------------------------
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-
-
-@dataclass(frozen=True)
-class Item:
-    """One feed item: its link (the statement's source URL), title, date, and text (HTML or plain)."""
-
-    link: str
-    title: str
-    date: dt.date | None
-    text: str
-
-
-def feed_items(data: bytes) -> list[Item]:
-    """The items of an RSS 2.0 or Atom feed, in the feed's order; :class:`ValueError` for a document that
-    is neither (or declares a DOCTYPE: entities are not expanded)."""
-    if b"<!DOCTYPE" in data[:2048].upper():
-        raise ValueError("the feed declares a DOCTYPE (refused: entity expansion)")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ValueError(f"not XML: {exc}") from None
-    if root.tag == f"{ATOM}feed":
-        return [_atom_item(e) for e in root.findall(f"{ATOM}entry")]
-    if root.tag == "rss":
-        return [_rss_item(i) for i in root.findall("channel/item")]
-    raise ValueError(f"neither RSS nor Atom (the root element is <{root.tag}>)")
-
-
-def _atom_item(e: ET.Element) -> Item:
-    link = next(
-        (a.get("href", "") for a in e.findall(f"{ATOM}link") if a.get("rel", "alternate") == "alternate"),
-        "",
-    )
-    text = e.findtext(f"{ATOM}content") or e.findtext(f"{ATOM}summary") or ""
-    when = e.findtext(f"{ATOM}published") or e.findtext(f"{ATOM}updated") or ""
-    return Item(link.strip(), (e.findtext(f"{ATOM}title") or "").strip(), _iso_date(when), text)
-
-
-def _rss_item(i: ET.Element) -> Item:
-    text = i.findtext(CONTENT) or i.findtext("description") or ""
-    return Item(
-        (i.findtext("link") or "").strip(), (i.findtext("title") or "").strip(), _rfc822(i.findtext("pubDate")), text
-    )
-
-
-def _iso_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
-def _rfc822(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return email.utils.parsedate_to_datetime(value).date()
-    except (TypeError, ValueError):
-        return _iso_date(value)
-
-
-def paragraphs(text: str) -> list[str]:
-    """A feed item's text (HTML or plain) as paragraphs of plain text."""
-    if "<" not in text:
-        return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    tree = LexborHTMLParser(f"<body>{text}</body>")
-    blocks = [
-        n.text(separator="").strip() for n in tree.css("p, li, blockquote, h1, h2, h3")
-    ]  # inline tags add no space
-    blocks = [b for b in blocks if b]
-    if not blocks and tree.body is not None:
-        blocks = [tree.body.text(separator="").strip()]
-    return [" ".join(b.split()) for b in blocks if b.strip()]
+def _urls(where: str, spec: dict) -> tuple[str, ...]:
+    if ("url" in spec) == ("urls" in spec):
+        raise ParameterError(f"{where}: give url (one) or urls (a list), one of them")
+    urls = [spec["url"]] if "url" in spec else spec["urls"]
+    if not urls or not all(isinstance(u, str) and u.strip() for u in urls):
+        raise ParameterError(f"{where}: urls must be a list of URLs; got {safe_yaml.shorten(urls)}")
+    bad = [u for u in urls if urllib.parse.urlsplit(u.strip()).scheme not in ("http", "https")]
+    if bad:
+        raise ParameterError(f"{where}: not an http(s) URL: {safe_yaml.shorten(bad[0])}")
+    return tuple(u.strip() for u in urls)

@@ -7,6 +7,8 @@ Everything taken from a source is escaped before it reaches HTML, and links are 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis import csvout
@@ -44,25 +46,40 @@ def evidence_csv(ev: pd.DataFrame) -> str:
     return csvout.to_csv(tidy(ev)) or ""
 
 
-def _quote(r) -> dict[str, str | None]:
+def _quote(r, previous=None, context: int | None = None) -> dict[str, str | None]:
     """One quote (a tidy evidence row) as the template shows it: date, statement (linked to its source),
-    section, speaker, the surface form when it is not the phrase, and the match in its context."""
+    section, speaker, the surface form when it is not the phrase, and the match in its context. A quote
+    from the same statement as the one before it (``previous``) names it in short ("same statement");
+    ``context``: at most this many characters each side of the match."""
+    same = previous is not None and (previous.doc_id, previous.speaker, previous.section) == (
+        r.doc_id,
+        r.speaker,
+        r.section,
+    )
+    left, right = str(r.left), str(r.right)
+    if context is not None:  # cut at a word's edge
+        left = left if len(left) <= context else "…" + re.sub(r"^\S*\s+", "", left[-context:], count=1)
+        right = right if len(right) <= context else re.sub(r"\s+\S*$", "", right[:context]) + "…"
     return {
         "date": r.date,
+        "same": "same statement" if same else "",
         "title": str(r.title),
         "href": safe_url(r.source_url),
         "section": str(r.section) if isinstance(r.section, str) and r.section else "",
         "speaker": str(r.speaker or ""),
         "form": str(r.form) if isinstance(r.form, str) and r.form and r.form != r.phrase else "",
-        "left": str(r.left),
+        "left": left,
         "match": str(r.match),
-        "right": str(r.right),
+        "right": right,
     }
 
 
-def quote_list(ev: pd.DataFrame) -> str:
-    """Evidence rows as a numbered list of quotes (``class="quote"`` each), in the order given."""
-    return render("quotes.html", quotes=[_quote(r) for r in tidy(ev).itertuples(index=False)])
+def quote_list(ev: pd.DataFrame, *, context: int | None = None) -> str:
+    """Evidence rows as a numbered list of quotes (``class="quote"`` each), in the order given;
+    ``context``: at most this many characters of context each side (a very long list is cut so)."""
+    rows = list(tidy(ev).itertuples(index=False))
+    quotes = [_quote(r, rows[i - 1] if i else None, context) for i, r in enumerate(rows)]
+    return render("quotes.html", quotes=quotes)
 
 
 def kwic_page(ev: pd.DataFrame, *, phrases, searched: list[str], corpus: dict, hints=()) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ from analysis.publish.site.evidence import quote_list
 from analysis.publish.site.html import render
 
 PAGE_QUOTES = 1500  # a phrase with more quotes than this gets one page per period
+PAGE_BYTES = 500_000  # a page larger than this has its quotes' context cut shorter (CONTEXTS), in turn
+CONTEXTS = (None, 60, 40, 25, 15)  # characters of context each side of a match (None: as the matcher gave it)
 
 
 SLUG_MAX = 40  # characters of a slug in an id or a file name
@@ -166,26 +169,80 @@ class EvidenceBook:
         for page, groups in by_page.items():
             phrase = groups[0].rows["phrase"].iloc[0] if "phrase" in groups[0].rows else page
             title = f"Quotes: {phrase}" + (f", {page.split('--', 1)[1]}" if "--" in page else "")
-            ordered = sorted(groups, key=lambda g: [str(k) for k in g.key])
-            body = render(
-                "evidence_page.html", title=title, report=self.report_name, groups=[_shown(g) for g in ordered]
-            )
-            html = self.page_html(title, body) if callable(self.page_html) else body
+            forest = nest(sorted(groups, key=lambda g: [str(k) for k in g.key]))
+            for context in CONTEXTS:  # the quotes' context cut shorter until the page is small enough
+                body = render(
+                    "evidence_page.html",
+                    title=title,
+                    report=self.report_name,
+                    listed=[_listed(g) for g in sorted(groups, key=lambda g: [str(k) for k in g.key])],
+                    groups=[_shown(node, context) for node in forest],
+                )
+                html = self.page_html(title, body) if callable(self.page_html) else body
+                if len(html.encode("utf-8")) <= PAGE_BYTES:
+                    break
+            else:  # thousands of quotes from as many statements: said, not hidden
+                warnings.warn(
+                    f"evidence page {page}.html is {len(html.encode('utf-8')):,} bytes even with "
+                    f"{CONTEXTS[-1]} characters of context (over {PAGE_BYTES:,})",
+                    stacklevel=2,
+                )
             (folder / f"{page}.html").write_text(html, encoding="utf-8")
 
 
-def _base(page: str) -> str:
-    return page.split("--")[0]
+@dataclass
+class Node:
+    """A group on its page, with the groups whose quotes are all among its own (printed inside it, once)."""
+
+    group: Group
+    children: list[Node] = field(default_factory=list)
+    keys: frozenset = frozenset()
 
 
-def _shown(group: Group) -> dict:
-    """A group as the evidence page shows it: its id, label, count and quotes, and the way back."""
+def _quote_keys(rows: pd.DataFrame) -> list[tuple]:
+    """Each quote's identity across groups: where it is and what it matched."""
+    cols = [c for c in ("doc_id", "para_no", "char_start", "match") if c in rows.columns] or list(rows.columns)
+    return [tuple(map(str, t)) for t in rows[cols].itertuples(index=False)]
+
+
+def nest(groups: list[Group]) -> list[Node]:
+    """The groups of one page as a forest: each inside the smallest group that holds all its quotes (a
+    family's year inside its total, a form's year inside the family's year), so that no quote is printed
+    twice. A group that shares some quotes with another but lies in none is printed on its own."""
+    nodes = [Node(g, keys=frozenset(_quote_keys(g.rows))) for g in groups]
+    order = sorted(range(len(nodes)), key=lambda i: (-len(nodes[i].keys), len(nodes[i].group.key), i))
+    placed: list[Node] = []
+    roots: list[Node] = []
+    for i in order:
+        node = nodes[i]
+        parent = next((p for p in reversed(placed) if node.keys <= p.keys), None)
+        (parent.children if parent is not None else roots).append(node)
+        placed.append(node)
+    return roots
+
+
+def _listed(group: Group) -> dict:
     n = len(group.rows)
+    return {"ident": group.ident, "label": group.label, "n": n}
+
+
+def _shown(node: Node, context: int | None) -> dict:
+    """A group as the evidence page shows it: its id, label, count, its quotes that no group inside it
+    holds, the groups inside it, and the way back."""
+    group = node.group
+    n = len(group.rows)
+    inner = set().union(*(c.keys for c in node.children)) if node.children else set()
+    own = group.rows[[k not in inner for k in _quote_keys(group.rows)]] if inner else group.rows
     return {
         "ident": group.ident,
         "label": group.label,
         "n": n,
         "quotes": plural(n, "quote"),
-        "list": quote_list(group.rows),
+        "list": quote_list(own, context=context) if len(own) else "",
+        "children": [_shown(c, context) for c in node.children],
         "back": group.back,
     }
+
+
+def _base(page: str) -> str:
+    return page.split("--")[0]

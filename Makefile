@@ -68,9 +68,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-## Everything but notebook execution and the browser: quick feedback while working
+## Quick feedback while working (about a minute): no notebook, browser, fault injection or whole default corpus
 test-fast: setup
-	$(BIN)/python -m pytest -n 2 -m "not notebook and not browser and not faults"
+	$(BIN)/python -m pytest -n 2 -m "not notebook and not browser and not faults and not slow"
 
 ## Install everything, lint, and run the whole test suite on two processes (what CI runs)
 test: setup system-deps lint

@@ -109,3 +109,14 @@ def copy_fixture(name: str, dest: Path) -> Path:
     target = dest / Path(name).name
     shutil.copy(FIXTURES / name, target)
     return target
+
+
+#: Fixtures that ingest or render the whole default corpus: a test that uses one is marked ``slow`` (left
+#: out of ``make test-fast``, run by ``make test``).
+SLOW_FIXTURES = {"default_corpus", "published"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
+from selectolax.lexbor import LexborHTMLParser
 
 from analysis import config
 from analysis.publish.render.reports import render_all
@@ -451,3 +452,16 @@ def test_keyness_numbers_are_the_numbers_of_their_quotes(published):
                 assert f'id="{anchor}" data-count="{count}"' in group, (spec.name, link)
             checked += len(rows)
     assert checked, "no keyness chart published: nothing checked"
+
+
+def test_evidence_pages_stay_under_the_size_limit(published):
+    """Every evidence page of the default corpus's reports is at most 500 KB, every group (nested or not)
+    holding exactly its count of quotes (each quote printed once: tests/publish/site/test_groups.py)."""
+    from analysis.publish.site.groups import PAGE_BYTES
+
+    sizes = {p.name: p.stat().st_size for p in evidence_pages(published)}
+    assert sizes and max(sizes.values()) <= PAGE_BYTES, max(sizes.items(), key=lambda kv: kv[1])
+    for path in evidence_pages(published):
+        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        for group in tree.css("details.group"):
+            assert int(group.attributes["data-count"]) == len(group.css(".quote")), (path.name, group.attributes["id"])

@@ -37,7 +37,7 @@ all: setup
 
 ## Download new statements into data/raw from the sources of config/fetch.yaml (robots.txt, a rate limit, never overwriting; docs/fetch.md)
 fetch: setup
-	$(BIN)/python -m analysis fetch --raw-dir "$(REFRAIN_RAW)" --fetch-config "$(REFRAIN_FETCH_CONFIG)" \
+	$(BIN)/python -m analysis fetch --into "$(REFRAIN_RAW)" --fetch-config "$(REFRAIN_FETCH_CONFIG)" \
 	  --state-dir "$(if $(REFRAIN_BUILD),$(REFRAIN_BUILD)/fetch,)"
 
 ## Build data/processed from data/raw (Parquet tables + ingest report)

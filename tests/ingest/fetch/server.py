@@ -144,7 +144,7 @@ def configure(tmp_path: Path, site: Site, **sources: dict) -> Path:
 def run(tmp_path: Path, cfg: Path, *names: str, **options) -> dict[str, dict[str, dict]]:
     """Fetch into ``tmp_path/raw`` (state in ``tmp_path/state``): each source's log rows by URL, the
     server's address taken off."""
-    given = {"raw_dir": str(tmp_path / "raw"), "fetch_config": str(cfg), "state_dir": str(tmp_path / "state")}
+    given = {"into": str(tmp_path / "raw"), "fetch_config": str(cfg), "state_dir": str(tmp_path / "state")}
     logs = fetch(FetchParams.of({"sources": list(names), **given, **options}))
     return {
         name: {re.sub(r"^http://127\.0\.0\.1:\d+", "", r["url"]): r for r in log.rows} for name, log in logs.items()

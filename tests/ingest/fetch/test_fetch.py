@@ -43,7 +43,7 @@ def test_the_command_line_prints_a_summary_and_fails_a_source_it_cannot_read(sit
         kremlin={"kind": "kremlin", "urls": [LIST], "folder": "k"},
         gone={"kind": "kremlin", "urls": ["/nothing"], "folder": "g"},
     )
-    common = ["--raw-dir", str(tmp_path / "raw"), "--fetch-config", str(cfg), "--state-dir", str(tmp_path / "s")]
+    common = ["--into", str(tmp_path / "raw"), "--fetch-config", str(cfg), "--state-dir", str(tmp_path / "s")]
     fetch = [sys.executable, "-m", "analysis", "fetch"]
     ok = subprocess.run([*fetch, "kremlin", *common], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr

@@ -5,7 +5,7 @@ Usage::
     python -m analysis fetch                      # every source of config/fetch.yaml
     python -m analysis fetch kremlin --since 2026-01-01
     python -m analysis fetch kremlin --refresh    # ask again for stored pages: a changed one is a new version
-    python -m analysis fetch --raw-dir /tmp/raw --fetch-config my-sources.yaml --state-dir /tmp/fetch-state
+    python -m analysis fetch --into /tmp/raw --fetch-config my-sources.yaml --state-dir /tmp/fetch-state
 
 The sources are configured in ``config/fetch.yaml`` (:mod:`~analysis.ingest.fetch.sources`;
 ``docs/fetch.md`` describes every key): en.kremlin.ru transcripts (list pages and the pages they link
@@ -55,7 +55,7 @@ class FetchParams(Params):
     refresh: bool = param(
         False, "ask again for each stored Kremlin page (conditionally); a changed one is a new version"
     )
-    raw_dir: str = param("", "raw folder the statements go to (each source in its folder); empty for data/raw")
+    into: str = param("", "raw folder the statements go to (each source in its folder); empty for data/raw")
     fetch_config: str = param("", "the sources' configuration; empty for config/fetch.yaml")
     state_dir: str = param("", "where what was fetched is remembered and logged; empty for build/fetch")
 
@@ -72,7 +72,7 @@ def fetch(params: FetchParams) -> dict[str, Log]:
     unknown = [n for n in names if n not in configured]
     if unknown:
         raise ParameterError(f"no source {unknown[0]!r} in the fetch configuration (sources: {', '.join(configured)})")
-    raw = Path(params.raw_dir or config.RAW_DIR)
+    raw = Path(params.into or config.RAW_DIR)
     state_dir = Path(params.state_dir or config.BUILD_DIR / "fetch")
     since = dt.date.fromisoformat(params.since) if params.since else None
     logs = {}

@@ -111,12 +111,17 @@ def copy_fixture(name: str, dest: Path) -> Path:
     return target
 
 
-#: Fixtures that ingest or render the whole default corpus: a test that uses one is marked ``slow`` (left
-#: out of ``make test-fast``, run by ``make test``).
+#: Fixtures that ingest or render the whole default corpus, and test files that score the gold sets over
+#: pages read from the archives: their tests are marked ``slow`` (left out of ``make test-fast``, run by
+#: ``make test``). Every test under ``tests/faults/`` is marked ``faults``.
 SLOW_FIXTURES = {"default_corpus", "published"}
+SLOW_FILES = {"test_attribution.py", "test_sample.py"}
 
 
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        path = Path(str(item.fspath))
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or path.name in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
+        if "faults" in path.parts:
+            item.add_marker(pytest.mark.faults)

@@ -115,6 +115,17 @@ def test_a_run_by_hand_writes_to_build_and_links_from_the_notebook(fixture_corpu
         assert links and all(h.startswith(f"../build/runs/{name}/") for h in links), sorted(links)[:5]
         missing = [h for h in links if not (config.NOTEBOOKS_DIR / h).resolve().exists()]
         assert missing == []
+        # one drawing per chart: the phone drawing hidden, shown instead of the wide one in a narrow output
+        figures = re.findall(r'<figure class="chart".*?</figure>', shown, flags=re.S)
+        assert figures and all('<div class="chart-narrow" hidden>' in f and "@container" in f for f in figures)
+        # a run's evidence pages link only to what exists beside them (no gallery, explorer or report page)
+        pages = sorted((config.RUNS_DIR / name / "evidence").glob("*.html"))
+        assert pages
+        for path in pages:
+            text = path.read_text(encoding="utf-8")
+            local = {h for h in re.findall(r'href="([^"#]*)', text) if h and not h.startswith(("http:", "https:"))}
+            assert all((path.parent / h).resolve().exists() for h in local), (path.name, sorted(local))
+            assert "index.html" not in text and "explore.html" not in text
     finally:
         shutil.rmtree(config.RUNS_DIR / name, ignore_errors=True)
 

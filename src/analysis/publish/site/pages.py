@@ -19,11 +19,19 @@ from analysis.publish.site.html import render
 CSS = "\n" + (Path(__file__).parent / "static" / "site.css").read_text(encoding="utf-8")
 
 
-def page(*, title: str, body: str, corpus: dict, home: bool = False, root: str = "") -> str:
+def page(*, title: str, body: str, corpus: dict, home: bool = False, root: str = "", site: bool = True) -> str:
     """A complete, valid HTML5 document around ``body`` (markup: a rendered template, or text to escape);
-    ``root`` is the way from the page to the reports folder ("../../" for an evidence page)."""
+    ``root`` is the way from the page to the reports folder ("../../" for an evidence page); ``site``
+    False: not in a reports folder (a notebook run by hand), so no links to the gallery or explorer."""
     html = render(
-        "page.html", title=title, body=Markup(body), css=Markup(CSS), footer=footer_text(corpus), home=home, root=root
+        "page.html",
+        title=title,
+        body=Markup(body),
+        css=Markup(CSS),
+        footer=footer_text(corpus),
+        home=home,
+        root=root,
+        site=site,
     )
     return html + "\n"
 

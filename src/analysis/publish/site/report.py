@@ -69,7 +69,10 @@ class Report:
         """The corpus the report measures and the record of what it reads there (its evidence pages
         name the version of its data in their footer)."""
         self.corpus_info, self.reads = info, reads
-        self.book.page_html = lambda title, body: page(title=title, body=body, corpus=self.data, root="../../")
+        self.book.by_hand = self.by_hand  # no gallery, explorer or report page beside a run by hand
+        self.book.page_html = lambda title, body: page(
+            title=title, body=body, corpus=self.data, root="../../", site=not self.by_hand
+        )
 
     @property
     def data(self) -> dict:
@@ -103,7 +106,7 @@ class Report:
         self._save()
         used = [c["csv"].removesuffix(".csv").split("_", 1)[-1] for c in self.charts[:-1]]
         anchor = slug if slug not in used else f"{slug}-{n}"
-        return figure(saved, self.name, anchor=anchor)
+        return figure(saved, self.name, anchor=anchor, standalone=self.by_hand)
 
     def data_link(self, data: pd.DataFrame, slug: str) -> str:
         """The link to the CSV of the chart ``slug`` (``figN_<slug>.csv``), or, without such a chart, to
@@ -179,12 +182,19 @@ class Report:
         )
 
 
-def figure(saved: SavedChart, link_prefix: str, anchor: str) -> HTML:
+#: In a notebook's output (no house stylesheet there), one drawing per chart: the phone drawing is
+#: hidden, and shown instead of the wide one when the output is narrow (a container query).
+NOTEBOOK_CSS = (Path(__file__).parent / "static" / "notebook.css").read_text(encoding="utf-8").strip()
+
+
+def figure(saved: SavedChart, link_prefix: str, anchor: str, *, standalone: bool = False) -> HTML:
     """A saved chart on the page: the wide drawing, the phone drawing (the page shows one by its width),
-    the caption with links to the data (CSV) and the files (``link_prefix``: the report's folder)."""
+    the caption with links to the data (CSV) and the files (``link_prefix``: the report's folder).
+    ``standalone`` (a notebook run by hand): the chart carries its own width switch."""
     return HTML(
         render(
             "figure.html",
+            standalone=Markup(NOTEBOOK_CSS) if standalone else "",
             anchor=anchor,
             wide=Markup(saved.wide_svg),
             phone=Markup(saved.phone_svg),

@@ -8,6 +8,8 @@ Everything taken from a source is escaped before it reaches HTML, and links are 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -101,3 +103,41 @@ def kwic_page(ev: pd.DataFrame, *, phrases, searched: list[str], corpus: dict, h
         quotes=quote_list(ev) if n else "",
     )
     return page(title=title, body=body, corpus=corpus, home=True)
+
+
+# --- a page's groups, nested -------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    """A group on its page, with the groups whose quotes are all among its own (printed inside it, once)."""
+
+    group: Any  # a groups.Group
+    children: list[Node] = field(default_factory=list)
+    keys: frozenset = frozenset()
+
+
+def quote_keys(rows: pd.DataFrame) -> list[tuple]:
+    """Each quote's identity across groups: where it is and what it matched."""
+    cols = [c for c in ("doc_id", "para_no", "char_start", "match") if c in rows.columns] or list(rows.columns)
+    return [tuple(map(str, t)) for t in rows[cols].itertuples(index=False)]
+
+
+def nest(groups: list) -> list[Node]:
+    """The groups of one page as a forest, each inside the smallest group that holds all its quotes (a
+    family's year inside its total, a form's year inside the family's year), children in the order of
+    ``groups``. On a page of laminar groups (as :class:`EvidenceBook` makes them) a node's children are
+    disjoint, so every quote is printed once."""
+    nodes = [Node(g, keys=g.quotes) for g in groups]
+    order = sorted(range(len(nodes)), key=lambda i: (-len(nodes[i].keys), len(nodes[i].group.key), i))
+    placed: list[int] = []
+    parents: dict[int, int] = {}
+    for i in order:
+        parent = next((p for p in reversed(placed) if nodes[i].keys <= nodes[p].keys), None)
+        if parent is not None:
+            parents[i] = parent
+        placed.append(i)
+    for i in range(len(nodes)):  # in the given order (by key: years in turn), not by size
+        if i in parents:
+            nodes[parents[i]].children.append(nodes[i])
+    return [nodes[i] for i in range(len(nodes)) if i not in parents]

@@ -42,7 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.publish.sentences.text import plural
-from analysis.publish.site.evidence import quote_list
+from analysis.publish.site.evidence import Node, nest, quote_keys, quote_list
 from analysis.publish.site.html import render
 
 PAGE_BYTES = 500_000  # an evidence page is at most this large (split by year, month, then in parts)
@@ -81,8 +81,8 @@ class Group:
 
     @cached_property
     def quotes(self) -> frozenset:
-        """Its quotes' identities (:func:`_quote_keys`): what tells whether groups nest."""
-        return frozenset(_quote_keys(self.rows))
+        """Its quotes' identities (:func:`~analysis.publish.site.evidence.quote_keys`): whether groups nest."""
+        return frozenset(quote_keys(self.rows))
 
 
 @dataclass
@@ -92,11 +92,12 @@ class EvidenceBook:
     report_name: str
     folder: Path  # the report's folder (reports/<name>/)
     page_html: object = None  # callable(title, body) -> a complete page (set by the report)
+    by_hand: bool = False  # a notebook run by hand: no report page beside the evidence to link back to
     groups: dict[str, Group] = field(default_factory=dict)
     split: set[str] = field(default_factory=set)  # phrases whose own page takes no more groups
     pages: dict[str, list[Group]] = field(default_factory=dict)  # each page's groups, in the order placed
     _holders: dict[str, dict[tuple, list[Group]]] = field(default_factory=dict)  # phrase -> quote -> groups
-    _lists: dict[tuple, str] = field(default_factory=dict)  # a group's printed quotes (see _shown)
+    _lists: dict[tuple, tuple] = field(default_factory=dict)  # a group's printed quotes (see _shown)
     _sized: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)  # page -> its groups, HTML
 
     def add(
@@ -185,18 +186,17 @@ class EvidenceBook:
             host = self._host(g)
             if host is not None:
                 homes.setdefault(host.page, []).append(g)
-        left: set[str] = set()
         for page in sorted(homes):
-            left.update(g.ident for g in self._fill(page, homes[page]))
-        rest = [g for g in fresh if not g.page or g.ident in left]
+            self._fill(page, homes[page])
+        rest = [g for g in fresh if not g.page]
         if not rest:
             return
         if base not in self.split:
-            if self._fits(base, rest):
-                self._put(base, rest)
-                return
-            self.split.add(base)  # what is on it stays; new groups go by period from now on
-        self._spread(base, rest, 0)
+            rest, fitted = self._whole(base, rest)
+            if not fitted:
+                self.split.add(base)  # full: what is on it stays; new groups go by period from now on
+        if rest:
+            self._spread(base, rest, 0)
 
     def _spread(self, base: str, groups: list[Group], depth: int) -> None:
         """``groups`` on their period's pages: at ``depth`` 0 a year's (or ``all``), at 1 a month's; the
@@ -210,10 +210,10 @@ class EvidenceBook:
             page = f"{base}--{part}"
             if finest:
                 self._pack(page, batch)
-            elif self._fits(page, batch):
-                self._put(page, batch)
-            else:
-                self._spread(base, batch, depth + 1)
+                continue
+            left, _ = self._whole(page, batch)
+            if left:
+                self._spread(base, left, depth + 1)
 
     def _pack(self, page: str, groups: list[Group]) -> None:
         """``groups`` on ``page``, then on ``page-p2``, ``page-p3``…: each page takes, in order, as many as
@@ -255,9 +255,8 @@ class EvidenceBook:
     def _host(self, group: Group) -> Group | None:
         """The smallest group already on a page that holds all of ``group``'s quotes (the first placed of
         equals), or None."""
-        holders = self._holders.get(group.base, {})
-        first = next(iter(sorted(group.quotes)), None)
-        hosts = [h for h in holders.get(first, []) if group.quotes <= h.quotes] if first is not None else []
+        holders = self._holders.get(group.base, {}).get(min(group.quotes), [])
+        hosts = [h for h in holders if group.quotes <= h.quotes]
         return min(hosts, key=lambda h: len(h.quotes)) if hosts else None
 
     def _nests(self, page: str, group: Group) -> bool:
@@ -272,6 +271,15 @@ class EvidenceBook:
                     if not (group.quotes <= h.quotes or h.quotes <= group.quotes):
                         return False
         return True
+
+    def _whole(self, page: str, groups: list[Group]) -> tuple[list[Group], bool]:
+        """Puts on ``page`` those of ``groups`` that nest with what it holds, all or (when they do not fit)
+        none; returns the others, in order, and whether they fitted."""
+        can = [g for g in groups if self._nests(page, g)]
+        fitted = not can or self._fits(page, can)
+        if can and fitted:
+            self._put(page, can)
+        return [g for g in groups if not g.page], fitted
 
     def _fits(self, page: str, new: list[Group]) -> bool:
         """Whether ``page`` with ``new`` beside its groups stays within :data:`PAGE_BYTES` (the full context)."""
@@ -290,6 +298,7 @@ class EvidenceBook:
             "evidence_page.html",
             title=title,
             report=self.report_name,
+            by_hand=self.by_hand,
             listed=[_listed(g) for g in ordered],
             groups=[self._shown(node, context) for node in nest(ordered)],
         )
@@ -320,63 +329,30 @@ class EvidenceBook:
                         f"{CONTEXTS[-1]} characters of context (over {PAGE_BYTES:,})",
                         stacklevel=2,
                     )
-            self._sized.pop(page, None)
             (folder / f"{page}.html").write_text(html, encoding="utf-8")
+        self._sized.clear()
 
     def _shown(self, node: Node, context: int | None) -> dict:
         """A group as the evidence page shows it: its id, label, count, its quotes that no group inside
         it holds, the groups inside it, and the way back."""
         group = node.group
         n = len(group.rows)
-        cached = (group.ident, tuple(c.group.ident for c in node.children), context)
-        if cached not in self._lists:
+        inside = tuple(c.group.ident for c in node.children)
+        cached = self._lists.get((group.ident, context))
+        if cached is None or cached[0] != inside:  # the last one kept: a page is sized, then written
             inner = set().union(*(c.keys for c in node.children)) if node.children else set()
-            own = group.rows[[k not in inner for k in _quote_keys(group.rows)]] if inner else group.rows
-            self._lists[cached] = quote_list(own, context=context) if len(own) else ""
+            own = group.rows[[k not in inner for k in quote_keys(group.rows)]] if inner else group.rows
+            cached = (inside, quote_list(own, context=context) if len(own) else "")
+            self._lists[(group.ident, context)] = cached
         return {
             "ident": group.ident,
             "label": group.label,
             "n": n,
             "quotes": plural(n, "quote"),
-            "list": self._lists[cached],
+            "list": cached[1],
             "children": [self._shown(c, context) for c in node.children],
             "back": group.back,
         }
-
-
-@dataclass
-class Node:
-    """A group on its page, with the groups whose quotes are all among its own (printed inside it, once)."""
-
-    group: Group
-    children: list[Node] = field(default_factory=list)
-    keys: frozenset = frozenset()
-
-
-def _quote_keys(rows: pd.DataFrame) -> list[tuple]:
-    """Each quote's identity across groups: where it is and what it matched."""
-    cols = [c for c in ("doc_id", "para_no", "char_start", "match") if c in rows.columns] or list(rows.columns)
-    return [tuple(map(str, t)) for t in rows[cols].itertuples(index=False)]
-
-
-def nest(groups: list[Group]) -> list[Node]:
-    """The groups of one page as a forest, each inside the smallest group that holds all its quotes (a
-    family's year inside its total, a form's year inside the family's year), children in the order of
-    ``groups``. On a page of laminar groups (as :class:`EvidenceBook` makes them) a node's children are
-    disjoint, so every quote is printed once."""
-    nodes = [Node(g, keys=g.quotes) for g in groups]
-    order = sorted(range(len(nodes)), key=lambda i: (-len(nodes[i].keys), len(nodes[i].group.key), i))
-    placed: list[int] = []
-    parents: dict[int, int] = {}
-    for i in order:
-        parent = next((p for p in reversed(placed) if nodes[i].keys <= nodes[p].keys), None)
-        if parent is not None:
-            parents[i] = parent
-        placed.append(i)
-    for i in range(len(nodes)):  # in the given order (by key: years in turn), not by size
-        if i in parents:
-            nodes[parents[i]].children.append(nodes[i])
-    return [nodes[i] for i in range(len(nodes)) if i not in parents]
 
 
 def _parts(period: str) -> list[str]:

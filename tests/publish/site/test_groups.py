@@ -16,6 +16,26 @@ from analysis.publish.site.groups import PAGE_BYTES, EvidenceBook, nest
 from analysis.publish.site.pages import page
 
 
+def quote_row(k: int, *, date, doc: str, speaker: str, form: str, period: str, i: int, context: str) -> dict:
+    """One use as ``count.evidence`` gives it, its text its own ("quote-<k> ") to be told apart on a page."""
+    return {
+        "date": date,
+        "doc_id": doc,
+        "title": f"Statement {doc}",
+        "source_url": f"https://example.org/{doc}",
+        "speaker": speaker,
+        "section": None,
+        "phrase": "our-partners",
+        "form": form,
+        "left": f"quote-{k} {context}",
+        "match": form,
+        "right": f" {context}end-{k}.",
+        "para_no": i,
+        "char_start": k,
+        "period": period,
+    }
+
+
 def family(n_years: int = 3, per_form: int = 4, context: str = "", per_statement: int = 2) -> pd.DataFrame:
     """A family's uses: two surface forms a year, each quote with its own text (to be told apart),
     ``per_statement`` quotes from each statement."""
@@ -23,24 +43,19 @@ def family(n_years: int = 3, per_form: int = 4, context: str = "", per_statement
     for y in range(n_years):
         for f, form in enumerate(("our partners", "our western partners")):
             for i in range(per_form):
-                k = len(rows)
+                date = pd.Timestamp(f"{2015 + y}-0{1 + f}-{10 + i % 10}")
+                doc = f"{y}-{f}-{i // per_statement}"
                 rows.append(
-                    {
-                        "date": pd.Timestamp(f"{2015 + y}-0{1 + f}-{10 + i % 10}"),
-                        "doc_id": f"d{y}-{f}-{i // per_statement}",
-                        "title": f"Statement {y}-{f}-{i // per_statement}",
-                        "source_url": f"https://example.org/{y}/{f}/{i // per_statement}",
-                        "speaker": "Vladimir Putin",
-                        "section": None,
-                        "phrase": "our-partners",
-                        "form": form,
-                        "left": f"quote-{k} {context}",
-                        "match": form,
-                        "right": f" {context}end-{k}.",
-                        "para_no": i,
-                        "char_start": k,
-                        "period": str(2015 + y),
-                    }
+                    quote_row(
+                        len(rows),
+                        date=date,
+                        doc=doc,
+                        speaker="Vladimir Putin",
+                        form=form,
+                        period=str(2015 + y),
+                        i=i,
+                        context=context,
+                    )
                 )
     return pd.DataFrame(rows)
 
@@ -119,25 +134,18 @@ def uses(periods, per: int, *, speakers=("Vladimir Putin",), forms=("our partner
             day = pd.Timestamp(f"{period}-03-10" if len(period) == 4 else f"{period}-10")
             for form in forms:
                 for i in range(per):
-                    k = len(rows)
                     doc = f"{speaker[:1]}-{period}-{form[:5]}-{i // 2}"
                     rows.append(
-                        {
-                            "date": day,
-                            "doc_id": doc,
-                            "title": f"Statement {doc}",
-                            "source_url": f"https://example.org/{doc}",
-                            "speaker": speaker,
-                            "section": None,
-                            "phrase": "our-partners",
-                            "form": form,
-                            "left": f"quote-{k} {context}",
-                            "match": form,
-                            "right": f" {context}end-{k}.",
-                            "para_no": i,
-                            "char_start": k,
-                            "period": period,
-                        }
+                        quote_row(
+                            len(rows),
+                            date=day,
+                            doc=doc,
+                            speaker=speaker,
+                            form=form,
+                            period=period,
+                            i=i,
+                            context=context,
+                        )
                     )
     return pd.DataFrame(rows)
 

@@ -154,3 +154,14 @@ def test_an_entrys_time_comes_from_the_data_so_a_rebuild_gives_the_same_bytes(tm
     assert entry["updated"] == "2021-06-01T00:00:00Z"  # an older statement: not before the last entry
     entries = atom_entries(tmp_path / "one" / "reports" / "feed.xml")
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == 2  # same time, still two ids
+
+
+def test_an_unreadable_history_is_set_aside_and_said(site, capsys):
+    raw, processed, reports, build_dir = site
+    reports.mkdir()
+    (reports / "changes.json").write_text("{not json", encoding="utf-8")
+    entry = build(raw, processed, reports, build_dir, {}, {})
+    assert entry is not None  # the build is recorded in the new history
+    assert (reports / "changes.json.unreadable").read_text(encoding="utf-8") == "{not json"
+    assert "changes.json cannot be read" in capsys.readouterr().err
+    assert len(atom_entries(reports / "feed.xml")) == 1

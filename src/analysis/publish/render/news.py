@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -74,11 +75,20 @@ def _snapshot_path(build_dir: Path, reports_dir: Path) -> Path:
 
 
 def _load(path: Path) -> list[dict]:
+    """The history (none before the first build); one that cannot be read is set aside, said on stderr,
+    and a new one begins (never silently: the old file is kept as ``changes.json.unreadable``)."""
+    if not path.exists():
+        return []
     try:
         entries = json.loads(path.read_text(encoding="utf-8")).get("entries")
-    except (OSError, ValueError, AttributeError):
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ValueError("no list of entries")
+        return entries
+    except (OSError, ValueError, AttributeError) as exc:
+        kept = path.with_name(path.name + ".unreadable")
+        path.replace(kept)
+        print(f"render: {path} cannot be read ({exc}); kept as {kept.name}, a new history begins", file=sys.stderr)
         return []
-    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 
 def _entry(now: pa.Table, old: pa.Table | None, corpus: dict, before: dict, after: dict, *, first: bool, last: str):

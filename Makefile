@@ -15,6 +15,10 @@ REFRAIN_REPORTS ?=
 REFRAIN_BUILD ?=
 REFRAIN_REPORTS_CONFIG ?=
 REFRAIN_FETCH_CONFIG ?=
+# `make lab`: the folder JupyterLab serves (a project run elsewhere sets REFRAIN_ROOT to it as well) and
+# any other option for it (LAB_ARGS="--port=8890").
+LAB_ROOT ?= $(CURDIR)
+LAB_ARGS ?=
 
 ## Show this help
 help:
@@ -84,7 +88,7 @@ bench: setup
 
 ## Open JupyterLab at the project root, the notebooks folder open (a notebook run there writes to build/runs/)
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(LAB_ROOT)" --LabApp.default_url=/lab/tree/notebooks \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 ## Remove generated files (processed corpus, reports, build folder, test screenshots, caches)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,31 +73,47 @@ def kremlin_page(
     return html.encode("utf-8")
 
 
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """A folder made once per test run, however many xdist workers share it: the first worker to ask
+    makes it (``make(folder)``) under a lock, the others wait and reuse it. A make that fails leaves no
+    mark of success, so the next worker to ask tries again (and fails with the same message).
+    Tests treat what is in it as read-only."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # pytest-N/ holds every popen-gwK/
+    folder, made = root / f"shared-{name}", root / f"shared-{name}.made"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            made.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def fixture_corpus(tmp_path_factory) -> Corpus:
-    """The tests/fixtures/raw corpus, ingested once per session."""
-    out = tmp_path_factory.mktemp("processed")
-    ingest(FIXTURES / "raw", out, quiet=True)
-    return Corpus.load(out)
+    """The tests/fixtures/raw corpus, ingested once per test run."""
+    return Corpus.load(made_once(tmp_path_factory, "processed", lambda out: ingest(FIXTURES / "raw", out, quiet=True)))
 
 
 @pytest.fixture(scope="session")
 def default_corpus(tmp_path_factory) -> Corpus:
-    """The project's embedded default corpus (data/raw), ingested once per session."""
-    out = tmp_path_factory.mktemp("processed-default")
-    ingest(config.RAW_DIR, out, quiet=True)
-    return Corpus.load(out)
+    """The project's embedded default corpus (data/raw), ingested once per test run."""
+    folder = made_once(tmp_path_factory, "processed-default", lambda out: ingest(config.RAW_DIR, out, quiet=True))
+    return Corpus.load(folder)
 
 
 @pytest.fixture(scope="session")
 def published(default_corpus, tmp_path_factory) -> Path:
-    """Every report of config/reports.yaml rendered on the default corpus (once per session)."""
+    """Every report of config/reports.yaml rendered on the default corpus (once per test run)."""
     from analysis.publish.render.reports import render_all
 
-    root = tmp_path_factory.mktemp("published")
-    failures = render_all(reports_dir=root / "reports", processed_dir=default_corpus.path, build_dir=root / "build")
-    assert failures == [], failures
-    return root / "reports"
+    def make(root: Path) -> None:
+        failures = render_all(reports_dir=root / "reports", processed_dir=default_corpus.path, build_dir=root / "build")
+        assert failures == [], failures
+
+    return made_once(tmp_path_factory, "published", make) / "reports"
 
 
 @pytest.fixture

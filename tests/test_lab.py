@@ -3,8 +3,11 @@ folder open, checked by starting it as a journalist would and opening it in chro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,12 +15,20 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from analysis import config
 from tests.publish.test_published import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
+CURRENT = "window.jupyterapp.shell.currentWidget"
+#: every code cell of the open notebook has run and its kernel is idle
+ALL_RUN = f"""() => {{
+  const nb = {CURRENT}, cells = nb.content.model.cells;
+  for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code' && !cells.get(i).executionCount) return false;
+  return nb.sessionContext.session.kernel.status === 'idle';
+}}"""
 
 
 def free_port() -> int:
@@ -31,20 +42,21 @@ def get(url: str):
         return r.status, r.geturl(), r.read()
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    port = free_port()
-    runtime = tmp_path_factory.mktemp("jupyter-runtime")
-    args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token= --ServerApp.password="
+def lab_state(tmp_path_factory) -> dict[str, str]:
+    """Folders of its own for a test's JupyterLab: its runtime files, and its workspaces (the lab saves
+    the open tabs and the file browser's folder there and restores them at the next start)."""
+    return {
+        "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("jupyter-runtime")),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("jupyter-workspaces")),
+    }
+
+
+@contextlib.contextmanager
+def started(cmd: list[str], env: dict, base: str):
+    """A JupyterLab server started as a journalist starts it; its address once it answers; stopped after."""
     proc = subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
-        cwd=config.PROJ_ROOT,
-        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        cmd, cwd=config.PROJ_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):  # the server starts in a few seconds; give a loaded machine a minute
             if proc.poll() is not None:
@@ -63,6 +75,15 @@ def lab(tmp_path_factory):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    port = free_port()
+    args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token= --ServerApp.password="
+    env = {**os.environ, **lab_state(tmp_path_factory)}
+    with started(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], env, f"http://127.0.0.1:{port}") as base:
+        yield base
 
 
 def test_lab_serves_the_project_root(lab):
@@ -89,4 +110,74 @@ def test_lab_opens_on_the_notebooks_folder(lab):
         page.get_by_text(first, exact=True).first.wait_for(timeout=60_000)  # listed in the file browser
         crumbs = page.locator(".jp-BreadCrumbs").inner_text(timeout=10_000)
         assert "notebooks" in crumbs, crumbs
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def lab_project(default_corpus, tmp_path_factory):
+    """`make lab` on a project of its own (``REFRAIN_ROOT``): the notebooks copied (the lab saves them), the
+    configuration and docs linked, the default corpus as data/processed. Yields (lab's address, project)."""
+    project = tmp_path_factory.mktemp("lab-project")
+    shutil.copytree(config.NOTEBOOKS_DIR, project / "notebooks")
+    for name in ("config", "docs"):
+        (project / name).symlink_to(config.PROJ_ROOT / name)
+    (project / "data").mkdir()
+    (project / "data" / "processed").symlink_to(default_corpus.path)
+    port = free_port()
+    args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token= --ServerApp.password="
+    args += " --LabApp.expose_app_in_browser=True"
+    env = {**os.environ, "REFRAIN_ROOT": str(project), **lab_state(tmp_path_factory)}
+    cmd = ["make", "--no-print-directory", "lab", f"LAB_ROOT={project}", f"LAB_ARGS={args}"]
+    with started(cmd, env, f"http://127.0.0.1:{port}") as base:
+        yield base, project
+
+
+def test_a_notebook_run_in_the_lab_shows_one_drawing_per_chart_and_its_bars_open_their_quotes(lab_project):
+    """A journalist's run in JupyterLab: edit the parameters, run all cells. Every chart shows one drawing,
+    no output is an error, and clicking a bar opens, in a tab of the lab, the page that holds its quotes
+    (from build/runs/)."""
+    base, project = lab_project
+    path = project / "notebooks" / "01-track-phrases.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = re.sub(r'(?m)^start: str = ""', 'start: str = "2015-01-01"', cell.source)
+    nbformat.write(nb, path)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/lab/tree/notebooks/{path.name}")
+        page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')", timeout=120_000)
+        page.wait_for_function(f"{CURRENT}.sessionContext.session?.kernel?.status === 'idle'", timeout=120_000)
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_RUN, timeout=180_000)
+        stderr = page.locator(
+            '[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"]'
+        )
+        assert stderr.count() == 0, stderr.all_inner_texts()[:3]
+        figures = page.locator("figure.chart")
+        assert figures.count() >= 2
+        for i in range(figures.count()):
+            figures.nth(i).scroll_into_view_if_needed()
+            assert figures.nth(i).locator("svg:visible").count() == 1, f"chart {i}: not one drawing shown"
+        bar = page.locator("figure.chart .chart-wide foreignObject a").first
+        bar.scroll_into_view_if_needed()
+        href = bar.get_attribute("href") or ""
+        page_name, group = href.split("?")[0].rsplit("/", 1)[-1], href.split("#")[-1]
+        assert (project / "build" / "runs" / "track-phrases" / "evidence" / page_name).is_file(), href
+        bar.click()
+        current = ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
+        page.wait_for_function(
+            f"document.querySelector({json.dumps(current)})?.textContent.trim() === {json.dumps(page_name)}"
+        )
+        frame = next(f for f in page.frames if f != page.main_frame and f.url.startswith("blob:"))
+        frame.wait_for_selector(".quote", state="attached")
+        held = frame.evaluate(
+            "g => (g = document.getElementById(g)) && [+g.dataset.count, g.querySelectorAll('.quote').length]", group
+        )
+        assert held and held[0] == held[1] > 0, held
+        assert not errors, errors
         browser.close()

@@ -189,14 +189,15 @@ def _html_strings(path: Path) -> list[int]:
 
 
 def test_publish_builds_no_html_in_python_strings():
-    """Pages and fragments are templates (publish/site/templates); at most 5 lines of Python touch markup
-    (fixes to nbconvert's output, the attributes an inline SVG gets)."""
+    """Pages and fragments are templates (publish/site/templates); at most 7 lines of Python touch markup
+    (fixes to nbconvert's output, the attributes an inline SVG gets, a drawing's links read out of it and
+    the place before its end where the notebook's HTML links go: ``report.html_links``)."""
     found = {
         str(p.relative_to(PACKAGE)): lines
         for p in sorted((PACKAGE / "publish").rglob("*.py"))
         if (lines := _html_strings(p))
     }
-    assert sum(map(len, found.values())) <= 5, found
+    assert sum(map(len, found.values())) <= 7, found
 
 
 def test_tests_mirror_the_package():

@@ -80,14 +80,14 @@ def test_counts_and_quotes_equal_the_matcher_before_the_index(default_corpus, ph
     turns = default_corpus.select(selection).turns
     assert start is None or turns["doc_id"].nunique() >= 50  # a window still of many statements
     terms = resolve_terms(phrases, load())
-    old = ref.reference_counts(turns, phrases, "year", lexicon=load())
+    quotes_old = ref.find_matches(turns, terms)  # one pass of the old matcher for its counts and its quotes
+    old = ref.aggregate(turns, quotes_old, terms, by="year")
     new = count_table(default_corpus, [selection], phrases, lexicon=load()).to_pandas()
     pd.testing.assert_frame_equal(
         new[COLUMNS].reset_index(drop=True), old[COLUMNS].reset_index(drop=True), check_dtype=False
     )
     rates = ["per_10k", "per_10k_low", "per_10k_high", "share_of_statements", "share_low", "share_high"]
     pd.testing.assert_frame_equal(new[rates], old[rates], check_dtype=False)
-    quotes_old = ref.find_matches(turns, terms)
     quotes_new = evidence(default_corpus, selection, phrases, lexicon=load())
     key = ["doc_id", "para_no", "char_start", "phrase", "match", "left", "right"]
     assert sorted(map(tuple, quotes_new[key].astype(str).to_numpy())) == sorted(

@@ -518,6 +518,37 @@ def test_marks_with_uses_link_to_their_quotes_in_the_page_and_the_svg_file(tmp_p
     assert re.findall(r'<a xlink:href="([^"]+)"', in_file) == ["evidence/p.html#q-2019"]
 
 
+def test_in_a_notebook_run_by_hand_the_links_are_html_links_over_their_marks(tmp_path):
+    """JupyterLab fails on a relative SVG link (the output becomes an error) and opens an HTML one in a tab
+    of its own: run by hand, each bar's link becomes an HTML link laid over the bar, last in the drawing."""
+    data = pd.DataFrame(
+        {"period": ["2019", "2020"], "count": [3, 2], "evidence": ["r/e/p.html#q-2019", "r/e/p.html#q&2"]}
+    )
+
+    def draw():
+        return charts.bar_chart(
+            ["2019", "2020"], [3, 2], title="T", xlabel="Year", ylabel="n", source=SOURCE, links=list(data["evidence"])
+        )
+
+    saved = save_chart(draw, data, tmp_path / "fig1", alt="a", title="t", report="r")
+    bars = re.findall(r'<a href="[^"]+">\s*<path d="([^"]+)"', saved.wide_svg)
+    assert len(bars) == 2
+    shown = str(figure(saved, "r", "fig1", standalone=True))
+    assert "<a href" not in shown.split("<foreignObject")[0].split("<svg", 1)[1]  # no SVG link left in the drawing
+    overlays = re.findall(
+        r'<foreignObject x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"><a href="([^"]+)"', shown
+    )
+    assert [o[4] for o in overlays[:2]] == ["r/e/p.html#q-2019", "r/e/p.html#q&amp;2"]  # escaped once, as it was
+    for (x, y, w, h, _), d in zip(overlays, bars, strict=False):
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+        assert (float(x), float(y)) == pytest.approx((min(numbers[0::2]), min(numbers[1::2])), abs=1e-3)
+        assert float(x) + float(w) == pytest.approx(max(numbers[0::2]), abs=1e-3)
+        assert float(y) + float(h) == pytest.approx(max(numbers[1::2]), abs=1e-3)
+    wide = shown.split('class="chart-wide">')[1].split("</svg>")[0]
+    assert wide.rindex("</foreignObject>") > wide.rindex("<path")  # over everything drawn
+    assert "<foreignObject" not in str(figure(saved, "r", "fig1"))  # the published page keeps its SVG links
+
+
 def test_dot_timeline_sizes_by_rate_and_writes_the_count():
     data = pd.DataFrame({"period": ["2019", "2020"], "phrase": ["p", "p"], "count": [10, 10], "per_10k": [1.0, 4.0]})
     fig = charts.dot_timeline(

@@ -21,7 +21,7 @@ from analysis.ingest import ingest
 from analysis.measures import measure
 from analysis.publish.explorer import build as explore
 from analysis.publish.explorer import files as explore_files
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, made_once
 from tests.publish.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
 WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
@@ -30,9 +30,12 @@ N_PHRASES = 210
 
 @pytest.fixture(scope="module")
 def site(default_corpus, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("explore-site")
-    assert explore.build(default_corpus.generation, root)
-    return root
+    """The explorer of the default corpus, built once per test run (read-only to the tests)."""
+
+    def make(root: Path) -> None:
+        assert explore.build(default_corpus.generation, root)
+
+    return made_once(tmp_path_factory, "explore-site", make)
 
 
 @pytest.fixture(scope="module")
@@ -358,9 +361,10 @@ def test_a_group_question_shows_its_chart_right_under_the_answer_on_a_phone(page
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_the_data_files_are_the_same_bytes_for_the_same_corpus(default_corpus, tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
-    assert explore.build(default_corpus.generation, a) and explore.build(default_corpus.generation, b)
+def test_the_data_files_are_the_same_bytes_for_the_same_corpus(default_corpus, site, tmp_path):
+    """A second build (in another process than the fixture's, when the tests run in parallel) gives the same bytes."""
+    a, b = tmp_path / "a", site
+    assert explore.build(default_corpus.generation, a)
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)

@@ -241,11 +241,16 @@ def test_the_fingerprint_ignores_the_other_reports_of_the_list(house):
 
 
 @pytest.mark.notebook
-def test_a_warm_build_is_quiet_and_ends_with_the_gallery_path(published, default_corpus):
+def test_a_warm_build_is_quiet_and_ends_with_the_gallery_path(published, default_corpus, tmp_path):
     """`make all` with nothing changed: a summary of the ingest report, not a line per known warning; no
-    kernel banner; every report unchanged; the last line is the path of reports/index.html."""
+    kernel banner; every report unchanged; the last line is the path of reports/index.html. On copies (the
+    published folder and the corpus are shared by the other tests of the run), which also shows that a
+    project moved whole, its reports with its build folder, keeps its render state."""
+    shutil.copytree(published.parent, tmp_path / "site", symlinks=True)
+    shutil.copytree(default_corpus.path, tmp_path / "processed", symlinks=True)
+    published = tmp_path / "site" / "reports"
     cmd = [sys.executable, "-m", "analysis", "build", "--raw", str(config.RAW_DIR)]
-    cmd += ["--processed", str(default_corpus.path), "--reports-dir", str(published)]
+    cmd += ["--processed", str(tmp_path / "processed"), "--reports-dir", str(published)]
     cmd += ["--build-dir", str(published.parent / "build")]
     res = subprocess.run(
         cmd,

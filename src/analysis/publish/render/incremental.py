@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,8 +113,7 @@ class RenderState:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        key = str(Path(reports_dir).resolve())
-        mine = data.get(key) if isinstance(data, dict) else None
+        mine = data.get(_key(path, reports_dir)) if isinstance(data, dict) else None
         return cls(path, Path(reports_dir), dict(mine) if isinstance(mine, dict) else {})
 
     def is_current(self, name: str, inputs: str, corpus=None) -> bool:
@@ -147,12 +147,18 @@ class RenderState:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        data = data if isinstance(data, dict) else {}
-        data[str(self.reports_dir.resolve())] = self.reports
+        data = {k: v for k, v in data.items() if not os.path.isabs(k)} if isinstance(data, dict) else {}  # old keys
+        data[_key(self.path, self.reports_dir)] = self.reports
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(self.path)
+
+
+def _key(state_file: Path, reports_dir: Path) -> str:
+    """A reports folder's key in the render state: its path from the state's folder, so that a project
+    moved or copied whole (its reports and build folders) keeps what it rendered."""
+    return os.path.relpath(Path(reports_dir).resolve(), Path(state_file).parent.resolve())
 
 
 def remove_unlisted(reports_dir: Path, listed: set[str], state: RenderState) -> list[str]:

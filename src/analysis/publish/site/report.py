@@ -190,19 +190,60 @@ NOTEBOOK_CSS = (Path(__file__).parent / "static" / "notebook.css").read_text(enc
 def figure(saved: SavedChart, link_prefix: str, anchor: str, *, standalone: bool = False) -> HTML:
     """A saved chart on the page: the wide drawing, the phone drawing (the page shows one by its width),
     the caption with links to the data (CSV) and the files (``link_prefix``: the report's folder).
-    ``standalone`` (a notebook run by hand): the chart carries its own width switch."""
+    ``standalone`` (a notebook run by hand): the chart carries its own width switch, and its links are
+    HTML links over the drawing (:func:`html_links`)."""
+    drawing = html_links if standalone else str
     return HTML(
         render(
             "figure.html",
             standalone=Markup(NOTEBOOK_CSS) if standalone else "",
             anchor=anchor,
-            wide=Markup(saved.wide_svg),
-            phone=Markup(saved.phone_svg),
+            wide=Markup(drawing(saved.wide_svg)),
+            phone=Markup(drawing(saved.phone_svg)),
             title=saved.title,
             files=f"{link_prefix}/{saved.stem.name}",
             linked="<a " in saved.wide_svg,  # say only what is true
         )
     )
+
+
+_SVG_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_PATH_D = re.compile(r'<path\b[^>]*?\bd="([^"]*)"')
+_USE_XY = re.compile(r'<use\b[^>]*?\bx="([-\d.]+)"[^>]*?\by="([-\d.]+)"')
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+DOT = 5.0  # half the side of the square that opens a dot's quotes, in the drawing's points
+
+
+def html_links(svg: str) -> str:
+    """A drawing's links as HTML links laid over what they wrap (``<foreignObject>``, last in the
+    drawing so that whiskers and labels drawn later do not cover them), its SVG links removed.
+    JupyterLab opens an HTML link relative to the notebook, in a tab of its own, and fails on a
+    relative SVG link (it cannot set an SVG link's ``href``: the output turns into an error)."""
+    overlays: list[str] = []
+
+    def over(m: re.Match) -> str:
+        href, inner = m.group(1), m.group(2)
+        xs, ys = [], []
+        for d in _PATH_D.findall(inner):
+            numbers = [float(n) for n in _NUMBER.findall(d)]
+            xs += numbers[0::2]
+            ys += numbers[1::2]
+        for x, y in _USE_XY.findall(inner):
+            xs += [float(x) - DOT, float(x) + DOT]
+            ys += [float(y) - DOT, float(y) + DOT]
+        if not xs or not ys:
+            return inner  # nothing drawn to click: the link is left out rather than misplaced
+        x, y = min(xs), min(ys)
+        box = {
+            k: f"{v:.3f}"
+            for k, v in (("x", x), ("y", y), ("width", max(max(xs) - x, 2)), ("height", max(max(ys) - y, 2)))
+        }
+        overlays.append(render("svg_link.html", href=Markup(href), label="Open the quotes behind this mark", **box))
+        return inner
+
+    drawn = _SVG_LINK.sub(over, svg)
+    end = drawn.rindex("</svg>")
+    return drawn[:end] + "".join(overlays) + drawn[end:]
 
 
 def start(

@@ -21,7 +21,7 @@ from analysis.ingest import ingest
 from analysis.measures import measure
 from analysis.publish.explorer import build as explore
 from analysis.publish.explorer import files as explore_files
-from tests.conftest import FIXTURES, made_once
+from tests.conftest import FIXTURES
 from tests.publish.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
 WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
@@ -29,13 +29,10 @@ N_PHRASES = 210
 
 
 @pytest.fixture(scope="module")
-def site(default_corpus, tmp_path_factory) -> Path:
-    """The explorer of the default corpus, built once per test run (read-only to the tests)."""
-
-    def make(root: Path) -> None:
-        assert explore.build(default_corpus.generation, root)
-
-    return made_once(tmp_path_factory, "explore-site", make)
+def site(published) -> Path:
+    """The published reports of the default corpus (made once per test run, read-only to the tests): the
+    explorer as `make all` builds it, beside the gallery it links to."""
+    return published
 
 
 @pytest.fixture(scope="module")
@@ -362,11 +359,17 @@ def test_a_group_question_shows_its_chart_right_under_the_answer_on_a_phone(page
 
 
 def test_the_data_files_are_the_same_bytes_for_the_same_corpus(default_corpus, site, tmp_path):
-    """A second build (in another process than the fixture's, when the tests run in parallel) gives the same bytes."""
+    """A second build (in another process than the render's, when the tests run in parallel) gives the same bytes."""
     a, b = tmp_path / "a", site
     assert explore.build(default_corpus.generation, a)
-    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
-    assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+
+    def files(root: Path) -> list[Path]:
+        return sorted(
+            p.relative_to(root) for p in [root / "explore.html", *(root / "explore").rglob("*")] if p.is_file()
+        )
+
+    files_a = files(a)
+    assert files_a == files(b)
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
     assert not explore.build(default_corpus.generation, a), "unchanged inputs: nothing rebuilt"
     size = sum((a / f).stat().st_size for f in files_a)
@@ -387,9 +390,8 @@ def test_varints_round_trip():
     assert explore_files.few_varints(*values.tolist()) == data  # a record's header, in plain Python
 
 
-def test_the_page_is_escaped_and_links_the_gallery(default_corpus, tmp_path):
-    explore.build(default_corpus.generation, tmp_path)
-    html = (tmp_path / "explore.html").read_text(encoding="utf-8")
+def test_the_page_is_escaped_and_links_the_gallery(site):
+    html = (site / "explore.html").read_text(encoding="utf-8")
     assert '<a href="index.html">' in html and 'src="explore/explore.js"' in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
     assert str(config.PROJ_ROOT) not in html  # no path of the machine that built it

@@ -52,8 +52,13 @@ def lab_state(tmp_path_factory) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def started(cmd: list[str], env: dict, base: str):
-    """A JupyterLab server started as a journalist starts it; its address once it answers; stopped after."""
+def started(env: dict, *make_vars: str, args: str = ""):
+    """`make lab` started as a journalist starts it (on a free port, no token); its address once it
+    answers; stopped after."""
+    port = free_port()
+    lab_args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token= --ServerApp.password="
+    cmd = ["make", "--no-print-directory", "lab", *make_vars, f"LAB_ARGS={lab_args} {args}".strip()]
+    base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         cmd, cwd=config.PROJ_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -79,10 +84,7 @@ def started(cmd: list[str], env: dict, base: str):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    port = free_port()
-    args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token= --ServerApp.password="
-    env = {**os.environ, **lab_state(tmp_path_factory)}
-    with started(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], env, f"http://127.0.0.1:{port}") as base:
+    with started({**os.environ, **lab_state(tmp_path_factory)}) as base:
         yield base
 
 
@@ -123,12 +125,8 @@ def lab_project(default_corpus, tmp_path_factory):
         (project / name).symlink_to(config.PROJ_ROOT / name)
     (project / "data").mkdir()
     (project / "data" / "processed").symlink_to(default_corpus.path)
-    port = free_port()
-    args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token= --ServerApp.password="
-    args += " --LabApp.expose_app_in_browser=True"
     env = {**os.environ, "REFRAIN_ROOT": str(project), **lab_state(tmp_path_factory)}
-    cmd = ["make", "--no-print-directory", "lab", f"LAB_ROOT={project}", f"LAB_ARGS={args}"]
-    with started(cmd, env, f"http://127.0.0.1:{port}") as base:
+    with started(env, f"LAB_ROOT={project}", args="--LabApp.expose_app_in_browser=True") as base:
         yield base, project
 
 
@@ -163,6 +161,12 @@ def test_a_notebook_run_in_the_lab_shows_one_drawing_per_chart_and_its_bars_open
         for i in range(figures.count()):
             figures.nth(i).scroll_into_view_if_needed()
             assert figures.nth(i).locator("svg:visible").count() == 1, f"chart {i}: not one drawing shown"
+        page.set_viewport_size({"width": 560, "height": 900})  # a narrow output: each chart its phone drawing
+        for i in range(figures.count()):
+            figures.nth(i).scroll_into_view_if_needed()
+            assert figures.nth(i).locator(".chart-narrow svg:visible").count() == 1, f"chart {i}: narrow"
+            assert figures.nth(i).locator("svg:visible").count() == 1, f"chart {i}: not one drawing shown"
+        page.set_viewport_size({"width": 1280, "height": 900})
         bar = page.locator("figure.chart .chart-wide foreignObject a").first
         bar.scroll_into_view_if_needed()
         href = bar.get_attribute("href") or ""
@@ -173,6 +177,7 @@ def test_a_notebook_run_in_the_lab_shows_one_drawing_per_chart_and_its_bars_open
         page.wait_for_function(
             f"document.querySelector({json.dumps(current)})?.textContent.trim() === {json.dumps(page_name)}"
         )
+        page.wait_for_selector("iframe[src^='blob:']", state="attached")  # the lab's HTML viewer
         frame = next(f for f in page.frames if f != page.main_frame and f.url.startswith("blob:"))
         frame.wait_for_selector(".quote", state="attached")
         held = frame.evaluate(

@@ -1,6 +1,9 @@
+import random
+
 import pytest
 
 from analysis.text import count_words, fold, normalize_ws, spoken, spoken_with_map
+from analysis.tokens import word_counts
 
 
 @pytest.mark.parametrize(
@@ -54,6 +57,24 @@ def test_spoken_without_brackets_is_identity():
 )
 def test_count_words(text, n):
     assert count_words(text) == n
+
+
+EDGES = [
+    *("", "a", "-a-", "a-b", "a--b", "a'b", "a’b", "a’", "’a", "a''b", "a'-b", "a’’b"),
+    *("U.S.", "28-point", "1,000", "a_b", "a -b", "a\nb", "Ⅷ-٣", "𝐀𝐁-c", "\ud800x"),
+    *("x-\ud800", "é-ü’ñ", "日本語-テキスト", "україні-x"),
+]
+ALPHABET = "ab Z9-'’_.,\néЖ٣Ⅷ²𝐀—\ud800​"
+
+
+def test_many_texts_are_counted_at_once_as_one_text_is():
+    """The batch counter of the ingest (NumPy over bytes) gives count_words' number for every text:
+    edge cases, then random texts over letters, digits, joiners, scripts and symbols."""
+    rng = random.Random(7)
+    texts = EDGES + ["".join(rng.choices(ALPHABET, k=rng.randint(0, 40))) for _ in range(3000)]
+    assert word_counts(texts).tolist() == [count_words(t) for t in texts]
+    assert word_counts([]).tolist() == [] and word_counts(["", ""]).tolist() == [0, 0]
+    assert [int(word_counts([t])[0]) for t in EDGES] == [count_words(t) for t in EDGES]  # each alone: at the end
 
 
 def test_bracketed_words_are_not_counted():

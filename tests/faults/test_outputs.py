@@ -120,6 +120,37 @@ def test_render_refuses_a_reports_folder_it_did_not_write(tmp_path, monkeypatch)
     assert (foreign / "about.html").read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.parametrize("who", ["ingest", "render"])
+def test_a_folder_claimed_at_the_same_moment_by_another_run_is_not_foreign(who, raw, tmp_path, monkeypatch):
+    """Two runs claim a new folder together: one makes it and writes its marker between the other's
+    check for the marker and its listing of the folder. The second must not take the marker (or the
+    lock) for files Refrain did not write (a render failed so in the race test, once in many runs)."""
+    out = tmp_path / "out"
+    marker, lock = {
+        "ingest": (generations.MARKER, generations.LOCK_FILE),
+        "render": (render_module.REPORTS_MARKER, render_module.RENDER_LOCK),
+    }[who]
+    out.mkdir()
+    (out / lock).write_text("pid 1", encoding="utf-8")
+    real_exists = type(out).exists
+    looked: list[str] = []
+
+    def exists(self, *args, **kwargs):
+        if self.name == marker and not looked:  # the other run writes its marker right after this look
+            looked.append(self.name)
+            (out / marker).write_text("written by the other run", encoding="utf-8")
+            return False
+        return real_exists(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(out), "exists", exists)
+    if who == "ingest":
+        generations.claim(out, raw)
+    else:
+        render_module.claim_reports(out, processed_dir=tmp_path / "processed")
+    assert looked == [marker]
+    assert sorted(p.name for p in out.iterdir()) == sorted([marker, lock])
+
+
 def test_only_reports_rendered_here_are_removed(tmp_path):
     reports = tmp_path / "reports"
     for name in ("ours", "theirs"):

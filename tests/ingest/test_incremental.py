@@ -68,6 +68,35 @@ def test_touched_but_unchanged_files_are_not_parsed(sample, tmp_path):
     assert outputs(out) == before
 
 
+def test_a_changed_manifest_row_reparses_its_page_and_nothing_else(sample, tmp_path, monkeypatch):
+    """When no metadata file changed, an unchanged file is restored without its metadata being looked up
+    again; when one did (here a manifest row), the keys are worked out again and only the page whose row
+    changed is parsed, as a full rebuild would have it."""
+    from analysis.ingest.metadata import Context
+
+    html, out = sample / "kremlin" / "html", tmp_path / "out"
+    url = "https://example.org/{}"
+    manifest = "id,source_url\n54071,{}\n63123,{}\n".format(url.format("a"), url.format("b"))
+    (html / "MANIFEST.csv").write_text(manifest, encoding="utf-8")
+    ingest(sample, out, quiet=True)
+    looked_up: list[str] = []
+    real_aux = Context.aux
+    monkeypatch.setattr(Context, "aux", lambda self, f: looked_up.append(f.rel) or real_aux(self, f))
+    page = html / "17786.html"
+    page.write_bytes(page.read_bytes().replace(b"</h1>", b" (edited)</h1>", 1))
+    assert ingest(sample, out, quiet=True).parsed == 1
+    assert looked_up == ["kremlin/html/17786.html"]  # the other 150 files: restored as they were
+    (html / "MANIFEST.csv").write_text(manifest.replace(url.format("b"), url.format("c")), encoding="utf-8")
+    looked_up.clear()
+    assert ingest(sample, out, quiet=True).parsed == 1  # 63123, whose row changed
+    assert len(looked_up) == 151
+    docs = Corpus.load(out).documents.set_index("doc_id")
+    assert docs.loc["kremlin-63123", "source_url"] == url.format("c")
+    assert docs.loc["kremlin-54071", "source_url"] == url.format("a")
+    ingest(sample, tmp_path / "full", quiet=True, full=True)
+    assert outputs(out) == outputs(tmp_path / "full")
+
+
 def test_parser_change_reparses_everything(sample, tmp_path, monkeypatch):
     out = tmp_path / "out"
     ingest(sample, out, quiet=True)

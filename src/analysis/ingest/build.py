@@ -119,7 +119,9 @@ def ingest(
             try:
                 statuses = write_report(results, run, reasons, tmp / config.INGEST_REPORT_FILE)
                 info = corpus_info(run, keep, results, speakers, statuses)
-                parts, reused = write_outputs(run, keep, results, segments, info, tmp, old_dir=old_gen, reparse=again)
+                parts, reused = write_outputs(
+                    run, keep, results, segments, info, tmp, old_dir=old_gen, reparse=again, context=scanned.digest
+                )
                 final = generations.commit(out_dir, tmp, reused=reused)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)

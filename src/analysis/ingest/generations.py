@@ -118,8 +118,9 @@ def claim(out_dir: Path, raw_dir: Path) -> None:
     if out.exists() and not out.is_dir():
         raise ValueError(f"--processed-dir {out_dir} is a file, not a folder")
     if out.is_dir() and not (out / MARKER).exists():
-        entries = sorted(p.name for p in out.iterdir())
-        ours = {CURRENT, GENERATIONS, LOCK_FILE, VERIFIED, *PUBLISHED}
+        # the marker may be there already: another ingest claiming the folder at the same moment wrote it
+        entries = sorted(p.name for p in out.iterdir() if p.name not in (MARKER, LOCK_FILE))
+        ours = {CURRENT, GENERATIONS, VERIFIED, *PUBLISHED}
         if entries and not (
             set(entries) <= ours and (out / GENERATIONS).is_dir()
         ):  # an older ingest's folder is adopted

@@ -189,6 +189,8 @@ def metadata_reason(rel: str) -> str:
 def flag_orphan_sidecars(results: list[FileResult]) -> None:
     """A sidecar with no document of the same name (``X.meta.yaml`` or ``X.csv.meta.yaml`` for ``X.csv``)
     describes nothing: report it, do not accept it."""
+    if not any(r.status == "metadata" and r.path.lower().endswith(META_SUFFIXES) for r in results):
+        return
     documents = [r.path for r in results if classify(r.path.rsplit("/", 1)[-1]) == "document"]
     stems = {p.rsplit(".", 1)[0] for p in documents} | set(documents)
     for r in results:

@@ -36,7 +36,7 @@ from analysis.ingest.metadata import (
 )
 from analysis.ingest.schema import FileResult, bounded
 from analysis.ingest.sources import ARCHIVE_SUFFIXES, ArchiveDamaged, RawFile, is_archive, iter_archive, iter_raw
-from analysis.ingest.state import aux_hash, restore
+from analysis.ingest.state import aux_hash, context_digest, restore
 
 
 @dataclass
@@ -58,6 +58,7 @@ class Scan:
     context: Context
     damaged: dict[str, str] = field(default_factory=dict)  # archive path -> why it was refused
     previous: dict[str, dict] = field(default_factory=dict)
+    digest: str = ""  # the digest of the metadata files read (state.context_digest)
 
     @property
     def companions(self) -> dict[str, bytes]:
@@ -75,12 +76,21 @@ def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str) -> Scan:
         out.tasks = _archive(raw_dir, "", members, ctx, out, fingerprint)
     else:
         files = list(iter_raw(raw_dir))
+        known = _known_documents(previous, fingerprint)
         for f in files:  # metadata first: every document sees its manifest, sidecar, profile, companions
-            if not f.skip and classify(f.name) == "metadata":
+            if not f.skip and f.rel not in known and classify(f.name) == "metadata":
                 read_metadata(f, ctx)
+        out.digest = context_digest(ctx)
+        if previous and getattr(previous, "context", "") != out.digest:
+            known = set()  # a metadata file changed: every file's key is worked out again
         streams: list[Iterator[Task]] = []
         direct: list[Task] = []
         for f in files:
+            if f.rel in known and not f.skip and _unchanged(f, previous[f.rel]):
+                res = FileResult(f.rel, f.size, f.mtime_ns, f.ctime_ns)
+                restore(res, previous[f.rel])
+                out.results.append(res)
+                continue
             kind = "skip" if f.skip else classify(f.name)
             if kind == "archive":
                 streams.append(_nested_archive(f, ctx, out, fingerprint))
@@ -91,6 +101,27 @@ def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str) -> Scan:
         out.tasks = _chain(direct, streams)
     flag_orphan_sidecars(out.results)
     return out
+
+
+def _known_documents(previous: dict[str, dict], fingerprint: str) -> set[str]:
+    """Paths the previous run read as documents with today's parsing code (the fingerprint covers how a
+    name is classified): such a file is a document again, and with the same metadata, of the same key."""
+    prefix = fingerprint + ":"
+    return {p for p, row in previous.items() if row["key"].startswith(prefix) and row["status"] != "archive"}
+
+
+def _unchanged(f: RawFile, old: dict) -> bool:
+    """Same size, mtime and ctime on disk (a restored mtime does not restore the ctime)."""
+    return (
+        f.path is not None
+        and f.size >= 0
+        and (old["size"], old["mtime_ns"], old["ctime_ns"])
+        == (
+            f.size,
+            f.mtime_ns,
+            f.ctime_ns,
+        )
+    )
 
 
 def _chain(first: list[Task], streams: list[Iterator[Task]]) -> Iterator[Task]:
@@ -136,16 +167,8 @@ def _entry(f: RawFile, kind: str, ctx: Context, out: Scan, fingerprint: str, *, 
     res.aux = ctx.aux(f)
     res.key = fingerprint + ":" + aux_hash(res.aux)
     same_key = old is not None and old["key"] == res.key
-    # Unchanged on disk: same size, mtime and ctime (a restored mtime does not restore the ctime).
     # An archive member has no ctime: its bytes are read anyway, so it is compared by its hash.
-    if (
-        not in_archive
-        and old is not None
-        and same_key
-        and f.path is not None
-        and f.size >= 0
-        and (old["size"], old["mtime_ns"], old["ctime_ns"]) == (f.size, f.mtime_ns, f.ctime_ns)
-    ):
+    if not in_archive and old is not None and same_key and _unchanged(f, old):
         restore(res, old)
         return None
     old_sha = old["sha256"] if old is not None and same_key else None

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from analysis.ingest.importers.base import Document
-from analysis.text import count_words, spoken
+from analysis.text import spoken
+from analysis.tokens import word_counts
 
 SCHEMA_VERSION = 6
 STATE_FILE = ".state.parquet"
@@ -166,6 +168,8 @@ class DocumentBatch:
     def __init__(self) -> None:
         self.docs: dict[str, list] = {f.name: [] for f in SPILL_DOCS_SCHEMA}
         self.turns: dict[str, list] = {f.name: [] for f in SPILL_TURNS_SCHEMA}
+        self._spoken: list[str] = []  # each paragraph's spoken words, counted when the tables are made
+        self._paragraphs: list[int] = []  # each document's number of paragraphs
 
     def __len__(self) -> int:
         return len(self.docs[KEY])
@@ -178,12 +182,10 @@ class DocumentBatch:
         paras = doc.paragraphs
         t = self.turns
         turn_no = 0
-        words_total = 0
         for i, p in enumerate(paras):
             if p.new_turn or i == 0:
                 turn_no += 1
-            n = count_words(spoken(p.text) if "[" in p.text or "(" in p.text else p.text)
-            words_total += n
+            self._spoken.append(spoken(p.text) if "[" in p.text or "(" in p.text else p.text)
             t["doc_id"].append(doc.doc_id)
             t["para_no"].append(i)
             t["turn_no"].append(turn_no)
@@ -194,8 +196,8 @@ class DocumentBatch:
             t["section"].append(p.section)
             t["attribution"].append(p.attribution)
             t["text"].append(p.text)
-            t["n_words"].append(n)
             t[KEY].append(key)
+        self._paragraphs.append(len(paras))
         speakers = sorted({p.speaker for p in paras if p.role == "speech" and p.speaker})
         row = {
             "doc_id": doc.doc_id,
@@ -213,7 +215,6 @@ class DocumentBatch:
             "raw_row": doc.raw_row,
             "body_sha256": doc.body_sha256,
             "n_paragraphs": len(paras),
-            "n_words": words_total,
             "speakers": "; ".join(speakers),
             "warnings": [bounded(w) for w in doc.warnings],
             KEY: key,
@@ -222,7 +223,14 @@ class DocumentBatch:
             self.docs[name].append(value)
 
     def tables(self) -> tuple[pa.Table, pa.Table]:
-        """The rows and paragraphs gathered so far (and the batch emptied)."""
+        """The rows and paragraphs gathered so far (and the batch emptied). Words are counted here, for
+        every paragraph at once (:func:`~analysis.tokens.word_counts`, as :func:`~analysis.text.count_words`
+        counts them), and summed per document."""
+        words = word_counts(self._spoken)
+        self.turns["n_words"] = pa.array(words, pa.int32())
+        ends = np.cumsum(np.array(self._paragraphs, dtype=np.int64))
+        totals = np.concatenate([[0], np.cumsum(words)])
+        self.docs["n_words"] = pa.array(totals[ends] - totals[ends - self._paragraphs], pa.int32())
         docs = pa.Table.from_pydict(self.docs, schema=SPILL_DOCS_SCHEMA)
         turns = pa.Table.from_pydict(self.turns, schema=SPILL_TURNS_SCHEMA)
         self.__init__()  # type: ignore[misc]

@@ -6,6 +6,10 @@ manifest row, sidecar, profiles and companions) and the parse's outcome; ``.stat
 holds the documents the parse gave (before de-duplication), with their warnings. A file whose key
 is unchanged and whose size, mtime and ctime match is restored from the state; one whose bytes
 hash the same is restored after hashing. Both are safe to delete: the next ingest is then full.
+
+The state also records a digest of the metadata files the scan read (:func:`context_digest`, in the
+table's schema metadata): when it is unchanged, so is every file's key, and a file unchanged on disk is
+restored without working its key out again.
 """
 
 from __future__ import annotations
@@ -35,12 +39,14 @@ def parser_fingerprint(registry: SpeakerRegistry) -> str:
     """Changes whenever the parsing code or the speaker registry changes (invalidates the state).
 
     The code: every module of ``ingest/importers/`` (the importers and their label rules: ``labels``,
-    ``label_names``, ``label_words``, ``page_checks``), the schema, the text layers, and the registry's
-    resolution of a label (``speakers``, ``names``)."""
+    ``label_names``, ``label_words``, ``page_checks``), the schema, how a file is classified and given
+    its metadata (``metadata``), the text layers, and the registry's resolution of a label (``speakers``,
+    ``names``)."""
     h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
     code = [
         *PACKAGE_DIR.glob("ingest/importers/*.py"),  # label_names.py, labels.py, label_words.py among them
         PACKAGE_DIR / "ingest" / "schema.py",
+        PACKAGE_DIR / "ingest" / "metadata.py",
         PACKAGE_DIR / "text.py",
         PACKAGE_DIR / "speakers.py",
         PACKAGE_DIR / "names.py",
@@ -64,21 +70,44 @@ def aux_hash(aux) -> str:
     return h.hexdigest()[:12]
 
 
-def load_state(gen: Path) -> dict[str, dict]:
+CONTEXT_KEY = b"refrain:context"  # the state's schema metadata: the digest of the metadata files read
+
+
+class Previous(dict):
+    """The previous run's rows by raw path, and the digest of the metadata files it read ("" if unknown)."""
+
+    context: str = ""
+
+
+def context_digest(ctx) -> str:
+    """A digest of every metadata file a scan read (``metadata.Context``): its path and hash, or why it
+    could not be used. Two scans with the same digest give every file the same key."""
+    h = hashlib.sha256()
+    for rel, sha in sorted(ctx.sha256.items()):
+        h.update(f"{rel}\0{sha}\n".encode("utf-8", "surrogateescape"))
+    for rel, why in sorted(ctx.problems.items()):
+        h.update(f"{rel}\0!{why}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()[:16]
+
+
+def load_state(gen: Path) -> Previous:
     """The previous run's rows by raw path (empty when there is none or it is of another version)."""
+    previous = Previous()
     path = gen / STATE_FILE
     if not path.exists() or not (gen / STATE_DOCS_FILE).exists():
-        return {}
+        return previous
     try:
         table = read_parquet(path)
     except (OSError, pa.ArrowInvalid):
-        return {}
+        return previous
     if table.schema != STATE_SCHEMA:
-        return {}  # written by another version: start afresh
+        return previous  # written by another version: start afresh
     columns = table.to_pydict()  # column by column: much faster than row by row (to_pylist)
     names = list(columns)
     rows = (dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True))
-    return {row["path"]: row for row in rows}
+    previous.update((row["path"], row) for row in rows)
+    previous.context = (table.schema.metadata or {}).get(CONTEXT_KEY, b"").decode()
+    return previous
 
 
 def load_state_docs(gen: Path | None, paths: set[str]) -> pa.Table:
@@ -104,8 +133,9 @@ def restore(res: FileResult, old: dict) -> None:
     res.parsed = False
 
 
-def state_table(results: Iterable[FileResult]) -> pa.Table:
-    """This run's state rows (metadata files and unreadable files have none)."""
+def state_table(results: Iterable[FileResult], context: str) -> pa.Table:
+    """This run's state rows (metadata files and unreadable files have none), with the digest of the
+    metadata files the scan read (:func:`context_digest`)."""
     rows = sorted((r for r in results if r.status != "metadata" and r.key), key=lambda r: r.path)
     columns = {
         "path": [r.path for r in rows],
@@ -119,4 +149,4 @@ def state_table(results: Iterable[FileResult]) -> pa.Table:
         "warnings": ["\n".join(r.warnings) for r in rows],
         "rejected": [json.dumps(r.rejected, ensure_ascii=False) if r.rejected else "" for r in rows],
     }
-    return pa.Table.from_pydict(columns, schema=STATE_SCHEMA)
+    return pa.Table.from_pydict(columns, schema=STATE_SCHEMA.with_metadata({CONTEXT_KEY: context.encode()}))

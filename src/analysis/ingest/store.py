@@ -182,12 +182,14 @@ def write_outputs(
     *,
     old_dir: Path | None,
     reparse: Callable[[FileResult], pa.Table],
+    context: str = "",
 ) -> tuple[int, dict[str, dict]]:
     """Write a new generation in ``gen_dir``: documents, turn parts, corpus.json and the state (the
     ingest report is written before, by :func:`write_report`).
 
     Turn parts no document of which changed are hard links to ``old_dir``'s (the current
-    generation; None for a full build). Returns the parts (re)written and the manifest entries of
+    generation; None for a full build). ``context`` is the digest of the metadata files the scan read
+    (kept with the state). Returns the parts (re)written and the manifest entries of
     the linked files (their hashes need not be computed again).
     """
     turns_dir = gen_dir / config.TURNS_FILE
@@ -269,7 +271,7 @@ def write_outputs(
     _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE)
     write_documents(read_parquet(gen_dir / config.DOCUMENTS_FILE, DOCUMENT_COLUMNS), gen_dir / config.INDEX_DOCUMENTS)
     (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    write_parquet(state_table(results), gen_dir / STATE_FILE)
+    write_parquet(state_table(results, context), gen_dir / STATE_FILE)
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
     _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE)
     return len(dirty), reused

@@ -284,7 +284,8 @@ def claim_reports(reports_dir: Path, *, processed_dir: Path) -> None:
     if out.exists() and not out.is_dir():
         raise ValueError(f"--reports-dir {reports_dir} is a file, not a folder")
     if out.is_dir() and not (out / REPORTS_MARKER).exists():
-        entries = sorted(p.name for p in out.iterdir())
+        # the marker may be there already: another render claiming the folder at the same moment wrote it
+        entries = sorted(p.name for p in out.iterdir() if p.name not in (REPORTS_MARKER, RENDER_LOCK))
         if entries and "index.html" not in entries:  # a gallery written before markers is adopted
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
             raise ValueError(

@@ -77,11 +77,12 @@ node_modules/.installed: package.json package-lock.json
 
 ## Quick feedback while working (about a minute): no notebook, browser, fault injection or whole default corpus
 test-fast: setup
-	$(BIN)/python -m pytest -n 2 -m "not notebook and not browser and not faults and not slow"
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not notebook and not browser and not faults and not slow"
 
+# worksteal: a process that runs out of tests takes some of the other's (the long ones no longer end on one)
 ## Install everything, lint, and run the whole test suite on two processes (what CI runs)
 test: setup system-deps lint
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 ## Benchmarks: the 7,085-page archive, the questions beside DuckDB, 100M words on a LocalCluster; writes benchmarks/RESULTS.md
 bench: setup

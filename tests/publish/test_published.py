@@ -18,6 +18,7 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from analysis import config
+from analysis.publish.explorer import build as explore
 from analysis.publish.render.reports import render_all
 from analysis.publish.render.specs import load_specs
 from analysis.publish.sentences import findings
@@ -75,6 +76,9 @@ def test_pages_pass_the_html_validator(published):
 
 
 def test_rebuilding_gives_byte_identical_outputs(published, default_corpus, tmp_path):
+    """Every file of a second render (the explorer's data files among them; in another process than the
+    first when the tests run in parallel) is byte-identical; a build of the explorer with unchanged inputs
+    writes nothing."""
     again = tmp_path / "reports"
     assert render_all(reports_dir=again, processed_dir=default_corpus.path, build_dir=tmp_path / "build") == []
     first, second = tree(published), tree(again)
@@ -82,6 +86,11 @@ def test_rebuilding_gives_byte_identical_outputs(published, default_corpus, tmp_
     different = [name for name in first if first[name] != second[name]]
     assert different == []
     assert any(n.endswith(".svg") for n in first) and any(n.endswith(".csv") for n in first)
+    explorer = [n for n in first if n == "explore.html" or n.startswith("explore/")]
+    assert len(explorer) > 1_000, "the explorer's data files are compared too"
+    assert not explore.build(default_corpus.generation, again), "unchanged inputs: nothing rebuilt"
+    size = sum(len(first[n]) for n in explorer)
+    assert size <= 60 * 2**20, f"the explorer's files: {size / 2**20:.1f} MiB, more than 60 MiB"
 
 
 def test_every_csv_column_is_described(published):

@@ -358,24 +358,6 @@ def test_a_group_question_shows_its_chart_right_under_the_answer_on_a_phone(page
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_the_data_files_are_the_same_bytes_for_the_same_corpus(default_corpus, site, tmp_path):
-    """A second build (in another process than the render's, when the tests run in parallel) gives the same bytes."""
-    a, b = tmp_path / "a", site
-    assert explore.build(default_corpus.generation, a)
-
-    def files(root: Path) -> list[Path]:
-        return sorted(
-            p.relative_to(root) for p in [root / "explore.html", *(root / "explore").rglob("*")] if p.is_file()
-        )
-
-    files_a = files(a)
-    assert files_a == files(b)
-    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
-    assert not explore.build(default_corpus.generation, a), "unchanged inputs: nothing rebuilt"
-    size = sum((a / f).stat().st_size for f in files_a)
-    assert size <= 60 * 2**20, f"{size / 2**20:.1f} MiB"
-
-
 def test_varints_round_trip():
     values = np.array([0, 1, 127, 128, 300, 2**31, 2**40], dtype=np.uint64)
     data = explore_files.varints(values)

@@ -174,6 +174,11 @@ class RunParams(Params):
 
     full: bool = param(False, "do everything again: ignore what the previous run left")
     wait: float = param(0.0, "if another run is writing the same folder, wait this many seconds for it")
+    jobs: int = param(
+        0,
+        "work at once: an ingest's parsing processes, a render's notebooks (a kernel each); 0 for all cores",
+        minimum=0,
+    )
 
 
 def coerce(name: str, value: Any, kind: Any) -> Any:

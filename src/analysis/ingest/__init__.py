@@ -45,7 +45,6 @@ class IngestParams(RunParams, CorpusParams):
     raw_dir: str = param("", "raw folder or .tar(.xz/.gz/.bz2) archive; empty for data/raw")
     quiet: bool = param(False, "print nothing but errors")
     verbose: bool = param(False, "list every skipped file and warning, not a summary")
-    jobs: int = param(0, "parallel parsing processes; 0 for all cores", minimum=0)
 
 
 def _run(p: IngestParams) -> int:

@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,10 +177,11 @@ def render_all(
     build_dir: Path | str = config.BUILD_DIR,
     full: bool = False,
     wait: float = 0.0,
+    jobs: int | None = None,
 ) -> list[str]:
     """Render every report (or ``only`` those named) whose inputs changed since it was last rendered
-    into ``reports_dir`` (all of them with ``full``); remove reports the list no longer names; write
-    the index. Returns the failures.
+    into ``reports_dir`` (all of them with ``full``), ``jobs`` notebooks at once (default: one per
+    core); remove reports the list no longer names; write the index. Returns the failures.
 
     One render at a time writes a reports folder (a second fails at once, or waits ``wait`` seconds),
     and every report of a run reads the same corpus generation (held until the run ends, so that an
@@ -196,9 +198,15 @@ def render_all(
     with generations.Lock(reports_dir, wait=wait, what="render", name=RENDER_LOCK):
         reader = _pin(Path(processed_dir))
         try:
-            return _render(all_specs, specs, only, reports_dir, reader.generation, build_dir, full)
+            return _render(all_specs, specs, only, reports_dir, reader.generation, build_dir, full, jobs)
         finally:
             reader.close()
+
+
+def _timed(spec: ReportSpec, reports_dir: Path, gen: Path, build_dir: Path) -> float:
+    began = time.monotonic()
+    render_one(spec, reports_dir=reports_dir, processed_dir=gen, build_dir=build_dir)
+    return time.monotonic() - began
 
 
 def _pin(processed_dir: Path):
@@ -213,7 +221,9 @@ def _pin(processed_dir: Path):
         raise ValueError(str(exc)) from None
 
 
-def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Path, full: bool) -> list[str]:
+def _render(
+    all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Path, full: bool, jobs: int | None
+) -> list[str]:
     from analysis.corpus import Corpus
 
     state = RenderState.load(build_dir, reports_dir)
@@ -227,28 +237,39 @@ def _render(all_specs, specs, only, reports_dir: Path, gen: Path, build_dir: Pat
             for name in remove_unlisted(reports_dir, {s.name for s in all_specs}, state):
                 state.forget(name)
                 print(f"render: removed {name} (config/reports.yaml no longer lists it)", file=sys.stderr)
+        todo = []
         for spec in specs:
             inputs = fingerprint(spec, shared)
             if not full and state.is_current(spec.name, inputs, corpus):
                 unchanged.append(spec.name)
-                continue
-            began = time.monotonic()
-            try:
-                render_one(spec, reports_dir=reports_dir, processed_dir=gen, build_dir=build_dir)
-            except Exception as exc:  # a failed notebook, a dead kernel, a bad parameter: this report only
-                state.forget(spec.name)
-                message = (
-                    str(exc)
-                    if isinstance(exc, (RenderError, ValueError))
-                    else (f"report {spec.name!r}: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}")
-                )
-                failures.append(message)
-                print(f"render: FAILED {message}", file=sys.stderr)
-                continue
-            state.record(spec.name, inputs, corpus)
-            print(f"render: {spec.name} ({spec.notebook}) in {time.monotonic() - began:.1f} s", file=sys.stderr)
-        if not only:
-            failures += explore.refresh(gen, reports_dir, force=full)
+            else:
+                todo.append((spec, inputs))
+        # Each notebook runs in a kernel of its own and each report is published into a folder of its
+        # own: ``jobs`` at once (the explorer's build among them). Results are taken in the list's order,
+        # so the messages and the state do not depend on which finishes first.
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1))
+        try:
+            explorer = None if only else pool.submit(explore.refresh, gen, reports_dir, force=full)
+            running = [(spec, inputs, pool.submit(_timed, spec, reports_dir, gen, build_dir)) for spec, inputs in todo]
+            for spec, inputs, future in running:
+                try:
+                    seconds = future.result()
+                except Exception as exc:  # a failed notebook, a dead kernel, a bad parameter: this report only
+                    state.forget(spec.name)
+                    message = (
+                        str(exc)
+                        if isinstance(exc, (RenderError, ValueError))
+                        else (f"report {spec.name!r}: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}")
+                    )
+                    failures.append(message)
+                    print(f"render: FAILED {message}", file=sys.stderr)
+                    continue
+                state.record(spec.name, inputs, corpus)
+                print(f"render: {spec.name} ({spec.notebook}) in {seconds:.1f} s", file=sys.stderr)
+            if explorer is not None:
+                failures += explorer.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         after = news.findings(reports_dir, {s.name for s in all_specs} | set(state.reports))
         news.record(reports_dir, build_dir, gen, _corpus_info(gen), before, after)
     finally:  # the gallery is written even when a report, or the run, fails
@@ -307,7 +328,7 @@ class RenderParams(RunParams, ReportsDirParams, CorpusParams):
         folders = dict(reports_dir=self.reports_dir or config.REPORTS_DIR, build_dir=self.build_dir or config.BUILD_DIR)
         folders |= dict(config_path=self.reports_config or config.REPORTS_FILE)
         folders |= dict(processed_dir=self.processed_dir or config.PROCESSED_DIR)
-        failures = render_all(**folders, only=self.only or None, full=self.full, wait=self.wait)
+        failures = render_all(**folders, only=self.only or None, full=self.full, wait=self.wait, jobs=self.jobs or None)
         return 1 if failures else 0
 
 

@@ -1,5 +1,5 @@
 """Limits everywhere: YAML that expands or nests without bound, a file whose parse never ends, metadata
-that is not what it says, a page nested a hundred thousand deep: each ends in a listed reason."""
+that is not what it says, a page nested twenty thousand deep: each ends in a listed reason."""
 
 from __future__ import annotations
 
@@ -101,8 +101,11 @@ def test_a_manifest_that_is_not_a_table_is_listed(raw_dir, tmp_path, content, re
     assert report["good.md"]["status"] == "ingested"
 
 
-def test_a_page_nested_a_hundred_thousand_deep_is_read(raw_dir, tmp_path):
-    body = "<div>" * 100_000 + "<p><b>Vladimir Putin:</b> We have agreed on everything.</p>" + "</div>" * 100_000
+def test_a_page_nested_twenty_thousand_deep_is_read(raw_dir, tmp_path):
+    """Twenty times Python's recursion limit: the page is walked without recursion. (The HTML parser's own
+    time grows with the square of the depth: 0.5 s here, 15 s at 100,000; a page deep enough to take
+    longer than the parse limit is listed as a parse-timeout, tested apart.)"""
+    body = "<div>" * 20_000 + "<p><b>Vladimir Putin:</b> We have agreed on everything.</p>" + "</div>" * 20_000
     (raw_dir / "99999.html").write_bytes(kremlin_page(body))
     report = rows(build(raw_dir, tmp_path))
     assert report["99999.html"]["status"] == "ingested", report["99999.html"]["reason"]

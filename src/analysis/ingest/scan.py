@@ -112,16 +112,8 @@ def _known_documents(previous: dict[str, dict], fingerprint: str) -> set[str]:
 
 def _unchanged(f: RawFile, old: dict) -> bool:
     """Same size, mtime and ctime on disk (a restored mtime does not restore the ctime)."""
-    return (
-        f.path is not None
-        and f.size >= 0
-        and (old["size"], old["mtime_ns"], old["ctime_ns"])
-        == (
-            f.size,
-            f.mtime_ns,
-            f.ctime_ns,
-        )
-    )
+    now = (f.size, f.mtime_ns, f.ctime_ns)
+    return f.path is not None and f.size >= 0 and (old["size"], old["mtime_ns"], old["ctime_ns"]) == now
 
 
 def _chain(first: list[Task], streams: list[Iterator[Task]]) -> Iterator[Task]:

@@ -14,6 +14,7 @@
   const Refrain = (window.Refrain = window.Refrain || {});
   const PER = 10000;
   const CONTEXT = 120;
+  const QUOTES_PER_LIST = 100;  // a row's quotes are lists of this many, each laid out when scrolled into view
   const ALNUM = /[\p{L}\p{N}]/u;
   const NON_ASCII = /[\u0080-\uffff]/;
   const data = { vocab: {}, positions: {}, texts: {} };
@@ -853,7 +854,7 @@
   }
 
   async function quotes(row, into) {
-    const list = el("ol", { class: "quotes" });
+    const list = el("div", { class: "quotes" });
     const docs = await paragraphDocs(row.code);
     const monthOf = (m) => meta.doc_date[docs[m.par]].slice(0, 7);
     await Promise.all([...new Set(row.matches.map(monthOf))].map((month) => chunk(row.code, month)));
@@ -865,7 +866,13 @@
     }
     items.sort((a, b) => a.doc[1].localeCompare(b.doc[1]) || a.doc[0].localeCompare(b.doc[0]) || a.m.par - b.m.par || a.span.start - b.span.start);
     const fragment = document.createDocumentFragment();
-    for (const { span, text, doc } of items) {
+    let part = null;
+    for (const [i, { span, text, doc }] of items.entries()) {
+      if (i % QUOTES_PER_LIST === 0) {
+        // the height a list is given until it is first laid out: about 4.5rem a quote
+        fragment.append(part = el("ol", { start: String(i + 1) }));
+        part.style.containIntrinsicSize = `auto 4.5rem auto ${4.5 * Math.min(QUOTES_PER_LIST, items.length - i)}rem`;
+      }
       const [docId, date, title, url] = doc;
       let left = text.slice(Math.max(0, span.start - CONTEXT), span.start);
       let right = text.slice(span.end, span.end + CONTEXT);
@@ -875,7 +882,7 @@
       if (/^https?:\/\//.test(url)) cite.append(el("a", { href: url, rel: "noopener" }, title || docId));
       else cite.append(title || docId);
       cite.append(` · ${docId}`);
-      fragment.append(el("li", { class: "quote" }, cite, el("p", {}, (span.start > CONTEXT ? "…" : "") + left, el("mark", {}, text.slice(span.start, span.end)), right + (span.end + CONTEXT < text.length ? "…" : ""))));
+      part.append(el("li", { class: "quote" }, cite, el("p", {}, (span.start > CONTEXT ? "…" : "") + left, el("mark", {}, text.slice(span.start, span.end)), right + (span.end + CONTEXT < text.length ? "…" : ""))));
     }
     list.append(fragment);
     into.append(list);
@@ -1078,10 +1085,11 @@
 
   async function start() {
     // A long list of quotes (thousands of uses of a common word) is laid out as it scrolls into view, not all
-    // at once. Set here rather than in site.css: the reports' pages pass the Nu checker, whose CSS grammar
-    // does not know these properties yet.
+    // at once, a list of QUOTES_PER_LIST at a time (skipping each quote on its own cost more to add and to
+    // remove than laying them all out). Set here rather than in site.css: the reports' pages pass the Nu
+    // checker, whose CSS grammar does not know these properties yet.
     const lists = new CSSStyleSheet();
-    lists.replaceSync("li.quote { content-visibility: auto; contain-intrinsic-size: auto 4.5rem; }");
+    lists.replaceSync(".quotes > ol { content-visibility: auto; }");
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, lists];
     await load("meta");
     if (!meta || String(meta.version) !== document.body.dataset.version) { $("status").textContent = "The explorer's data are missing or of another version."; return; }

@@ -8,6 +8,7 @@ Everything taken from a source is escaped before it reaches HTML, and links are 
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,10 +77,30 @@ def _quote(r, previous=None, context: int | None = None) -> dict[str, str | None
     }
 
 
+_Row = namedtuple("_Row", EVIDENCE_COLUMNS)
+
+
+def tidy_rows(ev: pd.DataFrame) -> list[tuple]:
+    """The rows :func:`tidy` gives, as named tuples (read column by column: a report's evidence pages
+    list thousands of quotes in hundreds of groups)."""
+    n = len(ev)
+    columns = [
+        _days(ev[col]) if col == "date" else ev[col].tolist() if col in ev.columns else [None] * n
+        for col in EVIDENCE_COLUMNS
+    ]
+    return list(map(_Row, *columns))
+
+
+def _days(dates: pd.Series) -> list:
+    """Dates as ``YYYY-MM-DD`` (NaN where there is none, as ``Series.dt.strftime`` gives)."""
+    text = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]").astype(str).tolist()
+    return [float("nan") if t == "NaT" else t for t in text]
+
+
 def quote_list(ev: pd.DataFrame, *, context: int | None = None) -> str:
     """Evidence rows as a numbered list of quotes (``class="quote"`` each), in the order given;
     ``context``: at most this many characters of context each side (a very long list is cut so)."""
-    rows = list(tidy(ev).itertuples(index=False))
+    rows = tidy_rows(ev)
     quotes = [_quote(r, rows[i - 1] if i else None, context) for i, r in enumerate(rows)]
     return render("quotes.html", quotes=quotes)
 
@@ -120,7 +141,7 @@ class Node:
 def quote_keys(rows: pd.DataFrame) -> list[tuple]:
     """Each quote's identity across groups: where it is and what it matched."""
     cols = [c for c in ("doc_id", "para_no", "char_start", "match") if c in rows.columns] or list(rows.columns)
-    return [tuple(map(str, t)) for t in rows[cols].itertuples(index=False)]
+    return [tuple(map(str, t)) for t in zip(*(rows[c].tolist() for c in cols), strict=True)]
 
 
 def nest(groups: list) -> list[Node]:

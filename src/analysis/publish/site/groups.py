@@ -80,9 +80,14 @@ class Group:
         return "q-" + "-".join(slug(k) for k in self.key) + "-" + tag(self.key)
 
     @cached_property
+    def keys(self) -> list[tuple]:
+        """Its quotes' identities, row by row (:func:`~analysis.publish.site.evidence.quote_keys`)."""
+        return quote_keys(self.rows)
+
+    @cached_property
     def quotes(self) -> frozenset:
-        """Its quotes' identities (:func:`~analysis.publish.site.evidence.quote_keys`): whether groups nest."""
-        return frozenset(quote_keys(self.rows))
+        """Its quotes' identities: whether groups nest."""
+        return frozenset(self.keys)
 
 
 @dataclass
@@ -341,7 +346,7 @@ class EvidenceBook:
         cached = self._lists.get((group.ident, context))
         if cached is None or cached[0] != inside:  # the last one kept: a page is sized, then written
             inner = set().union(*(c.keys for c in node.children)) if node.children else set()
-            own = group.rows[[k not in inner for k in quote_keys(group.rows)]] if inner else group.rows
+            own = group.rows[[k not in inner for k in group.keys]] if inner else group.rows
             cached = (inside, quote_list(own, context=context) if len(own) else "")
             self._lists[(group.ident, context)] = cached
         return {

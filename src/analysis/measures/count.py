@@ -281,24 +281,13 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
     forms = [p.form for p in found.query.patterns] if found.query else []
     names = [t.name for t in terms]
     uses: dict[tuple, dict[int, int]] = {}  # (period, combo) -> {doc: uses}
-    # his matches (not another speaker's, nor a term counted for a hint only), counted per period, term
-    # (or term and form) and statement at once: a common word has hundreds of thousands
-    mine_hits = np.flatnonzero((par_period[found.hit_par] >= 0) & (found.hit_term < len(names)))
-    if len(mine_hits):
-        term = found.hit_term[mine_hits].astype(np.int64)
-        pair = term * (len(forms) + 1) + found.hit_pattern[mine_hits] if breakdown else term
-        pairs_seen, pair_of = np.unique(pair, return_inverse=True)
-        width = len(forms) + 1
-        combo_of = [(names[k // width], forms[k % width]) if breakdown else (names[k],) for k in pairs_seen.tolist()]
-        n_all_docs = len(index.doc_ids)
-        par = found.hit_par[mine_hits]
-        cell = par_period[par] * len(pairs_seen) + pair_of.reshape(-1)
-        keys, n = np.unique(cell * n_all_docs + found.par_doc[par], return_counts=True)
-        for key, u in zip(keys.tolist(), n.tolist(), strict=True):
-            at, doc = divmod(key, n_all_docs)
-            period, k = divmod(at, len(pairs_seen))
-            per_doc = uses.setdefault((names_sorted[period], combo_of[k]), {})
-            per_doc[doc] = per_doc.get(doc, 0) + u
+    for p, t, f in zip(found.hit_par.tolist(), found.hit_term.tolist(), found.hit_pattern.tolist(), strict=True):
+        if par_period[p] < 0 or t >= len(names):  # another speaker's, or a term counted for a hint only
+            continue
+        combo = (names[t], forms[f]) if breakdown else (names[t],)
+        per_doc = uses.setdefault((names_sorted[par_period[p]], combo), {})
+        doc = int(found.par_doc[p])
+        per_doc[doc] = per_doc.get(doc, 0) + 1
     rows = [(per, c) for per in sorted(words) for c in sorted(combos, key=order.__getitem__)]
     count = np.array([sum(uses.get(r, {}).values()) for r in rows], dtype=np.int64)
     n_docs = np.array([docs[per] for per, _ in rows], dtype=np.int64)

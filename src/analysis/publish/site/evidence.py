@@ -40,7 +40,7 @@ def tidy(ev: pd.DataFrame) -> pd.DataFrame:
     for col in EVIDENCE_COLUMNS:
         if col not in out.columns:
             out[col] = None
-    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    out["date"] = _days(out["date"])
     return out[EVIDENCE_COLUMNS]
 
 
@@ -80,7 +80,7 @@ def _quote(r, previous=None, context: int | None = None) -> dict[str, str | None
 _Row = namedtuple("_Row", EVIDENCE_COLUMNS)  # type: ignore[misc]  # its fields: the published columns
 
 
-def tidy_rows(ev: pd.DataFrame) -> list[tuple]:
+def _tidy_rows(ev: pd.DataFrame) -> list[tuple]:
     """The rows :func:`tidy` gives, as named tuples (read column by column: a report's evidence pages
     list thousands of quotes in hundreds of groups)."""
     n = len(ev)
@@ -92,7 +92,7 @@ def tidy_rows(ev: pd.DataFrame) -> list[tuple]:
 
 
 def _days(dates: pd.Series) -> list:
-    """Dates as ``YYYY-MM-DD`` (NaN where there is none, as ``Series.dt.strftime`` gives)."""
+    """Dates as ``YYYY-MM-DD`` (NaN where there is none)."""
     text = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]").astype(str).tolist()
     return [float("nan") if t == "NaT" else t for t in text]
 
@@ -100,7 +100,7 @@ def _days(dates: pd.Series) -> list:
 def quote_list(ev: pd.DataFrame, *, context: int | None = None) -> str:
     """Evidence rows as a numbered list of quotes (``class="quote"`` each), in the order given;
     ``context``: at most this many characters of context each side (a very long list is cut so)."""
-    rows = tidy_rows(ev)
+    rows = _tidy_rows(ev)
     quotes = [_quote(r, rows[i - 1] if i else None, context) for i, r in enumerate(rows)]
     return render("quotes.html", quotes=quotes)
 

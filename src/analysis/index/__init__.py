@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -37,6 +39,10 @@ EPOCH = dt.date(1970, 1, 1)
 # An index up to this size keeps its parts open between the passes of one question; a larger one opens
 # each part as it is read (the mapped pages of a finished part are let go: memory stays bounded).
 CACHE_PARTS_BYTES = 512 * 2**20
+# Quotes: the display text of the parts read last stays in memory up to this many bytes (a session asking
+# many questions, the explorer's build or its tests, reads each part's text once, not once per question).
+CACHE_DISPLAY_BYTES = 256 * 2**20
+_SHOWN_LOCK = threading.Lock()
 
 
 def _as_date(value) -> dt.date | None:
@@ -64,6 +70,7 @@ class CorpusIndex:
         files = sorted(manifest)
         self.part_paths = [generation / f for f in files if f.startswith(f"{config.INDEX_DIR}/part-")]
         self._parts: dict[int, PartIndex] = {}
+        self._shown: OrderedDict[int, pa.Table] = OrderedDict()  # part -> its text and section, latest last
         size = sum(int(meta["bytes"]) for f, meta in manifest.items() if f.startswith(f"{config.INDEX_DIR}/"))
         self.cache_parts = size <= CACHE_PARTS_BYTES
         if not self.part_paths or config.INDEX_DOCUMENTS not in files:
@@ -102,6 +109,7 @@ class CorpusIndex:
         self.reads = Reads()
         self.part_paths = []
         self._parts, self.cache_parts = {}, False
+        self._shown = OrderedDict()
         self.info = {}
         doc_ids = list(docs)
         self.documents = pa.table(
@@ -131,11 +139,26 @@ class CorpusIndex:
         if self._memory:
             _, texts, sections = self._memory
             return [texts[r] for r in rows.tolist()], [sections[r] for r in rows.tolist()]
-        from analysis.parquet import read_parquet
-
-        table = read_parquet(self.generation / config.TURNS_FILE / f"part-{k:03d}.parquet", ["text", "section"])
+        table = self._display_part(k)
         taken = pa.array(rows)
         return table["text"].take(taken).to_pylist(), table["section"].take(taken).to_pylist()
+
+    def _display_part(self, k: int) -> pa.Table:
+        """Part ``k``'s text and section columns, kept while the parts read last fit in
+        :data:`CACHE_DISPLAY_BYTES` (a large index keeps nothing, as with its parts)."""
+        from analysis.parquet import read_parquet
+
+        with _SHOWN_LOCK:
+            if k in self._shown:
+                self._shown.move_to_end(k)
+                return self._shown[k]
+        table = read_parquet(self.generation / config.TURNS_FILE / f"part-{k:03d}.parquet", ["text", "section"])
+        if self.cache_parts and table.nbytes <= CACHE_DISPLAY_BYTES:
+            with _SHOWN_LOCK:
+                self._shown[k] = table
+                while sum(t.nbytes for t in self._shown.values()) > CACHE_DISPLAY_BYTES:
+                    self._shown.popitem(last=False)
+        return table
 
     def part(self, k: int) -> PartIndex:
         if self._memory:

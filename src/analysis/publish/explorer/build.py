@@ -185,10 +185,10 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
         meta["speakers"].append(entry)
     # each paragraph's document, speaker after speaker: one blob, so that a group's question unpacks it
     # once, not once a member; "docs_from" is where a speaker's varints start (nobody else's are read)
-    stream, offsets = varint_stream(doc_code.astype(np.uint64))
+    stream, offsets = varint_stream(doc_code.astype(np.uint64), first_par[:-1])
     meta["paragraph_docs"] = packed(stream)
-    for s, entry in enumerate(meta["speakers"]):
-        entry["docs_from"] = int(offsets[first_par[s]])
+    for entry, offset in zip(meta["speakers"], offsets.tolist(), strict=True):
+        entry["docs_from"] = offset
     # each speaker's words in each of his statements (document step, words), documents ascending: what
     # the bunching of his uses in statements is measured against (the intervals of analysis count)
     pairs, starts, total = [], [], 0
@@ -201,10 +201,10 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
         total += len(pairs[-1])
         entry["statements"] = len(docs)
     flat = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
-    stream, offsets = varint_stream(flat.astype(np.uint64))
+    stream, offsets = varint_stream(flat.astype(np.uint64), starts)
     meta["doc_words"] = packed(stream)
-    for entry, start in zip(meta["speakers"], starts, strict=True):
-        entry["doc_words_from"] = int(offsets[start])
+    for entry, offset in zip(meta["speakers"], offsets.tolist(), strict=True):
+        entry["doc_words_from"] = offset
     meta["separators"], meta["vocab_keys"], layout = write_positions(index, out, par_part, par_row, first_par)
     meta.update(layout)
     write_texts(index, out, par_part, par_row, docs_used, doc_code, first_par, months)

@@ -50,22 +50,23 @@ def few_varints(*values: int) -> bytes:
 
 
 def _encode(v: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """Varints of ``v`` (uint64) and each one's width in bytes (uint8: kept for every value)."""
+    """Varints of ``v`` (uint64) and where each one starts (int64), one more: the end."""
     width = np.ones(len(v), dtype=np.uint8)
     for b in range(1, 10):
         longer = v >= np.uint64(1 << (7 * b))
         if not longer.any():
             break
         width += longer
-    ends = np.cumsum(width, dtype=np.int64)
-    at = ends - width
-    out = np.empty(int(ends[-1]) if len(v) else 0, dtype=np.uint8)
+    ends = np.zeros(len(v) + 1, dtype=np.int64)
+    np.cumsum(width, dtype=np.int64, out=ends[1:])
+    at = ends[:-1]
+    out = np.empty(int(ends[-1]), dtype=np.uint8)
     out[at] = (v & np.uint64(0x7F)).astype(np.uint8) | ((width > 1).astype(np.uint8) << 7)
     for b in range(1, int(width.max()) if len(v) else 0):  # the few longer values, a byte at a time
         live = np.flatnonzero(width > b)
         low = ((v[live] >> np.uint64(7 * b)) & np.uint64(0x7F)).astype(np.uint8)
         out[at[live] + b] = low | ((width[live] > b + 1).astype(np.uint8) << 7)
-    return out.tobytes(), width
+    return out.tobytes(), ends
 
 
 def packed(data: bytes) -> str:
@@ -313,8 +314,7 @@ def _records(keys, par, j, code, extpre, first_par) -> _Records:
     values[header], values[header + 1] = speaker[seg_first], np.diff(np.append(seg_first, n))
     at = 4 * np.arange(n) + 2 * (seg_of + 1)
     values[at], values[at + 1], values[at + 2], values[at + 3] = step, j, code, extpre
-    stream, offsets = varint_stream(values)
-    start = offsets[header]
+    stream, start = varint_stream(values, header)
     return _Records(
         stream,
         start,
@@ -325,16 +325,22 @@ def _records(keys, par, j, code, extpre, first_par) -> _Records:
     )
 
 
-def varint_stream(values: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """:func:`varints` of ``values`` and where each value's bytes start (one more: the end)."""
+def varint_stream(values: np.ndarray, at=()) -> tuple[bytes, np.ndarray]:
+    """:func:`varints` of ``values`` and where the values numbered ``at`` start (``len(values)``: the end).
+    Encoded a few million at a time, and only the starts asked for are kept: the temporary arrays stay
+    bounded however many values there are."""
     values = np.asarray(values, dtype=np.uint64)
-    parts, widths = [], []
-    for i in range(0, len(values), CHUNK):  # a few million at a time: bounds the temporary arrays
-        data, width = _encode(values[i : i + CHUNK])
+    at = np.asarray(at, dtype=np.int64)
+    found = np.zeros(len(at), dtype=np.int64)
+    parts, done = [], 0
+    for i in range(0, len(values), CHUNK):
+        data, starts = _encode(values[i : i + CHUNK])
+        mine = (at >= i) & (at < i + CHUNK)
+        found[mine] = done + starts[at[mine] - i]
         parts.append(data)
-        widths.append(width)
-    width = np.concatenate(widths) if widths else np.zeros(0, np.uint8)
-    return b"".join(parts), np.concatenate([[0], np.cumsum(width, dtype=np.int64)])
+        done += len(data)
+    found[at >= len(values)] = done
+    return b"".join(parts), found
 
 
 def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_par, months) -> None:

@@ -62,6 +62,7 @@ class PartIndex:
         self.table = table
         self.doc_rows: np.ndarray | None = None  # each row's document in the corpus index (set by it)
         self._row_of: np.ndarray | None = None  # each token position's row, made once positions are many
+        self._codes: dict[str, tuple[np.ndarray, list]] = {}  # a dictionary column's codes and values
 
     @classmethod
     def of_texts(cls, texts: list[str], *, speakers=None, doc_ids=None, n_words=None) -> PartIndex:
@@ -169,16 +170,20 @@ class PartIndex:
         return pc.ends_with(self.vocab, text).to_numpy(zero_copy_only=False)
 
     def codes(self, column: str) -> tuple[np.ndarray, list]:
-        """A dictionary column as codes (-1 where empty) and the values they stand for."""
-        col = self.column(column)
-        codes = with_nulls(col.indices, -1)
-        return codes, col.dictionary.to_pylist()
+        """A dictionary column as codes (-1 where empty) and the values they stand for (made once a part)."""
+        if column not in self._codes:
+            col = self.column(column)
+            codes = with_nulls(col.indices, -1)
+            codes.setflags(write=False)  # shared by every question on this part
+            self._codes[column] = codes, col.dictionary.to_pylist()
+        return self._codes[column]
 
     def code_of(self, column: str, values) -> np.ndarray:
         """For each row, whether its value in a dictionary column is one of ``values``."""
         codes, dictionary = self.codes(column)
-        wanted = np.array([i for i, v in enumerate(dictionary) if v in values], dtype=np.int64)
-        return np.isin(codes, wanted)
+        wanted = np.zeros(len(dictionary) + 1, dtype=bool)  # the last: an empty value (code -1)
+        wanted[:-1] = [v in values for v in dictionary]
+        return wanted[codes]
 
     def text(self, rows: np.ndarray) -> list[str]:
         """The folded spoken text of ``rows`` (their tokens joined)."""

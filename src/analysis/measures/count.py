@@ -27,7 +27,7 @@ from analysis.measures.hints import hint_candidates, hints
 from analysis.measures.lexicon import Lexicon, Term, family_notes, resolve_terms
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.match import Query
-from analysis.measures.search import EVIDENCE_ORDER, Search, evidence_rows, search
+from analysis.measures.search import EVIDENCE_ORDER, Search, evidence_rows, first_terms, search
 from analysis.measures.stats import (
     bunching,
     per_10k,
@@ -120,12 +120,8 @@ def compute(corpus: Corpus, params: CountParams) -> Result:
     lexicon = load_lexicon(params.phrase_lexicon or None)
     selections = corpus.selections(params)
     written = as_written(params)
-    wider = _candidates(params.phrases, lexicon, written)
-    phrases = [*params.phrases, *(f"{p}*" for p in wider)]
-    hits, terms = found(corpus, selections, phrases, lexicon, chars=False, exact=written)
-    asked = terms[: len(terms) - len(wider)]
+    hits, asked, notes = hinted(corpus, selections, params.phrases, lexicon, chars=False, exact=written)
     blocks = [tally(hits, asked, speaker=s.speaker, by=params.period, breakdown=params.breakdown) for s in selections]
-    notes = hints(hits, terms, wider, lambda more: found(corpus, selections, more, lexicon, exact=written)[0])
     return Result(
         pa.concat_tables(blocks) if len(blocks) > 1 else blocks[0],
         quotes=lambda: evidence_frame(found(corpus, selections, params.phrases, lexicon, exact=written)[0]),
@@ -281,9 +277,8 @@ def tally(found: Search, terms: Sequence[Term], *, speaker: str, by: str, breakd
     forms = [p.form for p in found.query.patterns] if found.query else []
     names = [t.name for t in terms]
     uses: dict[tuple, dict[int, int]] = {}  # (period, combo) -> {doc: uses}
-    for p, t, f in zip(found.hit_par.tolist(), found.hit_term.tolist(), found.hit_pattern.tolist(), strict=True):
-        if par_period[p] < 0 or t >= len(names):  # another speaker's, or a term counted for a hint only
-            continue
+    his = np.flatnonzero(par_period[found.hit_par] >= 0)
+    for p, t, f in zip(*(a[his].tolist() for a in (found.hit_par, found.hit_term, found.hit_pattern)), strict=True):
         combo = (names[t], forms[f]) if breakdown else (names[t],)
         per_doc = uses.setdefault((names_sorted[par_period[p]], combo), {})
         doc = int(found.par_doc[p])
@@ -375,21 +370,23 @@ def smooth(counts: pd.DataFrame, periods: int, column: str = "per_10k") -> pd.Da
     return out
 
 
-def inflection_hints(
+def hinted(
     corpus: Corpus,
     selections: Sequence[Selection],
     phrases: Sequence[str],
+    lexicon: Lexicon,
     *,
-    lexicon: Lexicon | None = None,
+    chars: bool = True,
     exact: bool = False,
-) -> list[str]:
-    """The hints of :func:`compute` for ``phrases`` (:func:`analysis.measures.hints.hints`)."""
-    lexicon = lexicon if lexicon is not None else load_lexicon()
+) -> tuple[Search, list[Term], list[str]]:
+    """:func:`found` for ``phrases`` and, in the same pass, the prefix form of each ad-hoc one (``Nazi*``):
+    the matches of the phrases asked, their terms, and the hints the prefix forms' uses call for
+    (:func:`analysis.measures.hints.hints`)."""
     wider = _candidates(phrases, lexicon, exact)
-    if not wider:
-        return []
-    hits, terms = found(corpus, selections, [*wider, *(f"{p}*" for p in wider)], lexicon, chars=False, exact=exact)
-    return hints(hits, terms, wider, lambda more: found(corpus, selections, more, lexicon, exact=exact)[0])
+    hits, terms = found(corpus, selections, [*phrases, *(f"{p}*" for p in wider)], lexicon, chars=chars, exact=exact)
+    notes = hints(hits, terms, wider, lambda more: found(corpus, selections, more, lexicon, exact=exact)[0])
+    asked = terms[: len(terms) - len(wider)]
+    return first_terms(hits, len(asked)), asked, notes
 
 
 def _candidates(phrases: Sequence[str], lexicon: Lexicon, exact: bool) -> list[str]:

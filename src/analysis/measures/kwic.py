@@ -10,7 +10,7 @@ import numpy as np
 
 from analysis.corpus import Corpus
 from analysis.measures import Measure, Result
-from analysis.measures.count import ExactParams, PhraseParams, as_written, evidence_frame, found, inflection_hints
+from analysis.measures.count import ExactParams, PhraseParams, as_written, evidence_frame, hinted
 from analysis.measures.lexicon import family_notes, load
 from analysis.measures.search import EVIDENCE_COLUMNS, EVIDENCE_ORDER, Search, evidence_rows
 
@@ -18,13 +18,13 @@ from analysis.measures.search import EVIDENCE_COLUMNS, EVIDENCE_ORDER, Search, e
 def compute(corpus: Corpus, params: PhraseParams) -> Result:
     lexicon = load(params.phrase_lexicon or None)
     selections = corpus.selections(params)
-    hits, terms = found(corpus, selections, params.phrases, lexicon, exact=as_written(params))
+    hits, terms, hints = hinted(corpus, selections, params.phrases, lexicon, exact=as_written(params))
     rows = evidence_rows(hits).sort_by([(c, "ascending") for c in EVIDENCE_ORDER])
     held = [holds(hits, corpus.resolve_speaker(s.speaker)) for s in selections]
     return Result(
         rows.select(EVIDENCE_COLUMNS),
         quotes=lambda: evidence_frame(hits),
-        hints=inflection_hints(corpus, selections, params.phrases, lexicon=lexicon, exact=as_written(params)),
+        hints=hints,
         notes=family_notes(params.phrases, terms)
         + [
             f"the first and last matches of {s.speaker} are the first and last in this corpus, which holds {h}"

@@ -17,6 +17,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,11 @@ class Term:
         return self.label or self.name
 
 
+@lru_cache(maxsize=16)
+def _parsed(path: Path, text: str) -> Lexicon:
+    return Lexicon.parse(path, text)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     path: Path
@@ -59,9 +65,13 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path | str) -> Lexicon:
-        path = Path(path)
+        """The lexicon in ``path``, read each time (a file changed meanwhile is read anew), parsed once per content."""
+        return _parsed(Path(path), Path(path).read_text(encoding="utf-8"))
+
+    @classmethod
+    def parse(cls, path: Path, text: str) -> Lexicon:
         try:
-            data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path)) or {}
+            data = safe_yaml.load(text, what=str(path)) or {}
         except safe_yaml.YamlError as exc:
             raise LexiconError(f"{path.name}: not valid YAML: {exc}") from exc
         key = next((k for k in _LIST_KEYS if k in data), None) if isinstance(data, dict) else None

@@ -10,7 +10,7 @@ are searched together, in one pass, and told apart afterwards.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -152,6 +152,15 @@ def selects(found: Search, scope: Scope) -> np.ndarray:
     return keep
 
 
+def first_terms(found: Search, n: int) -> Search:
+    """``found`` with the matches of its query's first ``n`` terms only (the others were searched for a hint)."""
+    keep = found.hit_term < n
+    if keep.all():
+        return found
+    hits = {f: getattr(found, f)[keep] for f in ("hit_par", "hit_term", "hit_pattern", "hit_start", "hit_end")}
+    return replace(found, **hits, memo=dict(found.memo))
+
+
 # --- quotes --------------------------------------------------------------------------------------
 
 EVIDENCE_FIELDS = ("doc_id", "para_no", "date", "title", "source_url", "speaker", "section")
@@ -169,9 +178,12 @@ def evidence_rows(found: Search, order: np.ndarray | None = None, *, context_cha
     docs = found.index.documents
     doc = found.par_doc[par]
     left, match, right, char_start = [], [], [], []
+    maps: dict[int, list[int] | None] = {}  # a paragraph's spoken-to-display offsets, made once for its matches
     for p, s, e in zip(par.tolist(), found.hit_start[hits].tolist(), found.hit_end[hits].tolist(), strict=True):
         display = texts[p]
-        offsets = spoken_with_map(display)[1] if "[" in display or "(" in display else None
+        if p not in maps:
+            maps[p] = spoken_with_map(display)[1] if "[" in display or "(" in display else None
+        offsets = maps[p]
         d_start = offsets[s] if offsets else s
         d_end = (offsets[e - 1] + 1) if offsets else e
         left.append(_left(display, d_start, context_chars) if context_chars else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.measures.lexicon import Term
 from analysis.measures.match import PhraseError, PhraseMatcher
 from analysis.measures.search import find_matches
 from analysis.text import normalize_ws
@@ -35,6 +36,20 @@ def test_many_phrases_one_pass_overlapping():
     m = PhraseMatcher(["all there is", "there is to it", "is"])
     found = [(x.term, x.start) for x in m.find("that's all there is to it")]
     assert found == [("all there is", 7), ("there is to it", 11), ("is", 17)]
+
+
+@pytest.mark.parametrize(
+    "terms, text, expected",
+    [
+        (["very very"], "very very very", [("very very", 0, 9)]),  # the second overlaps the first: once
+        (["very very"], "very very, very very", [("very very", 0, 9), ("very very", 11, 20)]),  # none overlap
+        # forms of one term: the earliest, then the longest; forms that do not touch both count
+        ([Term("f", ("terror", "war on terror"))], "the war on terror", [("f", 4, 17)]),
+        ([Term("f", ("terror", "war on terror"))], "terror and war on terror", [("f", 0, 6), ("f", 11, 24)]),
+    ],
+)
+def test_overlapping_matches_of_one_term_count_once(terms, text, expected):
+    assert [(x.term, x.start, x.end) for x in PhraseMatcher(terms).find(text)] == expected
 
 
 def test_evidence_context_shows_insertions():

@@ -297,9 +297,13 @@ def _resolve(raw: list[tuple[np.ndarray, np.ndarray, np.ndarray]], patterns: lis
         return Hits(row, term, pat, start, end)
     form_rank = _ranks([p.form for p in patterns])[pat]
     order = np.lexsort((form_rank, -(end - start), start, row, term))
-    keep = np.zeros(len(row), dtype=bool)
+    t, r, s, e = term[order], row[order], start[order], end[order]
+    # sorted so (by start within a term and paragraph), if any two matches overlap, two neighbours do
+    clash = (t[1:] == t[:-1]) & (r[1:] == r[:-1]) & (s[1:] < e[:-1])
+    keep = np.ones(len(row), dtype=bool)
     last: dict[tuple[int, int], int] = {}
-    for i in order.tolist():
+    for i in order.tolist() if clash.any() else ():  # the greedy choice, match by match, only where needed
+        keep[i] = False
         key = (int(term[i]), int(row[i]))
         if start[i] < last.get(key, -1):
             continue  # overlaps a longer or earlier form of the same term

@@ -278,15 +278,12 @@ def write_outputs(
 
 
 def _same_as_old(ids: pa.Array, shas: list[str], old_docs: pa.Table | None) -> np.ndarray:
-    """For each kept document, True when the old generation has it from the same raw bytes."""
+    """For each kept document, True when the old generation has it from the same raw bytes (document
+    ids are unique in a generation)."""
     if old_docs is None or not len(ids):
         return np.zeros(len(ids), dtype=bool)
-    new = pa.table({"doc_id": ids, "sha": pa.array(shas, pa.string()), "i": pa.array(np.arange(len(ids)))})
-    joined = new.join(old_docs.rename_columns(["doc_id", "old_sha"]), "doc_id", join_type="inner")
-    match = joined.filter(pc.equal(joined["sha"], joined["old_sha"]))["i"].to_numpy()
-    same = np.zeros(len(ids), dtype=bool)
-    same[match] = True
-    return same
+    old_sha = old_docs["raw_sha256"].take(pc.index_in(ids, value_set=old_docs["doc_id"]))
+    return pc.equal(old_sha, pa.array(shas, pa.string())).fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _write_rows(run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path) -> None:

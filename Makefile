@@ -65,7 +65,7 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium default-jre-headless >/dev/null; \
 	fi
 
-## Lint (ruff check and ruff format --check), type-check (mypy), lint the explorer's script (ESLint, pinned in package-lock.json) and the CI workflows (actionlint): `make test` runs it beside the tests
+## Lint (ruff check and ruff format --check), type-check (mypy), lint the explorer's script (ESLint, pinned in package-lock.json) and the CI workflows (actionlint): the first step of `make test`
 lint: setup node_modules/.installed
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -82,17 +82,10 @@ node_modules/.installed: package.json package-lock.json
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not notebook and not browser and not faults and not slow"
 
-# worksteal: a process that runs out of tests takes some of the other's (the long ones no longer end on one).
-# The lint runs beside the tests (they leave a core idle about a fifth of the time); its output is shown
-# after theirs, and either failing fails the target.
+# worksteal: a process that runs out of tests takes some of the other's (the long ones no longer end on one)
 ## Install everything, lint, and run the whole test suite on two processes (what CI runs)
-test: setup system-deps node_modules/.installed
-	@mkdir -p build
-	@$(MAKE) --no-print-directory lint > build/lint.log 2>&1 & lint=$$!; \
-	$(BIN)/python -m pytest -n 2 --dist worksteal; tests=$$?; \
-	wait $$lint; linted=$$?; \
-	echo "--- make lint, run beside the tests (exit status $$linted) ---"; cat build/lint.log; \
-	[ $$tests -eq 0 ] && [ $$linted -eq 0 ]
+test: setup system-deps lint
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 ## Benchmarks: the 7,085-page archive, the questions beside DuckDB, 100M words on a LocalCluster; writes benchmarks/RESULTS.md
 bench: setup

@@ -123,3 +123,26 @@ def test_a_listing_of_every_speaker_reads_everything(fixture_corpus):
         assert corpus.index.reads.everything
     finally:
         corpus.close()
+
+
+def test_quotes_read_past_the_display_cache_are_the_same(default_corpus, monkeypatch):
+    """The display text kept between questions is bounded: with room for about one part, parts are let go
+    oldest first and read again when needed, and the quotes equal those of a fresh index."""
+    import numpy as np
+
+    import analysis.index as index_module
+    from analysis.index import CorpusIndex
+
+    fresh = CorpusIndex(default_corpus.generation)
+    parts = [k for k in range(len(fresh)) if fresh.part(k).n][:4]
+    assert len(parts) == 4
+    want = {k: fresh.display(k, np.arange(fresh.part(k).n)) for k in parts}
+    room = max(t.nbytes for t in fresh._shown.values())
+    monkeypatch.setattr(index_module, "CACHE_DISPLAY_BYTES", room)
+    small = CorpusIndex(default_corpus.generation)
+    for _ in range(2):
+        for k in parts:
+            assert small.display(k, np.arange(small.part(k).n)) == want[k]
+            assert sum(t.nbytes for t in small._shown.values()) <= room
+            assert list(small._shown)[-1] == k  # the part read last is kept
+    assert len(small._shown) < len(parts)

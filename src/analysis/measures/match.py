@@ -301,14 +301,15 @@ def _resolve(raw: list[tuple[np.ndarray, np.ndarray, np.ndarray]], patterns: lis
     # sorted so (by start within a term and paragraph), if any two matches overlap, two neighbours do
     clash = (t[1:] == t[:-1]) & (r[1:] == r[:-1]) & (s[1:] < e[:-1])
     keep = np.ones(len(row), dtype=bool)
-    last: dict[tuple[int, int], int] = {}
-    for i in order.tolist() if clash.any() else ():  # the greedy choice, match by match, only where needed
-        keep[i] = False
-        key = (int(term[i]), int(row[i]))
-        if start[i] < last.get(key, -1):
-            continue  # overlaps a longer or earlier form of the same term
-        last[key] = int(end[i])
-        keep[i] = True
+    if clash.any():  # the greedy choice, match by match, only where two overlap
+        keep[:] = False
+        last: dict[tuple[int, int], int] = {}
+        for i in order.tolist():
+            key = (int(term[i]), int(row[i]))
+            if start[i] < last.get(key, -1):
+                continue  # overlaps a longer or earlier form of the same term
+            last[key] = int(end[i])
+            keep[i] = True
     row, term, pat, start, end = row[keep], term[keep], pat[keep], start[keep], end[keep]
     order = np.lexsort((_ranks(names)[term], end, start, row))
     return Hits(row[order], term[order], pat[order], start[order], end[order])

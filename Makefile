@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the installer `make setup` uses for requirements.txt (pinned)
+UV     := uv==0.13.8
 
 .DEFAULT_GOAL := help
 
@@ -32,11 +34,12 @@ setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	@# pip compiles what it installs on one core; compileall does it on every core, and leaves out the
-	@# packages' own test suites (a third of the files, never imported here): half the time
-	$(BIN)/pip install --quiet --no-compile -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps -e .
+	@# uv installs the pinned requirements (resolved as pip would) in a third of pip's time; it does not
+	@# compile them: compileall does, on every core, leaving out the packages' own test suites (a third
+	@# of the files, never imported here)
+	$(BIN)/pip install --quiet --disable-pip-version-check $(UV)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m compileall -q -j 0 -x '/tests?/' $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 	touch $(STAMP)
 

@@ -83,6 +83,9 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
                 cwd=str(config.NOTEBOOKS_DIR),
                 progress_bar=False,
                 log_output=False,
+                # written once at the end (and on an error in a cell), not after every cell: a report
+                # notebook's outputs are large, and 40 writes cost 0.3-0.6 s a report
+                request_save_on_cell_execute=False,
                 config=_kernel_config(sockets),
             )
         except pm.PapermillExecutionError as exc:

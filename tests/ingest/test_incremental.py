@@ -110,6 +110,24 @@ def test_parallel_and_serial_agree(sample, tmp_path):
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 
+def test_a_few_changed_files_are_shared_between_the_workers(monkeypatch):
+    """Ten changed pages go five to each of two workers, not ten to one; a long stream keeps full batches,
+    in stream order; nothing to parse, no batch."""
+    from types import SimpleNamespace
+
+    from analysis.ingest import workers
+
+    tasks = [SimpleNamespace(source=f"page-{i}.html") for i in range(10)]
+    assert [len(b) for b in workers._batches(tasks, 2)] == [5, 5]
+    assert [len(b) for b in workers._batches(tasks[:3], 2)] == [2, 1]
+    assert [len(b) for b in workers._batches(tasks, 1)] == [10]
+    assert list(workers._batches([], 2)) == []
+    monkeypatch.setattr(workers, "BATCH_FILES", 4)
+    batches = list(workers._batches(tasks, 2))
+    assert [len(b) for b in batches] == [4, 4, 2]
+    assert [t for b in batches for t in b] == tasks
+
+
 @pytest.mark.parametrize("suffix, mode", [(".tar.xz", "w:xz"), (".tar.gz", "w:gz")])
 def test_archive_equals_folder(tmp_path, suffix, mode):
     archive = tmp_path / f"raw{suffix}"

@@ -18,6 +18,7 @@ The cluster's own memory limits apply to its workers.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 import signal
@@ -107,17 +108,37 @@ def _stop(pool) -> None:
             proc.kill()
 
 
-def _batches(tasks: Iterable[Task]) -> Iterator[list[Task]]:
+def _batches(tasks: Iterable[Task], jobs: int = 1) -> Iterator[list[Task]]:
+    """The stream of tasks cut into batches of :data:`BATCH_FILES` files or :data:`BATCH_BYTES` bytes; a
+    stream that ends before it fills a batch for every worker (ten changed pages) is split evenly
+    between the workers instead of going whole to one."""
+    stream = iter(tasks)
+    head: list[Task] = []
+    size = 0
+    for task in stream:
+        head.append(task)
+        size += _size(task)
+        if len(head) >= BATCH_FILES * jobs or size >= BATCH_BYTES * jobs:
+            break
+    else:
+        per = max(1, -(-len(head) // max(1, jobs)))
+        for lo in range(0, len(head), per):
+            yield head[lo : lo + per]
+        return
     batch: list[Task] = []
     size = 0
-    for task in tasks:
+    for task in itertools.chain(head, stream):
         batch.append(task)
-        size += len(task.source) if isinstance(task.source, bytes) else 0
+        size += _size(task)
         if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def _size(task: Task) -> int:
+    return len(task.source) if isinstance(task.source, bytes) else 0
 
 
 def parse_tasks(
@@ -148,7 +169,7 @@ def parse_tasks(
     cluster = engine is not None and not engine.local
     pool = _pool(parser, jobs, engine)
     running: dict = {}
-    stream = _batches(tasks)
+    stream = _batches(tasks, jobs)
     number = 0
 
     def submit(batch: list[Task]) -> None:

@@ -104,6 +104,40 @@ def test_parser_change_reparses_everything(sample, tmp_path, monkeypatch):
     assert ingest(sample, out, quiet=True).parsed == 151
 
 
+def test_the_parse_key_covers_every_module_the_ingest_imports():
+    """A change to any code an ingest runs (the tokenizer that counts words and makes the index among it)
+    parses and writes everything again: no generation keeps parts made by other code than the rest."""
+    from analysis.ingest import state
+    from tests.test_layout import MODULES, imports_of
+
+    covered = {p.resolve() for p in state.parse_code()}
+    todo = [m for m in MODULES if m.startswith("analysis.ingest") and not m.startswith("analysis.ingest.fetch")]
+    seen: set[str] = set()
+    while todo:
+        module = todo.pop()
+        if module in seen or module not in MODULES:
+            continue
+        seen.add(module)
+        todo += imports_of(MODULES[module])
+    missing = sorted(m for m in seen if MODULES[m].resolve() not in covered)
+    assert missing == [], f"imported by the ingest but not in its parse key: {missing}"
+    assert "analysis.tokens" in seen
+
+
+def test_a_changed_tokenizer_changes_the_parse_key(tmp_path, monkeypatch):
+    from analysis.ingest import state
+    from analysis.speakers import default_registry
+
+    copy = tmp_path / "analysis"
+    shutil.copytree(state.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = state.parser_fingerprint(default_registry())
+    monkeypatch.setattr(state, "PACKAGE_DIR", copy)
+    assert state.parser_fingerprint(default_registry()) == before  # where the code lies does not matter
+    with (copy / "tokens.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# a change\n")
+    assert state.parser_fingerprint(default_registry()) != before
+
+
 def test_parallel_and_serial_agree(sample, tmp_path):
     ingest(sample, tmp_path / "one", quiet=True, jobs=1)
     ingest(sample, tmp_path / "two", quiet=True, jobs=2)

@@ -35,24 +35,41 @@ from analysis.speakers import SpeakerRegistry
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
-def parser_fingerprint(registry: SpeakerRegistry) -> str:
-    """Changes whenever the parsing code or the speaker registry changes (invalidates the state).
+#: The library's shared modules the ingest imports (tests/ingest/test_incremental.py checks the list is
+#: closed: every module an ingest module imports, at any depth, is among the code of :func:`parse_code`).
+SHARED_CODE = (
+    "__init__.py",
+    "config.py",
+    "csvout.py",
+    "engine.py",
+    "errors.py",
+    "names.py",
+    "params.py",
+    "parquet.py",
+    "safe_yaml.py",
+    "speakers.py",
+    "text.py",
+    "tokens.py",
+)
 
-    The code: every module of ``ingest/importers/`` (the importers and their label rules: ``labels``,
-    ``label_names``, ``label_words``, ``page_checks``), the schema, how a file is classified and given
-    its metadata (``metadata``), the text layers, and the registry's resolution of a label (``speakers``,
-    ``names``)."""
+
+def parse_code() -> list[Path]:
+    """Every module whose code can change what an ingest writes or keeps: the ingest's own modules (its
+    importers and their label rules among them; not the fetcher, which only adds raw files) and the
+    shared modules they import (the text layers, the tokenizer that counts words and makes the index,
+    the registry's resolution of a label)."""
+    own = [*PACKAGE_DIR.glob("ingest/*.py"), *PACKAGE_DIR.glob("ingest/importers/*.py")]
+    return sorted([*own, *(PACKAGE_DIR / name for name in SHARED_CODE)])
+
+
+def parser_fingerprint(registry: SpeakerRegistry) -> str:
+    """Changes whenever the code of :func:`parse_code` or the speaker registry changes (invalidates the
+    state: every file is parsed again and every part written again, so that nothing a generation keeps
+    was made by other code than the rest)."""
     h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
-    code = [
-        *PACKAGE_DIR.glob("ingest/importers/*.py"),  # label_names.py, labels.py, label_words.py among them
-        PACKAGE_DIR / "ingest" / "schema.py",
-        PACKAGE_DIR / "ingest" / "metadata.py",
-        PACKAGE_DIR / "text.py",
-        PACKAGE_DIR / "speakers.py",
-        PACKAGE_DIR / "names.py",
-    ]
-    for path in sorted(p for p in code if p.exists()):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in parse_code():
+        if path.exists():
+            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     h.update(registry.fingerprint().encode())
     return h.hexdigest()[:16]
 

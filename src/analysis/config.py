@@ -20,6 +20,8 @@ REPORTS_DIR: Path = PROJ_ROOT / "reports"
 BUILD_DIR: Path = PROJ_ROOT / "build"
 RUNS_DIR: Path = BUILD_DIR / "runs"  # a notebook run by hand (JupyterLab, papermill) writes its report's files here
 
+LIBRARY_DIR: Path = Path(__file__).resolve().parent  # src/analysis: the library's code, templates and scripts
+
 SPEAKERS_FILE: Path = CONFIG_DIR / "speakers.yaml"
 REPORTS_FILE: Path = CONFIG_DIR / "reports.yaml"
 
@@ -30,6 +32,14 @@ CORPUS_INFO_FILE = "corpus.json"
 INDEX_DIR = "index"  # the persisted index of a generation: index/part-NNN.arrow, index/documents.arrow
 INDEX_DOCUMENTS = f"{INDEX_DIR}/documents.arrow"
 SPEAKER_WORDS_KEY = b"refrain.speaker_words"  # metadata of an index part: each speaker's own words in it
+
+
+def library_files() -> list[Path]:
+    """The library's own files (its code, templates and the explorer's script; not bytecode), sorted: what
+    a report or the explorer depends on besides its data and configuration."""
+    return sorted(
+        p for p in LIBRARY_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
 
 
 def index_part(k: int) -> str:

@@ -250,6 +250,21 @@ def test_a_frequent_word_before_a_rarer_one_is_found_without_its_own_positions(p
     assert not [u for u in loaded if re.search(r"/t\d+-\d+\.js$", u)], "a frequent word's own positions were loaded"
 
 
+@pytest.mark.parametrize(
+    "changed", ["text.py", "measures/search.py", "measures/changes.py", "publish/explorer/files.py"]
+)
+def test_a_change_to_the_code_it_is_made_with_builds_the_explorer_again(fixture_corpus, tmp_path, monkeypatch, changed):
+    """The folding, the matcher and the change points are written into the explorer's data as much as its
+    own modules: a change to any of them makes its files stale, so its fingerprint changes."""
+    library = tmp_path / "analysis"
+    shutil.copytree(config.LIBRARY_DIR, library, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "LIBRARY_DIR", library)
+    before = explore.fingerprint(fixture_corpus.generation)
+    with (library / changed).open("a", encoding="utf-8") as fh:
+        fh.write("\n# a change\n")
+    assert explore.fingerprint(fixture_corpus.generation) != before
+
+
 def test_a_corpus_with_nobody_to_offer_gives_an_explorer_that_says_so(fixture_corpus, tmp_path):
     assert explore.build(fixture_corpus.generation, tmp_path, min_speaker_words=10**9)
     assert "Speakers" in (tmp_path / "explore.html").read_text(encoding="utf-8")

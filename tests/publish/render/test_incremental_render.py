@@ -175,8 +175,8 @@ def house(tmp_path, monkeypatch):
         monkeypatch.setattr(config, name, copy)
     monkeypatch.setattr(config, "REPORTS_FILE", tmp_path / "CONFIG_DIR" / "reports.yaml")
     library = tmp_path / "src" / "analysis"
-    shutil.copytree(incremental.LIBRARY, library, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(incremental, "LIBRARY", library)
+    shutil.copytree(config.LIBRARY_DIR, library, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "LIBRARY_DIR", library)
     processed = tmp_path / "processed"
     processed.mkdir()
     (processed / config.CORPUS_INFO_FILE).write_text('{"corpus_version": "a"}', encoding="utf-8")

@@ -63,16 +63,18 @@ VERSION = 9  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = TEMPLATES / "explore.html", PACKAGE / "static" / "explore.js"
-FILES = PACKAGE / "files.py"  # how the data files are written
 
 
 def fingerprint(gen: Path) -> str:
-    """What the explorer's files depend on: the generation's manifest, the code and the configuration."""
+    """What the explorer's files depend on: the generation's manifest, the configuration it reads (the
+    speakers' groups, the phrase families) and the library's code, all of it (the matcher, the folding,
+    the change points and the page's script as much as this module)."""
     h = hashlib.sha256()
     h.update(str(VERSION).encode())
-    for path in (gen / "manifest.json", TEMPLATE, SCRIPT, Path(__file__), FILES, config.CONFIG_DIR / "speakers.yaml"):
+    for path in (gen / "manifest.json", config.CONFIG_DIR / "speakers.yaml", load_lexicon().path):
         h.update(path.read_bytes() if path.is_file() else b"")
-    h.update(load_lexicon().path.read_bytes())
+    for path in config.library_files():
+        h.update(path.relative_to(config.LIBRARY_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -29,7 +29,6 @@ from analysis import config
 from analysis.index.reads import Reads, version_of
 
 STATE_FILE = "render-state.json"
-LIBRARY = Path(__file__).resolve().parents[2]  # src/analysis
 
 
 def _digest(h, path: Path, root: Path) -> None:
@@ -47,9 +46,8 @@ def shared_inputs(processed_dir: Path) -> str:
     files = [p for p in sorted(config.CONFIG_DIR.rglob("*")) if p.is_file() and p != config.REPORTS_FILE]
     for path in files:
         _digest(h, path, config.CONFIG_DIR)
-    for path in sorted(LIBRARY.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            _digest(h, path, LIBRARY.parent)
+    for path in config.library_files():
+        _digest(h, path, config.LIBRARY_DIR.parent)
     for path in (config.PROJ_ROOT / "requirements.txt", config.PROJ_ROOT / "pyproject.toml"):
         if path.is_file():
             _digest(h, path, config.PROJ_ROOT)

@@ -129,9 +129,9 @@ def test_a_changed_tokenizer_changes_the_parse_key(tmp_path, monkeypatch):
     from analysis.speakers import default_registry
 
     copy = tmp_path / "analysis"
-    shutil.copytree(state.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(config.LIBRARY_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     before = state.parser_fingerprint(default_registry())
-    monkeypatch.setattr(state, "PACKAGE_DIR", copy)
+    monkeypatch.setattr(config, "LIBRARY_DIR", copy)
     assert state.parser_fingerprint(default_registry()) == before  # where the code lies does not matter
     with (copy / "tokens.py").open("a", encoding="utf-8") as fh:
         fh.write("\n# a change\n")

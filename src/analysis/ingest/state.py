@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from analysis import config
 from analysis.ingest.schema import (
     SCHEMA_VERSION,
     STATE_DOCS_FILE,
@@ -31,9 +32,6 @@ from analysis.ingest.schema import (
 )
 from analysis.parquet import read_parquet
 from analysis.speakers import SpeakerRegistry
-
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-
 
 #: The library's shared modules the ingest imports (tests/ingest/test_incremental.py checks the list is
 #: closed: every module an ingest module imports, at any depth, is among the code of :func:`parse_code`).
@@ -58,8 +56,9 @@ def parse_code() -> list[Path]:
     importers and their label rules among them; not the fetcher, which only adds raw files) and the
     shared modules they import (the text layers, the tokenizer that counts words and makes the index,
     the registry's resolution of a label)."""
-    own = [*PACKAGE_DIR.glob("ingest/*.py"), *PACKAGE_DIR.glob("ingest/importers/*.py")]
-    return sorted([*own, *(PACKAGE_DIR / name for name in SHARED_CODE)])
+    library = config.LIBRARY_DIR
+    own = [*library.glob("ingest/*.py"), *library.glob("ingest/importers/*.py")]
+    return sorted([*own, *(library / name for name in SHARED_CODE)])
 
 
 def parser_fingerprint(registry: SpeakerRegistry) -> str:
@@ -69,7 +68,7 @@ def parser_fingerprint(registry: SpeakerRegistry) -> str:
     h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
     for path in parse_code():
         if path.exists():
-            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+            h.update(path.relative_to(config.LIBRARY_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     h.update(registry.fingerprint().encode())
     return h.hexdigest()[:16]
 

@@ -6,7 +6,9 @@ current working directory, so a notebook run from JupyterLab, papermill or CI se
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 PROJ_ROOT: Path = Path(os.environ.get("REFRAIN_ROOT", Path(__file__).resolve().parents[2]))
@@ -40,6 +42,17 @@ def library_files() -> list[Path]:
     return sorted(
         p for p in LIBRARY_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     )
+
+
+def files_digest(paths: Iterable[Path], root: Path) -> str:
+    """The SHA-256 of files by their path under ``root`` and their bytes (a file that is not there counts as
+    absent): what code or configuration an output was made with."""
+    h = hashlib.sha256()
+    for path in paths:
+        if path.is_file():
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def index_part(k: int) -> str:

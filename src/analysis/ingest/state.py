@@ -66,9 +66,7 @@ def parser_fingerprint(registry: SpeakerRegistry) -> str:
     state: every file is parsed again and every part written again, so that nothing a generation keeps
     was made by other code than the rest)."""
     h = hashlib.sha256(f"schema:{SCHEMA_VERSION}\n".encode())
-    for path in parse_code():
-        if path.exists():
-            h.update(path.relative_to(config.LIBRARY_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(config.files_digest(parse_code(), config.LIBRARY_DIR).encode())
     h.update(registry.fingerprint().encode())
     return h.hexdigest()[:16]
 

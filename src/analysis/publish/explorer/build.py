@@ -74,8 +74,7 @@ def fingerprint(gen: Path) -> str:
     h.update(str(VERSION).encode())
     for path in (gen / "manifest.json", config.CONFIG_DIR / "speakers.yaml", load_lexicon().path):
         h.update(path.read_bytes() if path.is_file() else b"")
-    for path in config.library_files():
-        h.update(path.relative_to(config.LIBRARY_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(config.files_digest(config.library_files(), config.LIBRARY_DIR).encode())
     return h.hexdigest()[:16]
 
 

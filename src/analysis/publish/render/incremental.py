@@ -31,11 +31,6 @@ from analysis.index.reads import Reads, version_of
 STATE_FILE = "render-state.json"
 
 
-def _digest(h, path: Path, root: Path) -> None:
-    h.update(path.relative_to(root).as_posix().encode() + b"\0")
-    h.update(hashlib.sha256(path.read_bytes()).digest())
-
-
 def shared_inputs(processed_dir: Path) -> str:
     """The SHA-256 of what every report is made from: schema and registry versions, configuration, code,
     pins (not the corpus version: each report's own data is compared by :func:`data_version`)."""
@@ -44,13 +39,10 @@ def shared_inputs(processed_dir: Path) -> str:
     versions = {k: v for k, v in _read_json(info).items() if k in ("schema_version", "speakers_version")}
     h.update(json.dumps(versions, sort_keys=True).encode() if info.is_file() else b"no corpus")
     files = [p for p in sorted(config.CONFIG_DIR.rglob("*")) if p.is_file() and p != config.REPORTS_FILE]
-    for path in files:
-        _digest(h, path, config.CONFIG_DIR)
-    for path in config.library_files():
-        _digest(h, path, config.LIBRARY_DIR.parent)
-    for path in (config.PROJ_ROOT / "requirements.txt", config.PROJ_ROOT / "pyproject.toml"):
-        if path.is_file():
-            _digest(h, path, config.PROJ_ROOT)
+    h.update(config.files_digest(files, config.CONFIG_DIR).encode())
+    h.update(config.files_digest(config.library_files(), config.LIBRARY_DIR).encode())
+    pins = (config.PROJ_ROOT / "requirements.txt", config.PROJ_ROOT / "pyproject.toml")
+    h.update(config.files_digest(pins, config.PROJ_ROOT).encode())
     return h.hexdigest()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 import shutil
@@ -37,8 +38,10 @@ def kremlin_html() -> Path:
 
 
 def extract(archive: Path, names: set[str]) -> Path:
-    """The named members of an archive (by file name), extracted into a new temporary folder."""
+    """The named members of an archive (by file name), extracted into a new temporary folder (removed
+    when the test process ends)."""
     out = Path(tempfile.mkdtemp(prefix="refrain-test-"))
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
     with tarfile.open(archive, "r|*") as tar:
         for member in tar:
             name = member.name.rsplit("/", 1)[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -30,12 +31,13 @@ def pages(tmp_path):
     return raw
 
 
-def start_ingest(raw, out, *extra):
+def start_ingest(raw, out, *extra, tmpdir=None):
     return subprocess.Popen(
         [sys.executable, "-m", "analysis", "ingest", "--raw", str(raw), "--processed", str(out), "--quiet", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "TMPDIR": str(tmpdir)} if tmpdir else None,
     )
 
 
@@ -64,7 +66,8 @@ def test_two_ingests_at_once_never_mix_their_outputs(pages, tmp_path):
 
 
 def test_an_ingest_killed_at_any_point_leaves_the_previous_generation(pages, tmp_path):
-    out, full = tmp_path / "out", tmp_path / "full"
+    out, full, scratch = tmp_path / "out", tmp_path / "full", tmp_path / "tmpdir"
+    scratch.mkdir()
     assert start_ingest(pages, out).wait(timeout=300) == 0
     rng = random.Random(13)
     names = sorted(p.name for p in pages.iterdir())
@@ -73,7 +76,7 @@ def test_an_ingest_killed_at_any_point_leaves_the_previous_generation(pages, tmp
             path = pages / name
             path.write_bytes(path.read_bytes().replace(b"</body>", f"<!-- edit {trial} --></body>".encode(), 1))
         before = (out / "current").resolve()
-        proc = start_ingest(pages, out)
+        proc = start_ingest(pages, out, tmpdir=scratch)
         time.sleep(rng.uniform(0.05, 1.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
@@ -83,3 +86,5 @@ def test_an_ingest_killed_at_any_point_leaves_the_previous_generation(pages, tmp
     assert start_ingest(pages, full, "--full").wait(timeout=300) == 0
     assert outputs(out) == outputs(full)
     assert not list((out / "generations").glob("*.tmp"))
+    assert not (out / "generations" / "spill").exists()  # the killed runs' scratch files, removed by the last run
+    assert not list(scratch.iterdir())  # and nothing left in the temporary folder

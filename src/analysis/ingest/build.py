@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
@@ -85,13 +84,13 @@ def ingest(
         scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
         results = scanned.results
         bar = _progress(None) if progress else _NoBar()
-        with tempfile.TemporaryDirectory(prefix="refrain-spill-") as spill:
+        with generations.spill(out_dir) as spill:
             segments = parse_tasks(
                 scanned.tasks,
                 previous,
                 registry=speakers,
                 jobs=jobs,
-                spill_dir=spill,
+                spill_dir=str(spill),
                 companions=scanned.companions,
                 tick=bar.update,
                 engine=engine,

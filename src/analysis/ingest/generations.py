@@ -5,6 +5,7 @@ Layout of the processed folder::
     current -> generations/g000007      the generation readers use (a relative symbolic link)
     generations/g000007/                documents.parquet, turns.parquet/part-NN.parquet,
                                         ingest_report.csv, corpus.json, .state.parquet, manifest.json
+    generations/spill/                  the parse's scratch files while an ingest runs (:func:`spill`)
     documents.parquet -> current/…      the same files under their usual names (for pandas, DuckDB, …)
     .lock                               held (``lockf``) by the ingest writing
 
@@ -31,6 +32,8 @@ import math
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,7 @@ MANIFEST = "manifest.json"
 MARKER = ".refrain-processed"
 READERS = ".readers"  # in each generation: readers hold a shared lock on it
 VERIFIED = ".verified.json"
+SPILL = "spill"  # in ``generations/``: the parse's scratch files while an ingest runs
 PUBLISHED = (config.DOCUMENTS_FILE, config.TURNS_FILE, config.INGEST_REPORT_FILE, config.CORPUS_INFO_FILE)
 
 
@@ -203,6 +207,21 @@ def _held(gen: Path) -> bool:
         finally:
             os.close(fd)
     return False
+
+
+@contextmanager
+def spill(out_dir: Path) -> Iterator[Path]:
+    """The parse's scratch folder, ``generations/spill``, emptied before and removed after (held under
+    the lock: what a killed ingest left there is removed by the next one). It lives beside the
+    generations, not in ``/tmp``: on the same file system as the outputs, and shared with a cluster's
+    workers when the processed folder is."""
+    path = out_dir / GENERATIONS / SPILL
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def begin(out_dir: Path) -> Path:

@@ -143,3 +143,18 @@ def test_looks_like_name_long_labels_and_quotations(label, is_name):
 def test_question_and_answer_conventions(label, role):
     res = REG.resolve(label)
     assert res.speaker is None and res.role == role
+
+
+def test_countries_read_from_the_data_file_are_pycountrys(monkeypatch):
+    """The country table read straight from pycountry's data file (not importing the package) is the one
+    pycountry gives; with the file not where it is expected, pycountry itself is asked."""
+    import importlib.util
+
+    import pycountry
+
+    from analysis import names
+
+    expected = [dict(c) for c in pycountry.countries]
+    assert names.countries() == expected and len(expected) > 200
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert names.countries() == expected

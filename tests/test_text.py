@@ -2,6 +2,7 @@ import random
 
 import pytest
 
+from analysis import tokens
 from analysis.text import count_words, fold, normalize_ws, spoken, spoken_with_map
 from analysis.tokens import word_counts
 
@@ -75,6 +76,20 @@ def test_many_texts_are_counted_at_once_as_one_text_is():
     assert word_counts(texts).tolist() == [count_words(t) for t in texts]
     assert word_counts([]).tolist() == [] and word_counts(["", ""]).tolist() == [0, 0]
     assert [int(word_counts([t])[0]) for t in EDGES] == [count_words(t) for t in EDGES]  # each alone: at the end
+
+
+def test_characters_are_classed_alike_one_by_one_and_from_the_table(monkeypatch):
+    """A few pages' characters are classed one distinct character at a time, a long text's from the
+    table of the whole plane: the same tokens either way (letters, digits, symbols of every plane)."""
+    rng = random.Random(11)
+    planes = [(0x80, 0x800), (0x800, 0xD800), (0xE000, 0x10000), (0x10000, 0x30000)]
+    texts = ["".join(chr(rng.randrange(*rng.choice(planes))) for _ in range(40)) + " a1" for _ in range(300)]
+    tokens._bmp.cache_clear()
+    one_by_one = tokens.tokenize(texts).to_pylist(), word_counts(texts).tolist()
+    assert tokens._bmp.cache_info().currsize == 0  # the table was not made
+    monkeypatch.setattr(tokens, "_TABLE_FROM", 0)
+    assert (tokens.tokenize(texts).to_pylist(), word_counts(texts).tolist()) == one_by_one
+    assert tokens._bmp.cache_info().currsize == 1
 
 
 def test_bracketed_words_are_not_counted():

@@ -1,9 +1,11 @@
-"""Parquet in and out, one way everywhere.
+"""Parquet and Arrow files in and out, one way everywhere.
 
 Reads go through :class:`pyarrow.parquet.ParquetFile` on the calling thread: ``pyarrow.parquet.read_table``
 builds a dataset (importing ``pyarrow.dataset`` and pandas on first use, and starting a thread pool), which costs
 more than reading a turn part does. Writes are zstd-compressed with statistics, through a temporary file renamed
-into place (a reader never sees half a file).
+into place (a reader never sees half a file). Files only Refrain reads (the index, the ingest's state) are Arrow
+IPC files, written the same way: mapped rather than decoded when uncompressed, and several times quicker to
+write and read than Parquet when their buffers are zstd-compressed.
 """
 
 from __future__ import annotations
@@ -34,3 +36,22 @@ def parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
 def write_parquet(table: pa.Table, path: Path) -> None:
     with parquet_writer(path, table.schema) as writer:
         writer.write_table(table)
+
+
+@contextmanager
+def arrow_writer(
+    path: Path, schema: pa.Schema, *, compression: str | None = None
+) -> Iterator[pa.ipc.RecordBatchFileWriter]:
+    """A writer of the Arrow IPC file ``path`` a batch at a time (buffers compressed with ``compression``:
+    None or "zstd"), through a temporary file renamed into place when it closes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with pa.ipc.new_file(tmp, schema, options=pa.ipc.IpcWriteOptions(compression=compression)) as writer:
+        yield writer
+    tmp.replace(path)
+
+
+def read_arrow(path: Path | str) -> pa.Table:
+    """A whole Arrow IPC file, mapped (an uncompressed file's buffers are read in place, not copied)."""
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()

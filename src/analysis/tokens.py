@@ -28,8 +28,24 @@ BREAK = "\n"  # the token between two texts
 
 @cache
 def _bmp() -> np.ndarray:
-    """Whether each character of the Basic Multilingual Plane is a letter or digit (made when first needed)."""
+    """Whether each character of the Basic Multilingual Plane is a letter or digit (made when first needed:
+    for a long text; a few pages' characters are looked up one by one, :func:`_alnum`)."""
     return np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+
+
+_TABLE_FROM = 1 << 16  # multi-byte characters in one call from which the whole table is worth making
+
+
+def _alnum(cp: np.ndarray) -> np.ndarray:
+    """``str.isalnum()`` of each code point: from the BMP table for many characters, else worked out once
+    per distinct character (a process that tokenizes a few pages never pays for the table)."""
+    if len(cp) >= _TABLE_FROM or _bmp.cache_info().currsize:
+        cls = _bmp()[np.minimum(cp, 0xFFFF)]
+        for i in np.flatnonzero(cp >= 0x10000):  # outside the Basic Multilingual Plane: rare
+            cls[i] = chr(int(cp[i])).isalnum()
+        return cls
+    distinct, where = np.unique(cp, return_inverse=True)
+    return np.array([chr(c).isalnum() for c in distinct.tolist()], dtype=bool)[where]
 
 
 def tokenize(texts: Sequence[str]) -> pa.StringArray:
@@ -110,9 +126,7 @@ def _classify_multibyte(b: np.ndarray, leads: np.ndarray, alnum: np.ndarray) -> 
             ((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
         ),
     )
-    cls = _bmp()[np.minimum(cp, 0xFFFF)]
-    for i in np.flatnonzero(cp >= 0x10000):  # outside the Basic Multilingual Plane: rare
-        cls[i] = chr(int(cp[i])).isalnum()
+    cls = _alnum(cp)
     width = np.where(two, 2, np.where(three, 3, 4))
     for k in range(4):
         at = width > k

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from analysis.parquet import read_arrow
+
 ROW_TABLE_AFTER = 4096  # token positions looked up at once, beyond which a part's position->row table is made
 
 
@@ -31,12 +33,6 @@ def with_nulls(array: pa.Array, fill: int) -> np.ndarray:
         bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
         out[~bits[array.offset : array.offset + len(array)].astype(bool)] = fill
     return out
-
-
-def read_arrow(path: Path) -> pa.Table:
-    """An Arrow IPC file, memory-mapped (zero-copy)."""
-    with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
 
 
 class PartIndex:

@@ -14,7 +14,7 @@ One bad file never stops the build. Outputs, in the processed folder:
   A document's rows live in the part chosen by a hash of its id, so a change to a few raw files
   rewrites only a few parts;
 * ``ingest_report.csv`` and ``corpus.json`` (corpus version, counts, layout);
-* ``.state.parquet``: what each raw file was last time (size, mtime, content hash, parse result)
+* ``.state.arrow``: what each raw file was last time (size, mtime, content hash, parse result)
   so that the next run re-parses only files whose content changed.
 
 Same inputs give byte-identical outputs, whether built at once or incrementally: rows are sorted,

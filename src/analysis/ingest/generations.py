@@ -4,7 +4,7 @@ Layout of the processed folder::
 
     current -> generations/g000007      the generation readers use (a relative symbolic link)
     generations/g000007/                documents.parquet, turns.parquet/part-NN.parquet,
-                                        ingest_report.csv, corpus.json, .state.parquet, manifest.json
+                                        ingest_report.csv, corpus.json, .state.arrow, manifest.json
     generations/spill/                  the parse's scratch files while an ingest runs (:func:`spill`)
     documents.parquet -> current/…      the same files under their usual names (for pandas, DuckDB, …)
     .lock                               held (``lockf``) by the ingest writing

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import config
+from analysis.parquet import arrow_writer
 from analysis.text import fold, spoken
 from analysis.tokens import BREAK, tokenize
 
@@ -89,12 +90,9 @@ def write_documents(documents: pa.Table, path: Path) -> None:
     write_arrow(documents.select(list(DOCUMENT_COLUMNS)), path)
 
 
-def write_arrow(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with pa.ipc.new_file(tmp, table.schema) as writer:
+def write_arrow(table: pa.Table, path: Path, *, compression: str | None = None) -> None:
+    with arrow_writer(path, table.schema, compression=compression) as writer:
         writer.write_table(table.combine_chunks() if table.num_rows else table)
-    tmp.replace(path)
 
 
 POSTINGS_SCHEMA = pa.schema([("position", pa.list_(pa.int32())), ("start", pa.list_(pa.int32()))])

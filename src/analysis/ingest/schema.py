@@ -18,8 +18,8 @@ from analysis.text import spoken
 from analysis.tokens import word_counts
 
 SCHEMA_VERSION = 6
-STATE_FILE = ".state.parquet"
-STATE_DOCS_FILE = ".state-docs.parquet"
+STATE_FILE = ".state.arrow"
+STATE_DOCS_FILE = ".state-docs.arrow"
 
 DOCUMENT_SCHEMA = pa.schema(
     [
@@ -78,7 +78,7 @@ STATE_SCHEMA = pa.schema(
 
 # What a parse gives per document: its row of documents.parquet but for the two columns that are its
 # file's (raw_path, raw_sha256: filled in when written), and its warnings. The state keeps them
-# (.state-docs.parquet) with the raw path and the document's place in its file.
+# (.state-docs.arrow) with the raw path and the document's place in its file.
 FILE_COLUMNS = ("raw_path", "raw_sha256")
 DOC_ROWS_SCHEMA = pa.schema(
     [f for f in DOCUMENT_SCHEMA if f.name not in FILE_COLUMNS] + [pa.field("warnings", pa.list_(pa.string()))]

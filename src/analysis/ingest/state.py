@@ -1,9 +1,10 @@
 """What the last ingest saw of each raw file, so the next run re-parses only what changed.
 
-Two tables in each generation: ``.state.parquet`` holds, per raw file, its size, mtime, ctime,
-content hash, the key of what its parse depended on (the parsing code, the speaker registry, its
-manifest row, sidecar, profiles and companions) and the parse's outcome; ``.state-docs.parquet``
-holds the documents the parse gave (before de-duplication), with their warnings. A file whose key
+Two tables in each generation (Arrow IPC files: only Refrain reads them): ``.state.arrow`` holds, per
+raw file, its size, mtime, ctime, content hash, the key of what its parse depended on (the parsing
+code, the speaker registry, its manifest row, sidecar, profiles and companions) and the parse's
+outcome; ``.state-docs.arrow`` holds the documents the parse gave (before de-duplication), with their
+warnings. A file whose key
 is unchanged and whose size, mtime and ctime match is restored from the state; one whose bytes
 hash the same is restored after hashing. Both are safe to delete: the next ingest is then full.
 
@@ -30,7 +31,7 @@ from analysis.ingest.schema import (
     STATE_SCHEMA,
     FileResult,
 )
-from analysis.parquet import read_parquet
+from analysis.parquet import read_arrow
 from analysis.speakers import SpeakerRegistry
 
 #: The library's shared modules the ingest imports (tests/ingest/test_incremental.py checks the list is
@@ -111,7 +112,7 @@ def load_state(gen: Path) -> Previous:
     if not path.exists() or not (gen / STATE_DOCS_FILE).exists():
         return previous
     try:
-        table = read_parquet(path)
+        table = read_arrow(path)
     except (OSError, pa.ArrowInvalid):
         return previous
     if table.schema != STATE_SCHEMA:
@@ -128,7 +129,7 @@ def load_state_docs(gen: Path | None, paths: set[str]) -> pa.Table:
     """The documents the previous run's parse gave for ``paths`` (in file order), :data:`STATE_DOCS_SCHEMA`."""
     if gen is None or not paths:
         return STATE_DOCS_SCHEMA.empty_table()
-    table = read_parquet(gen / STATE_DOCS_FILE)
+    table = read_arrow(gen / STATE_DOCS_FILE)
     if table.schema != STATE_DOCS_SCHEMA:
         raise RuntimeError(f"{gen / STATE_DOCS_FILE} is of another version; run ingest with --full")
     import pyarrow.compute as pc

@@ -10,6 +10,7 @@ no timestamp is written, and the incremental path assembles exactly the tables a
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import heapq
 import itertools
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 
 from analysis import config, csvout
 from analysis.ingest.documents import RunDocs
-from analysis.ingest.index import DOCUMENT_COLUMNS, write_documents, write_index
+from analysis.ingest.index import DOCUMENT_COLUMNS, write_arrow, write_documents, write_index
 from analysis.ingest.parse import Segment, read_segment
 from analysis.ingest.schema import (
     DOCUMENT_SCHEMA,
@@ -44,7 +45,7 @@ from analysis.ingest.schema import (
     bounded,
 )
 from analysis.ingest.state import state_table
-from analysis.parquet import parquet_writer, read_parquet, write_parquet
+from analysis.parquet import arrow_writer, parquet_writer, read_parquet, write_parquet
 from analysis.speakers import SpeakerRegistry
 
 DOCS_PER_PART = 100
@@ -149,13 +150,20 @@ def corpus_info(
     digest.update(f"speakers:{registry.version}\nschema:{SCHEMA_VERSION}\n".encode())
     kept = run.table.select(["source", "date", "doc_id"]).filter(pa.array(keep))
     sources: dict[str, dict] = {}
-    if kept.num_rows:
-        grouped = kept.group_by("source").aggregate([("doc_id", "count"), ("date", "min"), ("date", "max")])
-        for row in grouped.to_pylist():
-            sources[row["source"]] = {
-                "documents": row["doc_id_count"],
-                "date_min": row["date_min"].isoformat(),
-                "date_max": row["date_max"].isoformat(),
+    if kept.num_rows:  # per source (NumPy, not a group-by: Arrow's query engine costs 10 ms to load)
+        encoded = pc.dictionary_encode(kept["source"]).combine_chunks()
+        codes, names = encoded.indices.to_numpy(), encoded.dictionary.to_pylist()
+        days = kept["date"].combine_chunks().cast(pa.int32()).to_numpy()
+        first = np.full(len(names), np.iinfo(np.int32).max, np.int32)
+        last = np.full(len(names), np.iinfo(np.int32).min, np.int32)
+        np.minimum.at(first, codes, days)
+        np.maximum.at(last, codes, days)
+        counts = np.bincount(codes, minlength=len(names))
+        for k, name in enumerate(names):
+            sources[name] = {
+                "documents": int(counts[k]),
+                "date_min": _iso(int(first[k])),
+                "date_max": _iso(int(last[k])),
             }
     dates = pc.min_max(kept["date"]).as_py() if kept.num_rows else {"min": None, "max": None}
     return {
@@ -170,6 +178,10 @@ def corpus_info(
         "sources": dict(sorted(sources.items())),
         "turn_parts": n_parts(kept.num_rows),
     }
+
+
+def _iso(day: int) -> str:
+    return (datetime.date(1970, 1, 1) + datetime.timedelta(days=day)).isoformat()
 
 
 def write_outputs(
@@ -268,12 +280,12 @@ def write_outputs(
         if len(kept)
         else kept
     )
-    _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE)
-    write_documents(read_parquet(gen_dir / config.DOCUMENTS_FILE, DOCUMENT_COLUMNS), gen_dir / config.INDEX_DOCUMENTS)
+    listed = _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE, keep=DOCUMENT_COLUMNS)
+    write_documents(listed, gen_dir / config.INDEX_DOCUMENTS)
     (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    write_parquet(state_table(results, context), gen_dir / STATE_FILE)
+    write_arrow(state_table(results, context), gen_dir / STATE_FILE, compression="zstd")
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
-    _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE)
+    _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE, internal=True)
     return len(dirty), reused
 
 
@@ -286,10 +298,15 @@ def _same_as_old(ids: pa.Array, shas: list[str], old_docs: pa.Table | None) -> n
     return pc.equal(old_sha, pa.array(shas, pa.string())).fill_null(False).to_numpy(zero_copy_only=False)
 
 
-def _write_rows(run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path) -> None:
-    """Rows ``rows`` of the run's documents, in that order, as a Parquet file of ``schema`` (the file
-    columns filled in from each row's file), written a chunk at a time."""
-    with parquet_writer(path, schema) as writer:
+def _write_rows(
+    run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path, *, keep: tuple[str, ...] = (), internal=False
+) -> pa.Table:
+    """Rows ``rows`` of the run's documents, in that order, as a Parquet file of ``schema`` (an Arrow file
+    when ``internal``: only Refrain reads it) with the file columns filled in from each row's file, written
+    a chunk at a time; returns the columns ``keep`` of what was written."""
+    kept: list[pa.Table] = []
+    opened = arrow_writer(path, schema, compression="zstd") if internal else parquet_writer(path, schema)
+    with opened as writer:
         for lo in range(0, max(len(rows), 1), CHUNK * 4):
             chunk = rows[lo : lo + CHUNK * 4]
             t = run.table.take(pa.array(chunk, pa.int64()))
@@ -300,7 +317,10 @@ def _write_rows(run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path) -
                 "seq": pa.array(run.seq[chunk], pa.int32()) if len(chunk) else pa.array([], pa.int32()),
             }
             arrays = [(t[f.name] if f.name in t.column_names else columns[f.name]).cast(f.type) for f in schema]
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            table = pa.Table.from_arrays(arrays, schema=schema)
+            writer.write_table(table)
+            kept.append(table.select(list(keep)))
+    return pa.concat_tables(kept)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:

@@ -110,6 +110,27 @@ def test_corpus_version_changes_with_the_raw_data(tmp_path):
     assert first != second
 
 
+def test_an_ingest_puts_the_callers_collector_setting_back(tmp_path, monkeypatch):
+    """The ingest runs Python's cycle collector less often while it works; the caller's thresholds are
+    back afterwards, and after an ingest that fails too."""
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+    monkeypatch.setattr(build, "load_state", lambda gen: seen.append(gc.get_threshold()) or {})
+    try:
+        gc.set_threshold(123, 4, 5)
+        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)
+        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)  # the second loads the first's state
+        assert seen and seen[0] != (123, 4, 5) and gc.get_threshold() == (123, 4, 5)
+        monkeypatch.setattr(build, "scan", lambda *a, **k: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            ingest(FIXTURES / "raw", tmp_path / "b", quiet=True)
+        assert gc.get_threshold() == (123, 4, 5)
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_missing_raw_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         ingest(tmp_path / "nope", tmp_path / "out", quiet=True)

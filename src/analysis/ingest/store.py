@@ -189,15 +189,14 @@ def write_outputs(
     keep: np.ndarray,
     results: list[FileResult],
     segments: list[Segment],
-    info: dict,
     gen_dir: Path,
     *,
     old_dir: Path | None,
     reparse: Callable[[FileResult], pa.Table],
     context: str = "",
 ) -> tuple[int, dict[str, dict]]:
-    """Write a new generation in ``gen_dir``: documents, turn parts, corpus.json and the state (the
-    ingest report is written before, by :func:`write_report`).
+    """Write a new generation in ``gen_dir``: documents, turn parts and the state (the ingest report and
+    corpus.json are :func:`write_report`'s and :func:`write_info`'s).
 
     Turn parts no document of which changed are hard links to ``old_dir``'s (the current
     generation; None for a full build). ``context`` is the digest of the metadata files the scan read
@@ -207,7 +206,7 @@ def write_outputs(
     turns_dir = gen_dir / config.TURNS_FILE
     turns_dir.mkdir(parents=True, exist_ok=True)
     (gen_dir / config.INDEX_DIR).mkdir(parents=True, exist_ok=True)
-    parts = info["turn_parts"]
+    parts = n_parts(int(np.count_nonzero(keep)))
     old_info = _read_json(old_dir / config.CORPUS_INFO_FILE) if old_dir else {}
     old_docs = _read_old_documents(old_dir) if old_dir and old_info.get("turn_parts") == parts else None
     old_manifest = _read_json(old_dir / "manifest.json").get("files", {}) if old_dir else {}
@@ -266,10 +265,20 @@ def write_outputs(
         write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
         write_index(table, gen_dir / config.index_part(k), gen_dir / config.index_postings(k))
 
-    # Arrow releases the GIL while it filters, sorts, encodes and compresses: write parts on every core.
+    # Arrow releases the GIL while it filters, sorts, encodes and compresses: parts are written on every
+    # core, the documents and the state on this thread meanwhile
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        list(pool.map(build_part, sorted(dirty)))
+        built = [pool.submit(build_part, k) for k in sorted(dirty)]
+        _write_documents(run, kept, ids, results, gen_dir, context)
+        for future in built:
+            future.result()
+    return len(dirty), reused
 
+
+def _write_documents(
+    run: RunDocs, kept: np.ndarray, ids: pa.Array, results: list[FileResult], gen_dir: Path, context: str
+) -> None:
+    """``documents.parquet`` (kept documents by date and id), ``index/documents.arrow`` and the state."""
     order = (
         kept[
             pc.sort_indices(
@@ -282,11 +291,14 @@ def write_outputs(
     )
     listed = _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE, keep=DOCUMENT_COLUMNS)
     write_documents(listed, gen_dir / config.INDEX_DOCUMENTS)
-    (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     write_arrow(state_table(results, context), gen_dir / STATE_FILE, compression="zstd")
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
     _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE, internal=True)
-    return len(dirty), reused
+
+
+def write_info(info: dict, gen_dir: Path) -> None:
+    """``corpus.json`` (:func:`corpus_info`)."""
+    (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
 
 def _same_as_old(ids: pa.Array, shas: list[str], old_docs: pa.Table | None) -> np.ndarray:

@@ -93,13 +93,17 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 MAX_DEPTH = 100  # nesting of lists and mappings (libyaml's composer recurses: deeper can crash the process)
 
 
-def _check_events(text: str, what: str, max_aliases: int) -> None:
-    """One pass over the parser's events (no recursion, nothing built): aliases and nesting counted."""
-    aliases = depth = 0
+def _check_events(text: str, what: str, max_aliases: int) -> tuple[int, int]:
+    """One pass over the parser's events (no recursion, nothing built): aliases and nesting counted.
+    Returns the aliases and the values (scalars, lists and mappings: with no alias, the document's size)."""
+    aliases = depth = values = 0
     for event in yaml.parse(text, Loader=_BASE):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.ScalarEvent):
+            values += 1
+        elif isinstance(event, yaml.AliasEvent):
             aliases += 1
         elif isinstance(event, yaml.CollectionStartEvent):
+            values += 1
             depth += 1
             if depth > MAX_DEPTH:
                 raise YamlError(f"{what}: lists or mappings nested more than {MAX_DEPTH} deep")
@@ -110,6 +114,7 @@ def _check_events(text: str, what: str, max_aliases: int) -> None:
             f"{what}: {aliases} YAML aliases, more than the limit of {max_aliases} "
             "(nested aliases can expand without bound)"
         )
+    return aliases, values
 
 
 def load(
@@ -130,13 +135,15 @@ def load(
     if size > max_bytes:
         raise YamlError(f"{what}: {size:,} bytes of YAML, more than the limit of {max_bytes:,}")
     try:
-        _check_events(text, what, max_aliases)
+        aliases, values = _check_events(text, what, max_aliases)
         loader = _Loader(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return None
-            if _expanded_size(root, max_nodes) > max_nodes:
+            if not aliases and values > max_nodes:  # nothing shared: the values counted are the size
+                raise YamlError(f"{what}: {values:,} values, more than the limit of {max_nodes:,}")
+            if aliases and _expanded_size(root, max_nodes) > max_nodes:
                 raise YamlError(
                     f"{what}: its aliases expand to more than {max_nodes:,} values (nested aliases multiply); "
                     "write the values out, or fewer of them"

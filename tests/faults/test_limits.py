@@ -49,6 +49,16 @@ def test_alias_bombs_under_the_alias_limit_are_refused_before_they_expand(raw_di
     assert time.process_time() - started < 60  # not a time limit on the machine: a bound on the expansion
 
 
+def test_a_document_of_too_many_values_without_aliases_is_refused():
+    """Without an alias the values counted while parsing are the document's size (the composed graph is
+    not walked): at the limit it is read, one value over it is refused, naming the count."""
+    at_limit = "[" + "1," * (safe_yaml.MAX_NODES - 2) + "1]"  # the list and its values
+    assert len(safe_yaml.load(at_limit, what="x")) == safe_yaml.MAX_NODES - 1
+    with pytest.raises(safe_yaml.YamlError, match=r"^x: 200,001 values, more than the limit of 200,000$"):
+        safe_yaml.load("[" + "1," * (safe_yaml.MAX_NODES - 1) + "1]", what="x")
+    assert safe_yaml.load("a: &a [1, 2]\nb: *a\n", what="x") == {"a": [1, 2], "b": [1, 2]}
+
+
 def test_deeply_nested_yaml_is_refused_not_a_crash(raw_dir, tmp_path):
     (raw_dir / "good.md").write_text(GOOD, encoding="utf-8")
     (raw_dir / "good.meta.yaml").write_text("x: " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")

@@ -33,6 +33,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -272,14 +273,18 @@ def _remove(path: Path) -> None:
 
 def write_manifest(gen: Path, reused: dict[str, dict]) -> dict:
     """``manifest.json``: every file of the generation with its size and SHA-256 (reused when linked)."""
-    files = {}
+    files, fresh = {}, []
     for path in sorted(p for p in gen.rglob("*") if p.is_file() and p.name != MANIFEST):
         rel = path.relative_to(gen).as_posix()
         size = path.stat().st_size
         if rel in reused and reused[rel]["bytes"] == size:
             files[rel] = reused[rel]
         else:
-            files[rel] = {"bytes": size, "sha256": _sha256(path)}
+            files[rel] = {"bytes": size}
+            fresh.append((rel, path))
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:  # hashlib lets go of the GIL
+        for (rel, _path), digest in zip(fresh, pool.map(_sha256, [p for _rel, p in fresh]), strict=True):
+            files[rel]["sha256"] = digest
     manifest = {"format": 1, "files": files}
     tmp = gen / (MANIFEST + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:

@@ -23,6 +23,7 @@ import tarfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2")
@@ -53,7 +54,7 @@ def _bad_name(rel: str) -> tuple[str, str | None]:
         return shown, "file name is not UTF-8 (shown with \\x escapes): rename it to read it"
 
 
-@dataclass
+@dataclass(slots=True)
 class RawFile:
     rel: str  # path relative to the raw folder (or inside the archive), with '/'
     size: int
@@ -114,7 +115,7 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
             entries.append(_skipped(prefix.rstrip("/") or ".", f"unreadable folder: {exc.strerror or exc}"))
             continue
         for entry in listing:
-            rel, bad = _bad_name(prefix + entry.name)
+            rel, bad = (prefix + entry.name, None) if entry.name.isascii() else _bad_name(prefix + entry.name)
             if bad:
                 entries.append(_skipped(rel, bad))
                 continue
@@ -141,7 +142,8 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
                 entries.append(
                     RawFile(rel, st.st_size, st.st_mtime_ns, _reader(entry.path), entry.path, ctime_ns=st.st_ctime_ns)
                 )
-    yield from sorted(entries, key=lambda f: f.rel)
+    entries.sort(key=attrgetter("rel"))
+    yield from entries
 
 
 def _link_reason(path: str, root: Path) -> str:

@@ -125,21 +125,28 @@ def iso(day: int) -> str:
 
 
 def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row: np.ndarray):
-    """Every selected paragraph's tokens (global ids) end to end: ids, paragraph, token number in it."""
-    ids, par, j = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
-    for k in np.unique(par_part).tolist():
+    """Every selected paragraph's tokens (global ids) end to end: ids, paragraph, token number in it.
+    Each paragraph's tokens are put straight where they go (its start: the lengths of those before it),
+    part by part: no sort."""
+    lengths = np.zeros(len(par_part), dtype=np.int64)
+    parts = np.unique(par_part).tolist()
+    for k in parts:
+        where = np.flatnonzero(par_part == k)
+        offsets = index.part(k).offsets
+        lengths[where] = offsets[par_row[where] + 1] - offsets[par_row[where]]
+    start = np.zeros(len(par_part) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=start[1:])
+    ids = np.empty(int(start[-1]), dtype=np.int32)
+    for k in parts:
         where = np.flatnonzero(par_part == k)
         part = index.part(k)
-        rows = par_row[where]
-        starts, lengths = part.offsets[rows], part.offsets[rows + 1] - part.offsets[rows]
-        total = int(lengths.sum())
-        within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        ids.append(vocab.maps[k][part.values[np.repeat(starts, lengths) + within]].astype(np.int32))
-        par.append(np.repeat(where, lengths).astype(np.int32))
-        j.append(within.astype(np.int32))
-    ids_, par_, j_ = (np.concatenate(a) for a in (ids, par, j))
-    order = np.lexsort((j_, par_))
-    return ids_[order], par_[order], j_[order]
+        mine = lengths[where]
+        within = np.arange(int(mine.sum())) - np.repeat(np.cumsum(mine) - mine, mine)
+        source = np.repeat(part.offsets[par_row[where]], mine) + within
+        ids[np.repeat(start[:-1][where], mine) + within] = vocab.maps[k][part.values[source]]
+    par = np.repeat(np.arange(len(par_part), dtype=np.int32), lengths)
+    j = (np.arange(len(ids), dtype=np.int64) - np.repeat(start[:-1], lengths)).astype(np.int32)
+    return ids, par, j
 
 
 def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
@@ -202,7 +209,12 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     v = len(vocab.strings)
     pair_key = 2 * (ids[first].astype(np.int64) * v + ids[first + 2])
     both = np.concatenate([first, first + 2])
-    pairs = _records(np.concatenate([pair_key, pair_key + 1]), par[both], j[both], code[both], extpre[both], first_par)
+    compact = 2 * (rank[ids[first]] * int(big.sum()) + rank[ids[first + 2]])  # the same order, smaller numbers
+    pairs = _records(
+        np.concatenate([pair_key, pair_key + 1]),
+        *(par[both], j[both], code[both], extpre[both], first_par),
+        order_keys=np.concatenate([compact, compact + 1]),
+    )
     words = _records(ids[keep].astype(np.int64), par[keep], j[keep], code[keep], extpre[keep], first_par)
     entries: dict[str, list] = {}
     bucket: list[bytes] = []
@@ -294,25 +306,40 @@ class _Records:
         return few_varints(int(self.key[first]), last - first, len(body)) + body
 
 
-def _records(keys, par, j, code, extpre, first_par) -> _Records:
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of non-negative integers: below 2³² as one or two passes of
+    NumPy's radix sort on 16-bit digits (linear, not a merge sort)."""
+    top = int(keys.max()) if len(keys) else 0
+    if top >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if top < 1 << 16:
+        return low
+    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
+
+
+def _records(keys, par, j, code, extpre, first_par, order_keys=None) -> _Records:
     # by key, then paragraph (a speaker's together), then place: the positions come in paragraph and place
-    # order within a key, so a stable sort by key is enough (checked; else all three keys are sorted)
-    order = np.argsort(keys, kind="stable")
+    # order within a key, so a stable sort by key is enough (checked; else all three keys are sorted).
+    # ``order_keys``: smaller numbers in the order of ``keys`` (quicker to sort)
+    order = stable_order(keys if order_keys is None else order_keys)
     keys, par, j = keys[order], par[order], j[order]
     same = keys[1:] == keys[:-1]
     if np.any(same & ((par[1:] < par[:-1]) | ((par[1:] == par[:-1]) & (j[1:] <= j[:-1])))):
         again = np.lexsort((j, par, keys))
         order, keys, par, j = order[again], keys[again], par[again], j[again]
     code, extpre = code[order], extpre[order]
-    speaker = np.searchsorted(first_par, par, side="right") - 1
+    speaker_of = np.repeat(np.arange(len(first_par) - 1), np.diff(first_par))  # each paragraph's speaker
+    speaker = speaker_of[par]
     local = par - first_par[speaker]
     n = len(keys)
     new_seg = np.ones(n, dtype=bool)
     new_seg[1:] = (keys[1:] != keys[:-1]) | (speaker[1:] != speaker[:-1])
     seg_first = np.flatnonzero(new_seg)
     seg_of = np.cumsum(new_seg) - 1
-    step = local.copy()
-    step[~new_seg] -= local[np.flatnonzero(~new_seg) - 1]
+    step = np.empty_like(local)  # from the paragraph before in the segment; a segment's first: its own
+    step[1:] = local[1:] - local[:-1]
+    step[new_seg] = local[new_seg]
     header = 4 * seg_first + 2 * np.arange(len(seg_first))
     values = np.empty(4 * n + 2 * len(seg_first), dtype=np.uint64)
     values[header], values[header + 1] = speaker[seg_first], np.diff(np.append(seg_first, n))

@@ -102,3 +102,28 @@ def test_a_title_that_claims_years_the_data_lacks_fails_its_render(fixture_corpu
     ]
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "Vladimir Putin&#x27;s words: 2019-12-19 to 2021-06-01" in index
+
+
+def test_the_kernels_own_log_stays_out_of_the_render_output(fixture_corpus, tmp_path, monkeypatch, capfd):
+    """jupyter_client interrupts a kernel before it shuts it down, and a kernel caught in a message then
+    logs "ERROR | KeyboardInterrupt caught in kernel." on the render's stderr: a reader of `make all`
+    takes it for a failure. The kernel's own log is off; a report's errors still fail it (above)."""
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, notebooks)
+    logs = nbformat.read(str(notebooks / "01-track-phrases.ipynb"), as_version=4)
+    line = "from ipykernel.kernelapp import IPKernelApp\nIPKernelApp.instance().log.error('the kernel logs this')"
+    logs.cells.insert(2, nbformat.v4.new_code_cell(line))
+    nbformat.write(logs, str(notebooks / "99-logs.ipynb"))
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", notebooks)
+    cfg = tmp_path / "reports.yaml"
+    report = {"name": "logs", "notebook": "99-logs.ipynb", "title": "Logs", "parameters": {"phrases": ["stress"]}}
+    cfg.write_text(yaml.safe_dump({"reports": [report]}), encoding="utf-8")
+    failures = render_all(
+        config_path=cfg,
+        reports_dir=tmp_path / "reports",
+        processed_dir=fixture_corpus.path,
+        build_dir=tmp_path / "build",
+    )
+    assert failures == [] and (tmp_path / "reports" / "logs.html").exists()
+    out, err = capfd.readouterr()
+    assert "the kernel logs this" not in out + err and "IPKernelApp" not in out + err

@@ -87,6 +87,10 @@ def render_one(spec: ReportSpec, *, reports_dir: Path, processed_dir: Path, buil
                 # notebook's outputs are large, and 40 writes cost 0.3-0.6 s a report
                 request_save_on_cell_execute=False,
                 config=_kernel_config(sockets),
+                # the kernel's own log off: jupyter_client interrupts a kernel before it shuts it down, and
+                # the kernel then logs "ERROR | KeyboardInterrupt caught in kernel." into the render's
+                # output (a cell's error still fails the render, with its message)
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except pm.PapermillExecutionError as exc:
             raise RenderError(

@@ -1,5 +1,6 @@
 import random
 
+import numpy as np
 import pytest
 
 from analysis import tokens
@@ -107,3 +108,13 @@ def test_bracketed_words_are_not_counted():
 )
 def test_stage_directions_are_not_the_speakers_words(display, words):
     assert spoken(display) == words
+
+
+@pytest.mark.parametrize("top", [3, 1 << 16, 1 << 20, 1 << 40])
+def test_token_ids_are_ordered_as_a_stable_sort_orders_them(top):
+    """The radix passes that order token ids (the postings, the explorer's positions) give NumPy's stable
+    sort's order, ties kept in place, for keys under 2¹⁶, under 2³² and beyond."""
+    rng = np.random.default_rng(top)
+    keys = rng.integers(0, top, 50_000, dtype=np.int64)
+    keys[::7] = keys[0]  # many ties
+    assert np.array_equal(tokens.stable_order(keys), np.argsort(keys, kind="stable"))

@@ -141,3 +141,15 @@ def is_atom(token: str) -> bool:
 def split(text: str) -> list[str]:
     """The tokens of one text (for a phrase: a few tokens, no arrays needed)."""
     return tokenize([text]).to_pylist() if text else []
+
+
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of non-negative integers (token ids, keys made of them): below
+    2³² as one or two passes of NumPy's radix sort on 16-bit digits (linear, not a merge sort)."""
+    top = int(keys.max()) if len(keys) else 0
+    if top >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if top < 1 << 16:
+        return low
+    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]

@@ -212,10 +212,8 @@ def _held(gen: Path) -> bool:
 
 @contextmanager
 def spill(out_dir: Path) -> Iterator[Path]:
-    """The parse's scratch folder, ``generations/spill``, emptied before and removed after (held under
-    the lock: what a killed ingest left there is removed by the next one). It lives beside the
-    generations, not in ``/tmp``: on the same file system as the outputs, and shared with a cluster's
-    workers when the processed folder is."""
+    """The parse's scratch folder, ``generations/spill``, emptied before and removed after, under the lock
+    (what a killed ingest left, the next one removes); shared with a cluster's workers as the folder is."""
     path = out_dir / GENERATIONS / SPILL
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
@@ -273,18 +271,14 @@ def _remove(path: Path) -> None:
 
 def write_manifest(gen: Path, reused: dict[str, dict]) -> dict:
     """``manifest.json``: every file of the generation with its size and SHA-256 (reused when linked)."""
-    files, fresh = {}, []
+    files = {}
     for path in sorted(p for p in gen.rglob("*") if p.is_file() and p.name != MANIFEST):
-        rel = path.relative_to(gen).as_posix()
-        size = path.stat().st_size
-        if rel in reused and reused[rel]["bytes"] == size:
-            files[rel] = reused[rel]
-        else:
-            files[rel] = {"bytes": size}
-            fresh.append((rel, path))
+        rel, size = path.relative_to(gen).as_posix(), path.stat().st_size
+        files[rel] = reused[rel] if rel in reused and reused[rel]["bytes"] == size else {"bytes": size}
+    fresh = [rel for rel, entry in files.items() if "sha256" not in entry]
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:  # hashlib lets go of the GIL
-        for (rel, _path), digest in zip(fresh, pool.map(_sha256, [p for _rel, p in fresh]), strict=True):
-            files[rel]["sha256"] = digest
+        for rel, digest in zip(fresh, pool.map(_sha256, [gen / rel for rel in fresh]), strict=True):
+            files[rel] = {**files[rel], "sha256": digest}
     manifest = {"format": 1, "files": files}
     tmp = gen / (MANIFEST + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from analysis import config
 from analysis.parquet import arrow_writer
 from analysis.text import fold, spoken
-from analysis.tokens import BREAK, tokenize
+from analysis.tokens import BREAK, stable_order, tokenize
 
 TOKENS = pa.list_(pa.dictionary(pa.int32(), pa.string()))
 INDEX_SCHEMA = pa.schema(
@@ -107,9 +107,7 @@ def postings(index: pa.Table) -> pa.Table:
         values, vocab = tokens.values.indices.to_numpy(), len(tokens.values.dictionary)
     else:
         values, vocab = np.zeros(0, np.int32), 0
-    # a stable sort of small integers is a radix sort: ids of a vocabulary under 65,536 sorted as uint16
-    keys = values.astype(np.uint16) if vocab <= 1 << 16 else values
-    order = np.argsort(keys, kind="stable").astype(np.int32)
+    order = stable_order(values).astype(np.int32)  # radix passes over the ids
     start = np.zeros(vocab + 1, dtype=np.int32)
     np.cumsum(np.bincount(values, minlength=vocab), out=start[1:])
     return pa.table(

@@ -444,13 +444,3 @@ def test_change_points_are_those_of_analysis_changes(page, default_corpus):
 
 def _key(row) -> tuple:
     return (row["speaker"], row["phrase"], row["segment"])
-
-
-@pytest.mark.parametrize("top", [3, 1 << 16, 1 << 20, 1 << 40])
-def test_the_positions_are_ordered_as_a_stable_sort_orders_them(top):
-    """The radix passes that order a word's (or a pair's) positions give NumPy's stable sort's order, ties
-    kept in place, for keys under 2¹⁶, under 2³² and beyond."""
-    rng = np.random.default_rng(top)
-    keys = rng.integers(0, top, 50_000, dtype=np.int64)
-    keys[::7] = keys[0]  # many ties
-    assert np.array_equal(explore_files.stable_order(keys), np.argsort(keys, kind="stable"))

@@ -22,6 +22,7 @@ import numpy as np
 from analysis.index import CorpusIndex
 from analysis.measures.ngrams import Vocabulary
 from analysis.text import spoken
+from analysis.tokens import stable_order
 
 BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
 GROUP = 30_000  # positions in one such file (about 50 KB)
@@ -304,18 +305,6 @@ class _Records:
     def record(self, first: int, last: int) -> bytes:
         body = self.stream[self.start[first] : self.end[last - 1]]
         return few_varints(int(self.key[first]), last - first, len(body)) + body
-
-
-def stable_order(keys: np.ndarray) -> np.ndarray:
-    """``np.argsort(keys, kind="stable")`` of non-negative integers: below 2³² as one or two passes of
-    NumPy's radix sort on 16-bit digits (linear, not a merge sort)."""
-    top = int(keys.max()) if len(keys) else 0
-    if top >= 1 << 32:
-        return np.argsort(keys, kind="stable")
-    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
-    if top < 1 << 16:
-        return low
-    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
 
 
 def _records(keys, par, j, code, extpre, first_par, order_keys=None) -> _Records:

@@ -17,6 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+COMPRESSION = "zstd"  # of every Parquet file, and of the Arrow files of the ingest's state
+
 
 def read_parquet(path: Path | str, columns: Sequence[str] | None = None) -> pa.Table:
     """A whole Parquet file (or some of its columns), read on this thread."""
@@ -28,7 +30,7 @@ def read_parquet(path: Path | str, columns: Sequence[str] | None = None) -> pa.T
 def parquet_writer(path: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
     """A writer of ``path`` a batch at a time (into a temporary file, renamed into place when it closes)."""
     tmp = path.with_name(path.name + ".tmp")
-    with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=True) as writer:
+    with pq.ParquetWriter(tmp, schema, compression=COMPRESSION, write_statistics=True) as writer:
         yield writer
     tmp.replace(path)
 
@@ -43,7 +45,7 @@ def arrow_writer(
     path: Path, schema: pa.Schema, *, compression: str | None = None
 ) -> Iterator[pa.ipc.RecordBatchFileWriter]:
     """A writer of the Arrow IPC file ``path`` a batch at a time (buffers compressed with ``compression``:
-    None or "zstd"), through a temporary file renamed into place when it closes."""
+    None or :data:`COMPRESSION`), through a temporary file renamed into place when it closes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with pa.ipc.new_file(tmp, schema, options=pa.ipc.IpcWriteOptions(compression=compression)) as writer:

@@ -45,7 +45,7 @@ from analysis.ingest.schema import (
     bounded,
 )
 from analysis.ingest.state import state_table
-from analysis.parquet import arrow_writer, parquet_writer, read_parquet, write_parquet
+from analysis.parquet import COMPRESSION, arrow_writer, parquet_writer, read_parquet, write_parquet
 from analysis.speakers import SpeakerRegistry
 
 DOCS_PER_PART = 100
@@ -291,7 +291,7 @@ def _write_documents(
     listed = _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE, keep=DOCUMENT_COLUMNS)
     write_documents(listed, gen_dir / config.INDEX_DOCUMENTS)
     del listed  # a million statements' titles and addresses: not held while the state is written
-    write_arrow(state_table(results, context), gen_dir / STATE_FILE, compression="zstd")
+    write_arrow(state_table(results, context), gen_dir / STATE_FILE, compression=COMPRESSION)
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
     _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE, internal=True)
 
@@ -317,7 +317,7 @@ def _write_rows(
     when ``internal``: only Refrain reads it) with the file columns filled in from each row's file, written
     a chunk at a time; returns the columns ``keep`` of what was written."""
     kept: list[pa.Table] = []
-    opened = arrow_writer(path, schema, compression="zstd") if internal else parquet_writer(path, schema)
+    opened = arrow_writer(path, schema, compression=COMPRESSION) if internal else parquet_writer(path, schema)
     with opened as writer:
         for lo in range(0, max(len(rows), 1), CHUNK * 4):
             chunk = rows[lo : lo + CHUNK * 4]

@@ -5,8 +5,8 @@ one row per paragraph of ``turns.parquet/part-NNN.parquet``, in the same order: 
 ``para_no``, ``speaker``, ``role``, ``n_words`` and ``tokens``, the paragraph's spoken text (translator's
 insertions and stage directions removed, folded) as a list of ids into the part's own vocabulary
 (the dictionary of the column). Tokens are those of :func:`analysis.tokens.tokenize`. A part's index
-is rewritten only when its turn part is (unchanged parts are linked from the previous generation),
-and the vocabulary is sorted, so the file depends on nothing but its part's paragraphs: a full and
+is rewritten only when its turn part is (unchanged parts are linked from the previous generation; a
+rewritten one takes its unchanged documents' tokens from its previous index), and the vocabulary is sorted, so the file depends on nothing but its part's paragraphs: a full and
 an incremental build write the same bytes. ``index/post-NNN.arrow`` lists the part's token positions
 grouped by token (postings): where an atom occurs, without scanning the part.
 """
@@ -43,20 +43,48 @@ def folded(display: str) -> str:
     return fold(spoken(display) if "[" in display or "(" in display else display)
 
 
-def build_index(turns: pa.Table) -> pa.Table:
-    """The index rows of a turn part (:data:`INDEX_SCHEMA`)."""
+def build_index(turns: pa.Table, known: pa.Table | None = None) -> pa.Table:
+    """The index rows of a turn part (:data:`INDEX_SCHEMA`). ``known``: the index rows, from the part's
+    previous index, of the documents of ``turns`` that did not change, in their order there (a dirty part
+    of an incremental build): their tokens are taken from it, not made again. Same rows, same bytes."""
     if not turns.num_rows:
         return INDEX_SCHEMA.empty_table()
-    texts = [folded(t) for t in turns["text"].to_pylist()]
-    tokens = tokenize(texts)
-    ids, vocab = _sorted_ids(tokens)
+    reused = np.zeros(turns.num_rows, dtype=bool)
+    if known is not None and known.num_rows:
+        reused = pc.is_in(turns["doc_id"], value_set=known["doc_id"].cast(pa.string())).to_numpy(zero_copy_only=False)
+    fresh = np.flatnonzero(~reused)
+    texts = [folded(t) for t in turns["text"].take(pa.array(fresh, pa.int64())).to_pylist()] if len(fresh) else []
+    tokens = tokenize(texts) if texts else pa.array([], pa.string())
     breaks = np.flatnonzero(pc.equal(tokens, BREAK).to_numpy(zero_copy_only=False)).astype(np.int64)
     keep = np.ones(len(tokens), dtype=bool)
     keep[breaks] = False
-    sizes = np.diff(np.concatenate([[-1], breaks, [len(tokens)]])) - 1  # tokens of each paragraph
-    offsets = np.zeros(len(texts) + 1, dtype=np.int32)
+    fresh_sizes = np.diff(np.concatenate([[-1], breaks, [len(tokens)]])) - 1 if texts else np.zeros(0, np.int64)
+    if not reused.any():
+        ids, vocab = _sorted_ids(tokens)
+        ids, old_ids, old_sizes = ids[keep], np.zeros(0, np.int32), np.zeros(0, np.int64)
+    else:  # the vocabulary a full build makes: every token of every row, and the break between two rows
+        old = known["tokens"].combine_chunks()  # type: ignore[index]
+        flat = old.flatten()
+        old_ids = flat.indices.to_numpy()
+        used = np.flatnonzero(np.bincount(old_ids, minlength=len(flat.dictionary)))
+        words = flat.dictionary.take(pa.array(used))
+        breaks_too = pa.array([BREAK] if turns.num_rows > 1 else [], pa.string())
+        vocab = pc.unique(pa.concat_arrays([words, tokens, breaks_too]))
+        vocab = vocab.take(pc.sort_indices(vocab))
+        remap = np.zeros(len(flat.dictionary), dtype=np.int32)
+        remap[used] = pc.index_in(words, value_set=vocab).to_numpy()
+        old_ids, old_sizes = remap[old_ids], old.value_lengths().to_numpy()
+        ids = pc.index_in(tokens.filter(pa.array(keep)), value_set=vocab).to_numpy(zero_copy_only=False)
+    sizes = np.zeros(turns.num_rows, dtype=np.int64)
+    sizes[fresh] = fresh_sizes
+    sizes[reused] = old_sizes
+    offsets = np.zeros(turns.num_rows + 1, dtype=np.int32)
     np.cumsum(sizes, out=offsets[1:])
-    values = pa.DictionaryArray.from_arrays(pa.array(ids[keep], pa.int32()), vocab)
+    values = ids
+    if len(old_ids):  # each row's tokens in row order: the fresh rows' and the others', interleaved
+        values = np.empty(int(offsets[-1]), dtype=np.int32)
+        of_fresh = np.repeat(~reused, sizes)
+        values[of_fresh], values[~of_fresh] = ids, old_ids
     return pa.Table.from_arrays(
         [
             pc.dictionary_encode(turns["doc_id"]),
@@ -64,7 +92,7 @@ def build_index(turns: pa.Table) -> pa.Table:
             pc.dictionary_encode(turns["speaker"]),
             pc.dictionary_encode(turns["role"]),
             turns["n_words"],
-            pa.ListArray.from_arrays(pa.array(offsets), values),
+            pa.ListArray.from_arrays(pa.array(offsets), pa.DictionaryArray.from_arrays(pa.array(values), vocab)),
         ],
         schema=INDEX_SCHEMA,
     )
@@ -129,10 +157,10 @@ def speaker_words(turns: pa.Table) -> dict[str, int]:
     return {name: int(n) for name, n in zip(names, sums[: len(names)].tolist(), strict=True) if n}
 
 
-def write_index(turns: pa.Table, path: Path, postings_path: Path) -> None:
+def write_index(turns: pa.Table, path: Path, postings_path: Path, known: pa.Table | None = None) -> None:
     """Write the index of a turn part (with its speakers' words in the schema metadata) and its postings
-    (through temporary files)."""
-    table = build_index(turns)
+    (through temporary files); ``known``: as :func:`build_index`'s."""
+    table = build_index(turns, known)
     words = json.dumps(dict(sorted(speaker_words(turns).items())), ensure_ascii=False)
     table = table.replace_schema_metadata({config.SPEAKER_WORDS_KEY: words.encode("utf-8")})
     write_arrow(table, path)

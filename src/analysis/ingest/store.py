@@ -45,7 +45,7 @@ from analysis.ingest.schema import (
     bounded,
 )
 from analysis.ingest.state import state_table
-from analysis.parquet import COMPRESSION, arrow_writer, parquet_writer, read_parquet, write_parquet
+from analysis.parquet import COMPRESSION, arrow_writer, parquet_writer, read_arrow, read_parquet, write_parquet
 from analysis.speakers import SpeakerRegistry
 
 DOCS_PER_PART = 100
@@ -257,13 +257,16 @@ def write_outputs(
         for i in np.flatnonzero(mine & ~fresh & ~same).tolist():  # e.g. a document that was a duplicate before
             turns = reparse(files[i])
             tables.append(turns.filter(pc.equal(turns["doc_id"], ids[i])).drop_columns([KEY]))
+        known = None
         if len(reuse):
             old_part = read_parquet(old_dir / config.TURNS_FILE / f"part-{k:03d}.parquet")  # type: ignore[operator]
-            tables.append(old_part.filter(pc.is_in(old_part["doc_id"], value_set=reuse)))
+            unchanged = pc.is_in(old_part["doc_id"], value_set=reuse)
+            tables.append(old_part.filter(unchanged))
+            known = _old_index(old_dir / config.index_part(k), old_part, unchanged)  # type: ignore[operator]
         table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
         table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")]).combine_chunks()
         write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
-        write_index(table, gen_dir / config.index_part(k), gen_dir / config.index_postings(k))
+        write_index(table, gen_dir / config.index_part(k), gen_dir / config.index_postings(k), known)
 
     # the documents and the state first, then the parts: both at once would add their peaks (a million-row
     # table's by 120 MB). Arrow releases the GIL while it filters, sorts, encodes and compresses: the parts
@@ -333,6 +336,21 @@ def _write_rows(
             writer.write_table(table)
             kept.append(table.select(list(keep)))
     return pa.concat_tables(kept)
+
+
+def _old_index(path: Path, old_part: pa.Table, unchanged: pa.ChunkedArray) -> pa.Table | None:
+    """The previous index's rows of a dirty part's unchanged documents (their tokens are not made again),
+    or None when that index is missing or does not match its part row for row (then all are made)."""
+    try:
+        index = read_arrow(path).select(["doc_id", "para_no", "tokens"])
+    except (OSError, pa.ArrowInvalid, KeyError):
+        return None
+    if index.num_rows != old_part.num_rows or not (
+        index["para_no"].equals(old_part["para_no"].cast(pa.int32()))
+        and index["doc_id"].cast(pa.string()).equals(old_part["doc_id"].cast(pa.string()))
+    ):
+        return None
+    return index.filter(unchanged)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:

@@ -61,6 +61,26 @@ def test_the_csv_writer_neutralises_str_subclasses_too():
     assert fh.getvalue() == "'=HYPERLINK(1),'@cmd,-3.5,7\n"
 
 
+@pytest.mark.parametrize("at", [0, 1, 9_999, 10_000, 25_000])
+def test_many_rows_at_once_are_neutralised_as_one_at_a_time(at):
+    """``writerows`` writes a batch without a formula as it is: one formula anywhere in a batch (a cell's
+    start, whatever its column) still gets its quote, and the bytes equal ``writerow``'s row by row."""
+    import io
+
+    rows = [[f"path/{i}.html", "", "ingested", f"id-{i}", "a - b", -3, "x=y"] for i in range(25_001)]
+    rows[at][4] = "=HYPERLINK(1)"
+    rows[-1][1] = "-2+3"
+    batched, single = io.StringIO(), io.StringIO()
+    csvout.writer(batched).writerows(iter(tuple(r) for r in rows))  # a stream of tuples
+    w = csvout.writer(single)
+    for r in rows:
+        w.writerow(r)
+    assert batched.getvalue() == single.getvalue()
+    lines = batched.getvalue().split("\n")
+    assert lines[at].split(",")[4] == "'=HYPERLINK(1)" and lines[-2].split(",")[1] == "'-2+3"
+    assert lines[0] == "path/0.html,,ingested,id-0,a - b,-3,x=y" or at == 0
+
+
 def test_kwic_csv_and_the_ingest_report_are_neutralised(processed):
     res = subprocess.run(
         [sys.executable, "-m", "analysis", "kwic", "--processed", str(processed), "--phrase", "our partners"],

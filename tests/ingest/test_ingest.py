@@ -131,6 +131,32 @@ def test_an_ingest_puts_the_callers_collector_setting_back(tmp_path, monkeypatch
         gc.set_threshold(*before)
 
 
+def test_the_ingest_allocates_from_jemalloc_and_gives_the_pool_back(tmp_path, monkeypatch):
+    """Arrow's pool is jemalloc while the ingest runs (build._arrow_pool); the caller's is put back, after a
+    failure too; a pool named in ARROW_DEFAULT_MEMORY_POOL is left alone."""
+    import pyarrow as pa
+
+    before = pa.default_memory_pool()
+    seen = []
+    monkeypatch.setattr(build, "load_state", lambda gen: seen.append(pa.default_memory_pool().backend_name) or {})
+    try:
+        pa.set_memory_pool(pa.system_memory_pool())
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)
+        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)
+        assert seen == ["jemalloc"] and pa.default_memory_pool().backend_name == "system"
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)
+        assert seen == ["jemalloc", "system"]
+        monkeypatch.setattr(build, "scan", lambda *a, **k: 1 / 0)
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        with pytest.raises(ZeroDivisionError):
+            ingest(FIXTURES / "raw", tmp_path / "b", quiet=True)
+        assert len(seen) == 2 and pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)
+
+
 def test_missing_raw_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         ingest(tmp_path / "nope", tmp_path / "out", quiet=True)

@@ -6,8 +6,9 @@ one row per paragraph of ``turns.parquet/part-NNN.parquet``, in the same order: 
 insertions and stage directions removed, folded) as a list of ids into the part's own vocabulary
 (the dictionary of the column). Tokens are those of :func:`analysis.tokens.tokenize`. A part's index
 is rewritten only when its turn part is (unchanged parts are linked from the previous generation; a
-rewritten one takes its unchanged documents' tokens from its previous index), and the vocabulary is sorted, so the file depends on nothing but its part's paragraphs: a full and
-an incremental build write the same bytes. ``index/post-NNN.arrow`` lists the part's token positions
+rewritten one takes its unchanged documents' tokens from its previous index), and the vocabulary is
+sorted, so the file depends on nothing but its part's paragraphs: a full and an incremental build write
+the same bytes. ``index/post-NNN.arrow`` lists the part's token positions
 grouped by token (postings): where an atom occurs, without scanning the part.
 """
 

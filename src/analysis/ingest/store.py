@@ -71,14 +71,18 @@ def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str
     order = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
     rows = _rows_in_order(run.table, order, reasons)  # files in path order take their documents in turn
     statuses: dict[str, int] = {}
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csvout.writer(fh)
-        writer.writerow(REPORT_FIELDS)
+
+    def lines():
         for r in sorted(results, key=lambda r: r.path):
             mine = itertools.islice(rows, r.n_docs) if r.status == "ingested" else iter(())
             for line in _report_lines(r, mine):
                 statuses[line[2]] = statuses.get(line[2], 0) + 1
-                writer.writerow(line)
+                yield line
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csvout.writer(fh)
+        writer.writerow(REPORT_FIELDS)
+        writer.writerows(lines())  # a batch at a time
     return dict(sorted(statuses.items()))
 
 

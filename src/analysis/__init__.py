@@ -16,4 +16,12 @@ The flow, by stage (each stage imports only from earlier ones; see ``src/analysi
 * :mod:`analysis.publish`: the notebooks' stories, charts, findings, evidence, pages, rendering.
 """
 
+import os
+
 __version__ = "0.1.0"
+
+# Arrow's memory pool is chosen once, when pyarrow is first imported: jemalloc rather than its default
+# (mimalloc) for a process that imports Refrain first (the CLI, `make all`), unless the environment names
+# one. Measured (docs/decisions/0005-incremental-rebuilds.md): an incremental ingest spends half the time
+# in the kernel, a full one and a million-row table peak lower; queries and the explorer take the same time.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")

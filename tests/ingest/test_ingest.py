@@ -131,30 +131,20 @@ def test_an_ingest_puts_the_callers_collector_setting_back(tmp_path, monkeypatch
         gc.set_threshold(*before)
 
 
-def test_the_ingest_allocates_from_jemalloc_and_gives_the_pool_back(tmp_path, monkeypatch):
-    """Arrow's pool is jemalloc while the ingest runs (build._arrow_pool); the caller's is put back, after a
-    failure too; a pool named in ARROW_DEFAULT_MEMORY_POOL is left alone."""
-    import pyarrow as pa
+@pytest.mark.parametrize(("env", "pool"), [(None, "jemalloc"), ("system", "system")])
+def test_a_process_that_imports_refrain_first_allocates_from_jemalloc(env, pool):
+    """Arrow's pool is picked when pyarrow is first imported: jemalloc for the CLI (analysis imported first),
+    unless ARROW_DEFAULT_MEMORY_POOL names another."""
+    import os
+    import subprocess
+    import sys
 
-    before = pa.default_memory_pool()
-    seen = []
-    monkeypatch.setattr(build, "load_state", lambda gen: seen.append(pa.default_memory_pool().backend_name) or {})
-    try:
-        pa.set_memory_pool(pa.system_memory_pool())
-        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
-        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)
-        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)
-        assert seen == ["jemalloc"] and pa.default_memory_pool().backend_name == "system"
-        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
-        ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)
-        assert seen == ["jemalloc", "system"]
-        monkeypatch.setattr(build, "scan", lambda *a, **k: 1 / 0)
-        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
-        with pytest.raises(ZeroDivisionError):
-            ingest(FIXTURES / "raw", tmp_path / "b", quiet=True)
-        assert len(seen) == 2 and pa.default_memory_pool().backend_name == "system"
-    finally:
-        pa.set_memory_pool(before)
+    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if env:
+        environ["ARROW_DEFAULT_MEMORY_POOL"] = env
+    code = "import analysis.ingest, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == pool
 
 
 def test_missing_raw_folder_is_a_clear_error(tmp_path):

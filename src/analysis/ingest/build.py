@@ -82,7 +82,7 @@ def ingest(
     jobs = engine.workers if engine is not None and not engine.local else max(1, jobs or os.cpu_count() or 1)
     if progress is None:
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
-    with generations.Lock(out_dir, wait=wait), _few_collections(), _arrow_pool():
+    with generations.Lock(out_dir, wait=wait), _few_collections():
         old_gen = None if full else _usable(out_dir, quiet=quiet)
         previous = {} if old_gen is None else load_state(old_gen)
         scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
@@ -160,25 +160,6 @@ def _few_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-@contextmanager
-def _arrow_pool() -> Iterator[None]:
-    """Arrow allocates from jemalloc while the ingest runs: measured against Arrow's default (mimalloc) on
-    the 7,085 pages, an incremental ingest spends half the time in the kernel (0.10 s against 0.20 s: fewer
-    pages given back and faulted in again) and a full one peaks at 174 MB against 250 MB, in the same
-    time. The caller's pool is put back after; ``ARROW_DEFAULT_MEMORY_POOL``, when set, is left alone."""
-    before = pa.default_memory_pool()
-    try:
-        pool = None if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") else pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a pyarrow built without it
-        pool = None
-    if pool is not None:
-        pa.set_memory_pool(pool)
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(before)
 
 
 def _usable(out_dir: Path, *, quiet: bool) -> Path | None:

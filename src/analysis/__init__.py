@@ -17,6 +17,7 @@ The flow, by stage (each stage imports only from earlier ones; see ``src/analysi
 """
 
 import os
+import sys
 
 __version__ = "0.1.0"
 
@@ -24,4 +25,6 @@ __version__ = "0.1.0"
 # (mimalloc) for a process that imports Refrain first (the CLI, `make all`), unless the environment names
 # one. Measured (docs/decisions/0005-incremental-rebuilds.md): an incremental ingest spends half the time
 # in the kernel, a full one and a million-row table peak lower; queries and the explorer take the same time.
-os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+# Linux only: pyarrow's wheels for Linux are built with jemalloc (elsewhere Arrow would warn and fall back).
+if sys.platform.startswith("linux"):
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")

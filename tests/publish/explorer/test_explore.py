@@ -393,6 +393,36 @@ def test_varints_round_trip():
     assert explore_files.few_varints(*values.tolist()) == data  # a record's header, in plain Python
 
 
+@pytest.mark.parametrize("big", [0, 2**33 + 5])
+def test_positions_are_encoded_as_the_layout_says_in_32_or_64_bits(big):
+    """A key's segments as ``_Records`` documents them (speaker, n, then step, token, separator code and
+    extpre per position), whether its values fit 32 bits (encoded from a 4-byte array) or not."""
+    rng = np.random.default_rng(7)
+    first_par = np.array([0, 5, 9, 20])  # three speakers' paragraphs
+    n = 60
+    par, j = rng.integers(0, 20, n), rng.integers(0, 50, n)
+    keys, code, extpre = rng.integers(0, 6, n), rng.integers(0, 9, n), rng.integers(0, 300, n)
+    extpre[n // 2] = big or extpre[n // 2]
+    order = np.lexsort((j, par, keys))  # what _records expects within a key: paragraph, then place
+    keys, par, j, code, extpre = keys[order], par[order], j[order], code[order], extpre[order]
+    out = explore_files._records(keys, par, j, code, extpre, first_par)
+    speaker = np.searchsorted(first_par, par, side="right") - 1
+    expected = b""
+    for s_ in range(len(out.key)):
+        mine = np.flatnonzero((keys == out.key[s_]) & (speaker == out.speaker[s_]))
+        local = par[mine] - first_par[speaker[mine]]
+        values = [int(out.speaker[s_]), len(mine)]
+        for i, at in enumerate(mine.tolist()):
+            step = local[i] - (local[i - 1] if i else 0)
+            values += [int(step), int(j[at]), int(code[at]), int(extpre[at])]
+        expected += explore_files.few_varints(*values)
+    assert out.stream == expected
+    assert int(extpre.max()) == (big or int(extpre.max()))
+    data32, at32 = explore_files.varint_stream(np.array([1, 300, 2**32 - 1], np.uint32), [1, 3])
+    data64, at64 = explore_files.varint_stream(np.array([1, 300, 2**32 - 1], np.uint64), [1, 3])
+    assert data32 == data64 and at32.tolist() == at64.tolist() == [1, 8]
+
+
 def test_the_page_is_escaped_and_links_the_gallery(site):
     html = (site / "explore.html").read_text(encoding="utf-8")
     assert '<a href="index.html">' in html and 'src="explore/explore.js"' in html

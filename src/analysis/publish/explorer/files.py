@@ -146,8 +146,10 @@ def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row:
         source = np.repeat(part.offsets[par_row[where]], mine) + within
         ids[np.repeat(start[:-1][where], mine) + within] = vocab.maps[k][part.values[source]]
     par = np.repeat(np.arange(len(par_part), dtype=np.int32), lengths)
-    j = (np.arange(len(ids), dtype=np.int64) - np.repeat(start[:-1], lengths)).astype(np.int32)
-    return ids, par, j
+    narrow = np.int32 if len(ids) < 1 << 31 else np.int64  # a token's number in the whole stream, then in its paragraph
+    j = np.arange(len(ids), dtype=narrow)
+    j -= np.repeat(start[:-1].astype(narrow), lengths)
+    return ids, par, j.astype(np.int32, copy=False)
 
 
 def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
@@ -162,18 +164,19 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     ids, par, j = tokens(index, vocab, par_part, par_row)
     n = len(ids)
     atom = vocab.is_atom[ids]
-    q = np.arange(n)
     follows = np.zeros(n, dtype=bool)  # the next token is in the same paragraph (a separator after an atom)
     follows[:-1] = par[1:] == par[:-1]
     then_word = np.zeros(n, dtype=bool)  # and a word after that separator
     then_word[:-2] = follows[:-2] & (par[2:] == par[:-2])
-    after = atom & follows
-    seps = np.unique(ids[q[after] + 1])
+    after = np.flatnonzero(atom & follows)
+    separator = ids[after + 1]
+    seps = np.unique(separator)
     sep_strings = [vocab.strings[int(s)] for s in seps.tolist()]
     # per position: 0 when the paragraph ends after the word, else 2 × (1 + the separator's place in the
     # separator list) + 1 when a word follows it
     code = np.zeros(n, dtype=np.int32)
-    code[after] = 2 * (1 + np.searchsorted(seps, ids[q[after] + 1])) + then_word[after]
+    code[after] = 2 * (1 + np.searchsorted(seps, separator)) + then_word[after]
+    del follows, then_word, after, separator  # the arrays of every token are let go as soon as they are used
     joiner_codes = [2 * (sep_strings.index(t) + 1) + 1 for t in JOINERS if t in sep_strings]
     ext = np.zeros(n, dtype=np.int32)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
     joins = np.flatnonzero(np.isin(code, joiner_codes))
@@ -183,6 +186,7 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     for i in joins.tolist():
         back[i + 2] = 1 + back[i]
     keep = np.flatnonzero(atom)
+    del atom
     big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
     rank = np.full(len(vocab.strings), -1, dtype=np.int64)  # a frequent word's place among them
     rank[big] = np.arange(int(big.sum()))
@@ -199,8 +203,10 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     # a rarer word, which frequent word precedes it, its rank + 1 (0: another); the rarer word vouches
     # for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
     extpre = pre * radix + ext
+    del pre, ext, back
     rarer = spaced[~big[ids[spaced + 2]]]
     extpre[rarer + 2] += (rank[ids[rarer]] + 1) * (pre_radix * radix)
+    del spaced, rarer
     # pairs of frequent words, one after the other ("there is"): a long phrase of common words is found
     # from its pairs' positions, far fewer than its words'
     first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
@@ -216,7 +222,9 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
         *(par[both], j[both], code[both], extpre[both], first_par),
         order_keys=np.concatenate([compact, compact + 1]),
     )
+    del first, pair_key, both, compact
     words = _records(ids[keep].astype(np.int64), par[keep], j[keep], code[keep], extpre[keep], first_par)
+    del ids, par, j, code, extpre, keep
     entries: dict[str, list] = {}
     bucket: list[bytes] = []
     size, number = 0, 0
@@ -330,31 +338,31 @@ def _records(keys, par, j, code, extpre, first_par, order_keys=None) -> _Records
     step[1:] = local[1:] - local[:-1]
     step[new_seg] = local[new_seg]
     header = 4 * seg_first + 2 * np.arange(len(seg_first))
-    values = np.empty(4 * n + 2 * len(seg_first), dtype=np.uint64)
-    values[header], values[header + 1] = speaker[seg_first], np.diff(np.append(seg_first, n))
+    seg_key, seg_speaker, seg_count = keys[seg_first], speaker[seg_first], np.diff(np.append(seg_first, n))
+    del keys, par, speaker, local, new_seg, same
+    fields = (seg_speaker, seg_count, step, j, code, extpre)
+    wide = any(len(f) and (int(f.max()) >= 1 << 32 or int(f.min()) < 0) for f in fields)  # else 4 bytes a value
+    values = np.empty(4 * n + 2 * len(seg_first), dtype=np.uint64 if wide else np.uint32)
+    values[header], values[header + 1] = seg_speaker, seg_count
     at = 4 * np.arange(n) + 2 * (seg_of + 1)
     values[at], values[at + 1], values[at + 2], values[at + 3] = step, j, code, extpre
+    del fields, step, j, code, extpre, at, seg_of
     stream, start = varint_stream(values, header)
-    return _Records(
-        stream,
-        start,
-        np.append(start[1:], len(stream)),
-        keys[seg_first],
-        speaker[seg_first],
-        np.diff(np.append(seg_first, n)),
-    )
+    return _Records(stream, start, np.append(start[1:], len(stream)), seg_key, seg_speaker, seg_count)
 
 
 def varint_stream(values: np.ndarray, at=()) -> tuple[bytes, np.ndarray]:
     """:func:`varints` of ``values`` and where the values numbered ``at`` start (``len(values)``: the end).
     Encoded a few million at a time, and only the starts asked for are kept: the temporary arrays stay
     bounded however many values there are."""
-    values = np.asarray(values, dtype=np.uint64)
+    values = np.asarray(values)
+    if values.dtype.kind not in "ui":
+        values = values.astype(np.uint64)
     at = np.asarray(at, dtype=np.int64)
     found = np.zeros(len(at), dtype=np.int64)
     parts, done = [], 0
-    for i in range(0, len(values), CHUNK):
-        data, starts = _encode(values[i : i + CHUNK])
+    for i in range(0, len(values), CHUNK):  # each chunk widened to 64 bits on its own
+        data, starts = _encode(values[i : i + CHUNK].astype(np.uint64))
         mine = (at >= i) & (at < i + CHUNK)
         found[mine] = done + starts[at[mine] - i]
         parts.append(data)

@@ -147,8 +147,7 @@ def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row:
         ids[np.repeat(start[:-1][where], mine) + within] = vocab.maps[k][part.values[source]]
     par = np.repeat(np.arange(len(par_part), dtype=np.int32), lengths)
     narrow = np.int32 if len(ids) < 1 << 31 else np.int64  # a token's number in the whole stream, then in its paragraph
-    j = np.arange(len(ids), dtype=narrow)
-    j -= np.repeat(start[:-1].astype(narrow), lengths)
+    j = np.arange(len(ids), dtype=narrow) - np.repeat(start[:-1].astype(narrow), lengths)
     return ids, par, j.astype(np.int32, copy=False)
 
 

@@ -16,6 +16,7 @@ import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -191,7 +192,7 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     rank[big] = np.arange(int(big.sum()))
     # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
     # separates them ("by * means": the word before "means" and where it starts, without its text)
-    pre = np.zeros(n, dtype=np.int64)
+    pre = np.zeros(n, dtype=np.int32)
     spaced = np.zeros(0, dtype=np.int64)
     if " " in sep_strings:
         spaced = np.flatnonzero(code == 2 * (sep_strings.index(" ") + 1) + 1)  # a word, " ", a word
@@ -201,10 +202,12 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     # one number: (before × pre_radix + pre) × radix + the joins after the word, where "before" is, for
     # a rarer word, which frequent word precedes it, its rank + 1 (0: another); the rarer word vouches
     # for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
-    extpre = pre * radix + ext
+    top = (int(big.sum()) + 1) * pre_radix * radix  # above every such number: 4 bytes each while it fits
+    number: Any = np.int32 if top < 1 << 31 else np.int64
+    extpre = pre.astype(number) * radix + ext
     del pre, ext, back
     rarer = spaced[~big[ids[spaced + 2]]]
-    extpre[rarer + 2] += (rank[ids[rarer]] + 1) * (pre_radix * radix)
+    extpre[rarer + 2] += ((rank[ids[rarer]] + 1) * (pre_radix * radix)).astype(extpre.dtype)
     del spaced, rarer
     # pairs of frequent words, one after the other ("there is"): a long phrase of common words is found
     # from its pairs' positions, far fewer than its words'
@@ -325,14 +328,16 @@ def _records(keys, par, j, code, extpre, first_par, order_keys=None) -> _Records
         again = np.lexsort((j, par, keys))
         order, keys, par, j = order[again], keys[again], par[again], j[again]
     code, extpre = code[order], extpre[order]
-    speaker_of = np.repeat(np.arange(len(first_par) - 1), np.diff(first_par))  # each paragraph's speaker
-    speaker = speaker_of[par]
-    local = par - first_par[speaker]
+    del order
     n = len(keys)
+    ix: Any = np.int32 if 6 * n < 1 << 31 else np.int64  # what counts positions and values: 4 bytes while it can
+    speaker_of = np.repeat(np.arange(len(first_par) - 1, dtype=np.int32), np.diff(first_par))  # of each paragraph
+    speaker = speaker_of[par]
+    local = par - first_par.astype(par.dtype)[speaker]
     new_seg = np.ones(n, dtype=bool)
     new_seg[1:] = (keys[1:] != keys[:-1]) | (speaker[1:] != speaker[:-1])
     seg_first = np.flatnonzero(new_seg)
-    seg_of = np.cumsum(new_seg) - 1
+    seg_of = np.cumsum(new_seg, dtype=ix) - 1
     step = np.empty_like(local)  # from the paragraph before in the segment; a segment's first: its own
     step[1:] = local[1:] - local[:-1]
     step[new_seg] = local[new_seg]
@@ -343,7 +348,7 @@ def _records(keys, par, j, code, extpre, first_par, order_keys=None) -> _Records
     wide = any(len(f) and (int(f.max()) >= 1 << 32 or int(f.min()) < 0) for f in fields)  # else 4 bytes a value
     values = np.empty(4 * n + 2 * len(seg_first), dtype=np.uint64 if wide else np.uint32)
     values[header], values[header + 1] = seg_speaker, seg_count
-    at = 4 * np.arange(n) + 2 * (seg_of + 1)
+    at = 4 * np.arange(n, dtype=ix) + 2 * (seg_of + 1)
     values[at], values[at + 1], values[at + 2], values[at + 3] = step, j, code, extpre
     del fields, step, j, code, extpre, at, seg_of
     stream, start = varint_stream(values, header)

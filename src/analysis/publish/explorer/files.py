@@ -219,14 +219,14 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     pair_key = 2 * (ids[first].astype(np.int64) * v + ids[first + 2])
     both = np.concatenate([first, first + 2])
     compact = 2 * (rank[ids[first]] * int(big.sum()) + rank[ids[first + 2]])  # the same order, smaller numbers
-    pairs = _records(
-        np.concatenate([pair_key, pair_key + 1]),
-        *(par[both], j[both], code[both], extpre[both], first_par),
-        order_keys=np.concatenate([compact, compact + 1]),
-    )
-    del first, pair_key, both, compact
-    words = _records(ids[keep].astype(np.int64), par[keep], j[keep], code[keep], extpre[keep], first_par)
-    del ids, par, j, code, extpre, keep
+    pair_rows = (np.concatenate([pair_key, pair_key + 1]), par[both], j[both], code[both], extpre[both])
+    pair_order = np.concatenate([compact, compact + 1])
+    word_rows = (ids[keep].astype(np.int64), par[keep], j[keep], code[keep], extpre[keep])
+    del first, pair_key, both, compact, ids, par, j, code, extpre, keep  # what the records need is taken
+    pairs = _records(*pair_rows, first_par, order_keys=pair_order)
+    del pair_rows, pair_order
+    words = _records(*word_rows, first_par)
+    del word_rows
     entries: dict[str, list] = {}
     bucket: list[bytes] = []
     size, number = 0, 0

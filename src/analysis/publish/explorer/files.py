@@ -147,9 +147,9 @@ def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row:
         source = np.repeat(part.offsets[par_row[where]], mine) + within
         ids[np.repeat(start[:-1][where], mine) + within] = vocab.maps[k][part.values[source]]
     par = np.repeat(np.arange(len(par_part), dtype=np.int32), lengths)
-    narrow = np.int32 if len(ids) < 1 << 31 else np.int64  # a token's number in the whole stream, then in its paragraph
+    narrow = np.int32 if len(ids) < 1 << 31 else np.int64  # a token's number in the stream, then in its paragraph
     j = np.arange(len(ids), dtype=narrow) - np.repeat(start[:-1].astype(narrow), lengths)
-    return ids, par, j.astype(np.int32, copy=False)
+    return ids, par, j.astype(np.int32)
 
 
 def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
@@ -176,7 +176,8 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     # separator list) + 1 when a word follows it
     code = np.zeros(n, dtype=np.int32)
     code[after] = 2 * (1 + np.searchsorted(seps, separator)) + then_word[after]
-    del follows, then_word, after, separator  # the arrays of every token are let go as soon as they are used
+    keep = np.flatnonzero(atom)  # the words' positions
+    del atom, follows, then_word, after, separator  # the arrays of every token are let go once used
     joiner_codes = [2 * (sep_strings.index(t) + 1) + 1 for t in JOINERS if t in sep_strings]
     ext = np.zeros(n, dtype=np.int32)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
     joins = np.flatnonzero(np.isin(code, joiner_codes))
@@ -185,8 +186,6 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     back = np.zeros(n, dtype=np.int32)  # joins that lead to a word: "era" of "nazi-era" 1
     for i in joins.tolist():
         back[i + 2] = 1 + back[i]
-    keep = np.flatnonzero(atom)
-    del atom
     big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
     rank = np.full(len(vocab.strings), -1, dtype=np.int64)  # a frequent word's place among them
     rank[big] = np.arange(int(big.sum()))
@@ -203,8 +202,7 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     # a rarer word, which frequent word precedes it, its rank + 1 (0: another); the rarer word vouches
     # for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
     top = (int(big.sum()) + 1) * pre_radix * radix  # above every such number: 4 bytes each while it fits
-    number: Any = np.int32 if top < 1 << 31 else np.int64
-    extpre = pre.astype(number) * radix + ext
+    extpre = pre.astype(np.dtype(np.int32 if top < 1 << 31 else np.int64)) * radix + ext
     del pre, ext, back
     rarer = spaced[~big[ids[spaced + 2]]]
     extpre[rarer + 2] += ((rank[ids[rarer]] + 1) * (pre_radix * radix)).astype(extpre.dtype)
@@ -270,18 +268,8 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
         by_file.setdefault(pair_file(k // v, k % v, pair_files), []).append(pairs.record(lo, hi))
     for f in range(pair_files):  # every one, so that the page may ask for any
         packer.write("p", "positions", f"q{f}", b"".join(by_file.get(f, [])))
-    return (
-        sep_strings,
-        sorted(entries),
-        {
-            "ext_radix": radix,
-            "pre_radix": pre_radix,
-            "vocab_size": v,
-            "pair_files": pair_files,
-            "pair_hash": PAIR_HASH,
-            "pair_mod": PAIR_MOD,
-        },
-    )
+    layout = {"ext_radix": radix, "pre_radix": pre_radix, "vocab_size": v, "pair_files": pair_files}
+    return sep_strings, sorted(entries), {**layout, "pair_hash": PAIR_HASH, "pair_mod": PAIR_MOD}
 
 
 def pair_file(a: int, b: int, files: int) -> int:
@@ -360,8 +348,6 @@ def varint_stream(values: np.ndarray, at=()) -> tuple[bytes, np.ndarray]:
     Encoded a few million at a time, and only the starts asked for are kept: the temporary arrays stay
     bounded however many values there are."""
     values = np.asarray(values)
-    if values.dtype.kind not in "ui":
-        values = values.astype(np.uint64)
     at = np.asarray(at, dtype=np.int64)
     found = np.zeros(len(at), dtype=np.int64)
     parts, done = [], 0

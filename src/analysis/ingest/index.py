@@ -8,8 +8,8 @@ insertions and stage directions removed, folded) as a list of ids into the part'
 is rewritten only when its turn part is (unchanged parts are linked from the previous generation; a
 rewritten one takes its unchanged documents' tokens from its previous index), and the vocabulary is
 sorted, so the file depends on nothing but its part's paragraphs: a full and an incremental build write
-the same bytes. ``index/post-NNN.arrow`` lists the part's token positions
-grouped by token (postings): where an atom occurs, without scanning the part.
+the same bytes. ``index/post-NNN.arrow`` lists the part's token positions grouped by token (postings):
+where an atom occurs, without scanning the part.
 """
 
 from __future__ import annotations

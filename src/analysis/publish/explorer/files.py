@@ -147,7 +147,7 @@ def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row:
         source = np.repeat(part.offsets[par_row[where]], mine) + within
         ids[np.repeat(start[:-1][where], mine) + within] = vocab.maps[k][part.values[source]]
     par = np.repeat(np.arange(len(par_part), dtype=np.int32), lengths)
-    narrow = np.int32 if len(ids) < 1 << 31 else np.int64  # a token's number in the stream, then in its paragraph
+    narrow = _int_for(len(ids))  # a token's number in the stream, then in its paragraph
     j = np.arange(len(ids), dtype=narrow) - np.repeat(start[:-1].astype(narrow), lengths)
     return ids, par, j.astype(np.int32)
 
@@ -201,8 +201,7 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     # one number: (before × pre_radix + pre) × radix + the joins after the word, where "before" is, for
     # a rarer word, which frequent word precedes it, its rank + 1 (0: another); the rarer word vouches
     # for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
-    top = (int(big.sum()) + 1) * pre_radix * radix  # above every such number: 4 bytes each while it fits
-    extpre = pre.astype(np.dtype(np.int32 if top < 1 << 31 else np.int64)) * radix + ext
+    extpre = pre.astype(_int_for((int(big.sum()) + 1) * pre_radix * radix)) * radix + ext  # below that bound
     del pre, ext, back
     rarer = spaced[~big[ids[spaced + 2]]]
     extpre[rarer + 2] += ((rank[ids[rarer]] + 1) * (pre_radix * radix)).astype(extpre.dtype)
@@ -318,7 +317,7 @@ def _records(keys, par, j, code, extpre, first_par, order_keys=None) -> _Records
     code, extpre = code[order], extpre[order]
     del order
     n = len(keys)
-    ix: Any = np.int32 if 6 * n < 1 << 31 else np.int64  # what counts positions and values: 4 bytes while it can
+    ix = _int_for(6 * n)  # what counts positions and values
     speaker_of = np.repeat(np.arange(len(first_par) - 1, dtype=np.int32), np.diff(first_par))  # of each paragraph
     speaker = speaker_of[par]
     local = par - first_par.astype(par.dtype)[speaker]
@@ -341,6 +340,10 @@ def _records(keys, par, j, code, extpre, first_par, order_keys=None) -> _Records
     del fields, step, j, code, extpre, at, seg_of
     stream, start = varint_stream(values, header)
     return _Records(stream, start, np.append(start[1:], len(stream)), seg_key, seg_speaker, seg_count)
+
+
+def _int_for(top: int) -> Any:  # the integer type of numbers below top: 4 bytes while they fit, else 8
+    return np.int32 if top < 1 << 31 else np.int64
 
 
 def varint_stream(values: np.ndarray, at=()) -> tuple[bytes, np.ndarray]:

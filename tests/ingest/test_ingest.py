@@ -253,3 +253,81 @@ def test_many_new_problems_are_counted_by_kind_not_listed(raw_dir, tmp_path, cap
 )
 def test_problem_kind_drops_the_particulars(message, kind):
     assert build.problem_kind(message) == kind
+
+
+def _reference_report(results, run, reasons, path) -> None:
+    """The report line by line, every file's lines through the CSV writer (as it was written before the
+    lines of plain files were worked out column by column)."""
+    import itertools
+
+    import numpy as np
+    import pyarrow as pa
+
+    from analysis import csvout
+    from analysis.ingest.report import _report_lines
+    from analysis.ingest.schema import REPORT_FIELDS
+
+    order = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
+    docs = run.table.select(["doc_id", "raw_row", "warnings"]).take(pa.array(order, pa.int64())).to_pylist()
+    rows = iter(
+        [(d["doc_id"], d["raw_row"], d["warnings"], reasons.get(i)) for i, d in zip(order.tolist(), docs, strict=True)]
+    )
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csvout.writer(fh)
+        writer.writerow(REPORT_FIELDS)
+        for r in sorted(results, key=lambda r: r.path):
+            for line in _report_lines(r, itertools.islice(rows, r.n_docs) if r.status == "ingested" else iter(())):
+                writer.writerow(line)
+
+
+def test_the_report_worked_out_by_column_equals_the_line_by_line_one(messy_raw, tmp_path, monkeypatch):
+    """Byte for byte, with every kind of line: statements kept and dropped as duplicates, files not
+    ingested between them, a table's rejected rows among its statements, warnings about a file and
+    about a statement, and cells with formulas, quotes, commas and line breaks."""
+    from collections import Counter
+
+    from tests.conftest import copy_fixture
+
+    for name in ("speeches.csv", "speeches.meta.yaml", "lines.jsonl", "lines.meta.yaml"):
+        copy_fixture(f"tables/{name}", messy_raw)
+    (messy_raw / "t.csv").write_text(
+        "id,date,speaker,text\n"
+        'A,2021-01-01,Vladimir Putin,"Words, with ""quotes""\nand a second line."\n'
+        "A,2021-01-02,Joe Biden,Other\rwords.\n"
+        "B,,Joe Biden,No date.\n"
+        "../up,2021-01-03,Joe Biden,More words.\n"
+        "=cmd,2021-01-04,Joe Biden,-2+3 a formula.\n"
+        "C,2021-01-05,Joe Biden,\n",
+        encoding="utf-8",
+    )
+    (messy_raw / "t.meta.yaml").write_text("format: table\ndefaults: {title: '=T', source: S}\n", encoding="utf-8")
+    (messy_raw / "@plain.md").write_text(GOOD_MD.replace("A good", "Another"), encoding="utf-8")
+    (messy_raw / "=skipped.png").write_bytes(b"\x89PNG")
+    (messy_raw / "u.csv").write_text("id,date,text\nU,2021-02-01,A lone\rreturn.\n", encoding="utf-8")
+    (messy_raw / "u.meta.yaml").write_text("format: table\ndefaults: {title: T, source: S}\n", encoding="utf-8")
+    for name in ("2019-06-05-joint-press.txt", "2019-06-05-joint-press.meta.yaml"):
+        copy_fixture(f"transcripts/{name}", messy_raw)
+    with (messy_raw / "2019-06-05-joint-press.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\nDR. BIRX: An unknown label, a warning about the file.\n")
+    seen: dict = {}
+    real = build.write_report
+
+    def both(results, run, reasons, path):
+        statuses = real(results, run, reasons, path)
+        _reference_report(results, run, reasons, tmp_path / "reference.csv")
+        seen.update(results=list(results), reasons=dict(reasons), statuses=statuses, path=path)
+        seen["bytes"] = path.read_bytes()  # the generation's folder is renamed once written
+        return statuses
+
+    monkeypatch.setattr(build, "write_report", both)
+    ingest(messy_raw, tmp_path / "out", quiet=True, jobs=1)
+    results = seen["results"]
+    assert any(r.rejected and r.n_docs for r in results)
+    assert any(r.warnings and r.n_docs and not r.rejected for r in results)
+    assert any(r.status != "ingested" for r in results) and seen["reasons"]
+    reference = (tmp_path / "reference.csv").read_bytes()
+    assert seen["bytes"] == reference
+    assert b"\n'@plain.md,,ingested," in reference and b"\n'=skipped.png,," in reference  # neutralised
+    assert b"\"bad-row: not JSON (Expecting ',' delimiter at column 23)\"" in reference  # quoted
+    with (tmp_path / "reference.csv").open(encoding="utf-8", newline="") as fh:
+        assert seen["statuses"] == dict(sorted(Counter(row["status"] for row in csv.DictReader(fh)).items()))

@@ -44,10 +44,11 @@ from analysis import config
 from analysis.ingest import generations
 from analysis.ingest.documents import deduplicate, gather
 from analysis.ingest.parse import reparse
+from analysis.ingest.report import write_report
 from analysis.ingest.scan import reread, scan, settle_damaged
 from analysis.ingest.schema import FileResult, IngestResult
 from analysis.ingest.state import load_state, parser_fingerprint
-from analysis.ingest.store import corpus_info, write_info, write_outputs, write_report
+from analysis.ingest.store import corpus_info, write_info, write_outputs
 from analysis.ingest.workers import parse_tasks
 from analysis.speakers import SpeakerRegistry, default_registry
 

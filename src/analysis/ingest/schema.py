@@ -125,11 +125,6 @@ class FileResult:
     restored: bool = False  # its documents come from the previous run's state
 
 
-def _row_order(row: str) -> tuple[int, str]:
-    head = row.split("-", 1)[0]
-    return (int(head) if head.isdigit() else -1, row)
-
-
 @dataclass
 class IngestResult:
     """What an ingest did; ``documents`` and ``report`` are read from the generation it wrote when asked."""

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import heapq
-import itertools
 import json
 import math
 import os
@@ -27,22 +25,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis import config, csvout
+from analysis import config
 from analysis.ingest.documents import RunDocs
 from analysis.ingest.index import DOCUMENT_COLUMNS, write_arrow, write_documents, write_index
 from analysis.ingest.parse import Segment, read_segment
 from analysis.ingest.schema import (
     DOCUMENT_SCHEMA,
     KEY,
-    REPORT_FIELDS,
     SCHEMA_VERSION,
     STATE_DOCS_FILE,
     STATE_DOCS_SCHEMA,
     STATE_FILE,
     TURN_SCHEMA,
-    WARNINGS_MAX,
     FileResult,
-    bounded,
 )
 from analysis.ingest.state import state_table
 from analysis.parquet import COMPRESSION, arrow_writer, parquet_writer, read_arrow, read_parquet, write_parquet
@@ -65,82 +60,7 @@ def part_of(doc_id: str, parts: int) -> int:
     return zlib.crc32(doc_id.encode("utf-8")) % parts
 
 
-def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str], path: Path) -> dict[str, int]:
-    """``ingest_report.csv``: a line per file, or per statement and rejected row of a table; returns
-    the number of lines per status. Streamed: a table of a million rows is never a million dicts."""
-    order = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
-    rows = _rows_in_order(run.table, order, reasons)  # files in path order take their documents in turn
-    statuses: dict[str, int] = {}
-
-    def lines():
-        for r in sorted(results, key=lambda r: r.path):
-            mine = itertools.islice(rows, r.n_docs) if r.status == "ingested" else iter(())
-            for line in _report_lines(r, mine):
-                statuses[line[2]] = statuses.get(line[2], 0) + 1
-                yield line
-
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csvout.writer(fh)
-        writer.writerow(REPORT_FIELDS)
-        writer.writerows(lines())  # a batch at a time
-    return dict(sorted(statuses.items()))
-
-
-def _rows_in_order(docs: pa.Table, order: np.ndarray, reasons: dict[int, str]):
-    """``(doc_id, raw_row, warnings, why it was not kept)`` of the documents in ``order``, a chunk at a time."""
-    columns = docs.select(["doc_id", "raw_row", "warnings"])
-    for lo in range(0, len(order), CHUNK):
-        chunk = order[lo : lo + CHUNK]
-        part = columns.take(pa.array(chunk)).to_pydict()
-        for i, doc_id, raw_row, warnings in zip(
-            chunk.tolist(), part["doc_id"], part["raw_row"], part["warnings"], strict=True
-        ):
-            yield doc_id, raw_row, warnings, reasons.get(i)
-
-
-def _report_lines(r: FileResult, docs):
-    size = max(r.size, 0) if r.sha256 else 0
-    if r.status != "ingested" or not r.n_docs:
-        yield [r.path, "", r.status, "", r.reason, _warnings(r.warnings), size, r.sha256]
-        for row, why in sorted(r.rejected, key=lambda rw: _row_order(str(rw[0]))):  # none became a statement
-            yield [r.path, row, "skipped", "", why, "", size, r.sha256]
-        return
-    lines = (
-        [
-            r.path,
-            raw_row or "",
-            "skipped" if dup else "ingested",
-            "" if dup else doc_id,
-            dup or "",
-            _warnings(warnings) if warnings else "",
-            size,
-            r.sha256,
-        ]
-        for doc_id, raw_row, warnings, dup in docs
-    )
-    if r.rejected:  # rows that became no statement, in row order among the documents'
-        rejected = sorted(((row, why) for row, why in r.rejected), key=lambda rw: _row_order(str(rw[0])))
-        lines = heapq.merge(
-            lines,
-            ([r.path, row, "skipped", "", why, "", size, r.sha256] for row, why in rejected),
-            key=lambda line: _row_order(str(line[1])),
-        )
-    for k, line in enumerate(lines):
-        if k == 0 and r.warnings:  # about the file as a whole: on its first line
-            line[5] = _warnings([*r.warnings, *([str(line[5])] if line[5] else [])])
-        yield line
-
-
 CHUNK = 50_000  # rows taken at a time when a table is written out in order
-
-
-def _warnings(warnings: list[str]) -> str:
-    return bounded(" | ".join(warnings), WARNINGS_MAX)
-
-
-def _row_order(row: str) -> tuple[int, str]:
-    head = row.split("-", 1)[0].split(",", 1)[0]
-    return (int(head) if head.isdigit() else -1, row)
 
 
 def corpus_info(

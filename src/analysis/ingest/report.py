@@ -39,7 +39,7 @@ def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str
         if hi > lo and not r.rejected and not r.warnings:  # the span (which ends at lo) goes on
             span[1] = hi
             continue
-        lines = list(_report_lines(r, _documents(run, order[lo:hi], reasons)))
+        lines = list(_report_lines(r, _documents(run, order[lo:hi], reasons) if hi > lo else []))
         pieces += [np.arange(*span), len(order) + len(other_lines) + np.arange(len(lines))]
         span = [hi, hi]
         other_lines += lines

@@ -47,7 +47,7 @@ from analysis.ingest.parse import reparse
 from analysis.ingest.report import write_report
 from analysis.ingest.scan import reread, scan, settle_damaged
 from analysis.ingest.schema import FileResult, IngestResult
-from analysis.ingest.state import load_state, parser_fingerprint
+from analysis.ingest.state import OldGeneration, load_state, parser_fingerprint
 from analysis.ingest.store import corpus_info, write_info, write_outputs
 from analysis.ingest.workers import parse_tasks
 from analysis.speakers import SpeakerRegistry, default_registry
@@ -85,6 +85,9 @@ def ingest(
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
     with generations.Lock(out_dir, wait=wait), _few_collections():
         old_gen = None if full else _usable(out_dir, quiet=quiet)
+        early = ThreadPoolExecutor(max_workers=1)  # the current generation's files, read while the scan runs
+        old_read = early.submit(OldGeneration.read, old_gen) if old_gen is not None else None
+        early.shutdown(wait=False)
         previous = {} if old_gen is None else load_state(old_gen)
         scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
         results = scanned.results
@@ -106,7 +109,8 @@ def ingest(
             for r in results:
                 if r.number < 0:
                     r.number, numbered = numbered, numbered + 1
-            run = gather(results, segments, old_gen)
+            old = old_read.result() if old_read is not None else None
+            run = gather(results, segments, old)
             keep, reasons = deduplicate(run)
 
             reparsed: dict[str, pa.Table] = {}
@@ -128,7 +132,7 @@ def ingest(
                 with ThreadPoolExecutor(max_workers=1) as side:
                     reported = side.submit(report)
                     parts, reused = write_outputs(
-                        run, keep, results, segments, tmp, old_dir=old_gen, reparse=again, context=scanned.digest
+                        run, keep, results, segments, tmp, old=old, reparse=again, context=scanned.digest
                     )
                     info = reported.result()
                 write_info(info, tmp)

@@ -9,15 +9,14 @@ memory in proportion to its columns, not a Python object per row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.ingest.parse import Segment, read_segment
-from analysis.ingest.schema import DOC_ROWS_SCHEMA, KEY, FileResult, bounded
-from analysis.ingest.state import load_state_docs
+from analysis.ingest.schema import DOC_ROWS_SCHEMA, KEY, STATE_DOCS_SCHEMA, FileResult, bounded
+from analysis.ingest.state import OldGeneration
 
 RUN_SCHEMA = DOC_ROWS_SCHEMA.append(pa.field(KEY, pa.int64()))  # the run's documents
 _SEQ = 0xFFFFFFFF
@@ -46,9 +45,9 @@ class RunDocs:
         return pa.DictionaryArray.from_arrays(pa.array(self.numbers[rows], pa.int32()), values)
 
 
-def gather(results: list[FileResult], segments: list[Segment], old_gen: Path | None) -> RunDocs:
-    """Every document this run has: spilled by the parse, or restored from the state. Every result has
-    a number (its documents' keys' high half) by now."""
+def gather(results: list[FileResult], segments: list[Segment], old: OldGeneration | None) -> RunDocs:
+    """Every document this run has: spilled by the parse, or restored from the state of ``old`` (the
+    current generation). Every result has a number (its documents' keys' high half) by now."""
     files = sorted(results, key=lambda r: r.number)
     assert [r.number for r in files] == list(range(len(files))), "results must be numbered 0..n-1"
     wanted = pa.array([r.number for r in files if r.parsed and r.status == "ingested"], pa.int64())
@@ -59,12 +58,13 @@ def gather(results: list[FileResult], segments: list[Segment], old_gen: Path | N
             t = t.filter(pc.is_in(pc.shift_right(t[KEY], 32), value_set=wanted))
             if t.num_rows:
                 tables.append(t)
-    restored = {r.path: r for r in results if r.restored and r.status == "ingested"}
-    old = load_state_docs(old_gen, set(restored))
-    if old.num_rows:
-        high = pa.array([restored[p].number << 32 for p in old["path"].to_pylist()], pa.int64())
-        old = old.append_column(KEY, pc.add(high, pc.cast(old["seq"], pa.int64())))
-        tables.append(old.select(RUN_SCHEMA.names))
+    restored = [r for r in results if r.restored and r.status == "ingested"]
+    docs = old.docs_of({r.path for r in restored}) if old is not None else STATE_DOCS_SCHEMA.empty_table()
+    if docs.num_rows:  # a restored document's key: its file's number, high, and its place in the file
+        paths = pa.array([r.path for r in restored], pa.string())
+        high = pa.array([r.number << 32 for r in restored], pa.int64()).take(pc.index_in(docs["path"], paths))
+        docs = docs.append_column(KEY, pc.add(high, pc.cast(docs["seq"], pa.int64())))
+        tables.append(docs.select(RUN_SCHEMA.names))
     table = pa.concat_tables([t.cast(RUN_SCHEMA) for t in tables]) if tables else RUN_SCHEMA.empty_table()
     numbers = (table[KEY].to_numpy() >> 32).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
     counts = np.bincount(numbers, minlength=len(files))

@@ -18,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis import config
 from analysis.ingest.schema import (
@@ -31,7 +33,7 @@ from analysis.ingest.schema import (
     STATE_SCHEMA,
     FileResult,
 )
-from analysis.parquet import read_arrow
+from analysis.parquet import read_arrow, read_parquet
 from analysis.speakers import SpeakerRegistry
 
 #: The library's shared modules the ingest imports (tests/ingest/test_incremental.py checks the list is
@@ -125,16 +127,44 @@ def load_state(gen: Path) -> Previous:
     return previous
 
 
-def load_state_docs(gen: Path | None, paths: set[str]) -> pa.Table:
-    """The documents the previous run's parse gave for ``paths`` (in file order), :data:`STATE_DOCS_SCHEMA`."""
-    if gen is None or not paths:
-        return STATE_DOCS_SCHEMA.empty_table()
-    table = read_arrow(gen / STATE_DOCS_FILE)
-    if table.schema != STATE_DOCS_SCHEMA:
-        raise RuntimeError(f"{gen / STATE_DOCS_FILE} is of another version; run ingest with --full")
-    import pyarrow.compute as pc
+@dataclass(frozen=True)
+class OldGeneration:
+    """What an incremental build reads of the current generation besides the state: read by :meth:`read`
+    on a thread of its own while the raw folder is scanned (Arrow and Parquet let go of the GIL)."""
 
-    return table.filter(pc.is_in(table["path"], value_set=pa.array(sorted(paths), pa.string())))
+    path: Path
+    info: dict  # corpus.json
+    manifest: dict[str, dict]  # manifest.json's files
+    documents: pa.Table | None  # documents.parquet's doc_id and raw_sha256 (None: no such file)
+    state_docs: pa.Table | None  # every document the last parse gave (.state-docs.arrow; None: none)
+
+    @classmethod
+    def read(cls, gen: Path) -> OldGeneration:
+        docs = gen / config.DOCUMENTS_FILE
+        state_docs = gen / STATE_DOCS_FILE
+        return cls(
+            gen,
+            _read_json(gen / config.CORPUS_INFO_FILE),
+            _read_json(gen / "manifest.json").get("files", {}),
+            read_parquet(docs, ["doc_id", "raw_sha256"]) if docs.exists() else None,
+            read_arrow(state_docs) if state_docs.exists() else None,
+        )
+
+    def docs_of(self, paths: set[str]) -> pa.Table:
+        """The documents the last parse gave for ``paths`` (in file order), :data:`STATE_DOCS_SCHEMA`."""
+        table = self.state_docs
+        if not paths or table is None:
+            return STATE_DOCS_SCHEMA.empty_table()
+        if table.schema != STATE_DOCS_SCHEMA:
+            raise RuntimeError(f"{self.path / STATE_DOCS_FILE} is of another version; run ingest with --full")
+        return table.filter(pc.is_in(table["path"], value_set=pa.array(sorted(paths), pa.string())))
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def restore(res: FileResult, old: dict) -> None:

@@ -1,4 +1,5 @@
-"""Store a build: the ingest report, ``corpus.json``, the documents and turn parts of a new generation.
+"""Store a build: ``corpus.json``, the documents, turn parts and state of a new generation (its ingest
+report: :mod:`analysis.ingest.report`).
 
 Everything is written from the run's documents (:class:`~analysis.ingest.documents.RunDocs`) column
 by column and a chunk at a time, so a table of a million statements is never a million dicts.
@@ -39,7 +40,7 @@ from analysis.ingest.schema import (
     TURN_SCHEMA,
     FileResult,
 )
-from analysis.ingest.state import state_table
+from analysis.ingest.state import OldGeneration, state_table
 from analysis.parquet import COMPRESSION, arrow_writer, parquet_writer, read_arrow, read_parquet, write_parquet
 from analysis.speakers import SpeakerRegistry
 
@@ -115,14 +116,14 @@ def write_outputs(
     segments: list[Segment],
     gen_dir: Path,
     *,
-    old_dir: Path | None,
+    old: OldGeneration | None,
     reparse: Callable[[FileResult], pa.Table],
     context: str = "",
 ) -> tuple[int, dict[str, dict]]:
     """Write a new generation in ``gen_dir``: documents, turn parts and the state (the ingest report and
-    corpus.json are :func:`write_report`'s and :func:`write_info`'s).
+    corpus.json are :func:`~analysis.ingest.report.write_report`'s and :func:`write_info`'s).
 
-    Turn parts no document of which changed are hard links to ``old_dir``'s (the current
+    Turn parts no document of which changed are hard links to those of ``old`` (the current
     generation; None for a full build). ``context`` is the digest of the metadata files the scan read
     (kept with the state). Returns the parts (re)written and the manifest entries of
     the linked files (their hashes need not be computed again).
@@ -131,9 +132,9 @@ def write_outputs(
     turns_dir.mkdir(parents=True, exist_ok=True)
     (gen_dir / config.INDEX_DIR).mkdir(parents=True, exist_ok=True)
     parts = n_parts(int(np.count_nonzero(keep)))
-    old_info = _read_json(old_dir / config.CORPUS_INFO_FILE) if old_dir else {}
-    old_docs = _read_old_documents(old_dir) if old_dir and old_info.get("turn_parts") == parts else None
-    old_manifest = _read_json(old_dir / "manifest.json").get("files", {}) if old_dir else {}
+    old_dir = old.path if old is not None else None
+    old_docs = old.documents if old is not None and old.info.get("turn_parts") == parts else None
+    old_manifest = old.manifest if old is not None else {}
 
     kept = np.flatnonzero(keep)
     ids = run.table["doc_id"].take(pa.array(kept)).combine_chunks() if len(kept) else pa.array([], pa.string())
@@ -282,17 +283,3 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _read_old_documents(out_dir: Path) -> pa.Table | None:
-    path = out_dir / config.DOCUMENTS_FILE
-    if not path.exists():
-        return None
-    return read_parquet(path, ["doc_id", "raw_sha256"])

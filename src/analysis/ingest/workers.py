@@ -22,6 +22,7 @@ import itertools
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -95,17 +96,27 @@ def _worker_init(parser: Parser) -> None:
         pass
 
 
-def _stop(pool) -> None:
-    """Shut a pool down without waiting for stuck workers (they are terminated; a cluster's are its own)."""
+def _stop(pool, *, wait: bool = True) -> None:
+    """Shut a pool down without waiting for stuck workers (they are terminated; a cluster's are its own).
+    ``wait=False``: their exit is waited for on a thread of its own (a worker's exit, the unmapping of
+    what it forked, takes a few milliseconds the ingest need not wait for)."""
     processes = list(getattr(pool, "_processes", {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
+    if wait:
+        _reap(processes)
+    elif processes:
+        threading.Thread(target=_reap, args=(processes,), name="refrain-reap", daemon=True).start()
+
+
+def _reap(processes: list) -> None:
     for proc in processes:
         proc.join(timeout=5)
         if proc.is_alive():
             proc.kill()
+            proc.join(timeout=5)
 
 
 def _batches(tasks: Iterable[Task], jobs: int = 1) -> Iterator[list[Task]]:
@@ -217,7 +228,7 @@ def parse_tasks(
                 _stop(pool)
                 pool = _pool(parser, jobs, engine)
     finally:
-        _stop(pool)
+        _stop(pool, wait=False)
     for task in failed:
         outcome, segs = _alone(parser, task)
         segments += segs

@@ -237,3 +237,29 @@ def test_archives_in_the_raw_folder_are_read_and_restored_whole(tmp_path):
     ingest(raw, tmp_path / "full", quiet=True, full=True)
     assert outputs(inc) == outputs(tmp_path / "full")
     assert "Remarks, revised." in set(Corpus.load(inc).turns["text"])
+
+
+def test_a_file_restored_from_the_states_columns_is_the_one_its_row_restores(tmp_path):
+    """The scan restores an unchanged file from the state's columns (no row made); the result equals
+    :func:`restore` of the file's row, warnings and rejected rows included, for every file."""
+    from analysis.ingest import generations
+    from analysis.ingest.schema import FileResult
+    from analysis.ingest.state import load_state, restore
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw", raw)
+    for name in ("speeches.csv", "speeches.meta.yaml", "lines.jsonl", "lines.meta.yaml"):
+        shutil.copy(FIXTURES / "tables" / name, raw / name)
+    (raw / "t.csv").write_text("id,date,text\nA,2021-01-01,A lone\rreturn.\nB,,No date.\n", encoding="utf-8")
+    (raw / "t.meta.yaml").write_text("format: table\ndefaults: {title: T, source: S}\n", encoding="utf-8")
+    ingest(raw, tmp_path / "out", quiet=True, jobs=1)
+    previous = load_state(generations.current(tmp_path / "out"))
+    assert set(previous) == set(previous.columns["path"]) and len(previous) > 5
+    assert any(previous[p]["warnings"] for p in previous) and any(previous[p]["rejected"] for p in previous)
+    for path in previous:
+        row = previous[path]
+        expected = FileResult(path, row["size"], row["mtime_ns"], row["ctime_ns"])
+        restore(expected, row)
+        assert previous.restored(path, row["size"], row["mtime_ns"], row["ctime_ns"]) == expected
+        assert previous.unchanged(path, row["size"], row["mtime_ns"], row["ctime_ns"])
+        assert not previous.unchanged(path, row["size"], row["mtime_ns"], row["ctime_ns"] + 1)

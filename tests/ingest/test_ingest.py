@@ -117,7 +117,9 @@ def test_an_ingest_puts_the_callers_collector_setting_back(tmp_path, monkeypatch
 
     before = gc.get_threshold()
     seen = []
-    monkeypatch.setattr(build, "load_state", lambda gen: seen.append(gc.get_threshold()) or {})
+    from analysis.ingest.state import Previous
+
+    monkeypatch.setattr(build, "load_state", lambda gen: seen.append(gc.get_threshold()) or Previous())
     try:
         gc.set_threshold(123, 4, 5)
         ingest(FIXTURES / "raw", tmp_path / "a", quiet=True)

@@ -47,7 +47,7 @@ from analysis.ingest.parse import reparse
 from analysis.ingest.report import write_report
 from analysis.ingest.scan import reread, scan, settle_damaged
 from analysis.ingest.schema import FileResult, IngestResult
-from analysis.ingest.state import OldGeneration, load_state, parser_fingerprint
+from analysis.ingest.state import OldGeneration, Previous, load_state, parser_fingerprint
 from analysis.ingest.store import corpus_info, write_info, write_outputs
 from analysis.ingest.workers import parse_tasks
 from analysis.speakers import SpeakerRegistry, default_registry
@@ -88,7 +88,7 @@ def ingest(
         early = ThreadPoolExecutor(max_workers=1)  # the current generation's files, read while the scan runs
         old_read = early.submit(OldGeneration.read, old_gen) if old_gen is not None else None
         early.shutdown(wait=False)
-        previous = {} if old_gen is None else load_state(old_gen)
+        previous = Previous() if old_gen is None else load_state(old_gen)
         scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
         results = scanned.results
         bar = _progress(None) if progress else _NoBar()

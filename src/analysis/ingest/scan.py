@@ -36,7 +36,7 @@ from analysis.ingest.metadata import (
 )
 from analysis.ingest.schema import FileResult, bounded
 from analysis.ingest.sources import ARCHIVE_SUFFIXES, ArchiveDamaged, RawFile, is_archive, iter_archive, iter_raw
-from analysis.ingest.state import aux_hash, context_digest, restore
+from analysis.ingest.state import Previous, aux_hash, context_digest, restore
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Scan:
     tasks: Iterator[Task]
     context: Context
     damaged: dict[str, str] = field(default_factory=dict)  # archive path -> why it was refused
-    previous: dict[str, dict] = field(default_factory=dict)
+    previous: Previous = field(default_factory=Previous)
     digest: str = ""  # the digest of the metadata files read (state.context_digest)
 
     @property
@@ -65,7 +65,7 @@ class Scan:
         return self.context.data
 
 
-def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str) -> Scan:
+def scan(raw_dir: Path, previous: Previous, *, fingerprint: str) -> Scan:
     """Every raw file's result so far and the stream of files still to parse (consume it once)."""
     ctx = Context()
     out = Scan([], iter(()), ctx, previous=previous)
@@ -76,20 +76,25 @@ def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str) -> Scan:
         out.tasks = _archive(raw_dir, "", members, ctx, out, fingerprint)
     else:
         files = list(iter_raw(raw_dir))
-        known = _known_documents(previous, fingerprint)
+        known = previous.documents(fingerprint)
         for f in files:  # metadata first: every document sees its manifest, sidecar, profile, companions
             if not f.skip and f.rel not in known and classify(f.name) == "metadata":
                 read_metadata(f, ctx)
         out.digest = context_digest(ctx)
-        if previous and getattr(previous, "context", "") != out.digest:
+        if previous and previous.context != out.digest:
             known = set()  # a metadata file changed: every file's key is worked out again
         streams: list[Iterator[Task]] = []
         direct: list[Task] = []
         for f in files:
-            if f.rel in known and not f.skip and _unchanged(f, previous[f.rel]):
-                res = FileResult(f.rel, f.size, f.mtime_ns, f.ctime_ns)
-                restore(res, previous[f.rel])
-                out.results.append(res)
+            stat = (f.size, f.mtime_ns, f.ctime_ns)
+            if (
+                f.rel in known
+                and not f.skip
+                and f.path is not None
+                and f.size >= 0
+                and previous.unchanged(f.rel, *stat)
+            ):
+                out.results.append(previous.restored(f.rel, *stat))
                 continue
             kind = "skip" if f.skip else classify(f.name)
             if kind == "archive":
@@ -101,13 +106,6 @@ def scan(raw_dir: Path, previous: dict[str, dict], *, fingerprint: str) -> Scan:
         out.tasks = _chain(direct, streams)
     flag_orphan_sidecars(out.results)
     return out
-
-
-def _known_documents(previous: dict[str, dict], fingerprint: str) -> set[str]:
-    """Paths the previous run read as documents with today's parsing code (the fingerprint covers how a
-    name is classified): such a file is a document again, and with the same metadata, of the same key."""
-    prefix = fingerprint + ":"
-    return {p for p, row in previous.items() if row["key"].startswith(prefix) and row["status"] != "archive"}
 
 
 def _unchanged(f: RawFile, old: dict) -> bool:

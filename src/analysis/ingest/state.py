@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,10 +90,58 @@ def aux_hash(aux) -> str:
 CONTEXT_KEY = b"refrain:context"  # the state's schema metadata: the digest of the metadata files read
 
 
-class Previous(dict):
-    """The previous run's rows by raw path, and the digest of the metadata files it read ("" if unknown)."""
+class Previous(Mapping[str, dict]):
+    """The previous run's rows by raw path (:data:`STATE_SCHEMA`'s columns, a row made when one is asked
+    for), and the digest of the metadata files it read ("" if unknown). An incremental scan asks for
+    every file's row: :meth:`unchanged` and :meth:`restore` read the columns without making them."""
 
-    context: str = ""
+    def __init__(self, columns: dict[str, list] | None = None, context: str = "") -> None:
+        self.columns = columns if columns is not None else {name: [] for name in STATE_SCHEMA.names}
+        self.row_of = {path: i for i, path in enumerate(self.columns["path"])}
+        self.context = context
+
+    def __getitem__(self, path: str) -> dict:
+        i = self.row_of[path]
+        return {name: values[i] for name, values in self.columns.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.row_of)
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.row_of
+
+    def documents(self, fingerprint: str) -> set[str]:
+        """Paths the previous run read as documents with today's parsing code (``fingerprint`` covers how a
+        name is classified): such a file is a document again, and with the same metadata, of the same key."""
+        prefix = fingerprint + ":"
+        c = self.columns
+        return {
+            p
+            for p, k, s in zip(c["path"], c["key"], c["status"], strict=True)
+            if k.startswith(prefix) and s != "archive"
+        }
+
+    def unchanged(self, path: str, size: int, mtime_ns: int, ctime_ns: int) -> bool:
+        """Same size, mtime and ctime as the previous run saw (a restored mtime does not restore the ctime)."""
+        i = self.row_of[path]
+        c = self.columns
+        return c["size"][i] == size and c["mtime_ns"][i] == mtime_ns and c["ctime_ns"][i] == ctime_ns
+
+    def restored(self, path: str, size: int, mtime_ns: int, ctime_ns: int) -> FileResult:
+        """The result of a file unchanged on disk, as :func:`restore` makes it, without its row made first."""
+        i = self.row_of[path]
+        c = self.columns
+        res = FileResult(path, size, mtime_ns, ctime_ns, c["sha256"][i], c["key"][i], c["status"][i], c["reason"][i])
+        warnings, rejected = c["warnings"][i], c["rejected"][i]
+        if warnings:
+            res.warnings = [w for w in warnings.split("\n") if w]
+        if rejected:
+            res.rejected = [tuple(r) for r in json.loads(rejected)]
+        res.restored = res.status == "ingested"
+        return res
 
 
 def context_digest(ctx) -> str:
@@ -119,12 +167,8 @@ def load_state(gen: Path) -> Previous:
         return previous
     if table.schema != STATE_SCHEMA:
         return previous  # written by another version: start afresh
-    columns = table.to_pydict()  # column by column: much faster than row by row (to_pylist)
-    names = list(columns)
-    rows = (dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True))
-    previous.update((row["path"], row) for row in rows)
-    previous.context = (table.schema.metadata or {}).get(CONTEXT_KEY, b"").decode()
-    return previous
+    context = (table.schema.metadata or {}).get(CONTEXT_KEY, b"").decode()
+    return Previous(table.to_pydict(), context)  # column by column: much faster than row by row
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from analysis.speakers import SpeakerRegistry
 
 DOCS_PER_PART = 100
 MAX_PARTS = 64
+BESIDE_PARTS = 100_000  # documents written beside the turn parts up to this many, else before them
 
 
 def n_parts(n_docs: int) -> int:
@@ -193,12 +194,15 @@ def write_outputs(
         write_parquet(table, turns_dir / f"part-{k:03d}.parquet")
         write_index(table, gen_dir / config.index_part(k), gen_dir / config.index_postings(k), known)
 
-    # the documents and the state first, then the parts: both at once would add their peaks (a million-row
-    # table's by 120 MB). Arrow releases the GIL while it filters, sorts, encodes and compresses: the parts
-    # are written on every core
-    _write_documents(run, kept, ids, results, gen_dir, context)
+    # Arrow releases the GIL while it filters, sorts, encodes and compresses: the parts are written on every
+    # core, beside the documents and the state when there are few documents; with many, the documents and the
+    # state first (both at once would add their peaks: a million-row table's by 120 MB)
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        documents = pool.submit(_write_documents, run, kept, ids, results, gen_dir, context)
+        if run.table.num_rows > BESIDE_PARTS:
+            documents.result()
         list(pool.map(build_part, sorted(dirty)))
+        documents.result()
     return len(dirty), reused
 
 

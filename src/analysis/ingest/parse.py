@@ -16,6 +16,7 @@ import itertools
 import os
 import signal
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -228,7 +229,7 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def apply(res: FileResult, outcome: Outcome, previous: dict[str, dict]) -> None:
+def apply(res: FileResult, outcome: Outcome, previous: Mapping[str, dict]) -> None:
     tag, res.sha256 = outcome[0], outcome[1]
     if tag == "unreadable":
         res.reason, res.key = outcome[2], ""

@@ -24,7 +24,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from analysis.ingest import parse
 from analysis.ingest.parse import Outcome, Parser, Segment, apply
@@ -154,7 +154,7 @@ def _size(task: Task) -> int:
 
 def parse_tasks(
     tasks: Iterable[Task],
-    previous: dict[str, dict],
+    previous: Mapping[str, dict],
     *,
     registry: SpeakerRegistry,
     jobs: int,

@@ -85,9 +85,11 @@ def ingest(
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
     with generations.Lock(out_dir, wait=wait), _few_collections():
         old_gen = None if full else _usable(out_dir, quiet=quiet)
-        early = ThreadPoolExecutor(max_workers=1)  # the current generation's files, read while the scan runs
-        old_read = early.submit(OldGeneration.read, old_gen) if old_gen is not None else None
-        early.shutdown(wait=False)
+        old_read = None
+        if old_gen is not None:  # the current generation's files, read on a thread while the scan runs
+            early = ThreadPoolExecutor(max_workers=1)
+            old_read = early.submit(OldGeneration.read, old_gen)
+            early.shutdown(wait=False)
         previous = Previous() if old_gen is None else load_state(old_gen)
         scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
         results = scanned.results

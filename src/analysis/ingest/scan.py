@@ -86,15 +86,8 @@ def scan(raw_dir: Path, previous: Previous, *, fingerprint: str) -> Scan:
         streams: list[Iterator[Task]] = []
         direct: list[Task] = []
         for f in files:
-            stat = (f.size, f.mtime_ns, f.ctime_ns)
-            if (
-                f.rel in known
-                and not f.skip
-                and f.path is not None
-                and f.size >= 0
-                and previous.unchanged(f.rel, *stat)
-            ):
-                out.results.append(previous.restored(f.rel, *stat))
+            if f.rel in known and not f.skip and _unchanged(f, previous):
+                out.results.append(previous.restored(f.rel, f.size, f.mtime_ns, f.ctime_ns))
                 continue
             kind = "skip" if f.skip else classify(f.name)
             if kind == "archive":
@@ -108,10 +101,9 @@ def scan(raw_dir: Path, previous: Previous, *, fingerprint: str) -> Scan:
     return out
 
 
-def _unchanged(f: RawFile, old: dict) -> bool:
-    """Same size, mtime and ctime on disk (a restored mtime does not restore the ctime)."""
-    now = (f.size, f.mtime_ns, f.ctime_ns)
-    return f.path is not None and f.size >= 0 and (old["size"], old["mtime_ns"], old["ctime_ns"]) == now
+def _unchanged(f: RawFile, previous: Previous) -> bool:
+    """Same size, mtime and ctime on disk as the previous run saw (a restored mtime does not restore the ctime)."""
+    return f.path is not None and f.size >= 0 and previous.unchanged(f.rel, f.size, f.mtime_ns, f.ctime_ns)
 
 
 def _chain(first: list[Task], streams: list[Iterator[Task]]) -> Iterator[Task]:
@@ -158,7 +150,7 @@ def _entry(f: RawFile, kind: str, ctx: Context, out: Scan, fingerprint: str, *, 
     res.key = fingerprint + ":" + aux_hash(res.aux)
     same_key = old is not None and old["key"] == res.key
     # An archive member has no ctime: its bytes are read anyway, so it is compared by its hash.
-    if not in_archive and old is not None and same_key and _unchanged(f, old):
+    if not in_archive and old is not None and same_key and _unchanged(f, out.previous):
         restore(res, old)
         return None
     old_sha = old["sha256"] if old is not None and same_key else None
@@ -237,12 +229,7 @@ def _nested_archive(f: RawFile, ctx: Context, out: Scan, fingerprint: str) -> It
     res.key = fingerprint + ":" + aux_hash(ctx.aux(f))
     old = out.previous.get(f.rel)
     prefix = f.rel + "/"
-    if (
-        old is not None
-        and old["status"] == "archive"
-        and old["key"] == res.key
-        and (old["size"], old["mtime_ns"], old["ctime_ns"]) == (f.size, f.mtime_ns, f.ctime_ns)
-    ):
+    if old is not None and old["status"] == "archive" and old["key"] == res.key and _unchanged(f, out.previous):
         restore(res, old)
         for path in sorted(p for p in out.previous if p.startswith(prefix)):
             row = out.previous[path]

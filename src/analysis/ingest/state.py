@@ -125,22 +125,16 @@ class Previous(Mapping[str, dict]):
         }
 
     def unchanged(self, path: str, size: int, mtime_ns: int, ctime_ns: int) -> bool:
-        """Same size, mtime and ctime as the previous run saw (a restored mtime does not restore the ctime)."""
-        i = self.row_of[path]
+        """Whether the previous run saw ``path`` with this size, mtime and ctime."""
+        i = self.row_of.get(path)
         c = self.columns
-        return c["size"][i] == size and c["mtime_ns"][i] == mtime_ns and c["ctime_ns"][i] == ctime_ns
+        return i is not None and c["size"][i] == size and c["mtime_ns"][i] == mtime_ns and c["ctime_ns"][i] == ctime_ns
 
     def restored(self, path: str, size: int, mtime_ns: int, ctime_ns: int) -> FileResult:
         """The result of a file unchanged on disk, as :func:`restore` makes it, without its row made first."""
-        i = self.row_of[path]
-        c = self.columns
-        res = FileResult(path, size, mtime_ns, ctime_ns, c["sha256"][i], c["key"][i], c["status"][i], c["reason"][i])
-        warnings, rejected = c["warnings"][i], c["rejected"][i]
-        if warnings:
-            res.warnings = [w for w in warnings.split("\n") if w]
-        if rejected:
-            res.rejected = [tuple(r) for r in json.loads(rejected)]
-        res.restored = res.status == "ingested"
+        i, c = self.row_of[path], self.columns
+        res = FileResult(path, size, mtime_ns, ctime_ns)
+        _take(res, c["sha256"][i], c["key"][i], c["status"][i], c["reason"][i], c["warnings"][i], c["rejected"][i])
         return res
 
 
@@ -211,14 +205,20 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def restore(res: FileResult, old: dict) -> None:
-    """Take a file's result from the previous run (its documents are read from the state's document
+def restore(res: FileResult, old: Mapping) -> None:
+    """Take a file's result from the previous run's row (its documents are read from the state's document
     table by the build; de-duplication is decided again)."""
-    res.sha256, res.key = old["sha256"], old["key"]
-    res.status, res.reason = old["status"], old["reason"]
-    res.warnings = [w for w in (old["warnings"] or "").split("\n") if w]
-    res.rejected = [tuple(r) for r in json.loads(old["rejected"])] if old["rejected"] else []
-    res.restored = res.status == "ingested"
+    _take(res, *(old[name] for name in _RESTORED))
+
+
+_RESTORED = ("sha256", "key", "status", "reason", "warnings", "rejected")  # what a result takes from its row
+
+
+def _take(res: FileResult, sha256: str, key: str, status: str, reason: str, warnings: str, rejected: str) -> None:
+    res.sha256, res.key, res.status, res.reason = sha256, key, status, reason
+    res.warnings = [w for w in warnings.split("\n") if w] if warnings else []
+    res.rejected = [tuple(r) for r in json.loads(rejected)] if rejected else []
+    res.restored = status == "ingested"
     res.parsed = False
 
 

@@ -197,12 +197,14 @@ def write_outputs(
     # Arrow releases the GIL while it filters, sorts, encodes and compresses: the parts are written on every
     # core, beside the documents and the state when there are few documents; with many, the documents and the
     # state first (both at once would add their peaks: a million-row table's by 120 MB)
+    beside = run.table.num_rows <= BESIDE_PARTS
+    if not beside:
+        _write_documents(run, kept, ids, results, gen_dir, context)
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        documents = pool.submit(_write_documents, run, kept, ids, results, gen_dir, context)
-        if run.table.num_rows > BESIDE_PARTS:
-            documents.result()
+        documents = pool.submit(_write_documents, run, kept, ids, results, gen_dir, context) if beside else None
         list(pool.map(build_part, sorted(dirty)))
-        documents.result()
+        if documents is not None:
+            documents.result()
     return len(dirty), reused
 
 

@@ -46,16 +46,19 @@ def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str
     pieces.append(np.arange(*span))
     every = np.concatenate(pieces).astype(np.int64)
     others = _table(other_lines)
-    kept = _Kept(run, reasons)
+    statements = _Statements(run, reasons)
     statuses: dict[str, int] = {}
     with path.open("w", newline="", encoding="utf-8") as fh:
         fh.write(csvout.arrow_lines([pa.array([f]) for f in REPORT_FIELDS]))
         for lo in range(0, len(every), CHUNK):  # a chunk of lines at a time: memory stays bounded
             at = every[lo : lo + CHUNK]
-            mine = at < len(order)
-            lines = pa.concat_tables([kept.lines(order[at[mine]]), others.take(pa.array(at[~mine] - len(order)))])
-            back = np.empty(len(at), np.int64)
-            back[mine], back[~mine] = np.arange(int(mine.sum())), int(mine.sum()) + np.arange(int((~mine).sum()))
+            stated = at < len(order)  # a statement's line (else a line made in Python)
+            lines = pa.concat_tables(
+                [statements.lines(order[at[stated]]), others.take(pa.array(at[~stated] - len(order)))]
+            )
+            back = np.empty(len(at), np.int64)  # the chunk's lines back in report order
+            back[stated] = np.arange(int(stated.sum()))
+            back[~stated] = int(stated.sum()) + np.arange(int((~stated).sum()))
             lines = lines.take(pa.array(back))
             fh.write(csvout.arrow_lines([c.combine_chunks() for c in lines.columns]))
             for count in pc.value_counts(lines["status"]).to_pylist():
@@ -63,7 +66,7 @@ def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str
     return dict(sorted(statuses.items()))
 
 
-class _Kept:
+class _Statements:
     """The lines of documents as the report shows them for a file with nothing to add, column by column."""
 
     def __init__(self, run: RunDocs, reasons: dict[int, str]) -> None:

@@ -282,11 +282,23 @@ def _reference_report(results, run, reasons, path) -> None:
                 writer.writerow(line)
 
 
-def test_the_report_worked_out_by_column_equals_the_line_by_line_one(messy_raw, tmp_path, monkeypatch):
+@pytest.mark.parametrize("chunk", [2, 3, 50_000])
+def test_the_report_worked_out_by_column_equals_the_line_by_line_one(messy_raw, tmp_path, monkeypatch, chunk):
     """Byte for byte, with every kind of line: statements kept and dropped as duplicates, files not
     ingested between them, a table's rejected rows among its statements, warnings about a file and
-    about a statement, and cells with formulas, quotes, commas and line breaks."""
+    about a statement, and cells with formulas, quotes, commas and line breaks; written in chunks of a
+    few lines too (a chunk's end falling inside a run of statements and inside a file's lines)."""
     from collections import Counter
+
+    from analysis.ingest import report
+
+    monkeypatch.setattr(report, "CHUNK", chunk)
+    made: list[int] = []  # lines made at once: never more than a chunk, so memory stays bounded
+    table, statements = report._table, report._Statements.lines
+    monkeypatch.setattr(report, "_table", lambda lines: made.append(len(lines)) or table(lines))
+    monkeypatch.setattr(
+        report._Statements, "lines", lambda self, rows: made.append(len(rows)) or statements(self, rows)
+    )
 
     from tests.conftest import copy_fixture
 
@@ -304,6 +316,8 @@ def test_the_report_worked_out_by_column_equals_the_line_by_line_one(messy_raw, 
     )
     (messy_raw / "t.meta.yaml").write_text("format: table\ndefaults: {title: '=T', source: S}\n", encoding="utf-8")
     (messy_raw / "@plain.md").write_text(GOOD_MD.replace("A good", "Another"), encoding="utf-8")
+    for i in range(5):  # plain files in a row: a run of statements longer than a chunk
+        (messy_raw / f"run-{i}.md").write_text(GOOD_MD.replace("A good", f"Run {i}, a"), encoding="utf-8")
     (messy_raw / "=skipped.png").write_bytes(b"\x89PNG")
     (messy_raw / "u.csv").write_text("id,date,text\nU,2021-02-01,A lone\rreturn.\n", encoding="utf-8")
     (messy_raw / "u.meta.yaml").write_text("format: table\ndefaults: {title: T, source: S}\n", encoding="utf-8")
@@ -333,3 +347,4 @@ def test_the_report_worked_out_by_column_equals_the_line_by_line_one(messy_raw, 
     assert b"\"bad-row: not JSON (Expecting ',' delimiter at column 23)\"" in reference  # quoted
     with (tmp_path / "reference.csv").open(encoding="utf-8", newline="") as fh:
         assert seen["statuses"] == dict(sorted(Counter(row["status"] for row in csv.DictReader(fh)).items()))
+    assert made and max(made) <= chunk and (chunk > 3 or len(made) > 10)

@@ -5,13 +5,15 @@ a file's statements in their order in the file, its rejected rows among them by 
 
 The lines of the statements of files with nothing to add (no rejected row, no warning about the file
 as a whole: nearly all of them) are worked out column by column, as Arrow arrays; the other files'
-lines in Python (:func:`_report_lines`). Both become CSV through :func:`analysis.csvout.arrow_lines`, a
-chunk of lines at a time: a table of a million statements is never a million Python lists.
+lines in Python (:func:`_report_lines`), a chunk at a time. Both become CSV through
+:func:`analysis.csvout.arrow_lines`, at most :data:`CHUNK` lines at a time: a table of a million
+statements, plain or not, is never a million Python lists.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -22,48 +24,84 @@ from analysis import csvout
 from analysis.ingest.documents import RunDocs
 from analysis.ingest.schema import REPORT_FIELDS, WARNINGS_MAX, FileResult, bounded
 
-CHUNK = 50_000  # lines formatted and written at a time
+CHUNK = 10_000  # lines formatted and written at a time
 
 
 def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str], path: Path) -> dict[str, int]:
     """Write the report of ``results`` (their documents: ``run``; why a document was not kept:
     ``reasons``, by row) to ``path``; return the number of lines per status."""
     order = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
-    pieces: list[np.ndarray] = []  # the lines in report order: a document's place in ``order``, or
-    other_lines: list[list] = []  # len(order) + a line's place here
-    span = [0, 0]  # the documents of files with nothing to add, in a row, not placed yet
-    cursor = 0  # the documents in path order: each ingested file takes its own in turn
-    for r in sorted(results, key=lambda r: r.path):
-        lo = cursor
-        cursor = hi = lo + (r.n_docs if r.status == "ingested" else 0)
-        if hi > lo and not r.rejected and not r.warnings:  # the span (which ends at lo) goes on
-            span[1] = hi
-            continue
-        lines = list(_report_lines(r, _documents(run, order[lo:hi], reasons) if hi > lo else []))
-        pieces += [np.arange(*span), len(order) + len(other_lines) + np.arange(len(lines))]
-        span = [hi, hi]
-        other_lines += lines
-    pieces.append(np.arange(*span))
-    every = np.concatenate(pieces).astype(np.int64)
-    others = _table(other_lines)
-    statements = _Statements(run, reasons)
-    statuses: dict[str, int] = {}
     with path.open("w", newline="", encoding="utf-8") as fh:
+        out = _Out(fh, order, _Statements(run, reasons))
+        span = [0, 0]  # the documents (places in ``order``) of plain files in a row, not placed yet
+        cursor = 0  # the documents in path order: each ingested file takes its own in turn
+        for r in sorted(results, key=lambda r: r.path):
+            lo = cursor
+            cursor = hi = lo + (r.n_docs if r.status == "ingested" else 0)
+            if hi > lo and not r.rejected and not r.warnings:  # a plain file: the span (ending at lo) goes on
+                span[1] = hi
+                continue
+            out.statements(*span)
+            span = [hi, hi]
+            lines = _report_lines(r, _documents(run, order[lo:hi], reasons))
+            while batch := list(itertools.islice(lines, CHUNK)):
+                out.lines(batch)
+        out.statements(*span)
+        out.flush()
+    return dict(sorted(out.statuses.items()))
+
+
+class _Out:
+    """The report's file: its header, then its lines in order, written :data:`CHUNK` at a time. A line is
+    a document's statement line (its place in ``order``) or a line made in Python (``len(order)`` + its
+    place among those waiting); a chunk's are made together, however they alternate."""
+
+    def __init__(self, fh, order: np.ndarray, made: _Statements) -> None:
+        self.fh, self.order, self.made = fh, order, made
+        self.statuses: dict[str, int] = {}
+        self.places: list[np.ndarray] = []
+        self.waiting: list[list] = []
+        self.size = 0
         fh.write(csvout.arrow_lines([pa.array([f]) for f in REPORT_FIELDS]))
-        for lo in range(0, len(every), CHUNK):  # a chunk of lines at a time: memory stays bounded
-            at = every[lo : lo + CHUNK]
-            stated = at < len(order)  # a statement's line (else a line made in Python)
-            lines = pa.concat_tables(
-                [statements.lines(order[at[stated]]), others.take(pa.array(at[~stated] - len(order)))]
-            )
-            back = np.empty(len(at), np.int64)  # the chunk's lines back in report order
-            back[stated] = np.arange(int(stated.sum()))
-            back[~stated] = int(stated.sum()) + np.arange(int((~stated).sum()))
-            lines = lines.take(pa.array(back))
-            fh.write(csvout.arrow_lines([c.combine_chunks() for c in lines.columns]))
-            for count in pc.value_counts(lines["status"]).to_pylist():
-                statuses[count["values"]] = statuses.get(count["values"], 0) + count["counts"]
-    return dict(sorted(statuses.items()))
+
+    def statements(self, lo: int, hi: int) -> None:
+        while lo < hi:
+            take = min(hi - lo, CHUNK - self.size)
+            self._place(np.arange(lo, lo + take))
+            lo += take
+
+    def lines(self, lines: list[list]) -> None:
+        while lines:
+            part, lines = lines[: CHUNK - self.size], lines[CHUNK - self.size :]
+            first = len(self.order) + len(self.waiting)
+            self.waiting += part
+            self._place(np.arange(first, first + len(part)))
+
+    def _place(self, places: np.ndarray) -> None:
+        self.places.append(places)
+        self.size += len(places)
+        if self.size >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.size:
+            return
+        at = np.concatenate(self.places)
+        stated = at < len(self.order)  # a statement's line (else one made in Python)
+        lines = pa.concat_tables(
+            [
+                self.made.lines(self.order[at[stated]]),
+                _table(self.waiting).take(pa.array(at[~stated] - len(self.order))),
+            ]
+        )
+        back = np.empty(len(at), np.int64)  # the lines back in report order
+        back[stated] = np.arange(int(stated.sum()))
+        back[~stated] = int(stated.sum()) + np.arange(int((~stated).sum()))
+        lines = lines.take(pa.array(back))
+        self.fh.write(csvout.arrow_lines([c.combine_chunks() for c in lines.columns]))
+        for count in pc.value_counts(lines["status"]).to_pylist():
+            self.statuses[count["values"]] = self.statuses.get(count["values"], 0) + count["counts"]
+        self.places, self.waiting, self.size = [], [], 0
 
 
 class _Statements:
@@ -105,12 +143,14 @@ class _Statements:
 _SCHEMA = pa.schema([(name, pa.string()) for name in REPORT_FIELDS])
 
 
-def _documents(run: RunDocs, rows: np.ndarray, reasons: dict[int, str]) -> list[tuple]:
-    """``(doc_id, raw_row, warnings, why it was not kept)`` of the documents ``rows``."""
-    part = run.table.select(["doc_id", "raw_row", "warnings"]).take(pa.array(rows, pa.int64())).to_pydict()
-    return list(
-        zip(part["doc_id"], part["raw_row"], part["warnings"], [reasons.get(i) for i in rows.tolist()], strict=True)
-    )
+def _documents(run: RunDocs, rows: np.ndarray, reasons: dict[int, str]):
+    """``(doc_id, raw_row, warnings, why it was not kept)`` of the documents ``rows``, a chunk at a time."""
+    columns = run.table.select(["doc_id", "raw_row", "warnings"])
+    for lo in range(0, len(rows), CHUNK):
+        chunk = rows[lo : lo + CHUNK]
+        part = columns.take(pa.array(chunk, pa.int64())).to_pydict()
+        why = [reasons.get(i) for i in chunk.tolist()]
+        yield from zip(part["doc_id"], part["raw_row"], part["warnings"], why, strict=True)
 
 
 def _table(lines: list[list]) -> pa.Table:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import hashlib
 import itertools
 import json
 import os
@@ -27,10 +28,11 @@ from analysis.tokens import stable_order
 
 BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
 GROUP = 30_000  # positions in one such file (about 50 KB)
-BUCKET_BYTES = 24_000  # positions of rarer words are packed into files of about this size (before deflating)
-PAIR_BYTES = 8_000  # and the pairs of frequent words, by a hash of the pair
-PAIR_HASH = 2654435761  # the hash's multiplier (Knuth's)
-PAIR_MOD = 1 << 21  # the first word's id is taken modulo this, so that the product is exact in a double
+BUCKET_BYTES = 24_000  # positions of rarer words: files of about this size on average (before deflating)
+PAIR_BYTES = 8_000  # and of the pairs of frequent words
+PAIR_HASH = 2654435761  # the pair hash's multiplier (Knuth's)
+PAIR_MOD = 1 << 21  # the first word's rank is taken modulo this, so that the product is exact in a double
+ID_BITS = 40  # a word's id: a hash of it this wide (exact in the page's doubles, collisions moved aside)
 JOINERS = ("'", "-")
 CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
 
@@ -126,6 +128,38 @@ def iso(day: int) -> str:
     return (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).isoformat()
 
 
+def stable_ids(strings: list[str]) -> np.ndarray:
+    """Each word's id, the same whatever else the vocabulary holds (a new word does not move the others):
+    the first :data:`ID_BITS` bits of its BLAKE2b hash. Words whose hashes collide (or that a moved word
+    lands on) go to the next free id, in the order of (hash, word): the ids are a function of the
+    vocabulary as a set, whatever order its words come in."""
+    shift = 64 - ID_BITS
+    h = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "big") >> shift for w in strings),
+        dtype=np.int64,
+        count=len(strings),
+    )
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    tied = np.flatnonzero(hs[1:] == hs[:-1])
+    for lo in np.unique(tied).tolist():  # a run of equal hashes, ordered by the words themselves
+        hi = lo + 1
+        while hi + 1 < len(hs) and hs[hi + 1] == hs[lo]:
+            hi += 1
+        run = order[lo : hi + 1]
+        order[lo : hi + 1] = sorted(run.tolist(), key=lambda i: strings[i])
+    steps = np.arange(len(hs), dtype=np.int64)
+    ids = np.empty(len(hs), dtype=np.int64)
+    ids[order] = np.maximum.accumulate(hs - steps) + steps if len(hs) else hs  # each above the one before
+    return ids
+
+
+def size_class(total: int, per_file: int) -> int:
+    """How many files share ``total`` bytes, ``per_file`` to twice that each on average: a power of two, so
+    that the number (and every record's file) stays put while the corpus grows, until it doubles."""
+    return 1 << max(0, (total // per_file).bit_length() - 1)
+
+
 def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row: np.ndarray):
     """Every selected paragraph's tokens (global ids) end to end: ids, paragraph, token number in it.
     Each paragraph's tokens are put straight where they go (its start: the lengths of those before it),
@@ -170,12 +204,14 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     then_word[:-2] = follows[:-2] & (par[2:] == par[:-2])
     after = np.flatnonzero(atom & follows)
     separator = ids[after + 1]
-    seps = np.unique(separator)
-    sep_strings = [vocab.strings[int(s)] for s in seps.tolist()]
+    seps = sorted(np.unique(separator).tolist(), key=lambda s: vocab.strings[s])  # by their text: stable
+    sep_strings = [vocab.strings[s] for s in seps]
+    place = np.zeros(len(vocab.strings), dtype=np.int32)
+    place[seps] = np.arange(len(seps), dtype=np.int32)
     # per position: 0 when the paragraph ends after the word, else 2 × (1 + the separator's place in the
     # separator list) + 1 when a word follows it
     code = np.zeros(n, dtype=np.int32)
-    code[after] = 2 * (1 + np.searchsorted(seps, separator)) + then_word[after]
+    code[after] = 2 * (1 + place[separator]) + then_word[after]
     keep = np.flatnonzero(atom)  # the words' positions
     del atom, follows, then_word, after, separator  # the arrays of every token are let go once used
     joiner_codes = [2 * (sep_strings.index(t) + 1) + 1 for t in JOINERS if t in sep_strings]
@@ -187,8 +223,11 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     for i in joins.tolist():
         back[i + 2] = 1 + back[i]
     big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
-    rank = np.full(len(vocab.strings), -1, dtype=np.int64)  # a frequent word's place among them
-    rank[big] = np.arange(int(big.sum()))
+    sid = stable_ids(vocab.strings)  # the ids the files know words by
+    rank = np.full(len(vocab.strings), -1, dtype=np.int64)  # a frequent word's place among them, by id
+    frequent = np.flatnonzero(big)
+    rank[frequent[np.argsort(sid[frequent])]] = np.arange(len(frequent))
+    nbig = len(frequent)
     # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
     # separates them ("by * means": the word before "means" and where it starts, without its text)
     pre = np.zeros(n, dtype=np.int32)
@@ -210,36 +249,33 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
     # from its pairs' positions, far fewer than its words'
     first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
     first = first[big[ids[first + 2]]]
-    # of a pair "a b": the positions of a followed by b (key 2 (a × V + b)) and of b after a (that + 1),
-    # exact in the page's doubles while V < 2²⁶
-    v = len(vocab.strings)
-    pair_key = 2 * (ids[first].astype(np.int64) * v + ids[first + 2])
+    # of a pair "a b": the positions of a followed by b (key 2 (rank a × frequent words + rank b)) and
+    # of b after a (that + 1)
+    pair_key = 2 * (rank[ids[first]] * nbig + rank[ids[first + 2]])
     both = np.concatenate([first, first + 2])
-    compact = 2 * (rank[ids[first]] * int(big.sum()) + rank[ids[first + 2]])  # the same order, smaller numbers
     pair_rows = (np.concatenate([pair_key, pair_key + 1]), par[both], j[both], code[both], extpre[both])
-    pair_order = np.concatenate([compact, compact + 1])
-    word_rows = (ids[keep].astype(np.int64), par[keep], j[keep], code[keep], extpre[keep])
-    del first, pair_key, both, compact, ids, par, j, code, extpre, keep  # what the records need is taken
-    pairs = _records(*pair_rows, first_par, order_keys=pair_order)
-    del pair_rows, pair_order
-    words = _records(*word_rows, first_par)
-    del word_rows
+    # a word's key is its id; sorted by the id's place among them (smaller numbers, quicker to sort)
+    in_order = np.empty(len(sid), dtype=np.int64)
+    in_order[np.argsort(sid)] = np.arange(len(sid))
+    word_rows = (sid[ids[keep]], par[keep], j[keep], code[keep], extpre[keep])
+    word_order = in_order[ids[keep]]
+    del first, pair_key, both, ids, par, j, code, extpre, keep  # what the records need is taken
+    pairs = _records(*pair_rows, first_par)
+    del pair_rows
+    words = _records(*word_rows, first_par, order_keys=word_order)
+    del word_rows, word_order
+    vocab_of = np.argsort(sid)[np.searchsorted(np.sort(sid), words.key)]  # each segment's word
+    often = big[vocab_of]
+    # the rarer words' records go to file ``id mod buckets``: a record that grows moves no other
+    buckets = size_class(int((words.end - words.start)[~often].sum()), BUCKET_BYTES)
     entries: dict[str, list] = {}
-    bucket: list[bytes] = []
-    size, number = 0, 0
-
-    def flush() -> None:
-        nonlocal bucket, size, number
-        if bucket:
-            packer.write("p", "positions", f"b{number}", b"".join(bucket))
-            number += 1
-            bucket, size = [], 0
-
+    by_bucket: dict[int, list[bytes]] = {}
     for lo, hi in words.bounds():
         gid = int(words.key[lo])
-        token = vocab.strings[gid]
+        w = int(vocab_of[lo])
+        token = vocab.strings[w]
         total = int(words.count[lo:hi].sum())
-        if total > BIG:  # its speakers grouped into files of about GROUP positions, in speaker order
+        if often[lo]:  # its speakers grouped into files of about GROUP positions, in speaker order
             files: dict[int, int] = {}
             group, filled, start = 0, 0, lo
             for g in range(lo, hi):
@@ -249,31 +285,28 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
                 files[int(words.speaker[g])] = group
                 filled += int(words.count[g])
             packer.write("p", "positions", f"t{gid}-{group}", words.record(start, hi))
-            entries.setdefault(vocab_key(token), []).append([token, gid, total, -1, files, int(rank[gid])])
+            entries.setdefault(vocab_key(token), []).append([token, gid, total, -1, files, int(rank[w])])
             continue
-        blob = words.record(lo, hi)
-        if size + len(blob) > BUCKET_BYTES:
-            flush()
-        entries.setdefault(vocab_key(token), []).append([token, gid, total, number])
-        bucket.append(blob)
-        size += len(blob)
-    flush()
+        entries.setdefault(vocab_key(token), []).append([token, gid, total, gid % buckets])
+        by_bucket.setdefault(gid % buckets, []).append(words.record(lo, hi))
+    for b in sorted(by_bucket):
+        packer.write("p", "positions", f"b{b}", b"".join(by_bucket.pop(b)))
     for key, rows in entries.items():
         (out / "v" / f"{key}.js").write_text(script("vocab", key, rows), encoding="utf-8")
-    pair_files = max(1, -(-len(pairs.stream) // PAIR_BYTES))
+    pair_files = size_class(len(pairs.stream), PAIR_BYTES)
     by_file: dict[int, list[bytes]] = {}
     for lo, hi in pairs.bounds():  # both records of a pair in one file
         k = int(pairs.key[lo]) // 2
-        by_file.setdefault(pair_file(k // v, k % v, pair_files), []).append(pairs.record(lo, hi))
+        by_file.setdefault(pair_file(k // max(1, nbig), k % max(1, nbig), pair_files), []).append(pairs.record(lo, hi))
     for f in range(pair_files):  # every one, so that the page may ask for any
         packer.write("p", "positions", f"q{f}", b"".join(by_file.get(f, [])))
-    layout = {"ext_radix": radix, "pre_radix": pre_radix, "vocab_size": v, "pair_files": pair_files}
+    layout = {"ext_radix": radix, "pre_radix": pre_radix, "frequent_words": nbig, "pair_files": pair_files}
     return sep_strings, sorted(entries), {**layout, "pair_hash": PAIR_HASH, "pair_mod": PAIR_MOD}
 
 
 def pair_file(a: int, b: int, files: int) -> int:
-    """The file of the pair of words ``a`` then ``b`` (the page computes it with ``pair_hash`` from meta.js:
-    ``pair_mod``: exact in a double)."""
+    """The file of the pair of frequent words ranked ``a`` then ``b`` (the page computes it with
+    ``pair_hash`` from meta.js; ``pair_mod``: exact in a double)."""
     return ((a % PAIR_MOD) * PAIR_HASH + b) % files
 
 

@@ -276,8 +276,8 @@
   const VOUCHED = { p: [], j: [], code: [], ext: [], pre: [], before: [] };  // a word its neighbour vouches for
 
   async function pairPositions(a, b, speaker, second) {  // where word a is followed by word b (both frequent): a's positions, or b's
-    const key = 2 * (a[1] * meta.vocab_size + b[1]) + second;  // as explore_files.write_positions
-    const file = "q" + (((a[1] % meta.pair_mod) * meta.pair_hash + b[1]) % meta.pair_files);  // as explore_files.pair_file
+    const key = 2 * (a[5] * meta.frequent_words + b[5]) + second;  // by their ranks, as explore_files.write_positions
+    const file = "q" + (((a[5] % meta.pair_mod) * meta.pair_hash + b[5]) % meta.pair_files);  // as explore_files.pair_file
     await load("p/" + file);
     return wordPositions(await positionsFile(file), key)[speaker] || null;
   }

@@ -26,17 +26,38 @@ CONFIG = ROOT / "config" / "reports.yaml"
 
 def step_render(config: str, reports: str, processed: str) -> dict:
     """A full render (every report, whatever the last run left)."""
+    import contextlib
+    import io
+
     from analysis.publish.render.reports import render_all
 
+    said = io.StringIO()
     t = time.perf_counter()
-    failures = render_all(
-        config_path=config,
-        reports_dir=reports,
-        processed_dir=processed,
-        build_dir=Path(reports).parent / "build",
-        full=True,
-    )
-    return {"seconds": time.perf_counter() - t, "failures": len(failures)}
+    with contextlib.redirect_stderr(said):
+        failures = render_all(
+            config_path=config,
+            reports_dir=reports,
+            processed_dir=processed,
+            build_dir=Path(reports).parent / "build",
+            full=True,
+        )
+    took = time.perf_counter() - t
+    sys.stderr.write(said.getvalue())
+    return {"seconds": took, "failures": len(failures), "explorer": explorer_line(said.getvalue())}
+
+
+EXPLORER = re.compile(
+    r"explorer: built, ([\d.]+) s: positions worked out for (\d+) of (\d+) speakers, ([\d,]+) of ([\d,]+) data files"
+)
+
+
+def explorer_line(stderr: str) -> dict | None:
+    """What a render said of the explorer's build: seconds, speakers worked out, data files written."""
+    found = EXPLORER.search(stderr)
+    if not found:
+        return None
+    n = [int(x.replace(",", "")) for x in found.groups()[1:]]
+    return {"seconds": float(found.group(1)), "speakers_again": n[0], "speakers": n[1], "written": n[2], "files": n[3]}
 
 
 # --- in the driver ------------------------------------------------------------------------------
@@ -82,7 +103,7 @@ def speech_build(work: Path, processed: Path, runs: int) -> dict:
     raw, reports = work / "raw-speech", work / "reports-all"
     shutil.copytree(ROOT / "data" / "raw", raw)
     _build(raw, processed, reports)
-    times, rendered, added = [], [], []
+    times, rendered, added, explorer = [], [], [], []
     for i in range(runs):
         speech = raw / "miller-center" / f"2020-09-{10 + i:02d}-benchmark-remarks.txt"
         speech.write_text(SPEECH, encoding="utf-8")
@@ -91,6 +112,7 @@ def speech_build(work: Path, processed: Path, runs: int) -> dict:
         out = _build(raw, processed, reports)
         times.append(time.perf_counter() - t)
         rendered.append([line.split()[1] for line in out.stderr.splitlines() if re.match(r"render: \S+ \(", line)])
+        explorer.append(explorer_line(out.stderr))
     for speech in added:
         speech.unlink()
     _build(raw, processed, reports)
@@ -99,6 +121,7 @@ def speech_build(work: Path, processed: Path, runs: int) -> dict:
         "all": [round(x, 3) for x in times],
         "rendered": rendered[0],
         "expected": reading_presidents(),
+        "explorer": explorer[len(explorer) // 2],
     }
 
 

@@ -218,6 +218,7 @@ def rebuild_rows(r: dict) -> list[Row]:
             speech["rendered"] == speech["expected"],
             None,
         ),
+        *_explorer_rows(r),
         (
             f"6. ingest of a generated {big['rows']:,}-row CSV ({big['mb']:.0f} MB)",
             big["seconds"],
@@ -225,6 +226,32 @@ def rebuild_rows(r: dict) -> list[Row]:
             "peak RSS ≤ 1,024 MiB",
             big["rss_mb"] <= 1024,
             big["rss_mb"],
+        ),
+    ]
+
+
+def _explorer_rows(r: dict) -> list[Row]:
+    """The explorer's share of the full render and of the build after one speech: rebuilt incrementally."""
+    full, inc = r["render_all"].get("explorer"), r["make_all_speech"].get("explorer")
+    if not full or not inc:
+        return []
+    return [
+        (
+            f"     of which the explorer, incrementally: positions of {inc['speakers_again']} of {inc['speakers']} "
+            f"speakers worked out, {inc['written']:,} of {inc['files']:,} data files written",
+            inc["seconds"],
+            f"{inc['seconds'] / full['seconds']:.0%} of a build from nothing",
+            "rebuilt incrementally",
+            inc["speakers_again"] < inc["speakers"] and inc["written"] < inc["files"],
+            None,
+        ),
+        (
+            f"     the explorer built from nothing in the full render ({full['files']:,} data files)",
+            full["seconds"],
+            "100%",
+            "",
+            None,
+            None,
         ),
     ]
 

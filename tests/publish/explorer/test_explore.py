@@ -271,6 +271,63 @@ def test_a_corpus_with_nobody_to_offer_gives_an_explorer_that_says_so(fixture_co
     assert '"speakers":[]' in (tmp_path / "explore" / "meta.js").read_text(encoding="utf-8")
 
 
+ADDED = """---
+title: {title}
+date: {date}
+speaker: Ivan Testov
+source: Test fixture
+---
+# Added
+
+Ivan Testov: {words}
+"""
+
+
+def _add(raw: Path, name: str, date: str, words: str) -> None:
+    (raw / "statements" / f"{date}-{name}.md").write_text(
+        ADDED.format(title=name, date=date, words=words), encoding="utf-8"
+    )
+
+
+def test_a_build_after_new_statements_reuses_what_did_not_change_and_equals_a_full_one(tmp_path):
+    """With a cache, a speaker whose tokens did not change is not worked out again and a data file whose
+    data did not change is linked from the last build; what comes out is byte for byte a full build's,
+    even when a published file was changed by hand or the cache was damaged."""
+    from tests.publish.test_published import tree
+
+    raw, processed, site, cache = tmp_path / "raw", tmp_path / "processed", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(FIXTURES / "raw", raw)
+
+    def again(**kw) -> explore.Built:
+        ingest(raw, processed, quiet=True)
+        gen = Corpus.load(processed).generation
+        built = explore.build(gen, site, min_speaker_words=1, cache_dir=cache, **kw)
+        full = tmp_path / "full"
+        shutil.rmtree(full, ignore_errors=True)
+        assert explore.build(gen, full, min_speaker_words=1, force=True).speakers_again == 2
+        assert tree(site) == tree(full), "an incremental build differs from a full one"
+        return built
+
+    first = again()
+    assert first.speakers == first.speakers_again == 2 and first.files == first.files_again > 0
+    assert not explore.build(Corpus.load(processed).generation, site, min_speaker_words=1, cache_dir=cache)
+
+    _add(raw, "new-words", "2021-07-01", "Zorbulation and quintessence, again and again.")
+    by_hand = sorted((site / "explore" / "x").glob("*.js"))[0]
+    by_hand.write_text(by_hand.read_text(encoding="utf-8") + "// changed by hand\n", encoding="utf-8")
+    second = again()
+    assert second.speakers_again == 1, "only Ivan Testov's positions are worked out again"
+    assert 0 < second.files_again < second.files, "the data files of Vladimir Putin's words are linked"
+
+    for path in (cache / "speakers").iterdir():  # damaged: worked out again, same bytes
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    _add(raw, "more-words", "2021-08-01", "Zorbulation once more.")
+    assert again().speakers_again == 2
+
+    _add(raw, "more-words", "2021-08-01", "Quintessence once more.")  # as many tokens, other words
+    assert again().speakers_again == 1
+
+
 @pytest.mark.browser
 def test_a_shared_link_reproduces_the_query(page, site, default_corpus):
     link = (site / "explore.html").as_uri() + "#q=our%20partners&speaker=Vladimir%20Putin&by=month"

@@ -3,23 +3,23 @@ the browser, from a local file or any static host.
 
 Built from a generation's index (:mod:`analysis.index`) by :func:`build`, into ``reports/explore/``:
 
-* ``meta.js``: the speakers offered (every one with at least :data:`MIN_SPEAKER_WORDS` words of his own)
-  with each paragraph's document and their words and statements per year and month (the
-  ``speaker_words`` and ``documents`` of ``analysis count``), the groups of ``config/speakers.yaml``,
-  the phrase families with their forms, the separators, each document's date, and what the typing
-  rules need (the folding table);
-* ``v/<key>.js``: the vocabulary by a word's first two characters (a word: its id, how often it
-  occurs, where its positions are);
-* ``p/b<n>.js``, ``p/t<word>-<n>.js``: positions of the words, several words a file, and of the most
-  frequent words files of their own that group their speakers, so that one question loads only what
-  it needs. A position is a paragraph of a speaker, the word's token number in it, the separator
-  after it, how many apostrophe or hyphen joins follow, whether a single space precedes it and, for a
-  rarer word, which frequent word precedes it (what the matcher's rules need:
-  :mod:`analysis.measures.match`; a one-word gap, "by * means", is measured from the word after it, and
-  "our partners" is found from the positions of "partners" alone);
+* ``meta.js``: the speakers offered (every one with at least :data:`MIN_SPEAKER_WORDS` words of his own;
+  numbered by name, each one's paragraphs by date) with each paragraph's document and their words and
+  statements per year and month (the ``speaker_words`` and ``documents`` of ``analysis count``), the
+  groups of ``config/speakers.yaml``, the phrase families with their forms, the separators, each
+  document's date, and what the typing rules need (the folding table);
+* ``v/<key>.js``: the vocabulary by a word's first two characters (a word: its id, a hash of the word
+  itself, how often it occurs, where its positions are);
+* ``p/b<n>.js``, ``p/t<id>-<n>.js``: positions of the words, the rarer ones in file ``id mod`` the
+  number of such files (a power of two), the most frequent in files of their own that group their
+  speakers, so that one question loads only what it needs. A position is a paragraph of a speaker,
+  the word's token number in it, the separator after it, how many apostrophe or hyphen joins follow,
+  whether a single space precedes it and, for a rarer word, which frequent word precedes it (what the
+  matcher's rules need: :mod:`analysis.measures.match`; a one-word gap, "by * means", is measured from
+  the word after it, and "our partners" is found from the positions of "partners" alone);
 * ``p/q<n>.js``: for each pair of frequent words one after the other ("there is"), the positions of
   the first followed by the second and of the second after the first, several pairs a file by a hash of
-  the pair: a phrase of common words loads its pairs, not its words;
+  the two words' ranks among the frequent ones: a phrase of common words loads its pairs, not its words;
 * ``x/<speaker>-<month>.js``: the spoken text of a speaker's paragraphs of a month and their statements
   (title, date, source), for the quotes and for patterns with ``*``.
 
@@ -28,6 +28,11 @@ data files are encoded and the positions and texts written is :mod:`analysis.pub
 data files are scripts that hand their data to the page (a page opened from a file may load scripts
 but not fetch). Binary parts are deflated and base64-encoded; the browser inflates them with
 ``DecompressionStream``. Same generation, same bytes; a build whose inputs are unchanged is skipped.
+
+Rebuilt incrementally (decision 0006): no id, number or file depends on the order in which words
+were first met, so a new statement changes the files of the words it uses and the texts of its
+speaker's month; a render keeps each speaker's positions and each data file's digest in
+``build/explorer`` and works out and writes again only what changed.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +54,10 @@ from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.search import search
 from analysis.publish.explorer.files import (
     JOINERS,
+    LEVEL,
+    Packer,
+    Reuse,
+    SpeakerCache,
     iso,
     packed,
     script,
@@ -66,31 +76,68 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = TEMPLATES / "explore.html", PACKAGE / "static" / "explore.js"
 
 
-def fingerprint(gen: Path) -> str:
-    """What the explorer's files depend on: the generation's manifest, the configuration it reads (the
+def code_digest() -> str:
+    """What the explorer's files depend on besides the corpus: the layout, the configuration it reads (the
     speakers' groups, the phrase families) and the library's code, all of it (the matcher, the folding,
     the change points and the page's script as much as this module)."""
     h = hashlib.sha256()
-    h.update(str(VERSION).encode())
-    for path in (gen / "manifest.json", config.CONFIG_DIR / "speakers.yaml", load_lexicon().path):
+    h.update(f"{VERSION} {LEVEL}".encode())
+    for path in (config.CONFIG_DIR / "speakers.yaml", load_lexicon().path):
         h.update(path.read_bytes() if path.is_file() else b"")
     h.update(config.files_digest(config.library_files(), config.LIBRARY_DIR).encode())
     return h.hexdigest()[:16]
 
 
-def build(gen: Path, reports_dir: Path, *, force: bool = False, min_speaker_words: int = MIN_SPEAKER_WORDS) -> bool:
+def fingerprint(gen: Path) -> str:
+    """:func:`code_digest` and the generation's manifest."""
+    h = hashlib.sha256(code_digest().encode())
+    manifest = gen / "manifest.json"
+    h.update(manifest.read_bytes() if manifest.is_file() else b"")
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Built:
+    """What :func:`build` did: whether it wrote anything, and how much it took from the last build."""
+
+    written: bool
+    speakers: int = 0  # offered
+    speakers_again: int = 0  # whose positions were worked out (the others: as at the last build)
+    files: int = 0  # data files
+    files_again: int = 0  # written (the others: linked from the last build, their data unchanged)
+
+    def __bool__(self) -> bool:
+        return self.written
+
+
+def build(
+    gen: Path,
+    reports_dir: Path,
+    *,
+    force: bool = False,
+    min_speaker_words: int = MIN_SPEAKER_WORDS,
+    cache_dir: Path | None = None,
+) -> Built:
     """Write ``explore.html`` and ``explore/`` into ``reports_dir`` from generation ``gen``, offering every
-    speaker with ``min_speaker_words`` words or more; False when they were current (nothing written)."""
+    speaker with ``min_speaker_words`` words or more; false when they were current (nothing written).
+
+    Incremental with a ``cache_dir`` (a render gives ``build/explorer``): what each speaker's positions
+    were and what each data file held are kept there; a speaker whose tokens are unchanged is not
+    worked out again, a file whose data are unchanged is linked from the last build. The result is
+    byte for byte a full build's. ``force``: nothing is taken from the last build."""
     out = reports_dir / "explore"
     stamp = f"{fingerprint(gen)} {min_speaker_words}"
     if not force and (out / "stamp.txt").is_file() and (out / "stamp.txt").read_text() == stamp:
-        return False
+        return Built(False)
+    code = f"{code_digest()} {min_speaker_words}"
     work = reports_dir / ".explore.tmp"
     shutil.rmtree(work, ignore_errors=True)
     for sub in ("v", "p", "x"):
         (work / sub).mkdir(parents=True)
     index = CorpusIndex(gen)
-    meta = _write_data(index, work, min_speaker_words)
+    reuse = Reuse(out, cache_dir and cache_dir / "files.json", code, read=not force and out.is_dir())
+    cache = SpeakerCache(cache_dir and cache_dir / "speakers", code, read=not force)
+    meta = _write_data(index, work, min_speaker_words, reuse, cache)
     (work / "meta.js").write_text(script("meta", meta), encoding="utf-8")
     shutil.copyfile(SCRIPT, work / "explore.js")
     (work / "stamp.txt").write_text(stamp, encoding="utf-8")
@@ -103,22 +150,32 @@ def build(gen: Path, reports_dir: Path, *, force: bool = False, min_speaker_word
     shutil.rmtree(old, ignore_errors=True)
     (reports_dir / "explore.html.tmp").write_text(page, encoding="utf-8")
     (reports_dir / "explore.html.tmp").replace(reports_dir / "explore.html")
-    return True
+    reuse.save(out)
+    files = len(reuse.digests)
+    return Built(True, len(meta["speakers"]), cache.made, files, files - len(reuse.linked))
 
 
-def refresh(gen: Path, reports_dir: Path, *, force: bool = False) -> list[str]:
+def refresh(gen: Path, reports_dir: Path, *, force: bool = False, build_dir: Path | None = None) -> list[str]:
     """:func:`build` as a render runs it: timed on stderr; its failure as a message (the reports stand without it)."""
     import sys
     import time
 
     began = time.monotonic()
     try:
-        built = build(gen, reports_dir, force=force)
+        built = build(gen, reports_dir, force=force, cache_dir=None if build_dir is None else build_dir / "explorer")
     except Exception as exc:
         message = f"explorer: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}"
         print(f"render: FAILED {message}", file=sys.stderr)
         return [message]
-    print(f"explorer: {'built' if built else 'unchanged'}, {time.monotonic() - began:.1f} s", file=sys.stderr)
+    took = f"{time.monotonic() - began:.2f} s"
+    if not built:
+        print(f"explorer: unchanged, {took}", file=sys.stderr)
+    else:
+        print(
+            f"explorer: built, {took}: positions worked out for {built.speakers_again} of {built.speakers} speakers, "
+            f"{built.files_again:,} of {built.files:,} data files written (the others as at the last build)",
+            file=sys.stderr,
+        )
     return []
 
 
@@ -128,7 +185,7 @@ def _page(info: dict, meta: dict, min_speaker_words: int) -> str:
     return template(TEMPLATE.name).render(
         css=CSS,
         footer=footer_text(info),
-        speakers=[s["name"] for s in meta["speakers"]],
+        speakers=[s["name"] for s in sorted(meta["speakers"], key=lambda s: (-s["words"], s["name"]))],
         groups=list(meta["groups"]),
         min_words=f"{min_speaker_words:,}",
         min_period_words=f"{MIN_PERIOD_WORDS:,}",
@@ -137,13 +194,15 @@ def _page(info: dict, meta: dict, min_speaker_words: int) -> str:
     )
 
 
-def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
+def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int, reuse: Reuse, cache: SpeakerCache) -> dict:
     words = index.words_by_speaker
-    speakers = sorted((s for s, n in words.items() if n >= min_speaker_words), key=lambda s: (-words[s], s))
+    speakers = sorted(s for s, n in words.items() if n >= min_speaker_words)  # numbered by name: stable
     code = {s: i for i, s in enumerate(speakers)}
     found = search(index, Scope.of(speakers=speakers), None)
     spk = np.array([code[found.speakers[c]] for c in found.par_speaker.tolist()], dtype=np.int64)
-    order = np.lexsort((np.arange(len(spk)), spk))  # each speaker's paragraphs together, in corpus order
+    # each speaker's paragraphs together, by date (documents are numbered by date and id, a document's
+    # paragraphs are rows of one part in order): a new statement, usually the latest, moves no number
+    order = np.lexsort((found.par_row, found.par_doc, spk))
     par_part, par_row, par_doc, par_words = (
         a[order] for a in (found.par_part, found.par_row, found.par_doc, found.par_words)
     )
@@ -210,8 +269,11 @@ def _write_data(index: CorpusIndex, out: Path, min_speaker_words: int) -> dict:
     # the texts on a thread of their own while the positions are worked out: NumPy, Arrow and zlib let go
     # of the GIL, so the two overlap on a second core (separate files: same bytes either way)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        texts = pool.submit(write_texts, index, out, par_part, par_row, docs_used, doc_code, first_par, months)
-        meta["separators"], meta["vocab_keys"], layout = write_positions(index, out, par_part, par_row, first_par)
+        texts = pool.submit(write_texts, index, out, par_part, par_row, docs_used, doc_code, first_par, months, reuse)
+        with Packer(out, reuse=reuse) as packer:
+            meta["separators"], meta["vocab_keys"], layout = write_positions(
+                index, out, packer, par_part, par_row, first_par, cache
+            )
         texts.result()
     meta.update(layout)
     return meta

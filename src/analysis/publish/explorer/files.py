@@ -88,17 +88,71 @@ def script(call: str, *args) -> str:
     return "Refrain." + call + "(" + text.replace("</", "<\\/") + ");\n"
 
 
+class Reuse:
+    """The data files of the last build (``previous``, the published folder) whose data are unchanged:
+    linked into the new folder, not deflated and written again. What each file held is kept in
+    ``record`` (a digest of its data, its size, modification time and inode: a file changed by hand since
+    is written again; None: nothing kept); ``code``: the layout and the code that writes it (another:
+    nothing reused)."""
+
+    def __init__(self, previous: Path, record: Path | None, code: str, *, read: bool = True) -> None:
+        self.previous, self.record, self.code = previous, record, code
+        self.old: dict[str, list] = {}
+        if read and record is not None:
+            try:
+                saved = json.loads(record.read_text(encoding="utf-8"))
+                if saved.get("code") == code:
+                    self.old = saved["files"]
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        self.digests: dict[str, str] = {}
+        self.linked: set[str] = set()  # (a set: two threads write files)
+
+    def link(self, name: str, call: str, data: bytes, out: Path) -> bool:
+        """Link ``name`` of the last build into ``out`` when it was written from the same ``data``."""
+        digest = hashlib.blake2b(call.encode() + b"|" + data, digest_size=16).hexdigest()
+        self.digests[name] = digest
+        old = self.old.get(name)
+        if not old or old[0] != digest:
+            return False
+        try:
+            st = (self.previous / name).stat()
+            if [st.st_size, st.st_mtime_ns, st.st_ino] != old[1:]:
+                return False
+            os.link(self.previous / name, out / name)
+        except OSError:
+            return False
+        self.linked.add(name)
+        return True
+
+    def save(self, final: Path) -> None:
+        """Record what the new build's files hold (``final``: where they are now published)."""
+        if self.record is None:
+            return
+        files = {}
+        for name, digest in sorted(self.digests.items()):
+            st = (final / name).stat()
+            files[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
+        self.record.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.record.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"code": self.code, "files": files}, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(self.record)
+
+
 class Packer:
     """Deflated data files written on a few threads (zlib lets go of the GIL while it compresses); at most
-    ``ahead`` files wait to be written, so memory stays bounded. Use it in a ``with`` block."""
+    ``ahead`` files wait to be written, so memory stays bounded. Use it in a ``with`` block. With
+    ``reuse``, a file whose data are as at the last build is linked from it instead."""
 
-    def __init__(self, out: Path, ahead: int = 16) -> None:
-        self.out, self.ahead = out, ahead
+    def __init__(self, out: Path, ahead: int = 16, reuse: Reuse | None = None) -> None:
+        self.out, self.ahead, self.reuse = out, ahead, reuse
         self.pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
         self.waiting: collections.deque[Future] = collections.deque()
 
     def write(self, folder: str, call: str, key: str, data: bytes) -> None:
         """``<out>/<folder>/<key>.js``: one call ``Refrain.<call>(key, packed data)``."""
+        if self.reuse is not None and self.reuse.link(f"{folder}/{key}.js", call, data, self.out):
+            return
         self.waiting.append(self.pool.submit(self._write, folder, call, key, data))
         while len(self.waiting) > self.ahead:
             self.waiting.popleft().result()
@@ -186,84 +240,22 @@ def tokens(index: CorpusIndex, vocab: Vocabulary, par_part: np.ndarray, par_row:
     return ids, par, j.astype(np.int32)
 
 
-def write_positions(index, out: Path, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
+def write_positions(
+    index, out: Path, packer: Packer, par_part, par_row, first_par, cache: SpeakerCache
+) -> tuple[list[str], list[str], dict]:
     """The vocabulary files and the positions files of words and of pairs of frequent words; returns the
-    separators, the vocabulary files' keys and the layout's figures for ``meta.js``."""
-    with Packer(out) as packer:
-        return _positions(index, out, packer, par_part, par_row, first_par)
+    separators, the vocabulary files' keys and the layout's figures for ``meta.js``.
 
-
-def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -> tuple[list[str], list[str], dict]:
+    Worked out speaker by speaker: a speaker's positions depend on his tokens and on a few figures of
+    the whole (:class:`_Whole`), so a speaker whose tokens and those figures are as at the last build is
+    taken from ``cache``; the records of all are then merged word by word."""
     vocab = Vocabulary(index)
-    ids, par, j = tokens(index, vocab, par_part, par_row)
-    n = len(ids)
-    atom = vocab.is_atom[ids]
-    follows = np.zeros(n, dtype=bool)  # the next token is in the same paragraph (a separator after an atom)
-    follows[:-1] = par[1:] == par[:-1]
-    then_word = np.zeros(n, dtype=bool)  # and a word after that separator
-    then_word[:-2] = follows[:-2] & (par[2:] == par[:-2])
-    after = np.flatnonzero(atom & follows)
-    separator = ids[after + 1]
-    seps = sorted(np.unique(separator).tolist(), key=lambda s: vocab.strings[s])  # by their text: stable
-    sep_strings = [vocab.strings[s] for s in seps]
-    place = np.zeros(len(vocab.strings), dtype=np.int32)
-    place[seps] = np.arange(len(seps), dtype=np.int32)
-    # per position: 0 when the paragraph ends after the word, else 2 × (1 + the separator's place in the
-    # separator list) + 1 when a word follows it
-    code = np.zeros(n, dtype=np.int32)
-    code[after] = 2 * (1 + place[separator]) + then_word[after]
-    keep = np.flatnonzero(atom)  # the words' positions
-    del atom, follows, then_word, after, separator  # the arrays of every token are let go once used
-    joiner_codes = [2 * (sep_strings.index(t) + 1) + 1 for t in JOINERS if t in sep_strings]
-    ext = np.zeros(n, dtype=np.int32)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
-    joins = np.flatnonzero(np.isin(code, joiner_codes))
-    for i in joins[::-1].tolist():
-        ext[i] = 1 + ext[i + 2]
-    back = np.zeros(n, dtype=np.int32)  # joins that lead to a word: "era" of "nazi-era" 1
-    for i in joins.tolist():
-        back[i + 2] = 1 + back[i]
-    big = np.bincount(ids[keep], minlength=len(vocab.strings)) > BIG
     sid = stable_ids(vocab.strings)  # the ids the files know words by
-    rank = np.full(len(vocab.strings), -1, dtype=np.int64)  # a frequent word's place among them, by id
-    frequent = np.flatnonzero(big)
-    rank[frequent[np.argsort(sid[frequent])]] = np.arange(len(frequent))
-    nbig = len(frequent)
-    # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
-    # separates them ("by * means": the word before "means" and where it starts, without its text)
-    pre = np.zeros(n, dtype=np.int32)
-    spaced = np.zeros(0, dtype=np.int64)
-    if " " in sep_strings:
-        spaced = np.flatnonzero(code == 2 * (sep_strings.index(" ") + 1) + 1)  # a word, " ", a word
-        pre[spaced + 2] = 1 + back[spaced]
-    radix = int(ext[keep].max()) + 1 if len(keep) else 1
-    pre_radix = int(pre.max()) + 1 if n else 1
-    # one number: (before × pre_radix + pre) × radix + the joins after the word, where "before" is, for
-    # a rarer word, which frequent word precedes it, its rank + 1 (0: another); the rarer word vouches
-    # for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
-    extpre = pre.astype(_int_for((int(big.sum()) + 1) * pre_radix * radix)) * radix + ext  # below that bound
-    del pre, ext, back
-    rarer = spaced[~big[ids[spaced + 2]]]
-    extpre[rarer + 2] += ((rank[ids[rarer]] + 1) * (pre_radix * radix)).astype(extpre.dtype)
-    del spaced, rarer
-    # pairs of frequent words, one after the other ("there is"): a long phrase of common words is found
-    # from its pairs' positions, far fewer than its words'
-    first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
-    first = first[big[ids[first + 2]]]
-    # of a pair "a b": the positions of a followed by b (key 2 (rank a × frequent words + rank b)) and
-    # of b after a (that + 1)
-    pair_key = 2 * (rank[ids[first]] * nbig + rank[ids[first + 2]])
-    both = np.concatenate([first, first + 2])
-    pair_rows = (np.concatenate([pair_key, pair_key + 1]), par[both], j[both], code[both], extpre[both])
-    # a word's key is its id; sorted by the id's place among them (smaller numbers, quicker to sort)
-    in_order = np.empty(len(sid), dtype=np.int64)
-    in_order[np.argsort(sid)] = np.arange(len(sid))
-    word_rows = (sid[ids[keep]], par[keep], j[keep], code[keep], extpre[keep])
-    word_order = in_order[ids[keep]]
-    del first, pair_key, both, ids, par, j, code, extpre, keep  # what the records need is taken
-    pairs = _records(*pair_rows, first_par)
-    del pair_rows
-    words = _records(*word_rows, first_par, order_keys=word_order)
-    del word_rows, word_order
+    words_of, pairs_of, whole = _each_speaker(index, vocab, sid, par_part, par_row, first_par, cache)
+    words, pairs = _merge(words_of), _merge(pairs_of)
+    del words_of, pairs_of
+    big, rank, nbig, sep_strings = whole.big, whole.rank, whole.nbig, whole.separators
+    radix, pre_radix = whole.radix, whole.pre_radix
     vocab_of = np.argsort(sid)[np.searchsorted(np.sort(sid), words.key)]  # each segment's word
     often = big[vocab_of]
     # the rarer words' records go to file ``id mod buckets``: a record that grows moves no other
@@ -302,6 +294,301 @@ def _positions(index, out: Path, packer: Packer, par_part, par_row, first_par) -
         packer.write("p", "positions", f"q{f}", b"".join(by_file.get(f, [])))
     layout = {"ext_radix": radix, "pre_radix": pre_radix, "frequent_words": nbig, "pair_files": pair_files}
     return sep_strings, sorted(entries), {**layout, "pair_hash": PAIR_HASH, "pair_mod": PAIR_MOD}
+
+
+def _each_speaker(
+    index, vocab: Vocabulary, sid: np.ndarray, par_part, par_row, first_par, cache: SpeakerCache
+) -> tuple[list[_Records], list[_Records], _Whole]:
+    """Each speaker's records of words and of pairs (from ``cache`` when his tokens and the whole are as
+    at the last build), and the whole's figures."""
+    ids, par, j = tokens(index, vocab, par_part, par_row)
+    at = np.searchsorted(par, first_par)  # each speaker's first token (tokens come paragraph by paragraph)
+    lengths = np.diff(np.searchsorted(par, np.arange(len(par_part) + 1)))
+    speakers = len(first_par) - 1
+
+    def speaker(s: int) -> _Tokens:
+        lo, hi = at[s], at[s + 1]
+        return _Tokens(ids[lo:hi], par[lo:hi] - int(first_par[s]), j[lo:hi], s, int(first_par[s + 1] - first_par[s]))
+
+    worked: dict[int, _Tokens] = {}
+    stats: list[dict] = []
+    digests: list[str] = []
+    for s in range(speakers):
+        digests.append(cache.digest(s, lengths[first_par[s] : first_par[s + 1]], sid[ids[at[s] : at[s + 1]]]))
+        known = cache.stats(digests[s])
+        if known is None:
+            worked[s] = speaker(s).work(vocab)
+            known = worked[s].stats(sid)
+        stats.append(known)
+    whole = _Whole.of(stats, vocab, sid)
+    words_of, pairs_of = [], []
+    for s in range(speakers):
+        got = cache.records(digests[s], whole.digest)
+        if got is None:  # his tokens or the whole changed: worked out (again)
+            got = (worked.pop(s, None) or speaker(s).work(vocab)).records(whole)
+            cache.keep(digests[s], stats[s], whole.digest, got)
+        worked.pop(s, None)
+        words_of.append(got[0])
+        pairs_of.append(got[1])
+    cache.done()
+    return words_of, pairs_of, whole
+
+
+class _Tokens:
+    """One speaker's tokens (global ids, his paragraph numbers, token numbers) and, once :meth:`work` ran,
+    what each position needs that depends on his tokens alone."""
+
+    def __init__(self, ids: np.ndarray, par: np.ndarray, j: np.ndarray, speaker: int, paragraphs: int) -> None:
+        self.ids, self.par, self.j, self.speaker, self.paragraphs = ids, par, j, speaker, paragraphs
+
+    def work(self, vocab: Vocabulary) -> _Tokens:
+        ids, par = self.ids, self.par
+        n = len(ids)
+        atom = vocab.is_atom[ids]
+        follows = np.zeros(n, dtype=bool)  # the next token is in the same paragraph (a separator after an atom)
+        follows[:-1] = par[1:] == par[:-1]
+        then_word = np.zeros(n, dtype=bool)  # and a word after that separator
+        then_word[:-2] = follows[:-2] & (par[2:] == par[:-2])
+        self.after = np.flatnonzero(atom & follows)
+        self.separator = ids[self.after + 1]
+        self.then_word = then_word[self.after]
+        self.keep = np.flatnonzero(atom)  # the words' positions
+        del atom, follows, then_word
+        joiners = [vocab.id_of(t) for t in JOINERS]
+        joins = self.after[np.isin(self.separator, joiners) & self.then_word]
+        ext = np.zeros(n, dtype=np.int32)  # joins that follow a word: "nazi-era" 1, "nazi-era-style" 2
+        for i in joins[::-1].tolist():
+            ext[i] = 1 + ext[i + 2]
+        back = np.zeros(n, dtype=np.int32)  # joins that lead to a word: "era" of "nazi-era" 1
+        for i in joins.tolist():
+            back[i + 2] = 1 + back[i]
+        # per position, what precedes the word: 0, or 1 + the joins of the word before when a single space
+        # separates them ("by * means": the word before "means" and where it starts, without its text)
+        self.spaced = self.after[(self.separator == vocab.id_of(" ")) & self.then_word]  # a word, " ", a word
+        pre = np.zeros(n, dtype=np.int32)
+        pre[self.spaced + 2] = 1 + back[self.spaced]
+        self.ext, self.pre = ext, pre
+        return self
+
+    def stats(self, sid: np.ndarray) -> dict:
+        """What the whole needs of him: his words' counts, his separators, his longest joins."""
+        words, counts = np.unique(sid[self.ids[self.keep]], return_counts=True)
+        return {
+            "words": words,
+            "counts": counts.astype(np.int64),
+            "separators": np.unique(sid[self.separator]),
+            "ext": int(self.ext[self.keep].max()) if len(self.keep) else 0,
+            "pre": int(self.pre.max()) if len(self.pre) else 0,
+        }
+
+    def records(self, whole: _Whole) -> tuple[_Records, _Records]:
+        """His records of words and of pairs of frequent words."""
+        ids, keep, big, rank = self.ids, self.keep, whole.big, whole.rank
+        # per position: 0 when the paragraph ends after the word, else 2 × (1 + the separator's place in
+        # the separator list) + 1 when a word follows it
+        code = np.zeros(len(ids), dtype=np.int32)
+        code[self.after] = 2 * (1 + whole.place[self.separator]) + self.then_word
+        # one number: (before × pre_radix + pre) × radix + the joins after the word, where "before" is, for
+        # a rarer word, which frequent word precedes it, its rank + 1 (0: another); the rarer word vouches
+        # for it ("our partners" is found from the positions of "partners" alone, not the many of "our")
+        radix, pre_radix = whole.radix, whole.pre_radix
+        extpre = self.pre.astype(_int_for((whole.nbig + 1) * pre_radix * radix)) * radix + self.ext
+        rarer = self.spaced[~big[ids[self.spaced + 2]]]
+        extpre[rarer + 2] += ((rank[ids[rarer]] + 1) * (pre_radix * radix)).astype(extpre.dtype)
+        # pairs of frequent words, one after the other ("there is"): a long phrase of common words is
+        # found from its pairs' positions, far fewer than its words'
+        first = keep[(code[keep] % 2 == 1) & big[ids[keep]]]  # a word followed by another in its paragraph
+        first = first[big[ids[first + 2]]]
+        # of a pair "a b": the positions of a followed by b (key 2 (rank a × frequent words + rank b)) and
+        # of b after a (that + 1)
+        pair_key = 2 * (rank[ids[first]] * whole.nbig + rank[ids[first + 2]])
+        both = np.concatenate([first, first + 2])
+        firsts = np.zeros(self.speaker + 2, dtype=np.int64)  # his paragraphs, numbered from 0
+        firsts[-1] = self.paragraphs
+        par, j = self.par, self.j
+        pairs = _records(np.concatenate([pair_key, pair_key + 1]), par[both], j[both], code[both], extpre[both], firsts)
+        # a word's key is its id; sorted by the id's place among them (smaller numbers, quicker to sort)
+        w = ids[keep]
+        order = whole.in_order[w]
+        words = _records(whole.sid[w], par[keep], j[keep], code[keep], extpre[keep], firsts, order_keys=order)
+        return words, pairs
+
+
+@dataclass
+class _Whole:
+    """The figures of all speakers' tokens that each one's positions are written with: the frequent words
+    (more than :data:`BIG` positions) and their ranks, the separators, the two radixes."""
+
+    sid: np.ndarray  # per global id: the word's id in the files
+    in_order: np.ndarray  # per global id: the place of its id among them
+    big: np.ndarray  # per global id: a frequent word
+    rank: np.ndarray  # per global id: its place among the frequent words, by id (-1: not one)
+    nbig: int
+    place: np.ndarray  # per global id: a separator's place in the list
+    separators: list[str]
+    radix: int
+    pre_radix: int
+    digest: str
+
+    @classmethod
+    def of(cls, stats: list[dict], vocab: Vocabulary, sid: np.ndarray) -> _Whole:
+        by_id = np.argsort(sid)
+        sorted_sid = sid[by_id]
+
+        def ids_of(found: np.ndarray) -> np.ndarray:
+            return by_id[np.searchsorted(sorted_sid, found)]
+
+        words = np.concatenate([s["words"] for s in stats]) if stats else np.zeros(0, np.int64)
+        counts = np.concatenate([s["counts"] for s in stats]) if stats else np.zeros(0, np.int64)
+        known, where = np.unique(words, return_inverse=True)
+        frequent_ids = known[np.bincount(where, weights=counts, minlength=len(known)) > BIG]  # ascending
+        big = np.zeros(len(sid), dtype=bool)
+        big[ids_of(frequent_ids)] = True
+        rank = np.full(len(sid), -1, dtype=np.int64)
+        rank[ids_of(frequent_ids)] = np.arange(len(frequent_ids))
+        seps = np.unique(np.concatenate([s["separators"] for s in stats])) if stats else np.zeros(0, np.int64)
+        sep_ids = sorted(ids_of(seps).tolist(), key=lambda g: vocab.strings[g])  # by their text
+        place = np.zeros(len(sid), dtype=np.int32)
+        place[sep_ids] = np.arange(len(sep_ids), dtype=np.int32)
+        radix = max((s["ext"] for s in stats), default=0) + 1
+        pre_radix = max((s["pre"] for s in stats), default=0) + 1
+        in_order = np.empty(len(sid), dtype=np.int64)
+        in_order[by_id] = np.arange(len(sid))
+        h = hashlib.blake2b(digest_size=16)
+        for part in (frequent_ids, sid[sep_ids], np.array([radix, pre_radix, BIG], dtype=np.int64)):
+            h.update(np.ascontiguousarray(part, dtype=np.int64).tobytes() + b"|")
+        separators = [vocab.strings[g] for g in sep_ids]
+        return cls(sid, in_order, big, rank, len(frequent_ids), place, separators, radix, pre_radix, h.hexdigest())
+
+
+def _merge(each: list[_Records]) -> _Records:
+    """The records of several speakers (in speaker order) as one: each key's segments together, its
+    speakers in order; the bytes gathered a few million at a time."""
+    each = [r for r in each if len(r.key)]
+    if not each:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Records(b"", empty, empty, empty, empty, empty)
+    base = np.cumsum([0] + [len(r.stream) for r in each[:-1]])
+    key = np.concatenate([r.key for r in each])
+    order = np.argsort(key, kind="stable")
+    start = np.concatenate([r.start + b for r, b in zip(each, base.tolist(), strict=True)])[order]
+    size = np.concatenate([r.end - r.start for r in each])[order]
+    to = np.zeros(len(size) + 1, dtype=np.int64)
+    np.cumsum(size, out=to[1:])
+    source = np.frombuffer(b"".join(r.stream for r in each), dtype=np.uint8)
+    stream = np.empty(int(to[-1]), dtype=np.uint8)
+    lo = 0
+    while lo < len(size):  # segments of about CHUNK bytes at a time (a segment is never split)
+        hi = max(lo + 1, int(np.searchsorted(to, to[lo] + CHUNK, side="right")) - 1)
+        hi = min(hi, len(size))
+        n = size[lo:hi]
+        stream[to[lo] : to[hi]] = source[np.repeat(start[lo:hi] - to[lo:hi], n) + np.arange(to[lo], to[hi])]
+        lo = hi
+    speaker = np.concatenate([r.speaker for r in each])[order]
+    count = np.concatenate([r.count for r in each])[order]
+    return _Records(stream.tobytes(), to[:-1], to[1:], key[order], speaker, count)
+
+
+class SpeakerCache:
+    """Each speaker's figures and records as the last build left them, in ``folder``: one file a speaker
+    (:func:`_write_arrays`) named by the digest of his tokens, his paragraphs' lengths, his number and
+    ``code`` (the layout and the code that writes it). ``read=False``: nothing is taken from it (a forced
+    build), only written."""
+
+    def __init__(self, folder: Path | None, code: str, *, read: bool = True) -> None:
+        self.folder, self.code, self.read = folder, code, read
+        self.used: set[str] = set()
+        self.made = 0  # speakers whose records were worked out in this build
+        self._read: dict[str, dict[str, np.ndarray] | None] = {}
+
+    def digest(self, speaker: int, lengths: np.ndarray, words: np.ndarray) -> str:
+        h = hashlib.blake2b(f"{self.code}|{speaker}|".encode(), digest_size=16)
+        h.update(np.ascontiguousarray(lengths, dtype=np.int64).tobytes())
+        h.update(b"|")
+        h.update(np.ascontiguousarray(words, dtype=np.int64).tobytes())
+        self.used.add(h.hexdigest())
+        return h.hexdigest()
+
+    def _load(self, digest: str) -> dict[str, np.ndarray] | None:
+        if self.folder is None or not self.read:
+            return None
+        if digest not in self._read:
+            try:
+                self._read[digest] = _read_arrays(self.folder / f"{digest}.bin")
+            except (OSError, ValueError, KeyError, TypeError):
+                self._read[digest] = None
+        return self._read[digest]
+
+    def stats(self, digest: str) -> dict | None:
+        got = self._load(digest)
+        if got is None:
+            return None
+        return {
+            "words": got["words"],
+            "counts": got["counts"],
+            "separators": got["separators"],
+            "ext": int(got["ext"][0]),
+            "pre": int(got["pre"][0]),
+        }
+
+    def records(self, digest: str, whole: str) -> tuple[_Records, _Records] | None:
+        got = self._read.pop(digest, None) if self.read else None
+        if got is None or got["whole"].tobytes().decode() != whole:
+            return None
+        fields = ("start", "end", "key", "speaker", "count")
+        return tuple(  # type: ignore[return-value]
+            _Records(got[f"{k}stream"].tobytes(), *(got[f"{k}{f}"] for f in fields)) for k in ("w", "p")
+        )
+
+    def keep(self, digest: str, stats: dict, whole: str, got: tuple[_Records, _Records]) -> None:
+        self.made += 1
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        arrays = {k: np.atleast_1d(np.asarray(v)) for k, v in stats.items()}
+        arrays["whole"] = np.frombuffer(whole.encode(), dtype=np.uint8)
+        for k, r in zip(("w", "p"), got, strict=True):
+            arrays[f"{k}stream"] = np.frombuffer(r.stream, dtype=np.uint8)
+            arrays.update({f"{k}{f}": getattr(r, f) for f in ("start", "end", "key", "speaker", "count")})
+        tmp = self.folder / f"{digest}.tmp"
+        _write_arrays(tmp, arrays)
+        tmp.replace(self.folder / f"{digest}.bin")
+
+    def done(self) -> None:
+        """Forget the speakers of earlier builds that this one did not have."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name.removesuffix(".bin") not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def _write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Named one-dimensional arrays in one file: a JSON header (each array's type, length and offset),
+    then their bytes (:func:`_read_arrays` maps them back without copying)."""
+    header, at = {}, 0
+    for name, a in arrays.items():
+        header[name] = [a.dtype.str, len(a), at]
+        at += a.nbytes
+    head = json.dumps(header).encode()
+    with open(path, "wb") as fh:
+        fh.write(len(head).to_bytes(4, "little") + head)
+        for a in arrays.values():
+            fh.write(np.ascontiguousarray(a).tobytes())
+
+
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    data = path.read_bytes()
+    size = int.from_bytes(data[:4], "little")
+    header = json.loads(data[4 : 4 + size])
+    body = memoryview(data)[4 + size :]
+    out = {}
+    for name, (dtype, n, at) in header.items():
+        kind = np.dtype(dtype)
+        if at + n * kind.itemsize > len(body):
+            raise ValueError(f"{path}: {name} is cut short")
+        out[name] = np.frombuffer(body, dtype=kind, count=n, offset=at)
+    return out
 
 
 def pair_file(a: int, b: int, files: int) -> int:
@@ -397,7 +684,7 @@ def varint_stream(values: np.ndarray, at=()) -> tuple[bytes, np.ndarray]:
     return b"".join(parts), found
 
 
-def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_par, months) -> None:
+def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_par, months, reuse=None) -> None:
     texts: list[str] = [""] * len(par_part)
     for k in np.unique(par_part).tolist():
         where = np.flatnonzero(par_part == k)
@@ -408,7 +695,7 @@ def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_
     ids = documents["doc_id"].to_pylist()
     titles = documents["title"].to_pylist() if "title" in documents.column_names else [""] * len(ids)
     urls = documents["source_url"].to_pylist() if "source_url" in documents.column_names else [""] * len(ids)
-    with Packer(out) as packer:
+    with Packer(out, reuse=reuse) as packer:
         for s in range(len(first_par) - 1):
             chunks: dict[str, list[int]] = {}
             for i in range(int(first_par[s]), int(first_par[s + 1])):

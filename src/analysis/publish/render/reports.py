@@ -256,7 +256,9 @@ def _render(
         # so the messages and the state do not depend on which finishes first.
         pool = ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1))
         try:
-            explorer = None if only else pool.submit(explore.refresh, gen, reports_dir, force=full)
+            explorer = None
+            if not only:
+                explorer = pool.submit(explore.refresh, gen, reports_dir, force=full, build_dir=Path(build_dir))
             running = [(spec, inputs, pool.submit(_timed, spec, reports_dir, gen, build_dir)) for spec, inputs in todo]
             for spec, inputs, future in running:
                 try:

@@ -91,12 +91,13 @@ def script(call: str, *args) -> str:
 class Reuse:
     """The data files of the last build (``previous``, the published folder) whose data are unchanged:
     linked into the new folder, not deflated and written again. What each file held is kept in
-    ``record`` (a digest of its data, its size, modification time and inode: a file changed by hand since
-    is written again; None: nothing kept); ``code``: the layout and the code that writes it (another:
-    nothing reused)."""
+    ``record`` (None: nothing kept): a digest of its data and of its bytes, its size, modification time
+    and inode. A file whose status changed (restored from a cache, changed by hand) is linked only if
+    its bytes still hash the same. ``code``: the layout and the code that writes it (another: nothing
+    reused)."""
 
     def __init__(self, previous: Path, record: Path | None, code: str, *, read: bool = True) -> None:
-        self.previous, self.record, self.code = previous, record, code
+        self.previous, self.record, self.code = str(previous), record, code
         self.old: dict[str, list] = {}
         if read and record is not None:
             try:
@@ -105,38 +106,50 @@ class Reuse:
                     self.old = saved["files"]
             except (OSError, ValueError, KeyError, TypeError):
                 pass
-        self.digests: dict[str, str] = {}
+        self.digests: dict[str, tuple[str, str]] = {}  # name: (of its data, of its bytes)
         self.linked: set[str] = set()  # (a set: two threads write files)
 
     def link(self, name: str, call: str, data: bytes, out: Path) -> bool:
         """Link ``name`` of the last build into ``out`` when it was written from the same ``data``."""
-        digest = hashlib.blake2b(call.encode() + b"|" + data, digest_size=16).hexdigest()
-        self.digests[name] = digest
+        digest = _digest(call.encode() + b"|" + data)
+        self.digests[name] = (digest, "")
         old = self.old.get(name)
         if not old or old[0] != digest:
             return False
+        source = os.path.join(self.previous, name)
         try:
-            st = (self.previous / name).stat()
-            if [st.st_size, st.st_mtime_ns, st.st_ino] != old[1:]:
-                return False
-            os.link(self.previous / name, out / name)
+            st = os.stat(source)
+            if [st.st_size, st.st_mtime_ns, st.st_ino] != old[1:4]:
+                with open(source, "rb") as fh:
+                    if st.st_size != old[1] or _digest(fh.read()) != old[4]:
+                        return False
+            os.link(source, os.path.join(out, name))
         except OSError:
             return False
+        self.digests[name] = (digest, old[4])
         self.linked.add(name)
         return True
+
+    def wrote(self, name: str, content: bytes) -> None:
+        if name in self.digests:
+            self.digests[name] = (self.digests[name][0], _digest(content))
 
     def save(self, final: Path) -> None:
         """Record what the new build's files hold (``final``: where they are now published)."""
         if self.record is None:
             return
         files = {}
-        for name, digest in sorted(self.digests.items()):
-            st = (final / name).stat()
-            files[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
+        for name, (data, content) in sorted(self.digests.items()):
+            st = os.stat(os.path.join(final, name))
+            files[name] = [data, st.st_size, st.st_mtime_ns, st.st_ino, content]
         self.record.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.record.with_suffix(".tmp")
         tmp.write_text(json.dumps({"code": self.code, "files": files}, separators=(",", ":")), encoding="utf-8")
         tmp.replace(self.record)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Packer:
@@ -158,7 +171,10 @@ class Packer:
             self.waiting.popleft().result()
 
     def _write(self, folder: str, call: str, key: str, data: bytes) -> None:
-        (self.out / folder / f"{key}.js").write_text(script(call, key, packed(data)), encoding="utf-8")
+        content = script(call, key, packed(data)).encode("utf-8")
+        (self.out / folder / f"{key}.js").write_bytes(content)
+        if self.reuse is not None:
+            self.reuse.wrote(f"{folder}/{key}.js", content)
 
     def __enter__(self) -> Packer:
         return self

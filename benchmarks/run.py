@@ -18,7 +18,9 @@ Steps (each compared with its floor or target):
    speaker's words, one paragraph a line);
 3. incremental: ingest after changing 10 pages, into the folder a full ingest just wrote, against
    that full ingest (``--only ingest``: steps 1 and 3 alone);
-4. render: every report on the embedded corpus, and one notebook re-run with a changed phrase;
+4. render: every report on the embedded corpus, one notebook re-run with a changed phrase, a warm
+   ``make all`` and one after a U.S. speech is added, with the explorer's share of it, rebuilt
+   incrementally, against its build from nothing (``--only render``);
 5. peak RSS of each step;
 6. a generated table of a million statements (``large_table.py``), ingested: time and peak RSS
    (target: at most 1 GiB);
@@ -110,6 +112,7 @@ ONLY = {
     "questions": lambda args, work: questions_table(ingest_default(work), args.runs),
     "scale": only_scale,
     "explorer": lambda args, work: explorer_table(ingest_default(work), args.runs),
+    "render": lambda args, work: report.render_lines(render_figures(ingest_default(work), work, args.runs)),
 }
 
 

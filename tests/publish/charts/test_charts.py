@@ -13,8 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from analysis.publish import charts
-from analysis.publish.charts import PALETTE, save_chart, source_line, wrap
+from analysis.publish.charts import PALETTE, save_chart, wrap
 from analysis.publish.charts.timeaxis import time_positions
+from analysis.publish.sentences.text import source_line
 from analysis.publish.site.report import figure
 
 SOURCE = "Source: test. Analysis: Refrain."

@@ -23,6 +23,7 @@ from analysis.ingest import ingest
 from analysis.measures import measure
 from analysis.publish.explorer import build as explore
 from analysis.publish.explorer import files as explore_files
+from analysis.publish.explorer import records as explore_records
 from tests.conftest import FIXTURES
 from tests.publish.test_published import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
@@ -252,7 +253,7 @@ def test_a_frequent_word_before_a_rarer_one_is_found_without_its_own_positions(p
 
 
 @pytest.mark.parametrize(
-    "changed", ["text.py", "measures/search.py", "measures/changes.py", "publish/explorer/files.py"]
+    "changed", ["text.py", "measures/search.py", "measures/changes.py", "publish/explorer/positions.py"]
 )
 def test_a_change_to_the_code_it_is_made_with_builds_the_explorer_again(fixture_corpus, tmp_path, monkeypatch, changed):
     """The folding, the matcher and the change points are written into the explorer's data as much as its
@@ -469,7 +470,7 @@ def test_positions_are_encoded_as_the_layout_says_in_32_or_64_bits(big):
     extpre[n // 2] = big or extpre[n // 2]
     order = np.lexsort((j, par, keys))  # what _records expects within a key: paragraph, then place
     keys, par, j, code, extpre = keys[order], par[order], j[order], code[order], extpre[order]
-    out = explore_files._records(keys, par, j, code, extpre, first_par)
+    out = explore_records.make_records(keys, par, j, code, extpre, first_par)
     speaker = np.searchsorted(first_par, par, side="right") - 1
     expected = b""
     for s_ in range(len(out.key)):

@@ -10,7 +10,7 @@ layouts, wrapping, saving a chart as PNG, SVG and CSV), ``timeaxis`` (periods on
 
 from analysis.publish.charts.basic import bar_chart, diverging_bars, dot_timeline, line_chart
 from analysis.publish.charts.dispersion import dispersion_chart
-from analysis.publish.charts.figures import SavedChart, save_chart, source_line, wrap
+from analysis.publish.charts.figures import SavedChart, save_chart, wrap
 from analysis.publish.charts.overlay import overlay_chart
 from analysis.publish.charts.rates import phrase_rate_chart
 from analysis.publish.charts.style import PALETTE
@@ -26,6 +26,5 @@ __all__ = [
     "overlay_chart",
     "phrase_rate_chart",
     "save_chart",
-    "source_line",
     "wrap",
 ]

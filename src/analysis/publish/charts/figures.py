@@ -30,12 +30,6 @@ import pandas as pd
 from analysis import csvout
 from analysis.publish.escaping import escape
 
-SOURCES = {
-    "en.kremlin.ru": "en.kremlin.ru transcripts (CC BY 4.0)",
-    "Meduza (English edition)": "Meduza translation",
-    "Miller Center, University of Virginia": "Miller Center transcripts (public domain)",
-}
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -97,12 +91,6 @@ def wrap(title: str, width: int | None = None) -> str:
 def wrap_label(label: str) -> str:
     """A tick label wrapped to the layout's label width (long headings, phrases)."""
     return textwrap.fill(str(label), width=layout().label_wrap, break_long_words=False)
-
-
-def source_line(sources) -> str:
-    """ "Source: …" naming each outlet the chart's data came from."""
-    names = [SOURCES.get(s, s) for s in sorted(set(sources))]
-    return "Source: " + "; ".join(names) + ". Analysis: Refrain."
 
 
 @dataclass

@@ -24,7 +24,9 @@ Built from a generation's index (:mod:`analysis.index`) by :func:`build`, into `
   (title, date, source), for the quotes and for patterns with ``*``.
 
 The page (``templates/explore.html``) and its script (``static/explore.js``) are files of their own; how the
-data files are encoded and the positions and texts written is :mod:`analysis.publish.explorer.files`. The
+data files are encoded and the texts written is :mod:`analysis.publish.explorer.files`, the positions
+:mod:`~analysis.publish.explorer.positions` (from each speaker's, :mod:`~analysis.publish.explorer.speakers`,
+as records, :mod:`~analysis.publish.explorer.records`). The
 data files are scripts that hand their data to the page (a page opened from a file may load scripts
 but not fetch). Binary parts are deflated and base64-encoded; the browser inflates them with
 ``DecompressionStream``. Same generation, same bytes; a build whose inputs are unchanged is skipped.
@@ -52,19 +54,9 @@ from analysis.measures.count import periods
 from analysis.measures.coverage import MIN_PERIOD_WORDS  # the reports' floor: a period under it is not drawn
 from analysis.measures.lexicon import load as load_lexicon
 from analysis.measures.search import search
-from analysis.publish.explorer.files import (
-    JOINERS,
-    LEVEL,
-    Packer,
-    Reuse,
-    SpeakerCache,
-    iso,
-    packed,
-    script,
-    varint_stream,
-    write_positions,
-    write_texts,
-)
+from analysis.publish.explorer.files import LEVEL, Packer, Reuse, iso, packed, script, varint_stream, write_texts
+from analysis.publish.explorer.positions import write_positions
+from analysis.publish.explorer.speakers import JOINERS, SpeakerCache
 from analysis.publish.site.html import TEMPLATES, template
 from analysis.selection import Scope
 from analysis.speakers import default_registry
@@ -138,6 +130,7 @@ def build(
     reuse = Reuse(out, cache_dir and cache_dir / "files.json", code, read=not force and out.is_dir())
     cache = SpeakerCache(cache_dir and cache_dir / "speakers", code, read=not force)
     meta = _write_data(index, work, min_speaker_words, reuse, cache)
+    cache.done()
     (work / "meta.js").write_text(script("meta", meta), encoding="utf-8")
     shutil.copyfile(SCRIPT, work / "explore.js")
     (work / "stamp.txt").write_text(stamp, encoding="utf-8")

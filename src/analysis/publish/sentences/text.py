@@ -26,3 +26,17 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 def possessive_words(speaker: str) -> str:
     """ "Vladimir Putin's words"; "The words of Vladimir Putin and US presidents" for several."""
     return f"The words of {speaker}" if " and " in speaker else f"{speaker}'s words"
+
+
+#: How each outlet is credited under a chart and in a page's footer.
+SOURCES = {
+    "en.kremlin.ru": "en.kremlin.ru transcripts (CC BY 4.0)",
+    "Meduza (English edition)": "Meduza translation",
+    "Miller Center, University of Virginia": "Miller Center transcripts (public domain)",
+}
+
+
+def source_line(sources) -> str:
+    """ "Source: …" naming each outlet the chart's data came from."""
+    names = [SOURCES.get(s, s) for s in sorted(set(sources))]
+    return "Source: " + "; ".join(names) + ". Analysis: Refrain."

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from analysis.publish.charts.figures import SOURCES
+from analysis.publish.sentences.text import SOURCES
 from analysis.publish.site.html import render
 
 #: The house stylesheet, inlined in every page (and the explorer's).

@@ -11,11 +11,11 @@ from analysis.index.reads import data_of
 from analysis.measures.count import DENOMINATORS, period_of
 from analysis.measures.coverage import by_side, coverage_of
 from analysis.params import CorpusParams, Params, ReportsDirParams, param
-from analysis.publish.charts import bar_chart, source_line
+from analysis.publish.charts import bar_chart
 from analysis.publish.charts import coverage as coverage_strip
 from analysis.publish.sentences import coverage as coverage_sentence
 from analysis.publish.sentences import findings
-from analysis.publish.sentences.text import plural
+from analysis.publish.sentences.text import plural, source_line
 from analysis.publish.site import report as rp
 from analysis.publish.site.columns import write_column_dictionary
 from analysis.publish.site.html import HTML, paragraph, render, show, table

@@ -10,8 +10,9 @@ from analysis.measures.count import evidence_in
 from analysis.measures.keyness import KeynessParams, compare_scopes
 from analysis.measures.search import paragraphs, search
 from analysis.params import like, param
-from analysis.publish.charts import diverging_bars, source_line
+from analysis.publish.charts import diverging_bars
 from analysis.publish.sentences import keyness
+from analysis.publish.sentences.text import source_line
 from analysis.publish.site.html import HTML, show, table
 from analysis.publish.stories.base import ReportParams, Story
 from analysis.selection import Scope

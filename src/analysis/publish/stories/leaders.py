@@ -10,10 +10,9 @@ from analysis.errors import ParameterError
 from analysis.measures import leaders, lexicon
 from analysis.measures.count import PhraseParams, evidence, period_of
 from analysis.params import like, param
-from analysis.publish.charts.figures import source_line
 from analysis.publish.charts.overlay import overlay_chart, speaker_colours
 from analysis.publish.sentences import findings
-from analysis.publish.sentences.text import plural
+from analysis.publish.sentences.text import plural, source_line
 from analysis.publish.site.html import HTML, grid, paragraph, show, table
 from analysis.publish.stories.base import ReportParams, Story
 from analysis.selection import PeriodParams, Scope

@@ -10,8 +10,7 @@ from analysis.measures.catchphrases import CatchphrasesParams
 from analysis.measures.count import evidence
 from analysis.measures.profile import ProfileParams
 from analysis.params import like
-from analysis.publish.charts.figures import source_line
-from analysis.publish.sentences.text import plural
+from analysis.publish.sentences.text import plural, source_line
 from analysis.publish.site.html import HTML, paragraph, render, safe_url, show, table
 from analysis.publish.stories.base import ReportParams, Story
 

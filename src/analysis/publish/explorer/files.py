@@ -11,6 +11,7 @@ import base64
 import collections
 import hashlib
 import json
+import mmap
 import os
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from analysis import config
 from analysis.text import spoken
 
 CHUNK = 1 << 22  # values encoded at once (bounds the temporary arrays)
@@ -96,6 +98,7 @@ class Reuse:
                 self.old, self.layout = {}, {}
         self.new_layout: dict = {}
         self.digests: dict[str, tuple[str, str]] = {}  # name: (of its data, of its bytes)
+        self.sources: dict[str, str] = {}  # name: a digest of what its data are made from, when known
         self.linked: set[str] = set()  # (a set: two threads write files)
 
     def link(self, name: str, call: str, data: bytes, out: Path) -> bool:
@@ -104,6 +107,14 @@ class Reuse:
         self.digests[name] = (digest, "")
         old = self.old.get(name)
         return old is not None and old[0] == digest and self.keep(name, out)
+
+    def known(self, name: str, source: str, out: Path) -> bool:
+        """Link ``name`` of the last build into ``out`` when its data were made from the same ``source``."""
+        old = self.old.get(name)
+        if old is None or len(old) < 6 or not source or old[5] != source or not self.keep(name, out):
+            return False
+        self.sources[name] = source
+        return True
 
     def keep(self, name: str, out: Path) -> bool:
         """Link ``name`` of the last build into ``out`` as it is (its data are known to be unchanged), if
@@ -136,7 +147,7 @@ class Reuse:
         files = {}
         for name, (data, content) in sorted(self.digests.items()):
             st = os.stat(os.path.join(final, name))
-            files[name] = [data, st.st_size, st.st_mtime_ns, st.st_ino, content]
+            files[name] = [data, st.st_size, st.st_mtime_ns, st.st_ino, content, self.sources.get(name, "")]
         self.record.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.record.with_suffix(".tmp")
         saved = {"code": self.code, "layout": self.new_layout, "files": files}
@@ -158,10 +169,14 @@ class Packer:
         self.pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
         self.waiting: collections.deque[Future] = collections.deque()
 
-    def write(self, folder: str, call: str, key: str, data: bytes) -> None:
-        """``<out>/<folder>/<key>.js``: one call ``Refrain.<call>(key, packed data)``."""
-        if self.reuse is not None and self.reuse.link(f"{folder}/{key}.js", call, data, self.out):
-            return
+    def write(self, folder: str, call: str, key: str, data: bytes, source: str = "") -> None:
+        """``<out>/<folder>/<key>.js``: one call ``Refrain.<call>(key, packed data)``; ``source``: a digest
+        of what the data are made from (:meth:`Reuse.known`)."""
+        if self.reuse is not None:
+            if source:
+                self.reuse.sources[f"{folder}/{key}.js"] = source
+            if self.reuse.link(f"{folder}/{key}.js", call, data, self.out):
+                return
         self.waiting.append(self.pool.submit(self._write, folder, call, key, data))
         while len(self.waiting) > self.ahead:
             self.waiting.popleft().result()
@@ -227,36 +242,89 @@ def varint_stream(values: np.ndarray, at=()) -> tuple[bytes, np.ndarray]:
 
 
 def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_par, months, reuse=None) -> None:
-    texts: list[str] = [""] * len(par_part)
-    for k in np.unique(par_part).tolist():
-        where = np.flatnonzero(par_part == k)
-        shown, _sections = index.display(k, par_row[where])
-        for i, text in zip(where.tolist(), shown, strict=True):
-            texts[i] = spoken(text or "")
+    """``x/<speaker>-<month>.js``: the spoken text of a speaker's paragraphs of a month and their statements.
+    A file whose paragraphs are the same rows of the same turn parts (by the parts' hashes in the
+    generation's manifest), numbered and described the same, is linked from the last build (``reuse``);
+    the texts of the others alone are read."""
     documents = index.documents
     ids = documents["doc_id"].to_pylist()
     titles = documents["title"].to_pylist() if "title" in documents.column_names else [""] * len(ids)
     urls = documents["source_url"].to_pylist() if "source_url" in documents.column_names else [""] * len(ids)
+    hashes = part_hashes(index, f"{config.TURNS_FILE}/part-", ".parquet")
+    todo = []
+    for s in range(len(first_par) - 1):
+        chunks: dict[str, list[int]] = {}
+        for i in range(int(first_par[s]), int(first_par[s + 1])):
+            chunks.setdefault(months[doc_code[i]], []).append(i)
+        for month, members in chunks.items():
+            used = sorted({int(doc_code[i]) for i in members})
+            docs = {
+                str(d): [
+                    ids[docs_used[d]],
+                    iso(index.doc_days[docs_used[d]]),
+                    titles[docs_used[d]] or "",
+                    urls[docs_used[d]] or "",
+                ]
+                for d in used
+            }
+            rows = [[i - int(first_par[s]), hashes.get(int(par_part[i])), int(par_row[i])] for i in members]
+            source = "" if any(r[1] is None for r in rows) else _digest(json.dumps([rows, docs]).encode("utf-8"))
+            if reuse is None or not reuse.known(f"x/{s}-{month}.js", source, out):
+                todo.append((s, month, members, docs, source))
+    texts: dict[int, str] = {}
+    needed = np.array(sorted(i for _, _, members, _, _ in todo for i in members), dtype=np.int64)
+    for k in np.unique(par_part[needed]).tolist():
+        where = needed[par_part[needed] == k]
+        shown, _sections = index.display(k, par_row[where])
+        texts.update(zip(where.tolist(), (spoken(text or "") for text in shown), strict=True))
     with Packer(out, reuse=reuse) as packer:
-        for s in range(len(first_par) - 1):
-            chunks: dict[str, list[int]] = {}
-            for i in range(int(first_par[s]), int(first_par[s + 1])):
-                chunks.setdefault(months[doc_code[i]], []).append(i)
-            for month, members in chunks.items():
-                used = sorted({int(doc_code[i]) for i in members})
-                docs = {
-                    str(d): [
-                        ids[docs_used[d]],
-                        iso(index.doc_days[docs_used[d]]),
-                        titles[docs_used[d]] or "",
-                        urls[docs_used[d]] or "",
-                    ]
-                    for d in used
-                }
-                body = {
-                    "paragraphs": [i - int(first_par[s]) for i in members],
-                    "texts": [texts[i] for i in members],
-                    "docs": docs,
-                }
-                data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-                packer.write("x", "texts", f"{s}-{month}", data)
+        for s, month, members, docs, source in todo:
+            body = {
+                "paragraphs": [i - int(first_par[s]) for i in members],
+                "texts": [texts[i] for i in members],
+                "docs": docs,
+            }
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            packer.write("x", "texts", f"{s}-{month}", data, source)
+
+
+def part_hashes(index, prefix: str, suffix: str) -> dict[int, str]:
+    """The SHA-256 in the generation's manifest of each file ``<prefix>NNN<suffix>``, by part number (a
+    part's rows hold what they held while its hash is the same)."""
+    from analysis.ingest.generations import read_manifest
+
+    found = {}
+    for name, entry in read_manifest(index.generation)["files"].items():
+        if name.startswith(prefix) and name.endswith(suffix) and entry.get("sha256"):
+            found[int(name[len(prefix) : -len(suffix)])] = entry["sha256"]
+    return found
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Named one-dimensional arrays in one file: a JSON header (each array's type, length and offset),
+    then their bytes (:func:`read_arrays` maps them back without copying)."""
+    header, at = {}, 0
+    for name, a in arrays.items():
+        header[name] = [a.dtype.str, len(a), at]
+        at += a.nbytes
+    head = json.dumps(header).encode()
+    with open(path, "wb") as fh:
+        fh.write(len(head).to_bytes(4, "little") + head)
+        for a in arrays.values():
+            fh.write(np.ascontiguousarray(a).tobytes())
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of :func:`write_arrays`, mapped from the file (read from disk only where used)."""
+    with open(path, "rb") as fh:
+        data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    size = int.from_bytes(data[:4], "little")
+    header = json.loads(data[4 : 4 + size])
+    body = memoryview(data)[4 + size :]
+    out = {}
+    for name, (dtype, n, at) in header.items():
+        kind = np.dtype(dtype)
+        if at + n * kind.itemsize > len(body):
+            raise ValueError(f"{path}: {name} is cut short")
+        out[name] = np.frombuffer(body, dtype=kind, count=n, offset=at)
+    return out

@@ -41,8 +41,8 @@ def write_positions(
     :class:`Reuse` knows), only the files of the words and pairs of the speakers whose tokens changed
     are made again; the others are linked as they are."""
     vocab = Vocabulary(index)
-    sid = stable_ids(vocab.strings)  # the ids the files know words by
-    each = each_speaker(index, vocab, sid, par_part, par_row, first_par, cache)
+    sid, moved = stable_ids(vocab.strings)  # the ids the files know words by
+    each = each_speaker(index, vocab, sid, moved, par_part, par_row, first_par, cache)
     whole = each.whole
     frequent = whole.frequent_sid
     rare_bytes = sum(int((w.end - w.start)[~frequent(w.key)].sum()) for w, _ in each.records)

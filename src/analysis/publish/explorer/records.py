@@ -21,11 +21,12 @@ PAIR_MOD = 1 << 21  # the first word's rank is taken modulo this, so that the pr
 ID_BITS = 40  # a word's id: a hash of it this wide (exact in the page's doubles, collisions moved aside)
 
 
-def stable_ids(strings: list[str]) -> np.ndarray:
+def stable_ids(strings: list[str]) -> tuple[np.ndarray, str]:
     """Each word's id, the same whatever else the vocabulary holds (a new word does not move the others):
     the first :data:`ID_BITS` bits of its BLAKE2b hash. Words whose hashes collide (or that a moved word
     lands on) go to the next free id, in the order of (hash, word): the ids are a function of the
-    vocabulary as a set, whatever order its words come in."""
+    vocabulary as a set, whatever order its words come in. With them, a digest of the words moved off
+    their hash and where to (the only ids another word can change)."""
     shift = 64 - ID_BITS
     h = np.fromiter(
         (int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "big") >> shift for w in strings),
@@ -44,7 +45,8 @@ def stable_ids(strings: list[str]) -> np.ndarray:
     steps = np.arange(len(hs), dtype=np.int64)
     ids = np.empty(len(hs), dtype=np.int64)
     ids[order] = np.maximum.accumulate(hs - steps) + steps if len(hs) else hs  # each above the one before
-    return ids
+    moved = sorted((strings[i], int(ids[i])) for i in np.flatnonzero(ids != h).tolist())
+    return ids, hashlib.blake2b(repr(moved).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def size_class(total: int, per_file: int) -> int:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mmap
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from analysis import config
 from analysis.index import CorpusIndex
 from analysis.measures.ngrams import Vocabulary
-from analysis.publish.explorer.files import int_for
+from analysis.publish.explorer.files import int_for, part_hashes, read_arrays, write_arrays
 from analysis.publish.explorer.records import Records, make_records
 
 BIG = 3_000  # a word with more positions than this gets files of its own, its speakers grouped into them
@@ -58,26 +58,22 @@ class Speakers:
 
 
 def each_speaker(
-    index, vocab: Vocabulary, sid: np.ndarray, par_part, par_row, first_par, cache: SpeakerCache
+    index, vocab: Vocabulary, sid: np.ndarray, moved: str, par_part, par_row, first_par, cache: SpeakerCache
 ) -> Speakers:
     """Each speaker's records of words and of pairs (from ``cache`` when his tokens and the whole are as
-    at the last build), and the whole's figures."""
-    ids, par, j = tokens(index, vocab, par_part, par_row)
-    lengths = np.bincount(par, minlength=len(par_part))  # each paragraph's tokens
-    at = np.zeros(len(par_part) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=at[1:])
-    at = at[first_par]  # each speaker's first token (tokens come paragraph by paragraph)
+    at the last build), and the whole's figures. A speaker's tokens are read only when he is worked out
+    (:meth:`SpeakerCache.digests` knows the others by the parts they are in)."""
     speakers = len(first_par) - 1
 
     def speaker(s: int) -> Tokens:
-        lo, hi = at[s], at[s + 1]
-        return Tokens(ids[lo:hi], par[lo:hi] - int(first_par[s]), j[lo:hi], s, int(first_par[s + 1] - first_par[s]))
+        mine = slice(int(first_par[s]), int(first_par[s + 1]))
+        ids, par, j = tokens(index, vocab, par_part[mine], par_row[mine])
+        return Tokens(ids, par, j, s, mine.stop - mine.start)
 
+    digests = cache.digests(index, vocab, sid, moved, par_part, par_row, first_par)
     worked: dict[int, Tokens] = {}
     stats: list[dict] = []
-    digests: list[str] = []
     for s in range(speakers):
-        digests.append(cache.digest(s, lengths[first_par[s] : first_par[s + 1]], sid[ids[at[s] : at[s + 1]]]))
         known = cache.stats(digests[s])
         if known is None:
             worked[s] = speaker(s).work(vocab)
@@ -237,8 +233,9 @@ class Whole:
 
 class SpeakerCache:
     """Each speaker's figures and records as the last build left them, in ``folder``: one file a speaker
-    (:func:`_write_arrays`) named by the digest of his tokens, his paragraphs' lengths, his number and
-    ``code`` (the layout and the code that writes it). ``read=False``: nothing is taken from it (a forced
+    (:func:`~analysis.publish.explorer.files.write_arrays`) named by his digest (:meth:`digests`: his
+    number, his tokens and ``code``, the layout and the code that writes it), and the digests of what
+    the index parts' rows held (:data:`PARTS`). ``read=False``: nothing is taken from it (a forced
     build), only written."""
 
     def __init__(self, folder: Path | None, code: str, *, read: bool = True) -> None:
@@ -246,21 +243,73 @@ class SpeakerCache:
         self.used: set[str] = set()
         self.made = 0  # speakers whose records were worked out in this build
         self._read: dict[str, dict[str, np.ndarray] | None] = {}
+        self.parts: dict[str, str] = {}  # (words moved, part's hash, rows): the digest of their tokens
+        self.parts_used: set[str] = set()
+        if folder is not None and read:
+            try:
+                self.parts = json.loads((folder / PARTS).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.parts = {}
 
-    def digest(self, speaker: int, lengths: np.ndarray, words: np.ndarray) -> str:
-        h = hashlib.blake2b(f"{self.code}|{speaker}|".encode(), digest_size=16)
-        h.update(np.ascontiguousarray(lengths, dtype=np.int64).tobytes())
-        h.update(b"|")
-        h.update(np.ascontiguousarray(words, dtype=np.int64).tobytes())
-        self.used.add(h.hexdigest())
-        return h.hexdigest()
+    def digests(self, index, vocab: Vocabulary, sid: np.ndarray, moved: str, par_part, par_row, first_par) -> list[str]:
+        """Each speaker's digest: of his number, ``code``, the words moved off their hash (``moved``), and
+        his tokens, taken part by part. A speaker's rows in an index part are read only when the part
+        changed since the last build (by its hash in the manifest, :attr:`parts` keeps what each part's
+        rows held), so an unchanged speaker costs no reading of his tokens."""
+        hashes = part_hashes(index, config.INDEX_DIR + "/part-", ".arrow")
+        plans, missing = [], []
+        for s in range(len(first_par) - 1):
+            pk, pr = par_part[first_par[s] : first_par[s + 1]], par_row[first_par[s] : first_par[s + 1]]
+            order = np.lexsort((pr, pk))  # his rows, part by part
+            ks = pk[order]
+            cut = np.flatnonzero(np.diff(ks)) + 1 if len(ks) else np.zeros(0, np.int64)
+            lows = np.concatenate([[0], cut]).astype(np.int64) if len(ks) else cut
+            rank = np.empty(len(order), dtype=np.int64)  # each paragraph's place among his rows of its part
+            rank[order] = np.arange(len(order)) - np.repeat(lows, np.diff(np.append(lows, len(order))))
+            parts = []
+            for lo, hi in zip(lows.tolist(), np.append(lows[1:], len(order)).tolist(), strict=True):
+                k, rows = int(ks[lo]), pr[order[lo:hi]]
+                key = f"{moved}:{hashes[k]}:{_digest_of(rows)}" if k in hashes else f"unkept:{s}:{k}"
+                parts.append((k, key))
+                if key not in self.parts:
+                    missing.append((k, rows, key))
+            plans.append((np.stack([pk, rank]).astype(np.int64), parts))
+        self._digest_parts(index, vocab, sid, missing)
+        out = []
+        for s, (interleave, parts) in enumerate(plans):
+            h = hashlib.blake2b(f"{self.code}|{moved}|{s}|".encode(), digest_size=16)
+            h.update(interleave.tobytes())
+            for k, key in parts:
+                h.update(f"|{k}:{self.parts[key]}".encode())
+            out.append(h.hexdigest())
+        self.used.update(out)
+        self.parts_used = {key for _, parts in plans for _, key in parts}
+        return out
+
+    def _digest_parts(self, index, vocab: Vocabulary, sid: np.ndarray, missing: list) -> None:
+        """The digest of each (part, rows) not known: the rows' lengths and their tokens' ids."""
+        if not missing:
+            return
+        ks = np.concatenate([np.full(len(rows), k, dtype=np.int64) for k, rows, _ in missing])
+        rs = np.concatenate([rows for _, rows, _ in missing]).astype(np.int64)
+        ids, par, _ = tokens(index, vocab, ks, rs)
+        lengths = np.bincount(par, minlength=len(ks))
+        at = np.zeros(len(ks) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=at[1:])
+        first = 0
+        for _k, rows, key in missing:
+            last = first + len(rows)
+            h = hashlib.blake2b(lengths[first:last].astype(np.int64).tobytes(), digest_size=16)
+            h.update(b"|" + sid[ids[at[first] : at[last]]].astype(np.int64).tobytes())
+            self.parts[key] = h.hexdigest()
+            first = last
 
     def _load(self, digest: str) -> dict[str, np.ndarray] | None:
         if self.folder is None or not self.read:
             return None
         if digest not in self._read:
             try:
-                self._read[digest] = _read_arrays(self.folder / f"{digest}.bin")
+                self._read[digest] = read_arrays(self.folder / f"{digest}.bin")
             except (OSError, ValueError, KeyError, TypeError):
                 self._read[digest] = None
         return self._read[digest]
@@ -298,7 +347,7 @@ class SpeakerCache:
             arrays[f"{k}stream"] = np.frombuffer(r.stream, dtype=np.uint8)
             arrays.update({f"{k}{f}": getattr(r, f) for f in ("start", "end", "key", "speaker", "count")})
         tmp = self.folder / f"{digest}.tmp"
-        _write_arrays(tmp, arrays)
+        write_arrays(tmp, arrays)
         tmp.replace(self.folder / f"{digest}.bin")
 
     def done(self) -> None:
@@ -306,35 +355,15 @@ class SpeakerCache:
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
-            if path.name.removesuffix(".bin") not in self.used:
+            if path.name != PARTS and path.name.removesuffix(".bin") not in self.used:
                 path.unlink(missing_ok=True)
+        kept = {key: self.parts[key] for key in sorted(self.parts_used) if not key.startswith("unkept:")}
+        (self.folder / (PARTS + ".tmp")).write_text(json.dumps(kept), encoding="utf-8")
+        (self.folder / (PARTS + ".tmp")).replace(self.folder / PARTS)
 
 
-def _write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Named one-dimensional arrays in one file: a JSON header (each array's type, length and offset),
-    then their bytes (:func:`_read_arrays` maps them back without copying)."""
-    header, at = {}, 0
-    for name, a in arrays.items():
-        header[name] = [a.dtype.str, len(a), at]
-        at += a.nbytes
-    head = json.dumps(header).encode()
-    with open(path, "wb") as fh:
-        fh.write(len(head).to_bytes(4, "little") + head)
-        for a in arrays.values():
-            fh.write(np.ascontiguousarray(a).tobytes())
+PARTS = "parts.json"  # in the cache's folder: the digests of (part, rows)
 
 
-def _read_arrays(path: Path) -> dict[str, np.ndarray]:
-    """The arrays of :func:`_write_arrays`, mapped from the file (read from disk only where used)."""
-    with open(path, "rb") as fh:
-        data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    size = int.from_bytes(data[:4], "little")
-    header = json.loads(data[4 : 4 + size])
-    body = memoryview(data)[4 + size :]
-    out = {}
-    for name, (dtype, n, at) in header.items():
-        kind = np.dtype(dtype)
-        if at + n * kind.itemsize > len(body):
-            raise ValueError(f"{path}: {name} is cut short")
-        out[name] = np.frombuffer(body, dtype=kind, count=n, offset=at)
-    return out
+def _digest_of(rows: np.ndarray) -> str:
+    return hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=12).hexdigest()

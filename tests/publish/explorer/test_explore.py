@@ -444,6 +444,21 @@ def test_a_group_question_shows_its_chart_right_under_the_answer_on_a_phone(page
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def test_word_ids_are_a_function_of_the_vocabulary_as_a_set(monkeypatch):
+    """A word's id is a hash of the word: another word does not move it, unless their hashes collide; then
+    the next free id goes by (hash, word), so the same words get the same ids in any order."""
+    words = [f"w{i}" for i in range(40)]
+    ids, moved = explore_records.stable_ids(words)
+    more, _ = explore_records.stable_ids([*words, "zorbulation"])
+    assert more[:-1].tolist() == ids.tolist(), "a new word moved another's id"
+    monkeypatch.setattr(explore_records, "ID_BITS", 5)  # 32 hashes for 40 words: collisions certain
+    small, moved = explore_records.stable_ids(words)
+    assert len(set(small.tolist())) == len(words)
+    backwards, moved_again = explore_records.stable_ids(words[::-1])
+    assert dict(zip(words[::-1], backwards.tolist(), strict=True)) == dict(zip(words, small.tolist(), strict=True))
+    assert moved_again == moved != explore_records.stable_ids(words[:30])[1]
+
+
 def test_varints_round_trip():
     values = np.array([0, 1, 127, 128, 300, 2**31, 2**40], dtype=np.uint64)
     data = explore_files.varints(values)

@@ -62,7 +62,7 @@ from analysis.selection import Scope
 from analysis.speakers import default_registry
 from analysis.text import _FOLD_PAIRS
 
-VERSION = 10  # of the data files' layout: the script checks it
+VERSION = 11  # of the data files' layout: the script checks it
 MIN_SPEAKER_WORDS = 1_000  # a speaker is offered from this many words of his own
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE, SCRIPT = TEMPLATES / "explore.html", PACKAGE / "static" / "explore.js"

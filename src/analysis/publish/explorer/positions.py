@@ -24,7 +24,7 @@ from analysis.publish.explorer.speakers import SpeakerCache, Speakers, Whole, ea
 
 GROUP = 30_000  # positions in one such file (about 50 KB)
 
-BUCKET_BYTES = 24_000  # positions of rarer words: files of about this size on average (before deflating)
+BUCKET_BYTES = 12_000  # positions of rarer words: files of this size to twice it, on average (before deflating)
 
 PAIR_BYTES = 8_000  # and of the pairs of frequent words
 
@@ -92,7 +92,8 @@ def write_positions(
 
 def _vocabulary(vocab: Vocabulary, sid, whole: Whole, stats: list[dict], buckets: int):
     """The vocabulary files' rows, from each speaker's counts of his words: a word's id, how often it
-    occurs, its file (a rarer word) or its files by speaker and its rank (a frequent one); and the groups
+    occurs, its file (a rarer word) or the first speaker of each of its files and its rank (a frequent
+    one: the speakers who say it, in order, a file to each group of them); and the groups
     of speakers of each frequent word (speakers in order, a new group when one would pass GROUP)."""
     words = np.concatenate([st["words"] for st in stats]) if stats else np.zeros(0, np.int64)
     counts = np.concatenate([st["counts"] for st in stats]) if stats else np.zeros(0, np.int64)
@@ -112,15 +113,18 @@ def _vocabulary(vocab: Vocabulary, sid, whole: Whole, stats: list[dict], buckets
     for i, (gid, token, total) in enumerate(zip(known.tolist(), strings, totals.tolist(), strict=True)):
         if often[i]:
             files: dict[int, int] = {}
+            starts: list[int] = []  # the first speaker of each group (the page finds a speaker's group)
             group, filled = 0, 0
             lo, hi = bounds[i], bounds[i + 1]
             for s, n in zip(speaker[lo:hi].tolist(), counts[lo:hi].tolist(), strict=True):
                 if filled and filled + n > GROUP:
                     group, filled = group + 1, 0
+                if len(starts) == group:
+                    starts.append(s)
                 files[s] = group
                 filled += n
             groups[gid] = files
-            row = [token, gid, total, -1, files, int(whole.rank[whole.ids_of(np.array([gid]))[0]])]
+            row = [token, gid, total, -1, starts, int(whole.rank[whole.ids_of(np.array([gid]))[0]])]
         else:
             row = [token, gid, total, gid % buckets]
         entries.setdefault(keys[token[:2]], []).append(row)

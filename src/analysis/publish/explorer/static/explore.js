@@ -246,11 +246,14 @@
   }
 
   async function positions(row, speaker) {  // {p, j, code, ext} of one word in one speaker's paragraphs
-    const [, id, , bucket, files] = row;
+    const [, id, , bucket, starts] = row;
     let key;
     if (bucket >= 0) key = "b" + bucket;
-    else if (String(speaker) in files) key = `t${id}-${files[speaker]}`;
-    else return null;
+    else {  // a frequent word: the file of the group of speakers the speaker falls in (starts: each one's first)
+      let group = 0;
+      while (group + 1 < starts.length && starts[group + 1] <= speaker) group++;
+      key = `t${id}-${group}`;
+    }
     await load("p/" + key);
     return wordPositions(await positionsFile(key), id)[speaker] || null;
   }

@@ -412,6 +412,12 @@ def test_it_fits_a_phone_and_a_desktop(page, site, width):
     page.set_viewport_size({"width": width, "height": 900})
     ask(page, ["our partners", "legally impossible"], ["Vladimir Putin", "Donald Trump"])
     page.locator("details.result").first.evaluate("d => { d.open = true; }")
+    page.wait_for_function(  # its quotes in, and on screen (a list is laid out when it scrolls into view)
+        "() => { const d = document.querySelector('details.result');"
+        " return d.querySelectorAll('.quote').length >= +d.dataset.count; }"
+    )
+    page.locator("details.result .quote").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page scrolls sideways by {overflow} px at {width} px"
     hidden = page.evaluate(

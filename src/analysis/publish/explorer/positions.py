@@ -16,7 +16,7 @@ from analysis.publish.explorer.records import (
     PAIR_MOD,
     differing,
     merge,
-    pair_file,
+    pair_key_file,
     size_class,
     stable_ids,
 )
@@ -53,13 +53,16 @@ def write_positions(
     entries, groups = _vocabulary(vocab, sid, whole, each.stats, buckets)
     reuse = packer.reuse
     changed = _changed(reuse.layout if reuse is not None else {}, layout, each, cache)
-    if changed is not None and not _keep_unchanged(reuse, out, changed, whole, buckets, pair_files):
+    if changed is not None and not _keep_unchanged(reuse, out, changed):
         changed = None
     if changed is None:
         word_sets, pair_sets = [w for w, _ in each.records], [p for _, p in each.records]
     else:  # only the files that hold a changed word or pair: every record of them
         word_sets = [w.subset(changed.words_in(w.key, frequent(w.key))) for w, _ in each.records]
-        pair_sets = [p.subset(changed.pairs_in(p.key, whole.nbig)) for _, p in each.records]
+        pair_sets = [
+            p.subset(np.isin(pair_key_file(p.key, whole.nbig, pair_files), list(changed.pair_files)))
+            for _, p in each.records
+        ]
     words, pairs = merge(word_sets), merge(pair_sets)
     del word_sets, pair_sets
     by_bucket: dict[int, list[bytes]] = {}
@@ -78,7 +81,7 @@ def write_positions(
         packer.write("p", "positions", f"b{b}", b"".join(by_bucket.pop(b)))
     by_file: dict[int, list[bytes]] = {}
     for lo, hi in pairs.bounds():  # both records of a pair in one file
-        by_file.setdefault(_pair_file_of(int(pairs.key[lo]), whole.nbig, pair_files), []).append(pairs.record(lo, hi))
+        by_file.setdefault(pair_key_file(int(pairs.key[lo]), whole.nbig, pair_files), []).append(pairs.record(lo, hi))
     for f in range(pair_files) if changed is None else sorted(changed.pair_files):  # every one: the page may ask
         packer.write("p", "positions", f"q{f}", b"".join(by_file.get(f, [])))
     for key, rows in entries.items():
@@ -131,32 +134,19 @@ def _vocabulary(vocab: Vocabulary, sid, whole: Whole, stats: list[dict], buckets
     return entries, groups
 
 
-def _pair_file_of(key: int, nbig: int, files: int) -> int:
-    k = key // 2
-    return pair_file(k // max(1, nbig), k % max(1, nbig), files)
-
-
 @dataclass
 class _Changed:
-    """What changed since the last build: the words and pairs of the speakers whose tokens changed (as
-    they were and as they are), and the files that hold them."""
+    """The files that hold what changed since the last build (a word or pair of a speaker whose tokens
+    changed, whose positions differ from what they were)."""
 
-    words: np.ndarray  # ids, ascending
-    pairs: np.ndarray  # pair keys
-    frequent: np.ndarray  # the frequent ones among the words
+    frequent: np.ndarray  # the changed frequent words (each has files of its own)
     buckets: set[int]  # the rarer words' files
     pair_files: set[int]
     bucket_count: int
-    pair_count: int
 
     def words_in(self, keys: np.ndarray, often: np.ndarray) -> np.ndarray:
         """Which of these word keys are in a file made again (a changed frequent word's, a changed bucket)."""
         return np.where(often, np.isin(keys, self.frequent), np.isin(keys % self.bucket_count, list(self.buckets)))
-
-    def pairs_in(self, keys: np.ndarray, nbig: int) -> np.ndarray:
-        k = keys // 2
-        files = ((k // max(1, nbig)) % PAIR_MOD * PAIR_HASH + k % max(1, nbig)) % self.pair_count
-        return np.isin(files, list(self.pair_files))
 
 
 def _changed(before: dict, layout: dict, each: Speakers, cache: SpeakerCache) -> _Changed | None:
@@ -177,14 +167,13 @@ def _changed(before: dict, layout: dict, each: Speakers, cache: SpeakerCache) ->
         words.append(differing(was[0], each.records[s][0]))
         pairs.append(differing(was[1], each.records[s][1]))
     w, pr = np.unique(np.concatenate(words)), np.unique(np.concatenate(pairs))
-    frequent = w[each.whole.frequent_sid(w)]
-    buckets = set((w[~each.whole.frequent_sid(w)] % layout["buckets"]).tolist())
-    nbig = max(1, each.whole.nbig)
-    pair_files = {pair_file((k // 2) // nbig, (k // 2) % nbig, layout["pair_files"]) for k in pr.tolist()}
-    return _Changed(w, pr, frequent, buckets, pair_files, layout["buckets"], layout["pair_files"])
+    often = each.whole.frequent_sid(w)
+    buckets = set((w[~often] % layout["buckets"]).tolist())
+    pair_files = set(pair_key_file(pr, each.whole.nbig, layout["pair_files"]).tolist())
+    return _Changed(w[often], buckets, pair_files, layout["buckets"])
 
 
-def _keep_unchanged(reuse: Reuse | None, out: Path, changed: _Changed, whole: Whole, buckets: int, pairs: int) -> bool:
+def _keep_unchanged(reuse: Reuse | None, out: Path, changed: _Changed) -> bool:
     """Link the positions files that hold no changed word or pair as they are; False (none linked) when
     one of them is not what the last build wrote (it is then made again, with all the others)."""
     if reuse is None:

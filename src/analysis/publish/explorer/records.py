@@ -55,10 +55,16 @@ def size_class(total: int, per_file: int) -> int:
     return 1 << max(0, (total // per_file).bit_length() - 1)
 
 
-def pair_file(a: int, b: int, files: int) -> int:
-    """The file of the pair of frequent words ranked ``a`` then ``b`` (the page computes it with
-    ``pair_hash`` from meta.js; ``pair_mod``: exact in a double)."""
+def pair_file(a, b, files: int):
+    """The file of the pair of frequent words ranked ``a`` then ``b`` (numbers or arrays of them; the page
+    computes it with ``pair_hash`` from meta.js; ``pair_mod``: exact in a double)."""
     return ((a % PAIR_MOD) * PAIR_HASH + b) % files
+
+
+def pair_key_file(key, frequent_words: int, files: int):
+    """The file of a pair's record (key ``2 (rank a × frequent_words + rank b)``, + 1 for its second word)."""
+    n = max(1, frequent_words)
+    return pair_file(key // 2 // n, key // 2 % n, files)
 
 
 @dataclass
@@ -92,11 +98,7 @@ class Records:
         if keep.all():
             return self
         at = np.flatnonzero(keep)
-        size = (self.end - self.start)[at]
-        to = np.zeros(len(at) + 1, dtype=np.int64)
-        np.cumsum(size, out=to[1:])
-        source = np.frombuffer(self.stream, dtype=np.uint8)
-        stream = source[np.repeat(self.start[at] - to[:-1], size) + np.arange(to[-1])]
+        stream, to = gather(self.stream, self.start[at], (self.end - self.start)[at])
         return Records(stream.tobytes(), to[:-1], to[1:], self.key[at], self.speaker[at], self.count[at])
 
 
@@ -150,17 +152,7 @@ def merge(each: list[Records]) -> Records:
     order = np.argsort(key, kind="stable")
     start = np.concatenate([r.start + b for r, b in zip(each, base.tolist(), strict=True)])[order]
     size = np.concatenate([r.end - r.start for r in each])[order]
-    to = np.zeros(len(size) + 1, dtype=np.int64)
-    np.cumsum(size, out=to[1:])
-    source = np.frombuffer(b"".join(r.stream for r in each), dtype=np.uint8)
-    stream = np.empty(int(to[-1]), dtype=np.uint8)
-    lo = 0
-    while lo < len(size):  # segments of about CHUNK bytes at a time (a segment is never split)
-        hi = max(lo + 1, int(np.searchsorted(to, to[lo] + CHUNK, side="right")) - 1)
-        hi = min(hi, len(size))
-        n = size[lo:hi]
-        stream[to[lo] : to[hi]] = source[np.repeat(start[lo:hi] - to[lo:hi], n) + np.arange(to[lo], to[hi])]
-        lo = hi
+    stream, to = gather(b"".join(r.stream for r in each), start, size)
     speaker = np.concatenate([r.speaker for r in each])[order]
     count = np.concatenate([r.count for r in each])[order]
     return Records(stream.tobytes(), to[:-1], to[1:], key[order], speaker, count)
@@ -172,15 +164,28 @@ def differing(a: Records, b: Records) -> np.ndarray:
     size_a, size_b = (a.end - a.start)[ia], (b.end - b.start)[ib]
     differ = [np.setxor1d(a.key, b.key), common[size_a != size_b]]
     same = np.flatnonzero(size_a == size_b)
-    if len(same):  # the bytes of segments of the same size, compared at once
+    if len(same):  # the bytes of segments of the same size, side by side
         size = size_a[same]
-        to = np.zeros(len(same) + 1, dtype=np.int64)
-        np.cumsum(size, out=to[1:])
-        within = np.arange(to[-1]) - np.repeat(to[:-1], size)
-        bytes_a = np.frombuffer(a.stream, dtype=np.uint8)[np.repeat(a.start[ia[same]], size) + within]
-        bytes_b = np.frombuffer(b.stream, dtype=np.uint8)[np.repeat(b.start[ib[same]], size) + within]
+        bytes_a, to = gather(a.stream, a.start[ia[same]], size)
+        bytes_b, _ = gather(b.stream, b.start[ib[same]], size)
         wrong = np.zeros(len(same), dtype=bool)
         nonempty = size > 0
         wrong[nonempty] = np.add.reduceat(bytes_a != bytes_b, to[:-1][nonempty]) > 0
         differ.append(common[same[wrong]])
     return np.concatenate(differ)
+
+
+def gather(stream, start: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The byte ranges (``start``, ``size``) of ``stream`` end to end, and where each one starts in them
+    (one more: the end); gathered about :data:`CHUNK` bytes at a time (a range is never split), so the
+    index arrays stay bounded however long the stream."""
+    to = np.zeros(len(size) + 1, dtype=np.int64)
+    np.cumsum(size, out=to[1:])
+    source = np.frombuffer(stream, dtype=np.uint8)
+    out = np.empty(int(to[-1]), dtype=np.uint8)
+    lo = 0
+    while lo < len(size):
+        hi = min(len(size), max(lo + 1, int(np.searchsorted(to, to[lo] + CHUNK, side="right")) - 1))
+        out[to[lo] : to[hi]] = source[np.repeat(start[lo:hi] - to[lo:hi], size[lo:hi]) + np.arange(to[lo], to[hi])]
+        lo = hi
+    return out, to

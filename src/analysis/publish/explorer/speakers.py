@@ -247,9 +247,10 @@ class SpeakerCache:
         self.parts_used: set[str] = set()
         if folder is not None and read:
             try:
-                self.parts = json.loads((folder / PARTS).read_text(encoding="utf-8"))
+                saved = json.loads((folder / PARTS).read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                self.parts = {}
+                saved = {}
+            self.parts = saved if isinstance(saved, dict) else {}
 
     def digests(self, index, vocab: Vocabulary, sid: np.ndarray, moved: str, par_part, par_row, first_par) -> list[str]:
         """Each speaker's digest: of his number, ``code``, the words moved off their hash (``moved``), and

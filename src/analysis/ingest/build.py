@@ -25,6 +25,7 @@ would. Parsing runs on ``jobs`` processes (default: every core), or on a dask cl
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import os
@@ -49,7 +50,7 @@ from analysis.ingest.scan import reread, scan, settle_damaged
 from analysis.ingest.schema import FileResult, IngestResult
 from analysis.ingest.state import OldGeneration, Previous, load_state, parser_fingerprint
 from analysis.ingest.store import corpus_info, write_info, write_outputs
-from analysis.ingest.workers import parse_tasks
+from analysis.ingest.workers import Workers, parse_tasks
 from analysis.speakers import SpeakerRegistry, default_registry
 
 
@@ -85,26 +86,20 @@ def ingest(
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
     with generations.Lock(out_dir, wait=wait), _few_collections():
         old_gen = None if full else _usable(out_dir, quiet=quiet)
-        old_read = None
-        if old_gen is not None:  # the current generation's files, read on a thread while the scan runs
-            early = ThreadPoolExecutor(max_workers=1)
-            old_read = early.submit(OldGeneration.read, old_gen)
-            early.shutdown(wait=False)
-        previous = Previous() if old_gen is None else load_state(old_gen)
-        scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
-        results = scanned.results
-        bar = _progress(None) if progress else _NoBar()
-        with generations.spill(out_dir) as spill:
-            segments = parse_tasks(
-                scanned.tasks,
-                previous,
-                registry=speakers,
-                jobs=jobs,
-                spill_dir=str(spill),
-                companions=scanned.companions,
-                tick=bar.update,
-                engine=engine,
-            )
+        with (
+            generations.spill(out_dir) as spill,
+            contextlib.closing(Workers(speakers, jobs=jobs, spill_dir=str(spill), engine=engine).start()) as parsers,
+        ):  # the workers fork now, before any thread is started, and start while the folder is scanned
+            old_read = None
+            if old_gen is not None:  # the current generation's files, read on a thread while the scan runs
+                early = ThreadPoolExecutor(max_workers=1)
+                old_read = early.submit(OldGeneration.read, old_gen)
+                early.shutdown(wait=False)
+            previous = Previous() if old_gen is None else load_state(old_gen)
+            scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
+            results = scanned.results
+            bar = _progress(None) if progress else _NoBar()
+            segments = parse_tasks(scanned.tasks, previous, parsers, companions=scanned.companions, tick=bar.update)
             bar.close()
             settle_damaged(scanned)
             numbered = max((r.number for r in results), default=-1) + 1
@@ -125,20 +120,29 @@ def ingest(
                         reparsed[res.path] = reparse(raw, res, speakers, companions)[1]
                     return reparsed[res.path]
 
-            def report() -> dict:  # the report and corpus.json: Python, beside the parts' Arrow work
+            def report() -> tuple[dict, dict]:  # the report and corpus.json: Python, beside the parts' work
                 statuses = write_report(results, run, reasons, tmp / config.INGEST_REPORT_FILE)
-                return corpus_info(run, keep, results, speakers, statuses)
+                entry = generations.manifest_entry(tmp / config.INGEST_REPORT_FILE)
+                return corpus_info(run, keep, results, speakers, statuses), entry
 
             tmp = generations.begin(out_dir)
             try:
                 with ThreadPoolExecutor(max_workers=1) as side:
                     reported = side.submit(report)
-                    parts, reused = write_outputs(
-                        run, keep, results, segments, tmp, old=old, reparse=again, context=scanned.digest
+                    parts, known = write_outputs(
+                        run,
+                        keep,
+                        results,
+                        segments,
+                        tmp,
+                        old=old,
+                        reparse=again,
+                        context=scanned.digest,
+                        processes=parsers.map if parsers.ready else None,
                     )
-                    info = reported.result()
+                    info, known[config.INGEST_REPORT_FILE] = reported.result()
                 write_info(info, tmp)
-                final = generations.commit(out_dir, tmp, reused=reused)
+                final = generations.commit(out_dir, tmp, known=known)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise

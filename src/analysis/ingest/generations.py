@@ -235,9 +235,9 @@ def begin(out_dir: Path) -> Path:
     return tmp
 
 
-def commit(out_dir: Path, tmp: Path, *, reused: dict[str, dict] | None = None) -> Path:
+def commit(out_dir: Path, tmp: Path, *, known: dict[str, dict] | None = None) -> Path:
     """Write the manifest, publish the generation and make it current; return its folder."""
-    manifest = write_manifest(tmp, reused or {})
+    manifest = write_manifest(tmp, known or {})
     (tmp / READERS).touch()
     final = tmp.with_name(tmp.name.removesuffix(".tmp"))
     os.replace(tmp, final)
@@ -269,12 +269,13 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def write_manifest(gen: Path, reused: dict[str, dict]) -> dict:
-    """``manifest.json``: every file of the generation with its size and SHA-256 (reused when linked)."""
+def write_manifest(gen: Path, known: dict[str, dict]) -> dict:
+    """``manifest.json``: every file of the generation with its size and SHA-256 (those ``known``, the
+    files linked or hashed as they were written, are not hashed again)."""
     files = {}
     for path in sorted(p for p in gen.rglob("*") if p.is_file() and p.name != MANIFEST):
         rel, size = path.relative_to(gen).as_posix(), path.stat().st_size
-        files[rel] = reused[rel] if rel in reused and reused[rel]["bytes"] == size else {"bytes": size}
+        files[rel] = known[rel] if rel in known and known[rel]["bytes"] == size else {"bytes": size}
     fresh = [rel for rel, entry in files.items() if "sha256" not in entry]
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:  # hashlib lets go of the GIL
         for rel, digest in zip(fresh, pool.map(_sha256, [gen / rel for rel in fresh]), strict=True):
@@ -380,6 +381,11 @@ def _prune(out_dir: Path, *, keep: set[str]) -> None:
     for old in gens[:-2]:
         if old.name not in keep and not _held(old):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def manifest_entry(path: Path) -> dict:
+    """A file's entry in the manifest: its size and SHA-256."""
+    return {"bytes": path.stat().st_size, "sha256": _sha256(path)}
 
 
 def _sha256(path: Path) -> str:

@@ -106,22 +106,25 @@ def _alarm(signum, frame):
 
 @dataclass
 class Parser:
-    """Parses the work items of a batch; picklable, so a process pool can run it."""
+    """Parses the work items of a batch; picklable, so a process pool can run it. A batch comes with the
+    bytes of the companion files its items need (see metadata.Aux): the pool is started before the
+    scan has read them."""
 
     registry: SpeakerRegistry
     spill_dir: str
-    companions: dict[str, bytes] | None = None  # companion files' bytes by path (see metadata.Aux)
     file_seconds: float = FILE_SECONDS
 
-    def run(self, items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
+    def run(
+        self, items: list[tuple], companions: dict[str, bytes] | None = None
+    ) -> tuple[list[Outcome], list[Segment]]:
         batch = DocumentBatch()
         segments: list[Segment] = []
-        outcomes = [self.one(item, batch, segments) for item in items]
+        outcomes = [self.one(item, batch, segments, companions or {}) for item in items]
         if len(batch):
             segments += self._spill(batch)
         return outcomes, segments
 
-    def one(self, item: tuple, batch: DocumentBatch, segments: list[Segment]) -> Outcome:
+    def one(self, item: tuple, batch: DocumentBatch, segments: list[Segment], companions: dict[str, bytes]) -> Outcome:
         number, rel, source, old_sha, aux = item
         aux = aux or Aux()
         if isinstance(source, str):
@@ -137,7 +140,7 @@ class Parser:
             return ("unchanged", sha)
         if not raw.strip():
             return ("skip", sha, "empty file")
-        companions = {path: (self.companions or {})[path] for path, _ in aux.companions}
+        companions = {path: companions[path] for path, _ in aux.companions}
         timed = self.file_seconds > 0 and _main_thread()
         if timed:
             previous = signal.signal(signal.SIGALRM, _alarm)

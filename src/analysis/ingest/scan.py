@@ -89,7 +89,8 @@ def scan(raw_dir: Path, previous: Previous, *, fingerprint: str) -> Scan:
             if f.rel in known and not f.skip and _unchanged(f, previous):
                 out.results.append(previous.restored(f.rel, f.size, f.mtime_ns, f.ctime_ns))
                 continue
-            kind = "skip" if f.skip else classify(f.name)
+            # a file read as a document before, with today's code, is one again: its kind needs no importer
+            kind = "skip" if f.skip else "document" if f.rel in known else classify(f.name)
             if kind == "archive":
                 streams.append(_nested_archive(f, ctx, out, fingerprint))
             else:

@@ -98,7 +98,7 @@ def bounded(message: str, limit: int = MESSAGE_MAX) -> str:
     return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
     """What one raw file became in this build.
 

@@ -14,6 +14,10 @@ With a ``dask`` engine (:mod:`analysis.engine`) the batches go to the cluster's 
 parser sent to each once); a batch that fails there for any reason is parsed again here, one file at a
 time in a local worker with the limits above, so a file that kills a worker is listed the same way.
 The cluster's own memory limits apply to its workers.
+
+A local pool is started (:class:`Workers`) before the raw folder is scanned, so that forking and
+starting the workers overlaps the scan instead of following it: a run that parses ten changed pages
+waits for them ~25 ms less. A batch carries the bytes of the companion files its files need.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from analysis.ingest import parse
 from analysis.ingest.parse import Outcome, Parser, Segment, apply
@@ -36,15 +41,23 @@ BATCH_FILES = 192  # files sent to a worker at once (fewer, larger spills: each 
 BATCH_BYTES = 16 << 20  # bytes of archive members sent to a worker at once
 
 
+_Job = TypeVar("_Job")
+_Out = TypeVar("_Out")
 _PARSER: list[Parser] = []  # in a worker: the parser its pool was started with (sent once, not per batch)
 
 
-def _run_batch(items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
-    return _PARSER[0].run(items)
+def _run_batch(items: list[tuple], companions: dict[str, bytes] | None) -> tuple[list[Outcome], list[Segment]]:
+    return _PARSER[0].run(items, companions)
 
 
-def _run_with(parser: Parser, items: list[tuple]) -> tuple[list[Outcome], list[Segment]]:
-    return parser.run(items)
+def _run_with(
+    parser: Parser, items: list[tuple], companions: dict[str, bytes] | None
+) -> tuple[list[Outcome], list[Segment]]:
+    return parser.run(items, companions)
+
+
+def _started() -> None:
+    """A first task: submitting it makes a pool fork its workers (a fork context starts them all then)."""
 
 
 class _ClusterPool:
@@ -54,8 +67,8 @@ class _ClusterPool:
         self.executor = engine.client.get_executor(pure=False)
         self.parser = engine.client.scatter(parser, broadcast=True, hash=False)
 
-    def submit(self, _fn: Callable, items: list[tuple]):
-        return self.executor.submit(_run_with, self.parser, items)
+    def submit(self, _fn: Callable, items: list[tuple], companions: dict[str, bytes] | None):
+        return self.executor.submit(_run_with, self.parser, items, companions)
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         self.executor.shutdown(wait=wait)
@@ -75,7 +88,7 @@ def _context():
 
 def _worker_init(parser: Parser) -> None:
     """In a worker: keep the parser, die with the parent, ignore Ctrl-C (the parent stops the pool), cap
-    the address space so a runaway parse fails with MemoryError, not the machine."""
+    the address space so a runaway parse fails with MemoryError, not the machine, and load the importers."""
     _PARSER[:] = [parser]
     import ctypes
     import resource
@@ -94,6 +107,9 @@ def _worker_init(parser: Parser) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # not allowed here: run without the cap
         pass
+    from analysis.ingest.importers import importers
+
+    importers()  # now, while the ingest scans (already there when the ingest had imported them before the fork)
 
 
 def _stop(pool, *, wait: bool = True) -> None:
@@ -152,33 +168,86 @@ def _size(task: Task) -> int:
     return len(task.source) if isinstance(task.source, bytes) else 0
 
 
+class Workers:
+    """The parse's pool for one ingest: started by :meth:`start` before the scan (each worker imports the
+    importers while this process scans, which may not need them), parsing in :func:`parse_tasks`, then making the new
+    generation's turn parts (:meth:`map`), and stopped by :meth:`close`. A cluster's pool is made when
+    the parse begins (the parser is sent to its workers then) and stopped after it."""
+
+    def __init__(self, registry: SpeakerRegistry, *, jobs: int, spill_dir: str, engine=None) -> None:
+        self.parser = Parser(registry, spill_dir, parse.FILE_SECONDS)  # read now: tests may change it
+        self.jobs, self.engine = max(1, jobs), engine
+        self.local = engine is None or engine.local
+        self.pool = None
+
+    def start(self) -> Workers:
+        if self.local:
+            self.pool = _pool(self.parser, self.jobs)
+            self.pool.submit(_started)
+        return self
+
+    def take(self):
+        """The pool to parse on (the started one, or a new one); :meth:`give_back` it after."""
+        pool, self.pool = self.pool, None
+        return pool if pool is not None else _pool(self.parser, self.jobs, self.engine)
+
+    def give_back(self, pool) -> None:
+        if self.local and not _broken(pool) and self.pool is None:
+            self.pool = pool
+        else:
+            _stop(pool, wait=False)
+
+    @property
+    def ready(self) -> bool:
+        """Whether a local pool is there to :meth:`map` on."""
+        return self.pool is not None
+
+    def map(self, fn: Callable[[_Job], _Out], jobs: list[_Job]) -> list[_Out]:
+        """``fn`` over ``jobs`` on the pool's processes, results in order (processes share no GIL with each
+        other nor with what this process does meanwhile). A job whose worker died is done here."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        assert self.pool is not None, "map needs a started local pool"
+        futures = [self.pool.submit(fn, job) for job in jobs]
+        out = []
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                out.append(future.result())
+            except BrokenProcessPool:
+                out.append(fn(job))
+        return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            _stop(self.pool, wait=False)
+            self.pool = None
+
+
 def parse_tasks(
     tasks: Iterable[Task],
     previous: Mapping[str, dict],
+    workers: Workers,
     *,
-    registry: SpeakerRegistry,
-    jobs: int,
-    spill_dir: str,
     companions: dict[str, bytes] | None = None,
     tick: Callable[[int], None] = lambda n: None,
-    engine=None,
 ) -> list[Segment]:
-    """Read (where needed), hash and parse the stream of ``tasks`` on ``jobs`` worker processes; fill in
-    each task's result and return the spill segments of the documents parsed.
+    """Read (where needed), hash and parse the stream of ``tasks`` on the ``workers``' pool; fill in each
+    task's result and return the spill segments of the documents parsed.
 
     At most two batches per worker are in flight, so an archive streamed through here is never held
     in memory whole. A batch whose worker dies, or that runs past the per-file limit times its size
-    plus a minute, is parsed again one file at a time in a fresh worker. ``engine``: a ``dask``
+    plus a minute, is parsed again one file at a time in a fresh worker. A ``dask``
     :class:`~analysis.engine.Engine` parses the batches on its cluster (``jobs``: its workers).
     """
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    parser = Parser(registry, spill_dir, companions, parse.FILE_SECONDS)  # read now: tests may change it
+    parser, jobs, engine = workers.parser, workers.jobs, workers.engine
+    companions = companions or {}
     segments: list[Segment] = []
     failed: list[Task] = []
     cluster = engine is not None and not engine.local
-    pool = _pool(parser, jobs, engine)
+    pool = workers.take()
     running: dict = {}
     stream = _batches(tasks, jobs)
     number = 0
@@ -190,7 +259,7 @@ def parse_tasks(
             task.result.number = number
             number += 1
             items.append((task.result.number, task.result.path, task.source, task.old_sha, task.result.aux))
-        future = pool.submit(_run_batch, items)
+        future = pool.submit(_run_batch, items, _needed(batch, companions))
         running[future] = (batch, time.monotonic())
 
     try:
@@ -228,9 +297,9 @@ def parse_tasks(
                 _stop(pool)
                 pool = _pool(parser, jobs, engine)
     finally:
-        _stop(pool, wait=False)
+        workers.give_back(pool)
     for task in failed:
-        outcome, segs = _alone(parser, task)
+        outcome, segs = _alone(parser, task, _needed([task], companions))
         segments += segs
         apply(task.result, outcome, previous)
         task.source = b""
@@ -238,11 +307,17 @@ def parse_tasks(
     return segments
 
 
+def _needed(batch: list[Task], companions: dict[str, bytes]) -> dict[str, bytes] | None:
+    """The companion files' bytes the files of ``batch`` need (None: none)."""
+    paths = {path for task in batch if task.result.aux for path, _ in task.result.aux.companions}
+    return {path: companions[path] for path in sorted(paths)} or None
+
+
 def _broken(pool) -> bool:
     return bool(getattr(pool, "_broken", False))
 
 
-def _alone(parser: Parser, task: Task) -> tuple[Outcome, list[Segment]]:
+def _alone(parser: Parser, task: Task, companions: dict[str, bytes] | None) -> tuple[Outcome, list[Segment]]:
     """One file in a fresh worker of its own, with a time limit: the outcome, or why it has none."""
     from concurrent.futures import TimeoutError as FutureTimeout
     from concurrent.futures.process import BrokenProcessPool
@@ -250,7 +325,7 @@ def _alone(parser: Parser, task: Task) -> tuple[Outcome, list[Segment]]:
     item = (task.result.number, task.result.path, task.source, task.old_sha, task.result.aux)
     pool = _pool(parser, 1)
     try:
-        outcomes, segs = pool.submit(_run_batch, [item]).result(timeout=parser.file_seconds + 30)
+        outcomes, segs = pool.submit(_run_batch, [item], companions).result(timeout=parser.file_seconds + 30)
         return outcomes[0], segs
     except BrokenProcessPool:
         return (

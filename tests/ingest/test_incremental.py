@@ -144,6 +144,72 @@ def test_parallel_and_serial_agree(sample, tmp_path):
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 
+def test_parts_made_on_the_workers_equal_parts_made_on_threads(sample, tmp_path, monkeypatch):
+    """Turn parts, their index and postings are made on the parse's worker processes when there are some, on
+    threads otherwise: the same bytes, after a full build and after an incremental one."""
+    from analysis.ingest import store, workers
+
+    with monkeypatch.context() as m:
+        _MADE[:] = [store.write_part, tmp_path / "pids"]
+        m.setattr(store, "write_part", _made_where)
+        ingest(sample, tmp_path / "processes", quiet=True, jobs=2)
+    pids = set((tmp_path / "pids").read_text().split())
+    assert pids and str(os.getpid()) not in pids  # the parts were made in the workers
+    with monkeypatch.context() as m:
+        m.setattr(workers.Workers, "ready", property(lambda self: False))
+        ingest(sample, tmp_path / "threads", quiet=True, jobs=2)
+    assert outputs(tmp_path / "processes") == outputs(tmp_path / "threads")
+    page = sorted(sample.rglob("*.html"))[0]
+    page.write_bytes(page.read_bytes().replace(b"</p>", b" Added.</p>", 1))
+    done = ingest(sample, tmp_path / "processes", quiet=True, jobs=2)
+    assert done.parsed == 1 and 0 < done.parts_written < done.info["turn_parts"]
+    with monkeypatch.context() as m:
+        m.setattr(workers.Workers, "ready", property(lambda self: False))
+        ingest(sample, tmp_path / "threads", quiet=True, jobs=2)
+    assert outputs(tmp_path / "processes") == outputs(tmp_path / "threads")
+
+
+_MADE: list = []
+
+
+def _made_where(job):
+    with open(_MADE[1], "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return _MADE[0](job)
+
+
+def _dies_in_a_worker(n: int) -> int:
+    if os.getpid() != _PARENT[0]:
+        os._exit(3)
+    return n * n
+
+
+_PARENT = [os.getpid()]
+
+
+def test_a_job_whose_worker_dies_is_done_in_the_ingest(tmp_path):
+    """A map onto the workers survives their death (a part's worker killed, out of memory): the jobs are
+    done in the ingest's own process, and the results come back in order."""
+    from analysis.ingest.workers import Workers
+    from analysis.speakers import default_registry
+
+    _PARENT[0] = os.getpid()
+    pool = Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
+    try:
+        assert pool.ready
+        assert pool.map(_dies_in_a_worker, [1, 2, 3, 4]) == [1, 4, 9, 16]
+    finally:
+        pool.close()
+    assert not pool.ready
+
+
+def test_a_worker_warms_up_and_leaves_nothing(tmp_path):
+    from analysis.ingest.store import warm_up
+
+    warm_up(tmp_path / "warm")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_few_changed_files_are_shared_between_the_workers(monkeypatch):
     """Ten changed pages go five to each of two workers, not ten to one; a long stream keeps full batches,
     in stream order; nothing to parse, no batch."""

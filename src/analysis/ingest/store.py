@@ -48,10 +48,6 @@ from analysis.speakers import SpeakerRegistry
 
 DOCS_PER_PART = 100
 MAX_PARTS = 64
-#: Dirty parts from which they are made on the parse's worker processes: a worker's first part costs it
-#: ~30 ms more than the next (what it inherited is copied as it is touched), so a few parts (ten changed
-#: pages) are made sooner on threads here; a full build, on processes, took 7.27 -> 6.93 s.
-PROCESS_PARTS = 16
 BESIDE_PARTS = 100_000  # documents written beside the turn parts up to this many, else before them
 
 
@@ -160,6 +156,28 @@ def write_part(job: PartJob) -> dict[str, dict]:
     return {rel: manifest_entry(job.gen_dir / rel) for rel in written}
 
 
+def warm_up(folder: Path) -> None:
+    """Make a part of one paragraph in ``folder``, then another from it, and remove both: what a process's
+    first part would cost more than the next (the Parquet writer and codec set up, the compute kernels
+    looked up, the pages inherited at its fork copied as they are touched) is spent before any part is
+    asked of it. A parse worker does it while the ingest scans."""
+
+    def row(doc_id: str) -> pa.Table:
+        fields: dict[str, object] = {f.name: None for f in TURN_SCHEMA}
+        fields.update(doc_id=doc_id, para_no=0, turn_no=0, role="speech", text="Warm up, again.", n_words=3)
+        return pa.Table.from_pylist([fields], schema=TURN_SCHEMA)
+
+    empty = np.zeros(0, np.int64)
+    try:
+        for gen in (folder / "a", folder / "b"):
+            (gen / config.TURNS_FILE).mkdir(parents=True)
+            (gen / config.INDEX_DIR).mkdir()
+        write_part(PartJob(0, folder / "a", None, (), empty, pa.array([], pa.string()), (row("a"),)))
+        write_part(PartJob(0, folder / "b", folder / "a", (), empty, pa.array(["a"]), (row("b"),)))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def in_threads(fn: Callable[[PartJob], dict[str, dict]], jobs: list[PartJob]) -> Iterable[dict[str, dict]]:
     """Parts made on threads of this process (Arrow lets go of the GIL while it filters, sorts, encodes and
     compresses): the default of :func:`write_outputs`."""
@@ -185,7 +203,7 @@ def write_outputs(
     Turn parts no document of which changed are hard links to those of ``old`` (the current
     generation; None for a full build); the others are made by :func:`write_part` while the documents and
     the state are written here: on ``processes`` (a map onto the parse's worker processes, which share no
-    GIL) when there are at least :data:`PROCESS_PARTS`, else on threads of this process. ``context`` is
+    GIL with each other nor with this process: see :func:`warm_up`), else on threads. ``context`` is
     the digest of the metadata files the scan read (kept with the state). Returns the parts (re)written
     and the manifest entries already known (the linked files' and those hashed as they were written).
     """
@@ -255,8 +273,7 @@ def write_outputs(
         known.update(_write_documents(run, kept, ids, results, gen_dir, context))
     with ThreadPoolExecutor(max_workers=1) as side:
         documents = side.submit(_write_documents, run, kept, ids, results, gen_dir, context) if beside else None
-        on = processes if processes is not None and len(jobs) >= PROCESS_PARTS else in_threads
-        for entries in on(write_part, jobs):
+        for entries in (processes or in_threads)(write_part, jobs):
             known.update(entries)
         if documents is not None:
             known.update(documents.result())

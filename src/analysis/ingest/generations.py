@@ -275,11 +275,10 @@ def write_manifest(gen: Path, known: dict[str, dict]) -> dict:
     files = {}
     for path in sorted(p for p in gen.rglob("*") if p.is_file() and p.name != MANIFEST):
         rel, size = path.relative_to(gen).as_posix(), path.stat().st_size
-        files[rel] = known[rel] if rel in known and known[rel]["bytes"] == size else {"bytes": size}
-    fresh = [rel for rel, entry in files.items() if "sha256" not in entry]
+        files[rel] = known[rel] if rel in known and known[rel]["bytes"] == size else None
+    fresh = [rel for rel, entry in files.items() if entry is None]
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:  # hashlib lets go of the GIL
-        for rel, digest in zip(fresh, pool.map(_sha256, [gen / rel for rel in fresh]), strict=True):
-            files[rel] = {**files[rel], "sha256": digest}
+        files.update(zip(fresh, pool.map(manifest_entry, [gen / rel for rel in fresh]), strict=True))
     manifest = {"format": 1, "files": files}
     tmp = gen / (MANIFEST + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -389,11 +388,8 @@ def manifest_entry(path: Path) -> dict:
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:

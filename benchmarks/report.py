@@ -287,7 +287,9 @@ def missed_targets(r: dict) -> list[str]:
         gaps.append(
             f"- The incremental rebuild takes {inc:.2f} s ({inc / full:.1%} "
             "of a full one), not under 5%: parsing the changed pages is a few milliseconds; the rest is a fixed "
-            "cost per run of stat-ing and restoring all 7,085 files from the state, rewriting the document "
-            "table, ingest report and state, and re-encoding the turn and index parts the changed pages live in."
+            "cost per run of stat-ing and restoring all 7,085 files from the state and rewriting the document "
+            "table, ingest report and state (Python and Arrow work in the ingest's own process, one object per "
+            "file), and of re-encoding the turn and index parts the changed pages live in (on the parse's worker "
+            "processes); see docs/decisions/0005-incremental-rebuilds.md."
         )
     return gaps

@@ -184,12 +184,19 @@ def _dies_in_a_worker(n: int) -> int:
     return n * n
 
 
+def _short_of_memory_in_a_worker(n: int) -> int:
+    if os.getpid() != _PARENT[0]:
+        raise MemoryError
+    return n * n
+
+
 _PARENT = [os.getpid()]
 
 
-def test_a_job_whose_worker_dies_is_done_in_the_ingest(tmp_path):
-    """A map onto the workers survives their death (a part's worker killed, out of memory): the jobs are
-    done in the ingest's own process, and the results come back in order."""
+@pytest.mark.parametrize("job", [_dies_in_a_worker, _short_of_memory_in_a_worker])
+def test_a_job_whose_worker_dies_is_done_in_the_ingest(tmp_path, job):
+    """A map onto the workers survives their death (killed, or a crash) and a worker's memory cap: those
+    jobs are done in the ingest's own process, and the results come back in order."""
     from analysis.ingest.workers import Workers
     from analysis.speakers import default_registry
 
@@ -197,7 +204,7 @@ def test_a_job_whose_worker_dies_is_done_in_the_ingest(tmp_path):
     pool = Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
     try:
         assert pool.ready
-        assert pool.map(_dies_in_a_worker, [1, 2, 3, 4]) == [1, 4, 9, 16]
+        assert pool.map(job, [1, 2, 3, 4]) == [1, 4, 9, 16]
     finally:
         pool.close()
     assert not pool.ready

@@ -178,9 +178,9 @@ def _size(task: Task) -> int:
 
 class Workers:
     """The parse's pool for one ingest: started by :meth:`start` before the scan (each worker imports the
-    importers while this process scans, which may not need them), parsing in :func:`parse_tasks`, then making the new
-    generation's turn parts (:meth:`map`), and stopped by :meth:`close`. A cluster's pool is made when
-    the parse begins (the parser is sent to its workers then) and stopped after it."""
+    importers while this process scans, which may not need them), parsing in :func:`parse_tasks`, then
+    making the new generation's turn parts (:meth:`map`), and stopped by :meth:`close`. A cluster's pool
+    is made when the parse begins (the parser is sent to its workers then) and stopped after it."""
 
     def __init__(self, registry: SpeakerRegistry, *, jobs: int, spill_dir: str, engine=None) -> None:
         self.parser = Parser(registry, spill_dir, parse.FILE_SECONDS)  # read now: tests may change it
@@ -212,7 +212,8 @@ class Workers:
 
     def map(self, fn: Callable[[_Job], _Out], jobs: list[_Job]) -> list[_Out]:
         """``fn`` over ``jobs`` on the pool's processes, results in order (processes share no GIL with each
-        other nor with what this process does meanwhile). A job whose worker died is done here."""
+        other nor with what this process does meanwhile). A job whose worker died, or ran out of the
+        memory a worker may use (:data:`WORKER_MEMORY`), is done here."""
         from concurrent.futures.process import BrokenProcessPool
 
         assert self.pool is not None, "map needs a started local pool"
@@ -221,7 +222,7 @@ class Workers:
         for job, future in zip(jobs, futures, strict=True):
             try:
                 out.append(future.result())
-            except BrokenProcessPool:
+            except (BrokenProcessPool, MemoryError):
                 out.append(fn(job))
         return out
 
@@ -254,7 +255,7 @@ def parse_tasks(
     companions = companions or {}
     segments: list[Segment] = []
     failed: list[Task] = []
-    cluster = engine is not None and not engine.local
+    cluster = not workers.local
     pool = workers.take()
     running: dict = {}
     stream = _batches(tasks, jobs)

@@ -55,6 +55,11 @@ def files_digest(paths: Iterable[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def turn_part(k: int) -> str:
+    """A turn part (one file of the turns dataset), relative to its generation."""
+    return f"{TURNS_FILE}/part-{k:03d}.parquet"
+
+
 def index_part(k: int) -> str:
     """A part's index file, relative to its generation."""
     return f"{INDEX_DIR}/part-{k:03d}.arrow"

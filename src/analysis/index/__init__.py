@@ -152,7 +152,7 @@ class CorpusIndex:
             if k in self._shown:
                 self._shown.move_to_end(k)
                 return self._shown[k]
-        table = read_parquet(self.generation / config.TURNS_FILE / f"part-{k:03d}.parquet", ["text", "section"])
+        table = read_parquet(self.generation / config.turn_part(k), ["text", "section"])
         if self.cache_parts and table.nbytes <= CACHE_DISPLAY_BYTES:
             with _SHOWN_LOCK:
                 self._shown[k] = table

@@ -140,17 +140,13 @@ def write_part(job: PartJob) -> dict[str, dict]:
             tables.append(t.drop_columns([KEY]))
     known = None
     if len(job.reuse):
-        old_part = read_parquet(job.old_dir / config.TURNS_FILE / f"part-{job.number:03d}.parquet")  # type: ignore[operator]
+        old_part = read_parquet(job.old_dir / config.turn_part(job.number))  # type: ignore[operator]
         unchanged = pc.is_in(old_part["doc_id"], value_set=job.reuse)
         tables.append(old_part.filter(unchanged))
         known = _old_index(job.old_dir / config.index_part(job.number), old_part, unchanged)  # type: ignore[operator]
     table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
     table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")]).combine_chunks()
-    written = (
-        f"{config.TURNS_FILE}/part-{job.number:03d}.parquet",
-        config.index_part(job.number),
-        config.index_postings(job.number),
-    )
+    written = (config.turn_part(job.number), config.index_part(job.number), config.index_postings(job.number))
     write_parquet(table, job.gen_dir / written[0])
     write_index(table, job.gen_dir / written[1], job.gen_dir / written[2], known)
     return {rel: manifest_entry(job.gen_dir / rel) for rel in written}
@@ -207,8 +203,7 @@ def write_outputs(
     the digest of the metadata files the scan read (kept with the state). Returns the parts (re)written
     and the manifest entries already known (the linked files' and those hashed as they were written).
     """
-    turns_dir = gen_dir / config.TURNS_FILE
-    turns_dir.mkdir(parents=True, exist_ok=True)
+    (gen_dir / config.TURNS_FILE).mkdir(parents=True, exist_ok=True)
     (gen_dir / config.INDEX_DIR).mkdir(parents=True, exist_ok=True)
     parts = n_parts(int(np.count_nonzero(keep)))
     old_dir = old.path if old is not None else None
@@ -229,9 +224,8 @@ def write_outputs(
         dirty |= {part_of(d, parts) for d in old_docs["doc_id"].filter(gone).to_pylist()}
     known: dict[str, dict] = {}
     for k in sorted(set(range(parts)) - dirty):  # unchanged: the old part and its index, linked
-        name = f"part-{k:03d}.parquet"
-        rel = f"{config.TURNS_FILE}/{name}"
-        _link_or_copy(old_dir / config.TURNS_FILE / name, turns_dir / name)  # type: ignore[operator]
+        rel = config.turn_part(k)
+        _link_or_copy(old_dir / rel, gen_dir / rel)  # type: ignore[operator]
         if rel in old_manifest:
             known[rel] = old_manifest[rel]
         index_files = (config.index_part(k), config.index_postings(k))
@@ -240,7 +234,7 @@ def write_outputs(
                 _link_or_copy(old_dir / f, gen_dir / f)  # type: ignore[operator]
                 known[f] = old_manifest[f]
         else:  # a generation from before the index: index the part now
-            write_index(read_parquet(turns_dir / name), *(gen_dir / f for f in index_files))
+            write_index(read_parquet(gen_dir / rel), *(gen_dir / f for f in index_files))
     by_bucket: dict[int, list[Segment]] = {}
     for seg in segments:
         if seg.bucket >= 0:

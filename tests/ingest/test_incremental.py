@@ -317,6 +317,7 @@ def test_a_file_restored_from_the_states_columns_is_the_one_its_row_restores(tmp
     :func:`restore` of the file's row, warnings and rejected rows included, for every file."""
     from analysis.ingest import generations
     from analysis.ingest.schema import FileResult
+    from analysis.ingest.sources import RawFile
     from analysis.ingest.state import load_state, restore
 
     raw = tmp_path / "raw"
@@ -329,10 +330,22 @@ def test_a_file_restored_from_the_states_columns_is_the_one_its_row_restores(tmp
     previous = load_state(generations.current(tmp_path / "out"))
     assert set(previous) == set(previous.columns["path"]) and len(previous) > 5
     assert any(previous[p]["warnings"] for p in previous) and any(previous[p]["rejected"] for p in previous)
-    for path in previous:
+    paths = sorted(previous)
+    on_disk = [
+        RawFile(p, previous[p]["size"], previous[p]["mtime_ns"], None, str(raw / p), previous[p]["ctime_ns"])
+        for p in paths
+    ]
+    restored = previous.restore_unchanged(on_disk, set(paths))
+    for path, got in zip(paths, restored, strict=True):
         row = previous[path]
         expected = FileResult(path, row["size"], row["mtime_ns"], row["ctime_ns"])
         restore(expected, row)
-        assert previous.restored(path, row["size"], row["mtime_ns"], row["ctime_ns"]) == expected
+        assert got == expected
         assert previous.unchanged(path, row["size"], row["mtime_ns"], row["ctime_ns"])
         assert not previous.unchanged(path, row["size"], row["mtime_ns"], row["ctime_ns"] + 1)
+    # a file whose ctime moved, one not read as a document last time, one listed with a reason: not restored
+    f = on_disk[0]
+    moved = RawFile(f.rel, f.size, f.mtime_ns, None, f.path, f.ctime_ns + 1)
+    hidden = RawFile(f.rel, f.size, f.mtime_ns, None, f.path, f.ctime_ns, skip="hidden")
+    assert previous.restore_unchanged([moved, hidden, f], set(paths)) == [None, None, restored[0]]
+    assert previous.restore_unchanged([f], set()) == [None]

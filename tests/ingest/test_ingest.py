@@ -348,3 +348,68 @@ def test_the_report_worked_out_by_column_equals_the_line_by_line_one(messy_raw, 
     with (tmp_path / "reference.csv").open(encoding="utf-8", newline="") as fh:
         assert seen["statuses"] == dict(sorted(Counter(row["status"] for row in csv.DictReader(fh)).items()))
     assert made and max(made) <= chunk and (chunk > 3 or len(made) > 10)
+
+
+def _dedup_one_by_one(rows: list[tuple[str, str, str]]) -> tuple[list[bool], dict[int, tuple[str, int]]]:
+    """The rule of :func:`~analysis.ingest.documents.deduplicate`, row by row: in (date, id, file, row) order, a
+    document is dropped when a kept one has its id, else when a kept one has its body (rows here are numbered
+    from 1 in one file, and ordered as text)."""
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][0], rows[i][1], str(i + 1)))
+    by_id: dict[str, int] = {}
+    by_body: dict[str, int] = {}
+    keep, why = [False] * len(rows), {}
+    for i in order:
+        _date, doc_id, body = rows[i]
+        if doc_id in by_id:
+            why[i] = ("id", by_id[doc_id])
+        elif body in by_body:
+            why[i] = ("body", by_body[body])
+        else:
+            by_id[doc_id] = by_body[body] = i
+            keep[i] = True
+    return keep, why
+
+
+def test_deduplication_keeps_what_the_row_by_row_rule_keeps():
+    """Documents whose id and body no other shares are set aside before the loop; the rest go through it. Over
+    random runs (few ids and bodies, so that chains occur: a body-dropped document's id used again by a later
+    one, which is then kept), what is kept and why the others are not equals the rule applied row by row."""
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from analysis.ingest.documents import RUN_SCHEMA, RunDocs, deduplicate
+    from analysis.ingest.schema import KEY, FileResult
+
+    rng = random.Random(17)
+    for _ in range(300):
+        n = rng.randint(1, 14)
+        rows = [
+            (f"2020-01-0{rng.randint(1, 3)}", rng.choice("abcdefgh"[: rng.randint(1, 8)]), rng.choice("xyzuvw"))
+            for _ in range(n)
+        ]
+        table = pa.Table.from_pylist(
+            [
+                {
+                    "doc_id": doc_id,
+                    "body_sha256": body,
+                    "raw_row": str(i + 1),
+                    KEY: i,
+                }
+                for i, (date, doc_id, body) in enumerate(rows)
+            ],
+            schema=RUN_SCHEMA,
+        )
+        table = table.set_column(
+            table.schema.get_field_index("date"), "date", pa.array([r[0] for r in rows]).cast(pa.date32())
+        )
+        files = [FileResult("t.csv", 1, 1, number=0, status="ingested", n_docs=n)]
+        run = RunDocs(table, files, np.zeros(n, np.int64), np.zeros(n, np.int64))
+        keep, reasons = deduplicate(run)
+        want_keep, want_why = _dedup_one_by_one(rows)
+        assert keep.tolist() == want_keep, rows
+        assert sorted(reasons) == sorted(want_why), rows
+        for i, (why, first) in want_why.items():
+            assert reasons[i].startswith(f"duplicate-{why}:"), (rows, reasons[i])
+            assert (f"t.csv row {first + 1}" in reasons[i]) and (why == "body" or rows[i][1] in reasons[i])

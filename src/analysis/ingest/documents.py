@@ -59,10 +59,11 @@ def gather(results: list[FileResult], segments: list[Segment], old: OldGeneratio
             if t.num_rows:
                 tables.append(t)
     restored = [r for r in results if r.restored and r.status == "ingested"]
-    docs = old.docs_of({r.path for r in restored}) if old is not None else STATE_DOCS_SCHEMA.empty_table()
+    docs, where = (
+        old.docs_of([r.path for r in restored]) if old is not None else (STATE_DOCS_SCHEMA.empty_table(), None)
+    )
     if docs.num_rows:  # a restored document's key: its file's number, high, and its place in the file
-        paths = pa.array([r.path for r in restored], pa.string())
-        high = pa.array([r.number << 32 for r in restored], pa.int64()).take(pc.index_in(docs["path"], paths))
+        high = pa.array([r.number << 32 for r in restored], pa.int64()).take(where)
         docs = docs.append_column(KEY, pc.add(high, pc.cast(docs["seq"], pa.int64())))
         tables.append(docs.select(RUN_SCHEMA.names))
     table = pa.concat_tables([t.cast(RUN_SCHEMA) for t in tables]) if tables else RUN_SCHEMA.empty_table()
@@ -98,8 +99,11 @@ def deduplicate(run: RunDocs) -> tuple[np.ndarray, dict[int, str]]:
     bodies = pc.dictionary_encode(docs["body_sha256"]).combine_chunks().indices.to_numpy()
     by_id = np.full(ids.max() + 1, -1, dtype=np.int64)
     by_body = np.full(bodies.max() + 1, -1, dtype=np.int64)
+    # a document whose id and body no other has is kept, and decides nothing about the others
+    shared = (np.bincount(ids)[ids] > 1) | (np.bincount(bodies)[bodies] > 1)
+    keep[~shared] = True
     dropped: list[tuple[int, str, int]] = []
-    for i in order.tolist():
+    for i in order[shared[order]].tolist():
         first = by_id[ids[i]]
         if first >= 0:
             dropped.append((i, "id", int(first)))

@@ -85,9 +85,9 @@ def scan(raw_dir: Path, previous: Previous, *, fingerprint: str) -> Scan:
             known = set()  # a metadata file changed: every file's key is worked out again
         streams: list[Iterator[Task]] = []
         direct: list[Task] = []
-        for f in files:
-            if f.rel in known and not f.skip and _unchanged(f, previous):
-                out.results.append(previous.restored(f.rel, f.size, f.mtime_ns, f.ctime_ns))
+        for f, restored in zip(files, previous.restore_unchanged(files, known), strict=True):
+            if restored is not None:
+                out.results.append(restored)
                 continue
             # a file read as a document before, with today's code, is one again: its kind needs no importer
             kind = "skip" if f.skip else "document" if f.rel in known else classify(f.name)

@@ -59,7 +59,7 @@ class RawFile:
     rel: str  # path relative to the raw folder (or inside the archive), with '/'
     size: int
     mtime_ns: int
-    read: Callable[[], bytes]  # raises OSError when the file cannot be read
+    reader: Callable[[], bytes] | None  # an archive member's bytes (None: the file at ``path``)
     path: str | None = None  # the file on disk (folder sources), so a worker process can read it
     ctime_ns: int = 0  # status change time: moves whenever the content is written, even if mtime is restored
     skip: str | None = None  # why this entry is listed but not read (a link, a FIFO, a hidden file, …)
@@ -67,6 +67,15 @@ class RawFile:
     @property
     def name(self) -> str:
         return self.rel.rsplit("/", 1)[-1]
+
+    def read(self) -> bytes:
+        """The entry's bytes; OSError when it cannot be read, or is listed with a reason and never read."""
+        if self.skip is not None or (self.reader is None and self.path is None):
+            raise OSError("not read: listed with its reason")
+        if self.reader is not None:
+            return self.reader()
+        with open(self.path, "rb") as fh:  # type: ignore[arg-type]
+            return fh.read()
 
     @property
     def parent(self) -> str:
@@ -77,20 +86,8 @@ def is_archive(path: Path) -> bool:
     return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _reader(path: str) -> Callable[[], bytes]:
-    def read() -> bytes:
-        with open(path, "rb") as fh:
-            return fh.read()
-
-    return read
-
-
-def _never() -> bytes:
-    raise OSError("not read: listed with its reason")
-
-
 def _skipped(rel: str, reason: str) -> RawFile:
-    return RawFile(rel, -1, -1, _never, skip=reason)
+    return RawFile(rel, -1, -1, None, skip=reason)
 
 
 _KINDS = {
@@ -115,7 +112,8 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
             entries.append(_skipped(prefix.rstrip("/") or ".", f"unreadable folder: {exc.strerror or exc}"))
             continue
         for entry in listing:
-            rel, bad = (prefix + entry.name, None) if entry.name.isascii() else _bad_name(prefix + entry.name)
+            name = entry.name
+            rel, bad = (prefix + name, None) if name.isascii() else _bad_name(prefix + name)
             if bad:
                 entries.append(_skipped(rel, bad))
                 continue
@@ -124,7 +122,9 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
             except OSError as exc:
                 entries.append(_skipped(rel, f"unreadable: {exc.strerror or exc}"))
                 continue
-            if stat.S_ISLNK(st.st_mode):
+            if stat.S_ISREG(st.st_mode) and name[0] != "." and st.st_size <= MAX_FILE_BYTES:  # nearly every entry
+                entries.append(RawFile(rel, st.st_size, st.st_mtime_ns, None, entry.path, st.st_ctime_ns))
+            elif stat.S_ISLNK(st.st_mode):
                 entries.append(_skipped(rel, _link_reason(entry.path, root)))
             elif stat.S_ISDIR(st.st_mode):
                 if entry.name.startswith("."):
@@ -136,11 +136,9 @@ def iter_folder(root: Path) -> Iterator[RawFile]:
                 entries.append(_skipped(rel, f"not a regular file: {kind}"))
             elif entry.name.startswith("."):
                 entries.append(_skipped(rel, "hidden file (its name starts with '.'): not read"))
-            elif (big := too_large(st.st_size)) is not None:
-                entries.append(RawFile(rel, st.st_size, st.st_mtime_ns, _never, ctime_ns=st.st_ctime_ns, skip=big))
-            else:
+            else:  # a regular file too large to read
                 entries.append(
-                    RawFile(rel, st.st_size, st.st_mtime_ns, _reader(entry.path), entry.path, ctime_ns=st.st_ctime_ns)
+                    RawFile(rel, st.st_size, st.st_mtime_ns, None, ctime_ns=st.st_ctime_ns, skip=too_large(st.st_size))
                 )
     entries.sort(key=attrgetter("rel"))
     yield from entries
@@ -239,7 +237,7 @@ def _member(tar: tarfile.TarFile, member: tarfile.TarInfo, prefix: str, hidden_f
     mtime = int(member.mtime) * 1_000_000_000
     big = too_large(member.size)
     if big is not None:
-        yield RawFile(rel, member.size, mtime, _never, ctime_ns=mtime, skip=big)
+        yield RawFile(rel, member.size, mtime, None, ctime_ns=mtime, skip=big)
         return
 
     def read(size=member.size) -> bytes:  # while the member is current: the archive is read as a stream

@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,6 +36,9 @@ from analysis.ingest.schema import (
 )
 from analysis.parquet import read_arrow, read_parquet
 from analysis.speakers import SpeakerRegistry
+
+if TYPE_CHECKING:
+    from analysis.ingest.sources import RawFile
 
 #: The library's shared modules the ingest imports (tests/ingest/test_incremental.py checks the list is
 #: closed: every module an ingest module imports, at any depth, is among the code of :func:`parse_code`).
@@ -130,12 +134,36 @@ class Previous(Mapping[str, dict]):
         c = self.columns
         return i is not None and c["size"][i] == size and c["mtime_ns"][i] == mtime_ns and c["ctime_ns"][i] == ctime_ns
 
-    def restored(self, path: str, size: int, mtime_ns: int, ctime_ns: int) -> FileResult:
-        """The result of a file unchanged on disk, as :func:`restore` makes it, without its row made first."""
-        i, c = self.row_of[path], self.columns
-        res = FileResult(path, size, mtime_ns, ctime_ns)
-        _take(res, c["sha256"][i], c["key"][i], c["status"][i], c["reason"][i], c["warnings"][i], c["rejected"][i])
-        return res
+    def restore_unchanged(self, files: Iterable[RawFile], known: set[str]) -> list[FileResult | None]:
+        """For each of ``files``, its result as :func:`restore` makes it when the previous run read it as a
+        document (``known``, :meth:`documents`) and it is on disk with the same size, mtime and ctime (a
+        restored mtime does not restore the ctime), else None: one pass over the columns, no row made."""
+        c, row_of = self.columns, self.row_of
+        sizes, mtimes, ctimes = c["size"], c["mtime_ns"], c["ctime_ns"]
+        sha256, key, status, reason, warnings, rejected = (c[name] for name in _RESTORED)
+        out: list[FileResult | None] = []
+        for f in files:
+            i = row_of.get(f.rel) if f.path is not None and f.skip is None and f.rel in known else None
+            if i is None or sizes[i] != f.size or mtimes[i] != f.mtime_ns or ctimes[i] != f.ctime_ns:
+                out.append(None)
+                continue
+            said, rows = warnings[i], rejected[i]
+            out.append(
+                FileResult(
+                    f.rel,
+                    f.size,
+                    f.mtime_ns,
+                    f.ctime_ns,
+                    sha256[i],
+                    key[i],
+                    status[i],
+                    reason[i],
+                    [w for w in said.split("\n") if w] if said else [],
+                    [tuple(r) for r in json.loads(rows)] if rows else [],
+                    restored=status[i] == "ingested",
+                )
+            )
+        return out
 
 
 def context_digest(ctx) -> str:
@@ -188,14 +216,17 @@ class OldGeneration:
             read_arrow(state_docs) if state_docs.exists() else None,
         )
 
-    def docs_of(self, paths: set[str]) -> pa.Table:
-        """The documents the last parse gave for ``paths`` (in file order), :data:`STATE_DOCS_SCHEMA`."""
+    def docs_of(self, paths: list[str]) -> tuple[pa.Table, pa.ChunkedArray]:
+        """The documents the last parse gave for ``paths`` (in file order), :data:`STATE_DOCS_SCHEMA`, and
+        the place in ``paths`` of each one's file."""
         table = self.state_docs
         if not paths or table is None:
-            return STATE_DOCS_SCHEMA.empty_table()
+            return STATE_DOCS_SCHEMA.empty_table(), pa.chunked_array([], pa.int32())
         if table.schema != STATE_DOCS_SCHEMA:
             raise RuntimeError(f"{self.path / STATE_DOCS_FILE} is of another version; run ingest with --full")
-        return table.filter(pc.is_in(table["path"], value_set=pa.array(sorted(paths), pa.string())))
+        where = pc.index_in(table["path"], value_set=pa.array(paths, pa.string()))  # one pass: filter and place
+        found = pc.is_valid(where)
+        return table.filter(found), where.filter(found)
 
 
 def _read_json(path: Path) -> dict:

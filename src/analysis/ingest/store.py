@@ -72,9 +72,7 @@ def corpus_info(
 ) -> dict:
     """``corpus.json``: the corpus version (a hash of every raw file), counts (statuses count the
     ingest report's lines: a table's rows one by one), the sources and layout."""
-    digest = hashlib.sha256()
-    for r in sorted(results, key=lambda r: r.path):
-        digest.update(f"{r.path}\0{r.sha256}\n".encode())
+    digest = hashlib.sha256("".join(f"{r.path}\0{r.sha256}\n" for r in sorted(results, key=lambda r: r.path)).encode())
     digest.update(f"speakers:{registry.version}\nschema:{SCHEMA_VERSION}\n".encode())
     kept = run.table.select(["source", "date", "doc_id"]).filter(pa.array(keep))
     sources: dict[str, dict] = {}

@@ -147,7 +147,7 @@ class Previous(Mapping[str, dict]):
             if i is None or sizes[i] != f.size or mtimes[i] != f.mtime_ns or ctimes[i] != f.ctime_ns:
                 out.append(None)
                 continue
-            said, rows = warnings[i], rejected[i]
+            said, rows = _lists(warnings[i], rejected[i])
             out.append(
                 FileResult(
                     f.rel,
@@ -158,8 +158,8 @@ class Previous(Mapping[str, dict]):
                     key[i],
                     status[i],
                     reason[i],
-                    [w for w in said.split("\n") if w] if said else [],
-                    [tuple(r) for r in json.loads(rows)] if rows else [],
+                    said,
+                    rows,
                     restored=status[i] == "ingested",
                 )
             )
@@ -247,10 +247,17 @@ _RESTORED = ("sha256", "key", "status", "reason", "warnings", "rejected")  # wha
 
 def _take(res: FileResult, sha256: str, key: str, status: str, reason: str, warnings: str, rejected: str) -> None:
     res.sha256, res.key, res.status, res.reason = sha256, key, status, reason
-    res.warnings = [w for w in warnings.split("\n") if w] if warnings else []
-    res.rejected = [tuple(r) for r in json.loads(rejected)] if rejected else []
+    res.warnings, res.rejected = _lists(warnings, rejected)
     res.restored = status == "ingested"
     res.parsed = False
+
+
+def _lists(warnings: str, rejected: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """A state row's warnings and rejected rows (as stored: lines, and JSON) as a result holds them."""
+    return (
+        [w for w in warnings.split("\n") if w] if warnings else [],
+        [tuple(r) for r in json.loads(rejected)] if rejected else [],
+    )
 
 
 def state_table(results: Iterable[FileResult], context: str) -> pa.Table:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tarfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -204,10 +205,37 @@ def test_a_job_whose_worker_dies_is_done_in_the_ingest(tmp_path, job):
     pool = Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
     try:
         assert pool.ready
-        assert pool.map(job, [1, 2, 3, 4]) == [1, 4, 9, 16]
+        assert list(pool.map(job, [1, 2, 3, 4])) == [1, 4, 9, 16]
     finally:
         pool.close()
     assert not pool.ready
+
+
+def _niceness(folder: str) -> tuple[int, str]:
+    """In a worker: its priority now, and the one its start ran at (written down by the start)."""
+    return os.nice(0), (Path(folder) / f"start-{os.getpid()}").read_text()
+
+
+def test_a_worker_starts_deferring_to_the_ingest_and_then_works_at_its_priority(tmp_path, monkeypatch):
+    """A local worker's start (importers, warm-up) runs at a lower priority than the ingest that started
+    it (``WORKER_NICE`` more, up to the lowest there is); the jobs it does afterwards (batches, parts) run
+    at the ingest's, which is not touched."""
+    from analysis.ingest import store
+    from analysis.ingest.workers import WORKER_NICE, Workers
+    from analysis.speakers import default_registry
+
+    def warm_up(folder):  # the workers fork from this process: they warm up with this
+        (tmp_path / f"start-{os.getpid()}").write_text(str(os.nice(0)))
+
+    monkeypatch.setattr(store, "warm_up", warm_up)
+    own = os.nice(0)
+    pool = Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
+    try:
+        seen = set(pool.map(_niceness, [str(tmp_path)] * 4))
+    finally:
+        pool.close()
+    assert seen == {(own, str(min(19, own + WORKER_NICE)))}
+    assert os.nice(0) == own
 
 
 def test_a_worker_warms_up_and_leaves_nothing(tmp_path):

@@ -127,20 +127,19 @@ def ingest(
 
             tmp = generations.begin(out_dir)
             try:
-                with ThreadPoolExecutor(max_workers=1) as side:
-                    reported = side.submit(report)
-                    parts, known = write_outputs(
-                        run,
-                        keep,
-                        results,
-                        segments,
-                        tmp,
-                        old=old,
-                        reparse=again,
-                        context=scanned.digest,
-                        processes=parsers.map if parsers.ready else None,
-                    )
-                    info, known[config.INGEST_REPORT_FILE] = reported.result()
+                parts, known, reported = write_outputs(
+                    run,
+                    keep,
+                    results,
+                    segments,
+                    tmp,
+                    old=old,
+                    reparse=again,
+                    context=scanned.digest,
+                    beside=report,
+                    processes=parsers.map if parsers.ready else None,
+                )
+                info, known[config.INGEST_REPORT_FILE] = reported
                 write_info(info, tmp)
                 final = generations.commit(out_dir, tmp, known=known)
             except BaseException:

@@ -18,10 +18,11 @@ import math
 import os
 import shutil
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -45,6 +46,8 @@ from analysis.ingest.schema import (
 from analysis.ingest.state import OldGeneration, state_table
 from analysis.parquet import COMPRESSION, arrow_writer, parquet_writer, read_arrow, read_parquet, write_parquet
 from analysis.speakers import SpeakerRegistry
+
+_T = TypeVar("_T")
 
 DOCS_PER_PART = 100
 MAX_PARTS = 64
@@ -172,11 +175,15 @@ def warm_up(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def in_threads(fn: Callable[[PartJob], dict[str, dict]], jobs: list[PartJob]) -> Iterable[dict[str, dict]]:
+def in_threads(fn: Callable[[PartJob], dict[str, dict]], jobs: list[PartJob]) -> Iterator[dict[str, dict]]:
     """Parts made on threads of this process (Arrow lets go of the GIL while it filters, sorts, encodes and
-    compresses): the default of :func:`write_outputs`."""
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        return list(pool.map(fn, jobs))
+    compresses), the default of :func:`write_outputs`: every job handed over now, the results in order as
+    they are iterated."""
+    pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+    try:
+        return pool.map(fn, jobs)
+    finally:
+        pool.shutdown(wait=False)  # its threads end with the last job
 
 
 def write_outputs(
@@ -189,27 +196,61 @@ def write_outputs(
     old: OldGeneration | None,
     reparse: Callable[[FileResult], pa.Table],
     context: str = "",
+    beside: Callable[[], _T],
     processes: Callable[[Callable[[PartJob], dict[str, dict]], list[PartJob]], Iterable[dict[str, dict]]] | None = None,
-) -> tuple[int, dict[str, dict]]:
+) -> tuple[int, dict[str, dict], _T]:
     """Write a new generation in ``gen_dir``: documents, turn parts and the state (the ingest report and
     corpus.json are :func:`~analysis.ingest.report.write_report`'s and :func:`write_info`'s).
 
     Turn parts no document of which changed are hard links to those of ``old`` (the current
     generation; None for a full build); the others are made by :func:`write_part` while the documents and
     the state are written here: on ``processes`` (a map onto the parse's worker processes, which share no
-    GIL with each other nor with this process: see :func:`warm_up`), else on threads. ``context`` is
-    the digest of the metadata files the scan read (kept with the state). Returns the parts (re)written
-    and the manifest entries already known (the linked files' and those hashed as they were written).
+    GIL with each other nor with this process: see :func:`warm_up`), else on threads. The parts are
+    planned first, alone, and handed over before anything else starts: planning holds the GIL, and with
+    the documents or the caller's ``beside`` (the ingest report) on other threads it took three times as
+    long, and the parts waited for it. ``beside`` runs on a thread of its own meanwhile; its result is
+    returned. ``context`` is the digest of the metadata files the scan read (kept with the state). Returns
+    the parts (re)written, the manifest entries already known (the linked files' and those hashed as they
+    were written) and what ``beside`` returned.
     """
     (gen_dir / config.TURNS_FILE).mkdir(parents=True, exist_ok=True)
     (gen_dir / config.INDEX_DIR).mkdir(parents=True, exist_ok=True)
     parts = n_parts(int(np.count_nonzero(keep)))
-    old_dir = old.path if old is not None else None
-    old_docs = old.documents if old is not None and old.info.get("turn_parts") == parts else None
-    old_manifest = old.manifest if old is not None else {}
-
     kept = np.flatnonzero(keep)
     ids = run.table["doc_id"].take(pa.array(kept)).combine_chunks() if len(kept) else pa.array([], pa.string())
+    unchanged, jobs = _plan_parts(run, kept, ids, segments, gen_dir, parts, old, reparse)
+    known: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=2) as side:
+        if run.table.num_rows > BESIDE_PARTS:  # the documents and the state before the parts (at once, their
+            aside = side.submit(beside)  # peaks would add up: a million-row table's by 120 MB)
+            known.update(_write_documents(run, kept, ids, results, gen_dir, context))
+            made = (processes or in_threads)(write_part, jobs)
+            documents = None
+        else:  # the parts handed over first, then the documents and the state beside them
+            made = (processes or in_threads)(write_part, jobs)
+            documents = side.submit(_write_documents, run, kept, ids, results, gen_dir, context)
+            aside = side.submit(beside)
+        known.update(_link_unchanged(unchanged, old, gen_dir))
+        for entries in made:
+            known.update(entries)
+        if documents is not None:
+            known.update(documents.result())
+        return len(jobs), known, aside.result()
+
+
+def _plan_parts(
+    run: RunDocs,
+    kept: np.ndarray,
+    ids: pa.Array,
+    segments: list[Segment],
+    gen_dir: Path,
+    parts: int,
+    old: OldGeneration | None,
+    reparse: Callable[[FileResult], pa.Table],
+) -> tuple[list[int], list[PartJob]]:
+    """The parts no kept document of which changed (to link from ``old``), and the jobs of the others."""
+    old_dir = old.path if old is not None else None
+    old_docs = old.documents if old is not None and old.info.get("turn_parts") == parts else None
     files = [run.files[n] for n in run.numbers[kept].tolist()]
     fresh = np.array([f.parsed for f in files], dtype=bool)
     part = np.array([zlib.crc32(d.encode("utf-8")) % parts for d in ids.to_pylist()], dtype=np.int64)
@@ -220,19 +261,6 @@ def write_outputs(
         dirty = set(part[fresh | ~same].tolist())
         gone = pc.invert(pc.is_in(old_docs["doc_id"], value_set=ids))
         dirty |= {part_of(d, parts) for d in old_docs["doc_id"].filter(gone).to_pylist()}
-    known: dict[str, dict] = {}
-    for k in sorted(set(range(parts)) - dirty):  # unchanged: the old part and its index, linked
-        rel = config.turn_part(k)
-        _link_or_copy(old_dir / rel, gen_dir / rel)  # type: ignore[operator]
-        if rel in old_manifest:
-            known[rel] = old_manifest[rel]
-        index_files = (config.index_part(k), config.index_postings(k))
-        if all(f in old_manifest and (old_dir / f).is_file() for f in index_files):  # type: ignore[operator]
-            for f in index_files:
-                _link_or_copy(old_dir / f, gen_dir / f)  # type: ignore[operator]
-                known[f] = old_manifest[f]
-        else:  # a generation from before the index: index the part now
-            write_index(read_parquet(gen_dir / rel), *(gen_dir / f for f in index_files))
     by_bucket: dict[int, list[Segment]] = {}
     for seg in segments:
         if seg.bucket >= 0:
@@ -257,19 +285,28 @@ def write_outputs(
                 tuple(again),
             )
         )
+    return sorted(set(range(parts)) - dirty), jobs
 
-    # the parts are made beside the documents and the state when there are few documents; with many, the
-    # documents and the state first (both at once would add their peaks: a million-row table's by 120 MB)
-    beside = run.table.num_rows <= BESIDE_PARTS
-    if not beside:
-        known.update(_write_documents(run, kept, ids, results, gen_dir, context))
-    with ThreadPoolExecutor(max_workers=1) as side:
-        documents = side.submit(_write_documents, run, kept, ids, results, gen_dir, context) if beside else None
-        for entries in (processes or in_threads)(write_part, jobs):
-            known.update(entries)
-        if documents is not None:
-            known.update(documents.result())
-    return len(dirty), known
+
+def _link_unchanged(unchanged: list[int], old: OldGeneration | None, gen_dir: Path) -> dict[str, dict]:
+    """Link the parts ``unchanged`` and their index from ``old``; return their manifest entries (an index
+    missing from a generation written before there was one is made now)."""
+    known: dict[str, dict] = {}
+    if old is None:
+        return known
+    for k in unchanged:
+        rel = config.turn_part(k)
+        _link_or_copy(old.path / rel, gen_dir / rel)
+        if rel in old.manifest:
+            known[rel] = old.manifest[rel]
+        index_files = (config.index_part(k), config.index_postings(k))
+        if all(f in old.manifest and (old.path / f).is_file() for f in index_files):
+            for f in index_files:
+                _link_or_copy(old.path / f, gen_dir / f)
+                known[f] = old.manifest[f]
+        else:  # a generation from before the index: index the part now
+            write_index(read_parquet(gen_dir / rel), *(gen_dir / f for f in index_files))
+    return known
 
 
 def _write_documents(

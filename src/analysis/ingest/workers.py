@@ -17,10 +17,11 @@ The cluster's own memory limits apply to its workers.
 
 A local pool (:class:`Workers`) is started before the raw folder is scanned: each worker loads the
 importers and makes a part of one paragraph (:func:`~analysis.ingest.store.warm_up`) while the ingest
-scans, and a batch carries the bytes of the companion files its files need (the scan has not read them
-when the pool starts). After the parse the same workers make the new generation's turn parts
-(:meth:`Workers.map`), sharing no GIL with the documents, state and report written meanwhile by the
-ingest's own threads. Ten changed pages of the archive, paired runs: 412 -> 357 ms (median of 20).
+scans, at a lower priority (:data:`WORKER_NICE`), and a batch carries the bytes of the companion files
+its files need (the scan has not read them when the pool starts). After the parse the same workers
+make the new generation's turn parts (:meth:`Workers.map`), sharing no GIL with the documents, state
+and report written meanwhile by the ingest's own threads. Ten changed pages of the archive, paired
+runs: 412 -> 357 ms (median of 20).
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ from analysis.speakers import SpeakerRegistry
 WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
 BATCH_FILES = 192  # files sent to a worker at once (fewer, larger spills: each batch writes up to 64 segments)
 BATCH_BYTES = 16 << 20  # bytes of archive members sent to a worker at once
+#: How much a local worker's start (:func:`_start`) defers to the ingest's own process (``nice``). The workers
+#: start while the ingest scans, and on two cores the scan, two starting workers and the reading of the last
+#: generation compete: at the same priority the scan, which everything waits for, got about 60% of a core.
+#: Deferring, the starts take what the ingest leaves. Only the start: the parts a worker makes later are
+#: what the ingest waits for.
+WORKER_NICE = 10
 
 
 _Job = TypeVar("_Job")
@@ -93,7 +100,7 @@ def _context():
 
 def _worker_init(parser: Parser) -> None:
     """In a worker: keep the parser, die with the parent, ignore Ctrl-C (the parent stops the pool), cap
-    the address space so a runaway parse fails with MemoryError, not the machine, and load the importers."""
+    the address space so a runaway parse fails with MemoryError, not the machine, and start (:func:`_start`)."""
     _PARSER[:] = [parser]
     import ctypes
     import resource
@@ -112,12 +119,23 @@ def _worker_init(parser: Parser) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # not allowed here: run without the cap
         pass
+    starting = threading.Thread(target=_start, args=(Path(parser.spill_dir),), name="refrain-worker-start")
+    starting.start()
+    starting.join()
+
+
+def _start(spill_dir: Path) -> None:
+    """A worker's start, on a thread of its own that defers to the ingest (:data:`WORKER_NICE`; on Linux a
+    thread's priority is its own, so the batches and parts that follow run at the ingest's): load the
+    importers, and warm up (:func:`~analysis.ingest.store.warm_up`) while the ingest scans."""
     from analysis.ingest.importers import importers
     from analysis.ingest.store import warm_up
 
+    with contextlib.suppress(OSError, AttributeError):  # not on every system; the start runs as it is
+        os.nice(WORKER_NICE)
     importers()  # now, while the ingest scans (already there when the ingest had imported them before the fork)
     with contextlib.suppress(Exception):  # a saving only: the parts themselves say what is wrong, if anything
-        warm_up(Path(parser.spill_dir) / f"warm-{os.getpid()}")
+        warm_up(spill_dir / f"warm-{os.getpid()}")
 
 
 def _stop(pool, *, wait: bool = True) -> None:
@@ -210,26 +228,29 @@ class Workers:
         """Whether a local pool is there to :meth:`map` on."""
         return self.pool is not None
 
-    def map(self, fn: Callable[[_Job], _Out], jobs: list[_Job]) -> list[_Out]:
-        """``fn`` over ``jobs`` on the pool's processes, results in order (processes share no GIL with each
-        other nor with what this process does meanwhile). A job whose worker died, or ran out of the
-        memory a worker may use (:data:`WORKER_MEMORY`), is done here."""
-        from concurrent.futures.process import BrokenProcessPool
-
+    def map(self, fn: Callable[[_Job], _Out], jobs: list[_Job]) -> Iterator[_Out]:
+        """``fn`` over ``jobs`` on the pool's processes: every job handed over now, the results in order as
+        they are iterated (processes share no GIL with each other nor with what this process does
+        meanwhile). A job whose worker died, or ran out of the memory a worker may use
+        (:data:`WORKER_MEMORY`), is done here."""
         assert self.pool is not None, "map needs a started local pool"
         futures = [self.pool.submit(fn, job) for job in jobs]
-        out = []
-        for job, future in zip(jobs, futures, strict=True):
-            try:
-                out.append(future.result())
-            except (BrokenProcessPool, MemoryError):
-                out.append(fn(job))
-        return out
+        return _results(fn, jobs, futures)
 
     def close(self) -> None:
         if self.pool is not None:
             _stop(self.pool, wait=False)
             self.pool = None
+
+
+def _results(fn: Callable[[_Job], _Out], jobs: list[_Job], futures: list) -> Iterator[_Out]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    for job, future in zip(jobs, futures, strict=True):
+        try:
+            yield future.result()
+        except (BrokenProcessPool, MemoryError):
+            yield fn(job)
 
 
 def parse_tasks(

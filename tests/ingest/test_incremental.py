@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tarfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -56,6 +57,37 @@ def test_incremental_equals_full_rebuild(sample, tmp_path):
     turns = Corpus.load(inc).turns
     assert "Good, thank you very much." in set(turns["text"])
     assert "kremlin-17800" not in set(turns["doc_id"])
+
+
+def test_an_unchanged_part_without_its_index_is_indexed_again(sample, tmp_path):
+    """Linking an unchanged part from a generation that has no index for it (written before there was
+    one) makes the index anew, the same bytes, and claims no manifest entry for it; a part with its index
+    has both linked."""
+    from analysis.ingest import generations
+    from analysis.ingest.state import OldGeneration
+    from analysis.ingest.store import _link_unchanged
+
+    ingest(sample, tmp_path / "out", quiet=True)
+    old = OldGeneration.read(generations.current(tmp_path / "out"))
+    no_index = {config.index_part(0), config.index_postings(0)}
+    gen = tmp_path / "gen"
+    (gen / config.TURNS_FILE).mkdir(parents=True)
+    (gen / config.INDEX_DIR).mkdir()
+    known = _link_unchanged(
+        [0, 1], replace(old, manifest={f: e for f, e in old.manifest.items() if f not in no_index}), gen
+    )
+    files = [
+        config.turn_part(0),
+        *sorted(no_index),
+        config.turn_part(1),
+        config.index_part(1),
+        config.index_postings(1),
+    ]
+    for f in files:
+        assert (gen / f).read_bytes() == (old.path / f).read_bytes()
+        linked = (gen / f).stat().st_ino == (old.path / f).stat().st_ino
+        assert linked == (f not in no_index), f
+    assert sorted(known) == sorted(set(files) - no_index)
 
 
 def test_touched_but_unchanged_files_are_not_parsed(sample, tmp_path):

@@ -270,6 +270,28 @@ def test_a_worker_starts_deferring_to_the_ingest_and_then_works_at_its_priority(
     assert os.nice(0) == own
 
 
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_a_worker_whose_start_fails_breaks_the_pool(tmp_path, monkeypatch):
+    """An error in a worker's start (an importer that cannot be imported, say) is the worker's: the pool is
+    broken, and the jobs are done in the ingest's process instead, not by workers without importers."""
+    from analysis.ingest import importers, workers
+    from analysis.speakers import default_registry
+
+    def broken():
+        raise RuntimeError("an importer that cannot be imported")
+
+    monkeypatch.setattr(importers, "importers", broken)  # the workers fork from this process
+    pool = workers.Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
+    try:
+        assert list(pool.map(_square, [1, 2, 3])) == [1, 4, 9]
+        assert workers._broken(pool.pool)
+    finally:
+        pool.close()
+
+
 def test_a_worker_warms_up_and_leaves_nothing(tmp_path):
     from analysis.ingest.store import warm_up
 

@@ -300,13 +300,14 @@ def _link_unchanged(unchanged: list[int], old: OldGeneration | None, gen_dir: Pa
         if rel in manifest:
             known[rel] = manifest[rel]
         index_files = (config.index_part(k), config.index_postings(k))
+        linked = all(f in manifest for f in index_files)
         try:
-            if not all(f in manifest for f in index_files):
-                raise FileNotFoundError
-            for f in index_files:
+            for f in index_files if linked else ():
                 _link_or_copy(src + f, dst + f)
                 known[f] = manifest[f]
-        except FileNotFoundError:  # a generation from before the index: index the part now
+        except FileNotFoundError:  # listed, but gone
+            linked = False
+        if not linked:  # a generation from before the index: index the part now
             for f in index_files:
                 known.pop(f, None)
             write_index(read_parquet(dst + rel), *(gen_dir / f for f in index_files))

@@ -119,23 +119,30 @@ def _worker_init(parser: Parser) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # not allowed here: run without the cap
         pass
-    starting = threading.Thread(target=_start, args=(Path(parser.spill_dir),), name="refrain-worker-start")
+    failed: list[BaseException] = []
+    starting = threading.Thread(target=_start, args=(Path(parser.spill_dir), failed), name="refrain-worker-start")
     starting.start()
     starting.join()
+    if failed:  # as if it had failed here: the pool is broken, and the files are parsed one at a time
+        raise failed[0]
 
 
-def _start(spill_dir: Path) -> None:
+def _start(spill_dir: Path, failed: list[BaseException]) -> None:
     """A worker's start, on a thread of its own that defers to the ingest (:data:`WORKER_NICE`; on Linux a
     thread's priority is its own, so the batches and parts that follow run at the ingest's): load the
-    importers, and warm up (:func:`~analysis.ingest.store.warm_up`) while the ingest scans."""
-    from analysis.ingest.importers import importers
-    from analysis.ingest.store import warm_up
+    importers, and warm up (:func:`~analysis.ingest.store.warm_up`) while the ingest scans. What goes wrong
+    is put in ``failed``, for the worker's own thread to raise."""
+    try:
+        from analysis.ingest.importers import importers
+        from analysis.ingest.store import warm_up
 
-    with contextlib.suppress(OSError, AttributeError):  # not on every system; the start runs as it is
-        os.nice(WORKER_NICE)
-    importers()  # now, while the ingest scans (already there when the ingest had imported them before the fork)
-    with contextlib.suppress(Exception):  # a saving only: the parts themselves say what is wrong, if anything
-        warm_up(spill_dir / f"warm-{os.getpid()}")
+        with contextlib.suppress(OSError, AttributeError):  # not on every system; the start runs as it is
+            os.nice(WORKER_NICE)
+        importers()  # now, while the ingest scans (already there when the ingest imported them before the fork)
+        with contextlib.suppress(Exception):  # a saving only: the parts themselves say what is wrong, if anything
+            warm_up(spill_dir / f"warm-{os.getpid()}")
+    except BaseException as exc:
+        failed.append(exc)
 
 
 def _stop(pool, *, wait: bool = True) -> None:

@@ -15,7 +15,7 @@ from analysis.cli import main
 from analysis.corpus import Corpus
 from analysis.engine import Engine, engine_for
 from analysis.errors import ParameterError
-from analysis.ingest import generations, ingest
+from analysis.ingest import ingest, manifest
 from analysis.measures import measure
 from analysis.selection import Scope
 from tests.conftest import FIXTURES
@@ -103,7 +103,7 @@ def test_an_ingest_parsed_on_the_cluster_is_byte_identical(on_cluster, tmp_path)
         return sorted(
             p.relative_to(root)
             for p in root.rglob("*")
-            if p.is_file() and ".lock" not in p.name and p.name != generations.VERIFIED
+            if p.is_file() and ".lock" not in p.name and p.name != manifest.VERIFIED
         )
 
     files = outputs(here)

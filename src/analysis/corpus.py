@@ -50,10 +50,10 @@ class Corpus:
         Sizes are always checked; with ``verify`` (the default) every file's SHA-256 too, once per
         generation (cached by file status), so a damaged file is an error naming it, never data.
         """
-        from analysis.ingest import generations
+        from analysis.ingest import generations, manifest
 
         processed_dir = Path(processed_dir)
-        if (processed_dir / generations.MANIFEST).is_file():  # a generation itself: pinned by the caller
+        if (processed_dir / manifest.MANIFEST).is_file():  # a generation itself: pinned by the caller
             reader = generations.hold_generation(processed_dir)
             if reader is None:
                 raise CorpusError(f"{processed_dir}: the generation was removed; run the command again")
@@ -64,11 +64,11 @@ class Corpus:
         else:
             reader = generations.hold(processed_dir)
         gen = reader.generation
-        problems = [p for p in generations.verify(gen, hashes=verify) if "not in the manifest" not in p]
+        problems = [p for p in manifest.verify(gen, hashes=verify) if "not in the manifest" not in p]
         if problems:
             reader.close()
             raise CorpusError(f"{gen} does not match its manifest ({'; '.join(problems[:3])})")
-        parts = generations.files(gen, config.TURNS_FILE + "/")
+        parts = manifest.files(gen, config.TURNS_FILE + "/")
         if not parts:
             reader.close()
             raise CorpusError(f"{processed_dir} has no {config.TURNS_FILE}: run `python -m analysis ingest` again")

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.corpus import Corpus
 from analysis.errors import CorpusError, RenderError
-from analysis.ingest import generations, ingest
+from analysis.ingest import generations, ingest, manifest
 from analysis.publish.render import reports as render_module
 from analysis.publish.render.incremental import RenderState, remove_unlisted
 
@@ -56,7 +56,7 @@ def test_a_folder_an_older_version_wrote_is_adopted_and_rebuilt(raw, tmp_path):
     ingest(raw, out, quiet=True)
     (out / generations.MARKER).unlink()
     shutil.rmtree(out / "current" / "index")  # an older generation: no index
-    (out / generations.VERIFIED).write_text("{}", encoding="utf-8")
+    (out / manifest.VERIFIED).write_text("{}", encoding="utf-8")
     assert ingest(raw, out, quiet=True).info["documents"] == 1
     assert (out / generations.MARKER).is_file()
     assert Corpus.load(out).index.words_by_speaker == {"Vladimir Putin": 6}  # "We will do it, our partners."

@@ -61,7 +61,7 @@ class CorpusIndex:
     engine: Any = None  # where each_part runs (an analysis.engine.Engine); None: here
 
     def __init__(self, generation: Path) -> None:
-        from analysis.ingest.generations import read_manifest
+        from analysis.ingest.manifest import read_manifest
 
         self._memory: tuple | None = None  # (part, texts, sections) of an index built in memory
         self.generation = generation

@@ -42,7 +42,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from analysis import config
-from analysis.ingest import generations
+from analysis.ingest import generations, manifest
 from analysis.ingest.documents import deduplicate, gather
 from analysis.ingest.parse import reparse
 from analysis.ingest.report import write_report
@@ -122,7 +122,7 @@ def ingest(
 
             def report() -> tuple[dict, dict]:  # the report and corpus.json: Python, beside the parts' work
                 statuses = write_report(results, run, reasons, tmp / config.INGEST_REPORT_FILE)
-                entry = generations.manifest_entry(tmp / config.INGEST_REPORT_FILE)
+                entry = manifest.manifest_entry(tmp / config.INGEST_REPORT_FILE)
                 return corpus_info(run, keep, results, speakers, statuses), entry
 
             tmp = generations.begin(out_dir)
@@ -177,7 +177,7 @@ def _usable(out_dir: Path, *, quiet: bool) -> Path | None:
     gen = generations.current(out_dir)
     if gen is None:
         return None
-    problems = generations.verify(gen, hashes=True)
+    problems = manifest.verify(gen, hashes=True)
     if problems:
         if not quiet:
             print(f"ingest: the current generation is damaged ({problems[0]}): rebuilding in full", file=sys.stderr)

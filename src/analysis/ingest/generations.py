@@ -16,8 +16,8 @@ last, renames the folder and switches ``current`` with one atomic rename. A run 
 point leaves the previous generation current; its ``.tmp`` folder is removed by the next run and
 never read. Readers resolve ``current`` once, hold a shared lock on the generation they read
 (:func:`hold`) and read only the files its manifest names, after checking their hashes once
-(:func:`verify`, cached by file status in ``.verified.json``). A generation is removed only when it
-is neither current nor the one before, and no reader holds it.
+(:func:`~analysis.ingest.manifest.verify`, cached by file status in ``.verified.json``). A generation
+is removed only when it is neither current nor the one before, and no reader holds it.
 
 The folder is the project's: ``.refrain-processed`` marks it, and an ingest refuses a folder that
 holds files it did not write (:func:`claim`), the working directory and the raw folder.
@@ -26,28 +26,24 @@ holds files it did not write (:func:`claim`), the working directory and the raw 
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
 import math
 import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from analysis import config
 from analysis.errors import CorpusError
+from analysis.ingest.manifest import MANIFEST, VERIFIED, record_verified, write_manifest
 
 CURRENT = "current"
 GENERATIONS = "generations"
 LOCK_FILE = ".lock"
-MANIFEST = "manifest.json"
 MARKER = ".refrain-processed"
 READERS = ".readers"  # in each generation: readers hold a shared lock on it
-VERIFIED = ".verified.json"
 SPILL = "spill"  # in ``generations/``: the parse's scratch files while an ingest runs
 PUBLISHED = (config.DOCUMENTS_FILE, config.TURNS_FILE, config.INGEST_REPORT_FILE, config.CORPUS_INFO_FILE)
 
@@ -258,7 +254,7 @@ def commit(out_dir: Path, tmp: Path, *, known: dict[str, dict] | None = None) ->
                 _remove(alias)
             os.symlink(os.path.join(CURRENT, name), alias)
     _prune(out_dir, keep={final.name})  # after it: removing a link to a file changes the file's ctime
-    _write_cache(out_dir / VERIFIED, final.name, _statuses(final, manifest))
+    record_verified(final, manifest)
     return final
 
 
@@ -269,127 +265,12 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def write_manifest(gen: Path, known: dict[str, dict]) -> dict:
-    """``manifest.json``: every file of the generation with its size and SHA-256 (those ``known``, the
-    files linked or hashed as they were written, are not hashed again)."""
-    files = {}
-    for path in sorted(p for p in gen.rglob("*") if p.is_file() and p.name != MANIFEST):
-        rel, size = path.relative_to(gen).as_posix(), path.stat().st_size
-        files[rel] = known[rel] if rel in known and known[rel]["bytes"] == size else None
-    fresh = [rel for rel, entry in files.items() if entry is None]
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:  # hashlib lets go of the GIL
-        files.update(zip(fresh, pool.map(manifest_entry, [gen / rel for rel in fresh]), strict=True))
-    manifest = {"format": 1, "files": files}
-    tmp = gen / (MANIFEST + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, indent=1, sort_keys=True)
-        fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, gen / MANIFEST)
-    return manifest
-
-
-def read_manifest(gen: Path) -> dict:
-    try:
-        manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CorpusError(f"{gen}: no readable {MANIFEST} ({exc}); run `python -m analysis ingest` again") from exc
-    if not isinstance(manifest.get("files"), dict):
-        raise CorpusError(f"{gen / MANIFEST}: no list of files; run `python -m analysis ingest` again")
-    return manifest
-
-
-def verify(gen: Path, *, hashes: bool = False) -> list[str]:
-    """What is wrong with a generation: files missing, of the wrong size (or hash), or not in the manifest.
-
-    With ``hashes``, every file's SHA-256 is checked, once: files whose status (size, mtime, ctime,
-    inode) is as when they last passed are not hashed again (``.verified.json`` beside the
-    generations, written when the folder is writable)."""
-    manifest = read_manifest(gen)
-    problems = []
-    cache_path = gen.parent.parent / VERIFIED
-    cache = _read_cache(cache_path).get(gen.name, {}) if hashes else {}
-    passed: dict[str, list[int]] = {}
-    for rel, meta in manifest["files"].items():
-        path = gen / rel
-        try:
-            st = path.stat()
-        except OSError:
-            problems.append(f"{rel}: missing")
-            continue
-        if not path.is_file():
-            problems.append(f"{rel}: missing")
-        elif st.st_size != meta["bytes"]:
-            problems.append(f"{rel}: {st.st_size} bytes, the manifest says {meta['bytes']}")
-        elif hashes:
-            status = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-            if cache.get(rel) != status and _sha256(path) != meta["sha256"]:
-                problems.append(f"{rel}: content differs from the manifest (a damaged file); run ingest again")
-            else:
-                passed[rel] = status
-    extra = sorted(
-        p.relative_to(gen).as_posix()
-        for p in gen.rglob("*.parquet")
-        if p.is_file()
-        if p.relative_to(gen).as_posix() not in manifest["files"]
-    )
-    problems += [f"{rel}: not in the manifest (never read)" for rel in extra]
-    if hashes and not problems and passed != cache:
-        _write_cache(cache_path, gen.name, passed)
-    return problems
-
-
-def _statuses(gen: Path, manifest: dict) -> dict[str, list[int]]:
-    """The status of each file of a generation just written: each was hashed for its manifest, or
-    verified by hash and linked from the one before (so the next ingest need not hash it again)."""
-    out = {}
-    for rel in manifest["files"]:
-        st = (gen / rel).stat()
-        out[rel] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-    return out
-
-
-def _read_cache(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write_cache(path: Path, name: str, passed: dict[str, list[int]]) -> None:
-    data = {k: v for k, v in _read_cache(path).items() if (path.parent / GENERATIONS / k).is_dir()}
-    data[name] = passed
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # a read-only folder: verified again next time
-        tmp.unlink(missing_ok=True)
-
-
-def files(gen: Path, prefix: str) -> list[Path]:
-    """The manifest's files under ``prefix`` (e.g. the turn parts), in order."""
-    return [gen / rel for rel in sorted(read_manifest(gen)["files"]) if rel.startswith(prefix)]
-
-
 def _prune(out_dir: Path, *, keep: set[str]) -> None:
     """Remove every generation but the current one, the one before it, and those a reader holds."""
     gens = sorted((p for p in (out_dir / GENERATIONS).iterdir() if p.name[1:].isdigit()), key=lambda p: p.name)
     for old in gens[:-2]:
         if old.name not in keep and not _held(old):
             shutil.rmtree(old, ignore_errors=True)
-
-
-def manifest_entry(path: Path) -> dict:
-    """A file's entry in the manifest: its size and SHA-256."""
-    return {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-
-
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:

@@ -30,8 +30,8 @@ import pyarrow.compute as pc
 
 from analysis import config
 from analysis.ingest.documents import RunDocs
-from analysis.ingest.generations import manifest_entry
 from analysis.ingest.index import DOCUMENT_COLUMNS, write_arrow, write_documents, write_index
+from analysis.ingest.manifest import manifest_entry
 from analysis.ingest.parse import Segment, read_segment
 from analysis.ingest.schema import (
     DOCUMENT_SCHEMA,

@@ -291,7 +291,7 @@ def write_texts(index, out: Path, par_part, par_row, docs_used, doc_code, first_
 def part_hashes(index, prefix: str, suffix: str) -> dict[int, str]:
     """The SHA-256 in the generation's manifest of each file ``<prefix>NNN<suffix>``, by part number (a
     part's rows hold what they held while its hash is the same)."""
-    from analysis.ingest.generations import read_manifest
+    from analysis.ingest.manifest import read_manifest
 
     found = {}
     for name, entry in read_manifest(index.generation)["files"].items():

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.errors import CorpusError, RenderError
-from analysis.ingest import generations
+from analysis.ingest import generations, manifest
 from analysis.params import Command, CorpusParams, ReportsDirParams, RunParams, param
 from analysis.publish.explorer import build as explore
 from analysis.publish.render import news
@@ -217,7 +217,7 @@ def _timed(spec: ReportSpec, reports_dir: Path, gen: Path, build_dir: Path) -> f
 
 
 def _pin(processed_dir: Path):
-    if (processed_dir / generations.MANIFEST).is_file():
+    if (processed_dir / manifest.MANIFEST).is_file():
         reader = generations.hold_generation(processed_dir)
         if reader is None:
             raise ValueError(f"{processed_dir}: the generation was removed; run the command again")

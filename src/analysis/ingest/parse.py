@@ -11,11 +11,9 @@ parse may take :data:`FILE_SECONDS` (an alarm in the worker); the pool is :mod:`
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
 import os
-import shutil
 import signal
 import zlib
 from collections.abc import Mapping
@@ -34,7 +32,7 @@ from analysis.ingest.importers import (
     read_profiles,
     read_sidecar,
 )
-from analysis.ingest.importers.base import Collection, Document, Paragraph
+from analysis.ingest.importers.base import Collection
 from analysis.ingest.metadata import Aux
 from analysis.ingest.schema import KEY, SPILL_DOCS_SCHEMA, SPILL_TURNS_SCHEMA, DocumentBatch, FileResult, bounded
 from analysis.ingest.state import restore
@@ -200,24 +198,6 @@ class Parser:
                 for lo, hi in itertools.pairwise(edges):
                     out.append(_append(handle, path, turns.slice(lo, hi - lo), int(values[lo])))
         return out
-
-
-def warm_up(parser: Parser, folder: str) -> None:
-    """Spill a document of one paragraph in ``folder``, and remove it: what a process's first parse costs more
-    than the next (pyarrow's check for pandas on its first list of Python values, the word counter, the Arrow
-    stream writer) is spent before any file is asked of it, 4 of the ~6.5 ms that a worker's first page took
-    above its next. A parse worker does it while the ingest scans (:mod:`.workers`)."""
-    said = Paragraph("Warm up [again].", "speech", "A Speaker", "A Speaker", None, None, "label", True)
-    doc = Document(
-        "warm-up", dt.date(2000, 1, 1), "Warm up", "warm-up", None, "en", "transcript", None, "", "", "", [said]
-    )
-    batch = DocumentBatch()
-    batch.add(doc, 0)
-    os.makedirs(folder, exist_ok=True)
-    try:
-        Parser(parser.registry, folder, parser.file_seconds)._spill(batch)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def bucket_array(doc_ids: pa.ChunkedArray | pa.Array) -> pa.Array:

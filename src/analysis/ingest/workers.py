@@ -130,9 +130,8 @@ def _worker_init(parser: Parser) -> None:
 def _start(spill_dir: Path, failed: list[BaseException]) -> None:
     """A worker's start, on a thread of its own that defers to the ingest (:data:`WORKER_NICE`; on Linux a
     thread's priority is its own, so the batches and parts that follow run at the ingest's): load the
-    importers, and warm up the parse and the parts (:func:`~analysis.ingest.parse.warm_up`,
-    :func:`~analysis.ingest.store.warm_up`) while the ingest scans. What goes wrong is put in ``failed``, for the
-    worker's own thread to raise."""
+    importers, and warm up (:func:`~analysis.ingest.store.warm_up`) while the ingest scans. What goes wrong
+    is put in ``failed``, for the worker's own thread to raise."""
     try:
         from analysis.ingest.importers import importers
         from analysis.ingest.store import warm_up
@@ -140,9 +139,7 @@ def _start(spill_dir: Path, failed: list[BaseException]) -> None:
         with contextlib.suppress(OSError, AttributeError):  # not on every system; the start runs as it is
             os.nice(WORKER_NICE)
         importers()  # now, while the ingest scans (already there when the ingest imported them before the fork)
-        with contextlib.suppress(Exception):  # a saving only: the parse and the parts say what is wrong, if anything
-            parse.warm_up(_PARSER[0], str(spill_dir / f"warm-parse-{os.getpid()}"))
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # a saving only: the parts themselves say what is wrong, if anything
             warm_up(spill_dir / f"warm-{os.getpid()}")
     except BaseException as exc:
         failed.append(exc)

@@ -21,6 +21,7 @@ NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
 REPORTS_DIR: Path = PROJ_ROOT / "reports"
 BUILD_DIR: Path = PROJ_ROOT / "build"
 RUNS_DIR: Path = BUILD_DIR / "runs"  # a notebook run by hand (JupyterLab, papermill) writes its report's files here
+CACHE_DIR: Path = Path(os.environ.get("REFRAIN_CACHE", BUILD_DIR / "cache"))  # derived files kept between runs
 
 LIBRARY_DIR: Path = Path(__file__).resolve().parent  # src/analysis: the library's code, templates and scripts
 

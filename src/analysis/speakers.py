@@ -90,7 +90,7 @@ class SpeakerRegistry:
     @classmethod
     def load(cls, path: Path | None = None) -> SpeakerRegistry:
         path = Path(path or config.SPEAKERS_FILE)
-        data = safe_yaml.load(path.read_text(encoding="utf-8"), what=str(path))
+        data = safe_yaml.load_file(path)
         offices = {
             str(office): {squash(str(label)) for label in (spec or {}).get("labels", [])}
             for office, spec in (data.get("offices") or {}).items()

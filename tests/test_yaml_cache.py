@@ -1,0 +1,106 @@
+"""A configuration file's YAML is read once per content: later reads take the JSON kept in the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analysis import config, safe_yaml
+from analysis.speakers import SpeakerRegistry
+
+DOCUMENT = """\
+version: 3
+speakers:
+  - name: Vladimir Putin
+    patterns: ['vladimirputin', 'putin$']
+    terms: [{office: president, from: 2000-05-07, to: 2008-05-07}]
+checked: 2026-12-06 10:30:00
+ratio: 0.5
+empty:
+flags: [true, false, null]
+"""
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(config, "CACHE_DIR", folder)
+    return folder
+
+
+def test_a_configuration_file_is_read_as_yaml_once_then_from_its_cache(tmp_path, cache, monkeypatch):
+    path = tmp_path / "speakers.yaml"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    first = safe_yaml.load_file(path)
+    assert first == safe_yaml.load(DOCUMENT, what="x")
+    assert len(list(cache.glob("yaml-*.json"))) == 1
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("parsed as YAML again")
+
+    monkeypatch.setattr(safe_yaml, "load", no_yaml)
+    again = safe_yaml.load_file(path)
+    assert again == first
+    assert type(again["speakers"][0]["terms"][0]["from"]) is dt.date
+    assert again["checked"] == dt.datetime(2026, 12, 6, 10, 30)
+    again["speakers"].clear()  # each read gives values of its own
+    assert safe_yaml.load_file(path) == first
+
+
+def test_an_edited_file_is_read_again(tmp_path, cache):
+    path = tmp_path / "speakers.yaml"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    assert safe_yaml.load_file(path)["version"] == 3
+    path.write_text(DOCUMENT.replace("version: 3", "version: 4"), encoding="utf-8")
+    assert safe_yaml.load_file(path)["version"] == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{1: one, 2: two}", "when: {$date: '2020-01-01'}", "nan: .nan"],
+    ids=["keys-not-text", "looks-like-a-kept-date", "not-a-number"],
+)
+def test_a_document_json_cannot_give_back_exactly_is_not_cached(tmp_path, cache, text):
+    path = tmp_path / "odd.yaml"
+    path.write_text(text, encoding="utf-8")
+    expected = safe_yaml.load(text, what="x")
+    got = safe_yaml.load_file(path)
+    assert repr(got) == repr(expected)
+    assert not list(cache.glob("yaml-*.json"))
+
+
+def test_a_damaged_cache_file_is_read_as_yaml_again(tmp_path, cache):
+    path = tmp_path / "speakers.yaml"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    first = safe_yaml.load_file(path)
+    (kept,) = cache.glob("yaml-*.json")
+    kept.write_text('{"version": ', encoding="utf-8")
+    assert safe_yaml.load_file(path) == first
+
+
+def test_a_cache_that_cannot_be_written_is_not_used(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(config, "CACHE_DIR", blocked / "cache")
+    path = tmp_path / "speakers.yaml"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    assert safe_yaml.load_file(path) == safe_yaml.load(DOCUMENT, what="x")
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_bad_yaml_is_an_error_naming_the_file_every_time(tmp_path, cache):
+    path = tmp_path / "speakers.yaml"
+    path.write_text("speakers: [unclosed", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(safe_yaml.YamlError, match=r"speakers\.yaml: not valid YAML"):
+            safe_yaml.load_file(path)
+    assert not list(cache.glob("yaml-*.json"))
+
+
+def test_the_registry_from_the_cache_is_the_registry_from_yaml(cache):
+    fresh = SpeakerRegistry.load(config.SPEAKERS_FILE)
+    assert list(cache.glob("yaml-*.json"))
+    cached = SpeakerRegistry.load(config.SPEAKERS_FILE)
+    assert cached.fingerprint() == fresh.fingerprint()
+    assert cached.version == fresh.version and cached.groups == fresh.groups

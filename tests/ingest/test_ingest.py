@@ -328,10 +328,10 @@ def test_the_report_worked_out_by_column_equals_the_line_by_line_one(messy_raw, 
     seen: dict = {}
     real = build.write_report
 
-    def both(results, run, reasons, path):
-        statuses = real(results, run, reasons, path)
-        _reference_report(results, run, reasons, tmp_path / "reference.csv")
-        seen.update(results=list(results), reasons=dict(reasons), statuses=statuses, path=path)
+    def both(run, reasons, path):
+        statuses = real(run, reasons, path)
+        _reference_report(run.files, run, reasons, tmp_path / "reference.csv")
+        seen.update(results=list(run.files), reasons=dict(reasons), statuses=statuses, path=path)
         seen["bytes"] = path.read_bytes()  # the generation's folder is renamed once written
         return statuses
 

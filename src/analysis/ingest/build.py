@@ -121,16 +121,15 @@ def ingest(
                     return reparsed[res.path]
 
             def report() -> tuple[dict, dict]:  # the report and corpus.json: Python, beside the parts' work
-                statuses = write_report(results, run, reasons, tmp / config.INGEST_REPORT_FILE)
+                statuses = write_report(run, reasons, tmp / config.INGEST_REPORT_FILE)
                 entry = manifest.manifest_entry(tmp / config.INGEST_REPORT_FILE)
-                return corpus_info(run, keep, results, speakers, statuses), entry
+                return corpus_info(run, keep, speakers, statuses), entry
 
             tmp = generations.begin(out_dir)
             try:
                 parts, known, reported = write_outputs(
                     run,
                     keep,
-                    results,
                     segments,
                     tmp,
                     old=old,

@@ -9,6 +9,7 @@ memory in proportion to its columns, not a Python object per row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import numpy as np
 import pyarrow as pa
@@ -31,7 +32,12 @@ class RunDocs:
     files: list[FileResult]  # by number
     numbers: np.ndarray
     rank: np.ndarray
+    by_path: list[FileResult] = field(default_factory=list, repr=False)  # the files in path order (sorted once)
     _columns: dict[str, pa.Array] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.by_path) != len(self.files):
+            self.by_path = sorted(self.files, key=attrgetter("path"))
 
     @property
     def seq(self) -> np.ndarray:
@@ -74,9 +80,10 @@ def gather(results: list[FileResult], segments: list[Segment], old: OldGeneratio
             r.n_docs = int(counts[r.number])
             if not r.n_docs:  # restored, but the state lost its rows: parse it again next time
                 r.status, r.reason, r.key = "skipped", "unreadable: its documents are missing from the state", ""
-    by_path = np.empty(len(files), np.int64)
-    by_path[[r.number for r in sorted(files, key=lambda r: r.path)]] = np.arange(len(files))
-    return RunDocs(table, files, numbers, by_path[numbers])
+    ordered = sorted(files, key=attrgetter("path"))
+    rank = np.empty(len(files), np.int64)
+    rank[[r.number for r in ordered]] = np.arange(len(files))
+    return RunDocs(table, files, numbers, rank[numbers], ordered)
 
 
 def deduplicate(run: RunDocs) -> tuple[np.ndarray, dict[int, str]]:

@@ -27,15 +27,15 @@ from analysis.ingest.schema import REPORT_FIELDS, WARNINGS_MAX, FileResult, boun
 CHUNK = 10_000  # lines formatted and written at a time
 
 
-def write_report(results: list[FileResult], run: RunDocs, reasons: dict[int, str], path: Path) -> dict[str, int]:
-    """Write the report of ``results`` (their documents: ``run``; why a document was not kept:
+def write_report(run: RunDocs, reasons: dict[int, str], path: Path) -> dict[str, int]:
+    """Write the report of the run's files and their documents (``run``; why a document was not kept:
     ``reasons``, by row) to ``path``; return the number of lines per status."""
     order = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = _Out(fh, order, _Statements(run, reasons))
         span = [0, 0]  # the documents (places in ``order``) of plain files in a row, not placed yet
         cursor = 0  # the documents in path order: each ingested file takes its own in turn
-        for r in sorted(results, key=lambda r: r.path):
+        for r in run.by_path:
             lo = cursor
             cursor = hi = lo + (r.n_docs if r.status == "ingested" else 0)
             if hi > lo and not r.rejected and not r.warnings:  # a plain file: the span (ending at lo) goes on

@@ -260,10 +260,10 @@ def _lists(warnings: str, rejected: str) -> tuple[list[str], list[tuple[str, str
     )
 
 
-def state_table(results: Iterable[FileResult], context: str) -> pa.Table:
-    """This run's state rows (metadata files and unreadable files have none), with the digest of the
-    metadata files the scan read (:func:`context_digest`)."""
-    rows = sorted((r for r in results if r.status != "metadata" and r.key), key=lambda r: r.path)
+def state_table(in_path_order: Iterable[FileResult], context: str) -> pa.Table:
+    """This run's state rows, from its files in path order (metadata files and unreadable files have none),
+    with the digest of the metadata files the scan read (:func:`context_digest`)."""
+    rows = [r for r in in_path_order if r.status != "metadata" and r.key]
     columns = {
         "path": [r.path for r in rows],
         "size": [r.size for r in rows],

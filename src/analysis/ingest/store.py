@@ -70,12 +70,10 @@ def part_of(doc_id: str, parts: int) -> int:
 CHUNK = 50_000  # rows taken at a time when a table is written out in order
 
 
-def corpus_info(
-    run: RunDocs, keep: np.ndarray, results: list[FileResult], registry: SpeakerRegistry, statuses: dict[str, int]
-) -> dict:
+def corpus_info(run: RunDocs, keep: np.ndarray, registry: SpeakerRegistry, statuses: dict[str, int]) -> dict:
     """``corpus.json``: the corpus version (a hash of every raw file), counts (statuses count the
     ingest report's lines: a table's rows one by one), the sources and layout."""
-    digest = hashlib.sha256("".join(f"{r.path}\0{r.sha256}\n" for r in sorted(results, key=lambda r: r.path)).encode())
+    digest = hashlib.sha256("".join(f"{r.path}\0{r.sha256}\n" for r in run.by_path).encode())
     digest.update(f"speakers:{registry.version}\nschema:{SCHEMA_VERSION}\n".encode())
     kept = run.table.select(["source", "date", "doc_id"]).filter(pa.array(keep))
     sources: dict[str, dict] = {}
@@ -99,7 +97,7 @@ def corpus_info(
         "corpus_version": digest.hexdigest()[:12],
         "schema_version": SCHEMA_VERSION,
         "speakers_version": registry.version,
-        "files": len(results),
+        "files": len(run.files),
         "statuses": statuses,
         "documents": kept.num_rows,
         "date_min": dates["min"].isoformat() if dates["min"] else None,
@@ -189,7 +187,6 @@ def in_threads(fn: Callable[[PartJob], dict[str, dict]], jobs: list[PartJob]) ->
 def write_outputs(
     run: RunDocs,
     keep: np.ndarray,
-    results: list[FileResult],
     segments: list[Segment],
     gen_dir: Path,
     *,
@@ -221,12 +218,12 @@ def write_outputs(
     with ThreadPoolExecutor(max_workers=2) as side:
         if run.table.num_rows > BESIDE_PARTS:  # the documents and the state before the parts (at once, their
             aside = side.submit(beside)  # peaks would add up: a million-row table's by 120 MB)
-            known.update(_write_documents(run, kept, ids, results, gen_dir, context))
+            known.update(_write_documents(run, kept, ids, gen_dir, context))
             made = (processes or in_threads)(write_part, jobs)
             documents = None
         else:  # the parts handed over first, then the documents and the state beside them
             made = (processes or in_threads)(write_part, jobs)
-            documents = side.submit(_write_documents, run, kept, ids, results, gen_dir, context)
+            documents = side.submit(_write_documents, run, kept, ids, gen_dir, context)
             aside = side.submit(beside)
         known.update(_link_unchanged(unchanged, old, gen_dir))
         for entries in made:
@@ -314,9 +311,7 @@ def _link_unchanged(unchanged: list[int], old: OldGeneration | None, gen_dir: Pa
     return known
 
 
-def _write_documents(
-    run: RunDocs, kept: np.ndarray, ids: pa.Array, results: list[FileResult], gen_dir: Path, context: str
-) -> dict[str, dict]:
+def _write_documents(run: RunDocs, kept: np.ndarray, ids: pa.Array, gen_dir: Path, context: str) -> dict[str, dict]:
     """``documents.parquet`` (kept documents by date and id), ``index/documents.arrow`` and the state;
     returns their manifest entries."""
     order = (
@@ -332,7 +327,7 @@ def _write_documents(
     listed = _write_rows(run, order, DOCUMENT_SCHEMA, gen_dir / config.DOCUMENTS_FILE, keep=DOCUMENT_COLUMNS)
     write_documents(listed, gen_dir / config.INDEX_DOCUMENTS)
     del listed  # a million statements' titles and addresses: not held while the state is written
-    write_arrow(state_table(results, context), gen_dir / STATE_FILE, compression=COMPRESSION)
+    write_arrow(state_table(run.by_path, context), gen_dir / STATE_FILE, compression=COMPRESSION)
     everything = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
     _write_rows(run, everything, STATE_DOCS_SCHEMA, gen_dir / STATE_DOCS_FILE, internal=True)
     written = (config.DOCUMENTS_FILE, config.INDEX_DOCUMENTS, STATE_FILE, STATE_DOCS_FILE)

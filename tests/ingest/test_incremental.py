@@ -249,17 +249,20 @@ def _niceness(folder: str) -> tuple[int, str]:
 
 
 def test_a_worker_starts_deferring_to_the_ingest_and_then_works_at_its_priority(tmp_path, monkeypatch):
-    """A local worker's start (importers, warm-up) runs at a lower priority than the ingest that started
+    """A local worker's start (loading the importers) runs at a lower priority than the ingest that started
     it (``WORKER_NICE`` more, up to the lowest there is); the jobs it does afterwards (batches, parts) run
     at the ingest's, which is not touched."""
-    from analysis.ingest import store
+    from analysis.ingest import importers
     from analysis.ingest.workers import WORKER_NICE, Workers
     from analysis.speakers import default_registry
 
-    def warm_up(folder):  # the workers fork from this process: they warm up with this
-        (tmp_path / f"start-{os.getpid()}").write_text(str(os.nice(0)))
+    loaded = importers.importers
 
-    monkeypatch.setattr(store, "warm_up", warm_up)
+    def loading():  # the workers fork from this process: they start with this
+        (tmp_path / f"start-{os.getpid()}").write_text(str(os.nice(0)))
+        return loaded()
+
+    monkeypatch.setattr(importers, "importers", loading)
     own = os.nice(0)
     pool = Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
     try:
@@ -290,13 +293,6 @@ def test_a_worker_whose_start_fails_breaks_the_pool(tmp_path, monkeypatch):
         assert workers._broken(pool.pool)
     finally:
         pool.close()
-
-
-def test_a_worker_warms_up_and_leaves_nothing(tmp_path):
-    from analysis.ingest.store import warm_up
-
-    warm_up(tmp_path / "warm")
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_few_changed_files_are_shared_between_the_workers(monkeypatch):

@@ -151,28 +151,6 @@ def write_part(job: PartJob) -> dict[str, dict]:
     return {rel: manifest_entry(job.gen_dir / rel) for rel in written}
 
 
-def warm_up(folder: Path) -> None:
-    """Make a part of one paragraph in ``folder``, then another from it, and remove both: what a process's
-    first part would cost more than the next (the Parquet writer and codec set up, the compute kernels
-    looked up, the pages inherited at its fork copied as they are touched) is spent before any part is
-    asked of it. A parse worker does it while the ingest scans."""
-
-    def row(doc_id: str) -> pa.Table:
-        fields: dict[str, object] = {f.name: None for f in TURN_SCHEMA}
-        fields.update(doc_id=doc_id, para_no=0, turn_no=0, role="speech", text="Warm up, again.", n_words=3)
-        return pa.Table.from_pylist([fields], schema=TURN_SCHEMA)
-
-    empty = np.zeros(0, np.int64)
-    try:
-        for gen in (folder / "a", folder / "b"):
-            (gen / config.TURNS_FILE).mkdir(parents=True)
-            (gen / config.INDEX_DIR).mkdir()
-        write_part(PartJob(0, folder / "a", None, (), empty, pa.array([], pa.string()), (row("a"),)))
-        write_part(PartJob(0, folder / "b", folder / "a", (), empty, pa.array(["a"]), (row("b"),)))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def in_threads(fn: Callable[[PartJob], dict[str, dict]], jobs: list[PartJob]) -> Iterator[dict[str, dict]]:
     """Parts made on threads of this process (Arrow lets go of the GIL while it filters, sorts, encodes and
     compresses), the default of :func:`write_outputs`: every job handed over now, the results in order as
@@ -201,13 +179,12 @@ def write_outputs(
 
     Turn parts no document of which changed are hard links to those of ``old`` (the current generation;
     None for a full build); the others are made by :func:`write_part` on ``processes`` (a map onto the
-    parse's worker processes, which share no GIL with each other nor with this process: see
-    :func:`warm_up`), else on threads. They are planned first, alone (planning holds the GIL: beside the
-    documents and the report it took 48 ms instead of 7), and handed over; then the documents, the state
-    and ``beside`` (the caller's: the ingest report) are written on threads. ``context`` is the digest of
-    the metadata files the scan read (kept with the state). Returns the parts (re)written, the manifest
-    entries already known (the linked files' and those hashed as they were written) and what ``beside``
-    returned."""
+    parse's worker processes, which share no GIL with each other nor with this process), else on threads.
+    They are planned first, alone (planning holds the GIL: beside the documents and the report it took
+    48 ms instead of 7), and handed over; then the documents, the state and ``beside`` (the caller's: the
+    ingest report) are written on threads. ``context`` is the digest of the metadata files the scan read
+    (kept with the state). Returns the parts (re)written, the manifest entries already known (the linked
+    files' and those hashed as they were written) and what ``beside`` returned."""
     (gen_dir / config.TURNS_FILE).mkdir(parents=True, exist_ok=True)
     (gen_dir / config.INDEX_DIR).mkdir(parents=True, exist_ok=True)
     parts = n_parts(int(np.count_nonzero(keep)))

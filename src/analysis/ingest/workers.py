@@ -16,12 +16,13 @@ time in a local worker with the limits above, so a file that kills a worker is l
 The cluster's own memory limits apply to its workers.
 
 A local pool (:class:`Workers`) is started before the raw folder is scanned: each worker loads the
-importers and makes a part of one paragraph (:func:`~analysis.ingest.store.warm_up`) while the ingest
-scans, at a lower priority (:data:`WORKER_NICE`), and a batch carries the bytes of the companion files
-its files need (the scan has not read them when the pool starts). After the parse the same workers
-make the new generation's turn parts (:meth:`Workers.map`), sharing no GIL with the documents, state
-and report written meanwhile by the ingest's own threads. Ten changed pages of the archive, paired
-runs: 412 -> 357 ms (median of 20).
+importers while the ingest scans, at a lower priority (:data:`WORKER_NICE`), and a batch carries the
+bytes of the companion files its files need (the scan has not read them when the pool starts). After
+the parse the same workers make the new generation's turn parts (:meth:`Workers.map`), sharing no GIL
+with the documents, state and report written meanwhile by the ingest's own threads. Ten changed pages
+of the archive, paired runs: 412 -> 357 ms (median of 20). A worker's start is waited for: the parse's
+first batch goes to the first worker ready, so it is kept to the importers (a part made and remade to
+warm the worker up cost ~10 ms of each start, and more CPU than the first parts then saved).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 from analysis.ingest import parse
@@ -120,27 +120,24 @@ def _worker_init(parser: Parser) -> None:
     except (ValueError, OSError):  # not allowed here: run without the cap
         pass
     failed: list[BaseException] = []
-    starting = threading.Thread(target=_start, args=(Path(parser.spill_dir), failed), name="refrain-worker-start")
+    starting = threading.Thread(target=_start, args=(failed,), name="refrain-worker-start")
     starting.start()
     starting.join()
     if failed:  # as if it had failed here: the pool is broken, and the files are parsed one at a time
         raise failed[0]
 
 
-def _start(spill_dir: Path, failed: list[BaseException]) -> None:
+def _start(failed: list[BaseException]) -> None:
     """A worker's start, on a thread of its own that defers to the ingest (:data:`WORKER_NICE`; on Linux a
     thread's priority is its own, so the batches and parts that follow run at the ingest's): load the
-    importers, and warm up (:func:`~analysis.ingest.store.warm_up`) while the ingest scans. What goes wrong
-    is put in ``failed``, for the worker's own thread to raise."""
+    importers while the ingest scans. What goes wrong is put in ``failed``, for the worker's own thread to
+    raise."""
     try:
         from analysis.ingest.importers import importers
-        from analysis.ingest.store import warm_up
 
         with contextlib.suppress(OSError, AttributeError):  # not on every system; the start runs as it is
             os.nice(WORKER_NICE)
         importers()  # now, while the ingest scans (already there when the ingest imported them before the fork)
-        with contextlib.suppress(Exception):  # a saving only: the parts themselves say what is wrong, if anything
-            warm_up(spill_dir / f"warm-{os.getpid()}")
     except BaseException as exc:
         failed.append(exc)
 

@@ -66,3 +66,47 @@ def test_an_old_index_that_does_not_match_its_part_is_not_used(part, tmp_path):
     assert _old_index(tmp_path / "missing.arrow", part, pa.chunked_array([[True] * part.num_rows])) is None
     write_arrow(build_index(part), path)
     assert _old_index(path, part, pa.chunked_array([[True] * part.num_rows])).num_rows == part.num_rows
+
+
+def _a_document_with_a_word_of_its_own(part: pa.Table) -> str:
+    """A document of ``part`` one of whose words no other document of the part uses."""
+    index = build_index(part)
+    owners: dict[str, set[str]] = {}
+    for doc, tokens in zip(index["doc_id"].to_pylist(), index["tokens"].to_pylist(), strict=True):
+        for word in tokens:
+            owners.setdefault(word, set()).add(doc)
+    return min(next(iter(docs)) for docs in owners.values() if len(docs) == 1)
+
+
+@pytest.mark.parametrize(
+    ("edit", "stays"),
+    [("same words", True), ("upper case", True), ("words of its own emptied", False), ("a new word", False)],
+)
+def test_an_edit_that_keeps_the_vocabulary_or_not_gives_the_index_made_anew(part, tmp_path, monkeypatch, edit, stays):
+    """The index of a dirty part whose words stay the same keeps the old vocabulary and every old id (nothing
+    made again); one whose words change makes its vocabulary anew. Both are what a full build makes."""
+    from analysis.ingest import index as index_module
+
+    target = _a_document_with_a_word_of_its_own(part)
+    rewrite = {
+        "same words": lambda t: t,
+        "upper case": str.upper,
+        "words of its own emptied": lambda t: "",
+        "a new word": lambda t: t + " zzzunseenword",
+    }[edit]
+    docs, texts = part["doc_id"].to_pylist(), part["text"].to_pylist()
+    new = part.set_column(
+        part.schema.get_field_index("text"),
+        "text",
+        pa.array([rewrite(t) if d == target else t for d, t in zip(docs, texts, strict=True)], pa.string()),
+    )
+    known = build_index(part).filter(pc.not_equal(part["doc_id"], target))
+    seen = []
+    kept = index_module._ids_in_same_vocabulary
+    monkeypatch.setattr(
+        index_module, "_ids_in_same_vocabulary", lambda *a, **k: seen.append(kept(*a, **k) is not None) or kept(*a, **k)
+    )
+    built, fresh = build_index(new, known), build_index(new)
+    assert seen == [stays]
+    assert built.equals(fresh)
+    assert same_bytes(built, fresh, tmp_path)

@@ -66,16 +66,21 @@ def build_index(turns: pa.Table, known: pa.Table | None = None) -> pa.Table:
     else:  # the vocabulary a full build makes: every token of every row, and the break between two rows
         old = known["tokens"].combine_chunks()  # type: ignore[index]
         flat = old.flatten()
-        old_ids = flat.indices.to_numpy()
-        used = np.flatnonzero(np.bincount(old_ids, minlength=len(flat.dictionary)))
-        words = flat.dictionary.take(pa.array(used))
-        breaks_too = pa.array([BREAK] if turns.num_rows > 1 else [], pa.string())
-        vocab = pc.unique(pa.concat_arrays([words, tokens, breaks_too]))
-        vocab = vocab.take(pc.sort_indices(vocab))
-        remap = np.zeros(len(flat.dictionary), dtype=np.int32)
-        remap[used] = pc.index_in(words, value_set=vocab).to_numpy()
-        old_ids, old_sizes = remap[old_ids], old.value_lengths().to_numpy()
-        ids = pc.index_in(tokens.filter(pa.array(keep)), value_set=vocab).to_numpy(zero_copy_only=False)
+        dictionary, old_ids, old_sizes = flat.dictionary, flat.indices.to_numpy(), old.value_lengths().to_numpy()
+        uses = np.bincount(old_ids, minlength=len(dictionary))  # each old word's uses in the unchanged rows
+        same = _ids_in_same_vocabulary(tokens, dictionary, uses, breaks=turns.num_rows > 1)
+        if same is not None:  # an edit that kept the part's words (a title, a typo): no id moves
+            vocab, ids = dictionary, same[keep]
+        else:
+            used = np.flatnonzero(uses)
+            words = dictionary.take(pa.array(used))
+            breaks_too = pa.array([BREAK] if turns.num_rows > 1 else [], pa.string())
+            vocab = pc.unique(pa.concat_arrays([words, tokens, breaks_too]))
+            vocab = vocab.take(pc.sort_indices(vocab))
+            remap = np.zeros(len(dictionary), dtype=np.int32)
+            remap[used] = pc.index_in(words, value_set=vocab).to_numpy()
+            old_ids = remap[old_ids]
+            ids = pc.index_in(tokens.filter(pa.array(keep)), value_set=vocab).to_numpy(zero_copy_only=False)
     sizes = np.zeros(turns.num_rows, dtype=np.int64)
     sizes[fresh] = fresh_sizes
     sizes[reused] = old_sizes
@@ -97,6 +102,27 @@ def build_index(turns: pa.Table, known: pa.Table | None = None) -> pa.Table:
         ],
         schema=INDEX_SCHEMA,
     )
+
+
+def _ids_in_same_vocabulary(
+    tokens: pa.Array, dictionary: pa.Array, uses: np.ndarray, *, breaks: bool
+) -> np.ndarray | None:
+    """The ids of ``tokens`` in the old part's (sorted) vocabulary when it is the vocabulary of the new part as
+    well, else None: every token is an old word, and every old word is still used (by the unchanged rows,
+    ``uses``, or by a token; the break, when there is more than one row). Then no word is sorted or looked up
+    again: a part of ~100 documents with one changed, 3.0 -> 1.8 ms (one whose edit brings a new word: 3.0 ->
+    3.1 ms, the look-up done in vain)."""
+    found = pc.index_in(tokens, value_set=dictionary)
+    if found.null_count:
+        return None
+    ids = found.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    total = uses + np.bincount(ids, minlength=len(dictionary))
+    if breaks:
+        at = pc.index_in(pa.array([BREAK], pa.string()), value_set=dictionary)[0].as_py()
+        if at is None:
+            return None
+        total[at] += 1
+    return ids if total.all() else None
 
 
 def _sorted_ids(tokens: pa.Array) -> tuple[np.ndarray, pa.Array]:

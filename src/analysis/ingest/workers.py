@@ -167,8 +167,9 @@ def _reap(processes: list) -> None:
 
 def _batches(tasks: Iterable[Task], jobs: int = 1) -> Iterator[list[Task]]:
     """The stream of tasks cut into batches of :data:`BATCH_FILES` files or :data:`BATCH_BYTES` bytes; a
-    stream that ends before it fills a batch for every worker (ten changed pages) is split evenly
-    between the workers instead of going whole to one."""
+    stream that ends before it fills a batch for every worker (ten changed pages) is split between the
+    workers by size instead of going whole to one: the largest file first, each to the batch with the
+    fewest bytes so far (the parse waits for the last batch)."""
     stream = iter(tasks)
     head: list[Task] = []
     size = 0
@@ -178,9 +179,14 @@ def _batches(tasks: Iterable[Task], jobs: int = 1) -> Iterator[list[Task]]:
         if len(head) >= BATCH_FILES * jobs or size >= BATCH_BYTES * jobs:
             break
     else:
-        per = max(1, -(-len(head) // max(1, jobs)))
-        for lo in range(0, len(head), per):
-            yield head[lo : lo + per]
+        loads = [[0, i, []] for i in range(min(max(1, jobs), len(head)))]  # bytes, place, the batch's files
+        for task in sorted(head, key=lambda t: -max(t.result.size, _size(t), 0)):  # stable: ties in stream order
+            lightest = min(loads, key=lambda load: (load[0], load[1]))
+            lightest[0] += max(task.result.size, _size(task), 0)
+            lightest[2].append(task)
+        order = {id(task): n for n, task in enumerate(head)}
+        for _bytes, _place, batch in loads:
+            yield sorted(batch, key=lambda t: order[id(t)])
         return
     batch: list[Task] = []
     size = 0

@@ -84,7 +84,29 @@ def ingest(
     jobs = engine.workers if engine is not None and not engine.local else max(1, jobs or os.cpu_count() or 1)
     if progress is None:
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
-    with generations.Lock(out_dir, wait=wait), _few_collections():
+    with _few_collections():  # what the build held is freed before the collector runs as usual again
+        result = _build(
+            raw_dir, out_dir, speakers, jobs=jobs, full=full, quiet=quiet, progress=progress, wait=wait, engine=engine
+        )
+    if not quiet:
+        _print_summary(result, out_dir, verbose=verbose)
+    return result
+
+
+def _build(
+    raw_dir: Path,
+    out_dir: Path,
+    speakers: SpeakerRegistry,
+    *,
+    jobs: int,
+    full: bool,
+    quiet: bool,
+    progress: bool,
+    wait: float,
+    engine,
+) -> IngestResult:
+    """:func:`ingest`'s work, under the processed folder's lock."""
+    with generations.Lock(out_dir, wait=wait):
         old_gen = None if full else _usable(out_dir, quiet=quiet)
         with (
             generations.spill(out_dir) as spill,
@@ -144,7 +166,7 @@ def ingest(
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
-    result = IngestResult(
+    return IngestResult(
         info=info,
         parsed=sum(r.parsed for r in results),
         reused=sum(not r.parsed and r.status not in ("metadata", "archive") for r in results),
@@ -152,9 +174,6 @@ def ingest(
         generation=final,
         fresh=frozenset(r.path for r in results if r.parsed),
     )
-    if not quiet:
-        _print_summary(result, out_dir, verbose=verbose)
-    return result
 
 
 @contextmanager

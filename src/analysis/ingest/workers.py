@@ -179,14 +179,15 @@ def _batches(tasks: Iterable[Task], jobs: int = 1) -> Iterator[list[Task]]:
         if len(head) >= BATCH_FILES * jobs or size >= BATCH_BYTES * jobs:
             break
     else:
-        loads = [[0, i, []] for i in range(min(max(1, jobs), len(head)))]  # bytes, place, the batch's files
-        for task in sorted(head, key=lambda t: -max(t.result.size, _size(t), 0)):  # stable: ties in stream order
-            lightest = min(loads, key=lambda load: (load[0], load[1]))
-            lightest[0] += max(task.result.size, _size(task), 0)
-            lightest[2].append(task)
+        shares: list[list[Task]] = [[] for _ in range(min(max(1, jobs), len(head)))]
+        loads = [0] * len(shares)
+        for task in sorted(head, key=_weight, reverse=True):  # stable: ties stay in stream order
+            lightest = loads.index(min(loads))
+            loads[lightest] += _weight(task)
+            shares[lightest].append(task)
         order = {id(task): n for n, task in enumerate(head)}
-        for _bytes, _place, batch in loads:
-            yield sorted(batch, key=lambda t: order[id(t)])
+        for share in shares:
+            yield sorted(share, key=lambda t: order[id(t)])
         return
     batch: list[Task] = []
     size = 0
@@ -202,6 +203,11 @@ def _batches(tasks: Iterable[Task], jobs: int = 1) -> Iterator[list[Task]]:
 
 def _size(task: Task) -> int:
     return len(task.source) if isinstance(task.source, bytes) else 0
+
+
+def _weight(task: Task) -> int:
+    """A file's bytes: what its parse costs, roughly."""
+    return max(task.result.size, _size(task), 0)
 
 
 class Workers:

@@ -295,6 +295,27 @@ def test_a_worker_whose_start_fails_breaks_the_pool(tmp_path, monkeypatch):
         pool.close()
 
 
+def test_a_pool_broken_before_the_jobs_are_handed_over_does_them_here(tmp_path, monkeypatch):
+    """The jobs handed over after the pool broke (a worker whose start failed, one killed) are done in the
+    ingest's process, in order, instead of the hand-over failing."""
+    from concurrent.futures import wait
+
+    from analysis.ingest import importers, workers
+    from analysis.speakers import default_registry
+
+    def broken():
+        raise RuntimeError("an importer that cannot be imported")
+
+    monkeypatch.setattr(importers, "importers", broken)
+    pool = workers.Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
+    try:
+        wait([pool.pool.submit(_square, 0)])  # returns once the pool is broken: its workers fail to start
+        assert workers._broken(pool.pool)
+        assert list(pool.map(_square, [1, 2, 3])) == [1, 4, 9]
+    finally:
+        pool.close()
+
+
 def test_a_few_changed_files_are_shared_between_the_workers(monkeypatch):
     """Ten changed pages go five to each of two workers, not ten to one; a long stream keeps full batches,
     in stream order; nothing to parse, no batch."""

@@ -249,8 +249,15 @@ class Workers:
         they are iterated (processes share no GIL with each other nor with what this process does
         meanwhile). A job whose worker died, or ran out of the memory a worker may use
         (:data:`WORKER_MEMORY`), is done here."""
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self.pool is not None, "map needs a started local pool"
-        futures = [self.pool.submit(fn, job) for job in jobs]
+        futures = []
+        for job in jobs:
+            try:
+                futures.append(self.pool.submit(fn, job))
+            except BrokenProcessPool:  # broken while they were handed over: the rest is done here, in turn
+                futures.append(None)
         return _results(fn, jobs, futures)
 
     def close(self) -> None:
@@ -263,6 +270,9 @@ def _results(fn: Callable[[_Job], _Out], jobs: list[_Job], futures: list) -> Ite
     from concurrent.futures.process import BrokenProcessPool
 
     for job, future in zip(jobs, futures, strict=True):
+        if future is None:
+            yield fn(job)
+            continue
         try:
             yield future.result()
         except (BrokenProcessPool, MemoryError):

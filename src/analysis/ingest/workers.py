@@ -19,10 +19,8 @@ A local pool (:class:`Workers`) is started before the raw folder is scanned: eac
 importers while the ingest scans, at a lower priority (:data:`WORKER_NICE`), and a batch carries the
 bytes of the companion files its files need (the scan has not read them when the pool starts). After
 the parse the same workers make the new generation's turn parts (:meth:`Workers.map`), sharing no GIL
-with the documents, state and report written meanwhile by the ingest's own threads. Ten changed pages
-of the archive, paired runs: 412 -> 357 ms (median of 20). A worker's start is waited for: the parse's
-first batch goes to the first worker ready, so it is kept to the importers (a part made and remade to
-warm the worker up cost ~10 ms of each start, and more CPU than the first parts then saved).
+with the documents, state and report written meanwhile by the ingest's own threads. The parse's first
+batch waits for a worker's start, so the start is kept to the importers (docs/decisions/0005).
 """
 
 from __future__ import annotations
@@ -45,11 +43,9 @@ from analysis.speakers import SpeakerRegistry
 WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
 BATCH_FILES = 192  # files sent to a worker at once (fewer, larger spills: each batch writes up to 64 segments)
 BATCH_BYTES = 16 << 20  # bytes of archive members sent to a worker at once
-#: How much a local worker's start (:func:`_start`) defers to the ingest's own process (``nice``). The workers
-#: start while the ingest scans, and on two cores the scan, two starting workers and the reading of the last
-#: generation compete: at the same priority the scan, which everything waits for, got about 60% of a core.
-#: Deferring, the starts take what the ingest leaves. Only the start: the parts a worker makes later are
-#: what the ingest waits for.
+#: How much a local worker's start (:func:`_start`) defers to the ingest's own process (``nice``): at the same
+#: priority the scan, which everything waits for, got about 60% of a core. Only the start: the batches and
+#: parts a worker makes later are what the ingest waits for.
 WORKER_NICE = 10
 
 
@@ -105,20 +101,15 @@ def _worker_init(parser: Parser) -> None:
     import ctypes
     import resource
 
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the ingest that forked it dies
-    except (OSError, AttributeError):  # not Linux: the pool's own checks remain
-        pass
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the pool's own checks remain
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: dies with the ingest
     if os.getppid() == 1:  # the parent died before the signal was armed
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    with contextlib.suppress(ValueError, OSError):  # not allowed here: run without the cap
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = WORKER_MEMORY if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ValueError, OSError):  # not allowed here: run without the cap
-        pass
     failed: list[BaseException] = []
     starting = threading.Thread(target=_start, args=(failed,), name="refrain-worker-start")
     starting.start()
@@ -129,9 +120,8 @@ def _worker_init(parser: Parser) -> None:
 
 def _start(failed: list[BaseException]) -> None:
     """A worker's start, on a thread of its own that defers to the ingest (:data:`WORKER_NICE`; on Linux a
-    thread's priority is its own, so the batches and parts that follow run at the ingest's): load the
-    importers while the ingest scans. What goes wrong is put in ``failed``, for the worker's own thread to
-    raise."""
+    thread's priority is its own): load the importers while the ingest scans. What goes wrong is put in
+    ``failed``, for the worker's own thread to raise."""
     try:
         from analysis.ingest.importers import importers
 
@@ -144,8 +134,7 @@ def _start(failed: list[BaseException]) -> None:
 
 def _stop(pool, *, wait: bool = True) -> None:
     """Shut a pool down without waiting for stuck workers (they are terminated; a cluster's are its own).
-    ``wait=False``: their exit is waited for on a thread of its own (a worker's exit, the unmapping of
-    what it forked, takes a few milliseconds the ingest need not wait for)."""
+    ``wait=False``: their exit (the unmapping of what they forked, milliseconds) is waited for on a thread."""
     processes = list(getattr(pool, "_processes", {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
@@ -205,8 +194,7 @@ def _size(task: Task) -> int:
     return len(task.source) if isinstance(task.source, bytes) else 0
 
 
-def _weight(task: Task) -> int:
-    """A file's bytes: what its parse costs, roughly."""
+def _weight(task: Task) -> int:  # a file's bytes: what its parse costs, roughly
     return max(task.result.size, _size(task), 0)
 
 
@@ -315,8 +303,21 @@ def parse_tasks(
             task.result.number = number
             number += 1
             items.append((task.result.number, task.result.path, task.source, task.old_sha, task.result.aux))
-        future = pool.submit(_run_batch, items, _needed(batch, companions))
-        running[future] = (batch, time.monotonic())
+        for _attempt in range(2):
+            try:
+                running[pool.submit(_run_batch, items, _needed(batch, companions))] = (batch, time.monotonic())
+                return
+            except BrokenProcessPool:  # broken since it was last looked at
+                renew()
+        failed.extend(batch)  # a fresh pool broken at once too: each file alone, in a worker of its own
+
+    def renew() -> None:  # a hung or dead worker: what is still running is redone alone, the rest on a new pool
+        nonlocal pool
+        for ran, _began in running.values():
+            failed.extend(ran)
+        running.clear()
+        _stop(pool)
+        pool = _pool(parser, jobs, engine)
 
     try:
         exhausted = False
@@ -332,26 +333,16 @@ def parse_tasks(
             done, _ = wait(list(running), timeout=5, return_when=FIRST_COMPLETED)
             for future in done:
                 batch, _began = running.pop(future)
-                try:
-                    outcomes, segs = future.result()
-                except Exception as exc:  # a worker died: its batch (and the pool's others) redone alone
-                    if not (cluster or isinstance(exc, BrokenProcessPool)):
-                        raise
+                segs = _collect(future, batch, previous, cluster=cluster)
+                if segs is None:  # a worker died: its batch (and the pool's others) redone alone
                     failed += batch
-                    continue
-                segments += segs
-                for task, outcome in zip(batch, outcomes, strict=True):
-                    apply(task.result, outcome, previous)
-                    task.source = b""
-                tick(len(batch))
+                else:
+                    segments += segs
+                    tick(len(batch))
             now = time.monotonic()
             stuck = any(now - began > 2 * parser.file_seconds * len(b) + 60 for b, began in running.values())
-            if stuck or _broken(pool):  # a hung or dead worker: what is still running is redone alone
-                for batch, _began in running.values():
-                    failed += batch
-                running.clear()
-                _stop(pool)
-                pool = _pool(parser, jobs, engine)
+            if stuck or _broken(pool):
+                renew()
     finally:
         workers.give_back(pool)
     for task in failed:
@@ -361,6 +352,22 @@ def parse_tasks(
         task.source = b""
         tick(1)
     return segments
+
+
+def _collect(future, batch: list[Task], previous: Mapping[str, dict], *, cluster: bool) -> list[Segment] | None:
+    """A finished batch's outcomes put in its files' results, and its spill segments; None if its worker died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        outcomes, segs = future.result()
+    except Exception as exc:
+        if not (cluster or isinstance(exc, BrokenProcessPool)):
+            raise
+        return None
+    for task, outcome in zip(batch, outcomes, strict=True):
+        apply(task.result, outcome, previous)
+        task.source = b""
+    return segs
 
 
 def _needed(batch: list[Task], companions: dict[str, bytes]) -> dict[str, bytes] | None:
@@ -384,17 +391,10 @@ def _alone(parser: Parser, task: Task, companions: dict[str, bytes] | None) -> t
         outcomes, segs = pool.submit(_run_batch, [item], companions).result(timeout=parser.file_seconds + 30)
         return outcomes[0], segs
     except BrokenProcessPool:
-        return (
-            "skip",
-            "",
-            "parse-crash: the worker parsing this file died (killed, out of memory or a crash); "
-            "the rest of the corpus is intact",
-        ), []
+        died = "the worker parsing this file died (killed, out of memory or a crash); the rest of the corpus is intact"
+        return ("skip", "", f"parse-crash: {died}"), []
     except FutureTimeout:
-        return (
-            "skip",
-            "",
-            f"parse-timeout: parsing took longer than {parser.file_seconds:g} s; the worker was stopped",
-        ), []
+        slow = f"parsing took longer than {parser.file_seconds:g} s; the worker was stopped"
+        return ("skip", "", f"parse-timeout: {slow}"), []
     finally:
         _stop(pool)

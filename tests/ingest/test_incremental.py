@@ -296,58 +296,49 @@ def test_a_worker_whose_start_fails_breaks_the_pool(tmp_path, monkeypatch):
         pool.close()
 
 
-def _until_broken(pool) -> None:
-    """Returns once a pool whose workers fail to start is broken (a job handed over waits for that, or is
-    refused when it already is)."""
+@pytest.fixture
+def broken_pool(tmp_path, monkeypatch):
+    """A started pool whose workers failed to start (an importer that cannot be imported), once it is broken
+    (a job handed over waits for that, or is refused when it already is)."""
     from concurrent.futures import wait
     from concurrent.futures.process import BrokenProcessPool
 
-    with contextlib.suppress(BrokenProcessPool):
-        wait([pool.pool.submit(_square, 0)])
+    from analysis.ingest import importers, workers
+    from analysis.speakers import default_registry
+
+    def broken():
+        raise RuntimeError("an importer that cannot be imported")
+
+    monkeypatch.setattr(importers, "importers", broken)  # the workers fork from this process
+    pool = workers.Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
+    try:
+        with contextlib.suppress(BrokenProcessPool):
+            wait([pool.pool.submit(_square, 0)])
+        assert workers._broken(pool.pool)
+        yield pool
+    finally:
+        pool.close()
 
 
-def test_a_pool_broken_before_the_parse_hands_its_files_over_lists_them(tmp_path, monkeypatch):
+def test_a_pool_broken_before_the_parse_hands_its_files_over_lists_them(tmp_path, broken_pool):
     """A pool that broke before the parse handed its files over (its workers' start failed) does not stop the
     ingest: the files go to a fresh pool, then one at a time to workers of their own, and each that cannot be
     parsed is listed with its reason."""
-    from analysis.ingest import importers, workers
+    from analysis.ingest import workers
     from analysis.ingest.scan import Task
     from analysis.ingest.schema import FileResult
-    from analysis.speakers import default_registry
 
-    def broken():
-        raise RuntimeError("an importer that cannot be imported")
-
-    monkeypatch.setattr(importers, "importers", broken)
-    pool = workers.Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
-    try:
-        _until_broken(pool)
-        page = tmp_path / "page.txt"
-        page.write_text("Vladimir Putin: Good afternoon.", encoding="utf-8")
-        tasks = [Task(FileResult(f"page-{i}.txt", 31, 0), str(page), None) for i in range(3)]
-        assert workers.parse_tasks(tasks, {}, pool) == []
-        assert [t.result.reason.split(":")[0] for t in tasks] == ["parse-crash"] * 3
-    finally:
-        pool.close()
+    page = tmp_path / "page.txt"
+    page.write_text("Vladimir Putin: Good afternoon.", encoding="utf-8")
+    tasks = [Task(FileResult(f"page-{i}.txt", 31, 0), str(page), None) for i in range(3)]
+    assert workers.parse_tasks(tasks, {}, broken_pool) == []
+    assert [t.result.reason.split(":")[0] for t in tasks] == ["parse-crash"] * 3
 
 
-def test_a_pool_broken_before_the_jobs_are_handed_over_does_them_here(tmp_path, monkeypatch):
+def test_a_pool_broken_before_the_jobs_are_handed_over_does_them_here(broken_pool):
     """The jobs handed over after the pool broke (a worker whose start failed, one killed) are done in the
     ingest's process, in order, instead of the hand-over failing."""
-    from analysis.ingest import importers, workers
-    from analysis.speakers import default_registry
-
-    def broken():
-        raise RuntimeError("an importer that cannot be imported")
-
-    monkeypatch.setattr(importers, "importers", broken)
-    pool = workers.Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
-    try:
-        _until_broken(pool)
-        assert workers._broken(pool.pool)
-        assert list(pool.map(_square, [1, 2, 3])) == [1, 4, 9]
-    finally:
-        pool.close()
+    assert list(broken_pool.map(_square, [1, 2, 3])) == [1, 4, 9]
 
 
 def test_a_few_changed_files_are_shared_between_the_workers(monkeypatch):

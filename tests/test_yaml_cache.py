@@ -58,8 +58,8 @@ def test_an_edited_file_is_read_again(tmp_path, cache):
 
 @pytest.mark.parametrize(
     "text",
-    ["{1: one, 2: two}", "when: {$date: '2020-01-01'}", "nan: .nan"],
-    ids=["keys-not-text", "looks-like-a-kept-date", "not-a-number"],
+    ["{1: one, 2: two}", "when: {$date: '2020-01-01'}", "nan: .nan", "words: !!set {a, b}", "raw: !!binary aGk="],
+    ids=["keys-not-text", "looks-like-a-kept-date", "not-a-number", "a-set", "bytes"],
 )
 def test_a_document_json_cannot_give_back_exactly_is_not_cached(tmp_path, cache, text):
     path = tmp_path / "odd.yaml"

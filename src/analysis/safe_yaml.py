@@ -185,7 +185,10 @@ def load_file(path: Path) -> Any:
     except (OSError, ValueError):
         pass
     document = load(data, what=str(path))
-    text = json.dumps(document, default=_to_json, ensure_ascii=False)
+    try:
+        text = json.dumps(document, default=_to_json, ensure_ascii=False)
+    except (TypeError, ValueError):  # a set, bytes, a structure that holds itself: not kept
+        return document
     if json.loads(text, object_hook=_from_json) == document:
         tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
         try:

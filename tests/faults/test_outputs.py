@@ -190,3 +190,18 @@ def test_a_full_disk_while_publishing_leaves_the_old_report_whole(tmp_path, monk
     render_module._publish(staging, "r", reports)
     assert (reports / "r.html").read_text(encoding="utf-8") == "new page"
     assert sorted(os.listdir(reports)) == ["r", "r.html"]
+
+
+def test_a_link_in_a_generation_is_checked_not_followed(raw, tmp_path):
+    """A link to a folder inside a generation (a loop, here) is not walked into; a turn part replaced by a
+    folder is missing, as the manifest's check says."""
+    out = tmp_path / "out"
+    ingest(raw, out, quiet=True)
+    gen = (out / "current").resolve()
+    (gen / "loop").symlink_to(gen, target_is_directory=True)
+    assert manifest.verify(gen, hashes=True) == []
+    part = next((gen / "turns.parquet").glob("part-*.parquet"))
+    part.unlink()
+    part.mkdir()
+    problems = manifest.verify(gen, hashes=True)
+    assert problems == [f"turns.parquet/{part.name}: missing"]

@@ -92,18 +92,23 @@ def _status(st: os.stat_result) -> list[int]:
 
 
 def _regular_files(gen: Path) -> dict[str, os.stat_result]:
-    """Every regular file under ``gen`` (links followed, as :meth:`Path.is_file` does) by its path there with
-    '/', and its status: one ``stat`` a file, paths as text (a generation has a few hundred files)."""
+    """Every regular file under ``gen`` (a link to a file followed, as :meth:`Path.is_file` does; a link to a
+    folder not, as :meth:`Path.rglob` does not) by its path there with '/', and its status: one ``stat`` a
+    file, paths as text (a generation has a few hundred files). A folder that cannot be read is left out: its
+    files are then missing, as the manifest's check says."""
     out: dict[str, os.stat_result] = {}
     stack = [("", str(gen))]
     while stack:
         prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir():
-                    stack.append((prefix + entry.name + "/", entry.path))
-                elif entry.is_file():
-                    out[prefix + entry.name] = entry.stat()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((prefix + entry.name + "/", entry.path))
+            elif entry.is_file():
+                out[prefix + entry.name] = entry.stat()
     return out
 
 

@@ -341,6 +341,31 @@ def test_a_pool_broken_before_the_jobs_are_handed_over_does_them_here(broken_poo
     assert list(broken_pool.map(_square, [1, 2, 3])) == [1, 4, 9]
 
 
+def test_the_ingest_does_its_own_work_while_the_workers_parse(tmp_path):
+    """``meanwhile`` runs once, after the files are handed over (each has its number) and before any outcome
+    is taken in; with nothing to parse it does not run (the build then does that work itself)."""
+    from analysis.ingest import workers
+    from analysis.ingest.scan import Task
+    from analysis.ingest.schema import FileResult
+    from analysis.speakers import default_registry
+
+    page = tmp_path / "page.txt"
+    page.write_text("Vladimir Putin: Good afternoon.", encoding="utf-8")
+    tasks = [Task(FileResult(f"page-{i}.txt", 31, 0), str(page), None) for i in range(3)]
+    seen: list[list[tuple[int, str]]] = []
+    pool = workers.Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
+    try:
+        workers.parse_tasks(
+            tasks, {}, pool, meanwhile=lambda: seen.append(sorted((t.result.number, t.result.sha256) for t in tasks))
+        )
+        assert seen == [[(0, ""), (1, ""), (2, "")]]  # numbered and handed over, no outcome taken in yet
+        assert all(t.result.sha256 and t.result.reason for t in tasks)  # then each file's outcome
+        workers.parse_tasks([], {}, pool, meanwhile=lambda: seen.append([]))
+        assert len(seen) == 1
+    finally:
+        pool.close()
+
+
 def test_a_few_changed_files_are_shared_between_the_workers(monkeypatch):
     """Ten changed pages go five to each of two workers, not ten to one; a long stream keeps full batches,
     in stream order; nothing to parse, no batch."""

@@ -35,7 +35,6 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -112,23 +111,28 @@ def _build(
             generations.spill(out_dir) as spill,
             contextlib.closing(Workers(speakers, jobs=jobs, spill_dir=str(spill), engine=engine).start()) as parsers,
         ):  # the workers fork now, before any thread is started, and start while the folder is scanned
-            old_read = None
-            if old_gen is not None:  # the current generation's files, read on a thread while the scan runs
-                early = ThreadPoolExecutor(max_workers=1)
-                old_read = early.submit(OldGeneration.read, old_gen)
-                early.shutdown(wait=False)
             previous = Previous() if old_gen is None else load_state(old_gen)
             scanned = scan(raw_dir, previous, fingerprint=parser_fingerprint(speakers))
             results = scanned.results
             bar = _progress(None) if progress else _NoBar()
-            segments = parse_tasks(scanned.tasks, previous, parsers, companions=scanned.companions, tick=bar.update)
+            olds: list[OldGeneration] = []  # the current generation's files, read while the workers parse
+
+            def read_old() -> None:
+                if old_gen is not None:
+                    olds.append(OldGeneration.read(old_gen))
+
+            segments = parse_tasks(
+                scanned.tasks, previous, parsers, companions=scanned.companions, tick=bar.update, meanwhile=read_old
+            )
             bar.close()
             settle_damaged(scanned)
             numbered = max((r.number for r in results), default=-1) + 1
             for r in results:
                 if r.number < 0:
                     r.number, numbered = numbered, numbered + 1
-            old = old_read.result() if old_read is not None else None
+            if not olds:  # nothing was parsed
+                read_old()
+            old = olds[0] if olds else None
             run = gather(results, segments, old)
             keep, reasons = deduplicate(run)
 

@@ -196,7 +196,8 @@ def load_state(gen: Path) -> Previous:
 @dataclass(frozen=True)
 class OldGeneration:
     """What an incremental build reads of the current generation besides the state: read by :meth:`read`
-    on a thread of its own while the raw folder is scanned (Arrow and Parquet let go of the GIL)."""
+    while the parse's workers parse (on a thread beside the state and the scan, contending for the GIL,
+    it made both slower than it was quick: docs/decisions/0005)."""
 
     path: Path
     info: dict  # corpus.json

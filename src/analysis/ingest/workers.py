@@ -16,11 +16,10 @@ time in a local worker with the limits above, so a file that kills a worker is l
 The cluster's own memory limits apply to its workers.
 
 A local pool (:class:`Workers`) is started before the raw folder is scanned: each worker loads the
-importers while the ingest scans, at a lower priority (:data:`WORKER_NICE`), and a batch carries the
-bytes of the companion files its files need (the scan has not read them when the pool starts). After
-the parse the same workers make the new generation's turn parts (:meth:`Workers.map`), sharing no GIL
-with the documents, state and report written meanwhile by the ingest's own threads. The parse's first
-batch waits for a worker's start, so the start is kept to the importers (docs/decisions/0005).
+importers meanwhile, at a lower priority (:data:`WORKER_NICE`; the parse's first batch waits for it), a
+batch carries the bytes of the companion files its files need (unread when the pool starts), and the
+ingest does its own work while they parse (``meanwhile``). The same workers then make the turn parts
+(:meth:`Workers.map`), sharing no GIL with the ingest's threads (docs/decisions/0005).
 """
 
 from __future__ import annotations
@@ -43,9 +42,8 @@ from analysis.speakers import SpeakerRegistry
 WORKER_MEMORY = 4 << 30  # bytes of address space a parse worker may use
 BATCH_FILES = 192  # files sent to a worker at once (fewer, larger spills: each batch writes up to 64 segments)
 BATCH_BYTES = 16 << 20  # bytes of archive members sent to a worker at once
-#: How much a local worker's start (:func:`_start`) defers to the ingest's own process (``nice``): at the same
-#: priority the scan, which everything waits for, got about 60% of a core. Only the start: the batches and
-#: parts a worker makes later are what the ingest waits for.
+#: How much a local worker's start (:func:`_start`) defers to the ingest (``nice``): at the same priority the
+#: scan, which everything waits for, got ~60% of a core. Not its batches and parts: the ingest waits for those.
 WORKER_NICE = 10
 
 
@@ -133,8 +131,8 @@ def _start(failed: list[BaseException]) -> None:
 
 
 def _stop(pool, *, wait: bool = True) -> None:
-    """Shut a pool down without waiting for stuck workers (they are terminated; a cluster's are its own).
-    ``wait=False``: their exit (the unmapping of what they forked, milliseconds) is waited for on a thread."""
+    """Shut a pool down without waiting for stuck workers (terminated; a cluster's are its own); ``wait=False``:
+    their exit (the unmapping of what they forked, milliseconds) is waited for on a thread."""
     processes = list(getattr(pool, "_processes", {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
@@ -274,14 +272,14 @@ def parse_tasks(
     *,
     companions: dict[str, bytes] | None = None,
     tick: Callable[[int], None] = lambda n: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[Segment]:
     """Read (where needed), hash and parse the stream of ``tasks`` on the ``workers``' pool; fill in each
-    task's result and return the spill segments of the documents parsed.
-
-    At most two batches per worker are in flight, so an archive streamed through here is never held
-    in memory whole. A batch whose worker dies, or that runs past the per-file limit times its size
-    plus a minute, is parsed again one file at a time in a fresh worker. A ``dask``
-    :class:`~analysis.engine.Engine` parses the batches on its cluster (``jobs``: its workers).
+    task's result and return the spill segments of the documents parsed. ``meanwhile`` (this process's own
+    work) is done once, when the first batches are handed over. At most two batches per worker are in flight
+    (an archive streamed through here is never held in memory whole). A batch whose worker dies, or that runs
+    past the per-file limit times its size plus a minute, is parsed again one file at a time in a fresh
+    worker. A ``dask`` :class:`~analysis.engine.Engine` parses the batches on its cluster (``jobs``: its workers).
     """
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -330,6 +328,8 @@ def parse_tasks(
                     submit(batch)
             if not running:
                 break
+            meanwhile, first = (lambda: None), meanwhile  # done once, while the first batches are parsed
+            first()
             done, _ = wait(list(running), timeout=5, return_when=FIRST_COMPLETED)
             for future in done:
                 batch, _began = running.pop(future)

@@ -104,3 +104,38 @@ def test_the_registry_from_the_cache_is_the_registry_from_yaml(cache):
     cached = SpeakerRegistry.load(config.SPEAKERS_FILE)
     assert cached.fingerprint() == fresh.fingerprint()
     assert cached.version == fresh.version and cached.groups == fresh.groups
+
+
+def test_a_check_vets_a_document_read_as_yaml_and_one_that_fails_is_not_kept(tmp_path, cache):
+    """``check`` runs on a document read as YAML, not on one taken from the cache (which has passed it); what
+    it raises names the file, every time, and the document is not kept."""
+    path = tmp_path / "speakers.yaml"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    checked: list[int] = []
+    assert safe_yaml.load_file(path, check=lambda d: checked.append(d["version"])) == safe_yaml.load_file(path)
+    safe_yaml.load_file(path, check=lambda d: checked.append(d["version"]))
+    assert checked == [3]  # read as YAML once (the cache without a check is another entry)
+    assert len(list(cache.glob("yaml-*.json"))) == 2
+
+    def refuse(document):
+        raise ValueError("version 3 is refused")
+
+    path.write_text(DOCUMENT.replace("ratio: 0.5", "ratio: 0.25"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"speakers\.yaml: version 3 is refused"):
+            safe_yaml.load_file(path, check=refuse)
+    assert len(list(cache.glob("yaml-*.json"))) == 2
+
+
+def test_a_speaker_pattern_that_does_not_compile_is_an_error_when_the_registry_is_loaded(tmp_path, cache):
+    """The registry compiles its patterns when it first needs them; the load has checked them, so a bad one
+    is still an error at once, naming the file, the speaker and the pattern (a cached file is one that passed)."""
+    path = tmp_path / "speakers.yaml"
+    path.write_text(DOCUMENT.replace("'putin$'", "'putin($'"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"speakers\.yaml: speaker 'Vladimir Putin': pattern 'putin\(\$'"):
+            SpeakerRegistry.load(path)
+    good = SpeakerRegistry.load(config.SPEAKERS_FILE)
+    assert good._compiled is None  # not compiled until a label is resolved
+    assert good.canonical("Vladimir Putin") == "Vladimir Putin"
+    assert good._compiled is not None

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import reprlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -172,19 +173,26 @@ def load(
         raise YamlError(f"{what}: not valid YAML: {' '.join(str(exc).split())[:300]}") from None
 
 
-def load_file(path: Path) -> Any:
+def load_file(path: Path, *, check: Callable[[Any], None] | None = None) -> Any:
     """The YAML document of a configuration file (:func:`load`), kept as JSON in :data:`~analysis.config.CACHE_DIR`
     under the SHA-256 of its bytes and of this module: a configuration file is read far more often than it is
     edited (the speaker registry's 21 kB took 8.8 ms to read as YAML, 0.3 ms as JSON). A document JSON cannot give
     back exactly (keys that are not text, say) is read as YAML every time; a cache that cannot be written is
-    not used."""
+    not used. ``check`` (named in the key) vets a document read as YAML before it is kept: what it raises is
+    raised, and a kept document has passed it."""
     data = path.read_bytes()
-    cached = config.CACHE_DIR / f"yaml-{hashlib.sha256(_code() + data).hexdigest()}.json"
+    vetted = f"{check.__module__}.{check.__qualname__}\n".encode() if check is not None else b""
+    cached = config.CACHE_DIR / f"yaml-{hashlib.sha256(_code() + vetted + data).hexdigest()}.json"
     try:
         return json.loads(cached.read_bytes(), object_hook=_from_json)
     except (OSError, ValueError):
         pass
     document = load(data, what=str(path))
+    if check is not None:
+        try:
+            check(document)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
     try:
         text = json.dumps(document, default=_to_json, ensure_ascii=False)
     except (TypeError, ValueError):  # a set, bytes, a structure that holds itself: not kept

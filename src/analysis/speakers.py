@@ -56,11 +56,15 @@ class SpeakerRegistry:
     offices: dict[str, set[str]] = field(default_factory=dict)  # office -> squashed bare labels ("thepresident")
     groups: dict[str, dict] = field(default_factory=dict)  # group name -> {office: …} or {members: […]}
     heads_of_state: frozenset[str] = frozenset()  # offices marked `head_of_state` (the audit's)
-    _compiled: list[tuple[str, list[re.Pattern]]] = field(default_factory=list, repr=False)
+    _compiled: list[tuple[str, list[re.Pattern]]] | None = field(default=None, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)  # (kind, label) -> answer: labels repeat across pages
 
-    def __post_init__(self) -> None:
-        self._compiled = [(s["name"], [re.compile(p) for p in s.get("patterns", [])]) for s in self.speakers]
+    def patterns(self) -> list[tuple[str, list[re.Pattern]]]:
+        """Each speaker's compiled patterns, compiled on first use (the ingest's workers compile them while it
+        scans; :meth:`load` has checked that they compile)."""
+        if self._compiled is None:
+            self._compiled = [(s["name"], [re.compile(p) for p in s.get("patterns", [])]) for s in self.speakers]
+        return self._compiled
 
     @property
     def given_names(self) -> frozenset[str]:
@@ -90,7 +94,7 @@ class SpeakerRegistry:
     @classmethod
     def load(cls, path: Path | None = None) -> SpeakerRegistry:
         path = Path(path or config.SPEAKERS_FILE)
-        data = safe_yaml.load_file(path)
+        data = safe_yaml.load_file(path, check=_check_patterns)
         offices = {
             str(office): {squash(str(label)) for label in (spec or {}).get("labels", [])}
             for office, spec in (data.get("offices") or {}).items()
@@ -143,7 +147,7 @@ class SpeakerRegistry:
         return self._match(squash(clean_label(name)))
 
     def _match(self, key: str) -> str | None:
-        return next((c for c, patterns in self._compiled if any(p.search(key) for p in patterns)), None)
+        return next((c for c, patterns in self.patterns() if any(p.search(key) for p in patterns)), None)
 
     def _resolve(self, label: str) -> Resolution:
         """Resolve a printed label (without its colon) to a :class:`Resolution`.
@@ -233,6 +237,18 @@ def _as_date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _check_patterns(data: object) -> None:
+    """Every speaker's patterns compile (the registry compiles them when it first needs them)."""
+    for s in (data.get("speakers") or []) if isinstance(data, dict) else []:
+        for p in s.get("patterns") or []:
+            try:
+                re.compile(p)
+            except (re.error, TypeError) as exc:
+                raise ValueError(
+                    f"speaker {s.get('name')!r}: pattern {p!r} is not a regular expression: {exc}"
+                ) from None
 
 
 @lru_cache(maxsize=4)

@@ -50,15 +50,14 @@ WORKER_NICE = 10
 _Job = TypeVar("_Job")
 _Out = TypeVar("_Out")
 _PARSER: list[Parser] = []  # in a worker: the parser its pool was started with (sent once, not per batch)
+_Parsed = tuple[list[Outcome], list[Segment]]  # a batch's outcomes and spill segments
 
 
-def _run_batch(items: list[tuple], companions: dict[str, bytes] | None) -> tuple[list[Outcome], list[Segment]]:
+def _run_batch(items: list[tuple], companions: dict[str, bytes] | None) -> _Parsed:
     return _PARSER[0].run(items, companions)
 
 
-def _run_with(
-    parser: Parser, items: list[tuple], companions: dict[str, bytes] | None
-) -> tuple[list[Outcome], list[Segment]]:
+def _run_with(parser: Parser, items: list[tuple], companions: dict[str, bytes] | None) -> _Parsed:
     return parser.run(items, companions)
 
 
@@ -117,15 +116,16 @@ def _worker_init(parser: Parser) -> None:
 
 
 def _start(failed: list[BaseException]) -> None:
-    """A worker's start, on a thread of its own that defers to the ingest (:data:`WORKER_NICE`; on Linux a
-    thread's priority is its own): load the importers while the ingest scans. What goes wrong is put in
-    ``failed``, for the worker's own thread to raise."""
+    """A worker's start, on a thread that defers to the ingest (:data:`WORKER_NICE`; on Linux a thread's priority
+    is its own): the importers and the speakers' patterns loaded while the ingest scans. What goes wrong is put
+    in ``failed``, for the worker's own thread to raise."""
     try:
         from analysis.ingest.importers import importers
 
         with contextlib.suppress(OSError, AttributeError):  # not on every system; the start runs as it is
             os.nice(WORKER_NICE)
-        importers()  # now, while the ingest scans (already there when the ingest imported them before the fork)
+        importers()  # now, while the ingest scans
+        _PARSER[0].registry.patterns()
     except BaseException as exc:
         failed.append(exc)
 

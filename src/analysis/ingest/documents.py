@@ -54,8 +54,10 @@ class RunDocs:
 def gather(results: list[FileResult], segments: list[Segment], old: OldGeneration | None) -> RunDocs:
     """Every document this run has: spilled by the parse, or restored from the state of ``old`` (the
     current generation). Every result has a number (its documents' keys' high half) by now."""
-    files = sorted(results, key=lambda r: r.number)
-    assert [r.number for r in files] == list(range(len(files))), "results must be numbered 0..n-1"
+    files: list = [None] * len(results)
+    for r in results:
+        files[r.number] = r
+    assert None not in files, "results must be numbered 0..n-1"
     wanted = pa.array([r.number for r in files if r.parsed and r.status == "ingested"], pa.int64())
     tables = []
     for seg in segments:
@@ -74,10 +76,10 @@ def gather(results: list[FileResult], segments: list[Segment], old: OldGeneratio
         tables.append(docs.select(RUN_SCHEMA.names))
     table = pa.concat_tables([t.cast(RUN_SCHEMA) for t in tables]) if tables else RUN_SCHEMA.empty_table()
     numbers = (table[KEY].to_numpy() >> 32).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
-    counts = np.bincount(numbers, minlength=len(files))
-    for r in files:
+    counts = np.bincount(numbers, minlength=len(files)).tolist()
+    for r, n_docs in zip(files, counts, strict=True):
         if r.status == "ingested":
-            r.n_docs = int(counts[r.number])
+            r.n_docs = n_docs
             if not r.n_docs:  # restored, but the state lost its rows: parse it again next time
                 r.status, r.reason, r.key = "skipped", "unreadable: its documents are missing from the state", ""
     ordered = sorted(files, key=attrgetter("path"))

@@ -149,6 +149,28 @@ def test_a_process_that_imports_refrain_first_allocates_from_jemalloc(env, pool)
     assert out.stdout.strip() == pool
 
 
+def test_pandas_is_imported_once_by_the_ingest_not_again_by_each_worker(tmp_path):
+    """pyarrow's first conversion of Python values imports pandas (0.2 s): the ingest has it done before its
+    workers fork, so that a worker's first batch does not wait for an import of its own (the CLI does not import
+    pandas before the ingest)."""
+    import subprocess
+    import sys
+
+    code = f"""
+import os, sys
+main = os.getpid()
+class Seen:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas":
+            print("main" if os.getpid() == main else "worker", flush=True)
+sys.meta_path.insert(0, Seen())
+from analysis.ingest import ingest
+ingest({str(FIXTURES / "raw")!r}, {str(tmp_path / "out")!r}, quiet=True, jobs=2)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["main"]
+
+
 def test_missing_raw_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         ingest(tmp_path / "nope", tmp_path / "out", quiet=True)

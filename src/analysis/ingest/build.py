@@ -81,6 +81,7 @@ def ingest(
     generations.claim(out_dir, raw_dir)
     speakers = registry or default_registry()
     jobs = engine.workers if engine is not None and not engine.local else max(1, jobs or os.cpu_count() or 1)
+    pa.array([0])  # pyarrow's first conversion imports pandas (0.2 s): here, before the fork, not in every worker
     if progress is None:
         progress = not quiet and os.environ.get("CI", "").lower() not in ("true", "1") and sys.stderr.isatty()
     with _few_collections():  # what the build held is freed before the collector runs as usual again

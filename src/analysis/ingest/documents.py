@@ -57,7 +57,7 @@ def gather(results: list[FileResult], segments: list[Segment], old: OldGeneratio
     files: list = [None] * len(results)
     for r in results:
         files[r.number] = r
-    assert None not in files, "results must be numbered 0..n-1"
+    assert all(r is not None for r in files), "results must be numbered 0..n-1"  # (`None in` calls __eq__)
     wanted = pa.array([r.number for r in files if r.parsed and r.status == "ingested"], pa.int64())
     tables = []
     for seg in segments:

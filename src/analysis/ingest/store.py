@@ -114,16 +114,17 @@ def _iso(day: int) -> str:
 @dataclass(frozen=True)
 class PartJob:
     """What one turn part of a new generation is made of, in a form a worker process can be sent: the
-    part's rows from this run's parse (spill segments, and the keys of its fresh documents), the ids of
-    its unchanged documents (taken, with their index rows, from the old part), and the rows of documents
-    parsed again in the main process (a document that was a duplicate before)."""
+    part's rows from this run's parse (spill segments, and the keys of its fresh documents), the old part's
+    documents (with their index rows) but those in ``drop`` (changed, gone or no longer kept: the old part's
+    other documents are this run's, unchanged), and the rows of documents parsed again in the main process
+    (a document that was a duplicate before)."""
 
     number: int
     gen_dir: Path
-    old_dir: Path | None
+    old_dir: Path | None  # the generation whose part is taken from (None: nothing is)
     segments: tuple[Segment, ...]
     fresh_keys: np.ndarray
-    reuse: pa.Array
+    drop: pa.Array
     again: tuple[pa.Table, ...] = ()
 
 
@@ -138,11 +139,11 @@ def write_part(job: PartJob) -> dict[str, dict]:
         if t.num_rows:
             tables.append(t.drop_columns([KEY]))
     known = None
-    if len(job.reuse):
-        old_part = read_parquet(job.old_dir / config.turn_part(job.number))  # type: ignore[operator]
-        unchanged = pc.is_in(old_part["doc_id"], value_set=job.reuse)
+    if job.old_dir is not None:
+        old_part = read_parquet(job.old_dir / config.turn_part(job.number))
+        unchanged = pc.invert(pc.is_in(old_part["doc_id"], value_set=job.drop))
         tables.append(old_part.filter(unchanged))
-        known = _old_index(job.old_dir / config.index_part(job.number), old_part, unchanged)  # type: ignore[operator]
+        known = _old_index(job.old_dir / config.index_part(job.number), old_part, unchanged)
     table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
     table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")]).combine_chunks()
     written = (config.turn_part(job.number), config.index_part(job.number), config.index_postings(job.number))
@@ -220,42 +221,36 @@ def _plan_parts(
     old: OldGeneration | None,
     reparse: Callable[[FileResult], pa.Table],
 ) -> tuple[list[int], list[PartJob]]:
-    """The parts no kept document of which changed (to link from ``old``), and the jobs of the others."""
-    old_dir = old.path if old is not None else None
+    """The parts no kept document of which changed (to link from ``old``), and the jobs of the others. Only the
+    changed documents are looked at (fresh, from other bytes, or gone): a part's other documents are the old
+    part's, unchanged."""
     old_docs = old.documents if old is not None and old.info.get("turn_parts") == parts else None
-    files = [run.files[n] for n in run.numbers[kept].tolist()]
-    fresh = np.array([f.parsed for f in files], dtype=bool)
-    part = np.array([zlib.crc32(d.encode("utf-8")) % parts for d in ids.to_pylist()], dtype=np.int64)
-    same = _same_as_old(ids, [f.sha256 for f in files], old_docs)
+    numbers = run.numbers[kept]
+    fresh = np.fromiter((r.parsed for r in run.files), bool, len(run.files))[numbers]
+    changed = np.flatnonzero(fresh | ~_same_as_old(ids, run.file_column("sha256", kept), old_docs))
+    moved = ids.take(pa.array(changed, pa.int64()))
+    part = np.array([part_of(d, parts) for d in moved.to_pylist()], dtype=np.int64)  # of each changed document
     if old_docs is None:
-        dirty = set(range(parts))
+        dirty, drop = set(range(parts)), pa.array([], pa.string())
     else:
-        dirty = set(part[fresh | ~same].tolist())
-        gone = pc.invert(pc.is_in(old_docs["doc_id"], value_set=ids))
-        dirty |= {part_of(d, parts) for d in old_docs["doc_id"].filter(gone).to_pylist()}
+        gone = old_docs["doc_id"].filter(pc.invert(pc.is_in(old_docs["doc_id"], value_set=ids))).combine_chunks()
+        dirty = set(part.tolist()) | {part_of(d, parts) for d in gone.to_pylist()}
+        drop = pa.concat_arrays([moved.cast(pa.string()), gone.cast(pa.string())])
     by_bucket: dict[int, list[Segment]] = {}
     for seg in segments:
         if seg.bucket >= 0:
             by_bucket.setdefault(seg.bucket % parts, []).append(seg)
-    keys = run.table[KEY].take(pa.array(kept)).to_numpy() if len(kept) else np.zeros(0, np.int64)
+    keys = run.table[KEY].take(pa.array(kept[changed])).to_numpy() if len(changed) else np.zeros(0, np.int64)
+    old_dir = old.path if old is not None and old_docs is not None else None
     jobs = []
     for k in sorted(dirty):
         mine = part == k
         again = []
-        for i in np.flatnonzero(mine & ~fresh & ~same).tolist():  # e.g. a document that was a duplicate before
-            turns = reparse(files[i])
-            again.append(turns.filter(pc.equal(turns["doc_id"], ids[i])).drop_columns([KEY]))
-        reuse = ids.filter(pa.array(mine & ~fresh & same))
+        for i in np.flatnonzero(mine & ~fresh[changed]).tolist():  # e.g. a document that was a duplicate before
+            turns = reparse(run.files[int(numbers[changed[i]])])
+            again.append(turns.filter(pc.equal(turns["doc_id"], moved[i])).drop_columns([KEY]))
         jobs.append(
-            PartJob(
-                k,
-                gen_dir,
-                old_dir if len(reuse) else None,
-                tuple(by_bucket.get(k, ())),
-                keys[mine & fresh],
-                reuse,
-                tuple(again),
-            )
+            PartJob(k, gen_dir, old_dir, tuple(by_bucket.get(k, ())), keys[mine & fresh[changed]], drop, tuple(again))
         )
     return sorted(set(range(parts)) - dirty), jobs
 
@@ -316,13 +311,13 @@ def write_info(info: dict, gen_dir: Path) -> None:
     (gen_dir / config.CORPUS_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
 
-def _same_as_old(ids: pa.Array, shas: list[str], old_docs: pa.Table | None) -> np.ndarray:
-    """For each kept document, True when the old generation has it from the same raw bytes (document
-    ids are unique in a generation)."""
+def _same_as_old(ids: pa.Array, shas: pa.Array, old_docs: pa.Table | None) -> np.ndarray:
+    """For each kept document, True when the old generation has it from the same raw bytes (``shas``: its
+    file's; document ids are unique in a generation)."""
     if old_docs is None or not len(ids):
         return np.zeros(len(ids), dtype=bool)
     old_sha = old_docs["raw_sha256"].take(pc.index_in(ids, value_set=old_docs["doc_id"]))
-    return pc.equal(old_sha, pa.array(shas, pa.string())).fill_null(False).to_numpy(zero_copy_only=False)
+    return pc.equal(old_sha, shas.cast(pa.string())).fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _write_rows(

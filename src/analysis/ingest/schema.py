@@ -45,6 +45,10 @@ DOCUMENT_SCHEMA = pa.schema(
     ]
 )
 
+#: Columns of each table whose values nearly all differ: written without a Parquet dictionary (``parquet_writer``).
+DOCUMENT_PLAIN = ("doc_id", "title", "source_url", "raw_path", "raw_sha256", "body_sha256")
+TURN_PLAIN = ("text",)
+
 TURN_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),

@@ -34,12 +34,14 @@ from analysis.ingest.index import DOCUMENT_COLUMNS, write_arrow, write_documents
 from analysis.ingest.manifest import manifest_entry
 from analysis.ingest.parse import Segment, read_segment
 from analysis.ingest.schema import (
+    DOCUMENT_PLAIN,
     DOCUMENT_SCHEMA,
     KEY,
     SCHEMA_VERSION,
     STATE_DOCS_FILE,
     STATE_DOCS_SCHEMA,
     STATE_FILE,
+    TURN_PLAIN,
     TURN_SCHEMA,
     FileResult,
 )
@@ -147,7 +149,7 @@ def write_part(job: PartJob) -> dict[str, dict]:
     table = pa.concat_tables([t.cast(TURN_SCHEMA) for t in tables]) if tables else TURN_SCHEMA.empty_table()
     table = table.sort_by([("doc_id", "ascending"), ("para_no", "ascending")]).combine_chunks()
     written = (config.turn_part(job.number), config.index_part(job.number), config.index_postings(job.number))
-    write_parquet(table, job.gen_dir / written[0])
+    write_parquet(table, job.gen_dir / written[0], plain=TURN_PLAIN)
     write_index(table, job.gen_dir / written[1], job.gen_dir / written[2], known)
     return {rel: manifest_entry(job.gen_dir / rel) for rel in written}
 
@@ -323,11 +325,15 @@ def _same_as_old(ids: pa.Array, shas: pa.Array, old_docs: pa.Table | None) -> np
 def _write_rows(
     run: RunDocs, rows: np.ndarray, schema: pa.Schema, path: Path, *, keep: tuple[str, ...] = (), internal=False
 ) -> pa.Table:
-    """Rows ``rows`` of the run's documents, in that order, as a Parquet file of ``schema`` (an Arrow file
-    when ``internal``: only Refrain reads it) with the file columns filled in from each row's file, written
-    a chunk at a time; returns the columns ``keep`` of what was written."""
+    """Rows ``rows`` of the run's documents, in that order, as a Parquet file of ``schema`` (its columns in
+    :data:`DOCUMENT_PLAIN` without a dictionary; an Arrow file when ``internal``: only Refrain reads it) with the
+    file columns filled in from each row's file, written a chunk at a time; returns the columns ``keep``."""
     kept: list[pa.Table] = []
-    opened = arrow_writer(path, schema, compression=COMPRESSION) if internal else parquet_writer(path, schema)
+    opened = (
+        arrow_writer(path, schema, compression=COMPRESSION)
+        if internal
+        else parquet_writer(path, schema, plain=DOCUMENT_PLAIN)
+    )
     with opened as writer:
         for lo in range(0, max(len(rows), 1), CHUNK * 4):
             chunk = rows[lo : lo + CHUNK * 4]

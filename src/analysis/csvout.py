@@ -9,6 +9,7 @@ injection); a plain number ("-3.5") is left as it is.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -145,6 +147,11 @@ def arrow_lines(columns: Sequence[pa.Array]) -> str:
     """Rows given as columns (Arrow arrays of text or integers; null is an empty cell) as CSV lines, each
     ending in ``\\n``: byte for byte what :func:`writer` writes for the same rows, worked out column by
     column (a cell that starts like a formula is neutralised in Python: there are few)."""
+    return arrow_line_bytes(columns)[0].decode("utf-8")
+
+
+def arrow_line_bytes(columns: Sequence[pa.Array]) -> tuple[bytes, np.ndarray]:
+    """:func:`arrow_lines` as UTF-8, and where each line ends in it (its bytes' offsets)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -152,25 +159,49 @@ def arrow_lines(columns: Sequence[pa.Array]) -> str:
     cells = []
     n = len(columns[0]) if columns else 0
     if not n:
-        return ""
+        return b"", np.zeros(0, np.int64)
     for column in columns:
         if not (pa.types.is_string(column.type) or pa.types.is_integer(column.type) or pa.types.is_null(column.type)):
             raise TypeError(f"arrow_lines: a column of {column.type} (text and integers only)")
         text = pc.fill_null(column.cast(pa.string()), "")
-        risky = pc.match_substring_regex(text, "^[" + _re2_class(_FORMULA) + "]")
-        if pc.any(risky).as_py():
+        leads, anywhere = _bytes_of(text)  # the cells' first bytes, and all of them: looked at at once first
+        if (_lookup()[leads] & 1).any():  # some cell starts like a formula
+            risky = pc.match_substring_regex(text, "^[" + _re2_class(_FORMULA) + "]")
             fixed = [neutralise(v) for v in text.filter(risky).to_pylist()]
             text = pc.replace_with_mask(text, risky, pa.array(fixed, pa.string()))
-        quote = pc.match_substring_regex(text, "[" + _re2_class(_QUOTED) + "]")
-        if pc.any(quote).as_py():
+        if (_lookup()[anywhere] & 2).any():  # some cell must be quoted
+            quote = pc.match_substring_regex(text, "[" + _re2_class(_QUOTED) + "]")
             text = pc.if_else(
                 quote, pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', ""), text
             )
         cells.append(text)
     lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\n").cast(pa.large_string())
-    offsets = lines.buffers()[1]  # the lines end to end are the array's own text buffer, between two offsets
-    lo, hi = np.frombuffer(offsets, np.int64)[[lines.offset, lines.offset + len(lines)]].tolist()
-    return lines.buffers()[2].to_pybytes()[lo:hi].decode("utf-8")
+    offsets = np.frombuffer(lines.buffers()[1], np.int64)[lines.offset : lines.offset + len(lines) + 1]
+    lo, hi = int(offsets[0]), int(offsets[-1])  # the lines end to end are the array's own text buffer
+    return lines.buffers()[2].to_pybytes()[lo:hi], offsets[1:] - lo
+
+
+def _bytes_of(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The first byte of each non-empty cell of a text column, and every byte of its cells (UTF-8: the ASCII
+    signs looked for are never part of another character)."""
+    import numpy as np
+
+    offsets = np.frombuffer(text.buffers()[1], np.int32)[text.offset : text.offset + len(text) + 1]
+    data = text.buffers()[2]
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]
+    return raw[starts], raw[offsets[0] : offsets[-1]]
+
+
+@functools.lru_cache(maxsize=1)
+def _lookup() -> np.ndarray:
+    """Per byte value: 1 if a cell starting with it reads as a formula, 2 if a cell holding it is quoted."""
+    import numpy as np
+
+    table = np.zeros(256, np.uint8)
+    table[[ord(c) for c in _FORMULA]] |= 1
+    table[[ord(c) for c in _QUOTED]] |= 2
+    return table
 
 
 def _re2_class(chars: Iterable[str]) -> str:

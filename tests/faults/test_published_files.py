@@ -103,6 +103,12 @@ def test_lines_worked_out_by_column_equal_the_writers():
         expected = io.StringIO()
         csvout.writer(expected).writerows(rows[lo:hi])
         assert csvout.arrow_lines([c.slice(lo, hi - lo) for c in columns]) == expected.getvalue()
+    # cells looked at as bytes first: only those of the slice count (a comma or "=" outside it quotes nothing)
+    cells = pa.array(["a,b", "x", "y", "=z"])
+    assert csvout.arrow_lines([cells.slice(1, 2), pa.array(["1", "2"])]) == "x,1\ny,2\n"
+    assert csvout.arrow_lines([cells.slice(0, 1)]) == '"a,b"\n'
+    assert csvout.arrow_lines([cells.slice(3, 1)]) == "'=z\n"
+    assert csvout.arrow_lines([pa.array([None, None], pa.null()), pa.array(["", "q"])]) == ",\n,q\n"
     with pytest.raises(TypeError, match="double"):
         csvout.arrow_lines([pa.array([1.5])])
 

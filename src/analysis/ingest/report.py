@@ -31,7 +31,7 @@ def write_report(run: RunDocs, reasons: dict[int, str], path: Path) -> dict[str,
     """Write the report of the run's files and their documents (``run``; why a document was not kept:
     ``reasons``, by row) to ``path``; return the number of lines per status."""
     order = np.lexsort((run.seq, run.rank)) if run.table.num_rows else np.zeros(0, np.int64)
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with path.open("wb") as fh:  # UTF-8, as the lines are made
         out = _Out(fh, order, _Statements(run, reasons))
         span = [0, 0]  # the documents (places in ``order``) of plain files in a row, not placed yet
         cursor = 0  # the documents in path order: each ingested file takes its own in turn
@@ -62,7 +62,7 @@ class _Out:
         self.places: list[np.ndarray] = []
         self.waiting: list[list] = []
         self.size = 0
-        fh.write(csvout.arrow_lines([pa.array([f]) for f in REPORT_FIELDS]))
+        fh.write(csvout.arrow_line_bytes([pa.array([f]) for f in REPORT_FIELDS])[0])
 
     def statements(self, lo: int, hi: int) -> None:
         while lo < hi:
@@ -98,7 +98,7 @@ class _Out:
         back[stated] = np.arange(int(stated.sum()))
         back[~stated] = int(stated.sum()) + np.arange(int((~stated).sum()))
         lines = lines.take(pa.array(back))
-        self.fh.write(csvout.arrow_lines([c.combine_chunks() for c in lines.columns]))
+        self.fh.write(csvout.arrow_line_bytes([c.combine_chunks() for c in lines.columns])[0])
         for count in pc.value_counts(lines["status"]).to_pylist():
             self.statuses[count["values"]] = self.statuses.get(count["values"], 0) + count["counts"]
         self.places, self.waiting, self.size = [], [], 0

@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tarfile
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -364,6 +367,27 @@ def test_the_ingest_does_its_own_work_while_the_workers_parse(tmp_path):
         assert len(seen) == 1
     finally:
         pool.close()
+
+
+def test_closing_an_idle_pool_lets_its_workers_go_and_a_busy_one_stops_them(tmp_path):
+    """An idle pool's workers exit on their own once it is closed (not signalled, nor a thread started to reap
+    them: 2-10 ms at the end of an ingest); a pool with a job still running has its workers terminated."""
+    from analysis.ingest import workers
+    from analysis.speakers import default_registry
+
+    for busy in (False, True):
+        pool = workers.Workers(default_registry(), jobs=2, spill_dir=str(tmp_path)).start()
+        processes = list(pool.pool._processes.values())
+        pool.pool.submit(int).result()  # started, and idle
+        if busy:
+            pool.pool.submit(time.sleep, 600)
+        manager = pool.pool._executor_manager_thread
+        pool.close()
+        manager.join(timeout=120)  # the pool's own thread, which joins its workers as they exit
+        reaper = [t for t in threading.enumerate() if t.name == "refrain-reap"]
+        for t in reaper:
+            t.join(timeout=120)
+        assert [proc.exitcode for proc in processes] == [-signal.SIGTERM if busy else 0] * 2
 
 
 def test_a_few_changed_files_are_shared_between_the_workers(monkeypatch):

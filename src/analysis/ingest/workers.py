@@ -1,14 +1,12 @@
 """The parse's worker processes: a pool fed as a stream, limits on each worker, and what happens when
 one dies or hangs.
 
-Files are parsed in batches on a pool of worker processes (one at least, so that every file has a
-time and memory limit, and a crash in a C library ends a worker, not the ingest). At most two
-batches per worker are in flight, so an archive streamed through here is never held in memory
-whole. A worker's address space is capped at :data:`WORKER_MEMORY`; a batch whose worker dies, or
-that runs far past the per-file limit, is parsed again one file at a time in a fresh worker, and
-the file that kills or stalls its worker is listed as ``parse-crash`` or ``parse-timeout``.
-Workers die with the ingest that started them (a parent-death signal), so a killed ingest leaves
-no process behind.
+Files are parsed in batches on a pool of worker processes (one at least, so that every file has a time and
+memory limit, and a crash in a C library ends a worker, not the ingest), at most two batches per worker in
+flight (:func:`parse_tasks`). A worker's address space is capped at :data:`WORKER_MEMORY`; a batch whose worker
+dies, or that runs far past the per-file limit, is parsed again one file at a time in a fresh worker, and the
+file that kills or stalls its worker is listed as ``parse-crash`` or ``parse-timeout``. Workers die with the
+ingest that started them (a parent-death signal), so a killed ingest leaves no process behind.
 
 With a ``dask`` engine (:mod:`analysis.engine`) the batches go to the cluster's workers instead (the
 parser sent to each once); a batch that fails there for any reason is parsed again here, one file at a
@@ -132,9 +130,13 @@ def _start(failed: list[BaseException]) -> None:
 
 def _stop(pool, *, wait: bool = True) -> None:
     """Shut a pool down without waiting for stuck workers (terminated; a cluster's are its own); ``wait=False``:
-    their exit (the unmapping of what they forked, milliseconds) is waited for on a thread."""
+    their exit is waited for on a thread, or, idle, by the pool's own as they go (a thread started or a signal
+    sent cost the ingest's end 2-10 ms of waiting for the GIL)."""
     processes = list(getattr(pool, "_processes", {}).values())
+    idle = not getattr(pool, "_pending_work_items", True) and not _broken(pool)
     pool.shutdown(wait=False, cancel_futures=True)
+    if idle and not wait:
+        return
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
@@ -153,10 +155,9 @@ def _reap(processes: list) -> None:
 
 
 def _batches(tasks: Iterable[Task], jobs: int = 1) -> Iterator[list[Task]]:
-    """The stream of tasks cut into batches of :data:`BATCH_FILES` files or :data:`BATCH_BYTES` bytes; a
-    stream that ends before it fills a batch for every worker (ten changed pages) is split between the
-    workers by size instead of going whole to one: the largest file first, each to the batch with the
-    fewest bytes so far (the parse waits for the last batch)."""
+    """The stream of tasks cut into batches of :data:`BATCH_FILES` files or :data:`BATCH_BYTES` bytes; a stream
+    that ends before it fills a batch for every worker (ten changed pages) is split between the workers by size
+    instead: the largest file first, each to the batch with the fewest bytes so far (the parse waits for the last)."""
     stream = iter(tasks)
     head: list[Task] = []
     size = 0
@@ -197,10 +198,9 @@ def _weight(task: Task) -> int:  # a file's bytes: what its parse costs, roughly
 
 
 class Workers:
-    """The parse's pool for one ingest: started by :meth:`start` before the scan (each worker imports the
-    importers while this process scans, which may not need them), parsing in :func:`parse_tasks`, then
-    making the new generation's turn parts (:meth:`map`), and stopped by :meth:`close`. A cluster's pool
-    is made when the parse begins (the parser is sent to its workers then) and stopped after it."""
+    """The parse's pool for one ingest: started by :meth:`start` before the scan (its workers start while this
+    process scans), parsing in :func:`parse_tasks`, then making the new generation's turn parts (:meth:`map`),
+    stopped by :meth:`close`. A cluster's pool is made when the parse begins and stopped after it."""
 
     def __init__(self, registry: SpeakerRegistry, *, jobs: int, spill_dir: str, engine=None) -> None:
         self.parser = Parser(registry, spill_dir, parse.FILE_SECONDS)  # read now: tests may change it

@@ -139,3 +139,4 @@ def test_a_speaker_pattern_that_does_not_compile_is_an_error_when_the_registry_i
     assert good._compiled is None  # not compiled until a label is resolved
     assert good.canonical("Vladimir Putin") == "Vladimir Putin"
     assert good._compiled is not None
+    assert good == SpeakerRegistry.load(config.SPEAKERS_FILE)  # compiled or not, the same registry

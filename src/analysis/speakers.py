@@ -56,7 +56,7 @@ class SpeakerRegistry:
     offices: dict[str, set[str]] = field(default_factory=dict)  # office -> squashed bare labels ("thepresident")
     groups: dict[str, dict] = field(default_factory=dict)  # group name -> {office: …} or {members: […]}
     heads_of_state: frozenset[str] = frozenset()  # offices marked `head_of_state` (the audit's)
-    _compiled: list[tuple[str, list[re.Pattern]]] | None = field(default=None, repr=False)
+    _compiled: list[tuple[str, list[re.Pattern]]] | None = field(default=None, repr=False, compare=False)
     _memo: dict = field(default_factory=dict, repr=False)  # (kind, label) -> answer: labels repeat across pages
 
     def patterns(self) -> list[tuple[str, list[re.Pattern]]]:
